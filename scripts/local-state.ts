@@ -1,0 +1,54 @@
+/**
+ * The development installation's own state under .hub/ (git-ignored): the
+ * development issuer's keys, development secrets, the embedded server's
+ * password and data. Made on first start, reused afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEV_ISSUER, DEV_KID_PREFIX, DEV_SECRET_PREFIX } from '../services/shared/src/env.ts';
+import { createIssuerKeys, type IssuerKeys } from '../services/shared/src/issuer.ts';
+
+export const HUB_DIR = fileURLToPath(new URL('../.hub/', import.meta.url));
+const STATE_FILE = `${HUB_DIR}local.json`;
+export const PG_DATA_DIR = `${HUB_DIR}pgdata`;
+export const EMBEDDED_PG_PORT = Number(process.env.HUB_EMBEDDED_PG_PORT ?? 54329);
+export const AUDIENCE = 'coordination-hub';
+
+export interface LocalState {
+  issuer: IssuerKeys;
+  gatewaySecret: string;
+  personIdSecret: string;
+  pgPassword: string;
+}
+
+export function readLocalState(): LocalState | null {
+  return existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as LocalState) : null;
+}
+
+export async function loadOrCreateLocalState(): Promise<LocalState> {
+  const existing = readLocalState();
+  if (existing) return existing;
+  mkdirSync(HUB_DIR, { recursive: true });
+  const state: LocalState = {
+    issuer: await createIssuerKeys(DEV_KID_PREFIX),
+    gatewaySecret: `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`,
+    personIdSecret: `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`,
+    pgPassword: randomBytes(18).toString('base64url'),
+  };
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
+  return state;
+}
+
+/** The environment every process of the development installation shares. */
+export function developmentEnv(state: LocalState): Record<string, string> {
+  return {
+    HUB_MODE: 'development',
+    HUB_JWT_ISSUER: DEV_ISSUER,
+    HUB_JWT_AUDIENCE: AUDIENCE,
+    HUB_JWKS: JSON.stringify({ keys: [state.issuer.publicJwk] }),
+    HUB_GATEWAY_SECRET: state.gatewaySecret,
+    HUB_PERSON_ID_SECRET: state.personIdSecret,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The whole hub in one process, for `npm start` and the tests: four
+ * subgraphs, each over its own database, and the gateway, talking real HTTP.
+ * Databases are created and migrated; reference data is seeded once.
+ */
+import { readFileSync } from 'node:fs';
+import { loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
+import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
+import type { SubgraphModule } from '../services/shared/src/main.ts';
+import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
+import { municipality } from '../services/municipality/src/server.ts';
+import { psychiatry } from '../services/psychiatry/src/server.ts';
+import { probation } from '../services/probation/src/server.ts';
+import { clinics } from '../services/clinics/src/server.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const MODULES: Record<SubgraphName, SubgraphModule<any, any>> = { municipality, psychiatry, probation, clinics };
+
+export interface StackOptions {
+  /** a server URL whose role may create databases */
+  postgresUrl: string;
+  /** databases are named `${databasePrefix}_${subgraph}` */
+  databasePrefix: string;
+  /** environment common to every process: mode, issuer, JWKS, secrets */
+  env: Record<string, string>;
+  /** 0 for any free port */
+  ports?: Partial<Record<SubgraphName | 'gateway', number>>;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  databaseUrls: Record<SubgraphName, string>;
+  stop: () => Promise<void>;
+}
+
+export async function prepareDatabases(options: Pick<StackOptions, 'postgresUrl' | 'databasePrefix'>): Promise<Record<SubgraphName, string>> {
+  const urls = {} as Record<SubgraphName, string>;
+  await Promise.all(
+    SUBGRAPHS.map(async (name) => {
+      const db = `${options.databasePrefix}_${name}`;
+      await ensureDatabase(options.postgresUrl, db);
+      urls[name] = withDatabase(options.postgresUrl, db);
+      await migrateDatabase(urls[name], MODULES[name].migrationsFolder);
+      await MODULES[name].seedReference(urls[name]);
+    }),
+  );
+  return urls;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const databaseUrls = await prepareDatabases(options);
+  const running: Partial<Record<SubgraphName, RunningSubgraph>> = {};
+  let gateway: RunningGateway | undefined;
+  const stop = async () => {
+    await gateway?.close();
+    await Promise.all(Object.values(running).map((s) => s.close()));
+  };
+  try {
+    await Promise.all(
+      SUBGRAPHS.map(async (name) => {
+        const upper = name.toUpperCase();
+        const config = loadSubgraphConfig(name, {
+          ...options.env,
+          [`${upper}_DATABASE_URL`]: databaseUrls[name],
+          [`${upper}_PORT`]: String(options.ports?.[name] ?? 0),
+        });
+        running[name] = await startSubgraph(MODULES[name].definition, config);
+      }),
+    );
+    const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, running[s]!.url])) as Record<SubgraphName, string>;
+    const gatewayConfig = loadGatewayConfig({
+      ...options.env,
+      GATEWAY_PORT: String(options.ports?.gateway ?? 0),
+      ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, subgraphUrls[s]])),
+    });
+    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    gateway = await startGateway(gatewayConfig, supergraph);
+    return { gatewayUrl: gateway.url, subgraphUrls, databaseUrls, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

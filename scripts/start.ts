@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the whole hub on one machine in development mode. An embedded
+ * PostgreSQL server (or the one HUB_POSTGRES_URL names), one database per
+ * subgraph, migrations, demo data on first start, four subgraphs and the
+ * gateway. Ctrl-C or SIGTERM stops everything, PostgreSQL included.
+ */
+import { performance } from 'node:perf_hooks';
+import { ConfigError, DEFAULT_PORTS, SUBGRAPHS } from '../services/shared/src/env.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
+import { developmentEnv, EMBEDDED_PG_PORT, loadOrCreateLocalState, PG_DATA_DIR } from './local-state.ts';
+import { startStack, type Stack } from './stack.ts';
+import { seedDemo } from './demo-data.ts';
+
+const started = performance.now();
+let embedded: EmbeddedServer | undefined;
+let stack: Stack | undefined;
+let stopping = false;
+
+async function shutdown(signal: string, code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the hub…`);
+  try {
+    await stack?.stop();
+  } finally {
+    await embedded?.stop();
+    console.log('Stopped.');
+    process.exit(code);
+  }
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  const state = await loadOrCreateLocalState();
+  let postgresUrl = process.env.HUB_POSTGRES_URL;
+  if (!postgresUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
+    postgresUrl = embedded.url;
+  }
+  const ports = Object.fromEntries(
+    (['gateway', ...SUBGRAPHS] as const).map((s) => [s, Number(process.env[`${s.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[s])]),
+  );
+  const env = developmentEnv(state);
+  stack = await startStack({ postgresUrl, databasePrefix: 'hub', env, ports });
+  const seeded = await seedDemo(stack.databaseUrls, state.personIdSecret);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`
+Coordination hub ready in ${seconds} s (development mode${embedded ? `, embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}` : ''}${seeded ? ', demo data seeded' : ''}).
+
+  Gateway    ${stack.gatewayUrl}
+  Subgraphs  ${SUBGRAPHS.map((s) => `${s} ${stack!.subgraphUrls[s]}`).join('\n             ')} (gateway-signed requests only)
+
+  A token for a demo caller (see README, "Demo callers"):
+    TOKEN=$(npm run --silent token -- --org municipality:1980 --roles CASEWORKER)
+    curl -s ${stack.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+      -d '{"query":"{ me { name organisation { name } roles } }"}'
+
+Press Ctrl-C to stop.`);
+} catch (err) {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('The hub could not start:', err instanceof Error ? err.message : err);
+  await shutdown('error', 1);
+}

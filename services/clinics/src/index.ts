@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../shared/src/main.ts';
+import { clinics } from './server.ts';
+
+await runSubgraph('clinics', clinics);

@@ -1,0 +1,6 @@
+/** The per-request context of the municipality subgraph. */
+import type { HubContext } from '../../shared/src/subgraph.ts';
+import type * as schema from './db/schema.ts';
+import type { Loaders } from './loaders.ts';
+
+export type MunicipalityContext = HubContext<typeof schema, Loaders>;

@@ -1,0 +1,13 @@
+/** Query fields of the municipality subgraph: thin calls into the domain layer. */
+import type { Agency } from '../../../shared/src/directory.ts';
+import type { MunicipalityContext } from '../context.ts';
+import { viewerOf } from '../domain/viewer.ts';
+import { listOrganisations } from '../domain/directory.ts';
+import { findPerson, personById } from '../domain/person.ts';
+
+export const Query = {
+  me: (_: unknown, __: unknown, ctx: MunicipalityContext) => viewerOf(ctx.caller),
+  organisations: (_: unknown, args: { agency?: Agency | null }, ctx: MunicipalityContext) => listOrganisations(ctx.caller, args.agency),
+  person: (_: unknown, args: { id: string }, ctx: MunicipalityContext) => personById(ctx, args.id),
+  findPerson: (_: unknown, args: { personnummer: string }, ctx: MunicipalityContext) => findPerson(ctx, args.personnummer),
+};

@@ -1,0 +1,3 @@
+/** Tables of the probation subgraph (frivården). */
+export { auditEvent } from '../../../shared/src/audit.ts';
+export { seedRun } from '../../../shared/src/seed-run.ts';

@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../shared/src/main.ts';
+import { probation } from './server.ts';
+
+await runSubgraph('probation', probation);

@@ -1,0 +1,6 @@
+/** The per-request context of the psychiatry subgraph. */
+import type { HubContext } from '../../shared/src/subgraph.ts';
+import type * as schema from './db/schema.ts';
+import type { Loaders } from './loaders.ts';
+
+export type PsychiatryContext = HubContext<typeof schema, Loaders>;

@@ -1,0 +1,188 @@
+/**
+ * Configuration: every setting the hub reads from the environment, parsed and
+ * validated here once. A missing or malformed setting stops start-up with a
+ * message that names it; all problems are listed together.
+ */
+import { z } from 'zod';
+
+export const SUBGRAPHS = ['municipality', 'psychiatry', 'probation', 'clinics'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  municipality: 4001,
+  psychiatry: 4002,
+  probation: 4003,
+  clinics: 4004,
+};
+
+/** Keys and secrets made by the development issuer carry these marks; production refuses them. */
+export const DEV_KID_PREFIX = 'hub-dev-';
+export const DEV_SECRET_PREFIX = 'dev-';
+export const DEV_ISSUER = 'http://localhost:4000/dev-issuer';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const secret = (name: string) =>
+  z.string({ error: `${name} is required` }).min(32, `${name} must be at least 32 characters`);
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const jwks = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      const parsed = JSON.parse(text) as { keys?: unknown };
+      if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error('no keys');
+      return parsed as { keys: Array<Record<string, unknown>> };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'HUB_JWKS must be a JSON Web Key Set: {"keys":[...]}' });
+      return z.NEVER;
+    }
+  });
+
+const common = {
+  HUB_MODE: z.enum(['development', 'production'], { error: 'HUB_MODE must be development or production' }).default('production'),
+  HUB_JWT_ISSUER: z.string({ error: 'HUB_JWT_ISSUER is required' }).min(1, 'HUB_JWT_ISSUER is required'),
+  HUB_JWT_AUDIENCE: z.string().min(1).default('coordination-hub'),
+  HUB_JWT_ALGORITHMS: z
+    .string()
+    .default('ES256,RS256')
+    .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['ES256', 'RS256'], { error: 'HUB_JWT_ALGORITHMS allows only ES256 and RS256' })).min(1)),
+  HUB_JWKS: jwks.optional(),
+  HUB_JWKS_URL: z.url({ error: 'HUB_JWKS_URL must be a URL' }).optional(),
+  HUB_GATEWAY_SECRET: secret('HUB_GATEWAY_SECRET'),
+  HUB_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+function envName(subgraph: SubgraphName) {
+  return subgraph.toUpperCase();
+}
+
+function subgraphShape(name: SubgraphName) {
+  const upper = envName(name);
+  return z.object({
+    ...common,
+    HUB_PERSON_ID_SECRET: secret('HUB_PERSON_ID_SECRET'),
+    [`${upper}_DATABASE_URL`]: z
+      .string({ error: `${upper}_DATABASE_URL is required` })
+      .regex(/^postgres(ql)?:\/\//, `${upper}_DATABASE_URL must be a postgres:// URL`),
+    [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
+  });
+}
+
+const gatewayShape = z.object({
+  ...common,
+  GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  ...Object.fromEntries(
+    SUBGRAPHS.map((s) => [`${envName(s)}_URL`, z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`)]),
+  ),
+});
+
+export interface AuthConfig {
+  mode: 'development' | 'production';
+  issuer: string;
+  audience: string;
+  algorithms: Array<'ES256' | 'RS256'>;
+  jwks?: { keys: Array<Record<string, unknown>> };
+  jwksUrl?: string;
+  gatewaySecret: string;
+  signatureMaxAgeSeconds: number;
+  logLevel: string;
+}
+
+export interface SubgraphConfig extends AuthConfig {
+  name: SubgraphName;
+  databaseUrl: string;
+  port: number;
+  personIdSecret: string;
+}
+
+export interface GatewayConfig extends AuthConfig {
+  port: number;
+  maxBodyBytes: number;
+  subgraphUrls: Record<SubgraphName, string>;
+}
+
+type Env = Record<string, string | undefined>;
+
+function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
+  // Empty strings count as unset, as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = shape.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '');
+        return i.message.includes(key) || !key ? i.message : `${key}: ${i.message}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof gatewayShape>): AuthConfig {
+  const problems: string[] = [];
+  if (!e.HUB_JWKS && !e.HUB_JWKS_URL) problems.push('HUB_JWKS or HUB_JWKS_URL is required (the keys that sign callers\' tokens)');
+  if (e.HUB_MODE === 'production') {
+    const devKid = e.HUB_JWKS?.keys.find((k) => String(k.kid ?? '').startsWith(DEV_KID_PREFIX));
+    if (devKid) problems.push(`HUB_JWKS contains the development issuer's key (${String(devKid.kid)}); production refuses it`);
+    if (e.HUB_JWT_ISSUER === DEV_ISSUER) problems.push('HUB_JWT_ISSUER is the development issuer; production refuses it');
+    if (e.HUB_GATEWAY_SECRET.startsWith(DEV_SECRET_PREFIX)) problems.push('HUB_GATEWAY_SECRET is a development secret; production refuses it');
+    if (e.HUB_JWKS_URL && !e.HUB_JWKS_URL.startsWith('https://')) problems.push('HUB_JWKS_URL must use https in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    mode: e.HUB_MODE,
+    issuer: e.HUB_JWT_ISSUER,
+    audience: e.HUB_JWT_AUDIENCE,
+    algorithms: e.HUB_JWT_ALGORITHMS,
+    jwks: e.HUB_JWKS,
+    jwksUrl: e.HUB_JWKS_URL,
+    gatewaySecret: e.HUB_GATEWAY_SECRET,
+    signatureMaxAgeSeconds: e.HUB_SIGNATURE_MAX_AGE_SECONDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
+  const e = parse(subgraphShape(name), env) as Record<string, unknown> & z.infer<ReturnType<typeof subgraphShape>>;
+  const auth = authFrom(e);
+  const personIdSecret = e.HUB_PERSON_ID_SECRET;
+  if (auth.mode === 'production' && personIdSecret.startsWith(DEV_SECRET_PREFIX)) {
+    throw new ConfigError(['HUB_PERSON_ID_SECRET is a development secret; production refuses it']);
+  }
+  return {
+    ...auth,
+    name,
+    databaseUrl: String(e[`${envName(name)}_DATABASE_URL`]),
+    port: Number(e[`${envName(name)}_PORT`]),
+    personIdSecret,
+  };
+}
+
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const e = parse(gatewayShape, env) as Record<string, unknown> & z.infer<typeof gatewayShape>;
+  return {
+    ...authFrom(e),
+    port: e.GATEWAY_PORT,
+    maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES,
+    subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, String(e[`${envName(s)}_URL`])])) as Record<SubgraphName, string>,
+  };
+}
+
+/** Every variable name the code reads, for the deployment descriptions and their test. */
+export function configVariables(): { gateway: string[]; subgraphs: Record<SubgraphName, string[]> } {
+  return {
+    gateway: Object.keys(gatewayShape.shape),
+    subgraphs: Object.fromEntries(SUBGRAPHS.map((s) => [s, Object.keys(subgraphShape(s).shape)])) as Record<SubgraphName, string[]>,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The error conventions of architecture.md: a code in `extensions.code`, the
+ * offending input in `extensions.field`, and words a caseworker understands.
+ * Anything else is masked before it reaches a caller.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+
+export class HubError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: { field?: string; [k: string]: unknown } = {}) {
+    const status = HTTP_STATUS[code];
+    super(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+  }
+}
+
+export const badInput = (field: string, message: string) => new HubError('BAD_USER_INPUT', message, { field });
+export const forbidden = (message = 'You are not allowed to do this.') => new HubError('FORBIDDEN', message);
+export const notFound = (message: string) => new HubError('NOT_FOUND', message);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => new HubError('CONFLICT', message, extra);
+export const unauthenticated = (message: string) => new HubError('UNAUTHENTICATED', message);
+
+/** Codes that Apollo Server itself produces for malformed requests; their messages are safe to show. */
+const SAFE_CODES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * Apollo `formatError`: keeps our own errors and Apollo's request errors,
+ * replaces everything else by a generic message (logged with its stack).
+ */
+export function createErrorFormatter(log: { error: (obj: unknown, msg: string) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? '');
+    if (SAFE_CODES.has(code)) {
+      const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    log.error({ err: unwrapResolverError(error) }, 'internal error');
+    return {
+      message: 'Something went wrong on our side. The error has been logged; please try again or contact support.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Runs one subgraph as its own process (docker-compose, production): read
+ * the configuration, migrate its database, seed reference data, listen,
+ * and stop cleanly on SIGINT/SIGTERM.
+ */
+import { ConfigError, loadSubgraphConfig, type SubgraphName } from './env.ts';
+import { migrateDatabase } from './db.ts';
+import { startSubgraph, type SubgraphDefinition } from './subgraph.ts';
+import { createLogger } from './logger.ts';
+
+export interface SubgraphModule<S extends Record<string, unknown>, L> {
+  definition: SubgraphDefinition<S, L>;
+  migrationsFolder: string;
+  seedReference: (databaseUrl: string) => Promise<void>;
+}
+
+export async function runSubgraph<S extends Record<string, unknown>, L>(name: SubgraphName, mod: SubgraphModule<S, L>): Promise<void> {
+  const log = createLogger(`subgraph:${name}`);
+  let config;
+  try {
+    config = loadSubgraphConfig(name);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${name}: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  await migrateDatabase(config.databaseUrl, mod.migrationsFolder);
+  await mod.seedReference(config.databaseUrl);
+  const running = await startSubgraph(mod.definition, config, { host: process.env.HOST ?? '0.0.0.0' });
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'stopping');
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,184 @@
+/**
+ * What every subgraph server does the same way: refuse requests the gateway
+ * did not sign, verify the caller's token again, build a fresh context per
+ * request (clock, database handle, loaders, audit buffer), write the
+ * request's read-audit before the response leaves, mask internal errors.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import type { Sql } from 'postgres';
+import type { SubgraphConfig } from './env.ts';
+import type { Caller } from './caller.ts';
+import { createTokenVerifier } from './auth.ts';
+import { SignatureVerifier } from './signing.ts';
+import { AuditBuffer, appendAudit } from './audit.ts';
+import { createPool, requestDb, type Db, type StatementCounter } from './db.ts';
+import { createErrorFormatter } from './errors.ts';
+import { parseDateTime } from './time.ts';
+import { pseudonymFor } from './person-id.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { DateScalar, DateTimeScalar } from './scalars.ts';
+
+export const CLOCK_HEADER = 'x-hub-clock';
+export const STATEMENTS_HEADER = 'x-hub-sql-statements';
+
+export interface HubContext<S extends Record<string, unknown> = Record<string, unknown>, L = unknown> {
+  caller: Caller;
+  /** "now" for this request: the real clock, or x-hub-clock in development mode */
+  now: Date;
+  db: Db<S>;
+  loaders: L;
+  audit: AuditBuffer;
+  config: SubgraphConfig;
+  log: Logger;
+  stats: StatementCounter;
+  /** the shared pseudonymous Person id of a normalised personnummer */
+  pseudonym: (normalisedNumber: string) => string;
+}
+
+export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
+  name: SubgraphConfig['name'];
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<HubContext<S, L>>;
+  schema: S;
+  createLoaders: (db: Db<S>, ctx: Omit<HubContext<S, L>, 'loaders'>) => L;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  pool: Sql;
+  close: () => Promise<void>;
+}
+
+function clockFrom(header: string | undefined, config: SubgraphConfig): Date {
+  if (header === undefined) return new Date();
+  if (config.mode !== 'development') {
+    throw new GraphQLError(`The ${CLOCK_HEADER} header is accepted only in development mode.`, {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
+  const at = parseDateTime(header);
+  if (!at) {
+    throw new GraphQLError(`The ${CLOCK_HEADER} header must be an ISO 8601 date-time with an offset.`, {
+      extensions: { code: 'BAD_USER_INPUT', field: CLOCK_HEADER, http: { status: 400 } },
+    });
+  }
+  return at;
+}
+
+function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloServerPlugin<HubContext<S, L>> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const entries = contextValue.audit.entries;
+          if (entries.length > 0) {
+            try {
+              await contextValue.db.transaction((tx) => appendAudit(tx, contextValue.caller, entries));
+            } catch (err) {
+              log.error({ err }, 'audit write failed; response withheld');
+              if (response.body.kind === 'single') {
+                response.body.singleResult = {
+                  errors: [{ message: 'The access could not be logged, so nothing is shown. Please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+                };
+              }
+            }
+          }
+          response.http.headers.set(STATEMENTS_HEADER, String(contextValue.stats.count));
+        },
+      };
+    },
+  };
+}
+
+export async function startSubgraph<S extends Record<string, unknown>, L>(
+  def: SubgraphDefinition<S, L>,
+  config: SubgraphConfig,
+  options: { host?: string } = {},
+): Promise<RunningSubgraph> {
+  const log = createLogger(`subgraph:${def.name}`, config.logLevel);
+  const pool = createPool(config.databaseUrl);
+  const verifyToken = createTokenVerifier(config);
+  const signatures = new SignatureVerifier(config.gatewaySecret, config.signatureMaxAgeSeconds * 1000);
+
+  const server = new ApolloServer<HubContext<S, L>>({
+    schema: buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: { Date: DateScalar, DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> }]),
+    introspection: config.mode === 'development',
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(log),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), auditPlugin<S, L>(log)],
+  });
+  await server.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    try {
+      await pool`select 1`;
+      res.json({ status: 'ok', subgraph: def.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', subgraph: def.name });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({
+      limit: '2mb',
+      verify: (req, _res, buf) => {
+        (req as unknown as { rawBody: Buffer }).rawBody = buf;
+      },
+    }),
+    (req, res, next) => {
+      const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+      const check = signatures.verify(req.method, req.headers, raw);
+      if (!check.ok) {
+        res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      next();
+    },
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const caller = await verifyToken(req.headers.authorization);
+        const clock = req.headers[CLOCK_HEADER];
+        const now = clockFrom(Array.isArray(clock) ? clock[0] : clock, config);
+        const stats: StatementCounter = { count: 0 };
+        const db = requestDb(pool, def.schema, stats);
+        const base = {
+          caller,
+          now,
+          db,
+          audit: new AuditBuffer(),
+          config,
+          log,
+          stats,
+          pseudonym: (n: string) => pseudonymFor(config.personIdSecret, n),
+        };
+        return { ...base, loaders: def.createLoaders(db, base) };
+      },
+    }),
+  );
+
+  const httpServer = http.createServer(app);
+  await new Promise<void>((resolve) => httpServer.listen(config.port, options.host ?? '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  log.info({ url }, 'subgraph listening');
+  return {
+    url,
+    pool,
+    close: async () => {
+      await server.stop();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await pool.end({ timeout: 5 });
+    },
+  };
+}
