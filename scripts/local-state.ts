@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { DEV_ISSUER, DEV_KID_PREFIX, DEV_SECRET_PREFIX } from '../services/shared/src/env.ts';
 import { createIssuerKeys, type IssuerKeys } from '../services/shared/src/issuer.ts';
 
-export const HUB_DIR = fileURLToPath(new URL('../.hub/', import.meta.url));
+export const HUB_DIR = process.env.HUB_DIR ? `${process.env.HUB_DIR.replace(/\/$/, '')}/` : fileURLToPath(new URL('../.hub/', import.meta.url));
 const STATE_FILE = `${HUB_DIR}local.json`;
 export const PG_DATA_DIR = `${HUB_DIR}pgdata`;
 export const EMBEDDED_PG_PORT = Number(process.env.HUB_EMBEDDED_PG_PORT ?? 54329);

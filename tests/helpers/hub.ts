@@ -1,0 +1,88 @@
+/** What the tests know of the running hub, and how they call it. */
+import { inject } from 'vitest';
+import type { SubgraphName } from '../../services/shared/src/env.ts';
+import type { IssuerKeys } from '../../services/shared/src/issuer.ts';
+import { signToken } from '../../services/shared/src/issuer.ts';
+import { signRequest } from '../../services/shared/src/signing.ts';
+import type { Role } from '../../services/shared/src/caller.ts';
+
+export interface HubTestInfo {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  databaseUrls: Record<SubgraphName, string>;
+  postgresUrl: string;
+  prefix: string;
+  env: Record<string, string>;
+  issuer: IssuerKeys;
+  /** keys the hub does not trust */
+  stranger: IssuerKeys;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hub: HubTestInfo;
+  }
+}
+
+export const hub = (): HubTestInfo => inject('hub');
+
+export interface As {
+  org: string;
+  roles: Role[];
+  sub?: string;
+  name?: string;
+}
+
+export async function tokenFor(as: As, overrides: { ttl?: number; audience?: string; issuer?: string; keys?: IssuerKeys; claims?: Record<string, unknown> } = {}) {
+  const h = hub();
+  return signToken(
+    overrides.keys ?? h.issuer,
+    { ...as, issuer: overrides.issuer ?? h.env.HUB_JWT_ISSUER!, audience: overrides.audience ?? h.env.HUB_JWT_AUDIENCE!, ...(overrides.ttl !== undefined ? { ttl: overrides.ttl } : {}) },
+    overrides.claims,
+  );
+}
+
+export interface GqlResult<D = Record<string, any>> {
+  status: number;
+  data?: D | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  extensions?: Record<string, any>;
+}
+
+/** A GraphQL request through the gateway. `as` may be a token string, a caller, or null for none. */
+export async function gql<D = Record<string, any>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { as?: As | string | null; clock?: string; headers?: Record<string, string>; url?: string } = {},
+): Promise<GqlResult<D>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  if (options.as) headers.authorization = `Bearer ${typeof options.as === 'string' ? options.as : await tokenFor(options.as)}`;
+  if (options.clock) headers['x-hub-clock'] = options.clock;
+  const res = await fetch(options.url ?? hub().gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  let body: Omit<GqlResult<D>, 'status'>;
+  try {
+    body = JSON.parse(text) as Omit<GqlResult<D>, 'status'>;
+  } catch {
+    body = { errors: [{ message: text }] };
+  }
+  return { status: res.status, ...body };
+}
+
+/** A request straight to a subgraph, signed as the gateway would (or not, or wrongly). */
+export async function subgraphRequest(
+  subgraph: SubgraphName,
+  query: string,
+  options: { as?: As | null; sign?: 'yes' | 'no' | 'wrong-secret'; signedAt?: number; reuse?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; signature: Record<string, string> }> {
+  const h = hub();
+  const body = JSON.stringify({ query });
+  const sign = options.sign ?? 'yes';
+  const signature =
+    options.reuse ??
+    (sign === 'no' ? {} : signRequest(sign === 'wrong-secret' ? 'x'.repeat(64) : h.env.HUB_GATEWAY_SECRET!, 'POST', body, options.signedAt ?? Date.now()));
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...signature, ...options.headers };
+  if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
+  const res = await fetch(h.subgraphUrls[subgraph], { method: 'POST', headers, body });
+  return { status: res.status, body: await res.json(), signature };
+}
