@@ -73,7 +73,7 @@ export async function gql<D = Record<string, any>>(
 export async function subgraphRequest(
   subgraph: SubgraphName,
   query: string,
-  options: { as?: As | null; sign?: 'yes' | 'no' | 'wrong-secret'; signedAt?: number; reuse?: Record<string, string>; headers?: Record<string, string> } = {},
+  options: { as?: As | null; sign?: 'yes' | 'no' | 'wrong-secret'; signedAt?: number; reuse?: Record<string, string>; headers?: Record<string, string>; url?: string } = {},
 ): Promise<{ status: number; body: any; signature: Record<string, string> }> {
   const h = hub();
   const body = JSON.stringify({ query });
@@ -83,6 +83,6 @@ export async function subgraphRequest(
     (sign === 'no' ? {} : signRequest(sign === 'wrong-secret' ? 'x'.repeat(64) : h.env.HUB_GATEWAY_SECRET!, 'POST', body, options.signedAt ?? Date.now()));
   const headers: Record<string, string> = { 'content-type': 'application/json', ...signature, ...options.headers };
   if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
-  const res = await fetch(h.subgraphUrls[subgraph], { method: 'POST', headers, body });
+  const res = await fetch(options.url ?? h.subgraphUrls[subgraph], { method: 'POST', headers, body });
   return { status: res.status, body: await res.json(), signature };
 }

@@ -47,7 +47,8 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
     const code = String(formatted.extensions?.code ?? '');
     if (SAFE_CODES.has(code)) {
       const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // Apollo prefixes errors thrown while building the context; callers need only the reason.
+      return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
     }
     log.error({ err: unwrapResolverError(error) }, 'internal error');
     return {

@@ -1,0 +1,75 @@
+/**
+ * `npm run audit:verify`: walks each subgraph's audit chain and reports the
+ * first event whose link or content does not match (exit 1), or that every
+ * chain is intact (exit 0).
+ *
+ * Databases: `<SUBGRAPH>_DATABASE_URL` when set (production); otherwise the
+ * development installation (HUB_POSTGRES_URL, or the embedded server, which
+ * is started for the check if `npm start` is not running).
+ * `--subgraph <name>` checks one subgraph only.
+ */
+import { parseArgs } from 'node:util';
+import { createConnection } from 'node:net';
+import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { createPool, withDatabase } from '../services/shared/src/db.ts';
+import { verifyAuditChain } from '../services/shared/src/audit.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
+import { EMBEDDED_PG_PORT, PG_DATA_DIR, readLocalState } from './local-state.ts';
+
+const { values } = parseArgs({ options: { subgraph: { type: 'string' } } });
+const chosen = values.subgraph ? [values.subgraph as SubgraphName] : [...SUBGRAPHS];
+if (chosen.some((s) => !SUBGRAPHS.includes(s))) {
+  console.error(`--subgraph must be one of ${SUBGRAPHS.join(', ')}`);
+  process.exit(2);
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+let embedded: EmbeddedServer | undefined;
+const urls: Partial<Record<SubgraphName, string>> = {};
+const fromEnv = chosen.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`]);
+if (fromEnv) {
+  for (const s of chosen) urls[s] = process.env[`${s.toUpperCase()}_DATABASE_URL`]!;
+} else {
+  const state = readLocalState();
+  let server = process.env.HUB_POSTGRES_URL;
+  if (!server) {
+    if (!state) {
+      console.error('No databases to check: set <SUBGRAPH>_DATABASE_URL, or run `npm start` once to create the development installation.');
+      process.exit(2);
+    }
+    if (!(await listening(EMBEDDED_PG_PORT))) {
+      embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
+    }
+    server = `postgres://postgres:${encodeURIComponent(state.pgPassword)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
+  }
+  for (const s of chosen) urls[s] = withDatabase(server, `hub_${s}`);
+}
+
+let broken = false;
+try {
+  for (const s of chosen) {
+    const pool = createPool(urls[s]!, 1);
+    try {
+      const result = await verifyAuditChain(pool);
+      if (result.ok) {
+        console.log(`${s}: ${result.rows} audit events, chain intact`);
+      } else {
+        broken = true;
+        console.log(`${s}: BROKEN at audit event seq ${result.brokenAt.seq} (id ${result.brokenAt.id}): ${result.brokenAt.reason}`);
+      }
+    } finally {
+      await pool.end();
+    }
+  }
+} finally {
+  await embedded?.stop();
+}
+process.exit(broken ? 1 : 0);

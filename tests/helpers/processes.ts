@@ -1,0 +1,38 @@
+/** Running the project's own commands as a user would, for the tests that check them. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+
+export function runScript(script: string, args: string[], env: Record<string, string>) {
+  const r = spawnSync(TSX, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function startScript(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string; waitFor: (text: RegExp, ms?: number) => Promise<string> } {
+  const child = spawn(TSX, [script], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  return {
+    child,
+    output: () => out,
+    waitFor: (text, ms = 60_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const tick = () => {
+          const m = text.exec(out);
+          if (m) return resolve(m[0]);
+          if (child.exitCode !== null) return reject(new Error(`exited ${child.exitCode} before ${text}:\n${out}`));
+          if (Date.now() - started > ms) return reject(new Error(`no ${text} within ${ms} ms:\n${out}`));
+          setTimeout(tick, 100);
+        };
+        tick();
+      }),
+  };
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
