@@ -5,7 +5,6 @@
  * gateway over real HTTP, with a test issuer whose keys the tests use.
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,17 +15,7 @@ import { createIssuerKeys } from '../../services/shared/src/issuer.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../scripts/embedded-postgres.ts';
 import { startStack } from '../../scripts/stack.ts';
 import type { HubTestInfo } from '../helpers/hub.ts';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../helpers/processes.ts';
 
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedServer | undefined;
