@@ -14,7 +14,7 @@ try {
   throw err;
 }
 const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
-const running = await startGateway(config, supergraph, { host: process.env.HOST ?? '0.0.0.0' });
+const running = await startGateway(config, supergraph, { host: config.host });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void running.close().then(() => process.exit(0));

@@ -60,6 +60,8 @@ const common = {
   HUB_GATEWAY_SECRET: secret('HUB_GATEWAY_SECRET'),
   HUB_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** the interface a process listens on when it runs on its own (containers: all interfaces) */
+  HOST: z.string().min(1).default('0.0.0.0'),
 };
 
 function envName(subgraph: SubgraphName) {
@@ -97,6 +99,7 @@ export interface AuthConfig {
   gatewaySecret: string;
   signatureMaxAgeSeconds: number;
   logLevel: string;
+  host: string;
 }
 
 export interface SubgraphConfig extends AuthConfig {
@@ -150,6 +153,7 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     gatewaySecret: e.HUB_GATEWAY_SECRET,
     signatureMaxAgeSeconds: e.HUB_SIGNATURE_MAX_AGE_SECONDS,
     logLevel: e.LOG_LEVEL,
+    host: e.HOST,
   };
 }
 

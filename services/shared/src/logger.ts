@@ -1,7 +1,7 @@
 /** Structured logs. Personal data is never logged: ids and codes only. */
 import { pino, type Logger } from 'pino';
 
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(name: string, level = 'info'): Logger {
   return pino({
     name,
     level,

@@ -15,7 +15,6 @@ export interface SubgraphModule<S extends Record<string, unknown>, L> {
 }
 
 export async function runSubgraph<S extends Record<string, unknown>, L>(name: SubgraphName, mod: SubgraphModule<S, L>): Promise<void> {
-  const log = createLogger(`subgraph:${name}`);
   let config;
   try {
     config = loadSubgraphConfig(name);
@@ -26,9 +25,10 @@ export async function runSubgraph<S extends Record<string, unknown>, L>(name: Su
     }
     throw err;
   }
+  const log = createLogger(`subgraph:${name}`, config.logLevel);
   await migrateDatabase(config.databaseUrl, mod.migrationsFolder);
   await mod.seedReference(config.databaseUrl);
-  const running = await startSubgraph(mod.definition, config, { host: process.env.HOST ?? '0.0.0.0' });
+  const running = await startSubgraph(mod.definition, config, { host: config.host });
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping');
     await running.close();

@@ -1,0 +1,14 @@
+# One image for the gateway and the four subgraphs; each container runs one
+# of them (see docker-compose.yml). TypeScript runs through tsx, as in development.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY tsconfig.json ./
+COPY schema ./schema
+COPY services ./services
+COPY gateway ./gateway
+USER node
+# Overridden per service in docker-compose.yml.
+CMD ["node", "--import", "tsx", "gateway/src/index.ts"]

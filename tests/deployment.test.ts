@@ -1,0 +1,134 @@
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so this test reads
+ * it: every service, every variable the code reads, health checks, one
+ * published port, one database per subgraph, and an image that carries
+ * what the containers import.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configVariables, DEFAULT_PORTS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../services/shared/src/env.ts';
+import { ROOT } from './helpers/processes.ts';
+
+interface Service {
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const vars = configVariables();
+
+/** Resolves ${VAR:?msg} and ${VAR:-default} as docker compose would, from `given`. */
+function resolve(env: Record<string, string>, given: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      k,
+      String(v).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => given[name] ?? (op === '-' ? (arg ?? '') : `<missing ${name}>`)),
+    ]),
+  );
+}
+
+const secrets = {
+  HUB_JWT_ISSUER: 'https://login.region.example/',
+  HUB_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'prod-1' }] }),
+  HUB_GATEWAY_SECRET: 'p'.repeat(48),
+  HUB_PERSON_ID_SECRET: 'q'.repeat(48),
+  POSTGRES_PASSWORD: 'pg',
+  MUNICIPALITY_DB_PASSWORD: 'm',
+  PSYCHIATRY_DB_PASSWORD: 'p',
+  PROBATION_DB_PASSWORD: 'f',
+  CLINICS_DB_PASSWORD: 'c',
+};
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL, the four subgraphs and the gateway, each its own container', () => {
+    expect(Object.keys(services).sort()).toEqual(['clinics', 'gateway', 'municipality', 'postgres', 'probation', 'psychiatry']);
+  });
+
+  it('publishes only the gateway port', () => {
+    const published = Object.entries(services).filter(([, s]) => s.ports?.length).map(([n, s]) => [n, s.ports]);
+    expect(published).toEqual([['gateway', ['4000:4000']]]);
+  });
+
+  it('gives every service a health check on its own port, and starts each after what it needs is healthy', () => {
+    for (const s of SUBGRAPHS) {
+      expect(services[s]!.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${DEFAULT_PORTS[s]}/health`);
+      expect(services[s]!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    }
+    expect(services.gateway!.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:4000/health');
+    expect(services.postgres!.healthcheck!.test.join(' ')).toContain('pg_isready');
+    expect(services.gateway!.depends_on).toEqual(Object.fromEntries(SUBGRAPHS.map((s) => [s, { condition: 'service_healthy' }])));
+  });
+
+  it.each(SUBGRAPHS)('names every variable the %s subgraph reads, and nothing else', (s) => {
+    expect(Object.keys(services[s]!.environment!).sort()).toEqual([...vars.subgraphs[s]].sort());
+  });
+
+  it('names every variable the gateway reads, and nothing else', () => {
+    expect(Object.keys(services.gateway!.environment!).sort()).toEqual([...vars.gateway].sort());
+  });
+
+  it.each(SUBGRAPHS)('gives the %s subgraph a valid production configuration over its own database and role', (s) => {
+    const config = loadSubgraphConfig(s, resolve(services[s]!.environment!, secrets));
+    expect(config.mode).toBe('production');
+    expect(config.port).toBe(DEFAULT_PORTS[s]);
+    expect(config.databaseUrl).toBe(`postgres://hub_${s}:${secrets[`${s.toUpperCase()}_DB_PASSWORD` as keyof typeof secrets]}@postgres:5432/hub_${s}`);
+  });
+
+  it('gives the gateway a valid production configuration that reaches each subgraph by service name', () => {
+    const config = loadGatewayConfig(resolve(services.gateway!.environment!, secrets));
+    expect(config.mode).toBe('production');
+    expect(config.subgraphUrls).toEqual(Object.fromEntries(SUBGRAPHS.map((s) => [s, `http://${s}:${DEFAULT_PORTS[s]}/graphql`])));
+  });
+
+  it('initialises one database and login role per subgraph', () => {
+    const init = readFileSync(join(ROOT, 'deploy/postgres-init.sh'), 'utf8');
+    expect(init).toContain('for s in municipality psychiatry probation clinics; do');
+    expect(init).toContain('CREATE DATABASE hub_$s OWNER hub_$s;');
+    expect(services.postgres!.environment).toMatchObject(Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_DB_PASSWORD`, expect.any(String)])));
+  });
+
+  it('runs commands whose entry files exist', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (name === 'postgres') continue;
+      const entry = s.command!.at(-1)!;
+      expect(existsSync(join(ROOT, entry)), `${name}: ${entry}`).toBe(true);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+  function sources(dir: string): string[] {
+    return readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      // drizzle.config.ts files serve migration generation (drizzle-kit, a dev tool), never a container.
+      return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') && !p.endsWith('drizzle.config.ts') ? [p] : [];
+    });
+  }
+
+  it('installs production dependencies only and copies what the containers run', () => {
+    expect(dockerfile).toContain('RUN npm ci --omit=dev');
+    for (const dir of ['schema', 'services', 'gateway']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+  });
+
+  it('every package the containers import is a production dependency', () => {
+    const imported = new Set<string>();
+    for (const file of [...sources(join(ROOT, 'services')), ...sources(join(ROOT, 'gateway'))]) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import (?!type)[^'"]*['"]([^'".][^'"]*)['"]/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+    imported.add('tsx'); // the containers' loader
+    const missing = [...imported].filter((p) => !(p in pkg.dependencies));
+    expect(missing).toEqual([]);
+  });
+});
