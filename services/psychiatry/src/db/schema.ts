@@ -1,5 +1,6 @@
 /** Tables of the psychiatry subgraph (adult psychiatry, addiction section). */
-import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -10,3 +11,141 @@ export const ward = pgTable('ward', {
   name: text('name').notNull(),
   places: integer('places').notNull(),
 });
+
+/** One AUDIT, DUDIT, ASI or other document attached to a request, as social services sent it. */
+export interface StoredAssessment {
+  instrument: 'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER';
+  performedOn: string;
+  score: number | null;
+  summary: string | null;
+}
+
+/** A closed assessment cycle (one that lapsed and was followed by a new-assessment request). */
+export interface StoredCycle {
+  cycle: number;
+  startedAt: string;
+  assessmentDueBy: string;
+  assessmentMeetingAt: string | null;
+  assessmentDeadlineMissed: boolean;
+  decision: { needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; decidedAt: string; decidedBy: string; rationale: string | null } | null;
+  placeOffer: { wardId: string; offeredAt: string; dueBy: string; startDate: string; lapsesOn: string; reason: string | null } | null;
+  outcome: 'LAPSED';
+  closedAt: string;
+}
+
+/**
+ * The stored stage of a referral. Two statuses of the API are never stored
+ * but derived on read from the clock: AWAITING_DECISION (a booked meeting
+ * whose time has come) and LAPSED (an offered place not used by lapsesOn).
+ */
+export const STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'NOT_NEEDED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMITTED', 'COMPLETED', 'WITHDRAWN'] as const;
+export type Stage = (typeof STAGES)[number];
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+
+/**
+ * A request for action (åtgärdsförfrågan) for planned withdrawal treatment,
+ * with the current assessment cycle's meeting, decision and place offer.
+ */
+export const withdrawalReferral = pgTable(
+  'withdrawal_referral',
+  {
+    id: uuid('id').primaryKey(),
+    receivingOrganisationId: text('receiving_organisation_id').notNull(),
+    referringOrganisationId: text('referring_organisation_id').notNull(),
+    /** retries of a submission with the same key (per referring organisation) return the first referral */
+    idempotencyKey: text('idempotency_key'),
+    personId: text('person_id').notNull(),
+    /** normalised, 12 digits; never leaves this subgraph except to those who may read the referral */
+    personnummer: text('personnummer').notNull(),
+    name: text('name').notNull(),
+    caseworkerName: text('caseworker_name').notNull(),
+    caseworkerPhone: text('caseworker_phone').notNull(),
+    caseworkerEmail: text('caseworker_email').notNull(),
+    substances: text('substances').array().notNull(),
+    currentProblems: text('current_problems').notNull(),
+    postTreatmentPlan: text('post_treatment_plan').notNull(),
+    /** null: not known to social services; empty: known to be none */
+    otherIllnesses: text('other_illnesses').array(),
+    /** null: not known to social services; empty: known to be none */
+    medications: text('medications').array(),
+    assessments: jsonb('assessments').$type<StoredAssessment[]>().notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedByName: text('submitted_by_name').notNull(),
+    receivedAt: ts('received_at').notNull(),
+    stage: text('stage', { enum: STAGES }).notNull(),
+    cycle: integer('cycle').notNull().default(1),
+    cycleStartedAt: ts('cycle_started_at').notNull(),
+    assessmentDueBy: date('assessment_due_by', { mode: 'string' }).notNull(),
+    assessmentMeetingAt: ts('assessment_meeting_at'),
+    /** set when the first meeting of the cycle was booked for a date after assessmentDueBy */
+    assessmentDeadlineMissed: boolean('assessment_deadline_missed').notNull().default(false),
+    decisionNeeded: boolean('decision_needed'),
+    decisionSetting: text('decision_setting', { enum: ['INPATIENT', 'OUTPATIENT'] }),
+    decidedAt: ts('decided_at'),
+    decidedBy: text('decided_by'),
+    decisionRationale: text('decision_rationale'),
+    placeWardId: text('place_ward_id'),
+    placeOfferedAt: ts('place_offered_at'),
+    placeDueBy: date('place_due_by', { mode: 'string' }),
+    placeStartDate: date('place_start_date', { mode: 'string' }),
+    placeLapsesOn: date('place_lapses_on', { mode: 'string' }),
+    placeReason: text('place_reason'),
+    admittedAt: ts('admitted_at'),
+    completedAt: ts('completed_at'),
+    withdrawnAt: ts('withdrawn_at'),
+    withdrawalReason: text('withdrawal_reason'),
+    earlierCycles: jsonb('earlier_cycles').$type<StoredCycle[]>().notNull().default(sql`'[]'::jsonb`),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    unique('withdrawal_referral_idempotency').on(t.referringOrganisationId, t.idempotencyKey),
+    index('withdrawal_referral_inbox_idx').on(t.receivingOrganisationId, t.receivedAt, t.id),
+    index('withdrawal_referral_sent_idx').on(t.referringOrganisationId, t.receivedAt, t.id),
+    index('withdrawal_referral_person_idx').on(t.personId),
+    index('withdrawal_referral_ward_idx').on(t.placeWardId, t.stage),
+  ],
+);
+
+/** The timeline both sides see: who did what, when. Never holds psychiatry's internal notes. */
+export const withdrawalReferralEvent = pgTable(
+  'withdrawal_referral_event',
+  {
+    id: uuid('id').primaryKey(),
+    /** insertion order, for a stable timeline when two entries share a time */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => withdrawalReferral.id),
+    at: ts('at').notNull(),
+    kind: text('kind').notNull(),
+    byName: text('by_name').notNull(),
+    byOrganisationId: text('by_organisation_id').notNull(),
+    note: text('note'),
+  },
+  (t) => [index('withdrawal_referral_event_referral_idx').on(t.referralId, t.seq)],
+);
+
+/** Psychiatry's internal notes on a referral: only staff of the receiving psychiatry organisation read them. */
+export const withdrawalInternalNote = pgTable(
+  'withdrawal_internal_note',
+  {
+    id: uuid('id').primaryKey(),
+    /** insertion order, for a stable timeline when two entries share a time */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => withdrawalReferral.id),
+    at: ts('at').notNull(),
+    /** the step the note was written with, e.g. MEETING_BOOKED */
+    kind: text('kind').notNull(),
+    byName: text('by_name').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [index('withdrawal_internal_note_referral_idx').on(t.referralId, t.seq)],
+);
+
+export type WardRow = typeof ward.$inferSelect;
+export type ReferralRow = typeof withdrawalReferral.$inferSelect;
+export type ReferralEventRow = typeof withdrawalReferralEvent.$inferSelect;
+export type InternalNoteRow = typeof withdrawalInternalNote.$inferSelect;

@@ -1,0 +1,196 @@
+/**
+ * The rules a request for withdrawal treatment and the coordinator's and
+ * physician's inputs must keep, as pure functions: each refusal is a
+ * BAD_USER_INPUT naming the field (input.personnummer,
+ * input.assessments[0].score, ...) in words a caseworker understands.
+ */
+import { badInput } from '../../../shared/src/errors.ts';
+import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
+import { isCalendarDate, stockholmDate } from '../../../shared/src/time.ts';
+import type { StoredAssessment } from '../db/schema.ts';
+
+export const SUBSTANCES = ['ALCOHOL', 'OPIOIDS', 'BENZODIAZEPINES', 'CANNABIS', 'CENTRAL_STIMULANTS', 'GHB', 'OTHER'] as const;
+export type Substance = (typeof SUBSTANCES)[number];
+export type Instrument = StoredAssessment['instrument'];
+
+/** The score range of each screening instrument that has a total score. */
+export const SCORE_RANGE: Partial<Record<Instrument, { min: number; max: number }>> = {
+  AUDIT: { min: 0, max: 40 },
+  DUDIT: { min: 0, max: 44 },
+};
+
+const MAX_TEXT = 10_000;
+const MAX_SHORT = 200;
+
+export interface ReferralInput {
+  personnummer: string;
+  name: string;
+  substances: Substance[];
+  currentProblems: string;
+  postTreatmentPlan: string;
+  otherIllnesses?: string[] | null;
+  medications?: string[] | null;
+  assessments?: Array<{ instrument: Instrument; performedOn: string; score?: number | null; summary?: string | null }> | null;
+  caseworker: { name: string; phone: string; email: string };
+  individualConsents: boolean;
+  idempotencyKey?: string | null;
+}
+
+export interface ValidReferral {
+  personnummer: string;
+  name: string;
+  substances: Substance[];
+  currentProblems: string;
+  postTreatmentPlan: string;
+  otherIllnesses: string[] | null;
+  medications: string[] | null;
+  assessments: StoredAssessment[];
+  caseworker: { name: string; phone: string; email: string };
+  idempotencyKey: string | null;
+}
+
+function required(value: string, field: string, what: string, max = MAX_TEXT): string {
+  const v = value.trim();
+  if (v.length === 0) throw badInput(field, `${what} must be filled in.`);
+  if (v.length > max) throw badInput(field, `${what} is too long (at most ${max} characters).`);
+  return v;
+}
+
+function optionalText(value: string | null | undefined, field: string, what: string): string | null {
+  if (value === null || value === undefined) return null;
+  const v = value.trim();
+  if (v.length > MAX_TEXT) throw badInput(field, `${what} is too long (at most ${MAX_TEXT} characters).`);
+  return v.length === 0 ? null : v;
+}
+
+/** null (not known) stays null, [] (known to be none) stays []; each entry must say something. */
+function knownList(list: string[] | null | undefined, field: string, what: string): string[] | null {
+  if (list === null || list === undefined) return null;
+  return list.map((entry, i) => required(entry, `${field}[${i}]`, `Each entry of ${what}`, MAX_SHORT * 5));
+}
+
+/** A phone number: digits with optional +, spaces, hyphens and brackets; 7 to 15 digits. */
+export function isPhoneNumber(text: string): boolean {
+  if (!/^\+?[\d\s\-()]+$/.test(text)) return false;
+  const digits = text.replace(/\D/g, '').length;
+  return digits >= 7 && digits <= 15;
+}
+
+/** An e-mail address: one @, something before it, a domain with a dot after it, no spaces. */
+export function isEmail(text: string): boolean {
+  return /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text) && text.length <= 254;
+}
+
+export function validateReferral(input: ReferralInput, now: Date): ValidReferral {
+  const parsed = parseIdentityNumber(input.personnummer, now);
+  if (!parsed.ok) throw badInput('input.personnummer', `The personnummer or samordningsnummer ${parsed.reason}.`);
+  const name = required(input.name, 'input.name', "The individual's name", MAX_SHORT);
+
+  if (input.substances.length === 0) throw badInput('input.substances', 'Name at least one substance the individual uses.');
+  const substances = [...new Set(input.substances)];
+  const currentProblems = required(input.currentProblems, 'input.currentProblems', 'The description of the current problems and symptoms');
+  const postTreatmentPlan = required(
+    input.postTreatmentPlan,
+    'input.postTreatmentPlan',
+    'The plan for after the withdrawal treatment (the routine requires one)',
+  );
+  const otherIllnesses = knownList(input.otherIllnesses, 'input.otherIllnesses', 'other illnesses');
+  const medications = knownList(input.medications, 'input.medications', 'medications');
+
+  const today = stockholmDate(now);
+  const assessments: StoredAssessment[] = (input.assessments ?? []).map((a, i) => {
+    const at = `input.assessments[${i}]`;
+    if (!isCalendarDate(a.performedOn)) throw badInput(`${at}.performedOn`, 'The date the assessment was performed must be written YYYY-MM-DD.');
+    if (a.performedOn > today) throw badInput(`${at}.performedOn`, `The ${a.instrument} assessment cannot be dated in the future (${a.performedOn}).`);
+    const score = a.score ?? null;
+    if (score !== null) {
+      const range = SCORE_RANGE[a.instrument];
+      if (range && (score < range.min || score > range.max)) {
+        throw badInput(`${at}.score`, `An ${a.instrument} score must be between ${range.min} and ${range.max}; ${score} is outside that range.`);
+      }
+      if (!range && score < 0) throw badInput(`${at}.score`, `A ${a.instrument} score cannot be negative.`);
+    }
+    return { instrument: a.instrument, performedOn: a.performedOn, score, summary: optionalText(a.summary, `${at}.summary`, 'The summary') };
+  });
+
+  const caseworker = {
+    name: required(input.caseworker.name, 'input.caseworker.name', "The caseworker's name", MAX_SHORT),
+    phone: input.caseworker.phone.trim(),
+    email: input.caseworker.email.trim(),
+  };
+  if (!isPhoneNumber(caseworker.phone)) {
+    throw badInput('input.caseworker.phone', "The caseworker's phone number must be 7 to 15 digits, e.g. 021-17 44 13 or +46 21 17 44 13.");
+  }
+  if (!isEmail(caseworker.email)) throw badInput('input.caseworker.email', "The caseworker's e-mail address is not valid, e.g. name@kommun.se.");
+
+  if (input.individualConsents !== true) {
+    throw badInput(
+      'input.individualConsents',
+      'The individual must be positive to planned withdrawal treatment before a request is sent (the routine requires it).',
+    );
+  }
+  let idempotencyKey: string | null = null;
+  if (input.idempotencyKey !== null && input.idempotencyKey !== undefined) {
+    idempotencyKey = input.idempotencyKey.trim();
+    if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_SHORT) {
+      throw badInput('input.idempotencyKey', `The idempotency key must be 1 to ${MAX_SHORT} characters.`);
+    }
+  }
+  return {
+    personnummer: parsed.value.normalised,
+    name,
+    substances,
+    currentProblems,
+    postTreatmentPlan,
+    otherIllnesses,
+    medications,
+    assessments,
+    caseworker,
+    idempotencyKey,
+  };
+}
+
+/** A meeting time must not lie in the past. */
+export function validateMeetingTime(at: Date, now: Date): void {
+  if (at.getTime() < now.getTime()) throw badInput('at', 'The assessment meeting cannot be booked for a time that has passed.');
+}
+
+export interface DecisionInput {
+  needed: boolean;
+  setting?: 'INPATIENT' | 'OUTPATIENT' | null;
+  rationale?: string | null;
+}
+
+/** Needed: a setting is required. Not needed: a rationale is required (the caseworker sees why) and no setting. */
+export function validateDecision(d: DecisionInput): { needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null } {
+  const rationale = optionalText(d.rationale, 'rationale', 'The rationale');
+  if (d.needed) {
+    if (!d.setting) throw badInput('setting', 'Say whether the treatment is INPATIENT or OUTPATIENT when it is needed.');
+    return { needed: true, setting: d.setting, rationale };
+  }
+  if (d.setting) throw badInput('setting', 'A setting is given only when treatment is needed.');
+  if (!rationale) throw badInput('rationale', 'Give the rationale when treatment is not needed, so that social services sees why.');
+  return { needed: false, setting: null, rationale };
+}
+
+/**
+ * A place offer: the start date may not lie in the past; a start date after
+ * the due date (decision + 14 days) needs a reason.
+ */
+export function validatePlaceOffer(o: { startDate: string; reason?: string | null }, dueBy: string, now: Date): { reason: string | null } {
+  const today = stockholmDate(now);
+  if (o.startDate < today) throw badInput('startDate', `The start date cannot be in the past (today is ${today}).`);
+  const reason = optionalText(o.reason, 'reason', 'The reason');
+  if (o.startDate > dueBy && !reason) {
+    throw badInput('reason', `The start date ${o.startDate} is after the due date ${dueBy} (14 days after the decision); give the reason.`);
+  }
+  return { reason };
+}
+
+export function validateNote(note: string | null | undefined, field: string): string | null {
+  return optionalText(note, field, 'The note');
+}
+
+export function validateWithdrawalReason(reason: string): string {
+  return required(reason, 'reason', 'The reason for withdrawing the request');
+}

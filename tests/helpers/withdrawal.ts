@@ -1,0 +1,79 @@
+/** Shared pieces of the withdrawal-pathway tests: callers, a complete request, and the queries. */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { gql, type As, type GqlResult } from './hub.ts';
+import { personnummer } from './people.ts';
+
+export const caseworker1980: As = { org: 'municipality:1980', roles: ['CASEWORKER'], sub: 'anna.svensson', name: 'Anna Svensson' };
+export const caseworker1981: As = { org: 'municipality:1981', roles: ['CASEWORKER'], sub: 'sara.lind', name: 'Sara Lind' };
+export const caseworker0180: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: 'karin.ek', name: 'Karin Ek' };
+export const coordinator19: As = { org: 'psychiatry:19', roles: ['COORDINATOR'], sub: 'maria.berg', name: 'Maria Berg' };
+export const physician19: As = { org: 'psychiatry:19', roles: ['PHYSICIAN'], sub: 'erik.holm', name: 'Erik Holm' };
+export const nurse19: As = { org: 'psychiatry:19', roles: ['NURSE'], sub: 'lena.ahl', name: 'Lena Ahl' };
+export const coordinator01: As = { org: 'psychiatry:01', roles: ['COORDINATOR'], sub: 'jonas.ny', name: 'Jonas Ny' };
+
+export function referralInput(overrides: Record<string, unknown> = {}) {
+  return {
+    personnummer: personnummer(),
+    name: 'Test Testsson',
+    substances: ['ALCOHOL', 'BENZODIAZEPINES'],
+    currentProblems: 'Daglig alkoholkonsumtion, abstinenssymtom på morgonen.',
+    postTreatmentPlan: 'Öppenvårdsbehandling hos kommunens beroendeenhet.',
+    otherIllnesses: ['Hypertoni'],
+    medications: [],
+    assessments: [{ instrument: 'AUDIT', performedOn: '2026-01-10', score: 31, summary: 'Hög risk' }],
+    caseworker: { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna.svensson@vasteras.se' },
+    individualConsents: true,
+    ...overrides,
+  };
+}
+
+export const REFERRAL_FIELDS = `
+  id status personnummer name person { id }
+  referringOrganisation { id } receivingOrganisation { id }
+  caseworker { name phone email }
+  substances currentProblems postTreatmentPlan otherIllnesses medications
+  assessments { instrument performedOn score summary }
+  receivedAt assessmentCycle assessmentDueBy assessmentMeetingAt assessmentDeadlineMissed overdue
+  decision { needed setting decidedAt decidedBy rationale }
+  placeOffer { offeredAt dueBy startDate lapsesOn reason deadlineMissed ward { id occupied places } }
+  admittedAt completedAt
+  events { at kind by note }
+`;
+
+export const SUBMIT = `mutation($input: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $input) { ${REFERRAL_FIELDS} } }`;
+export const GET = `query($id: ID!) { withdrawalReferral(id: $id) { ${REFERRAL_FIELDS} } }`;
+export const BOOK = `mutation($id: ID!, $at: DateTime!, $note: String) { bookAssessmentMeeting(referralId: $id, at: $at, internalNote: $note) { ${REFERRAL_FIELDS} } }`;
+export const DECIDE = `mutation($id: ID!, $needed: Boolean!, $setting: TreatmentSetting, $rationale: String, $note: String) {
+  recordTreatmentDecision(referralId: $id, needed: $needed, setting: $setting, rationale: $rationale, internalNote: $note) { ${REFERRAL_FIELDS} } }`;
+export const OFFER = `mutation($id: ID!, $ward: ID!, $start: Date!, $reason: String, $note: String) {
+  offerPlace(referralId: $id, wardId: $ward, startDate: $start, reason: $reason, internalNote: $note) { ${REFERRAL_FIELDS} } }`;
+export const ADMIT = `mutation($id: ID!) { recordAdmission(referralId: $id) { ${REFERRAL_FIELDS} } }`;
+export const DISCHARGE = `mutation($id: ID!) { recordDischarge(referralId: $id) { ${REFERRAL_FIELDS} } }`;
+export const NEW_ASSESSMENT = `mutation($id: ID!) { requestNewAssessment(referralId: $id) { ${REFERRAL_FIELDS} earlierCycles { cycle assessmentDueBy assessmentMeetingAt decision { needed } placeOffer { startDate lapsesOn ward { id } } outcome } } }`;
+export const WITHDRAW = `mutation($id: ID!, $reason: String!) { withdrawWithdrawalReferral(referralId: $id, reason: $reason) { id status } }`;
+
+/** Expects no errors and returns the data. */
+export function ok<D = Record<string, any>>(res: GqlResult<D>): D {
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  expect(res.status).toBe(200);
+  return res.data as D;
+}
+
+/** Expects exactly one error with this code (and field) and returns it. */
+export function refused(res: GqlResult, code: string, field?: string) {
+  expect(res.errors?.length, JSON.stringify(res)).toBe(1);
+  const e = res.errors![0]!;
+  expect(e.extensions?.code, e.message).toBe(code);
+  if (field !== undefined) expect(e.extensions?.field).toBe(field);
+  return e;
+}
+
+/** Submits a complete request as `as` at `clock` and returns the referral. */
+export async function submit(as: As = caseworker1980, clock?: string, overrides: Record<string, unknown> = {}) {
+  const input = referralInput(overrides);
+  const res = await gql(SUBMIT, { input }, { as, ...(clock ? { clock } : {}) });
+  return { input, referral: ok(res).submitWithdrawalReferral as Record<string, any> };
+}
+
+export const uniqueKey = () => `key-${randomUUID()}`;
