@@ -1,7 +1,8 @@
 /** Shared pieces of the withdrawal-pathway tests: callers, a complete request, and the queries. */
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { expect } from 'vitest';
-import { gql, type As, type GqlResult } from './hub.ts';
+import { gql, hub, type As, type GqlResult } from './hub.ts';
 import { personnummer } from './people.ts';
 
 export const caseworker1980: As = { org: 'municipality:1980', roles: ['CASEWORKER'], sub: 'anna.svensson', name: 'Anna Svensson' };
@@ -77,3 +78,37 @@ export async function submit(as: As = caseworker1980, clock?: string, overrides:
 }
 
 export const uniqueKey = () => `key-${randomUUID()}`;
+
+/** Runs SQL against the psychiatry database (test fixtures and checks that the API cannot make). */
+export async function psychiatrySql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(hub().databaseUrls.psychiatry, { max: 1, onnotice: () => {} });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * A ward of this test's own: test files run in parallel, and ward 91's four
+ * places are shared by all of them, so tests that admit use their own ward.
+ */
+export async function createWard(places: number, organisationId = 'psychiatry:19'): Promise<string> {
+  const id = `test-${randomUUID().slice(0, 8)}`;
+  await psychiatrySql((sql) => sql`insert into ward (id, organisation_id, name, places) values (${id}, ${organisationId}, ${`Testavdelning ${id}`}, ${places})`);
+  return id;
+}
+
+/** How many referrals are stored for a personnummer (normalised, 12 digits). */
+export async function storedReferralsFor(pnr: string): Promise<number> {
+  const normalised = pnr.replace(/\D/g, '');
+  const rows = await psychiatrySql((sql) => sql`select count(*)::int as n from withdrawal_referral where personnummer = ${normalised}`);
+  return rows[0]!.n as number;
+}
+
+/** The psychiatry audit events about one referral, oldest first. */
+export async function auditOf(referralId: string) {
+  return psychiatrySql(
+    (sql) => sql`select action, entity, user_id, organisation_id, basis, fields from audit_event where entity_id = ${referralId} order by seq`,
+  ) as Promise<Array<{ action: string; entity: string; user_id: string; organisation_id: string; basis: string; fields: string[] | null }>>;
+}
