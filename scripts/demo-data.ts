@@ -3,9 +3,303 @@
  * (each subgraph remembers it in seed_run). Personal demo records arrive with
  * the capabilities that hold them; the reference data (wards, clinics,
  * councils) is seeded with the migrations.
+ *
+ * Withdrawal referrals (psychiatry): one or more in every status, dated
+ * relative to the day of seeding so that some are overdue, for Västmanland
+ * (sent by Västerås and Sala to psychiatry:19, ward 91) and a few for
+ * Stockholm. Names are made up; the personnummer are valid but invented.
  */
+import { randomUUID } from 'node:crypto';
 import type { SubgraphName } from '../services/shared/src/env.ts';
+import { seedOnce } from '../services/shared/src/seed.ts';
+import { appendAudit } from '../services/shared/src/audit.ts';
+import { organisation } from '../services/shared/src/directory.ts';
+import type { Caller } from '../services/shared/src/caller.ts';
+import { checkDigit } from '../services/shared/src/personnummer.ts';
+import { pseudonymFor } from '../services/shared/src/person-id.ts';
+import { stockholmDate, addDays } from '../services/shared/src/time.ts';
+import * as psychiatrySchema from '../services/psychiatry/src/db/schema.ts';
+import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
 
-export async function seedDemo(_databaseUrls: Record<SubgraphName, string>, _personIdSecret: string): Promise<boolean> {
-  return false;
+type Insert = typeof psychiatrySchema.withdrawalReferral.$inferInsert;
+type EventInsert = typeof psychiatrySchema.withdrawalReferralEvent.$inferInsert;
+
+const SENDERS = {
+  'municipality:1980': { caseworker: { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna.svensson@vasteras.example' }, receiver: 'psychiatry:19', ward: '91' },
+  'municipality:1981': { caseworker: { name: 'Sara Lind', phone: '0224-74 70 00', email: 'sara.lind@sala.example' }, receiver: 'psychiatry:19', ward: '91' },
+  'municipality:0180': { caseworker: { name: 'Karin Ek', phone: '08-508 00 000', email: 'karin.ek@stockholm.example' }, receiver: 'psychiatry:01', ward: 'sthlm-beroende-1' },
+} as const;
+type Sender = keyof typeof SENDERS;
+
+const STAFF: Record<string, { coordinator: string; physician: string }> = {
+  'psychiatry:19': { coordinator: 'Maria Berg', physician: 'Erik Holm' },
+  'psychiatry:01': { coordinator: 'Jonas Ny', physician: 'Lisa Ström' },
+};
+
+/** What the demo shows for one referral: the steps taken, in days before the day of seeding. */
+interface Story {
+  name: string;
+  born: string; // YYMMDD
+  serial: string; // three digits, the last odd for men, even for women
+  from: Sender;
+  receivedDaysAgo: number;
+  meeting?: { daysAgo: number }; // negative: in the future
+  decision?: { daysAgo: number; needed: boolean; rationale?: string };
+  offer?: { daysAgo: number; startDaysAgo: number; reason?: string };
+  admittedDaysAgo?: number;
+  completedDaysAgo?: number;
+  withdrawn?: { daysAgo: number; reason: string };
+  /** a lapsed first cycle and a new-assessment request this many days ago */
+  renewedDaysAgo?: number;
+}
+
+const STORIES: Story[] = [
+  { name: 'Per Demosson', born: '780312', serial: '231', from: 'municipality:1980', receivedDaysAgo: 2 },
+  { name: 'Karl Exempel', born: '650904', serial: '457', from: 'municipality:1980', receivedDaysAgo: 19 }, // overdue
+  { name: 'Sofia Provsdotter', born: '910127', serial: '246', from: 'municipality:1981', receivedDaysAgo: 16 }, // overdue
+  { name: 'Johan Testare', born: '830615', serial: '613', from: 'municipality:1981', receivedDaysAgo: 6, meeting: { daysAgo: -3 } },
+  { name: 'Lena Fiktiv', born: '700222', serial: '128', from: 'municipality:1980', receivedDaysAgo: 20, meeting: { daysAgo: -2 } }, // booked late
+  { name: 'Oskar Påhittad', born: '880430', serial: '375', from: 'municipality:1980', receivedDaysAgo: 12, meeting: { daysAgo: 1 } },
+  {
+    name: 'Maja Låtsas',
+    born: '950808',
+    serial: '064',
+    from: 'municipality:1981',
+    receivedDaysAgo: 25,
+    meeting: { daysAgo: 15 },
+    decision: { daysAgo: 14, needed: false, rationale: 'Abstinensen bedöms kunna hanteras i öppenvård via vårdcentralen.' },
+  },
+  { name: 'Nils Demoberg', born: '720119', serial: '591', from: 'municipality:1980', receivedDaysAgo: 14, meeting: { daysAgo: 5 }, decision: { daysAgo: 5, needed: true } },
+  { name: 'Greta Exempelsson', born: '600505', serial: '382', from: 'municipality:1980', receivedDaysAgo: 30, meeting: { daysAgo: 20 }, decision: { daysAgo: 17, needed: true } }, // place overdue
+  {
+    name: 'Ali Provare',
+    born: '890910',
+    serial: '733',
+    from: 'municipality:1981',
+    receivedDaysAgo: 24,
+    meeting: { daysAgo: 14 },
+    decision: { daysAgo: 14, needed: true },
+    offer: { daysAgo: 6, startDaysAgo: 0 },
+  },
+  {
+    name: 'Eva Testsson',
+    born: '770303',
+    serial: '208',
+    from: 'municipality:1980',
+    receivedDaysAgo: 35,
+    meeting: { daysAgo: 26 },
+    decision: { daysAgo: 26, needed: true },
+    offer: { daysAgo: 20, startDaysAgo: 12 },
+    admittedDaysAgo: 10,
+  },
+  {
+    name: 'Hans Fiktivsson',
+    born: '681111',
+    serial: '419',
+    from: 'municipality:1981',
+    receivedDaysAgo: 28,
+    meeting: { daysAgo: 20 },
+    decision: { daysAgo: 19, needed: true },
+    offer: { daysAgo: 15, startDaysAgo: 5 },
+    admittedDaysAgo: 2,
+  },
+  {
+    name: 'Ingrid Demodotter',
+    born: '590620',
+    serial: '146',
+    from: 'municipality:1980',
+    receivedDaysAgo: 60,
+    meeting: { daysAgo: 50 },
+    decision: { daysAgo: 49, needed: true },
+    offer: { daysAgo: 45, startDaysAgo: 40 },
+    admittedDaysAgo: 40,
+    completedDaysAgo: 33,
+  },
+  {
+    name: 'Mats Påhitt',
+    born: '800101',
+    serial: '655',
+    from: 'municipality:1980',
+    receivedDaysAgo: 70,
+    meeting: { daysAgo: 62 },
+    decision: { daysAgo: 61, needed: true },
+    offer: { daysAgo: 58, startDaysAgo: 35, reason: 'Den enskilde önskade börja efter semestern.' },
+  }, // lapsed
+  { name: 'Anders Låtsasson', born: '930715', serial: '897', from: 'municipality:1981', receivedDaysAgo: 80, meeting: { daysAgo: 72 }, decision: { daysAgo: 72, needed: true }, offer: { daysAgo: 70, startDaysAgo: 60 }, renewedDaysAgo: 4 },
+  { name: 'Britt Exempeldotter', born: '610909', serial: '502', from: 'municipality:1980', receivedDaysAgo: 9, withdrawn: { daysAgo: 3, reason: 'Den enskilde har flyttat till annan kommun.' } },
+  // Stockholm
+  { name: 'Tove Demoström', born: '970228', serial: '024', from: 'municipality:0180', receivedDaysAgo: 3 },
+  { name: 'Viktor Provström', born: '850517', serial: '871', from: 'municipality:0180', receivedDaysAgo: 18 }, // overdue
+  {
+    name: 'Sara Testström',
+    born: '790824',
+    serial: '362',
+    from: 'municipality:0180',
+    receivedDaysAgo: 21,
+    meeting: { daysAgo: 12 },
+    decision: { daysAgo: 11, needed: true },
+    offer: { daysAgo: 8, startDaysAgo: 1 },
+    admittedDaysAgo: 1,
+  },
+];
+
+const DAY = 86_400_000;
+
+function personnummerOf(s: Story): string {
+  const nine = `${s.born}${s.serial}`;
+  return `19${nine}${checkDigit(nine)}`;
+}
+
+function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert; events: EventInsert[] } {
+  const at = (daysAgo: number, hour = 10) => {
+    const d = new Date(now.getTime() - daysAgo * DAY);
+    d.setUTCHours(hour - 1, 0, 0, 0);
+    return d;
+  };
+  const dayOf = (daysAgo: number) => addDays(stockholmDate(now), -daysAgo);
+  const sender = SENDERS[s.from];
+  const staff = STAFF[sender.receiver]!;
+  const pnr = personnummerOf(s);
+  const id = randomUUID();
+  const receivedAt = at(s.receivedDaysAgo, 9);
+  const events: EventInsert[] = [];
+  const event = (when: Date, kind: string, byName: string, byOrganisationId: string, note: string | null) =>
+    events.push({ id: randomUUID(), referralId: id, at: when, kind, byName, byOrganisationId, note });
+  event(receivedAt, 'SUBMITTED', sender.caseworker.name, s.from, null);
+
+  const row: Insert = {
+    id,
+    receivingOrganisationId: sender.receiver,
+    referringOrganisationId: s.from,
+    idempotencyKey: null,
+    personId: pseudonymFor(personIdSecret, pnr),
+    personnummer: pnr,
+    name: s.name,
+    caseworkerName: sender.caseworker.name,
+    caseworkerPhone: sender.caseworker.phone,
+    caseworkerEmail: sender.caseworker.email,
+    substances: s.serial.endsWith('1') || s.serial.endsWith('7') ? ['ALCOHOL'] : ['ALCOHOL', 'BENZODIAZEPINES'],
+    currentProblems: 'Dagligt intag sedan flera månader, morgonabstinens med skakningar och svettningar.',
+    postTreatmentPlan: 'Fortsatt öppenvårdsbehandling hos kommunens beroendeenhet och stöd i boendet.',
+    otherIllnesses: s.serial.startsWith('4') ? null : ['Högt blodtryck'],
+    medications: s.serial.startsWith('4') ? null : [],
+    assessments: [{ instrument: 'AUDIT', performedOn: dayOf(s.receivedDaysAgo + 7), score: 22 + (Number(s.serial) % 15), summary: 'Tecken på beroende.' }],
+    submittedBy: `demo:${sender.caseworker.name.toLowerCase().replace(/\s/g, '.')}`,
+    submittedByName: sender.caseworker.name,
+    receivedAt,
+    stage: 'RECEIVED',
+    cycle: 1,
+    cycleStartedAt: receivedAt,
+    assessmentDueBy: deadlines.assessmentDueBy(receivedAt),
+    updatedAt: receivedAt,
+  };
+  if (s.meeting) {
+    const meetingAt = at(s.meeting.daysAgo, 13);
+    const bookedAt = at(Math.max(s.meeting.daysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meeting.daysAgo + 7)), 11);
+    const late = deadlines.meetingMissesDeadline(meetingAt, row.assessmentDueBy);
+    Object.assign(row, { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: meetingAt, assessmentDeadlineMissed: late });
+    event(bookedAt, 'MEETING_BOOKED', staff.coordinator, sender.receiver, `Assessment and planning meeting on ${stockholmDate(meetingAt)}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`);
+  }
+  if (s.decision) {
+    const decidedAt = at(s.decision.daysAgo, 15);
+    const needed = s.decision.needed;
+    Object.assign(row, {
+      stage: needed ? 'CARE_PLANNING' : 'NOT_NEEDED',
+      decisionNeeded: needed,
+      decisionSetting: needed ? 'INPATIENT' : null,
+      decidedAt,
+      decidedBy: staff.physician,
+      decisionRationale: s.decision.rationale ?? null,
+    });
+    event(
+      decidedAt,
+      'DECISION_RECORDED',
+      staff.physician,
+      sender.receiver,
+      needed ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${deadlines.placeDueBy(decidedAt)}.` : `Withdrawal treatment is not needed: ${s.decision.rationale}`,
+    );
+  }
+  if (s.offer) {
+    const offeredAt = at(s.offer.daysAgo, 11);
+    const startDate = dayOf(s.offer.startDaysAgo);
+    const lapses = deadlines.lapsesOn(startDate);
+    Object.assign(row, {
+      stage: 'PLACE_OFFERED',
+      placeWardId: sender.ward,
+      placeOfferedAt: offeredAt,
+      placeDueBy: deadlines.placeDueBy(row.decidedAt!),
+      placeStartDate: startDate,
+      placeLapsesOn: lapses,
+      placeReason: s.offer.reason ?? null,
+    });
+    event(offeredAt, 'PLACE_OFFERED', staff.coordinator, sender.receiver, `Place from ${startDate}; it lapses if not used by ${lapses}.${s.offer.reason ? ` ${s.offer.reason}` : ''}`);
+  }
+  if (s.admittedDaysAgo !== undefined) {
+    Object.assign(row, { stage: 'ADMITTED', admittedAt: at(s.admittedDaysAgo, 8) });
+    event(at(s.admittedDaysAgo, 8), 'ADMITTED', staff.coordinator, sender.receiver, 'Admitted to the ward.');
+  }
+  if (s.completedDaysAgo !== undefined) {
+    Object.assign(row, { stage: 'COMPLETED', completedAt: at(s.completedDaysAgo, 12) });
+    event(at(s.completedDaysAgo, 12), 'DISCHARGED', staff.coordinator, sender.receiver, 'Withdrawal treatment completed; discharged from the ward.');
+  }
+  if (s.withdrawn) {
+    Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(s.withdrawn.daysAgo), withdrawalReason: s.withdrawn.reason });
+    event(at(s.withdrawn.daysAgo), 'WITHDRAWN', sender.caseworker.name, s.from, s.withdrawn.reason);
+  }
+  if (s.renewedDaysAgo !== undefined) {
+    const renewedAt = at(s.renewedDaysAgo);
+    const cycle: psychiatrySchema.StoredCycle = {
+      cycle: 1,
+      startedAt: receivedAt.toISOString(),
+      assessmentDueBy: row.assessmentDueBy,
+      assessmentMeetingAt: row.assessmentMeetingAt?.toISOString() ?? null,
+      assessmentDeadlineMissed: row.assessmentDeadlineMissed ?? false,
+      decision: { needed: true, setting: 'INPATIENT', decidedAt: row.decidedAt!.toISOString(), decidedBy: staff.physician, rationale: null },
+      placeOffer: { wardId: row.placeWardId!, offeredAt: row.placeOfferedAt!.toISOString(), dueBy: row.placeDueBy!, startDate: row.placeStartDate!, lapsesOn: row.placeLapsesOn!, reason: null },
+      outcome: 'LAPSED',
+      closedAt: renewedAt.toISOString(),
+    };
+    const dueBy = deadlines.assessmentDueBy(renewedAt);
+    event(renewedAt, 'NEW_ASSESSMENT_REQUESTED', sender.caseworker.name, s.from, `The place offered from ${row.placeStartDate} lapsed after ${row.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`);
+    Object.assign(row, {
+      earlierCycles: [cycle],
+      stage: 'RECEIVED',
+      cycle: 2,
+      cycleStartedAt: renewedAt,
+      assessmentDueBy: dueBy,
+      assessmentMeetingAt: null,
+      assessmentDeadlineMissed: false,
+      decisionNeeded: null,
+      decisionSetting: null,
+      decidedAt: null,
+      decidedBy: null,
+      placeWardId: null,
+      placeOfferedAt: null,
+      placeDueBy: null,
+      placeStartDate: null,
+      placeLapsesOn: null,
+    });
+  }
+  row.updatedAt = events[events.length - 1]!.at;
+  return { row, events };
+}
+
+/** The demo referrals, built for "now" (exported for the demo-data test). */
+export function demoReferrals(now: Date, personIdSecret: string) {
+  return STORIES.map((s) => buildStory(s, now, personIdSecret));
+}
+
+export async function seedDemo(databaseUrls: Record<SubgraphName, string>, personIdSecret: string, now: Date = new Date()): Promise<boolean> {
+  return seedOnce(databaseUrls.psychiatry, psychiatrySchema, 'demo', async (tx) => {
+    const built = demoReferrals(now, personIdSecret);
+    await tx.insert(psychiatrySchema.withdrawalReferral).values(built.map((b) => b.row));
+    await tx.insert(psychiatrySchema.withdrawalReferralEvent).values(built.flatMap((b) => b.events));
+    // the seeding is itself an access to personal data, and is logged as such
+    const seeder: Caller = { userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation('psychiatry:19')!, roles: [] };
+    await appendAudit(
+      tx,
+      seeder,
+      built.map((b) => ({ action: 'CREATE', entity: 'WithdrawalReferral', entityId: b.row.id, personId: b.row.personId, fields: null, basis: 'demo data seeded at installation' })),
+    );
+  });
 }
