@@ -37,11 +37,47 @@ export const PERMISSIONS = {
   'withdrawal.followUp': ['CASEWORKER'],
   /** see the wards that take withdrawal treatment, their places and occupancy (no personal data) */
   'ward.read': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE'],
+
+  // Joint care plans and consent (municipality's policy.ts adds: own organisation, or participant
+  // named by an active consent).
+  /** document consent, and see the consents one's organisation is party to */
+  'consent.record': [...STAFF_WITH_CLIENTS],
+  /** see the joint care plans one's organisation owns or takes part in under consent */
+  'plan.read': [...STAFF_WITH_CLIENTS],
+  /** draw up, change, sign, follow up or end a joint care plan one may see */
+  'plan.write': [...STAFF_WITH_CLIENTS],
+
+  // Contract care (probation subgraph). Record-level rules on top (probation's policy.ts): the
+  // registering office's officers, and staff of the partner organisations the order names.
+  /** register a contract-care order for one's own probation office */
+  'contractCare.register': ['PROBATION_OFFICER'],
+  /** read the contract-care orders one's own probation office registered */
+  'contractCare.readOwnOffice': ['PROBATION_OFFICER'],
+  /** read the contract-care orders one's organisation takes part in (social services, care provider) */
+  'contractCare.readAsPartner': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'CLINIC_STAFF'],
+  /** report a deviation on an order one's organisation takes part in or registered */
+  'contractCare.reportDeviation': ['PROBATION_OFFICER', 'CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'CLINIC_STAFF'],
+  /** record an evaluation of, or a breach of, an order of one's own probation office */
+  'contractCare.follow': ['PROBATION_OFFICER'],
+
+  // Local integrated clinics (clinics subgraph). Record-level rule on top (clinics' policy.ts):
+  // enrolments and efforts belong to the clinic that is the caller's own organisation.
+  /** list the local integrated clinics (no personal data) */
+  'clinic.list': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF', 'COUNCIL_MEMBER', 'LOG_REVIEWER'],
+  /** enrol a person at one's own clinic, and read its enrolments */
+  'clinic.enrol': ['CLINIC_STAFF', 'PHYSICIAN', 'NURSE'],
+  /** read the enrolments (and their efforts) of one's own clinic */
+  'clinic.readEnrolments': ['CLINIC_STAFF', 'PHYSICIAN', 'NURSE'],
+  /** record an effort (maintenance treatment, infection testing, ...) for an enrolment at one's own clinic */
+  'clinic.recordEffort': ['CLINIC_STAFF', 'PHYSICIAN', 'NURSE'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 const DESCRIPTIONS: Record<Permission, string> = {
+  'consent.record': "document an individual's consent",
+  'plan.read': 'read joint care plans',
+  'plan.write': 'draw up or change joint care plans',
   'person.search': 'search for a person by personnummer',
   'directory.read': 'read the organisation directory',
   'withdrawal.submit': 'send a request for withdrawal treatment',
@@ -54,6 +90,15 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'withdrawal.admit': 'record admission to or discharge from a ward',
   'withdrawal.followUp': 'ask for a new assessment or withdraw a request',
   'ward.read': 'see the wards and their places',
+  'contractCare.register': 'register a contract-care order',
+  'contractCare.readOwnOffice': "read your probation office's contract-care orders",
+  'contractCare.readAsPartner': 'read the contract-care orders your organisation takes part in',
+  'contractCare.reportDeviation': 'report a deviation from a contract-care order',
+  'contractCare.follow': 'record an evaluation or a breach of a contract-care order',
+  'clinic.list': 'list the local integrated clinics',
+  'clinic.enrol': 'enrol a person at a local integrated clinic',
+  'clinic.readEnrolments': "read your clinic's enrolments",
+  'clinic.recordEffort': 'record an effort for a clinic enrolment',
 };
 
 export function can(caller: Caller, permission: Permission): boolean {

@@ -155,7 +155,13 @@ export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
  */
 export class AuditBuffer {
   readonly entries: AuditEntry[] = [];
+  private readonly seen = new Set<string>();
+  /** Logs a read; the same record read on the same basis twice in one request is one event. */
   read(entry: Omit<AuditEntry, 'action'> & { action?: AuditEntry['action'] }): void {
-    this.entries.push({ action: 'READ', ...entry });
+    const full: AuditEntry = { action: 'READ', ...entry };
+    const key = JSON.stringify([full.action, full.entity, full.entityId, full.personId, full.fields, full.basis]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.entries.push(full);
   }
 }

@@ -58,3 +58,12 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
     };
   };
 }
+
+/** True when a database error (possibly wrapped by drizzle) is a unique violation, optionally of one index. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const pg = e as { code?: string; constraint_name?: string };
+    if (pg.code === '23505') return !constraint || pg.constraint_name === constraint;
+  }
+  return false;
+}

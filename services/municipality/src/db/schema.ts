@@ -1,5 +1,6 @@
-/** Tables of the municipality subgraph (social services). */
-import { pgTable, text } from 'drizzle-orm/pg-core';
+/** Tables of the municipality subgraph (social services): councils, consents and joint care plans. */
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -11,3 +12,146 @@ export const council = pgTable('council', {
   regionCode: text('region_code').notNull(),
   municipalityCodes: text('municipality_codes').array().notNull(),
 });
+
+/** The individual's consent to share for one purpose with named organisations. */
+export const consent = pgTable(
+  'consent',
+  {
+    id: uuid('id').primaryKey(),
+    personId: text('person_id').notNull(),
+    purpose: text('purpose').notNull(),
+    organisationIds: text('organisation_ids').array().notNull(),
+    givenAt: timestamp('given_at', { withTimezone: true, precision: 3 }).notNull(),
+    validUntil: date('valid_until', { mode: 'string' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
+    revokedBy: text('revoked_by'),
+    recordedByOrganisationId: text('recorded_by_organisation_id').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [index('consent_person_idx').on(t.personId)],
+);
+
+export interface ParticipantRecord {
+  organisationId: string | null;
+  role: string;
+  name: string;
+}
+
+export const CARE_PLAN_KINDS = ['SIP', 'WITHDRAWAL', 'CONTRACT_CARE'] as const;
+
+/** A joint care plan's current state; its history is in joint_care_plan_version. */
+export const jointCarePlan = pgTable(
+  'joint_care_plan',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind', { enum: CARE_PLAN_KINDS }).notNull(),
+    personId: text('person_id').notNull(),
+    ownerOrganisationId: text('owner_organisation_id').notNull(),
+    consentId: uuid('consent_id')
+      .notNull()
+      .references(() => consent.id),
+    withdrawalReferralId: text('withdrawal_referral_id'),
+    contractCareOrderId: text('contract_care_order_id'),
+    version: integer('version').notNull(),
+    goals: text('goals').array().notNull(),
+    followUpOn: date('follow_up_on', { mode: 'string' }).notNull(),
+    /** the Stockholm date the current follow-up date was set; a follow-up held since then counts */
+    followUpSetOn: date('follow_up_set_on', { mode: 'string' }).notNull(),
+    participants: jsonb('participants').$type<ParticipantRecord[]>().notNull(),
+    participantOrganisationIds: text('participant_organisation_ids').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+    createdBy: text('created_by').notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true, precision: 3 }),
+    endedBy: text('ended_by'),
+    endedByOrganisationId: text('ended_by_organisation_id'),
+    endReason: text('end_reason'),
+    completed: boolean('completed').notNull().default(false),
+  },
+  (t) => [
+    index('joint_care_plan_person_idx').on(t.personId),
+    index('joint_care_plan_owner_idx').on(t.ownerOrganisationId),
+    index('joint_care_plan_participants_idx').using('gin', t.participantOrganisationIds),
+    // One open plan per referral and per court order.
+    uniqueIndex('joint_care_plan_referral_open_idx').on(t.withdrawalReferralId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('joint_care_plan_order_open_idx').on(t.contractCareOrderId).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+/** Every version of every plan, as it was. */
+export const jointCarePlanVersion = pgTable(
+  'joint_care_plan_version',
+  {
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => jointCarePlan.id),
+    version: integer('version').notNull(),
+    goals: text('goals').array().notNull(),
+    followUpOn: date('follow_up_on', { mode: 'string' }).notNull(),
+    participants: jsonb('participants').$type<ParticipantRecord[]>().notNull(),
+    change: text('change').notNull(),
+    changedBy: text('changed_by').notNull(),
+    changedByOrganisationId: text('changed_by_organisation_id').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.version] })],
+);
+
+/** One organisation's own effort in a plan. */
+export const carePlanEffort = pgTable(
+  'care_plan_effort',
+  {
+    id: uuid('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => jointCarePlan.id),
+    organisationId: text('organisation_id').notNull(),
+    description: text('description').notNull(),
+    responsible: text('responsible').notNull(),
+    startsOn: date('starts_on', { mode: 'string' }),
+    endsOn: date('ends_on', { mode: 'string' }),
+    addedInVersion: integer('added_in_version').notNull(),
+    addedBy: text('added_by').notNull(),
+  },
+  (t) => [index('care_plan_effort_plan_idx').on(t.planId)],
+);
+
+/** A signature on one version: the individual's own, or on behalf of an organisation. */
+export const carePlanSignature = pgTable(
+  'care_plan_signature',
+  {
+    id: uuid('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => jointCarePlan.id),
+    version: integer('version').notNull(),
+    signedBy: text('signed_by').notNull(),
+    asIndividual: boolean('as_individual').notNull(),
+    organisationId: text('organisation_id'),
+    organisationAgency: text('organisation_agency'),
+    signedAt: timestamp('signed_at', { withTimezone: true, precision: 3 }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedByOrganisationId: text('recorded_by_organisation_id').notNull(),
+  },
+  (t) => [
+    index('care_plan_signature_plan_idx').on(t.planId, t.version),
+    uniqueIndex('care_plan_signature_individual_idx').on(t.planId, t.version).where(sql`${t.asIndividual}`),
+    uniqueIndex('care_plan_signature_org_idx').on(t.planId, t.version, t.organisationId).where(sql`not ${t.asIndividual}`),
+  ],
+);
+
+/** A recorded follow-up of a plan. */
+export const carePlanFollowUp = pgTable(
+  'care_plan_follow_up',
+  {
+    id: uuid('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => jointCarePlan.id),
+    heldOn: date('held_on', { mode: 'string' }).notNull(),
+    summary: text('summary').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    organisationId: text('organisation_id').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('care_plan_follow_up_plan_idx').on(t.planId)],
+);

@@ -1,9 +1,19 @@
 /** All resolvers of the municipality subgraph. */
-import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
+import { organisationResolvers } from '../../../shared/src/federation.ts';
 import { Query } from './query.ts';
+import { Mutation } from './mutation.ts';
+import { Person } from './person.ts';
+import { JointCarePlan } from './plan.ts';
+import { Consent } from './consent.ts';
+import { ContractCareOrder, WithdrawalReferral } from './links.ts';
 
 export const resolvers = {
   ...organisationResolvers,
-  Person: personReference,
+  Person,
   Query,
+  Mutation,
+  JointCarePlan,
+  Consent,
+  WithdrawalReferral,
+  ContractCareOrder,
 };

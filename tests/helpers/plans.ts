@@ -1,0 +1,44 @@
+/** Building blocks for tests of consent and joint care plans. */
+import { expect } from 'vitest';
+import { gql, type As } from './hub.ts';
+
+export const caseworkerSthlm: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: 'cw-sthlm', name: 'Cecilia Handläggare' };
+export const clinicStaff: As = { org: 'clinic:0180-sodermalm', roles: ['CLINIC_STAFF'], sub: 'lim-sod', name: 'Lina Mottagning' };
+
+export const PLAN_FIELDS = `id kind status version goals followUpOn signedByIndividual missingSignatures followUpOverdue sharingStopped
+  person { id } ownerOrganisation { id } participants { organisation { id } role name }
+  efforts { organisation { id } description responsible addedInVersion }
+  signatures { signedBy asIndividual organisation { id } version }
+  consent { id active }`;
+
+export async function recordConsent(as: As, personnummer: string, organisationIds: string[], validUntil = '2099-12-31', clock?: string) {
+  const res = await gql(
+    `mutation($i: ConsentInput!) { recordConsent(input: $i) { id active person { id } } }`,
+    { i: { personnummer, purpose: 'Samordnad individuell plan', organisationIds, validUntil } },
+    { as, ...(clock ? { clock } : {}) },
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data!.recordConsent as { id: string; active: boolean; person: { id: string } };
+}
+
+export async function createPlan(as: As, input: Record<string, unknown>, clock?: string) {
+  return gql(`mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { ${PLAN_FIELDS} } }`, { i: input }, { as, ...(clock ? { clock } : {}) });
+}
+
+export async function sip(personnummer: string, consentId: string, extra: Record<string, unknown> = {}) {
+  return {
+    kind: 'SIP',
+    personnummer,
+    consentId,
+    goals: ['Stabilt boende', 'Minskat alkoholbruk'],
+    participants: [
+      { role: 'individual', name: 'Kim Klient' },
+      { organisationId: 'municipality:0180', role: 'caseworker', name: 'Cecilia Handläggare' },
+      { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Lina Mottagning' },
+    ],
+    followUpOn: '2099-06-01',
+    ...extra,
+  };
+}
+
+export const PLAN = `query($id: ID!) { jointCarePlan(id: $id) { ${PLAN_FIELDS} } }`;
