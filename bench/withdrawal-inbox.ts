@@ -1,0 +1,173 @@
+/**
+ * `npm run bench:inbox`: what the coordinator's inbox costs for 5, 50 and 500
+ * referrals, through the gateway on a hub of its own (embedded PostgreSQL in
+ * a temporary directory, or BENCH_POSTGRES_URL). For each size: the SQL
+ * statements the psychiatry subgraph ran per page and in all, and the
+ * latency of listing them all (median and 95th percentile of 20 runs).
+ * Each referral is listed with its person, ward (a fifth have a place
+ * offered) and timeline, as the inbox shows it.
+ */
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes, randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import { SUBGRAPHS } from '../services/shared/src/env.ts';
+import { dropDatabase } from '../services/shared/src/db.ts';
+import { createIssuerKeys, signToken } from '../services/shared/src/issuer.ts';
+import { checkDigit } from '../services/shared/src/personnummer.ts';
+import type { Role } from '../services/shared/src/caller.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-postgres.ts';
+import { startStack } from '../scripts/stack.ts';
+
+const SIZES = [5, 50, 500];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+const RUNS = 20;
+const PAGE = 200;
+
+const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
+chmodSync(tmp, 0o755);
+let embedded: EmbeddedServer | undefined;
+let postgresUrl = process.env.BENCH_POSTGRES_URL;
+if (!postgresUrl) {
+  embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'data'), port: await freePort(), password: randomBytes(12).toString('hex') });
+  postgresUrl = embedded.url;
+}
+const prefix = `hub_bench_${Date.now().toString(36)}`;
+const issuer = await createIssuerKeys('bench-');
+const env = {
+  HUB_MODE: 'development',
+  HUB_JWT_ISSUER: 'https://issuer.bench.hub',
+  HUB_JWT_AUDIENCE: 'coordination-hub',
+  HUB_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
+  HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
+  HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+  LOG_LEVEL: 'silent',
+};
+const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
+
+const token = (org: string, role: Role) => signToken(issuer, { org, roles: [role], name: `Bench ${role}`, issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
+const tokens = { caseworker: await token('municipality:1980', 'CASEWORKER'), coordinator: await token('psychiatry:19', 'COORDINATOR'), physician: await token('psychiatry:19', 'PHYSICIAN') };
+
+async function gql(query: string, variables: Record<string, unknown>, as: keyof typeof tokens, clock?: string) {
+  const res = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}`, ...(clock ? { 'x-hub-clock': clock } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown[]; extensions?: any };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body;
+}
+
+function personnummer(): string {
+  const nine = `${50 + randomInt(45)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}${String(randomInt(1000)).padStart(3, '0')}`;
+  return `19${nine}${checkDigit(nine)}`;
+}
+
+const wardId = 'bench-ward';
+{
+  const sql = postgres(stack.databaseUrls.psychiatry, { max: 1, onnotice: () => {} });
+  await sql`insert into ward (id, organisation_id, name, places) values (${wardId}, 'psychiatry:19', 'Benchmark ward', 1000)`;
+  await sql.end();
+}
+
+const SUBMIT = `mutation($input: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $input) { id } }`;
+async function seed(n: number): Promise<string> {
+  const pnr = personnummer();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 25) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(25, n - i) }, () =>
+        gql(
+          SUBMIT,
+          {
+            input: {
+              personnummer: pnr,
+              name: 'Bench Person',
+              substances: ['ALCOHOL'],
+              currentProblems: 'Abstinens.',
+              postTreatmentPlan: 'Öppenvård.',
+              caseworker: { name: 'Bench', phone: '021-39 00 00', email: 'bench@example.se' },
+              individualConsents: true,
+            },
+          },
+          'caseworker',
+          '2026-06-01T10:00:00+02:00',
+        ).then((r) => r.data.submitWithdrawalReferral.id as string),
+      ),
+    );
+    ids.push(...batch);
+  }
+  const offered = ids.filter((_, i) => i % 5 === 0);
+  for (let i = 0; i < offered.length; i += 25) {
+    await Promise.all(
+      offered.slice(i, i + 25).map(async (id) => {
+        await gql('mutation($id: ID!) { bookAssessmentMeeting(referralId: $id, at: "2026-06-02T09:00:00+02:00") { id } }', { id }, 'coordinator', '2026-06-01T12:00:00+02:00');
+        await gql('mutation($id: ID!) { recordTreatmentDecision(referralId: $id, needed: true, setting: INPATIENT) { id } }', { id }, 'physician', '2026-06-02T10:00:00+02:00');
+        await gql('mutation($id: ID!, $w: ID!) { offerPlace(referralId: $id, wardId: $w, startDate: "2026-06-05") { id } }', { id, w: wardId }, 'coordinator', '2026-06-02T11:00:00+02:00');
+      }),
+    );
+  }
+  const found = await gql('query($p: String!) { findPerson(personnummer: $p) { id } }', { p: pnr }, 'coordinator');
+  return found.data.findPerson.id as string;
+}
+
+const INBOX = `query($p: ID!, $first: Int, $after: String) { withdrawalReferrals(personId: $p, first: $first, after: $after) {
+  totalCount pageInfo { endCursor hasNextPage }
+  nodes { id status overdue assessmentDueBy name person { id } referringOrganisation { name } placeOffer { lapsesOn ward { id name occupied free } } events { kind by at } } } }`;
+
+async function listAll(personId: string) {
+  let after: string | null = null;
+  const perPage: number[] = [];
+  let nodes = 0;
+  for (;;) {
+    const body = await gql(INBOX, { p: personId, first: PAGE, after }, 'coordinator', '2026-06-03T10:00:00+02:00');
+    perPage.push(body.extensions.hub.subgraphs.psychiatry.sqlStatements as number);
+    const page = body.data.withdrawalReferrals;
+    nodes += page.nodes.length;
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  return { perPage, nodes };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+try {
+  console.log(`Coordinator's inbox through the gateway, page size ${PAGE}, ${RUNS} runs per size\n`);
+  console.log('referrals  pages  statements/page  statements total  p50 ms  p95 ms');
+  for (const n of SIZES) {
+    const personId = await seed(n);
+    const first = await listAll(personId);
+    if (first.nodes !== n) throw new Error(`listed ${first.nodes} of ${n}`);
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      await listAll(personId);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const total = first.perPage.reduce((a, b) => a + b, 0);
+    console.log(
+      `${String(n).padStart(9)}  ${String(first.perPage.length).padStart(5)}  ${first.perPage.join(', ').padStart(15)}  ${String(total).padStart(16)}  ${pct(times, 50).toFixed(1).padStart(6)}  ${pct(times, 95).toFixed(1).padStart(6)}`,
+    );
+  }
+} finally {
+  await stack.stop();
+  for (const s of SUBGRAPHS) await dropDatabase(postgresUrl, `${prefix}_${s}`).catch(() => {});
+  await embedded?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
