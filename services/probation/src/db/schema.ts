@@ -1,3 +1,83 @@
 /** Tables of the probation subgraph (frivården). */
+import { bigserial, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+
+/**
+ * A contract-care order (kontraktsvård): the probation office's own record.
+ * The client's personnummer and name stay here; other subgraphs know the
+ * person only by the pseudonymous id. The status is never stored: it is
+ * derived on read from the breach and the request's clock.
+ */
+export const contractCareOrder = pgTable(
+  'contract_care_order',
+  {
+    id: uuid('id').primaryKey(),
+    /** the office that registered the order and follows it */
+    probationOfficeId: text('probation_office_id').notNull(),
+    personId: text('person_id').notNull(),
+    /** normalised, 12 digits; shown only to the registering office */
+    personnummer: text('personnummer').notNull(),
+    name: text('name').notNull(),
+    courtDecisionOn: date('court_decision_on', { mode: 'string' }).notNull(),
+    endsOn: date('ends_on', { mode: 'string' }).notNull(),
+    /** social services and the care provider(s) taking part (directory ids) */
+    partnerOrganisationIds: text('partner_organisation_ids').array().notNull(),
+    registeredAt: ts('registered_at').notNull(),
+    registeredBy: text('registered_by').notNull(),
+    registeredByName: text('registered_by_name').notNull(),
+    breachedAt: ts('breached_at'),
+    breachReason: text('breach_reason'),
+    breachRecordedByName: text('breach_recorded_by_name'),
+  },
+  (t) => [
+    index('contract_care_order_office_idx').on(t.probationOfficeId, t.courtDecisionOn, t.id),
+    index('contract_care_order_person_idx').on(t.personId),
+    index('contract_care_order_partners_idx').using('gin', t.partnerOrganisationIds),
+  ],
+);
+
+/** Something that departed from the contract, reported by a participating organisation. */
+export const contractCareDeviation = pgTable(
+  'contract_care_deviation',
+  {
+    id: uuid('id').primaryKey(),
+    /** insertion order, for a stable list when two reports share a time */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => contractCareOrder.id),
+    occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    reportedAt: ts('reported_at').notNull(),
+    description: text('description').notNull(),
+    reportedByOrganisationId: text('reported_by_organisation_id').notNull(),
+    reportedBy: text('reported_by').notNull(),
+    reportedByName: text('reported_by_name').notNull(),
+  },
+  (t) => [index('contract_care_deviation_order_idx').on(t.orderId, t.seq)],
+);
+
+/** An evaluation of the treatment programme, held by the probation office with the partners. */
+export const contractCareEvaluation = pgTable(
+  'contract_care_evaluation',
+  {
+    id: uuid('id').primaryKey(),
+    /** insertion order, for a stable list when two evaluations share a day */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => contractCareOrder.id),
+    heldOn: date('held_on', { mode: 'string' }).notNull(),
+    summary: text('summary').notNull(),
+    recordedAt: ts('recorded_at').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedByName: text('recorded_by_name').notNull(),
+  },
+  (t) => [index('contract_care_evaluation_order_idx').on(t.orderId, t.seq)],
+);
+
+export type OrderRow = typeof contractCareOrder.$inferSelect;
+export type DeviationRow = typeof contractCareDeviation.$inferSelect;
+export type EvaluationRow = typeof contractCareEvaluation.$inferSelect;

@@ -1,7 +1,15 @@
 /** All resolvers of the probation subgraph. */
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
+import { Query } from './query.ts';
+import { Mutation } from './mutation.ts';
+import { ContractCareDeviation, ContractCareOrder, JointCarePlan, Person } from './contract-care-order.ts';
 
 export const resolvers = {
   ...organisationResolvers,
-  Person: personReference,
+  Person: { ...personReference, ...Person },
+  Query,
+  Mutation,
+  ContractCareOrder,
+  ContractCareDeviation,
+  JointCarePlan,
 };
