@@ -1,12 +1,13 @@
 /**
  * The pathway end to end through the gateway, with the clock header standing
- * in for the days that pass: request → meeting → decision → offer →
+ * in for the days that pass: request → meeting → decision → plan link → offer →
  * admission → discharge; request → offer → lapse → new assessment; the
  * deadlines as the coordinator and the caseworker see them; refused
  * transitions; a full ward.
  */
 import { describe, expect, it } from 'vitest';
 import { gql } from './helpers/hub.ts';
+import { createPlan, recordConsent } from './helpers/plans.ts';
 import {
   ADMIT,
   auditOf,
@@ -36,11 +37,11 @@ async function wardOf(id: string) {
   return wards.find((w) => w.id === id);
 }
 
-describe('the whole pathway: request, meeting, decision, offer, admission, discharge', () => {
+describe('the whole pathway: request, meeting, decision, plan link, offer, admission, discharge', () => {
   it('walks it with the clock, both sides seeing what they should', async () => {
     const ward = await createWard(2);
     // Friday 20 March 2026, winter time: the caseworker sends the request
-    const { referral } = await submit(caseworker1980, '2026-03-20T09:00:00+01:00');
+    const { referral, input } = await submit(caseworker1980, '2026-03-20T09:00:00+01:00');
     const id = referral.id;
     expect(referral).toMatchObject({ status: 'RECEIVED', assessmentDueBy: '2026-04-03', overdue: false });
 
@@ -68,7 +69,31 @@ describe('the whole pathway: request, meeting, decision, offer, admission, disch
     expect(decided.status).toBe('CARE_PLANNING');
     expect(decided.decision).toEqual({ needed: true, setting: 'INPATIENT', decidedAt: '2026-03-31T15:00:00.000+02:00', decidedBy: 'Erik Holm', rationale: 'Tidigare komplicerad abstinens.' });
 
-    // (the joint care plan that links here belongs to the joint-care-plan capability, issue 4)
+    // the joint care planning: social services draws up the written withdrawal plan, on the individual's consent, linked to the referral
+    const consent = await recordConsent(caseworker1980, input.personnummer, ['municipality:1980', 'psychiatry:19'], '2026-12-31', '2026-04-01T10:00:00+02:00');
+    const planRes = await createPlan(
+      caseworker1980,
+      {
+        kind: 'WITHDRAWAL',
+        personnummer: input.personnummer,
+        consentId: consent.id,
+        withdrawalReferralId: id,
+        goals: ['Genomförd abstinensbehandling', 'Fortsatt öppenvård efter utskrivning'],
+        participants: [
+          { role: 'individual', name: 'Test Testsson' },
+          { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna Svensson' },
+          { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik Holm' },
+          { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Maria Berg' },
+        ],
+        followUpOn: '2026-05-15',
+      },
+      '2026-04-01T10:00:00+02:00',
+    );
+    const plan = ok(planRes).createJointCarePlan;
+    for (const caller of [caseworker1980, coordinator19]) {
+      const linked = ok(await gql('query($id: ID!) { withdrawalReferral(id: $id) { jointCarePlan { id kind } } }', { id }, { as: caller, clock: '2026-04-01T11:00:00+02:00' }));
+      expect(linked.withdrawalReferral.jointCarePlan).toEqual({ id: plan.id, kind: 'WITHDRAWAL' });
+    }
 
     // the place: due 14 days after the decision (14 April); a start on the due date needs no reason
     const offered = ok(await gql(OFFER, { id, ward, start: '2026-04-14' }, { as: coordinator19, clock: '2026-04-02T09:00:00+02:00' })).offerPlace;
@@ -124,6 +149,8 @@ describe('the whole pathway: request, meeting, decision, offer, admission, disch
     expect(reads).toEqual([
       ['psychiatry:19', 'receiving psychiatry organisation'], // the inbox
       ['municipality:1980', 'referring organisation'], // AWAITING_DECISION
+      ['municipality:1980', 'referring organisation'], // the plan link, as the caseworker
+      ['psychiatry:19', 'receiving psychiatry organisation'], // the plan link, as the coordinator
       ['municipality:1980', 'referring organisation'], // the caseworker's follow-up
     ]);
   });
