@@ -85,6 +85,10 @@ describe('production mode', () => {
     expect(res.body.errors[0].message).toBe('The x-hub-clock header is accepted only in development mode.');
   });
 
+  it('sends nothing to Apollo: the gateway\'s usage-metrics exporter is switched off', () => {
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+  });
+
   it('does not suggest field names to a caller who guesses', async () => {
     const res = await gql('{ mee { userId } }', {}, { as: caseworker, url: gateway.url });
     expect(res.errors?.[0]?.message).not.toMatch(/Did you mean/);

@@ -8,7 +8,11 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
@@ -38,6 +42,9 @@ const diagnostics: ApolloServerPlugin<GatewayContext> = {
 
 export async function startGateway(config: GatewayConfig, supergraphSdl: string, options: { host?: string } = {}): Promise<RunningGateway> {
   const log = createLogger('gateway', config.logLevel);
+  // The hub sends nothing to Apollo's cloud: @apollo/gateway otherwise starts a usage-metrics
+  // exporter (and probes cloud metadata endpoints) when it is constructed.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => new SignedDataSource(name, config.subgraphUrls[name as SubgraphName], config.gatewaySecret),
@@ -53,6 +60,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     validationRules: protection.validationRules,
     formatError: createErrorFormatter(log),
     plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       ...protection.plugins,
       development ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
       ...(development ? [diagnostics] : []),

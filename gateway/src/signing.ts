@@ -5,7 +5,8 @@
  * exact body that is sent.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
 import { signRequest } from '../../services/shared/src/signing.ts';
 import { CLOCK_HEADER, type GatewayContext } from './context.ts';
 
@@ -32,6 +33,21 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!request.http || !('authorization' in context)) return;
     request.http.headers.set('authorization', context.authorization);
     if (context.clock) request.http.headers.set(CLOCK_HEADER, context.clock);
+  }
+
+  /**
+   * A subgraph answers 400 when a variable does not fit its type (the
+   * gateway cannot check custom scalars such as Date). Pass that on as the
+   * caller's input error it is, not as an opaque failure.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } } | undefined)?.body;
+    const first = body?.errors?.[0];
+    if (response.status === 400 && first?.extensions?.code === 'BAD_USER_INPUT') {
+      return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', ...(first.extensions.field ? { field: first.extensions.field } : {}) } });
+    }
+    return error;
   }
 
   override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {

@@ -4,7 +4,7 @@ import type { Db } from '../../shared/src/db.ts';
 import { groupLoader, isUuid, rowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 
-const { consent, jointCarePlan, jointCarePlanVersion, carePlanEffort, carePlanSignature, carePlanFollowUp } = schema;
+const { consent, jointCarePlan, jointCarePlanVersion, carePlanEffort, carePlanSignature, carePlanFollowUp, cooperationAgreement } = schema;
 export type EffortRow = typeof carePlanEffort.$inferSelect;
 export type SignatureRow = typeof carePlanSignature.$inferSelect;
 export type FollowUpRow = typeof carePlanFollowUp.$inferSelect;
@@ -41,6 +41,10 @@ export function createLoaders(db: Db<typeof schema>) {
     plansByReferral: groupLoader(
       (ids) => db.select().from(jointCarePlan).where(inArray(jointCarePlan.withdrawalReferralId, ids)).orderBy(desc(jointCarePlan.createdAt)),
       (r) => r.withdrawalReferralId!,
+    ),
+    agreementsByCouncil: groupLoader(
+      (ids) => db.select().from(cooperationAgreement).where(inArray(cooperationAgreement.councilId, ids)).orderBy(desc(cooperationAgreement.validFrom), desc(cooperationAgreement.addedAt)),
+      (r) => r.councilId,
     ),
     plansByOrder: groupLoader(
       (ids) => db.select().from(jointCarePlan).where(inArray(jointCarePlan.contractCareOrderId, ids)).orderBy(desc(jointCarePlan.createdAt)),

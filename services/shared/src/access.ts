@@ -70,11 +70,19 @@ export const PERMISSIONS = {
   'clinic.readEnrolments': ['CLINIC_STAFF', 'PHYSICIAN', 'NURSE'],
   /** record an effort (maintenance treatment, infection testing, ...) for an enrolment at one's own clinic */
   'clinic.recordEffort': ['CLINIC_STAFF', 'PHYSICIAN', 'NURSE'],
+
+  // Councils (record-level: the caller's organisation must be a member of the council).
+  /** read a council, its agreements and its aggregate indicators */
+  'council.read': ['COUNCIL_MEMBER'],
+  /** add a cooperation agreement to a council */
+  'council.write': ['COUNCIL_MEMBER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 const DESCRIPTIONS: Record<Permission, string> = {
+  'council.read': "read a council's agreements and indicators",
+  'council.write': 'add a cooperation agreement to a council',
   'consent.record': "document an individual's consent",
   'plan.read': 'read joint care plans',
   'plan.write': 'draw up or change joint care plans',

@@ -47,6 +47,9 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
     const code = String(formatted.extensions?.code ?? '');
     if (SAFE_CODES.has(code)) {
       const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+      // A variable that does not fit its type (a bad Date, say): name the variable path the caller sent.
+      const coercion = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?;/.exec(formatted.message);
+      if (code === 'BAD_USER_INPUT' && coercion && extensions.field === undefined) extensions.field = coercion[2] ?? coercion[1];
       // Apollo prefixes errors thrown while building the context; callers need only the reason.
       return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
     }

@@ -105,3 +105,25 @@ export function median(values: number[]): number | null {
 export function genderOf(normalisedNumber: string): Gender {
   return Number(normalisedNumber[10]) % 2 === 1 ? 'MEN' : 'WOMEN';
 }
+
+/** A figure about councils or agreements, not people: published as it is, with no gender breakdown. */
+export function publishAggregate(key: string, label: string, numerator: number, denominator: number | null): Indicator {
+  const value = denominator === null ? numerator : denominator ? Math.round((numerator / denominator) * 1000) / 1000 : null;
+  return { key, label, value, numerator, denominator, suppressed: false, byGender: [] };
+}
+
+/** Per-gender rows from SQL (`group by legal_gender`, a null gender counts in the total only) summed into a raw figure. */
+export function fromRows<R extends { gender: string | null }>(
+  rows: R[],
+  key: string,
+  label: string,
+  kind: Kind,
+  pick: (r: R) => Counts,
+): RawIndicator {
+  const zero = (): Counts => ({ numerator: 0, denominator: kind === 'SHARE' ? 0 : null });
+  const add = (a: Counts, b: Counts): Counts => ({ numerator: a.numerator + b.numerator, denominator: a.denominator === null ? null : a.denominator + (b.denominator ?? 0) });
+  const total = rows.reduce((acc, r) => add(acc, pick(r)), zero());
+  const byGender = { WOMEN: zero(), MEN: zero() };
+  for (const r of rows) if (r.gender === 'WOMEN' || r.gender === 'MEN') byGender[r.gender] = add(byGender[r.gender], pick(r));
+  return { key, label, kind, total, byGender };
+}

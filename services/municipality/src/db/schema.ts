@@ -66,9 +66,12 @@ export const jointCarePlan = pgTable(
     endedByOrganisationId: text('ended_by_organisation_id'),
     endReason: text('end_reason'),
     completed: boolean('completed').notNull().default(false),
+    /** WOMEN or MEN, from the personnummer at drawing up; only for the council indicators by gender */
+    legalGender: text('legal_gender', { enum: ['WOMEN', 'MEN'] }),
   },
   (t) => [
     index('joint_care_plan_person_idx').on(t.personId),
+    index('joint_care_plan_created_idx').on(t.createdAt),
     index('joint_care_plan_owner_idx').on(t.ownerOrganisationId),
     index('joint_care_plan_participants_idx').using('gin', t.participantOrganisationIds),
     // One open plan per referral and per court order.
@@ -154,4 +157,23 @@ export const carePlanFollowUp = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true, precision: 3 }).notNull(),
   },
   (t) => [index('care_plan_follow_up_plan_idx').on(t.planId)],
+);
+
+/** A cooperation agreement (samverkansöverenskommelse) of a council. */
+export const cooperationAgreement = pgTable(
+  'cooperation_agreement',
+  {
+    id: uuid('id').primaryKey(),
+    councilId: text('council_id')
+      .notNull()
+      .references(() => council.id),
+    title: text('title').notNull(),
+    jointGoals: text('joint_goals').array().notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    reviewBy: date('review_by', { mode: 'string' }).notNull(),
+    addedBy: text('added_by').notNull(),
+    addedByOrganisationId: text('added_by_organisation_id').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('cooperation_agreement_council_idx').on(t.councilId)],
 );

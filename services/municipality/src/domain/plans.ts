@@ -273,6 +273,7 @@ export async function createPlan(ctx: MunicipalityContext, input: CreateInput): 
     endedByOrganisationId: null,
     endReason: null,
     completed: false,
+    legalGender: person.gender,
   };
   try {
     await ctx.db.transaction(async (tx) => {

@@ -6,6 +6,7 @@ import { Person } from './person.ts';
 import { JointCarePlan } from './plan.ts';
 import { Consent } from './consent.ts';
 import { ContractCareOrder, WithdrawalReferral } from './links.ts';
+import { CooperationAgreement, Council, IndicatorReport } from './council.ts';
 
 export const resolvers = {
   ...organisationResolvers,
@@ -16,4 +17,7 @@ export const resolvers = {
   Consent,
   WithdrawalReferral,
   ContractCareOrder,
+  Council,
+  CooperationAgreement,
+  IndicatorReport,
 };

@@ -3,10 +3,12 @@ import type { MunicipalityContext } from '../context.ts';
 import { recordConsent, revokeConsent } from '../domain/consent.ts';
 import { addEffort, createPlan, endPlan, recordFollowUp, signPlan, updatePlan, type CreateInput } from '../domain/plans.ts';
 import type { ConsentInput } from '../domain/validation.ts';
+import { addAgreement } from '../domain/councils.ts';
 
 type Ctx = MunicipalityContext;
 
 export const Mutation = {
+  addCooperationAgreement: (_: unknown, a: { councilId: string; input: Parameters<typeof addAgreement>[2] }, ctx: Ctx) => addAgreement(ctx, a.councilId, a.input),
   recordConsent: (_: unknown, a: { input: ConsentInput }, ctx: Ctx) => recordConsent(ctx, a.input),
   revokeConsent: (_: unknown, a: { id: string }, ctx: Ctx) => revokeConsent(ctx, a.id),
   createJointCarePlan: (_: unknown, a: { input: CreateInput }, ctx: Ctx) => createPlan(ctx, a.input),

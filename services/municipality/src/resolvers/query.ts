@@ -5,6 +5,7 @@ import { viewerOf } from '../domain/viewer.ts';
 import { listOrganisations } from '../domain/directory.ts';
 import { findPerson, personById } from '../domain/person.ts';
 import { listPlans, planById, type ListArgs } from '../domain/plans.ts';
+import { councilById, listCouncils } from '../domain/councils.ts';
 
 export const Query = {
   me: (_: unknown, __: unknown, ctx: MunicipalityContext) => viewerOf(ctx.caller),
@@ -13,4 +14,6 @@ export const Query = {
   findPerson: (_: unknown, args: { personnummer: string }, ctx: MunicipalityContext) => findPerson(ctx, args.personnummer),
   jointCarePlan: (_: unknown, args: { id: string; version?: number | null }, ctx: MunicipalityContext) => planById(ctx, args.id, args.version),
   jointCarePlans: (_: unknown, args: ListArgs, ctx: MunicipalityContext) => listPlans(ctx, args),
+  councils: (_: unknown, __: unknown, ctx: MunicipalityContext) => listCouncils(ctx),
+  council: (_: unknown, args: { id: string }, ctx: MunicipalityContext) => councilById(ctx, args.id),
 };

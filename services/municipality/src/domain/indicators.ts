@@ -1,0 +1,68 @@
+/**
+ * Social services' section of a council's indicators (rules.md, quality
+ * indicators 8, 9, 10 (planning part) and 12), computed in SQL over its own
+ * data and published through the shared suppression rules. Plans count for
+ * a council when one of its municipalities takes part in them.
+ *
+ * Left out here, and why: indicator 7 (people with cases in two or more
+ * organisations who have an active plan) needs to know, person by person,
+ * who has cases in other organisations: only aggregates leave a subgraph,
+ * so no organisation can compute it without breaking that rule.
+ */
+import { sql } from 'drizzle-orm';
+import { requireCouncilMember } from '../../../shared/src/councils.ts';
+import { organisationsOf } from '../../../shared/src/directory.ts';
+import { fromRows, publish, publishAggregate, type Indicator } from '../../../shared/src/indicators.ts';
+import { stockholmDate } from '../../../shared/src/time.ts';
+import type { MunicipalityContext } from '../context.ts';
+import type { ReportKey } from './councils.ts';
+
+const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
+const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
+
+export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey): Promise<Indicator[]> {
+  requireCouncilMember(ctx.caller, r.memberOrganisationIds);
+  const orgIds = organisationsOf('MUNICIPALITY')
+    .filter((o) => o.municipalityCode !== null && r.municipalityCodes.includes(o.municipalityCode))
+    .map((o) => o.id);
+  const today = stockholmDate(ctx.now);
+  const refDay = r.to < today ? r.to : today;
+  const orgArray = sql`array[${sql.join(orgIds.map((id) => sql`${id}`), sql`, `)}]::text[]`;
+
+  const plans = (await ctx.db.execute(sql`
+    select p.legal_gender as gender,
+      count(*) filter (where p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})::int as drawn_up,
+      count(*) filter (where p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} and exists (
+        select 1 from care_plan_signature s where s.plan_id = p.id and s.version = p.version and s.as_individual))::int as signed_by_individual,
+      count(*) filter (where p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1))::int as follow_up_due,
+      count(*) filter (where p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1) and exists (
+        select 1 from care_plan_follow_up f where f.plan_id = p.id and f.held_on between p.follow_up_set_on and p.follow_up_on))::int as followed_up,
+      count(*) filter (where p.kind = 'CONTRACT_CARE' and p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})::int as contract_care,
+      count(*) filter (where p.kind = 'CONTRACT_CARE' and p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} and exists (
+        select 1 from care_plan_signature s where s.plan_id = p.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
+    from joint_care_plan p
+    where p.participant_organisation_ids && ${orgArray}
+    group by p.legal_gender`)) as unknown as Array<{ gender: string | null; drawn_up: number; signed_by_individual: number; follow_up_due: number; followed_up: number; contract_care: number; probation_planned: number }>;
+
+  const [agreements] = (await ctx.db.execute(sql`
+    with scope as (
+      select c.id, c.level from council c
+      where c.municipality_codes <@ ${sql`array[${sql.join(r.municipalityCodes.map((m) => sql`${m}`), sql`, `)}]::text[]`}
+    )
+    select
+      (select count(*) from scope where level = 'LOCAL')::int as local_councils,
+      (select count(*) from scope s where s.level = 'LOCAL' and exists (
+        select 1 from cooperation_agreement a where a.council_id = s.id and cardinality(a.joint_goals) > 0
+          and a.valid_from <= ${refDay}::date and a.review_by >= ${refDay}::date))::int as with_current,
+      (select count(*) from cooperation_agreement a join scope s on s.id = a.council_id where a.review_by < ${refDay}::date)::int as past_review
+  `)) as unknown as Array<{ local_councils: number; with_current: number; past_review: number }>;
+
+  return [
+    publish(fromRows(plans, 'plans.drawnUp', 'Joint care plans drawn up', 'COUNT', (x) => ({ numerator: x.drawn_up, denominator: null }))),
+    publish(fromRows(plans, 'plans.signedByIndividual', 'Share of plans drawn up whose current version the individual has signed', 'SHARE', (x) => ({ numerator: x.signed_by_individual, denominator: x.drawn_up }))),
+    publish(fromRows(plans, 'plans.followedUpInTime', 'Share of plans due for follow-up in the period that were followed up by their planned date', 'SHARE', (x) => ({ numerator: x.followed_up, denominator: x.follow_up_due }))),
+    publish(fromRows(plans, 'contractCare.probationTookPartInPlanning', 'Share of contract-care plans the probation service signed (took part in planning)', 'SHARE', (x) => ({ numerator: x.probation_planned, denominator: x.contract_care }))),
+    publishAggregate('agreements.localCouncilsWithCurrentAgreement', 'Share of local councils with a current agreement that states joint goals', agreements?.with_current ?? 0, agreements?.local_councils ?? 0),
+    publishAggregate('agreements.pastReviewDate', 'Cooperation agreements past their review date', agreements?.past_review ?? 0, null),
+  ];
+}

@@ -1,0 +1,139 @@
+/**
+ * Councils: who sits on which, agreements, and social services' section of
+ * the indicators against a hand-computed fixture in a period of its own.
+ */
+import { describe, expect, it } from 'vitest';
+import { gql, type As } from './helpers/hub.ts';
+import { personnummer } from './helpers/people.ts';
+import { recordConsent } from './helpers/plans.ts';
+
+const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'], name: 'Vera Västerås' };
+const member19: As = { org: 'psychiatry:19', roles: ['COUNCIL_MEMBER'], name: 'Rune Region' };
+const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Stina Stockholm' };
+const caseworker1981: As = { org: 'municipality:1981', roles: ['CASEWORKER'], name: 'Sam Sala' };
+
+describe('who sits on which council', () => {
+  it.each([
+    [member1980, ['council:local-1980', 'council:regional-19']],
+    [member19, ['council:local-1980', 'council:regional-19']],
+    [{ org: 'municipality:1981', roles: ['COUNCIL_MEMBER'] } as As, ['council:regional-19']],
+    [member0180, ['council:local-0180', 'council:regional-01']],
+    [{ org: 'psychiatry:01', roles: ['COUNCIL_MEMBER'] } as As, ['council:local-0180', 'council:regional-01']],
+  ])('%o sits on %o', async (as, ids) => {
+    const res = await gql('{ councils { id level municipalityCodes } }', {}, { as });
+    expect(res.data!.councils.map((c: { id: string }) => c.id)).toEqual(ids);
+  });
+
+  it('a council member of one region cannot read or change another region\'s council', async () => {
+    const read = await gql('{ council(id: "council:regional-19") { id agreements { id } } }', {}, { as: member0180 });
+    expect(read.data).toEqual({ council: null });
+    const add = await gql('mutation { addCooperationAgreement(councilId: "council:regional-19", input: { title: "x", jointGoals: ["y"], validFrom: "2026-01-01", reviewBy: "2027-01-01" }) { id } }', {}, { as: member0180 });
+    expect(add.errors![0]!).toMatchObject({ message: 'There is no council council:regional-19 that you sit on.', extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('staff who are not council members are refused', async () => {
+    const res = await gql('{ councils { id } }', {}, { as: caseworker1981 });
+    expect(res.errors![0]!).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: "Your role (CASEWORKER) does not allow you to read a council's agreements and indicators." });
+  });
+
+  it('lists the members of a regional council', async () => {
+    const res = await gql('{ council(id: "council:regional-19") { name level regionCode municipalityCodes memberOrganisations { id } } }', {}, { as: member19 });
+    expect(res.data!.council).toEqual({
+      name: 'Regionalt samråd Västmanland',
+      level: 'REGIONAL',
+      regionCode: '19',
+      municipalityCodes: ['1980', '1981'],
+      memberOrganisations: [{ id: 'municipality:1980' }, { id: 'municipality:1981' }, { id: 'psychiatry:19' }],
+    });
+  });
+});
+
+describe('cooperation agreements', () => {
+  it('a member adds one; it is flagged once past its review date', async () => {
+    const add = await gql(
+      'mutation($i: CooperationAgreementInput!) { addCooperationAgreement(councilId: "council:local-0180", input: $i) { id title jointGoals validFrom reviewBy reviewOverdue addedBy addedByOrganisation { id } } }',
+      { i: { title: 'Samverkan kring beroende 2026', jointGoals: ['Ingen ska falla mellan stolarna'], validFrom: '2026-01-01', reviewBy: '2026-12-31' } },
+      { as: member0180, clock: '2026-06-01T12:00:00+02:00' },
+    );
+    expect(add.errors).toBeUndefined();
+    expect(add.data!.addCooperationAgreement).toMatchObject({ reviewOverdue: false, addedBy: 'Stina Stockholm', addedByOrganisation: { id: 'municipality:0180' } });
+    const id = add.data!.addCooperationAgreement.id;
+    const seen = async (clock: string) =>
+      (await gql('{ council(id: "council:local-0180") { agreements { id reviewOverdue } } }', {}, { as: { org: 'psychiatry:01', roles: ['COUNCIL_MEMBER'] }, clock })).data!.council.agreements.find((a: { id: string }) => a.id === id);
+    expect(await seen('2026-12-31T23:00:00+01:00')).toEqual({ id, reviewOverdue: false });
+    expect(await seen('2027-01-01T00:30:00+01:00')).toEqual({ id, reviewOverdue: true });
+  });
+
+  it.each([
+    [{ title: ' ' }, 'input.title', 'The title must not be empty.'],
+    [{ jointGoals: [] }, 'input.jointGoals', 'An agreement states at least one joint goal.'],
+    [{ reviewBy: '2025-01-01' }, 'input.reviewBy', 'The review date must come after the agreement starts to apply.'],
+    // A value that is not a date fails as the variable the caller sent ($i), before any resolver runs.
+    [{ validFrom: '2026-02-30' }, 'i.validFrom', 'Variable "$i" got invalid value "2026-02-30" at "i.validFrom"; Expected type "Date". "2026-02-30" is not a date; write it as YYYY-MM-DD.'],
+  ])('refuses %o', async (override, field, message) => {
+    const res = await gql('mutation($i: CooperationAgreementInput!) { addCooperationAgreement(councilId: "council:local-1980", input: $i) { id } }', { i: { title: 't', jointGoals: ['g'], validFrom: '2026-01-01', reviewBy: '2027-01-01', ...override } }, { as: member1980 });
+    expect(res.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field, ...(field.startsWith('input.') ? { serviceName: 'municipality' } : {}) });
+    expect(res.errors![0]!.message).toBe(message);
+  });
+});
+
+describe('the municipality section of the indicators', () => {
+  const cw: As = { org: 'municipality:1981', roles: ['CASEWORKER'], name: 'Sam Sala' };
+  const psy: As = { org: 'psychiatry:19', roles: ['COORDINATOR'], name: 'Sara Samordnare' };
+  const INDICATORS = `query($from: Date!, $to: Date!) { council(id: "council:regional-19") { indicators(from: $from, to: $to) { from to municipalityCodes
+    municipality { key value numerator denominator suppressed byGender { group value numerator denominator suppressed } } } } }`;
+
+  async function planFor(gender: 'WOMEN' | 'MEN', clock: string, sign: boolean) {
+    const pnr = personnummer(gender);
+    const consent = await recordConsent(cw, pnr, ['municipality:1981', 'psychiatry:19'], '2099-01-01', clock);
+    const res = await gql(
+      'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
+      { i: { kind: 'SIP', personnummer: pnr, consentId: consent.id, goals: ['g'], participants: [{ organisationId: 'municipality:1981', role: 'cw', name: 'Sam' }, { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Sara' }], followUpOn: '2033-04-15' } },
+      { as: cw, clock },
+    );
+    expect(res.errors).toBeUndefined();
+    const id = res.data!.createJointCarePlan.id;
+    if (sign) await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: psy, clock });
+    return id;
+  }
+
+  it('counts plans, signatures and follow-ups by gender, suppressing what rests on 1 to 4 people', async () => {
+    // March 2033: 6 women (5 signed), 7 men (7 signed) => drawn up 13 (6/7), signed 12/13:
+    // total complement 1 -> hidden; women 5/6 complement 1 -> hidden; men 7/7 -> published (total hidden: nothing derives women).
+    const clock = (d: number) => `2033-03-${String(d).padStart(2, '0')}T10:00:00+01:00`;
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await planFor('WOMEN', clock(i + 1), i < 5));
+    for (let i = 0; i < 7; i++) ids.push(await planFor('MEN', clock(i + 10), true));
+    // Follow-ups due 2033-04-15: held in time for 9 of the 13 (4 not) -> share hidden (complement 4).
+    for (const id of ids.slice(0, 9)) {
+      await gql('mutation($id: ID!) { recordCarePlanFollowUp(planId: $id, heldOn: "2033-04-10", summary: "ok") { id } }', { id }, { as: cw, clock: '2033-04-10T12:00:00+02:00' });
+    }
+    const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-04-30' }, { as: member1980, clock: '2033-05-01T12:00:00+02:00' });
+    expect(res.errors).toBeUndefined();
+    const report = res.data!.council.indicators;
+    expect([report.from, report.to, report.municipalityCodes]).toEqual(['2033-03-01', '2033-04-30', ['1980', '1981']]);
+    const byKey = Object.fromEntries(report.municipality.map((i: { key: string }) => [i.key, i]));
+    const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
+    expect(byKey['plans.drawnUp']).toEqual({
+      key: 'plans.drawnUp', value: 13, numerator: 13, denominator: null, suppressed: false,
+      byGender: [
+        { group: 'WOMEN', value: 6, numerator: 6, denominator: null, suppressed: false },
+        { group: 'MEN', value: 7, numerator: 7, denominator: null, suppressed: false },
+      ],
+    });
+    expect(byKey['plans.signedByIndividual']).toEqual({
+      key: 'plans.signedByIndividual', ...hidden,
+      byGender: [
+        { group: 'WOMEN', ...hidden },
+        { group: 'MEN', value: 1, numerator: 7, denominator: 7, suppressed: false },
+      ],
+    });
+    expect(byKey['plans.followedUpInTime']).toMatchObject({ ...hidden });
+    expect(byKey['contractCare.probationTookPartInPlanning']).toMatchObject({ value: null, numerator: 0, denominator: 0, suppressed: false });
+  });
+
+  it('refuses a period that ends before it starts, naming the field', async () => {
+    const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-02-01' }, { as: member1980 });
+    expect(res.errors![0]!).toMatchObject({ message: 'The period must end on or after the day it starts.', extensions: { code: 'BAD_USER_INPUT', field: 'to' } });
+  });
+});
