@@ -13,7 +13,7 @@ export const definition: SubgraphDefinition<typeof schema, Loaders> = {
   typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
   resolvers,
   schema,
-  createLoaders: (db) => createLoaders(db),
+  createLoaders: (db, ctx) => createLoaders(db, ctx.caller),
 };
 
 export const clinics: SubgraphModule<typeof schema, Loaders> = {

@@ -1,7 +1,9 @@
 /** Tables of the clinics subgraph (local integrated clinics). */
-import { pgTable, text } from 'drizzle-orm/pg-core';
+import { bigserial, date, index, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /** A local integrated clinic; its id is also its organisation id in the directory. */
 export const clinic = pgTable('clinic', {
@@ -9,3 +11,63 @@ export const clinic = pgTable('clinic', {
   name: text('name').notNull(),
   municipalityCode: text('municipality_code').notNull(),
 });
+
+export const TARGET_GROUPS = ['PREGNANT', 'PARENT_OF_MINOR', 'YOUNG_PERSON', 'HOMELESS', 'COMPLEX_NEEDS', 'OPIOID_MAINTENANCE'] as const;
+export type TargetGroup = (typeof TARGET_GROUPS)[number];
+
+export const EFFORT_KINDS = [
+  'OPIOID_MAINTENANCE_TREATMENT',
+  'INFECTION_TESTING',
+  'VACCINATION',
+  'PSYCHIATRIC_ASSESSMENT',
+  'SOCIAL_SUPPORT',
+  'PRIMARY_CARE_VISIT',
+] as const;
+export type EffortKind = (typeof EFFORT_KINDS)[number];
+
+/** A person enrolled at a clinic: the clinic's own record, seen only by its staff. One enrolment per person and clinic. */
+export const clinicEnrolment = pgTable(
+  'clinic_enrolment',
+  {
+    id: uuid('id').primaryKey(),
+    clinicId: text('clinic_id')
+      .notNull()
+      .references(() => clinic.id),
+    personId: text('person_id').notNull(),
+    /** normalised, 12 digits; never leaves the clinic's staff */
+    personnummer: text('personnummer').notNull(),
+    enrolledOn: date('enrolled_on', { mode: 'string' }).notNull(),
+    targetGroups: text('target_groups', { enum: TARGET_GROUPS }).array().notNull(),
+    enrolledAt: ts('enrolled_at').notNull(),
+    enrolledBy: text('enrolled_by').notNull(),
+    enrolledByName: text('enrolled_by_name').notNull(),
+  },
+  (t) => [
+    unique('clinic_enrolment_person_once').on(t.clinicId, t.personId),
+    index('clinic_enrolment_person_idx').on(t.personId),
+    index('clinic_enrolment_list_idx').on(t.clinicId, t.enrolledAt, t.id),
+  ],
+);
+
+/** An effort the clinic gave an enrolled person (for the council's indicator 11: efforts by kind). */
+export const clinicEffort = pgTable(
+  'clinic_effort',
+  {
+    id: uuid('id').primaryKey(),
+    /** insertion order, for a stable list when two efforts share a day */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    enrolmentId: uuid('enrolment_id')
+      .notNull()
+      .references(() => clinicEnrolment.id),
+    kind: text('kind', { enum: EFFORT_KINDS }).notNull(),
+    performedOn: date('performed_on', { mode: 'string' }).notNull(),
+    recordedAt: ts('recorded_at').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedByName: text('recorded_by_name').notNull(),
+  },
+  (t) => [index('clinic_effort_enrolment_idx').on(t.enrolmentId, t.seq)],
+);
+
+export type ClinicRow = typeof clinic.$inferSelect;
+export type EnrolmentRow = typeof clinicEnrolment.$inferSelect;
+export type EffortRow = typeof clinicEffort.$inferSelect;

@@ -1,7 +1,15 @@
 /** All resolvers of the clinics subgraph. */
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
+import { Query } from './query.ts';
+import { Mutation } from './mutation.ts';
+import { Clinic, ClinicEffort, ClinicEnrolment, Person } from './enrolment.ts';
 
 export const resolvers = {
   ...organisationResolvers,
-  Person: personReference,
+  Person: { ...personReference, ...Person },
+  Query,
+  Mutation,
+  Clinic,
+  ClinicEnrolment,
+  ClinicEffort,
 };
