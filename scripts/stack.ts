@@ -8,7 +8,7 @@ import { loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } f
 import { ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
 import type { SubgraphModule } from '../services/shared/src/main.ts';
-import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
+import { startGateway, type DevTokenSigner, type RunningGateway } from '../gateway/src/server.ts';
 import { municipality } from '../services/municipality/src/server.ts';
 import { psychiatry } from '../services/psychiatry/src/server.ts';
 import { probation } from '../services/probation/src/server.ts';
@@ -26,6 +26,8 @@ export interface StackOptions {
   env: Record<string, string>;
   /** 0 for any free port */
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
+  /** development only: lets the dashboard's sign-in picker get tokens for demo council members */
+  devTokens?: DevTokenSigner;
 }
 
 export interface Stack {
@@ -76,7 +78,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, subgraphUrls[s]])),
     });
     const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
-    gateway = await startGateway(gatewayConfig, supergraph);
+    gateway = await startGateway(gatewayConfig, supergraph, options.devTokens ? { devTokens: options.devTokens } : {});
     return { gatewayUrl: gateway.url, subgraphUrls, databaseUrls, stop };
   } catch (err) {
     await stop();

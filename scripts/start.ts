@@ -5,9 +5,11 @@
  * gateway. Ctrl-C or SIGTERM stops everything, PostgreSQL included.
  */
 import { performance } from 'node:perf_hooks';
-import { ConfigError, DEFAULT_PORTS, SUBGRAPHS } from '../services/shared/src/env.ts';
+import { ConfigError, DEFAULT_PORTS, DEV_ISSUER, SUBGRAPHS } from '../services/shared/src/env.ts';
+import { signToken } from '../services/shared/src/issuer.ts';
+import type { DevTokenSigner } from '../gateway/src/server.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
-import { developmentEnv, EMBEDDED_PG_PORT, loadOrCreateLocalState, PG_DATA_DIR } from './local-state.ts';
+import { AUDIENCE, developmentEnv, EMBEDDED_PG_PORT, loadOrCreateLocalState, PG_DATA_DIR } from './local-state.ts';
 import { startStack, type Stack } from './stack.ts';
 import { seedDemo } from './demo-data.ts';
 
@@ -49,7 +51,8 @@ try {
     (['gateway', ...SUBGRAPHS] as const).map((s) => [s, Number(process.env[`${s.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[s])]),
   );
   const env = developmentEnv(state);
-  stack = await startStack({ postgresUrl, databasePrefix: 'hub', env, ports });
+  const devTokens: DevTokenSigner = (c) => signToken(state.issuer, { ...c, issuer: DEV_ISSUER, audience: AUDIENCE });
+  stack = await startStack({ postgresUrl, databasePrefix: 'hub', env, ports, devTokens });
   const seeded = await seedDemo(stack.databaseUrls, state.personIdSecret);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`

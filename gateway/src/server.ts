@@ -16,6 +16,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
+import type { Role } from '../../services/shared/src/caller.ts';
 import { createErrorFormatter } from '../../services/shared/src/errors.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
 import { createContextFunction, type GatewayContext } from './context.ts';
@@ -40,7 +41,16 @@ const diagnostics: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-export async function startGateway(config: GatewayConfig, supergraphSdl: string, options: { host?: string } = {}): Promise<RunningGateway> {
+/** Signs a token for a demo caller; given only to a development-mode gateway (the dashboard's sign-in picker). */
+export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string; sub: string }) => Promise<string>;
+
+export interface GatewayOptions {
+  host?: string;
+  devTokens?: DevTokenSigner;
+}
+
+export async function startGateway(config: GatewayConfig, supergraphSdl: string, options: GatewayOptions = {}): Promise<RunningGateway> {
+  if (options.devTokens && config.mode !== 'development') throw new Error('a development token signer is refused outside development mode');
   const log = createLogger('gateway', config.logLevel);
   // The hub sends nothing to Apollo's cloud: @apollo/gateway otherwise starts a usage-metrics
   // exporter (and probes cloud metadata endpoints) when it is constructed.

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { SUBGRAPHS } from '../../services/shared/src/env.ts';
 import { dropDatabase } from '../../services/shared/src/db.ts';
-import { createIssuerKeys } from '../../services/shared/src/issuer.ts';
+import { createIssuerKeys, signToken } from '../../services/shared/src/issuer.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../scripts/embedded-postgres.ts';
 import { startStack } from '../../scripts/stack.ts';
 import type { HubTestInfo } from '../helpers/hub.ts';
@@ -39,7 +39,12 @@ export default async function setup(project: TestProject) {
     HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   };
-  const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
+  const stack = await startStack({
+    postgresUrl,
+    databasePrefix: prefix,
+    env,
+    devTokens: (c) => signToken(issuer, { ...c, issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE }),
+  });
   const info: HubTestInfo = {
     gatewayUrl: stack.gatewayUrl,
     subgraphUrls: stack.subgraphUrls,
