@@ -5,8 +5,16 @@
  * organisation × path × expected); the clinic's efforts; the audit trail;
  * and batching (50 enrolments with efforts cost what 5 cost).
  */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, type As } from './helpers/hub.ts';
+import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
+import { verifyAuditChain } from '../services/shared/src/audit.ts';
+import { pseudonymFor } from '../services/shared/src/person-id.ts';
+import { clinics } from '../services/clinics/src/server.ts';
+import { seedDemo } from '../services/clinics/src/demo.ts';
+import { demoNumber, DEMO_ORDERS } from '../services/probation/src/demo.ts';
 import { personnummer } from './helpers/people.ts';
 import { auditOfUser, fromToday, ok, refused, staff, withSql } from './helpers/probation.ts';
 
@@ -357,5 +365,41 @@ describe('batching', () => {
       { requests: 1, sqlStatements: 8 },
       { requests: 1, sqlStatements: 8 },
     ]);
+  });
+});
+
+// ------------------------------------------------------------------ demo data
+
+describe('demo data', () => {
+  it('seeds enrolments at both clinics, once, across every target group and effort kind', async () => {
+    const name = `${hub().prefix}_clinics_demo_${randomBytes(3).toString('hex')}`;
+    const secret = 'y'.repeat(64);
+    await ensureDatabase(hub().postgresUrl, name);
+    const url = withDatabase(hub().postgresUrl, name);
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await migrateDatabase(url, clinics.migrationsFolder);
+      await clinics.seedReference(url);
+      await seedDemo(url, secret);
+      await seedDemo(url, secret); // a second start seeds nothing
+      const enrolments = await sql`select clinic_id, person_id, target_groups from clinic_enrolment`;
+      const efforts = await sql`select distinct kind from clinic_effort order by kind`;
+      expect(enrolments.filter((e) => e.clinic_id === SODERMALM)).toHaveLength(4);
+      expect(enrolments.filter((e) => e.clinic_id === KISTA)).toHaveLength(4);
+      expect(new Set(enrolments.flatMap((e) => e.target_groups as string[]))).toEqual(
+        new Set(['PREGNANT', 'PARENT_OF_MINOR', 'YOUNG_PERSON', 'HOMELESS', 'COMPLEX_NEEDS', 'OPIOID_MAINTENANCE']),
+      );
+      expect(efforts.map((e) => e.kind)).toEqual(['INFECTION_TESTING', 'OPIOID_MAINTENANCE_TREATMENT', 'PRIMARY_CARE_VISIT', 'PSYCHIATRIC_ASSESSMENT', 'SOCIAL_SUPPORT', 'VACCINATION']);
+      // two Stockholm contract-care clients of the probation demo are the same people, enrolled at their partner clinic
+      const shared = DEMO_ORDERS.filter((o) => o.office === 'probation:stockholm' && o.partners.some((p) => p.startsWith('clinic:')));
+      for (const o of shared) {
+        const personId = pseudonymFor(secret, demoNumber(o.born, o.serial));
+        expect(enrolments.filter((e) => e.person_id === personId).map((e) => e.clinic_id)).toEqual(o.partners.filter((p) => p.startsWith('clinic:')));
+      }
+      expect(await verifyAuditChain(sql)).toEqual({ ok: true, rows: 8 });
+    } finally {
+      await sql.end();
+      await dropDatabase(hub().postgresUrl, name);
+    }
   });
 });

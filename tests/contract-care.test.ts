@@ -6,8 +6,17 @@
  * status derived from the clock and a breach; refused changes; the audit
  * trail; cursor pagination; and batching (50 orders cost what 5 cost).
  */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, type As } from './helpers/hub.ts';
+import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
+import { verifyAuditChain } from '../services/shared/src/audit.ts';
+import { parseIdentityNumber } from '../services/shared/src/personnummer.ts';
+import { stockholmDate } from '../services/shared/src/time.ts';
+import { probation } from '../services/probation/src/server.ts';
+import { seedDemo } from '../services/probation/src/demo.ts';
+import * as rules from '../services/probation/src/domain/rules.ts';
 import { personnummer } from './helpers/people.ts';
 import {
   auditOfUser,
@@ -557,5 +566,44 @@ describe('batching', () => {
     // from the directory, no SQL), then the read-audit (lock, chain head, one insert for all orders)
     expect([small, large].map((r) => r.extensions?.hub?.subgraphs?.probation?.requests)).toEqual([1, 1]);
     expect([s5, s50]).toEqual([8, 8]);
+  });
+});
+
+// ------------------------------------------------------------------ demo data
+
+describe('demo data', () => {
+  it('seeds orders for both offices, once: active, one overdue for evaluation, completed and breached, with deviations and evaluations', async () => {
+    const name = `${hub().prefix}_probation_demo_${randomBytes(3).toString('hex')}`;
+    await ensureDatabase(hub().postgresUrl, name);
+    const url = withDatabase(hub().postgresUrl, name);
+    const now = new Date();
+    const today = stockholmDate(now);
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await migrateDatabase(url, probation.migrationsFolder);
+      await seedDemo(url, 'x'.repeat(64), now);
+      await seedDemo(url, 'x'.repeat(64), now); // a second start seeds nothing
+      const orders = await sql`select id, probation_office_id, court_decision_on::text as court, ends_on::text as ends, breached_at, personnummer from contract_care_order`;
+      const evaluations = await sql`select id, order_id, held_on::text as held, seq from contract_care_evaluation`;
+      const deviations = await sql`select order_id, reported_by_organisation_id from contract_care_deviation`;
+      const view = orders.map((o) => {
+        const evs = evaluations.filter((e) => e.order_id === o.id).map((e) => ({ id: e.id as string, heldOn: e.held as string, seq: Number(e.seq) }));
+        const row = { breachedAt: o.breached_at as Date | null, endsOn: o.ends as string, courtDecisionOn: o.court as string };
+        const due = rules.nextEvaluationDueBy(row, evs, now);
+        return { office: o.probation_office_id as string, status: rules.deriveStatus(row, now), overdue: due !== null && today > due };
+      });
+      expect(view.filter((v) => v.office === 'probation:vasteras').map((v) => v.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'BREACHED', 'COMPLETED']);
+      expect(view.filter((v) => v.office === 'probation:stockholm').map((v) => v.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+      expect(view.filter((v) => v.overdue)).toEqual([{ office: 'probation:vasteras', status: 'ACTIVE', overdue: true }]);
+      expect(new Set(deviations.map((d) => d.reported_by_organisation_id))).toEqual(new Set(['psychiatry:19', 'municipality:1981', 'municipality:1980', 'clinic:0180-sodermalm']));
+      expect(evaluations).toHaveLength(7);
+      for (const o of orders) expect(parseIdentityNumber(o.personnummer as string, now).ok).toBe(true);
+      const audit = await sql`select organisation_id, count(*)::int as n from audit_event where user_id = 'system:demo-data' and entity = 'ContractCareOrder' group by organisation_id order by organisation_id`;
+      expect(audit.map((a) => [a.organisation_id, a.n])).toEqual([['probation:stockholm', 3], ['probation:vasteras', 4]]);
+      expect(await verifyAuditChain(sql)).toEqual({ ok: true, rows: 7 });
+    } finally {
+      await sql.end();
+      await dropDatabase(hub().postgresUrl, name);
+    }
   });
 });
