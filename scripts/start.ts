@@ -30,8 +30,10 @@ async function shutdown(signal: string, code = 0) {
     process.exit(code);
   }
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// Persistent handlers (not once): tsx, which runs this script, decides from the listeners still
+// present whether the child handled a signal, and would otherwise kill it mid-shutdown.
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 // A crash still stops PostgreSQL: no server is left running without its hub.
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (err) => {

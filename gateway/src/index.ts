@@ -15,8 +15,11 @@ try {
 }
 const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const running = await startGateway(config, supergraph, { host: config.host });
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     void running.close().then(() => process.exit(0));
   });
 }

@@ -29,11 +29,14 @@ export async function runSubgraph<S extends Record<string, unknown>, L>(name: Su
   await migrateDatabase(config.databaseUrl, mod.migrationsFolder);
   await mod.seedReference(config.databaseUrl);
   const running = await startSubgraph(mod.definition, config, { host: config.host });
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'stopping');
     await running.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
