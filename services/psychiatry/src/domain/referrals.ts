@@ -11,6 +11,7 @@ import { appendAudit } from '../../../shared/src/audit.ts';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
+import { decodeCursor, encodeCursor, pageSize } from '../../../shared/src/pagination.ts';
 import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { formatStockholm, stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow, type StoredCycle } from '../db/schema.ts';
@@ -92,23 +93,6 @@ export interface ListArgs {
   personId?: string | null;
 }
 
-export const DEFAULT_PAGE = 20;
-export const MAX_PAGE = 200;
-
-export function encodeCursor(r: Pick<ReferralRow, 'receivedAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([r.receivedAt.toISOString(), r.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
-  } catch {
-    /* falls through */
-  }
-  throw badInput('after', 'This cursor is not one the hub gave out; pass the endCursor of the previous page.');
-}
-
 /**
  * The coordinator's inbox (what the caller's psychiatry organisation
  * received) or a caseworker's sent requests, oldest received first.
@@ -116,8 +100,7 @@ export function decodeCursor(cursor: string): { at: string; id: string } {
 export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fields: string[] | null) {
   const visible = visibleTo(ctx.caller);
   if (!visible) requirePermission(ctx.caller, 'withdrawal.readReceived');
-  const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `Ask for 1 to ${MAX_PAGE} referrals per page.`);
+  const first = pageSize(args.first, 'referrals');
   const filters: SQL[] = [visible!];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(withdrawalReferral.personId, requirePersonId(args.personId, 'personId')));
   if (args.status && args.status.length > 0) filters.push(inArray(statusSql(ctx.now), args.status));
@@ -140,11 +123,10 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
       .limit(first + 1),
   ]);
   const page = rows.slice(0, first);
-  const nodes = visibleAndAudited(ctx, page, fields);
-  const last = page[page.length - 1];
+  const last = page.at(-1);
   return {
-    nodes,
-    pageInfo: { endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > first },
+    nodes: visibleAndAudited(ctx, page, fields),
+    pageInfo: { endCursor: last ? encodeCursor(last.receivedAt, last.id) : null, hasNextPage: rows.length > first },
     totalCount: Number(totals[0]?.n ?? 0),
   };
 }

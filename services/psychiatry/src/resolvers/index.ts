@@ -2,7 +2,7 @@
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
-import { InternalNote, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
+import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
 
 export const resolvers = {
@@ -15,4 +15,5 @@ export const resolvers = {
   ReferralEvent,
   InternalNote,
   Ward,
+  JointCarePlan,
 };

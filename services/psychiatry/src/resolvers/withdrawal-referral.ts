@@ -5,7 +5,7 @@ import { formatIdentityNumber } from '../../../shared/src/personnummer.ts';
 import type { ReferralEventRow, ReferralRow, StoredCycle, InternalNoteRow } from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
 import * as deadlines from '../domain/deadlines.ts';
-import { eventsOf, internalNotesOf, referralByReference, referralsOfPerson } from '../domain/referrals.ts';
+import { eventsOf, internalNotesOf, referralById, referralByReference, referralsOfPerson } from '../domain/referrals.ts';
 import { wardById } from '../domain/wards.ts';
 import { selectedFields } from './selection.ts';
 
@@ -66,4 +66,18 @@ export const InternalNote = {
 
 export const Person = {
   withdrawalReferrals: (p: { id: string }, _: unknown, ctx: PsychiatryContext, info: GraphQLResolveInfo) => referralsOfPerson(ctx, p.id, selectedFields(info)),
+};
+
+/**
+ * The referral of a withdrawal plan. Social services supplies the plan's
+ * referral id and person (@requires; trustworthy because the gateway signs);
+ * the referral must be about the same person, and the caller must be able to
+ * see it here, whatever they may see of the plan.
+ */
+export const JointCarePlan = {
+  withdrawalReferral: async (p: { withdrawalReferralId?: string | null; person?: { id: string } }, _: unknown, ctx: PsychiatryContext) => {
+    if (!p.withdrawalReferralId) return null;
+    const r = await referralById(ctx, p.withdrawalReferralId, null);
+    return r && r.personId === p.person?.id ? r : null;
+  },
 };
