@@ -275,6 +275,37 @@ describe('who sees an order, by every path', () => {
   });
 });
 
+describe('the order of a contract-care plan, through the gateway (social services owns the plan)', () => {
+  it('each party of the plan reaches the same order through the plan as directly; others reach neither', async () => {
+    const office = officer('probation:stockholm');
+    const caseworker = staff('municipality:0180', 'CASEWORKER');
+    const { input, order } = await register(office, { partnerOrganisationIds: ['municipality:0180', 'clinic:0180-sodermalm'] });
+    const parties = ['municipality:0180', 'clinic:0180-sodermalm', 'probation:stockholm'];
+    const consent = ok(await gql('mutation($i: ConsentInput!) { recordConsent(input: $i) { id } }', { i: { personnummer: input.personnummer, purpose: 'Kontraktsvård', organisationIds: parties, validUntil: fromToday(200) } }, { as: caseworker })).recordConsent;
+    const plan = ok(
+      await gql('mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }', {
+        i: {
+          kind: 'CONTRACT_CARE', personnummer: input.personnummer, consentId: consent.id, goals: ['Drogfrihet'], followUpOn: fromToday(30), contractCareOrderId: order.id,
+          participants: [
+            { role: 'individual', name: 'Klient Klientsson' },
+            { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
+            { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Nina Sköterska' },
+            { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Petra Frivård' },
+          ],
+        },
+      }, { as: caseworker }),
+    ).createJointCarePlan;
+    const Q = 'query($p: ID!, $o: ID!) { jointCarePlan(id: $p) { id contractCareOrder { id status clientName } } contractCareOrder(id: $o) { id status clientName } }';
+    for (const [caller, identity] of [[office, true], [caseworker, false], [staff('clinic:0180-sodermalm', 'CLINIC_STAFF'), false]] as Array<[As, boolean]>) {
+      const data = ok(await gql(Q, { p: plan.id, o: order.id }, { as: caller }));
+      const expected = { id: order.id, status: 'ACTIVE', clientName: identity ? 'Klient Klientsson' : null };
+      expect(data).toEqual({ jointCarePlan: { id: plan.id, contractCareOrder: expected }, contractCareOrder: expected });
+    }
+    const outsider = ok(await gql(Q, { p: plan.id, o: order.id }, { as: staff('municipality:1981', 'CASEWORKER') }));
+    expect(outsider).toEqual({ jointCarePlan: null, contractCareOrder: null });
+  });
+});
+
 // ------------------------------------------------------------------ deviations
 
 describe('deviations', () => {
