@@ -28,15 +28,15 @@ describe('audit events through the gateway', () => {
     const sql = postgres(hub().databaseUrls.municipality, { max: 1 });
     try {
       const rows = await sql`select * from audit_event where user_id = ${userId} order by seq`;
-      expect(rows.map((r) => [r.user_name, r.organisation_id, r.roles, r.action, r.entity, r.person_id, r.fields, r.basis])).toEqual([
-        ['Karin Berg', 'municipality:1981', ['CASEWORKER'], 'SEARCH', 'Person', found[0], ['personnummer'], 'search by personnummer'],
-        ['Karin Berg', 'municipality:1981', ['CASEWORKER'], 'SEARCH', 'Person', found[1], ['personnummer'], 'search by personnummer'],
+      expect(rows.map((r) => [r.user_name, r.organisation_id, r.roles, r.action, r.entity, r.person_id, r.fields, r.basis, r.owner_organisation_id])).toEqual([
+        ['Karin Berg', 'municipality:1981', ['CASEWORKER'], 'SEARCH', 'Person', found[0], ['personnummer'], 'search by personnummer', 'municipality:1981'],
+        ['Karin Berg', 'municipality:1981', ['CASEWORKER'], 'SEARCH', 'Person', found[1], ['personnummer'], 'search by personnummer', 'municipality:1981'],
       ]);
       for (const r of rows) {
         const [prev] = await sql`select hash from audit_event where seq < ${r.seq} order by seq desc limit 1`;
         expect(r.prev_hash).toBe(prev?.hash ?? GENESIS_HASH);
         expect(r.hash).toBe(
-          hashOf({ id: r.id, at: r.at, userId: r.user_id, userName: r.user_name, organisationId: r.organisation_id, roles: r.roles, action: r.action, entity: r.entity, entityId: r.entity_id, personId: r.person_id, fields: r.fields, basis: r.basis, prevHash: r.prev_hash }),
+          hashOf({ id: r.id, at: r.at, userId: r.user_id, userName: r.user_name, organisationId: r.organisation_id, roles: r.roles, action: r.action, entity: r.entity, entityId: r.entity_id, personId: r.person_id, fields: r.fields, basis: r.basis, ownerOrganisationId: r.owner_organisation_id, prevHash: r.prev_hash }),
         );
       }
     } finally {

@@ -29,10 +29,17 @@ export const auditEvent = pgTable(
     personId: text('person_id'),
     fields: text('fields').array(),
     basis: text('basis').notNull(),
+    /** the organisation whose record was read or changed (its log reviewer sees the event) */
+    ownerOrganisationId: text('owner_organisation_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_event_at_idx').on(t.at), index('audit_event_person_idx').on(t.personId), index('audit_event_user_idx').on(t.userId)],
+  (t) => [
+    index('audit_event_at_idx').on(t.at),
+    index('audit_event_person_idx').on(t.personId),
+    index('audit_event_user_idx').on(t.userId),
+    index('audit_event_owner_idx').on(t.ownerOrganisationId, t.at),
+  ],
 );
 
 export type AuditRow = typeof auditEvent.$inferSelect;
@@ -46,6 +53,8 @@ export interface AuditEntry {
   fields?: string[] | null;
   /** why the caller may see or change this: own case, referral, plan participant under consent X, ... */
   basis: string;
+  /** the organisation whose record this is; the caller's own when not given */
+  owner?: string | null;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -68,6 +77,8 @@ export function hashOf(row: Content): string {
     row.personId,
     row.fields,
     row.basis,
+    // Events written before owners were recorded have none; their hashes do not cover it.
+    ...(row.ownerOrganisationId ? [row.ownerOrganisationId] : []),
     row.prevHash,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
@@ -99,6 +110,7 @@ export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEnt
       personId: e.personId ?? null,
       fields: e.fields ?? null,
       basis: e.basis,
+      ownerOrganisationId: e.owner ?? caller.organisation.id,
       prevHash,
     };
     const hash = hashOf(content);
@@ -115,7 +127,7 @@ export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
   let prev = GENESIS_HASH;
   let count = 0;
   const cursor = pool<Array<Record<string, unknown>>>`
-    select seq, id, at, user_id, user_name, organisation_id, roles, action, entity, entity_id, person_id, fields, basis, prev_hash, hash
+    select seq, id, at, user_id, user_name, organisation_id, roles, action, entity, entity_id, person_id, fields, basis, owner_organisation_id, prev_hash, hash
     from audit_event order by seq`.cursor(500);
   for await (const batch of cursor) {
     for (const r of batch) {
@@ -133,6 +145,7 @@ export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
         personId: (r.person_id as string | null) ?? null,
         fields: (r.fields as string[] | null) ?? null,
         basis: String(r.basis),
+        ownerOrganisationId: (r.owner_organisation_id as string | null) ?? null,
         prevHash: String(r.prev_hash),
       };
       const seq = Number(r.seq);

@@ -14,7 +14,7 @@ export function readConsent(ctx: MunicipalityContext, row: ConsentRow | null): C
   if (!row) return null;
   const basis = consentBasis(ctx.caller, row);
   if (!basis) return null;
-  ctx.audit.read({ entity: 'Consent', entityId: row.id, personId: row.personId, basis });
+  ctx.audit.read({ entity: 'Consent', entityId: row.id, personId: row.personId, basis, owner: row.recordedByOrganisationId });
   return row;
 }
 
@@ -51,7 +51,7 @@ export async function revokeConsent(ctx: MunicipalityContext, id: string): Promi
       .where(and(eq(consent.id, id), isNull(consent.revokedAt)))
       .returning();
     if (!row) throw conflict('The consent was already revoked.');
-    await appendAudit(tx, ctx.caller, [{ action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis: consentBasis(ctx.caller, row)! }]);
+    await appendAudit(tx, ctx.caller, [{ action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis: consentBasis(ctx.caller, row)!, owner: row.recordedByOrganisationId }]);
     return row;
   });
 }

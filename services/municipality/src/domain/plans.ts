@@ -46,7 +46,7 @@ export async function readPlan(ctx: MunicipalityContext, row: PlanRow | null, ve
     earlier = (await ctx.loaders.versions.load(row.id)).find((v) => v.version === version) ?? null;
     if (!earlier) throw badInput('version', `The plan has versions 1 to ${row.version}.`);
   }
-  ctx.audit.read({ entity: 'JointCarePlan', entityId: row.id, personId: row.personId, basis });
+  ctx.audit.read({ entity: 'JointCarePlan', entityId: row.id, personId: row.personId, basis, owner: row.ownerOrganisationId });
   return { row, consent: planConsent, basis, version: earlier?.version ?? row.version, earlier };
 }
 
@@ -310,7 +310,7 @@ export async function updatePlan(ctx: MunicipalityContext, id: string, expectedV
   const row = await ctx.db.transaction(async (tx) => {
     const next = await bumpVersion(tx, view, expectedVersion, set);
     await recordVersion(tx, ctx, next, `changed ${changed.join(' and ')}`);
-    await appendAudit(tx, ctx.caller, [{ action: 'UPDATE', entity: 'JointCarePlan', entityId: id, personId: next.personId, fields: changed, basis: view.basis }]);
+    await appendAudit(tx, ctx.caller, [{ action: 'UPDATE', entity: 'JointCarePlan', entityId: id, personId: next.personId, fields: changed, basis: view.basis, owner: view.row.ownerOrganisationId }]);
     return next;
   });
   return fresh(ctx, row, view.basis, view.consent);
@@ -325,7 +325,7 @@ export async function addEffort(ctx: MunicipalityContext, planId: string, expect
     const next = await bumpVersion(tx, view, expectedVersion, {});
     await tx.insert(carePlanEffort).values({ id: randomUUID(), planId, organisationId: org.id, ...e, addedInVersion: next.version, addedBy: ctx.caller.name });
     await recordVersion(tx, ctx, next, `effort added by ${org.name}: ${e.description}`);
-    await appendAudit(tx, ctx.caller, [{ action: 'UPDATE', entity: 'JointCarePlan', entityId: planId, personId: next.personId, fields: ['efforts'], basis: view.basis }]);
+    await appendAudit(tx, ctx.caller, [{ action: 'UPDATE', entity: 'JointCarePlan', entityId: planId, personId: next.personId, fields: ['efforts'], basis: view.basis, owner: view.row.ownerOrganisationId }]);
     return next;
   });
   return fresh(ctx, row, view.basis, view.consent);
@@ -354,7 +354,7 @@ export async function signPlan(ctx: MunicipalityContext, id: string, version: nu
         recordedBy: ctx.caller.name,
         recordedByOrganisationId: org.id,
       });
-      await appendAudit(tx, ctx.caller, [{ action: 'SIGN', entity: 'JointCarePlan', entityId: id, personId: view.row.personId, fields: [asIndividual ? 'individual' : org.id], basis: view.basis }]);
+      await appendAudit(tx, ctx.caller, [{ action: 'SIGN', entity: 'JointCarePlan', entityId: id, personId: view.row.personId, fields: [asIndividual ? 'individual' : org.id], basis: view.basis, owner: view.row.ownerOrganisationId }]);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(asIndividual ? `The individual has already signed version ${version}.` : `${org.name} has already signed version ${version}.`);
@@ -373,7 +373,7 @@ export async function endPlan(ctx: MunicipalityContext, id: string, reason: stri
       .where(and(eq(jointCarePlan.id, id), isNull(jointCarePlan.endedAt)))
       .returning();
     if (!ended) throw conflict('The plan has already ended.');
-    await appendAudit(tx, ctx.caller, [{ action: completed ? 'COMPLETE' : 'END', entity: 'JointCarePlan', entityId: id, personId: ended.personId, basis: view.basis }]);
+    await appendAudit(tx, ctx.caller, [{ action: completed ? 'COMPLETE' : 'END', entity: 'JointCarePlan', entityId: id, personId: ended.personId, basis: view.basis, owner: view.row.ownerOrganisationId }]);
     return ended;
   });
   return fresh(ctx, row, view.basis, view.consent);
@@ -387,7 +387,7 @@ export async function recordFollowUp(ctx: MunicipalityContext, planId: string, h
   const text = valid.text('summary', summary, 'The summary');
   await ctx.db.transaction(async (tx) => {
     await tx.insert(carePlanFollowUp).values({ id: randomUUID(), planId, heldOn: held, summary: text, recordedBy: ctx.caller.name, organisationId: ctx.caller.organisation.id, recordedAt: ctx.now });
-    await appendAudit(tx, ctx.caller, [{ action: 'FOLLOW_UP', entity: 'JointCarePlan', entityId: planId, personId: view.row.personId, basis: view.basis }]);
+    await appendAudit(tx, ctx.caller, [{ action: 'FOLLOW_UP', entity: 'JointCarePlan', entityId: planId, personId: view.row.personId, basis: view.basis, owner: view.row.ownerOrganisationId }]);
   });
   return fresh(ctx, view.row, view.basis, view.consent);
 }

@@ -27,7 +27,7 @@ function visibleAndAudited(ctx: ProbationContext, rows: OrderRow[], fields: stri
   for (const o of rows) {
     const basis = readBasis(ctx.caller, o);
     if (!basis) continue;
-    ctx.audit.read({ entity: ENTITY, entityId: o.id, personId: o.personId, fields, basis });
+    ctx.audit.read({ entity: ENTITY, entityId: o.id, personId: o.personId, fields, basis, owner: o.probationOfficeId });
     out.push(o);
   }
   return out;
@@ -214,7 +214,7 @@ export async function reportDeviation(ctx: ProbationContext, orderId: string, oc
         reportedByName: caller.name,
       })
       .returning();
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareDeviation', entityId: row!.id, personId: order!.personId, fields: ['orderId', 'occurredOn', 'description'], basis }]);
+    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareDeviation', entityId: row!.id, personId: order!.personId, fields: ['orderId', 'occurredOn', 'description'], basis, owner: order!.probationOfficeId }]);
     return row!;
   });
 }
@@ -232,7 +232,7 @@ export async function recordEvaluation(ctx: ProbationContext, orderId: string, h
       .insert(contractCareEvaluation)
       .values({ id: randomUUID(), orderId, heldOn, summary: text, recordedAt: now, recordedBy: caller.userId, recordedByName: caller.name })
       .returning();
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareEvaluation', entityId: row!.id, personId: order!.personId, fields: ['orderId', 'heldOn', 'summary'], basis }]);
+    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareEvaluation', entityId: row!.id, personId: order!.personId, fields: ['orderId', 'heldOn', 'summary'], basis, owner: order!.probationOfficeId }]);
     // the due date that applied: 90 days after the evaluation held before this one (or the court decision)
     const all = await tx.select().from(contractCareEvaluation).where(eq(contractCareEvaluation.orderId, orderId));
     const dueBy = rules.dueDates(order!.courtDecisionOn, all).get(row!.id)!;
@@ -256,7 +256,7 @@ export async function recordBreach(ctx: ProbationContext, orderId: string, reaso
       .set({ breachedAt: now, breachReason: why, breachRecordedByName: caller.name })
       .where(eq(contractCareOrder.id, orderId))
       .returning();
-    await appendAudit(tx, caller, [{ action: 'UPDATE', entity: ENTITY, entityId: orderId, personId: order!.personId, fields: ['breach'], basis }]);
+    await appendAudit(tx, caller, [{ action: 'UPDATE', entity: ENTITY, entityId: orderId, personId: order!.personId, fields: ['breach'], basis, owner: order!.probationOfficeId }]);
     return updated!;
   });
 }

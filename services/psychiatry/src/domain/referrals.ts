@@ -38,7 +38,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isReferralId = (id: string) => UUID.test(id);
 
 function auditRead(ctx: PsychiatryContext, r: ReferralRow, basis: string, fields: string[] | null) {
-  ctx.audit.read({ entity: ENTITY, entityId: r.id, personId: r.personId, fields, basis });
+  ctx.audit.read({ entity: ENTITY, entityId: r.id, personId: r.personId, fields, basis, owner: r.receivingOrganisationId });
 }
 
 /** The referrals the caller may see among `rows`, each read audited. */
@@ -138,7 +138,7 @@ export async function eventsOf(ctx: PsychiatryContext, r: ReferralRow) {
 /** Internal notes: FORBIDDEN for anyone but the receiving psychiatry organisation's staff. */
 export async function internalNotesOf(ctx: PsychiatryContext, r: ReferralRow) {
   if (!mayReadInternalNotes(ctx.caller, r)) throw forbidden("Psychiatry's internal notes are for the staff of the psychiatry organisation that received the request.");
-  ctx.audit.read({ entity: 'WithdrawalInternalNote', entityId: r.id, personId: r.personId, fields: ['internalNotes'], basis: 'receiving psychiatry organisation' });
+  ctx.audit.read({ entity: 'WithdrawalInternalNote', entityId: r.id, personId: r.personId, fields: ['internalNotes'], basis: 'receiving psychiatry organisation', owner: r.receivingOrganisationId });
   return ctx.loaders.internalNotes.load(r.id);
 }
 
@@ -188,7 +188,7 @@ export async function submitReferral(ctx: PsychiatryContext, input: ReferralInpu
     const row = inserted[0];
     if (!row) return null;
     await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), referralId: id, at: now, kind: 'SUBMITTED', byName: caller.name, byOrganisationId: caller.organisation.id, note: null });
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: null, basis: BASIS_SENDER }]);
+    await appendAudit(tx, caller, [{ action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: null, basis: BASIS_SENDER, owner: row.receivingOrganisationId }]);
     return row;
   });
   if (created) return created;
@@ -261,7 +261,7 @@ async function takeStep(
     }
     const basis = readBasis(caller, current)!;
     await appendAudit(tx, caller, [
-      { action: 'UPDATE', entity: ENTITY, entityId: referralId, personId: current.personId, fields: [outcome.kind, ...Object.keys(outcome.set)], basis },
+      { action: 'UPDATE', entity: ENTITY, entityId: referralId, personId: current.personId, fields: [outcome.kind, ...Object.keys(outcome.set)], basis, owner: current.receivingOrganisationId },
     ]);
     return updated!;
   });
