@@ -73,10 +73,10 @@ export async function gql<D = Record<string, any>>(
 export async function subgraphRequest(
   subgraph: SubgraphName,
   query: string,
-  options: { as?: As | null; sign?: 'yes' | 'no' | 'wrong-secret'; signedAt?: number; reuse?: Record<string, string>; headers?: Record<string, string>; url?: string } = {},
+  options: { as?: As | null; sign?: 'yes' | 'no' | 'wrong-secret'; signedAt?: number; reuse?: Record<string, string>; headers?: Record<string, string>; url?: string; variables?: Record<string, unknown> } = {},
 ): Promise<{ status: number; body: any; signature: Record<string, string> }> {
   const h = hub();
-  const body = JSON.stringify({ query });
+  const body = JSON.stringify({ query, ...(options.variables ? { variables: options.variables } : {}) });
   const sign = options.sign ?? 'yes';
   const signature =
     options.reuse ??

@@ -4,6 +4,8 @@ import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
+import { psychiatrySection, type ReportKey } from '../domain/indicators.ts';
+import type { PsychiatryContext } from '../context.ts';
 
 export const resolvers = {
   ...organisationResolvers,
@@ -16,4 +18,7 @@ export const resolvers = {
   InternalNote,
   Ward,
   JointCarePlan,
+  IndicatorReport: {
+    psychiatry: (r: ReportKey, _: unknown, ctx: PsychiatryContext) => psychiatrySection(ctx, r),
+  },
 };
