@@ -49,7 +49,7 @@ async function seedFixture() {
   const sql = postgres(withDatabase(hub().postgresUrl, name), { max: 1, onnotice: () => {} });
   await sql`insert into ward (id, organisation_id, name, places) values ('fixture-20', 'psychiatry:19', 'Fixture ward', 20)`;
   await sql.end();
-  const people = [...Array(7)].map(() => ({ g: 'WOMEN' as const })).concat([...Array(5)].map(() => ({ g: 'MEN' as const })));
+  const people: Array<{ g: 'WOMEN' | 'MEN' }> = [...[...Array(7)].map(() => ({ g: 'WOMEN' as const })), ...[...Array(5)].map(() => ({ g: 'MEN' as const }))];
   for (let i = 0; i < 12; i++) {
     const k = i < 7 ? i : i - 7; // index within the gender
     const received = `2035-03-0${k + 1}`;
