@@ -76,11 +76,16 @@ export const PERMISSIONS = {
   'council.read': ['COUNCIL_MEMBER'],
   /** add a cooperation agreement to a council */
   'council.write': ['COUNCIL_MEMBER'],
+
+  // The audit log (record-level: only the events on one's own organisation's records).
+  /** read the audit events on one's own organisation's records (each review is itself logged) */
+  'audit.read': ['LOG_REVIEWER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 const DESCRIPTIONS: Record<Permission, string> = {
+  'audit.read': "read your organisation's audit log",
   'council.read': "read a council's agreements and indicators",
   'council.write': 'add a cooperation agreement to a council',
   'consent.record': "document an individual's consent",

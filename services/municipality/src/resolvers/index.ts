@@ -1,5 +1,6 @@
 /** All resolvers of the municipality subgraph. */
 import { organisationResolvers } from '../../../shared/src/federation.ts';
+import { auditLogFilter, auditLogResolvers } from '../../../shared/src/audit-log.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { Person } from './person.ts';
@@ -20,4 +21,9 @@ export const resolvers = {
   Council,
   CooperationAgreement,
   IndicatorReport,
+  AuditLog: {
+    from: (log: { key: string }) => new Date(auditLogFilter(log.key).from),
+    to: (log: { key: string }) => new Date(auditLogFilter(log.key).to),
+    ...auditLogResolvers('municipality').AuditLog,
+  },
 };

@@ -1,5 +1,6 @@
 /** All resolvers of the psychiatry subgraph. */
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
+import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
@@ -9,6 +10,7 @@ import type { PsychiatryContext } from '../context.ts';
 
 export const resolvers = {
   ...organisationResolvers,
+  ...auditLogResolvers('psychiatry'),
   Person: { ...personReference, ...Person },
   Query,
   Mutation,
