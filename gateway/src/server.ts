@@ -22,6 +22,7 @@ import { createLogger } from '../../services/shared/src/logger.ts';
 import { createContextFunction, type GatewayContext } from './context.ts';
 import { SignedDataSource } from './signing.ts';
 import { armor } from './limits.ts';
+import { dashboardRouter } from './dashboard.ts';
 
 export interface RunningGateway {
   url: string;
@@ -84,6 +85,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.
+  app.use('/dashboard', dashboardRouter(options.devTokens ? { devTokens: options.devTokens } : {}));
   app.use(
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),

@@ -1,0 +1,170 @@
+/**
+ * The dashboard's route (gateway/src/dashboard.ts): the page and its files
+ * with strict headers, the development sign-in picker that mints only
+ * COUNCIL_MEMBER tokens for organisations that can hold the role, and no
+ * picker at all in a production-mode gateway.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { decodeJwt } from 'jose';
+import { loadGatewayConfig } from '../services/shared/src/env.ts';
+import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
+import { gql, hub } from './helpers/hub.ts';
+
+const origin = () => new URL(hub().gatewayUrl).origin;
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function expectStrictHeaders(res: Response) {
+  expect(res.headers.get('content-security-policy')).toBe(CSP);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(res.headers.get('x-frame-options')).toBe('DENY');
+}
+
+const devToken = (body: string, contentType = 'application/json', base = origin()) =>
+  fetch(`${base}/dashboard/dev-token`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+describe('the dashboard page', () => {
+  it('redirects /dashboard to /dashboard/ (relative, so it works behind a path prefix)', async () => {
+    const res = await fetch(`${origin()}/dashboard`, { redirect: 'manual' });
+    expect(res.status).toBe(308);
+    expect(res.headers.get('location')).toBe('dashboard/');
+    expectStrictHeaders(res);
+  });
+
+  it('serves the HTML with a Content-Security-Policy that allows no inline script', async () => {
+    const res = await fetch(`${origin()}/dashboard/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expectStrictHeaders(res);
+    const html = await res.text();
+    expect(html).toContain('<script type="module" src="app.js"></script>');
+    // Every script is a file of the page's own; no inline script, no inline style, nothing from elsewhere.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="module" src="app.js">']);
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=|https?:\/\//i);
+  });
+
+  it.each([
+    ['app.js', 'text/javascript; charset=utf-8'],
+    ['charts.js', 'text/javascript; charset=utf-8'],
+    ['dashboard.css', 'text/css; charset=utf-8'],
+    ['icon.svg', 'image/svg+xml'],
+  ])('serves %s as %s with the same headers', async (file, type) => {
+    const res = await fetch(`${origin()}/dashboard/${file}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(type);
+    expectStrictHeaders(res);
+  });
+
+  it.each(['tsconfig.json', 'nothing.js', '%2e%2e/src/dashboard.ts', '..%2fsrc%2fdashboard.ts', '.hidden.js'])('serves nothing else: %s is 404', async (path) => {
+    const res = await fetch(`${origin()}/dashboard/${path}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('dashboardRouter');
+  });
+
+  it('the page imports only its own modules', () => {
+    for (const file of ['app.js', 'api.js', 'charts.js', 'figures.js', 'i18n.js', 'periods.js']) {
+      const source = readFileSync(new URL(`../gateway/dashboard/${file}`, import.meta.url), 'utf8');
+      for (const [, from] of source.matchAll(/^import .* from '([^']+)';$/gm)) expect(from).toMatch(/^\.\/[a-z0-9]+\.js$/);
+      expect(source).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    }
+  });
+});
+
+describe('the development sign-in picker', () => {
+  it('lists the organisations whose staff can sit on councils', async () => {
+    const res = await fetch(`${origin()}/dashboard/dev-members`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { members: Array<{ org: string; name: string }> };
+    expect(body.members.map((m) => [m.org, m.name])).toEqual([
+      ['municipality:1980', 'Samrådsledamot, Västerås stad, socialtjänsten'],
+      ['municipality:1981', 'Samrådsledamot, Sala kommun, socialtjänsten'],
+      ['municipality:0180', 'Samrådsledamot, Stockholms stad, socialtjänsten'],
+      ['psychiatry:19', 'Samrådsledamot, Vuxenpsykiatri Västmanland, beroendesektionen'],
+      ['psychiatry:01', 'Samrådsledamot, Beroendevården Region Stockholm'],
+    ]);
+  });
+
+  it('mints a COUNCIL_MEMBER token (and nothing more) that the API accepts', async () => {
+    // A role in the body is ignored: the picker only ever mints council members.
+    const res = await devToken(JSON.stringify({ org: 'psychiatry:19', roles: ['PHYSICIAN', 'LOG_REVIEWER'] }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { token: string; name: string; org: string };
+    expect(body.name).toBe('Samrådsledamot, Vuxenpsykiatri Västmanland, beroendesektionen');
+    const claims = decodeJwt(body.token);
+    expect(claims).toMatchObject({
+      sub: 'psychiatry:19:COUNCIL_MEMBER',
+      org: 'psychiatry:19',
+      agency: 'PSYCHIATRY',
+      roles: ['COUNCIL_MEMBER'],
+      name: 'Samrådsledamot, Vuxenpsykiatri Västmanland, beroendesektionen',
+      iss: hub().env.HUB_JWT_ISSUER,
+      aud: hub().env.HUB_JWT_AUDIENCE,
+    });
+    const councils = await gql('{ councils { id } }', {}, { as: body.token });
+    expect(councils.data).toEqual({ councils: [{ id: 'council:local-1980' }, { id: 'council:regional-19' }] });
+  });
+
+  it.each([
+    ['probation:vasteras', 400, 'Frivården Västerås has no council members.'],
+    ['clinic:0180-kista', 400, 'Lokal integrerad mottagning Kista has no council members.'],
+    ['municipality:9999', 404, 'There is no organisation municipality:9999.'],
+  ])('refuses %s with %i', async (org, status, error) => {
+    const res = await devToken(JSON.stringify({ org }));
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ error });
+  });
+
+  it.each([
+    ['no organisation', '{}', 'application/json'],
+    ['an organisation that is not a string', '{"org":["municipality:1980"]}', 'application/json'],
+    ['a body that is not JSON', '{"org":"municipality:1980"}', 'text/plain'],
+    ['a form post', 'org=municipality%3A1980', 'application/x-www-form-urlencoded'],
+  ])('refuses %s with 400', async (_case, body, contentType) => {
+    const res = await devToken(body, contentType);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'Send { "org": "<organisation id>" } as application/json.' });
+  });
+
+  it('answers a GET of the token endpoint with 404', async () => {
+    expect((await fetch(`${origin()}/dashboard/dev-token`)).status).toBe(404);
+  });
+});
+
+describe('a production-mode gateway', () => {
+  let gateway: RunningGateway;
+  let base: string;
+  beforeAll(async () => {
+    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
+    gateway = await startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0', ...urls }), supergraph);
+    base = new URL(gateway.url).origin;
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('serves the page (sign-in by pasted token) with the same headers', async () => {
+    const res = await fetch(`${base}/dashboard/`);
+    expect(res.status).toBe(200);
+    expectStrictHeaders(res);
+    expect(await res.text()).toContain('<textarea id="token"');
+  });
+
+  it('has no development picker: both endpoints are 404', async () => {
+    const members = await fetch(`${base}/dashboard/dev-members`);
+    expect(members.status).toBe(404);
+    const token = await devToken(JSON.stringify({ org: 'municipality:1980' }), 'application/json', base);
+    expect(token.status).toBe(404);
+    expect(await token.text()).toBe('Not found');
+  });
+
+  it('refuses to start with a development token signer', async () => {
+    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    await expect(
+      startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0' }), supergraph, { devTokens: async () => 'x' }),
+    ).rejects.toThrow('a development token signer is refused outside development mode');
+  });
+});
