@@ -242,9 +242,24 @@ function renderReport() {
     ]),
   ]);
   const note = h('aside', { id: 'suppression-note', class: 'note' }, [h('p', {}, [h('strong', {}, ['< 5']), ` ${s.suppressedNote.replace(/^< 5 /, '')}`]), h('p', {}, [s.genderNote])]);
+  const sectionTitle = (/** @type {string} */ name) => s.sections[/** @type {keyof typeof s.sections} */ (name)] ?? name;
+  const nav = h('nav', { class: 'jump', 'aria-label': s.contents }, [
+    h(
+      'ul',
+      {},
+      [
+        state.trend ? ['trends', s.trendHeading] : null,
+        ...sections.map((name) => [`section-${name}`, sectionTitle(name)]),
+        ['agreements', s.agreementsHeading],
+      ]
+        .filter((x) => x !== null)
+        .map(([id, label]) => h('li', {}, [h('a', { href: `#${id}` }, [/** @type {string} */ (label)])])),
+    ),
+  ]);
   root.replaceChildren(
     h('article', { class: 'report', 'data-council': council.id, 'aria-labelledby': 'council-name' }, [
       head,
+      nav,
       renderTrend(),
       note,
       ...sections.map((name) => renderSection(name, /** @type {Indicator[]} */ (report.sections[name]))),
@@ -262,8 +277,9 @@ function renderSection(name, indicators) {
   const s = t(state.lang);
   const title = s.sections[/** @type {keyof typeof s.sections} */ (name)] ?? name;
   const headingId = `section-${name}-h`;
-  // The chart draws the figures about people that have something to show (the table lists every figure).
-  const people = indicators.filter((i) => i.byGender.some((c) => c.suppressed || c.value !== null));
+  // The chart draws the figures about people that have something to show: not those that are
+  // zero or empty for both women and men (the table lists every figure).
+  const people = indicators.filter((i) => i.byGender.some((c) => c.suppressed || (c.value !== null && c.value !== 0)));
   const chart = people.length
     ? h('figure', { class: 'chart-figure' }, [
         genderBarChart({
