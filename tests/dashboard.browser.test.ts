@@ -281,10 +281,10 @@ describe('the council dashboard in Chromium', () => {
       expect(await text(page, '#alert')).toBe('Din token godtogs inte (ogiltig eller utgången). Logga in igen.');
       expect(await page.isVisible('#token-form')).toBe(true);
       // the same token as the API, pasted with its "Bearer " prefix
-      await page.fill('#token', `Bearer ${await tokenFor({ org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Stina Stockholm' })}`);
+      await page.fill('#token', `Bearer ${await tokenFor({ org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Stina Ståhl' })}`);
       await page.click('#token-form button[type="submit"]');
       await page.waitForSelector('#choose:not([hidden])');
-      expect(await text(page, '#whoami-name')).toBe('Stina Stockholm');
+      expect(await text(page, '#whoami-name')).toBe('Stina Ståhl');
       expect(await text(page, '#alert')).toBe('');
       expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['council:local-0180', 'council:regional-01']);
       // a caseworker's token is refused with a readable message

@@ -168,3 +168,42 @@ describe('a production-mode gateway', () => {
     ).rejects.toThrow('a development token signer is refused outside development mode');
   });
 });
+
+describe("the page's periods (gateway/dashboard/periods.js, run here under Node)", () => {
+  type Periods = {
+    presetPeriod: (preset: string, now: string) => { from: string; to: string };
+    monthsOf: (from: string, to: string) => Array<{ month: string; from: string; to: string }>;
+    isDate: (s: string) => boolean;
+  };
+  const periods = () => import('../gateway/dashboard/periods.js' as string) as Promise<Periods>;
+
+  it.each([
+    ['thisYear', '2026-11-23', { from: '2026-01-01', to: '2026-11-23' }],
+    ['last12', '2026-11-23', { from: '2025-12-01', to: '2026-11-23' }],
+    ['last12', '2026-01-05', { from: '2025-02-01', to: '2026-01-05' }],
+    ['thisQuarter', '2026-11-23', { from: '2026-10-01', to: '2026-11-23' }],
+    ['lastQuarter', '2026-11-23', { from: '2026-07-01', to: '2026-09-30' }],
+    ['lastQuarter', '2026-02-10', { from: '2025-10-01', to: '2025-12-31' }],
+    ['lastQuarter', '2024-05-31', { from: '2024-01-01', to: '2024-03-31' }],
+  ])('%s on %s is %o', async (preset, now, expected) => {
+    expect((await periods()).presetPeriod(preset, now)).toEqual(expected);
+  });
+
+  it('cuts a period into calendar months, clipped to the period', async () => {
+    const { monthsOf } = await periods();
+    expect(monthsOf('2041-09-15', '2041-11-03')).toEqual([
+      { month: '2041-09', from: '2041-09-15', to: '2041-09-30' },
+      { month: '2041-10', from: '2041-10-01', to: '2041-10-31' },
+      { month: '2041-11', from: '2041-11-01', to: '2041-11-03' },
+    ]);
+    expect(monthsOf('2024-02-01', '2024-02-29')).toEqual([{ month: '2024-02', from: '2024-02-01', to: '2024-02-29' }]);
+    expect(monthsOf('2025-12-20', '2026-01-10').map((m) => m.month)).toEqual(['2025-12', '2026-01']);
+    expect(monthsOf('2025-12-01', '2026-11-23')).toHaveLength(12);
+  });
+
+  it('knows a date from a non-date', async () => {
+    const { isDate } = await periods();
+    expect(['2024-02-29', '2026-11-23'].map(isDate)).toEqual([true, true]);
+    expect(['2025-02-29', '2026-13-01', '2026-1-1', ''].map(isDate)).toEqual([false, false, false, false]);
+  });
+});

@@ -126,7 +126,8 @@ function fail(err) {
 /** The name a token claims, for display only (the gateway verifies the token). */
 function nameInToken(/** @type {string} */ token) {
   try {
-    const payload = JSON.parse(atob(/** @type {string} */ (token.split('.')[1]).replace(/-/g, '+').replace(/_/g, '/')));
+    const binary = atob(/** @type {string} */ (token.split('.')[1]).replace(/-/g, '+').replace(/_/g, '/'));
+    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
     return typeof payload.name === 'string' ? payload.name : typeof payload.sub === 'string' ? payload.sub : '';
   } catch {
     return '';
