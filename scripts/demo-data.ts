@@ -20,6 +20,10 @@ import { pseudonymFor } from '../services/shared/src/person-id.ts';
 import { stockholmDate, addDays } from '../services/shared/src/time.ts';
 import * as psychiatrySchema from '../services/psychiatry/src/db/schema.ts';
 import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
+import postgres from 'postgres';
+import { seedDemo as seedProbationDemo } from '../services/probation/src/demo.ts';
+import { seedDemo as seedClinicsDemo } from '../services/clinics/src/demo.ts';
+import { seedDemo as seedMunicipalityDemo, type DemoLink, type DemoLinks } from '../services/municipality/src/demo.ts';
 
 type Insert = typeof psychiatrySchema.withdrawalReferral.$inferInsert;
 type EventInsert = typeof psychiatrySchema.withdrawalReferralEvent.$inferInsert;
@@ -289,7 +293,42 @@ export function demoReferrals(now: Date, personIdSecret: string) {
   return STORIES.map((s) => buildStory(s, now, personIdSecret));
 }
 
+/**
+ * Seeds every subgraph's demo data once: psychiatry's referrals, probation's
+ * orders, the clinics' enrolments, then social services' consents, plans and
+ * agreements, which link to records of the others (found in their databases:
+ * an installation script may read them; a subgraph never does).
+ */
 export async function seedDemo(databaseUrls: Record<SubgraphName, string>, personIdSecret: string, now: Date = new Date()): Promise<boolean> {
+  const seeded = await seedReferrals(databaseUrls, personIdSecret, now);
+  await seedProbationDemo(databaseUrls.probation, personIdSecret, now);
+  await seedClinicsDemo(databaseUrls.clinics, personIdSecret, now);
+  const links = await demoLinks(databaseUrls);
+  const plans = await seedMunicipalityDemo(databaseUrls.municipality, personIdSecret, links, now);
+  return seeded || plans;
+}
+
+async function demoLinks(databaseUrls: Record<SubgraphName, string>): Promise<DemoLinks> {
+  const one = async <T>(url: string, query: (sql: postgres.Sql) => Promise<T[]>): Promise<T | null> => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      return (await query(sql))[0] ?? null;
+    } finally {
+      await sql.end();
+    }
+  };
+  return {
+    referral: await one(databaseUrls.psychiatry, (sql) => sql<DemoLink[]>`select id, personnummer from withdrawal_referral
+      where referring_organisation_id = 'municipality:1980' and stage in ('ADMITTED', 'CARE_PLANNING')
+      order by case stage when 'ADMITTED' then 0 else 1 end, received_at limit 1`),
+    order: await one(databaseUrls.probation, (sql) => sql<DemoLink[]>`select id, personnummer from contract_care_order
+      where probation_office_id = 'probation:stockholm' and partner_organisation_ids @> array['municipality:0180', 'clinic:0180-sodermalm']::text[] limit 1`),
+    clinicPerson: (await one(databaseUrls.clinics, (sql) => sql<Array<{ personnummer: string }>>`select personnummer from clinic_enrolment
+      where clinic_id = 'clinic:0180-sodermalm' order by enrolled_on limit 1`))?.personnummer ?? null,
+  };
+}
+
+async function seedReferrals(databaseUrls: Record<SubgraphName, string>, personIdSecret: string, now: Date): Promise<boolean> {
   return seedOnce(databaseUrls.psychiatry, psychiatrySchema, 'demo', async (tx) => {
     const built = demoReferrals(now, personIdSecret);
     await tx.insert(psychiatrySchema.withdrawalReferral).values(built.map((b) => b.row));

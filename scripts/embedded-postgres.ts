@@ -51,7 +51,13 @@ async function stopLeftover(dataDir: string): Promise<void> {
 }
 
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; password: string; log?: (line: string) => void }): Promise<EmbeddedServer> {
-  const log = options.log ?? (() => {});
+  // The server's last words, to explain a failed start (the library rejects without a reason).
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(...String(line).split('\n').filter(Boolean));
+    recent.splice(0, Math.max(0, recent.length - 8));
+    options.log?.(line);
+  };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -71,7 +77,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   } else {
     await stopLeftover(options.dataDir);
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}): ${err instanceof Error ? err.message : recent.join(' | ') || 'no output'}`);
+  }
   return {
     url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`,
     stop: () => pg.stop(),

@@ -7,30 +7,34 @@ import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../
 import { verifyAuditChain } from '../services/shared/src/audit.ts';
 import { parseIdentityNumber } from '../services/shared/src/personnummer.ts';
 import { pseudonymFor } from '../services/shared/src/person-id.ts';
-import { psychiatry } from '../services/psychiatry/src/server.ts';
 import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
 import { placeStartMissesDeadline } from '../services/psychiatry/src/domain/deadlines.ts';
 import { seedDemo } from '../scripts/demo-data.ts';
-import type { SubgraphName } from '../services/shared/src/env.ts';
+import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { MODULES } from '../scripts/stack.ts';
 
 const NAME = `${hub().prefix}_demo_${randomBytes(3).toString('hex')}`;
 const SECRET = randomBytes(32).toString('hex');
 const NOW = new Date();
 let url = '';
+const urls = {} as Record<SubgraphName, string>;
 
 beforeAll(async () => {
-  await ensureDatabase(hub().postgresUrl, NAME);
-  url = withDatabase(hub().postgresUrl, NAME);
-  await migrateDatabase(url, psychiatry.migrationsFolder);
-  await psychiatry.seedReference(url);
+  // Databases of this test's own, one per subgraph, as a fresh installation has them.
+  for (const s of SUBGRAPHS) {
+    await ensureDatabase(hub().postgresUrl, `${NAME}_${s}`);
+    urls[s] = withDatabase(hub().postgresUrl, `${NAME}_${s}`);
+    await migrateDatabase(urls[s], MODULES[s].migrationsFolder);
+    await MODULES[s].seedReference(urls[s]);
+  }
+  url = urls.psychiatry;
 });
 afterAll(async () => {
-  await dropDatabase(hub().postgresUrl, NAME);
+  for (const s of SUBGRAPHS) await dropDatabase(hub().postgresUrl, `${NAME}_${s}`);
 });
 
 describe('demo data', () => {
   it('seeds referrals in every status, some overdue, for Västmanland and Stockholm, once', async () => {
-    const urls = { psychiatry: url } as Record<SubgraphName, string>;
     expect(await seedDemo(urls, SECRET, NOW)).toBe(true);
     expect(await seedDemo(urls, SECRET, NOW)).toBe(false);
 
@@ -68,6 +72,48 @@ describe('demo data', () => {
       expect(await verifyAuditChain(sql)).toEqual({ ok: true, rows: rows.length });
     } finally {
       await sql.end();
+    }
+  });
+});
+
+describe('demo plans link the organisations\' demo records', () => {
+  it('a withdrawal plan for an admitted Västerås referral, a contract-care plan for a Stockholm order, a SIP for a clinic client, agreements', async () => {
+    const q = async <T>(u: string, text: string) => {
+      const sql = postgres(u, { max: 1, onnotice: () => {} });
+      try {
+        return (await sql.unsafe(text)) as unknown as T[];
+      } finally {
+        await sql.end();
+      }
+    };
+    const plans = await q<{ kind: string; person_id: string; withdrawal_referral_id: string | null; contract_care_order_id: string | null; revoked: boolean }>(
+      urls.municipality,
+      'select p.kind, p.person_id, p.withdrawal_referral_id, p.contract_care_order_id, c.revoked_at is not null as revoked from joint_care_plan p join consent c on c.id = p.consent_id order by p.kind, revoked',
+    );
+    expect(plans.map((p) => [p.kind, p.revoked])).toEqual([
+      ['CONTRACT_CARE', false],
+      ['SIP', false],
+      ['SIP', true],
+      ['WITHDRAWAL', false],
+    ]);
+    const withdrawal = plans.find((p) => p.kind === 'WITHDRAWAL')!;
+    const [referral] = await q<{ person_id: string; stage: string }>(urls.psychiatry, `select person_id, stage from withdrawal_referral where id = '${withdrawal.withdrawal_referral_id}'`);
+    expect(referral).toEqual({ person_id: withdrawal.person_id, stage: 'ADMITTED' });
+    const contract = plans.find((p) => p.kind === 'CONTRACT_CARE')!;
+    const [order] = await q<{ person_id: string; probation_office_id: string }>(urls.probation, `select person_id, probation_office_id from contract_care_order where id = '${contract.contract_care_order_id}'`);
+    expect(order).toEqual({ person_id: contract.person_id, probation_office_id: 'probation:stockholm' });
+    const sip = plans.find((p) => p.kind === 'SIP' && !p.revoked)!;
+    const enrolled = await q<{ clinic_id: string }>(urls.clinics, `select clinic_id from clinic_enrolment where person_id = '${sip.person_id}'`);
+    expect(enrolled.map((e) => e.clinic_id)).toContain('clinic:0180-sodermalm');
+    const agreements = await q<{ council_id: string }>(urls.municipality, 'select council_id from cooperation_agreement order by council_id');
+    expect(agreements.map((a) => a.council_id)).toEqual(['council:local-0180', 'council:local-1980', 'council:regional-19']);
+    for (const s of SUBGRAPHS) {
+      const sql = postgres(urls[s], { max: 1, onnotice: () => {} });
+      try {
+        expect(await verifyAuditChain(sql), s).toMatchObject({ ok: true });
+      } finally {
+        await sql.end();
+      }
     }
   });
 });
