@@ -132,6 +132,30 @@ describe('the municipality section of the indicators', () => {
     expect(byKey['contractCare.probationTookPartInPlanning']).toMatchObject({ value: null, numerator: 0, denominator: 0, suppressed: false });
   });
 
+  it("reports the councils' agreements at the period's end: past review, current, superseded", async () => {
+    const clock = '2033-05-01T12:00:00+02:00';
+    const add = (councilId: string, validFrom: string, reviewBy: string) =>
+      gql('mutation($c: ID!, $i: CooperationAgreementInput!) { addCooperationAgreement(councilId: $c, input: $i) { id } }', { c: councilId, i: { title: `Överenskommelse ${validFrom}`, jointGoals: ['Gemensamt mål'], validFrom, reviewBy } }, { as: member1980, clock });
+    const figures = async () => {
+      const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-04-30' }, { as: member1980, clock });
+      const byKey = Object.fromEntries(res.data!.council.indicators.municipality.map((i: { key: string }) => [i.key, i]));
+      return [byKey['agreements.localCouncilsWithCurrentAgreement'], byKey['agreements.pastReviewDate']];
+    };
+    // The regional council of Västmanland covers one local council (Västerås) and itself.
+    expect((await add('council:local-1980', '2033-01-01', '2033-03-15')).errors).toBeUndefined();
+    expect((await add('council:regional-19', '2033-02-01', '2034-02-01')).errors).toBeUndefined();
+    expect(await figures()).toEqual([
+      { key: 'agreements.localCouncilsWithCurrentAgreement', value: 0, numerator: 0, denominator: 1, suppressed: false, byGender: [] },
+      { key: 'agreements.pastReviewDate', value: 1, numerator: 1, denominator: null, suppressed: false, byGender: [] },
+    ]);
+    // A newer agreement for Västerås supersedes the one past review.
+    expect((await add('council:local-1980', '2033-04-01', '2034-04-01')).errors).toBeUndefined();
+    expect(await figures()).toEqual([
+      { key: 'agreements.localCouncilsWithCurrentAgreement', value: 1, numerator: 1, denominator: 1, suppressed: false, byGender: [] },
+      { key: 'agreements.pastReviewDate', value: 0, numerator: 0, denominator: null, suppressed: false, byGender: [] },
+    ]);
+  });
+
   it('refuses a period that ends before it starts, naming the field', async () => {
     const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-02-01' }, { as: member1980 });
     expect(res.errors![0]!).toMatchObject({ message: 'The period must end on or after the day it starts.', extensions: { code: 'BAD_USER_INPUT', field: 'to' } });

@@ -44,17 +44,22 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     where p.participant_organisation_ids && ${orgArray}
     group by p.legal_gender`)) as unknown as Array<{ gender: string | null; drawn_up: number; signed_by_individual: number; follow_up_due: number; followed_up: number; contract_care: number; probation_planned: number }>;
 
+  // Agreements at the reference day (the period's end, or today): an agreement is superseded
+  // once a newer one of the same council applies; the latest one applying is the council's.
   const [agreements] = (await ctx.db.execute(sql`
     with scope as (
       select c.id, c.level from council c
       where c.municipality_codes <@ ${sql`array[${sql.join(r.municipalityCodes.map((m) => sql`${m}`), sql`, `)}]::text[]`}
+    ), latest as (
+      select distinct on (a.council_id) a.* from cooperation_agreement a join scope s on s.id = a.council_id
+      where a.valid_from <= ${refDay}::date
+      order by a.council_id, a.valid_from desc, a.added_at desc
     )
     select
       (select count(*) from scope where level = 'LOCAL')::int as local_councils,
-      (select count(*) from scope s where s.level = 'LOCAL' and exists (
-        select 1 from cooperation_agreement a where a.council_id = s.id and cardinality(a.joint_goals) > 0
-          and a.valid_from <= ${refDay}::date and a.review_by >= ${refDay}::date))::int as with_current,
-      (select count(*) from cooperation_agreement a join scope s on s.id = a.council_id where a.review_by < ${refDay}::date)::int as past_review
+      (select count(*) from scope s join latest l on l.council_id = s.id
+        where s.level = 'LOCAL' and cardinality(l.joint_goals) > 0 and l.review_by >= ${refDay}::date)::int as with_current,
+      (select count(*) from latest l where l.review_by < ${refDay}::date)::int as past_review
   `)) as unknown as Array<{ local_councils: number; with_current: number; past_review: number }>;
 
   return [
@@ -63,6 +68,6 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     publish(fromRows(plans, 'plans.followedUpInTime', 'Share of plans due for follow-up in the period that were followed up by their planned date', 'SHARE', (x) => ({ numerator: x.followed_up, denominator: x.follow_up_due }))),
     publish(fromRows(plans, 'contractCare.probationTookPartInPlanning', 'Share of contract-care plans the probation service signed (took part in planning)', 'SHARE', (x) => ({ numerator: x.probation_planned, denominator: x.contract_care }))),
     publishAggregate('agreements.localCouncilsWithCurrentAgreement', 'Share of local councils with a current agreement that states joint goals', agreements?.with_current ?? 0, agreements?.local_councils ?? 0),
-    publishAggregate('agreements.pastReviewDate', 'Cooperation agreements past their review date', agreements?.past_review ?? 0, null),
+    publishAggregate('agreements.pastReviewDate', 'Councils whose agreement in force is past its review date', agreements?.past_review ?? 0, null),
   ];
 }
