@@ -53,7 +53,10 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
   // Every assessment cycle of every referral from the council's municipalities.
   const cycles = sql`
     with ref as (
-      select r.*, case when substring(r.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender
+      -- only the columns the figures use: the CTE is materialised, and whole rows (texts, names) would spill to disk
+      select r.assessments, r.cycle, r.cycle_started_at, r.assessment_due_by, r.assessment_meeting_at, r.assessment_deadline_missed,
+        r.decision_needed, r.decided_at, r.place_offered_at, r.place_due_by, r.place_start_date, r.place_lapses_on, r.admitted_at, r.earlier_cycles,
+        case when substring(r.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender
       from withdrawal_referral r where r.referring_organisation_id = any(${list(referring)})
     ), cyc as (
       select gender, assessments, cycle as n, ${day('cycle_started_at')} as started, assessment_due_by as due,

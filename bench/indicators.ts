@@ -1,0 +1,148 @@
+/**
+ * `npm run bench:indicators`: how long a council's indicators take at the
+ * size of a large county (issue 5, "Speed": under a second for a regional
+ * council over a year). On a hub of its own (embedded PostgreSQL in a
+ * temporary directory, or the server BENCH_POSTGRES_URL or HUB_POSTGRES_URL
+ * names, in databases of its own that are dropped afterwards) it runs the
+ * large seed (`scripts/seed-large.ts`, scale 1 or BENCH_SCALE), then asks the
+ * gateway over HTTP, as a COUNCIL_MEMBER of municipality:0180, for
+ * `council { indicators(from, to) { <every section the supergraph offers> } }`:
+ * warm-up runs, then timed runs, for the regional council over the year, the
+ * local council over the year, and the regional council over the last
+ * quarter. It prints the median, 95th percentile and maximum latency, the
+ * SQL statements each subgraph ran (the gateway's development extension),
+ * and the rows seeded. No assertion on time: it reports.
+ */
+import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SUBGRAPHS } from '../services/shared/src/env.ts';
+import { dropDatabase } from '../services/shared/src/db.ts';
+import { createIssuerKeys, signToken } from '../services/shared/src/issuer.ts';
+import { addDays } from '../services/shared/src/time.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-postgres.ts';
+import { startStack } from '../scripts/stack.ts';
+import { seedLarge } from '../scripts/seed-large.ts';
+
+/** The seeded year ends here; the requests' clock is that evening, so some referrals are still waiting. */
+const UNTIL = '2026-06-30';
+const CLOCK = `${UNTIL}T18:00:00+02:00`;
+const YEAR = { from: addDays(UNTIL, -364), to: UNTIL };
+const QUARTER = { from: '2026-04-01', to: UNTIL };
+const WARMUP = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The indicator sections of IndicatorReport in the composed supergraph: whichever subgraphs offer one. */
+function sections(): string[] {
+  const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+  const body = /type IndicatorReport\b[^{]*\{([\s\S]*?)\n\}/.exec(supergraph)?.[1] ?? '';
+  return [...body.matchAll(/^\s+(\w+): \[Indicator!\]!/gm)].map((m) => m[1]!);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
+chmodSync(tmp, 0o755);
+let embedded: EmbeddedServer | undefined;
+let postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.HUB_POSTGRES_URL;
+if (!postgresUrl) {
+  embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'data'), port: await freePort(), password: randomBytes(12).toString('hex') });
+  postgresUrl = embedded.url;
+}
+const prefix = `hub_bench_${Date.now().toString(36)}`;
+const issuer = await createIssuerKeys('bench-');
+const env = {
+  HUB_MODE: 'development',
+  HUB_JWT_ISSUER: 'https://issuer.bench.hub',
+  HUB_JWT_AUDIENCE: 'coordination-hub',
+  HUB_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
+  HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
+  HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+  LOG_LEVEL: 'silent',
+};
+const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
+const token = await signToken(issuer, { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Bench Council Member', issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
+
+const parts = sections();
+const QUERY = `query($c: ID!, $from: Date!, $to: Date!) { council(id: $c) { id indicators(from: $from, to: $to) {
+  ${parts.map((s) => `${s} { key value numerator denominator suppressed byGender { group value numerator denominator suppressed } }`).join('\n  ')} } } }`;
+
+type Statements = Record<string, { sqlStatements?: number } & Record<string, unknown>>;
+async function indicators(councilId: string, period: { from: string; to: string }) {
+  const t0 = performance.now();
+  const res = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-hub-clock': CLOCK },
+    body: JSON.stringify({ query: QUERY, variables: { c: councilId, ...period } }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown[]; extensions?: { hub?: { subgraphs?: Statements } } };
+  const ms = performance.now() - t0;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return { ms, data: body.data, subgraphs: body.extensions?.hub?.subgraphs ?? {} };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+try {
+  const t0 = performance.now();
+  const { counts, people } = await seedLarge(stack.databaseUrls, { personIdSecret: env.HUB_PERSON_ID_SECRET, scale: SCALE, until: UNTIL });
+  const seedSeconds = (performance.now() - t0) / 1000;
+  console.log(`Large seed, scale ${SCALE}, year ${YEAR.from}..${YEAR.to}: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(1)} % men), ${people.withRecords} with records; written in ${seedSeconds.toFixed(1)} s\n`);
+  console.log('table                                        rows');
+  for (const [table, n] of Object.entries(counts)) console.log(`${table.padEnd(40)} ${String(n).padStart(8)}`);
+
+  console.log(`\nCouncil indicators through the gateway (sections: ${parts.join(', ')}), as a council member of municipality:0180, clock ${CLOCK}`);
+  console.log(`${WARMUP} warm-up runs, then ${RUNS} timed runs per row\n`);
+  const cases = [
+    { council: 'council:regional-01', label: 'year', period: YEAR },
+    { council: 'council:local-0180', label: 'year', period: YEAR },
+    { council: 'council:regional-01', label: 'quarter', period: QUARTER },
+  ];
+  const head = `council              period                   median ms  p95 ms  max ms  SQL statements per subgraph`;
+  console.log(head);
+  console.log('-'.repeat(head.length + 20));
+  let regionalYear: any;
+  for (const c of cases) {
+    for (let i = 0; i < WARMUP; i++) await indicators(c.council, c.period);
+    const times: number[] = [];
+    let last: Awaited<ReturnType<typeof indicators>> | undefined;
+    for (let i = 0; i < RUNS; i++) {
+      last = await indicators(c.council, c.period);
+      times.push(last.ms);
+    }
+    times.sort((a, b) => a - b);
+    if (c === cases[0]) regionalYear = last!.data;
+    const statements = SUBGRAPHS.filter((s) => last!.subgraphs[s]).map((s) => `${s} ${last!.subgraphs[s]!.sqlStatements ?? '?'}`).join(', ');
+    console.log(
+      `${c.council.padEnd(20)} ${`${c.label} ${c.period.from}..${c.period.to.slice(5)}`.padEnd(24)} ${pct(times, 50).toFixed(0).padStart(9)}  ${pct(times, 95).toFixed(0).padStart(6)}  ${times[times.length - 1]!.toFixed(0).padStart(6)}  ${statements}`,
+    );
+  }
+
+  // What the regional council sees for the year: the totals, to show the seed makes figures worth reading.
+  console.log('\nRegional council 01, the year: a few totals');
+  const report = regionalYear.council.indicators as Record<string, Array<{ key: string; value: number | null; numerator: number | null; denominator: number | null; suppressed: boolean }>>;
+  for (const s of parts) {
+    for (const i of report[s] ?? []) {
+      const figure = i.suppressed ? 'suppressed' : i.denominator !== null && i.numerator !== null ? `${i.value} (${i.numerator}/${i.denominator})` : String(i.value);
+      console.log(`  ${`${s}: ${i.key}`.padEnd(62)} ${figure}`);
+    }
+  }
+} finally {
+  await stack.stop();
+  for (const s of SUBGRAPHS) await dropDatabase(postgresUrl, `${prefix}_${s}`).catch(() => {});
+  await embedded?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,825 @@
+/**
+ * `npm run seed:large`: fills the development installation's databases with a
+ * year of data at the size of a large county, for the indicator benchmark
+ * (`npm run bench:indicators`) and for trying the council dashboard on
+ * realistic volumes.
+ *
+ * Region 01 (Stockholm: municipality:0180, psychiatry:01, probation:stockholm,
+ * the clinics at Södermalm and Kista): a pool of 20,000 people in treatment
+ * in the year (policy: 66 % men), of whom 8,000 have a request for
+ * withdrawal treatment (every stage, lapsed places with new assessment
+ * cycles, some overdue), 6,000 a joint care plan (SIP, withdrawal plans on
+ * those referrals, contract-care plans on court orders; with consents,
+ * versions, efforts, signatures and follow-ups), 800 a contract-care order
+ * (deviations, evaluations) and 5,000 an enrolment at a clinic (target
+ * groups, efforts). The same person has the same personnummer and the same
+ * pseudonymous id in every subgraph. Region 19 (Västerås, Sala,
+ * psychiatry:19, probation:vasteras) gets a third of that and no clinics.
+ * Wards with enough places for the admissions, and agreements for the
+ * councils, are added too. Names are made up; the personnummer are valid
+ * but invented.
+ *
+ * The year is the 365 days up to `--until` (default today, Stockholm); every
+ * step of a pathway that would fall after that day has not happened yet, so
+ * recent referrals are still waiting, some overdue. Deterministic: a seeded
+ * PRNG, so the same `--until` and `--scale` give the same rows (ids and
+ * pseudonyms included, for the same person-id secret). `--scale 0.01` makes
+ * a hundredth of everything (the test uses it).
+ *
+ * Once per database: each subgraph's part runs in one transaction, remembered
+ * in seed_run as 'large'; a second run does nothing. It is not an access to
+ * personal data by a user (no one reads or changes a record: the rows are
+ * invented and written by the installation), so it writes no audit events
+ * and never touches the audit tables.
+ *
+ * Databases: `<SUBGRAPH>_DATABASE_URL` for all four when set (then
+ * HUB_PERSON_ID_SECRET is required too); otherwise the development
+ * installation (HUB_POSTGRES_URL, or the embedded server of .hub/, started
+ * for the run if `npm start` is not running). Migrations and reference data
+ * are applied first, as `npm start` would.
+ */
+import { createConnection } from 'node:net';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableColumns } from 'drizzle-orm';
+import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
+import { seedOnce } from '../services/shared/src/seed.ts';
+import { pseudonymFor } from '../services/shared/src/person-id.ts';
+import { checkDigit } from '../services/shared/src/personnummer.ts';
+import { genderOf, type Gender } from '../services/shared/src/indicators.ts';
+import { addDays, stockholmDate } from '../services/shared/src/time.ts';
+import { organisation } from '../services/shared/src/directory.ts';
+import * as psychiatry from '../services/psychiatry/src/db/schema.ts';
+import * as municipality from '../services/municipality/src/db/schema.ts';
+import * as probation from '../services/probation/src/db/schema.ts';
+import * as clinics from '../services/clinics/src/db/schema.ts';
+import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
+import { MODULES } from './stack.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
+import { EMBEDDED_PG_PORT, PG_DATA_DIR, readLocalState } from './local-state.ts';
+
+export const SEED_NAME = 'large';
+
+/** The sizes at scale 1 for region 01; region 19 gets a third. */
+export const SIZES = { people: 20_000, referrals: 8_000, plans: 6_000, orders: 800, contractCarePlans: 300, enrolments: 5_000 } as const;
+
+export interface LargeSeedOptions {
+  personIdSecret: string;
+  /** 1 = a large county; 0.01 a hundredth */
+  scale?: number;
+  /** the last day of the seeded year (YYYY-MM-DD), "now" for the data; default today in Stockholm */
+  until?: string;
+}
+
+type Rows<T extends PgTable> = Array<T['$inferInsert']>;
+
+export interface LargeSeed {
+  psychiatry: { ward: Rows<typeof psychiatry.ward>; withdrawalReferral: Rows<typeof psychiatry.withdrawalReferral>; withdrawalReferralEvent: Rows<typeof psychiatry.withdrawalReferralEvent> };
+  municipality: {
+    cooperationAgreement: Rows<typeof municipality.cooperationAgreement>;
+    consent: Rows<typeof municipality.consent>;
+    jointCarePlan: Rows<typeof municipality.jointCarePlan>;
+    jointCarePlanVersion: Rows<typeof municipality.jointCarePlanVersion>;
+    carePlanEffort: Rows<typeof municipality.carePlanEffort>;
+    carePlanSignature: Rows<typeof municipality.carePlanSignature>;
+    carePlanFollowUp: Rows<typeof municipality.carePlanFollowUp>;
+  };
+  probation: { contractCareOrder: Rows<typeof probation.contractCareOrder>; contractCareDeviation: Rows<typeof probation.contractCareDeviation>; contractCareEvaluation: Rows<typeof probation.contractCareEvaluation> };
+  clinics: { clinicEnrolment: Rows<typeof clinics.clinicEnrolment>; clinicEffort: Rows<typeof clinics.clinicEffort> };
+  /** distinct people in the pool, and those with at least one record */
+  people: { pool: number; withRecords: number; men: number };
+}
+
+// ------------------------------------------------------------------ randomness
+
+/** mulberry32: small, fast, and the same sequence on every machine. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const chance = (p: number) => next() < p;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const weighted = <T>(xs: ReadonlyArray<readonly [T, number]>): T => {
+    const total = xs.reduce((s, [, w]) => s + w, 0);
+    let r = next() * total;
+    for (const [x, w] of xs) if ((r -= w) < 0) return x;
+    return xs[xs.length - 1]![0];
+  };
+  const uuid = () => {
+    const h: string[] = [];
+    for (let i = 0; i < 4; i++) h.push(Math.floor(next() * 0x100000000).toString(16).padStart(8, '0'));
+    const s = h.join('');
+    const variant = ((parseInt(s[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
+  };
+  return { next, int, chance, pick, weighted, uuid };
+}
+type Rng = ReturnType<typeof prng>;
+
+// ------------------------------------------------------------------ people
+
+const MEN_NAMES = ['Erik', 'Lars', 'Karl', 'Anders', 'Johan', 'Per', 'Nils', 'Mikael', 'Jan', 'Hans', 'Ali', 'Mohammed', 'Oskar', 'Viktor', 'Jonas', 'Daniel', 'Omar', 'Mats'];
+const WOMEN_NAMES = ['Anna', 'Eva', 'Maria', 'Karin', 'Sara', 'Lena', 'Kerstin', 'Emma', 'Ingrid', 'Sofia', 'Fatima', 'Linnea', 'Maja', 'Elin', 'Hanna', 'Amira', 'Britt', 'Tove'];
+const SURNAMES = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Lindberg', 'Holm', 'Berg', 'Ek', 'Ahmed', 'Hassan', 'Lind', 'Ström'];
+
+interface Person {
+  pnr: string;
+  personId: string;
+  gender: Gender;
+  name: string;
+  born: string; // YYYY-MM-DD
+}
+
+function makePeople(rng: Rng, n: number, secret: string, taken: Set<string>): Person[] {
+  const out: Person[] = [];
+  while (out.length < n) {
+    const man = rng.chance(0.66);
+    // mostly 25–65 years old; some young people (for the clinics' target group)
+    const year = rng.chance(0.12) ? rng.int(2001, 2007) : rng.int(1955, 2000);
+    const month = String(rng.int(1, 12)).padStart(2, '0');
+    const day = String(rng.int(1, 28)).padStart(2, '0');
+    const serialDigit = man ? rng.pick([1, 3, 5, 7, 9]) : rng.pick([0, 2, 4, 6, 8]);
+    const serial = `${String(rng.int(0, 99)).padStart(2, '0')}${serialDigit}`;
+    const nine = `${String(year).slice(2)}${month}${day}${serial}`;
+    const pnr = `${year}${month}${day}${serial}${checkDigit(nine)}`;
+    if (taken.has(pnr)) continue;
+    taken.add(pnr);
+    const gender = genderOf(pnr);
+    out.push({ pnr, personId: pseudonymFor(secret, pnr), gender, name: `${rng.pick(gender === 'MEN' ? MEN_NAMES : WOMEN_NAMES)} ${rng.pick(SURNAMES)}`, born: `${year}-${month}-${day}` });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ regions
+
+interface Region {
+  code: '01' | '19';
+  factor: number;
+  municipalities: Array<readonly [string, number]>;
+  psychiatry: string;
+  probation: string;
+  clinics: Array<readonly [string, number]>;
+  caseworkers: Record<string, { name: string; phone: string; email: string }>;
+  coordinator: string;
+  physician: string;
+  wards: Array<{ id: string; name: string; places: number }>;
+}
+
+const REGIONS: Region[] = [
+  {
+    code: '01',
+    factor: 1,
+    municipalities: [['municipality:0180', 1]],
+    psychiatry: 'psychiatry:01',
+    probation: 'probation:stockholm',
+    clinics: [
+      ['clinic:0180-sodermalm', 55],
+      ['clinic:0180-kista', 45],
+    ],
+    caseworkers: { 'municipality:0180': { name: 'Karin Ek', phone: '08-508 00 000', email: 'karin.ek@stockholm.example' } },
+    coordinator: 'Jonas Ny',
+    physician: 'Lisa Ström',
+    wards: [
+      { id: 'sthlm-beroende-2', name: 'Beroendeavdelning 2, Region Stockholm', places: 40 },
+      { id: 'sthlm-beroende-3', name: 'Beroendeavdelning 3, Region Stockholm', places: 40 },
+      { id: 'sthlm-beroende-4', name: 'Beroendeavdelning 4, Region Stockholm', places: 40 },
+      { id: 'sthlm-beroende-5', name: 'Beroendeavdelning 5, Region Stockholm', places: 40 },
+    ],
+  },
+  {
+    code: '19',
+    factor: 1 / 3,
+    municipalities: [
+      ['municipality:1980', 75],
+      ['municipality:1981', 25],
+    ],
+    psychiatry: 'psychiatry:19',
+    probation: 'probation:vasteras',
+    clinics: [],
+    caseworkers: {
+      'municipality:1980': { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna.svensson@vasteras.example' },
+      'municipality:1981': { name: 'Sara Lind', phone: '0224-74 70 00', email: 'sara.lind@sala.example' },
+    },
+    coordinator: 'Maria Berg',
+    physician: 'Erik Holm',
+    wards: [
+      { id: 'vastmanland-92', name: 'Avdelning 92, Västerås', places: 25 },
+      { id: 'vastmanland-93', name: 'Avdelning 93, Köping', places: 25 },
+    ],
+  },
+];
+
+const SUBSTANCE_MIX: ReadonlyArray<readonly [string[], number]> = [
+  [['ALCOHOL'], 50],
+  [['ALCOHOL', 'BENZODIAZEPINES'], 14],
+  [['OPIOIDS'], 8],
+  [['OPIOIDS', 'BENZODIAZEPINES'], 6],
+  [['CENTRAL_STIMULANTS'], 6],
+  [['CANNABIS', 'ALCOHOL'], 6],
+  [['GHB'], 3],
+  [['BENZODIAZEPINES'], 5],
+  [['OTHER'], 2],
+];
+
+// ------------------------------------------------------------------ building
+
+export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
+  const scale = options.scale ?? 1;
+  const until = options.until ?? stockholmDate(new Date());
+  const yearStart = addDays(until, -364);
+  const rng = prng(0x5eed_1a26);
+  const at = (date: string, hour: number, minute = 0) => new Date(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+01:00`);
+  const now = at(until, 17);
+  const dayIn = (from: string, to: string) => addDays(from, rng.int(0, Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000))));
+  const size = (n: number, f: number) => Math.round(n * f * scale);
+
+  const seed: LargeSeed = {
+    psychiatry: { ward: [], withdrawalReferral: [], withdrawalReferralEvent: [] },
+    municipality: { cooperationAgreement: [], consent: [], jointCarePlan: [], jointCarePlanVersion: [], carePlanEffort: [], carePlanSignature: [], carePlanFollowUp: [] },
+    probation: { contractCareOrder: [], contractCareDeviation: [], contractCareEvaluation: [] },
+    clinics: { clinicEnrolment: [], clinicEffort: [] },
+    people: { pool: 0, withRecords: 0, men: 0 },
+  };
+  const taken = new Set<string>();
+  const withRecords = new Set<string>();
+
+  for (const region of REGIONS) {
+    const people = makePeople(rng, size(SIZES.people, region.factor), options.personIdSecret, taken);
+    seed.people.pool += people.length;
+    seed.people.men += people.filter((p) => p.gender === 'MEN').length;
+    let cursor = 0;
+    const fresh = () => people[cursor++ % people.length]!;
+    const wards = region.wards.map((w) => ({ ...w, organisationId: region.psychiatry, places: Math.max(2, Math.round(w.places * scale)) }));
+    seed.psychiatry.ward.push(...wards);
+
+    // ---------------------------------------------------------------- referrals
+    interface Decided {
+      referralId: string;
+      person: Person;
+      municipality: string;
+      decidedDay: string;
+    }
+    const decided: Decided[] = [];
+    const referralPeople: Person[] = [];
+    for (let i = 0; i < size(SIZES.referrals, region.factor); i++) {
+      const person = fresh();
+      referralPeople.push(person);
+      withRecords.add(person.pnr);
+      const from = rng.weighted(region.municipalities);
+      const cw = region.caseworkers[from]!;
+      const id = rng.uuid();
+      const events: Array<Rows<typeof psychiatry.withdrawalReferralEvent>[number]> = [];
+      const event = (when: Date, kind: string, byName: string, by: string, note: string | null) => events.push({ id: rng.uuid(), referralId: id, at: when, kind, byName, byOrganisationId: by, note });
+      const receivedDay = dayIn(yearStart, until);
+      const receivedAt = at(receivedDay, rng.int(8, 16), rng.int(0, 59));
+      event(receivedAt, 'SUBMITTED', cw.name, from, null);
+      const assessments: psychiatry.StoredAssessment[] = [];
+      const performed = () => addDays(receivedDay, -rng.int(1, 30));
+      if (rng.chance(0.6)) assessments.push({ instrument: 'AUDIT', performedOn: performed(), score: rng.int(8, 40), summary: 'Tecken på beroende.' });
+      if (rng.chance(0.3)) assessments.push({ instrument: 'DUDIT', performedOn: performed(), score: rng.int(6, 44), summary: null });
+      if (rng.chance(0.4)) assessments.push({ instrument: 'ASI', performedOn: performed(), score: null, summary: 'ASI-intervju genomförd.' });
+      const row: Rows<typeof psychiatry.withdrawalReferral>[number] = {
+        id,
+        receivingOrganisationId: region.psychiatry,
+        referringOrganisationId: from,
+        idempotencyKey: null,
+        personId: person.personId,
+        personnummer: person.pnr,
+        name: person.name,
+        caseworkerName: cw.name,
+        caseworkerPhone: cw.phone,
+        caseworkerEmail: cw.email,
+        substances: rng.weighted(SUBSTANCE_MIX),
+        currentProblems: 'Dagligt intag sedan flera månader, morgonabstinens med skakningar och svettningar.',
+        postTreatmentPlan: 'Fortsatt öppenvårdsbehandling hos kommunens beroendeenhet.',
+        otherIllnesses: rng.chance(0.2) ? null : rng.chance(0.5) ? [] : ['Högt blodtryck'],
+        medications: rng.chance(0.2) ? null : [],
+        assessments,
+        submittedBy: `${from}:CASEWORKER`,
+        submittedByName: cw.name,
+        receivedAt,
+        stage: 'RECEIVED',
+        cycle: 1,
+        cycleStartedAt: receivedAt,
+        assessmentDueBy: deadlines.assessmentDueBy(receivedAt),
+        earlierCycles: [],
+        updatedAt: receivedAt,
+      };
+
+      // One assessment cycle after another: a step that would come after `until` has not happened yet.
+      for (;;) {
+        const start = stockholmDate(row.cycleStartedAt!);
+        if (rng.chance(0.03)) {
+          // never booked: withdrawn after a while, or still waiting (overdue)
+          const w = addDays(start, rng.int(20, 60));
+          if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde avböjer fortsatt kontakt.' });
+          break;
+        }
+        const meetingOffset = rng.chance(0.82) ? rng.int(3, 14) : rng.int(15, 28);
+        const meetingDay = addDays(start, meetingOffset);
+        const bookDay = addDays(start, rng.int(0, Math.min(4, meetingOffset - 1)));
+        if (bookDay > until || at(bookDay, 11) > now) break;
+        const meetingAt = at(meetingDay, rng.int(9, 15));
+        const late = deadlines.meetingMissesDeadline(meetingAt, row.assessmentDueBy!);
+        Object.assign(row, { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: meetingAt, assessmentDeadlineMissed: late || bookDay > row.assessmentDueBy! });
+        event(at(bookDay, 11), 'MEETING_BOOKED', region.coordinator, region.psychiatry, `Assessment and planning meeting on ${meetingDay}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`);
+        if (rng.chance(0.03)) {
+          const w = addDays(bookDay, rng.int(1, 10));
+          if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde har flyttat till annan kommun.' });
+          break;
+        }
+        const decidedDay = addDays(meetingDay, rng.weighted([[0, 60], [rng.int(1, 3), 30], [rng.int(4, 7), 10]] as const));
+        const decidedAt = at(decidedDay, 15);
+        if (decidedAt > now) break;
+        const needed = rng.chance(0.78);
+        Object.assign(row, {
+          stage: needed ? 'CARE_PLANNING' : 'NOT_NEEDED',
+          decisionNeeded: needed,
+          decisionSetting: needed ? 'INPATIENT' : null,
+          decidedAt,
+          decidedBy: region.physician,
+          decisionRationale: needed ? null : 'Abstinensen bedöms kunna hanteras i öppenvård.',
+        });
+        const placeDue = deadlines.placeDueBy(decidedAt);
+        event(decidedAt, 'DECISION_RECORDED', region.physician, region.psychiatry, needed ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${placeDue}.` : 'Withdrawal treatment is not needed.');
+        if (!needed) break;
+        if (row.cycle === 1) decided.push({ referralId: id, person, municipality: from, decidedDay });
+        if (rng.chance(0.03)) {
+          const w = addDays(decidedDay, rng.int(1, 10));
+          if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde avböjer slutenvård.' });
+          break;
+        }
+        const offeredDay = addDays(decidedDay, rng.int(1, 8));
+        const inTime = rng.chance(0.78);
+        const startDate = inTime ? addDays(decidedDay, rng.int(Math.max(2, daysFrom(decidedDay, offeredDay)), 14)) : addDays(decidedDay, rng.int(15, 30));
+        if (at(offeredDay, 11) > now) break;
+        const ward = rng.pick(wards);
+        const reason = startDate > placeDue ? 'Den enskilde önskade börja senare.' : null;
+        const lapses = deadlines.lapsesOn(startDate);
+        Object.assign(row, { stage: 'PLACE_OFFERED', placeWardId: ward.id, placeOfferedAt: at(offeredDay, 11), placeDueBy: placeDue, placeStartDate: startDate, placeLapsesOn: lapses, placeReason: reason });
+        event(at(offeredDay, 11), 'PLACE_OFFERED', region.coordinator, region.psychiatry, `Place on ${ward.name} from ${startDate}; it lapses if not used by ${lapses}.${reason ? ` ${reason}` : ''}`);
+        if (rng.chance(0.86)) {
+          const admittedDay = addDays(startDate, rng.chance(0.8) ? 0 : rng.int(1, 10));
+          const admittedAt = at(admittedDay, 9);
+          if (admittedAt > now) break;
+          row.stage = 'ADMITTED';
+          row.admittedAt = admittedAt;
+          event(admittedAt, 'ADMITTED', region.coordinator, region.psychiatry, `Admitted to ${ward.name}.`);
+          const completedAt = at(addDays(admittedDay, rng.int(4, 12)), 12);
+          if (completedAt > now) break;
+          row.stage = 'COMPLETED';
+          row.completedAt = completedAt;
+          event(completedAt, 'DISCHARGED', region.coordinator, region.psychiatry, 'Withdrawal treatment completed; discharged from the ward.');
+          break;
+        }
+        // the place lapses; often the need remains and a new assessment is requested
+        if (row.cycle! >= 3 || !rng.chance(0.55)) break;
+        const renewedAt = at(addDays(lapses, rng.int(1, 21)), 10);
+        if (renewedAt > now) break;
+        const closed: psychiatry.StoredCycle = {
+          cycle: row.cycle!,
+          startedAt: row.cycleStartedAt!.toISOString(),
+          assessmentDueBy: row.assessmentDueBy!,
+          assessmentMeetingAt: row.assessmentMeetingAt!.toISOString(),
+          assessmentDeadlineMissed: row.assessmentDeadlineMissed!,
+          decision: { needed: true, setting: 'INPATIENT', decidedAt: decidedAt.toISOString(), decidedBy: region.physician, rationale: null },
+          placeOffer: { wardId: ward.id, offeredAt: row.placeOfferedAt!.toISOString(), dueBy: placeDue, startDate, lapsesOn: lapses, reason },
+          outcome: 'LAPSED',
+          closedAt: renewedAt.toISOString(),
+        };
+        const dueBy = deadlines.assessmentDueBy(renewedAt);
+        event(renewedAt, 'NEW_ASSESSMENT_REQUESTED', cw.name, from, `The place offered from ${startDate} lapsed after ${lapses}; the need remains. New assessment meeting due by ${dueBy}.`);
+        Object.assign(row, {
+          earlierCycles: [...row.earlierCycles!, closed],
+          stage: 'RECEIVED',
+          cycle: row.cycle! + 1,
+          cycleStartedAt: renewedAt,
+          assessmentDueBy: dueBy,
+          assessmentMeetingAt: null,
+          assessmentDeadlineMissed: false,
+          decisionNeeded: null,
+          decisionSetting: null,
+          decidedAt: null,
+          decidedBy: null,
+          decisionRationale: null,
+          placeWardId: null,
+          placeOfferedAt: null,
+          placeDueBy: null,
+          placeStartDate: null,
+          placeLapsesOn: null,
+          placeReason: null,
+        });
+      }
+      row.updatedAt = events[events.length - 1]!.at;
+      seed.psychiatry.withdrawalReferral.push(row);
+      seed.psychiatry.withdrawalReferralEvent.push(...events);
+    }
+
+    // ---------------------------------------------------------------- contract-care orders
+    const orders: Array<{ id: string; person: Person; municipality: string; care: string; court: string; end: string }> = [];
+    const officer = { userId: `${region.probation}:PROBATION_OFFICER`, name: region.code === '01' ? 'Omar Kontrakt' : 'Petra Frivård' };
+    const ordered = new Set<Person>();
+    while (orders.length < size(SIZES.orders, region.factor)) {
+      // a third are also known to psychiatry through a withdrawal referral
+      const person = rng.chance(0.3) && referralPeople.length ? rng.pick(referralPeople) : fresh();
+      if (ordered.has(person)) continue;
+      ordered.add(person);
+      withRecords.add(person.pnr);
+      const id = rng.uuid();
+      const mun = rng.weighted(region.municipalities);
+      const care = region.clinics.length && rng.chance(0.35) ? rng.weighted(region.clinics) : region.psychiatry;
+      const court = rng.chance(0.75) ? dayIn(yearStart, until) : dayIn(addDays(yearStart, -365), yearStart);
+      const end = addDays(court, rng.int(180, 730));
+      const breach = rng.chance(0.1) ? addDays(court, rng.int(30, 300)) : null;
+      const breachOn = breach && breach <= until && breach <= end ? breach : null;
+      seed.probation.contractCareOrder.push({
+        id,
+        probationOfficeId: region.probation,
+        personId: person.personId,
+        personnummer: person.pnr,
+        name: person.name,
+        courtDecisionOn: court,
+        endsOn: end,
+        partnerOrganisationIds: [mun, care],
+        registeredAt: at([addDays(court, rng.int(0, 5)), until].sort()[0]!, 10),
+        registeredBy: officer.userId,
+        registeredByName: officer.name,
+        breachedAt: breachOn ? at(breachOn, 14) : null,
+        breachReason: breachOn ? 'Har upprepat brutit mot behandlingsplanen; underrättelse till åklagare.' : null,
+        breachRecordedByName: breachOn ? officer.name : null,
+      });
+      const stop = [until, end, breachOn ?? until].sort()[0]!;
+      let from = court;
+      for (;;) {
+        const due = addDays(from, 90);
+        if (rng.chance(0.05)) break; // not held (overdue while the order is active)
+        const held = addDays(due, rng.chance(0.78) ? -rng.int(0, 20) : rng.int(1, 30));
+        if (held > stop) break;
+        seed.probation.contractCareEvaluation.push({ id: rng.uuid(), orderId: id, heldOn: held, summary: 'Uppföljning med socialtjänsten och vårdgivaren.', recordedAt: at(held, 16), recordedBy: officer.userId, recordedByName: officer.name });
+        from = held;
+      }
+      const deviations = rng.weighted([[0, 40], [1, 25], [2, 20], [3, 10], [4, 5]] as const);
+      for (let d = 0; d < deviations; d++) {
+        const occurred = dayIn(court, stop);
+        const reported = addDays(occurred, rng.weighted([[0, 40], [rng.int(1, 3), 40], [rng.int(4, 14), 20]] as const));
+        if (reported > until) continue;
+        const by = rng.pick([mun, care]);
+        seed.probation.contractCareDeviation.push({
+          id: rng.uuid(),
+          orderId: id,
+          occurredOn: occurred,
+          reportedAt: at(reported, 9),
+          description: rng.pick(['Uteblev från två öppenvårdsbesök i rad.', 'Positivt urinprov.', 'Lämnade boendet över natten utan att meddela personalen.']),
+          reportedByOrganisationId: by,
+          reportedBy: `${by}:CASEWORKER`,
+          reportedByName: `Handläggare, ${organisation(by)!.name}`,
+        });
+      }
+      orders.push({ id, person, municipality: mun, care, court, end });
+    }
+
+    // ---------------------------------------------------------------- joint care plans
+    const plansWanted = size(SIZES.plans, region.factor);
+    const ccWanted = Math.min(orders.length, size(SIZES.contractCarePlans, region.factor));
+    const withdrawalWanted = Math.min(decided.length, Math.round(plansWanted * 0.35));
+    type PlanSpec = { kind: 'SIP' | 'WITHDRAWAL' | 'CONTRACT_CARE'; person: Person; owner: string; orgs: string[]; created: string; referralId?: string; orderId?: string };
+    const specs: PlanSpec[] = [];
+    for (const d of decided.slice(0, withdrawalWanted)) {
+      const created = addDays(d.decidedDay, rng.int(0, 5));
+      if (created > until) continue;
+      specs.push({ kind: 'WITHDRAWAL', person: d.person, owner: d.municipality, orgs: [d.municipality, region.psychiatry], created, referralId: d.referralId });
+    }
+    for (const o of orders.slice(0, ccWanted)) {
+      const created = addDays(o.court, rng.int(5, 30));
+      if (created > until) continue;
+      specs.push({ kind: 'CONTRACT_CARE', person: o.person, owner: o.municipality, orgs: [o.municipality, region.probation, o.care], created, orderId: o.id });
+    }
+    while (specs.length < plansWanted) {
+      // SIP: half for people psychiatry knows, half for people known elsewhere only
+      const person = rng.chance(0.5) ? rng.pick(referralPeople) : fresh();
+      const mun = rng.weighted(region.municipalities);
+      const others = [region.psychiatry, ...region.clinics.map(([c]) => c)];
+      const orgs = [mun, rng.pick(others)];
+      if (rng.chance(0.3)) orgs.push(rng.pick(others));
+      specs.push({ kind: 'SIP', person, owner: mun, orgs: [...new Set(orgs)], created: dayIn(yearStart, until) });
+    }
+    for (const s of specs) {
+      withRecords.add(s.person.pnr);
+      const planId = rng.uuid();
+      const consentId = rng.uuid();
+      const given = addDays(s.created, -rng.int(0, 10));
+      const participants: municipality.ParticipantRecord[] = [
+        { organisationId: null, role: 'individual', name: s.person.name },
+        ...s.orgs.map((o) => ({ organisationId: o, role: organisation(o)!.agency === 'MUNICIPALITY' ? 'caseworker' : organisation(o)!.agency === 'PROBATION' ? 'probation officer' : 'coordinator', name: `Kontakt, ${organisation(o)!.name}` })),
+      ];
+      const endDay = rng.chance(0.2) ? addDays(s.created, rng.int(30, 200)) : null;
+      const ended = endDay && endDay <= until ? endDay : null;
+      const revoked = ended && rng.chance(0.05);
+      seed.municipality.consent.push({
+        id: consentId,
+        personId: s.person.personId,
+        purpose: s.kind === 'CONTRACT_CARE' ? 'Kontraktsvård: samordnad planering och uppföljning' : s.kind === 'WITHDRAWAL' ? 'Planerad abstinensbehandling och eftervård' : 'Samordnad individuell plan (SIP)',
+        organisationIds: s.orgs,
+        givenAt: at(given, 10),
+        validUntil: addDays(given, 365),
+        revokedAt: revoked ? at(ended, 15) : null,
+        revokedBy: revoked ? `Handläggare (${organisation(s.owner)!.name})` : null,
+        recordedByOrganisationId: s.owner,
+        recordedBy: `Handläggare, ${organisation(s.owner)!.name}`,
+      });
+      const goals = s.kind === 'CONTRACT_CARE' ? ['Fullfölja behandlingsprogrammet', 'Drogfrihet'] : ['Stabilt boende', 'Minskat alkoholbruk'];
+      let version = 1;
+      let followUpOn = addDays(s.created, rng.int(30, 90));
+      let followUpSetOn = s.created;
+      let lastChange = s.created;
+      const createdBy = `Handläggare, ${organisation(s.owner)!.name}`;
+      const versionRow = (day: string, change: string, by: string) =>
+        seed.municipality.jointCarePlanVersion.push({ planId, version, goals, followUpOn, participants, change, changedBy: `Kontakt, ${organisation(by)!.name}`, changedByOrganisationId: by, changedAt: at(day, 13, version % 60) });
+      const limit = ended ?? until;
+      versionRow(s.created, 'drawn up', s.owner);
+      // signatures on a version, after it was made and (for an earlier version) before the next one
+      const signRound = (v: number, day: string, nextVersionOn: string | null) => {
+        const signDay = addDays(day, rng.int(0, 5));
+        if (signDay > limit || (nextVersionOn !== null && signDay > nextVersionOn)) return;
+        if (rng.chance(0.86)) seed.municipality.carePlanSignature.push({ id: rng.uuid(), planId, version: v, signedBy: s.person.name, asIndividual: true, organisationId: null, organisationAgency: null, signedAt: at(signDay, 11), recordedBy: createdBy, recordedByOrganisationId: s.owner });
+        for (const o of s.orgs) {
+          if (!rng.chance(organisation(o)!.agency === 'PROBATION' ? 0.8 : 0.92)) continue;
+          seed.municipality.carePlanSignature.push({ id: rng.uuid(), planId, version: v, signedBy: `Kontakt, ${organisation(o)!.name}`, asIndividual: false, organisationId: o, organisationAgency: organisation(o)!.agency, signedAt: at(signDay, 12), recordedBy: `Kontakt, ${organisation(o)!.name}`, recordedByOrganisationId: o });
+        }
+      };
+      // efforts, one version each
+      const effortCount = rng.int(1, 3);
+      for (let e = 0; e < effortCount; e++) {
+        const day = addDays(lastChange, rng.int(1, 7));
+        if (day > limit) break;
+        if (e === 0 && rng.chance(0.5)) signRound(version, s.created, day); // the first version was signed before the plan grew
+        version++;
+        lastChange = day;
+        const by = rng.pick(s.orgs);
+        const description = rng.pick(['Boendestöd två gånger i veckan', 'Öppenvårdsbehandling', 'Läkemedelsassisterad behandling', 'Motiverande samtal', 'Stöd till sysselsättning']);
+        seed.municipality.carePlanEffort.push({ id: rng.uuid(), planId, organisationId: by, description, responsible: `Kontakt, ${organisation(by)!.name}`, startsOn: day, endsOn: null, addedInVersion: version, addedBy: `Kontakt, ${organisation(by)!.name}` });
+        versionRow(day, `effort added by ${organisation(by)!.name}: ${description}`, by);
+      }
+      // follow-ups: most in time, some late, some missed; often a new date is set at a follow-up
+      for (let round = 0; round < 4 && followUpOn <= limit; round++) {
+        const outcome = rng.weighted([['inTime', 72], ['late', 13], ['none', 15]] as const);
+        if (outcome === 'none') break;
+        const held = outcome === 'inTime' ? addDays(followUpOn, -rng.int(0, Math.min(10, daysFrom(followUpSetOn, followUpOn)))) : addDays(followUpOn, rng.int(1, 20));
+        if (held > limit) break;
+        seed.municipality.carePlanFollowUp.push({ id: rng.uuid(), planId, heldOn: held, summary: 'Planen följdes upp med den enskilde och de deltagande organisationerna.', recordedBy: createdBy, organisationId: s.owner, recordedAt: at(held, 15) });
+        if (!rng.chance(0.6)) break;
+        version++;
+        followUpSetOn = held;
+        followUpOn = addDays(held, rng.int(60, 120));
+        lastChange = held;
+        versionRow(held, 'changed follow-up date', s.owner);
+      }
+      signRound(version, lastChange, null);
+      seed.municipality.jointCarePlan.push({
+        id: planId,
+        kind: s.kind,
+        personId: s.person.personId,
+        ownerOrganisationId: s.owner,
+        consentId,
+        withdrawalReferralId: s.referralId ?? null,
+        contractCareOrderId: s.orderId ?? null,
+        version,
+        goals,
+        followUpOn,
+        followUpSetOn,
+        participants,
+        participantOrganisationIds: s.orgs,
+        createdAt: at(s.created, 13),
+        createdBy,
+        endedAt: ended ? at(ended, 16) : null,
+        endedBy: ended ? createdBy : null,
+        endedByOrganisationId: ended ? s.owner : null,
+        endReason: ended ? 'Målen är uppnådda.' : null,
+        completed: ended ? rng.chance(0.65) : false,
+        legalGender: s.person.gender,
+      });
+    }
+
+    // ---------------------------------------------------------------- clinics
+    if (region.clinics.length) {
+      const staffOf = (c: string) => ({ userId: `${c}:CLINIC_STAFF`, name: `Personal, ${organisation(c)!.name}` });
+      const enrolled = new Set<string>();
+      let made = 0;
+      const wanted = size(SIZES.enrolments, region.factor);
+      while (made < wanted) {
+        // a quarter are people the other organisations know too
+        const person = rng.chance(0.25) ? rng.pick(referralPeople) : fresh();
+        const clinicId = rng.weighted(region.clinics);
+        if (enrolled.has(`${clinicId}/${person.pnr}`)) continue;
+        enrolled.add(`${clinicId}/${person.pnr}`);
+        withRecords.add(person.pnr);
+        made++;
+        const staff = staffOf(clinicId);
+        const id = rng.uuid();
+        const enrolledOn = rng.chance(0.7) ? dayIn(yearStart, until) : dayIn(addDays(yearStart, -3 * 365), yearStart);
+        const age = Number(until.slice(0, 4)) - Number(person.born.slice(0, 4));
+        const groups = new Set<clinics.TargetGroup>();
+        if (age <= 25 && rng.chance(0.8)) groups.add('YOUNG_PERSON');
+        if (person.gender === 'WOMEN' && age < 42 && rng.chance(0.08)) groups.add('PREGNANT');
+        if (rng.chance(0.2)) groups.add('PARENT_OF_MINOR');
+        if (rng.chance(0.18)) groups.add('HOMELESS');
+        if (rng.chance(0.25)) groups.add('COMPLEX_NEEDS');
+        if (rng.chance(0.2)) groups.add('OPIOID_MAINTENANCE');
+        seed.clinics.clinicEnrolment.push({
+          id,
+          clinicId,
+          personId: person.personId,
+          personnummer: person.pnr,
+          enrolledOn,
+          targetGroups: [...groups],
+          enrolledAt: at(enrolledOn, 10),
+          enrolledBy: staff.userId,
+          enrolledByName: staff.name,
+        });
+        const effortFrom = enrolledOn > yearStart ? enrolledOn : yearStart;
+        const kinds: ReadonlyArray<readonly [clinics.EffortKind, number]> = [
+          ['OPIOID_MAINTENANCE_TREATMENT', groups.has('OPIOID_MAINTENANCE') ? 60 : 2],
+          ['INFECTION_TESTING', 15],
+          ['VACCINATION', 8],
+          ['PSYCHIATRIC_ASSESSMENT', groups.has('COMPLEX_NEEDS') ? 20 : 8],
+          ['SOCIAL_SUPPORT', groups.has('HOMELESS') ? 30 : 15],
+          ['PRIMARY_CARE_VISIT', groups.has('PREGNANT') ? 30 : 12],
+        ];
+        const n = rng.int(1, groups.has('OPIOID_MAINTENANCE') ? 12 : 6);
+        for (let e = 0; e < n; e++) {
+          const day = dayIn(effortFrom, until);
+          seed.clinics.clinicEffort.push({ id: rng.uuid(), enrolmentId: id, kind: rng.weighted(kinds), performedOn: day, recordedAt: at(day, 15), recordedBy: staff.userId, recordedByName: staff.name });
+        }
+      }
+    }
+  }
+
+  // Agreements of the councils: one current agreement with joint goals each, and an old one past its review date for the local councils.
+  const councils = [
+    { id: 'council:local-0180', org: 'municipality:0180', local: true },
+    { id: 'council:regional-01', org: 'municipality:0180', local: false },
+    { id: 'council:local-1980', org: 'municipality:1980', local: true },
+    { id: 'council:regional-19', org: 'municipality:1980', local: false },
+  ];
+  for (const c of councils) {
+    const add = (title: string, validFrom: string, reviewBy: string) =>
+      seed.municipality.cooperationAgreement.push({ id: rng.uuid(), councilId: c.id, title, jointGoals: ['Ingen ska falla mellan huvudmännens ansvarsområden', 'Bedömningsmöte inom 14 dagar'], validFrom, reviewBy, addedBy: `Ledamot, ${organisation(c.org)!.name}`, addedByOrganisationId: c.org, addedAt: at(validFrom, 10) });
+    add(`Samverkansöverenskommelse missbruk och beroende ${yearStart.slice(0, 4)}`, yearStart, addDays(until, 180));
+    if (c.local) add('Samverkansöverenskommelse (föregående)', addDays(yearStart, -730), addDays(yearStart, 30));
+  }
+
+  seed.people.withRecords = withRecords.size;
+  return seed;
+}
+
+function daysFrom(a: string, b: string): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+}
+
+// ------------------------------------------------------------------ writing
+
+/** Multi-row inserts in chunks that stay well under PostgreSQL's 65,535 parameters per statement. */
+async function insertAll<T extends PgTable>(tx: { insert: (t: T) => { values: (rows: any[]) => Promise<unknown> } }, table: T, rows: Array<T['$inferInsert']>) {
+  const chunk = Math.max(1, Math.floor(30_000 / Object.keys(getTableColumns(table)).length));
+  for (let i = 0; i < rows.length; i += chunk) await tx.insert(table).values(rows.slice(i, i + chunk));
+}
+
+export type SeedCounts = Record<string, number>;
+
+/** Row counts per table (`subgraph.table`) of a built seed. */
+export function countsOf(seed: LargeSeed): SeedCounts {
+  const out: SeedCounts = {};
+  for (const s of SUBGRAPHS) for (const [table, rows] of Object.entries(seed[s])) out[`${s}.${table}`] = (rows as unknown[]).length;
+  return out;
+}
+
+/**
+ * Writes the seed into the four databases, each in one transaction, once
+ * (seed_run 'large'). Returns which databases were filled now.
+ */
+export async function seedLarge(databaseUrls: Record<SubgraphName, string>, options: LargeSeedOptions): Promise<{ seeded: Record<SubgraphName, boolean>; counts: SeedCounts; people: LargeSeed['people'] }> {
+  const seed = buildLargeSeed(options);
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const fill: Record<SubgraphName, (tx: any) => Promise<void>> = {
+    psychiatry: async (tx) => {
+      await insertAll(tx, psychiatry.ward, seed.psychiatry.ward);
+      await insertAll(tx, psychiatry.withdrawalReferral, seed.psychiatry.withdrawalReferral);
+      await insertAll(tx, psychiatry.withdrawalReferralEvent, seed.psychiatry.withdrawalReferralEvent);
+    },
+    municipality: async (tx) => {
+      const m = seed.municipality;
+      await insertAll(tx, municipality.cooperationAgreement, m.cooperationAgreement);
+      await insertAll(tx, municipality.consent, m.consent);
+      await insertAll(tx, municipality.jointCarePlan, m.jointCarePlan);
+      await insertAll(tx, municipality.jointCarePlanVersion, m.jointCarePlanVersion);
+      await insertAll(tx, municipality.carePlanEffort, m.carePlanEffort);
+      await insertAll(tx, municipality.carePlanSignature, m.carePlanSignature);
+      await insertAll(tx, municipality.carePlanFollowUp, m.carePlanFollowUp);
+    },
+    probation: async (tx) => {
+      await insertAll(tx, probation.contractCareOrder, seed.probation.contractCareOrder);
+      await insertAll(tx, probation.contractCareDeviation, seed.probation.contractCareDeviation);
+      await insertAll(tx, probation.contractCareEvaluation, seed.probation.contractCareEvaluation);
+    },
+    clinics: async (tx) => {
+      await insertAll(tx, clinics.clinicEnrolment, seed.clinics.clinicEnrolment);
+      await insertAll(tx, clinics.clinicEffort, seed.clinics.clinicEffort);
+    },
+  };
+  const schemas = { psychiatry, municipality, probation, clinics };
+  // the four databases are independent: fill them side by side, each in its own transaction
+  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill[s])));
+  const seeded = Object.fromEntries(SUBGRAPHS.map((s, i) => [s, done[i]!])) as Record<SubgraphName, boolean>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+  // Fresh statistics after a bulk load, so the planner does not wait for autovacuum to learn the sizes.
+  for (const s of SUBGRAPHS) {
+    if (!seeded[s]) continue;
+    const sql = postgres(databaseUrls[s], { max: 1, onnotice: () => {} });
+    try {
+      await sql`analyze`;
+    } finally {
+      await sql.end();
+    }
+  }
+  return { seeded, counts: countsOf(seed), people: seed.people };
+}
+
+// ------------------------------------------------------------------ command line
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+async function main() {
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, until: { type: 'string' } } });
+  const scale = Number(values.scale);
+  if (!(scale > 0 && scale <= 10)) {
+    console.error('--scale must be a number above 0 (1 = a large county, 0.01 a hundredth)');
+    process.exit(2);
+  }
+  if (values.until !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.until)) {
+    console.error('--until must be a date, YYYY-MM-DD');
+    process.exit(2);
+  }
+  let embedded: EmbeddedServer | undefined;
+  const urls = {} as Record<SubgraphName, string>;
+  let secret = process.env.HUB_PERSON_ID_SECRET;
+  const fromEnv = SUBGRAPHS.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`]);
+  if (fromEnv) {
+    for (const s of SUBGRAPHS) urls[s] = process.env[`${s.toUpperCase()}_DATABASE_URL`]!;
+    if (!secret) {
+      console.error('HUB_PERSON_ID_SECRET is required with <SUBGRAPH>_DATABASE_URL: the pseudonyms must be those the subgraphs derive.');
+      process.exit(2);
+    }
+  } else {
+    const state = readLocalState();
+    if (!state) {
+      console.error('No databases to fill: set <SUBGRAPH>_DATABASE_URL for all four, or run `npm start` once to create the development installation.');
+      process.exit(2);
+    }
+    secret ??= state.personIdSecret;
+    let server = process.env.HUB_POSTGRES_URL;
+    if (!server) {
+      if (!(await listening(EMBEDDED_PG_PORT))) embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
+      server = `postgres://postgres:${encodeURIComponent(state.pgPassword)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
+    }
+    for (const s of SUBGRAPHS) urls[s] = withDatabase(server, `hub_${s}`);
+  }
+  try {
+    const started = performance.now();
+    for (const s of SUBGRAPHS) {
+      await migrateDatabase(urls[s], MODULES[s].migrationsFolder);
+      await MODULES[s].seedReference(urls[s]);
+    }
+    const { seeded, counts, people } = await seedLarge(urls, { personIdSecret: secret, scale, ...(values.until ? { until: values.until } : {}) });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (SUBGRAPHS.every((s) => !seeded[s])) {
+      console.log(`The large seed is already in every database (seed_run '${SEED_NAME}'): nothing done.`);
+      return;
+    }
+    console.log(`Large seed (scale ${scale}) written in ${seconds} s: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(0)} % men), ${people.withRecords} with records.`);
+    for (const [table, n] of Object.entries(counts)) {
+      const s = table.split('.')[0] as SubgraphName;
+      console.log(`  ${table.padEnd(40)} ${String(n).padStart(7)}${seeded[s] ? '' : '  (already seeded: skipped)'}`);
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
