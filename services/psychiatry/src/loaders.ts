@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
+import { groupLoader, isUuid, rowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -24,24 +25,10 @@ export interface Loaders {
   internalNotes: DataLoader<string, schema.InternalNoteRow[]>;
 }
 
-function group<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
-
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
+  const visible = visibleTo(caller);
   return {
-    ward: new DataLoader(async (ids) => {
-      const rows = await db.select().from(ward).where(inArray(ward.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    ward: rowLoader((ids) => db.select().from(ward).where(inArray(ward.id, ids)), (r) => r.id),
     occupancy: new DataLoader(async (ids) => {
       const rows = await db
         .select({ wardId: withdrawalReferral.placeWardId, n: count() })
@@ -51,39 +38,21 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
       const byId = new Map(rows.map((r) => [r.wardId, Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
     }),
-    referral: new DataLoader(async (ids) => {
-      const rows = await db.select().from(withdrawalReferral).where(inArray(withdrawalReferral.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    referralsOfPerson: new DataLoader(async (personIds) => {
-      const visible = visibleTo(caller);
-      if (!visible) return personIds.map(() => []);
-      const rows = await db
-        .select()
-        .from(withdrawalReferral)
-        .where(and(inArray(withdrawalReferral.personId, [...personIds]), visible))
-        .orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id));
-      const byPerson = group(rows, (r) => r.personId);
-      return personIds.map((id) => byPerson.get(id) ?? []);
-    }),
-    events: new DataLoader(async (ids) => {
-      const rows = await db
-        .select()
-        .from(withdrawalReferralEvent)
-        .where(inArray(withdrawalReferralEvent.referralId, [...ids]))
-        .orderBy(asc(withdrawalReferralEvent.seq));
-      const byReferral = group(rows, (r) => r.referralId);
-      return ids.map((id) => byReferral.get(id) ?? []);
-    }),
-    internalNotes: new DataLoader(async (ids) => {
-      const rows = await db
-        .select()
-        .from(withdrawalInternalNote)
-        .where(inArray(withdrawalInternalNote.referralId, [...ids]))
-        .orderBy(asc(withdrawalInternalNote.seq));
-      const byReferral = group(rows, (r) => r.referralId);
-      return ids.map((id) => byReferral.get(id) ?? []);
-    }),
+    referral: rowLoader((ids) => db.select().from(withdrawalReferral).where(inArray(withdrawalReferral.id, ids)), (r) => r.id, isUuid),
+    referralsOfPerson: groupLoader(
+      (personIds) =>
+        visible
+          ? db.select().from(withdrawalReferral).where(and(inArray(withdrawalReferral.personId, personIds), visible)).orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id))
+          : Promise.resolve([]),
+      (r) => r.personId,
+    ),
+    events: groupLoader(
+      (ids) => db.select().from(withdrawalReferralEvent).where(inArray(withdrawalReferralEvent.referralId, ids)).orderBy(asc(withdrawalReferralEvent.seq)),
+      (r) => r.referralId,
+    ),
+    internalNotes: groupLoader(
+      (ids) => db.select().from(withdrawalInternalNote).where(inArray(withdrawalInternalNote.referralId, ids)).orderBy(asc(withdrawalInternalNote.seq)),
+      (r) => r.referralId,
+    ),
   };
 }
