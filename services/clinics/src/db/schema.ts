@@ -65,7 +65,11 @@ export const clinicEffort = pgTable(
     recordedBy: text('recorded_by').notNull(),
     recordedByName: text('recorded_by_name').notNull(),
   },
-  (t) => [index('clinic_effort_enrolment_idx').on(t.enrolmentId, t.seq)],
+  (t) => [
+    index('clinic_effort_enrolment_idx').on(t.enrolmentId, t.seq),
+    /** the council indicators: a period's efforts, by enrolment and kind, without reading every year's */
+    index('clinic_effort_performed_idx').on(t.performedOn, t.enrolmentId, t.kind),
+  ],
 );
 
 export type ClinicRow = typeof clinic.$inferSelect;

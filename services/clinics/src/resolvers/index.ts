@@ -3,6 +3,8 @@ import { organisationResolvers, personReference } from '../../../shared/src/fede
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { Clinic, ClinicEffort, ClinicEnrolment, Person } from './enrolment.ts';
+import { clinicsSection, type ReportKey } from '../domain/indicators.ts';
+import type { ClinicsContext } from '../context.ts';
 
 export const resolvers = {
   ...organisationResolvers,
@@ -12,4 +14,7 @@ export const resolvers = {
   Clinic,
   ClinicEnrolment,
   ClinicEffort,
+  IndicatorReport: {
+    clinics: (r: ReportKey, _: unknown, ctx: ClinicsContext) => clinicsSection(ctx, r),
+  },
 };

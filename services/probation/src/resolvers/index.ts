@@ -3,6 +3,8 @@ import { organisationResolvers, personReference } from '../../../shared/src/fede
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { ContractCareDeviation, ContractCareOrder, JointCarePlan, Person } from './contract-care-order.ts';
+import { probationSection, type ReportKey } from '../domain/indicators.ts';
+import type { ProbationContext } from '../context.ts';
 
 export const resolvers = {
   ...organisationResolvers,
@@ -12,4 +14,7 @@ export const resolvers = {
   ContractCareOrder,
   ContractCareDeviation,
   JointCarePlan,
+  IndicatorReport: {
+    probation: (r: ReportKey, _: unknown, ctx: ProbationContext) => probationSection(ctx, r),
+  },
 };

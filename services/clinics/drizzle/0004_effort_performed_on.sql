@@ -1,0 +1,1 @@
+CREATE INDEX "clinic_effort_performed_idx" ON "clinic_effort" USING btree ("performed_on","enrolment_id","kind");

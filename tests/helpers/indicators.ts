@@ -1,0 +1,41 @@
+/** Shared pieces of the indicator-section tests: expected cells and a figure-by-key check. */
+import { expect } from 'vitest';
+
+export const INDICATOR_FIELDS = 'key label value numerator denominator suppressed byGender { group value numerator denominator suppressed }';
+
+export interface IndicatorOut {
+  key: string;
+  label: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  suppressed: boolean;
+  byGender: Array<{ group: string; value: number | null; numerator: number | null; denominator: number | null; suppressed: boolean }>;
+}
+
+export const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
+
+/** A published count. */
+export const count = (n: number) => ({ value: n, numerator: n, denominator: null, suppressed: false });
+/** A published share (value rounded to three decimals, as published). */
+export const share = (numerator: number, denominator: number) => ({
+  value: denominator ? Math.round((numerator / denominator) * 1000) / 1000 : null,
+  numerator,
+  denominator,
+  suppressed: false,
+});
+/** A published median over `people`. */
+export const median = (value: number | null, people: number) => ({ value, numerator: null, denominator: people, suppressed: false });
+
+type Cell = typeof hidden | ReturnType<typeof count> | ReturnType<typeof share> | ReturnType<typeof median>;
+
+/** Checks a section figure by figure: exact total and women/men cells (the label is checked to be present). */
+export function expectSection(section: IndicatorOut[], expected: Record<string, [Cell, Cell, Cell]>) {
+  expect(section.map((i) => i.key)).toEqual(Object.keys(expected));
+  for (const [key, [total, women, men]] of Object.entries(expected)) {
+    const got = section.find((i) => i.key === key)!;
+    expect(got.label, key).toMatch(/^[A-Z][^\n]+[a-z)]$/);
+    const { label: _label, ...rest } = got;
+    expect(rest, key).toEqual({ key, ...total, byGender: [{ group: 'WOMEN', ...women }, { group: 'MEN', ...men }] });
+  }
+}
