@@ -1,7 +1,7 @@
 /** The committed supergraph is what composition produces now, and the gateway's API keeps to the contract. */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSchema, findBreakingChanges, BreakingChangeType } from 'graphql';
+import { buildSchema, findBreakingChanges } from 'graphql';
 import { printSchema, Supergraph } from '@apollo/federation-internals';
 import { composeSupergraph, SUPERGRAPH_PATH } from '../schema/compose.ts';
 
@@ -13,9 +13,6 @@ const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 // The API schema crosses as SDL text: federation-internals loads graphql's CommonJS build.
 const api = buildSchema(printSchema(Supergraph.build(supergraphSdl).apiSchema()));
 
-/** Parts of the contract that later capabilities add; anything else missing is a break. */
-const NOT_YET_BUILT = new Set([BreakingChangeType.TYPE_REMOVED, BreakingChangeType.FIELD_REMOVED]);
-
 describe('composition', () => {
   it.runIf(existsSync(CONTRACT_SOURCE))('keeps schema/contract.graphql identical to the design contract beside the repository', () => {
     expect(readFileSync(CONTRACT_COPY, 'utf8')).toBe(readFileSync(CONTRACT_SOURCE, 'utf8'));
@@ -25,15 +22,7 @@ describe('composition', () => {
     expect(supergraphSdl).toBe(composeSupergraph());
   });
 
-  it('contradicts nothing in contract.graphql (only parts still to be built are absent)', () => {
-    const changes = findBreakingChanges(contract, api).filter((c) => !NOT_YET_BUILT.has(c.type));
-    expect(changes).toEqual([]);
-  });
-
-  it('serves the contract\'s Viewer, Organisation and Person key as written', () => {
-    const changes = findBreakingChanges(contract, api).map((c) => c.description);
-    for (const piece of ['Viewer', 'Organisation', 'Query.me', 'Query.organisations', 'Query.person', 'Query.findPerson', 'Person.id']) {
-      expect(changes.filter((d) => d.startsWith(`${piece} `) || d.startsWith(`${piece}.`))).toEqual([]);
-    }
+  it('contains all of contract.graphql: graphql-js findBreakingChanges from the contract to the API finds nothing', () => {
+    expect(findBreakingChanges(contract, api).map((c) => `${c.type}: ${c.description}`)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** All resolvers of the probation subgraph. */
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
+import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { ContractCareDeviation, ContractCareOrder, JointCarePlan, Person } from './contract-care-order.ts';
@@ -8,6 +9,7 @@ import type { ProbationContext } from '../context.ts';
 
 export const resolvers = {
   ...organisationResolvers,
+  ...auditLogResolvers('probation'),
   Person: { ...personReference, ...Person },
   Query,
   Mutation,
