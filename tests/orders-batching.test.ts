@@ -10,9 +10,10 @@ import { gql, type As } from './helpers/hub.ts';
 import { recordConsent } from './helpers/plans.ts';
 import { fromToday, register } from './helpers/probation.ts';
 
-const officer: As = { org: 'probation:stockholm', roles: ['PROBATION_OFFICER'], sub: 'po-batching', name: 'Petra Frivård' };
-const caseworker: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: 'cw-batching', name: 'Cecilia' };
-const partners = ['municipality:0180', 'clinic:0180-sodermalm'];
+const officer: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], sub: 'po-batching', name: 'Petra Frivård' };
+const caseworker: As = { org: 'municipality:1980', roles: ['CASEWORKER'], sub: 'cw-batching', name: 'Anna' };
+// Västerås' office: the Stockholm office's first page belongs to another test (tests/contract-care.test.ts).
+const partners = ['municipality:1980', 'psychiatry:19'];
 
 const LIST = `query($n: Int!) { contractCareOrders(first: $n) { nodes {
   id status courtDecisionOn partnerOrganisations { id name } person { id }
@@ -29,7 +30,7 @@ beforeAll(async () => {
     // although other tests register orders for this office too.
     const { input, order } = await register(officer, { partnerOrganisationIds: partners, courtDecisionOn: fromToday(0) });
     mine.add(order.id);
-    const consent = await recordConsent(caseworker, input.personnummer, ['municipality:0180', 'clinic:0180-sodermalm', 'probation:stockholm']);
+    const consent = await recordConsent(caseworker, input.personnummer, ['municipality:1980', 'psychiatry:19', 'probation:vasteras']);
     const plan = await gql(
       'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
       {
@@ -40,9 +41,9 @@ beforeAll(async () => {
           goals: ['Fullföljd behandling'],
           participants: [
             { role: 'individual', name: 'Klient' },
-            { organisationId: 'municipality:0180', role: 'caseworker', name: 'Cecilia' },
-            { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Lina' },
-            { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Petra' },
+            { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna' },
+            { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik' },
+            { organisationId: 'probation:vasteras', role: 'probation officer', name: 'Petra' },
           ],
           followUpOn: '2099-01-01',
           contractCareOrderId: order.id,

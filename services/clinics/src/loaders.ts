@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import { and, desc, inArray } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
+import { groupLoader, rowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -22,48 +23,21 @@ export interface Loaders {
   efforts: DataLoader<string, schema.EffortRow[]>;
 }
 
-function group<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
-
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
+  const visible = visibleTo(caller);
   return {
-    clinic: new DataLoader(async (ids) => {
-      const rows = await db.select().from(clinic).where(inArray(clinic.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    enrolment: new DataLoader(async (ids) => {
-      const rows = await db.select().from(clinicEnrolment).where(inArray(clinicEnrolment.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    enrolmentsOfPerson: new DataLoader(async (personIds) => {
-      const visible = visibleTo(caller);
-      if (!visible) return personIds.map(() => []);
-      const rows = await db
-        .select()
-        .from(clinicEnrolment)
-        .where(and(inArray(clinicEnrolment.personId, [...personIds]), visible))
-        .orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id));
-      const byPerson = group(rows, (r) => r.personId);
-      return personIds.map((id) => byPerson.get(id) ?? []);
-    }),
-    efforts: new DataLoader(async (ids) => {
-      const rows = await db
-        .select()
-        .from(clinicEffort)
-        .where(inArray(clinicEffort.enrolmentId, [...ids]))
-        .orderBy(desc(clinicEffort.performedOn), desc(clinicEffort.seq));
-      const byEnrolment = group(rows, (r) => r.enrolmentId);
-      return ids.map((id) => byEnrolment.get(id) ?? []);
-    }),
+    clinic: rowLoader((ids) => db.select().from(clinic).where(inArray(clinic.id, ids)), (r) => r.id),
+    enrolment: rowLoader((ids) => db.select().from(clinicEnrolment).where(inArray(clinicEnrolment.id, ids)), (r) => r.id),
+    enrolmentsOfPerson: groupLoader(
+      (personIds) =>
+        visible
+          ? db.select().from(clinicEnrolment).where(and(inArray(clinicEnrolment.personId, personIds), visible)).orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id))
+          : Promise.resolve([]),
+      (r) => r.personId,
+    ),
+    efforts: groupLoader(
+      (ids) => db.select().from(clinicEffort).where(inArray(clinicEffort.enrolmentId, ids)).orderBy(desc(clinicEffort.performedOn), desc(clinicEffort.seq)),
+      (r) => r.enrolmentId,
+    ),
   };
 }

@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import { and, desc, inArray } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
+import { groupLoader, rowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -23,52 +24,24 @@ export interface Loaders {
   evaluations: DataLoader<string, schema.EvaluationRow[]>;
 }
 
-function group<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
-
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
+  const visible = visibleTo(caller);
   return {
-    order: new DataLoader(async (ids) => {
-      const rows = await db.select().from(contractCareOrder).where(inArray(contractCareOrder.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    ordersOfPerson: new DataLoader(async (personIds) => {
-      const visible = visibleTo(caller);
-      if (!visible) return personIds.map(() => []);
-      const rows = await db
-        .select()
-        .from(contractCareOrder)
-        .where(and(inArray(contractCareOrder.personId, [...personIds]), visible))
-        .orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id));
-      const byPerson = group(rows, (r) => r.personId);
-      return personIds.map((id) => byPerson.get(id) ?? []);
-    }),
-    deviations: new DataLoader(async (orderIds) => {
-      const rows = await db
-        .select()
-        .from(contractCareDeviation)
-        .where(inArray(contractCareDeviation.orderId, [...orderIds]))
-        .orderBy(desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq));
-      const byOrder = group(rows, (r) => r.orderId);
-      return orderIds.map((id) => byOrder.get(id) ?? []);
-    }),
-    evaluations: new DataLoader(async (orderIds) => {
-      const rows = await db
-        .select()
-        .from(contractCareEvaluation)
-        .where(inArray(contractCareEvaluation.orderId, [...orderIds]))
-        .orderBy(desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq));
-      const byOrder = group(rows, (r) => r.orderId);
-      return orderIds.map((id) => byOrder.get(id) ?? []);
-    }),
+    order: rowLoader((ids) => db.select().from(contractCareOrder).where(inArray(contractCareOrder.id, ids)), (r) => r.id),
+    ordersOfPerson: groupLoader(
+      (personIds) =>
+        visible
+          ? db.select().from(contractCareOrder).where(and(inArray(contractCareOrder.personId, personIds), visible)).orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id))
+          : Promise.resolve([]),
+      (r) => r.personId,
+    ),
+    deviations: groupLoader(
+      (ids) => db.select().from(contractCareDeviation).where(inArray(contractCareDeviation.orderId, ids)).orderBy(desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq)),
+      (r) => r.orderId,
+    ),
+    evaluations: groupLoader(
+      (ids) => db.select().from(contractCareEvaluation).where(inArray(contractCareEvaluation.orderId, ids)).orderBy(desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq)),
+      (r) => r.orderId,
+    ),
   };
 }

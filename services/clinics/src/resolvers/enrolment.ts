@@ -4,7 +4,7 @@ import { formatIdentityNumber } from '../../../shared/src/personnummer.ts';
 import type { ClinicRow, EffortRow, EnrolmentRow } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 import * as enrolments from '../domain/enrolments.ts';
-import { selectedFields } from './selection.ts';
+import { selectedFields } from '../../../shared/src/selection.ts';
 
 export const Clinic = {
   __resolveReference: (ref: { id: string }, ctx: ClinicsContext): Promise<ClinicRow | null> => enrolments.clinicById(ctx, ref.id),

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ClinicsContext } from '../context.ts';
 import { enrolmentById, listClinics, listEnrolments, type ListArgs } from '../domain/enrolments.ts';
-import { selectedFields } from './selection.ts';
+import { selectedFields } from '../../../shared/src/selection.ts';
 
 export const Query = {
   clinics: (_: unknown, __: unknown, ctx: ClinicsContext) => listClinics(ctx),

@@ -7,7 +7,7 @@ import type { ProbationContext } from '../context.ts';
 import * as orders from '../domain/orders.ts';
 import { maySeeIdentity } from '../domain/policy.ts';
 import { daysToReport, deriveStatus } from '../domain/rules.ts';
-import { selectedFields } from './selection.ts';
+import { selectedFields } from '../../../shared/src/selection.ts';
 
 export const ContractCareOrder = {
   __resolveReference: (ref: { id: string }, ctx: ProbationContext) => orders.orderByReference(ctx, ref.id),

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { PsychiatryContext } from '../context.ts';
 import { listReferrals, referralById, type ListArgs } from '../domain/referrals.ts';
 import { listWards } from '../domain/wards.ts';
-import { selectedFields } from './selection.ts';
+import { selectedFields } from '../../../shared/src/selection.ts';
 
 export const Query = {
   withdrawalReferral: (_: unknown, args: { id: string }, ctx: PsychiatryContext, info: GraphQLResolveInfo) =>

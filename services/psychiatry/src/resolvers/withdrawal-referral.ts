@@ -7,7 +7,7 @@ import type { PsychiatryContext } from '../context.ts';
 import * as deadlines from '../domain/deadlines.ts';
 import { eventsOf, internalNotesOf, referralById, referralByReference, referralsOfPerson } from '../domain/referrals.ts';
 import { wardById } from '../domain/wards.ts';
-import { selectedFields } from './selection.ts';
+import { selectedFields } from '../../../shared/src/selection.ts';
 
 interface OfferView {
   wardId: string;

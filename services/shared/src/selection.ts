@@ -1,4 +1,4 @@
-/** The fields a query asked for on an enrolment, for the audit event's "what". */
+/** The fields a query asked for on a record, for the audit event's "what" (which fields were read). */
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 
 function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: Map<string, FieldNode[]>) {
