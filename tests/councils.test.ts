@@ -2,6 +2,7 @@
  * Councils: who sits on which, agreements, and social services' section of
  * the indicators against a hand-computed fixture in a period of its own.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { gql, type As } from './helpers/hub.ts';
 import { personnummer } from './helpers/people.ts';
@@ -83,30 +84,50 @@ describe('the municipality section of the indicators', () => {
   const INDICATORS = `query($from: Date!, $to: Date!) { council(id: "council:regional-19") { indicators(from: $from, to: $to) { from to municipalityCodes
     municipality { key value numerator denominator suppressed byGender { group value numerator denominator suppressed } } } } }`;
 
-  async function planFor(gender: 'WOMEN' | 'MEN', clock: string, sign: boolean) {
+  const probation: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], name: 'Petra Frivård' };
+
+  async function planFor(gender: 'WOMEN' | 'MEN', clock: string, sign: boolean, kind: 'SIP' | 'CONTRACT_CARE' = 'SIP') {
     const pnr = personnummer(gender);
-    const consent = await recordConsent(cw, pnr, ['municipality:1981', 'psychiatry:19'], '2099-01-01', clock);
+    const orgs = kind === 'SIP' ? ['municipality:1981', 'psychiatry:19'] : ['municipality:1981', 'psychiatry:19', 'probation:vasteras'];
+    const consent = await recordConsent(cw, pnr, orgs, '2099-01-01', clock);
     const res = await gql(
       'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
-      { i: { kind: 'SIP', personnummer: pnr, consentId: consent.id, goals: ['g'], participants: [{ organisationId: 'municipality:1981', role: 'cw', name: 'Sam' }, { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Sara' }], followUpOn: '2033-04-15' } },
+      {
+        i: {
+          kind,
+          personnummer: pnr,
+          consentId: consent.id,
+          goals: ['g'],
+          participants: orgs.map((organisationId) => ({ organisationId, role: 'staff', name: organisationId })),
+          followUpOn: '2033-04-15',
+          ...(kind === 'CONTRACT_CARE' ? { contractCareOrderId: randomUUID() } : {}),
+        },
+      },
       { as: cw, clock },
     );
     expect(res.errors).toBeUndefined();
     const id = res.data!.createJointCarePlan.id;
     if (sign) await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: psy, clock });
+    if (kind === 'CONTRACT_CARE') {
+      const signed = await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "Petra Frivård", asIndividual: false) { id } }', { id }, { as: probation, clock });
+      expect(signed.errors).toBeUndefined();
+    }
     return id;
   }
 
-  it('counts plans, signatures and follow-ups by gender, suppressing what rests on 1 to 4 people', async () => {
-    // March 2033: 6 women (5 signed), 7 men (7 signed) => drawn up 13 (6/7), signed 12/13:
-    // total complement 1 -> hidden; women 5/6 complement 1 -> hidden; men 7/7 -> published (total hidden: nothing derives women).
+  it('counts plans, signatures, follow-ups and probation planning by gender, suppressing what rests on 1 to 4 people', async () => {
+    // March 2033, for Sala (in the regional council of Västmanland):
+    //  SIPs: 6 women (5 signed by the individual), 7 men (all signed);
+    //  contract-care plans: 5 men, signed by the probation service, not (yet) by the individual.
+    //  All 18 are due for follow-up on 15 April; the first 8 (the 6 women, 2 men) were followed up on 10 April.
     const clock = (d: number) => `2033-03-${String(d).padStart(2, '0')}T10:00:00+01:00`;
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(await planFor('WOMEN', clock(i + 1), i < 5));
     for (let i = 0; i < 7; i++) ids.push(await planFor('MEN', clock(i + 10), true));
-    // Follow-ups due 2033-04-15: held in time for 9 of the 13 (4 not) -> share hidden (complement 4).
-    for (const id of ids.slice(0, 9)) {
-      await gql('mutation($id: ID!) { recordCarePlanFollowUp(planId: $id, heldOn: "2033-04-10", summary: "ok") { id } }', { id }, { as: cw, clock: '2033-04-10T12:00:00+02:00' });
+    for (let i = 0; i < 5; i++) ids.push(await planFor('MEN', clock(i + 20), false, 'CONTRACT_CARE'));
+    for (const id of ids.slice(0, 8)) {
+      const fu = await gql('mutation($id: ID!) { recordCarePlanFollowUp(planId: $id, heldOn: "2033-04-10", summary: "ok") { id } }', { id }, { as: cw, clock: '2033-04-10T12:00:00+02:00' });
+      expect(fu.errors).toBeUndefined();
     }
     const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-04-30' }, { as: member1980, clock: '2033-05-01T12:00:00+02:00' });
     expect(res.errors).toBeUndefined();
@@ -114,22 +135,24 @@ describe('the municipality section of the indicators', () => {
     expect([report.from, report.to, report.municipalityCodes]).toEqual(['2033-03-01', '2033-04-30', ['1980', '1981']]);
     const byKey = Object.fromEntries(report.municipality.map((i: { key: string }) => [i.key, i]));
     const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
-    expect(byKey['plans.drawnUp']).toEqual({
-      key: 'plans.drawnUp', value: 13, numerator: 13, denominator: null, suppressed: false,
-      byGender: [
-        { group: 'WOMEN', value: 6, numerator: 6, denominator: null, suppressed: false },
-        { group: 'MEN', value: 7, numerator: 7, denominator: null, suppressed: false },
-      ],
+    const both = [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }];
+    const cell = (group: string, value: number | null, numerator: number, denominator: number | null) => ({ group, value, numerator, denominator, suppressed: false });
+    // 18 plans: 6 women, 12 men
+    expect(byKey['plans.drawnUp']).toEqual({ key: 'plans.drawnUp', value: 18, numerator: 18, denominator: null, suppressed: false, byGender: [cell('WOMEN', 6, 6, null), cell('MEN', 12, 12, null)] });
+    // 12 of 18 signed by the individual (6 did not: published); women 5 of 6 (1 did not: hidden),
+    // so the men's 7 of 12 would reveal it from the total: hidden too.
+    expect(byKey['plans.signedByIndividual']).toEqual({ key: 'plans.signedByIndividual', value: 0.667, numerator: 12, denominator: 18, suppressed: false, byGender: both });
+    // 8 of 18 followed up in time; men 2 of 12 (hidden), so women's 6 of 6 is hidden too.
+    expect(byKey['plans.followedUpInTime']).toEqual({ key: 'plans.followedUpInTime', value: 0.444, numerator: 8, denominator: 18, suppressed: false, byGender: both });
+    // 5 contract-care plans, all signed by the probation service; no women (zero is published).
+    expect(byKey['contractCare.probationTookPartInPlanning']).toEqual({
+      key: 'contractCare.probationTookPartInPlanning',
+      value: 1,
+      numerator: 5,
+      denominator: 5,
+      suppressed: false,
+      byGender: [cell('WOMEN', null, 0, 0), cell('MEN', 1, 5, 5)],
     });
-    expect(byKey['plans.signedByIndividual']).toEqual({
-      key: 'plans.signedByIndividual', ...hidden,
-      byGender: [
-        { group: 'WOMEN', ...hidden },
-        { group: 'MEN', value: 1, numerator: 7, denominator: 7, suppressed: false },
-      ],
-    });
-    expect(byKey['plans.followedUpInTime']).toMatchObject({ ...hidden });
-    expect(byKey['contractCare.probationTookPartInPlanning']).toMatchObject({ value: null, numerator: 0, denominator: 0, suppressed: false });
   });
 
   it("reports the councils' agreements at the period's end: past review, current, superseded", async () => {
