@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { subgraphSdl } from '../services/shared/src/schema-file.ts';
 import { DEFAULT_PORTS, SUBGRAPHS } from '../services/shared/src/env.ts';
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
@@ -17,7 +18,7 @@ export function composeSupergraph(): string {
       name,
       // Default development URLs; the gateway (and any router) takes real ones from its configuration.
       url: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`,
-      typeDefs: parse(readFileSync(new URL(`../services/${name}/schema.graphql`, import.meta.url), 'utf8')),
+      typeDefs: parse(subgraphSdl(name)),
     })),
   );
   if (result.errors) {

@@ -10,7 +10,7 @@ import { seedReference } from './seed.ts';
 
 export const definition: SubgraphDefinition<typeof schema, Loaders> = {
   name: 'clinics',
-  typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
+  typeDefs: loadSchema('clinics'),
   resolvers,
   schema,
   createLoaders: (db, ctx) => createLoaders(db, ctx.caller),

@@ -10,7 +10,7 @@ import { seedReference } from './seed.ts';
 
 export const definition: SubgraphDefinition<typeof schema, Loaders> = {
   name: 'municipality',
-  typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
+  typeDefs: loadSchema('municipality'),
   resolvers,
   schema,
   createLoaders: (db) => createLoaders(db),

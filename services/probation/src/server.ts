@@ -10,7 +10,7 @@ import { seedReference } from './seed.ts';
 
 export const definition: SubgraphDefinition<typeof schema, Loaders> = {
   name: 'probation',
-  typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
+  typeDefs: loadSchema('probation'),
   resolvers,
   schema,
   createLoaders: (db, ctx) => createLoaders(db, ctx.caller),

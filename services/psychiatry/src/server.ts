@@ -10,7 +10,7 @@ import { seedReference } from './seed.ts';
 
 export const definition: SubgraphDefinition<typeof schema, Loaders> = {
   name: 'psychiatry',
-  typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
+  typeDefs: loadSchema('psychiatry'),
   resolvers,
   schema,
   createLoaders: (db, ctx) => createLoaders(db, ctx.caller),

@@ -2,19 +2,12 @@
  * Who is calling: the claims of a verified token, checked against the
  * organisation directory and the roles each kind of organisation can hold.
  */
-import type { Agency, Organisation } from './directory.ts';
+import type { Organisation } from './directory.ts';
+import { Role, type Agency } from './generated/enums.ts';
 
-export const ROLES = [
-  'CASEWORKER',
-  'COORDINATOR',
-  'PHYSICIAN',
-  'NURSE',
-  'PROBATION_OFFICER',
-  'CLINIC_STAFF',
-  'COUNCIL_MEMBER',
-  'LOG_REVIEWER',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { Role };
+/** Every role, in the order the shared SDL lists them (generated from services/shared/schema/common.graphql). */
+export const ROLES = Object.values(Role);
 
 /**
  * The roles each kind of organisation can give its staff. A token that

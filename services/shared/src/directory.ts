@@ -3,7 +3,9 @@
  * the hub, which kind of organisation each is, and where it belongs. Ids are
  * stable (tokens, plans and demo scripts name them).
  */
-export type Agency = 'MUNICIPALITY' | 'PSYCHIATRY' | 'PROBATION' | 'CLINIC';
+import type { Agency } from './generated/enums.ts';
+
+export type { Agency };
 
 export interface Organisation {
   id: string;

@@ -1,0 +1,8 @@
+/**
+ * graphql-codegen settings of the clinics subgraph (read by the root codegen.ts):
+ * which TypeScript type a resolver receives as parent for each GraphQL type
+ * (the drizzle row, or the key a reference carries). Paths are relative to
+ * src/generated/resolvers.ts.
+ */
+export const mappers: Record<string, string> = {};
+export const contextType = '../context.ts#ClinicsContext';
