@@ -74,7 +74,13 @@ const env = {
   LOG_LEVEL: 'silent',
 };
 const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
-const token = await signToken(issuer, { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Bench Council Member', issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
+const token = await signToken(issuer, {
+  org: 'municipality:0180',
+  roles: ['COUNCIL_MEMBER'],
+  name: 'Bench Council Member',
+  issuer: env.HUB_JWT_ISSUER,
+  audience: env.HUB_JWT_AUDIENCE,
+});
 
 const parts = sections();
 const QUERY = `query($c: ID!, $from: Date!, $to: Date!) { council(id: $c) { id indicators(from: $from, to: $to) {
@@ -100,7 +106,9 @@ try {
   const t0 = performance.now();
   const { counts, people } = await seedLarge(stack.databaseUrls, { personIdSecret: env.HUB_PERSON_ID_SECRET, scale: SCALE, until: UNTIL });
   const seedSeconds = (performance.now() - t0) / 1000;
-  console.log(`Large seed, scale ${SCALE}, year ${YEAR.from}..${YEAR.to}: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(1)} % men), ${people.withRecords} with records; written in ${seedSeconds.toFixed(1)} s\n`);
+  console.log(
+    `Large seed, scale ${SCALE}, year ${YEAR.from}..${YEAR.to}: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(1)} % men), ${people.withRecords} with records; written in ${seedSeconds.toFixed(1)} s\n`,
+  );
   console.log('table                                        rows');
   for (const [table, n] of Object.entries(counts)) console.log(`${table.padEnd(40)} ${String(n).padStart(8)}`);
 
@@ -125,7 +133,9 @@ try {
     }
     times.sort((a, b) => a - b);
     if (c === cases[0]) regionalYear = last!.data;
-    const statements = SUBGRAPHS.filter((s) => last!.subgraphs[s]).map((s) => `${s} ${last!.subgraphs[s]!.sqlStatements ?? '?'}`).join(', ');
+    const statements = SUBGRAPHS.filter((s) => last!.subgraphs[s])
+      .map((s) => `${s} ${last!.subgraphs[s]!.sqlStatements ?? '?'}`)
+      .join(', ');
     console.log(
       `${c.council.padEnd(20)} ${`${c.label} ${c.period.from}..${c.period.to.slice(5)}`.padEnd(24)} ${pct(times, 50).toFixed(0).padStart(9)}  ${pct(times, 95).toFixed(0).padStart(6)}  ${times[times.length - 1]!.toFixed(0).padStart(6)}  ${statements}`,
     );
@@ -133,10 +143,17 @@ try {
 
   // What the regional council sees for the year: the totals, to show the seed makes figures worth reading.
   console.log('\nRegional council 01, the year: a few totals');
-  const report = regionalYear.council.indicators as Record<string, Array<{ key: string; value: number | null; numerator: number | null; denominator: number | null; suppressed: boolean }>>;
+  const report = regionalYear.council.indicators as Record<
+    string,
+    Array<{ key: string; value: number | null; numerator: number | null; denominator: number | null; suppressed: boolean }>
+  >;
   for (const s of parts) {
     for (const i of report[s] ?? []) {
-      const figure = i.suppressed ? 'suppressed' : i.denominator !== null && i.numerator !== null ? `${i.value} (${i.numerator}/${i.denominator})` : String(i.value);
+      const figure = i.suppressed
+        ? 'suppressed'
+        : i.denominator !== null && i.numerator !== null
+          ? `${i.value} (${i.numerator}/${i.denominator})`
+          : String(i.value);
       console.log(`  ${`${s}: ${i.key}`.padEnd(62)} ${figure}`);
     }
   }

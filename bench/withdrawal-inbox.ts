@@ -58,8 +58,13 @@ const env = {
 };
 const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
 
-const token = (org: string, role: Role) => signToken(issuer, { org, roles: [role], name: `Bench ${role}`, issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
-const tokens = { caseworker: await token('municipality:1980', 'CASEWORKER'), coordinator: await token('psychiatry:19', 'COORDINATOR'), physician: await token('psychiatry:19', 'PHYSICIAN') };
+const token = (org: string, role: Role) =>
+  signToken(issuer, { org, roles: [role], name: `Bench ${role}`, issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
+const tokens = {
+  caseworker: await token('municipality:1980', 'CASEWORKER'),
+  coordinator: await token('psychiatry:19', 'COORDINATOR'),
+  physician: await token('psychiatry:19', 'PHYSICIAN'),
+};
 
 async function gql(query: string, variables: Record<string, unknown>, as: keyof typeof tokens, clock?: string) {
   const res = await fetch(stack.gatewayUrl, {
@@ -115,9 +120,24 @@ async function seed(n: number): Promise<string> {
   for (let i = 0; i < offered.length; i += 25) {
     await Promise.all(
       offered.slice(i, i + 25).map(async (id) => {
-        await gql('mutation($id: ID!) { bookAssessmentMeeting(referralId: $id, at: "2026-06-02T09:00:00+02:00") { id } }', { id }, 'coordinator', '2026-06-01T12:00:00+02:00');
-        await gql('mutation($id: ID!) { recordTreatmentDecision(referralId: $id, needed: true, setting: INPATIENT) { id } }', { id }, 'physician', '2026-06-02T10:00:00+02:00');
-        await gql('mutation($id: ID!, $w: ID!) { offerPlace(referralId: $id, wardId: $w, startDate: "2026-06-05") { id } }', { id, w: wardId }, 'coordinator', '2026-06-02T11:00:00+02:00');
+        await gql(
+          'mutation($id: ID!) { bookAssessmentMeeting(referralId: $id, at: "2026-06-02T09:00:00+02:00") { id } }',
+          { id },
+          'coordinator',
+          '2026-06-01T12:00:00+02:00',
+        );
+        await gql(
+          'mutation($id: ID!) { recordTreatmentDecision(referralId: $id, needed: true, setting: INPATIENT) { id } }',
+          { id },
+          'physician',
+          '2026-06-02T10:00:00+02:00',
+        );
+        await gql(
+          'mutation($id: ID!, $w: ID!) { offerPlace(referralId: $id, wardId: $w, startDate: "2026-06-05") { id } }',
+          { id, w: wardId },
+          'coordinator',
+          '2026-06-02T11:00:00+02:00',
+        );
       }),
     );
   }

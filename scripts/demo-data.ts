@@ -29,9 +29,17 @@ type Insert = typeof psychiatrySchema.withdrawalReferral.$inferInsert;
 type EventInsert = typeof psychiatrySchema.withdrawalReferralEvent.$inferInsert;
 
 const SENDERS = {
-  'municipality:1980': { caseworker: { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna.svensson@vasteras.example' }, receiver: 'psychiatry:19', ward: '91' },
+  'municipality:1980': {
+    caseworker: { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna.svensson@vasteras.example' },
+    receiver: 'psychiatry:19',
+    ward: '91',
+  },
   'municipality:1981': { caseworker: { name: 'Sara Lind', phone: '0224-74 70 00', email: 'sara.lind@sala.example' }, receiver: 'psychiatry:19', ward: '91' },
-  'municipality:0180': { caseworker: { name: 'Karin Ek', phone: '08-508 00 000', email: 'karin.ek@stockholm.example' }, receiver: 'psychiatry:01', ward: 'sthlm-beroende-1' },
+  'municipality:0180': {
+    caseworker: { name: 'Karin Ek', phone: '08-508 00 000', email: 'karin.ek@stockholm.example' },
+    receiver: 'psychiatry:01',
+    ward: 'sthlm-beroende-1',
+  },
 } as const;
 type Sender = keyof typeof SENDERS;
 
@@ -73,8 +81,24 @@ const STORIES: Story[] = [
     meeting: { daysAgo: 15 },
     decision: { daysAgo: 14, needed: false, rationale: 'Abstinensen bedöms kunna hanteras i öppenvård via vårdcentralen.' },
   },
-  { name: 'Nils Demoberg', born: '720119', serial: '591', from: 'municipality:1980', receivedDaysAgo: 14, meeting: { daysAgo: 5 }, decision: { daysAgo: 5, needed: true } },
-  { name: 'Greta Exempelsson', born: '600505', serial: '382', from: 'municipality:1980', receivedDaysAgo: 30, meeting: { daysAgo: 20 }, decision: { daysAgo: 17, needed: true } }, // place overdue
+  {
+    name: 'Nils Demoberg',
+    born: '720119',
+    serial: '591',
+    from: 'municipality:1980',
+    receivedDaysAgo: 14,
+    meeting: { daysAgo: 5 },
+    decision: { daysAgo: 5, needed: true },
+  },
+  {
+    name: 'Greta Exempelsson',
+    born: '600505',
+    serial: '382',
+    from: 'municipality:1980',
+    receivedDaysAgo: 30,
+    meeting: { daysAgo: 20 },
+    decision: { daysAgo: 17, needed: true },
+  }, // place overdue
   {
     name: 'Ali Provare',
     born: '890910',
@@ -129,8 +153,25 @@ const STORIES: Story[] = [
     decision: { daysAgo: 61, needed: true },
     offer: { daysAgo: 58, startDaysAgo: 35, reason: 'Den enskilde önskade börja efter semestern.' },
   }, // lapsed
-  { name: 'Anders Låtsasson', born: '930715', serial: '897', from: 'municipality:1981', receivedDaysAgo: 80, meeting: { daysAgo: 72 }, decision: { daysAgo: 72, needed: true }, offer: { daysAgo: 70, startDaysAgo: 60 }, renewedDaysAgo: 4 },
-  { name: 'Britt Exempeldotter', born: '610909', serial: '502', from: 'municipality:1980', receivedDaysAgo: 9, withdrawn: { daysAgo: 3, reason: 'Den enskilde har flyttat till annan kommun.' } },
+  {
+    name: 'Anders Låtsasson',
+    born: '930715',
+    serial: '897',
+    from: 'municipality:1981',
+    receivedDaysAgo: 80,
+    meeting: { daysAgo: 72 },
+    decision: { daysAgo: 72, needed: true },
+    offer: { daysAgo: 70, startDaysAgo: 60 },
+    renewedDaysAgo: 4,
+  },
+  {
+    name: 'Britt Exempeldotter',
+    born: '610909',
+    serial: '502',
+    from: 'municipality:1980',
+    receivedDaysAgo: 9,
+    withdrawn: { daysAgo: 3, reason: 'Den enskilde har flyttat till annan kommun.' },
+  },
   // Stockholm
   { name: 'Tove Demoström', born: '970228', serial: '024', from: 'municipality:0180', receivedDaysAgo: 3 },
   { name: 'Viktor Provström', born: '850517', serial: '871', from: 'municipality:0180', receivedDaysAgo: 18 }, // overdue
@@ -202,7 +243,13 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert;
     const bookedAt = at(Math.max(s.meeting.daysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meeting.daysAgo + 7)), 11);
     const late = deadlines.meetingMissesDeadline(meetingAt, row.assessmentDueBy);
     Object.assign(row, { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: meetingAt, assessmentDeadlineMissed: late });
-    event(bookedAt, 'MEETING_BOOKED', staff.coordinator, sender.receiver, `Assessment and planning meeting on ${stockholmDate(meetingAt)}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`);
+    event(
+      bookedAt,
+      'MEETING_BOOKED',
+      staff.coordinator,
+      sender.receiver,
+      `Assessment and planning meeting on ${stockholmDate(meetingAt)}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`,
+    );
   }
   if (s.decision) {
     const decidedAt = at(s.decision.daysAgo, 15);
@@ -220,7 +267,9 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert;
       'DECISION_RECORDED',
       staff.physician,
       sender.receiver,
-      needed ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${deadlines.placeDueBy(decidedAt)}.` : `Withdrawal treatment is not needed: ${s.decision.rationale}`,
+      needed
+        ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${deadlines.placeDueBy(decidedAt)}.`
+        : `Withdrawal treatment is not needed: ${s.decision.rationale}`,
     );
   }
   if (s.offer) {
@@ -236,7 +285,13 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert;
       placeLapsesOn: lapses,
       placeReason: s.offer.reason ?? null,
     });
-    event(offeredAt, 'PLACE_OFFERED', staff.coordinator, sender.receiver, `Place from ${startDate}; it lapses if not used by ${lapses}.${s.offer.reason ? ` ${s.offer.reason}` : ''}`);
+    event(
+      offeredAt,
+      'PLACE_OFFERED',
+      staff.coordinator,
+      sender.receiver,
+      `Place from ${startDate}; it lapses if not used by ${lapses}.${s.offer.reason ? ` ${s.offer.reason}` : ''}`,
+    );
   }
   if (s.admittedDaysAgo !== undefined) {
     Object.assign(row, { stage: 'ADMITTED', admittedAt: at(s.admittedDaysAgo, 8) });
@@ -259,12 +314,25 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert;
       assessmentMeetingAt: row.assessmentMeetingAt?.toISOString() ?? null,
       assessmentDeadlineMissed: row.assessmentDeadlineMissed ?? false,
       decision: { needed: true, setting: 'INPATIENT', decidedAt: row.decidedAt!.toISOString(), decidedBy: staff.physician, rationale: null },
-      placeOffer: { wardId: row.placeWardId!, offeredAt: row.placeOfferedAt!.toISOString(), dueBy: row.placeDueBy!, startDate: row.placeStartDate!, lapsesOn: row.placeLapsesOn!, reason: null },
+      placeOffer: {
+        wardId: row.placeWardId!,
+        offeredAt: row.placeOfferedAt!.toISOString(),
+        dueBy: row.placeDueBy!,
+        startDate: row.placeStartDate!,
+        lapsesOn: row.placeLapsesOn!,
+        reason: null,
+      },
       outcome: 'LAPSED',
       closedAt: renewedAt.toISOString(),
     };
     const dueBy = deadlines.assessmentDueBy(renewedAt);
-    event(renewedAt, 'NEW_ASSESSMENT_REQUESTED', sender.caseworker.name, s.from, `The place offered from ${row.placeStartDate} lapsed after ${row.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`);
+    event(
+      renewedAt,
+      'NEW_ASSESSMENT_REQUESTED',
+      sender.caseworker.name,
+      s.from,
+      `The place offered from ${row.placeStartDate} lapsed after ${row.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
+    );
     Object.assign(row, {
       earlierCycles: [cycle],
       stage: 'RECEIVED',
@@ -318,13 +386,25 @@ async function demoLinks(databaseUrls: Record<SubgraphName, string>): Promise<De
     }
   };
   return {
-    referral: await one(databaseUrls.psychiatry, (sql) => sql<DemoLink[]>`select id, personnummer from withdrawal_referral
+    referral: await one(
+      databaseUrls.psychiatry,
+      (sql) => sql<DemoLink[]>`select id, personnummer from withdrawal_referral
       where referring_organisation_id = 'municipality:1980' and stage in ('ADMITTED', 'CARE_PLANNING')
-      order by case stage when 'ADMITTED' then 0 else 1 end, received_at limit 1`),
-    order: await one(databaseUrls.probation, (sql) => sql<DemoLink[]>`select id, personnummer from contract_care_order
-      where probation_office_id = 'probation:stockholm' and partner_organisation_ids @> array['municipality:0180', 'clinic:0180-sodermalm']::text[] limit 1`),
-    clinicPerson: (await one(databaseUrls.clinics, (sql) => sql<Array<{ personnummer: string }>>`select personnummer from clinic_enrolment
-      where clinic_id = 'clinic:0180-sodermalm' order by enrolled_on limit 1`))?.personnummer ?? null,
+      order by case stage when 'ADMITTED' then 0 else 1 end, received_at limit 1`,
+    ),
+    order: await one(
+      databaseUrls.probation,
+      (sql) => sql<DemoLink[]>`select id, personnummer from contract_care_order
+      where probation_office_id = 'probation:stockholm' and partner_organisation_ids @> array['municipality:0180', 'clinic:0180-sodermalm']::text[] limit 1`,
+    ),
+    clinicPerson:
+      (
+        await one(
+          databaseUrls.clinics,
+          (sql) => sql<Array<{ personnummer: string }>>`select personnummer from clinic_enrolment
+      where clinic_id = 'clinic:0180-sodermalm' order by enrolled_on limit 1`,
+        )
+      )?.personnummer ?? null,
   };
 }
 
@@ -338,7 +418,14 @@ async function seedReferrals(databaseUrls: Record<SubgraphName, string>, personI
     await appendAudit(
       tx,
       seeder,
-      built.map((b) => ({ action: 'CREATE', entity: 'WithdrawalReferral', entityId: b.row.id, personId: b.row.personId, fields: null, basis: 'demo data seeded at installation' })),
+      built.map((b) => ({
+        action: 'CREATE',
+        entity: 'WithdrawalReferral',
+        entityId: b.row.id,
+        personId: b.row.personId,
+        fields: null,
+        basis: 'demo data seeded at installation',
+      })),
     );
   });
 }

@@ -50,7 +50,12 @@ async function stopLeftover(dataDir: string): Promise<void> {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; password: string; log?: (line: string) => void }): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  password: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedServer> {
   // The server's last words, to explain a failed start (the library rejects without a reason).
   const recent: string[] = [];
   const log = (line: string) => {
@@ -80,7 +85,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(`PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}): ${err instanceof Error ? err.message : recent.join(' | ') || 'no output'}`);
+    throw new Error(
+      `PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}): ${err instanceof Error ? err.message : recent.join(' | ') || 'no output'}`,
+    );
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`,

@@ -78,7 +78,11 @@ export interface LargeSeedOptions {
 type Rows<T extends PgTable> = Array<T['$inferInsert']>;
 
 export interface LargeSeed {
-  psychiatry: { ward: Rows<typeof psychiatry.ward>; withdrawalReferral: Rows<typeof psychiatry.withdrawalReferral>; withdrawalReferralEvent: Rows<typeof psychiatry.withdrawalReferralEvent> };
+  psychiatry: {
+    ward: Rows<typeof psychiatry.ward>;
+    withdrawalReferral: Rows<typeof psychiatry.withdrawalReferral>;
+    withdrawalReferralEvent: Rows<typeof psychiatry.withdrawalReferralEvent>;
+  };
   municipality: {
     cooperationAgreement: Rows<typeof municipality.cooperationAgreement>;
     consent: Rows<typeof municipality.consent>;
@@ -88,7 +92,11 @@ export interface LargeSeed {
     carePlanSignature: Rows<typeof municipality.carePlanSignature>;
     carePlanFollowUp: Rows<typeof municipality.carePlanFollowUp>;
   };
-  probation: { contractCareOrder: Rows<typeof probation.contractCareOrder>; contractCareDeviation: Rows<typeof probation.contractCareDeviation>; contractCareEvaluation: Rows<typeof probation.contractCareEvaluation> };
+  probation: {
+    contractCareOrder: Rows<typeof probation.contractCareOrder>;
+    contractCareDeviation: Rows<typeof probation.contractCareDeviation>;
+    contractCareEvaluation: Rows<typeof probation.contractCareEvaluation>;
+  };
   clinics: { clinicEnrolment: Rows<typeof clinics.clinicEnrolment>; clinicEffort: Rows<typeof clinics.clinicEffort> };
   /** distinct people in the pool, and those with at least one record */
   people: { pool: number; withRecords: number; men: number };
@@ -117,7 +125,12 @@ function prng(seed: number) {
   };
   const uuid = () => {
     const h: string[] = [];
-    for (let i = 0; i < 4; i++) h.push(Math.floor(next() * 0x100000000).toString(16).padStart(8, '0'));
+    for (let i = 0; i < 4; i++)
+      h.push(
+        Math.floor(next() * 0x100000000)
+          .toString(16)
+          .padStart(8, '0'),
+      );
     const s = h.join('');
     const variant = ((parseInt(s[16]!, 16) & 0x3) | 0x8).toString(16);
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
@@ -128,9 +141,68 @@ type Rng = ReturnType<typeof prng>;
 
 // ------------------------------------------------------------------ people
 
-const MEN_NAMES = ['Erik', 'Lars', 'Karl', 'Anders', 'Johan', 'Per', 'Nils', 'Mikael', 'Jan', 'Hans', 'Ali', 'Mohammed', 'Oskar', 'Viktor', 'Jonas', 'Daniel', 'Omar', 'Mats'];
-const WOMEN_NAMES = ['Anna', 'Eva', 'Maria', 'Karin', 'Sara', 'Lena', 'Kerstin', 'Emma', 'Ingrid', 'Sofia', 'Fatima', 'Linnea', 'Maja', 'Elin', 'Hanna', 'Amira', 'Britt', 'Tove'];
-const SURNAMES = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Lindberg', 'Holm', 'Berg', 'Ek', 'Ahmed', 'Hassan', 'Lind', 'Ström'];
+const MEN_NAMES = [
+  'Erik',
+  'Lars',
+  'Karl',
+  'Anders',
+  'Johan',
+  'Per',
+  'Nils',
+  'Mikael',
+  'Jan',
+  'Hans',
+  'Ali',
+  'Mohammed',
+  'Oskar',
+  'Viktor',
+  'Jonas',
+  'Daniel',
+  'Omar',
+  'Mats',
+];
+const WOMEN_NAMES = [
+  'Anna',
+  'Eva',
+  'Maria',
+  'Karin',
+  'Sara',
+  'Lena',
+  'Kerstin',
+  'Emma',
+  'Ingrid',
+  'Sofia',
+  'Fatima',
+  'Linnea',
+  'Maja',
+  'Elin',
+  'Hanna',
+  'Amira',
+  'Britt',
+  'Tove',
+];
+const SURNAMES = [
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Nilsson',
+  'Eriksson',
+  'Larsson',
+  'Olsson',
+  'Persson',
+  'Svensson',
+  'Gustafsson',
+  'Pettersson',
+  'Jonsson',
+  'Lindberg',
+  'Holm',
+  'Berg',
+  'Ek',
+  'Ahmed',
+  'Hassan',
+  'Lind',
+  'Ström',
+];
 
 interface Person {
   pnr: string;
@@ -155,7 +227,13 @@ function makePeople(rng: Rng, n: number, secret: string, taken: Set<string>): Pe
     if (taken.has(pnr)) continue;
     taken.add(pnr);
     const gender = genderOf(pnr);
-    out.push({ pnr, personId: pseudonymFor(secret, pnr), gender, name: `${rng.pick(gender === 'MEN' ? MEN_NAMES : WOMEN_NAMES)} ${rng.pick(SURNAMES)}`, born: `${year}-${month}-${day}` });
+    out.push({
+      pnr,
+      personId: pseudonymFor(secret, pnr),
+      gender,
+      name: `${rng.pick(gender === 'MEN' ? MEN_NAMES : WOMEN_NAMES)} ${rng.pick(SURNAMES)}`,
+      born: `${year}-${month}-${day}`,
+    });
   }
   return out;
 }
@@ -245,7 +323,15 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
 
   const seed: LargeSeed = {
     psychiatry: { ward: [], withdrawalReferral: [], withdrawalReferralEvent: [] },
-    municipality: { cooperationAgreement: [], consent: [], jointCarePlan: [], jointCarePlanVersion: [], carePlanEffort: [], carePlanSignature: [], carePlanFollowUp: [] },
+    municipality: {
+      cooperationAgreement: [],
+      consent: [],
+      jointCarePlan: [],
+      jointCarePlanVersion: [],
+      carePlanEffort: [],
+      carePlanSignature: [],
+      carePlanFollowUp: [],
+    },
     probation: { contractCareOrder: [], contractCareDeviation: [], contractCareEvaluation: [] },
     clinics: { clinicEnrolment: [], clinicEffort: [] },
     people: { pool: 0, withRecords: 0, men: 0 },
@@ -279,7 +365,8 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       const cw = region.caseworkers[from]!;
       const id = rng.uuid();
       const events: Array<Rows<typeof psychiatry.withdrawalReferralEvent>[number]> = [];
-      const event = (when: Date, kind: string, byName: string, by: string, note: string | null) => events.push({ id: rng.uuid(), referralId: id, at: when, kind, byName, byOrganisationId: by, note });
+      const event = (when: Date, kind: string, byName: string, by: string, note: string | null) =>
+        events.push({ id: rng.uuid(), referralId: id, at: when, kind, byName, byOrganisationId: by, note });
       const receivedDay = dayIn(yearStart, until);
       const receivedAt = at(receivedDay, rng.int(8, 16), rng.int(0, 59));
       event(receivedAt, 'SUBMITTED', cw.name, from, null);
@@ -332,13 +419,26 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const meetingAt = at(meetingDay, rng.int(9, 15));
         const late = deadlines.meetingMissesDeadline(meetingAt, row.assessmentDueBy!);
         Object.assign(row, { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: meetingAt, assessmentDeadlineMissed: late || bookDay > row.assessmentDueBy! });
-        event(at(bookDay, 11), 'MEETING_BOOKED', region.coordinator, region.psychiatry, `Assessment and planning meeting on ${meetingDay}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`);
+        event(
+          at(bookDay, 11),
+          'MEETING_BOOKED',
+          region.coordinator,
+          region.psychiatry,
+          `Assessment and planning meeting on ${meetingDay}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`,
+        );
         if (rng.chance(0.03)) {
           const w = addDays(bookDay, rng.int(1, 10));
           if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde har flyttat till annan kommun.' });
           break;
         }
-        const decidedDay = addDays(meetingDay, rng.weighted([[0, 60], [rng.int(1, 3), 30], [rng.int(4, 7), 10]] as const));
+        const decidedDay = addDays(
+          meetingDay,
+          rng.weighted([
+            [0, 60],
+            [rng.int(1, 3), 30],
+            [rng.int(4, 7), 10],
+          ] as const),
+        );
         const decidedAt = at(decidedDay, 15);
         if (decidedAt > now) break;
         const needed = rng.chance(0.78);
@@ -351,7 +451,13 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
           decisionRationale: needed ? null : 'Abstinensen bedöms kunna hanteras i öppenvård.',
         });
         const placeDue = deadlines.placeDueBy(decidedAt);
-        event(decidedAt, 'DECISION_RECORDED', region.physician, region.psychiatry, needed ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${placeDue}.` : 'Withdrawal treatment is not needed.');
+        event(
+          decidedAt,
+          'DECISION_RECORDED',
+          region.physician,
+          region.psychiatry,
+          needed ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${placeDue}.` : 'Withdrawal treatment is not needed.',
+        );
         if (!needed) break;
         if (row.cycle === 1) decided.push({ referralId: id, person, municipality: from, decidedDay });
         if (rng.chance(0.03)) {
@@ -366,8 +472,22 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const ward = rng.pick(wards);
         const reason = startDate > placeDue ? 'Den enskilde önskade börja senare.' : null;
         const lapses = deadlines.lapsesOn(startDate);
-        Object.assign(row, { stage: 'PLACE_OFFERED', placeWardId: ward.id, placeOfferedAt: at(offeredDay, 11), placeDueBy: placeDue, placeStartDate: startDate, placeLapsesOn: lapses, placeReason: reason });
-        event(at(offeredDay, 11), 'PLACE_OFFERED', region.coordinator, region.psychiatry, `Place on ${ward.name} from ${startDate}; it lapses if not used by ${lapses}.${reason ? ` ${reason}` : ''}`);
+        Object.assign(row, {
+          stage: 'PLACE_OFFERED',
+          placeWardId: ward.id,
+          placeOfferedAt: at(offeredDay, 11),
+          placeDueBy: placeDue,
+          placeStartDate: startDate,
+          placeLapsesOn: lapses,
+          placeReason: reason,
+        });
+        event(
+          at(offeredDay, 11),
+          'PLACE_OFFERED',
+          region.coordinator,
+          region.psychiatry,
+          `Place on ${ward.name} from ${startDate}; it lapses if not used by ${lapses}.${reason ? ` ${reason}` : ''}`,
+        );
         if (rng.chance(0.86)) {
           const admittedDay = addDays(startDate, rng.chance(0.8) ? 0 : rng.int(1, 10));
           const admittedAt = at(admittedDay, 9);
@@ -398,7 +518,13 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
           closedAt: renewedAt.toISOString(),
         };
         const dueBy = deadlines.assessmentDueBy(renewedAt);
-        event(renewedAt, 'NEW_ASSESSMENT_REQUESTED', cw.name, from, `The place offered from ${startDate} lapsed after ${lapses}; the need remains. New assessment meeting due by ${dueBy}.`);
+        event(
+          renewedAt,
+          'NEW_ASSESSMENT_REQUESTED',
+          cw.name,
+          from,
+          `The place offered from ${startDate} lapsed after ${lapses}; the need remains. New assessment meeting due by ${dueBy}.`,
+        );
         Object.assign(row, {
           earlierCycles: [...row.earlierCycles!, closed],
           stage: 'RECEIVED',
@@ -465,13 +591,34 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         if (rng.chance(0.05)) break; // not held (overdue while the order is active)
         const held = addDays(due, rng.chance(0.78) ? -rng.int(0, 20) : rng.int(1, 30));
         if (held > stop) break;
-        seed.probation.contractCareEvaluation.push({ id: rng.uuid(), orderId: id, heldOn: held, summary: 'Uppföljning med socialtjänsten och vårdgivaren.', recordedAt: at(held, 16), recordedBy: officer.userId, recordedByName: officer.name });
+        seed.probation.contractCareEvaluation.push({
+          id: rng.uuid(),
+          orderId: id,
+          heldOn: held,
+          summary: 'Uppföljning med socialtjänsten och vårdgivaren.',
+          recordedAt: at(held, 16),
+          recordedBy: officer.userId,
+          recordedByName: officer.name,
+        });
         from = held;
       }
-      const deviations = rng.weighted([[0, 40], [1, 25], [2, 20], [3, 10], [4, 5]] as const);
+      const deviations = rng.weighted([
+        [0, 40],
+        [1, 25],
+        [2, 20],
+        [3, 10],
+        [4, 5],
+      ] as const);
       for (let d = 0; d < deviations; d++) {
         const occurred = dayIn(court, stop);
-        const reported = addDays(occurred, rng.weighted([[0, 40], [rng.int(1, 3), 40], [rng.int(4, 14), 20]] as const));
+        const reported = addDays(
+          occurred,
+          rng.weighted([
+            [0, 40],
+            [rng.int(1, 3), 40],
+            [rng.int(4, 14), 20],
+          ] as const),
+        );
         if (reported > until) continue;
         const by = rng.pick([mun, care]);
         seed.probation.contractCareDeviation.push({
@@ -492,7 +639,15 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
     const plansWanted = size(SIZES.plans, region.factor);
     const ccWanted = Math.min(orders.length, size(SIZES.contractCarePlans, region.factor));
     const withdrawalWanted = Math.min(decided.length, Math.round(plansWanted * 0.35));
-    type PlanSpec = { kind: 'SIP' | 'WITHDRAWAL' | 'CONTRACT_CARE'; person: Person; owner: string; orgs: string[]; created: string; referralId?: string; orderId?: string };
+    type PlanSpec = {
+      kind: 'SIP' | 'WITHDRAWAL' | 'CONTRACT_CARE';
+      person: Person;
+      owner: string;
+      orgs: string[];
+      created: string;
+      referralId?: string;
+      orderId?: string;
+    };
     const specs: PlanSpec[] = [];
     for (const d of decided.slice(0, withdrawalWanted)) {
       const created = addDays(d.decidedDay, rng.int(0, 5));
@@ -520,7 +675,11 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       const given = addDays(s.created, -rng.int(0, 10));
       const participants: municipality.ParticipantRecord[] = [
         { organisationId: null, role: 'individual', name: s.person.name },
-        ...s.orgs.map((o) => ({ organisationId: o, role: organisation(o)!.agency === 'MUNICIPALITY' ? 'caseworker' : organisation(o)!.agency === 'PROBATION' ? 'probation officer' : 'coordinator', name: `Kontakt, ${organisation(o)!.name}` })),
+        ...s.orgs.map((o) => ({
+          organisationId: o,
+          role: organisation(o)!.agency === 'MUNICIPALITY' ? 'caseworker' : organisation(o)!.agency === 'PROBATION' ? 'probation officer' : 'coordinator',
+          name: `Kontakt, ${organisation(o)!.name}`,
+        })),
       ];
       const endDay = rng.chance(0.2) ? addDays(s.created, rng.int(30, 200)) : null;
       const ended = endDay && endDay <= until ? endDay : null;
@@ -528,7 +687,12 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       seed.municipality.consent.push({
         id: consentId,
         personId: s.person.personId,
-        purpose: s.kind === 'CONTRACT_CARE' ? 'Kontraktsvård: samordnad planering och uppföljning' : s.kind === 'WITHDRAWAL' ? 'Planerad abstinensbehandling och eftervård' : 'Samordnad individuell plan (SIP)',
+        purpose:
+          s.kind === 'CONTRACT_CARE'
+            ? 'Kontraktsvård: samordnad planering och uppföljning'
+            : s.kind === 'WITHDRAWAL'
+              ? 'Planerad abstinensbehandling och eftervård'
+              : 'Samordnad individuell plan (SIP)',
         organisationIds: s.orgs,
         givenAt: at(given, 10),
         validUntil: addDays(given, 365),
@@ -544,17 +708,50 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       let lastChange = s.created;
       const createdBy = `Handläggare, ${organisation(s.owner)!.name}`;
       const versionRow = (day: string, change: string, by: string) =>
-        seed.municipality.jointCarePlanVersion.push({ planId, version, goals, followUpOn, participants, change, changedBy: `Kontakt, ${organisation(by)!.name}`, changedByOrganisationId: by, changedAt: at(day, 13, version % 60) });
+        seed.municipality.jointCarePlanVersion.push({
+          planId,
+          version,
+          goals,
+          followUpOn,
+          participants,
+          change,
+          changedBy: `Kontakt, ${organisation(by)!.name}`,
+          changedByOrganisationId: by,
+          changedAt: at(day, 13, version % 60),
+        });
       const limit = ended ?? until;
       versionRow(s.created, 'drawn up', s.owner);
       // signatures on a version, after it was made and (for an earlier version) before the next one
       const signRound = (v: number, day: string, nextVersionOn: string | null) => {
         const signDay = addDays(day, rng.int(0, 5));
         if (signDay > limit || (nextVersionOn !== null && signDay > nextVersionOn)) return;
-        if (rng.chance(0.86)) seed.municipality.carePlanSignature.push({ id: rng.uuid(), planId, version: v, signedBy: s.person.name, asIndividual: true, organisationId: null, organisationAgency: null, signedAt: at(signDay, 11), recordedBy: createdBy, recordedByOrganisationId: s.owner });
+        if (rng.chance(0.86))
+          seed.municipality.carePlanSignature.push({
+            id: rng.uuid(),
+            planId,
+            version: v,
+            signedBy: s.person.name,
+            asIndividual: true,
+            organisationId: null,
+            organisationAgency: null,
+            signedAt: at(signDay, 11),
+            recordedBy: createdBy,
+            recordedByOrganisationId: s.owner,
+          });
         for (const o of s.orgs) {
           if (!rng.chance(organisation(o)!.agency === 'PROBATION' ? 0.8 : 0.92)) continue;
-          seed.municipality.carePlanSignature.push({ id: rng.uuid(), planId, version: v, signedBy: `Kontakt, ${organisation(o)!.name}`, asIndividual: false, organisationId: o, organisationAgency: organisation(o)!.agency, signedAt: at(signDay, 12), recordedBy: `Kontakt, ${organisation(o)!.name}`, recordedByOrganisationId: o });
+          seed.municipality.carePlanSignature.push({
+            id: rng.uuid(),
+            planId,
+            version: v,
+            signedBy: `Kontakt, ${organisation(o)!.name}`,
+            asIndividual: false,
+            organisationId: o,
+            organisationAgency: organisation(o)!.agency,
+            signedAt: at(signDay, 12),
+            recordedBy: `Kontakt, ${organisation(o)!.name}`,
+            recordedByOrganisationId: o,
+          });
         }
       };
       // efforts, one version each
@@ -566,17 +763,46 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         version++;
         lastChange = day;
         const by = rng.pick(s.orgs);
-        const description = rng.pick(['Boendestöd två gånger i veckan', 'Öppenvårdsbehandling', 'Läkemedelsassisterad behandling', 'Motiverande samtal', 'Stöd till sysselsättning']);
-        seed.municipality.carePlanEffort.push({ id: rng.uuid(), planId, organisationId: by, description, responsible: `Kontakt, ${organisation(by)!.name}`, startsOn: day, endsOn: null, addedInVersion: version, addedBy: `Kontakt, ${organisation(by)!.name}` });
+        const description = rng.pick([
+          'Boendestöd två gånger i veckan',
+          'Öppenvårdsbehandling',
+          'Läkemedelsassisterad behandling',
+          'Motiverande samtal',
+          'Stöd till sysselsättning',
+        ]);
+        seed.municipality.carePlanEffort.push({
+          id: rng.uuid(),
+          planId,
+          organisationId: by,
+          description,
+          responsible: `Kontakt, ${organisation(by)!.name}`,
+          startsOn: day,
+          endsOn: null,
+          addedInVersion: version,
+          addedBy: `Kontakt, ${organisation(by)!.name}`,
+        });
         versionRow(day, `effort added by ${organisation(by)!.name}: ${description}`, by);
       }
       // follow-ups: most in time, some late, some missed; often a new date is set at a follow-up
       for (let round = 0; round < 4 && followUpOn <= limit; round++) {
-        const outcome = rng.weighted([['inTime', 72], ['late', 13], ['none', 15]] as const);
+        const outcome = rng.weighted([
+          ['inTime', 72],
+          ['late', 13],
+          ['none', 15],
+        ] as const);
         if (outcome === 'none') break;
-        const held = outcome === 'inTime' ? addDays(followUpOn, -rng.int(0, Math.min(10, daysFrom(followUpSetOn, followUpOn)))) : addDays(followUpOn, rng.int(1, 20));
+        const held =
+          outcome === 'inTime' ? addDays(followUpOn, -rng.int(0, Math.min(10, daysFrom(followUpSetOn, followUpOn)))) : addDays(followUpOn, rng.int(1, 20));
         if (held > limit) break;
-        seed.municipality.carePlanFollowUp.push({ id: rng.uuid(), planId, heldOn: held, summary: 'Planen följdes upp med den enskilde och de deltagande organisationerna.', recordedBy: createdBy, organisationId: s.owner, recordedAt: at(held, 15) });
+        seed.municipality.carePlanFollowUp.push({
+          id: rng.uuid(),
+          planId,
+          heldOn: held,
+          summary: 'Planen följdes upp med den enskilde och de deltagande organisationerna.',
+          recordedBy: createdBy,
+          organisationId: s.owner,
+          recordedAt: at(held, 15),
+        });
         if (!rng.chance(0.6)) break;
         version++;
         followUpSetOn = held;
@@ -658,7 +884,15 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const n = rng.int(1, groups.has('OPIOID_MAINTENANCE') ? 12 : 6);
         for (let e = 0; e < n; e++) {
           const day = dayIn(effortFrom, until);
-          seed.clinics.clinicEffort.push({ id: rng.uuid(), enrolmentId: id, kind: rng.weighted(kinds), performedOn: day, recordedAt: at(day, 15), recordedBy: staff.userId, recordedByName: staff.name });
+          seed.clinics.clinicEffort.push({
+            id: rng.uuid(),
+            enrolmentId: id,
+            kind: rng.weighted(kinds),
+            performedOn: day,
+            recordedAt: at(day, 15),
+            recordedBy: staff.userId,
+            recordedByName: staff.name,
+          });
         }
       }
     }
@@ -673,7 +907,17 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
   ];
   for (const c of councils) {
     const add = (title: string, validFrom: string, reviewBy: string) =>
-      seed.municipality.cooperationAgreement.push({ id: rng.uuid(), councilId: c.id, title, jointGoals: ['Ingen ska falla mellan huvudmännens ansvarsområden', 'Bedömningsmöte inom 14 dagar'], validFrom, reviewBy, addedBy: `Ledamot, ${organisation(c.org)!.name}`, addedByOrganisationId: c.org, addedAt: at(validFrom, 10) });
+      seed.municipality.cooperationAgreement.push({
+        id: rng.uuid(),
+        councilId: c.id,
+        title,
+        jointGoals: ['Ingen ska falla mellan huvudmännens ansvarsområden', 'Bedömningsmöte inom 14 dagar'],
+        validFrom,
+        reviewBy,
+        addedBy: `Ledamot, ${organisation(c.org)!.name}`,
+        addedByOrganisationId: c.org,
+        addedAt: at(validFrom, 10),
+      });
     add(`Samverkansöverenskommelse missbruk och beroende ${yearStart.slice(0, 4)}`, yearStart, addDays(until, 180));
     if (c.local) add('Samverkansöverenskommelse (föregående)', addDays(yearStart, -730), addDays(yearStart, 30));
   }
@@ -707,7 +951,10 @@ export function countsOf(seed: LargeSeed): SeedCounts {
  * Writes the seed into the four databases, each in one transaction, once
  * (seed_run 'large'). Returns which databases were filled now.
  */
-export async function seedLarge(databaseUrls: Record<SubgraphName, string>, options: LargeSeedOptions): Promise<{ seeded: Record<SubgraphName, boolean>; counts: SeedCounts; people: LargeSeed['people'] }> {
+export async function seedLarge(
+  databaseUrls: Record<SubgraphName, string>,
+  options: LargeSeedOptions,
+): Promise<{ seeded: Record<SubgraphName, boolean>; counts: SeedCounts; people: LargeSeed['people'] }> {
   const seed = buildLargeSeed(options);
   /* eslint-disable @typescript-eslint/no-explicit-any */
   const fill: Record<SubgraphName, (tx: any) => Promise<void>> = {
@@ -795,7 +1042,8 @@ async function main() {
     secret ??= state.personIdSecret;
     let server = process.env.HUB_POSTGRES_URL;
     if (!server) {
-      if (!(await listening(EMBEDDED_PG_PORT))) embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
+      if (!(await listening(EMBEDDED_PG_PORT)))
+        embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
       server = `postgres://postgres:${encodeURIComponent(state.pgPassword)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
     }
     for (const s of SUBGRAPHS) urls[s] = withDatabase(server, `hub_${s}`);
@@ -812,7 +1060,9 @@ async function main() {
       console.log(`The large seed is already in every database (seed_run '${SEED_NAME}'): nothing done.`);
       return;
     }
-    console.log(`Large seed (scale ${scale}) written in ${seconds} s: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(0)} % men), ${people.withRecords} with records.`);
+    console.log(
+      `Large seed (scale ${scale}) written in ${seconds} s: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(0)} % men), ${people.withRecords} with records.`,
+    );
     for (const [table, n] of Object.entries(counts)) {
       const s = table.split('.')[0] as SubgraphName;
       console.log(`  ${table.padEnd(40)} ${String(n).padStart(7)}${seeded[s] ? '' : '  (already seeded: skipped)'}`);

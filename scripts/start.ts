@@ -49,9 +49,7 @@ try {
     embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
     postgresUrl = embedded.url;
   }
-  const ports = Object.fromEntries(
-    (['gateway', ...SUBGRAPHS] as const).map((s) => [s, Number(process.env[`${s.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[s])]),
-  );
+  const ports = Object.fromEntries((['gateway', ...SUBGRAPHS] as const).map((s) => [s, Number(process.env[`${s.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[s])]));
   const env = developmentEnv(state);
   const devTokens: DevTokenSigner = (c) => signToken(state.issuer, { ...c, issuer: DEV_ISSUER, audience: AUDIENCE });
   stack = await startStack({ postgresUrl, databasePrefix: 'hub', env, ports, devTokens });

@@ -22,7 +22,8 @@ const org = organisation(values.org) ?? fail(`unknown organisation ${values.org}
 const roles = values.roles.split(',').map((r) => r.trim().toUpperCase());
 for (const r of roles) {
   if (!(ROLES as readonly string[]).includes(r)) fail(`unknown role ${r}; roles are ${ROLES.join(', ')}`);
-  if (!ROLES_BY_AGENCY[org.agency].includes(r as Role)) fail(`${org.id} (${org.agency}) cannot hold the role ${r}; it can hold ${ROLES_BY_AGENCY[org.agency].join(', ')}`);
+  if (!ROLES_BY_AGENCY[org.agency].includes(r as Role))
+    fail(`${org.id} (${org.agency}) cannot hold the role ${r}; it can hold ${ROLES_BY_AGENCY[org.agency].join(', ')}`);
 }
 const state = readLocalState() ?? fail('No development issuer yet: run `npm start` once; it creates one under .hub/.');
 const token = await signToken(state.issuer, {

@@ -30,7 +30,9 @@ describe('the audit log', () => {
     const res = await gql(LOG, { from: since(), to: until(), p: consent.person.id }, { as: reviewer('municipality:0180') });
     expect(res.errors).toBeUndefined();
     const events = res.data!.auditLog.municipality.nodes;
-    const clinicRead = events.find((e: { action: string; organisation: { id: string } }) => e.action === 'READ' && e.organisation.id === 'clinic:0180-sodermalm');
+    const clinicRead = events.find(
+      (e: { action: string; organisation: { id: string } }) => e.action === 'READ' && e.organisation.id === 'clinic:0180-sodermalm',
+    );
     expect(clinicRead).toEqual({
       action: 'READ',
       entity: 'JointCarePlan',
@@ -49,21 +51,25 @@ describe('the audit log', () => {
 
   it("shows psychiatry's reviewer the sending caseworker's reads of psychiatry's referral, and not another region's", async () => {
     const input = referralInput();
-    const sent = await gql('mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id person { id } } }', { i: input }, { as: caseworker1980 });
+    const sent = await gql(
+      'mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id person { id } } }',
+      { i: input },
+      { as: caseworker1980 },
+    );
     const ref = sent.data!.submitWithdrawalReferral;
     await gql('query($id: ID!) { withdrawalReferral(id: $id) { status } }', { id: ref.id }, { as: coordinator19 });
     const own = await gql(LOG, { from: since(), to: until(), p: ref.person.id }, { as: reviewer('psychiatry:19') });
     // The review concerns this person too, and is recorded before it is answered.
-    expect(own.data!.auditLog.psychiatry.nodes.map((e: { action: string; organisation: { id: string } }) => `${e.action} by ${e.organisation.id}`).sort()).toEqual([
-      'AUDIT_REVIEW by psychiatry:19',
-      'CREATE by municipality:1980',
-      'READ by psychiatry:19',
-    ]);
+    expect(
+      own.data!.auditLog.psychiatry.nodes.map((e: { action: string; organisation: { id: string } }) => `${e.action} by ${e.organisation.id}`).sort(),
+    ).toEqual(['AUDIT_REVIEW by psychiatry:19', 'CREATE by municipality:1980', 'READ by psychiatry:19']);
     const other = await gql(LOG, { from: since(), to: until(), p: ref.person.id }, { as: reviewer('psychiatry:01') });
     expect(other.data!.auditLog.psychiatry.nodes.map((e: { action: string }) => e.action)).toEqual(['AUDIT_REVIEW']);
     // Västerås' own reviewer: the referral is psychiatry's record, not Västerås'.
     const sender = await gql(LOG, { from: since(), to: until(), p: ref.person.id }, { as: reviewer('municipality:1980') });
-    expect(sender.data!.auditLog.psychiatry.nodes.map((e: { action: string; organisation: { id: string } }) => `${e.action} by ${e.organisation.id}`)).toEqual(['AUDIT_REVIEW by municipality:1980']);
+    expect(sender.data!.auditLog.psychiatry.nodes.map((e: { action: string; organisation: { id: string } }) => `${e.action} by ${e.organisation.id}`)).toEqual([
+      'AUDIT_REVIEW by municipality:1980',
+    ]);
   });
 
   it('filters by user and records the review itself', async () => {
@@ -73,7 +79,12 @@ describe('the audit log', () => {
     // The review of the municipality section was recorded before it was answered, so it lists itself.
     const reviews = first.data!.auditLog.municipality.nodes.filter((e: { action: string }) => e.action === 'AUDIT_REVIEW');
     expect(reviews.length).toBeGreaterThanOrEqual(1);
-    expect(reviews[0]).toMatchObject({ entity: 'AuditLog', userId: who.sub, organisation: { id: 'municipality:1981' }, basis: 'log review of own organisation' });
+    expect(reviews[0]).toMatchObject({
+      entity: 'AuditLog',
+      userId: who.sub,
+      organisation: { id: 'municipality:1981' },
+      basis: 'log review of own organisation',
+    });
   });
 
   it.each([
@@ -83,7 +94,10 @@ describe('the audit log', () => {
   ])('refuses %s', async (_who, as) => {
     const res = await gql(LOG, { from: since(), to: until() }, { as });
     expect(res.data).toBeNull();
-    expect(res.errors![0]!).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining("does not allow you to read your organisation's audit log") });
+    expect(res.errors![0]!).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: expect.stringContaining("does not allow you to read your organisation's audit log"),
+    });
   });
 
   it('refuses a period that ends before it starts', async () => {

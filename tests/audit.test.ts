@@ -36,7 +36,22 @@ describe('audit events through the gateway', () => {
         const [prev] = await sql`select hash from audit_event where seq < ${r.seq} order by seq desc limit 1`;
         expect(r.prev_hash).toBe(prev?.hash ?? GENESIS_HASH);
         expect(r.hash).toBe(
-          hashOf({ id: r.id, at: r.at, userId: r.user_id, userName: r.user_name, organisationId: r.organisation_id, roles: r.roles, action: r.action, entity: r.entity, entityId: r.entity_id, personId: r.person_id, fields: r.fields, basis: r.basis, ownerOrganisationId: r.owner_organisation_id, prevHash: r.prev_hash }),
+          hashOf({
+            id: r.id,
+            at: r.at,
+            userId: r.user_id,
+            userName: r.user_name,
+            organisationId: r.organisation_id,
+            roles: r.roles,
+            action: r.action,
+            entity: r.entity,
+            entityId: r.entity_id,
+            personId: r.person_id,
+            fields: r.fields,
+            basis: r.basis,
+            ownerOrganisationId: r.owner_organisation_id,
+            prevHash: r.prev_hash,
+          }),
         );
       }
     } finally {
@@ -95,7 +110,9 @@ describe('npm run audit:verify', () => {
     expect(r.stdout.trim()).toBe(`municipality: BROKEN at audit event seq 2 (id ${ids[1]}): its content does not match its hash (the event was altered)`);
 
     // Putting the content back and removing event 3 instead breaks the link of event 4.
-    await sql.unsafe(`set session_replication_role = replica; update audit_event set basis = 'own case' where seq = 2; delete from audit_event where seq = 3; set session_replication_role = origin;`);
+    await sql.unsafe(
+      `set session_replication_role = replica; update audit_event set basis = 'own case' where seq = 2; delete from audit_event where seq = 3; set session_replication_role = origin;`,
+    );
     r = verify();
     expect(r.status).toBe(1);
     expect(r.stdout.trim()).toBe(

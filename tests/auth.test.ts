@@ -10,7 +10,16 @@ function unsignedToken(): string {
   const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
   const now = Math.floor(Date.now() / 1000);
   const payload = base64url.encode(
-    JSON.stringify({ sub: 'x', org: 'municipality:1980', agency: 'MUNICIPALITY', roles: ['CASEWORKER'], iss: hub().env.HUB_JWT_ISSUER, aud: 'coordination-hub', iat: now, exp: now + 600 }),
+    JSON.stringify({
+      sub: 'x',
+      org: 'municipality:1980',
+      agency: 'MUNICIPALITY',
+      roles: ['CASEWORKER'],
+      iss: hub().env.HUB_JWT_ISSUER,
+      aud: 'coordination-hub',
+      iat: now,
+      exp: now + 600,
+    }),
   );
   return `${header}.${payload}.`;
 }

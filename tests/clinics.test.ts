@@ -21,9 +21,11 @@ import { auditOfUser, fromToday, ok, refused, staff, withSql } from './helpers/p
 const SODERMALM = 'clinic:0180-sodermalm';
 const KISTA = 'clinic:0180-kista';
 const FIND = 'query($n: String!) { findPerson(personnummer: $n) { id } }';
-const ENROLMENT_FIELDS = 'id enrolledOn targetGroups personnummer person { id } clinic { id name municipalityCode } efforts { id kind on recordedAt recordedBy }';
+const ENROLMENT_FIELDS =
+  'id enrolledOn targetGroups personnummer person { id } clinic { id name municipalityCode } efforts { id kind on recordedAt recordedBy }';
 const ENROL = `mutation($c: ID!, $p: String!, $g: [TargetGroup!]!) { enrolInClinic(clinicId: $c, personnummer: $p, targetGroups: $g) { ${ENROLMENT_FIELDS} } }`;
-const EFFORT = 'mutation($e: ID!, $k: ClinicEffortKind!, $on: Date!) { recordClinicEffort(enrolmentId: $e, kind: $k, on: $on) { id kind on recordedAt recordedBy } }';
+const EFFORT =
+  'mutation($e: ID!, $k: ClinicEffortKind!, $on: Date!) { recordClinicEffort(enrolmentId: $e, kind: $k, on: $on) { id kind on recordedAt recordedBy } }';
 const GET = `query($id: ID!) { clinicEnrolment(id: $id) { ${ENROLMENT_FIELDS} } }`;
 
 async function enrol(as: As, clinicId: string, groups: string[] = ['HOMELESS'], pnr = personnummer(), clock?: string) {
@@ -67,8 +69,13 @@ describe('enrolling', () => {
       clinic: { id: SODERMALM, name: 'Lokal integrerad mottagning Södermalm', municipalityCode: '0180' },
       efforts: [],
     });
-    const rows = await withSql('clinics', (sql) => sql`select clinic_id, person_id, personnummer, target_groups, enrolled_by from clinic_enrolment where id = ${enrolment.id}`);
-    expect(rows).toEqual([{ clinic_id: SODERMALM, person_id: personId, personnummer: pnr.replace('-', ''), target_groups: ['PREGNANT', 'COMPLEX_NEEDS'], enrolled_by: me.sub }]);
+    const rows = await withSql(
+      'clinics',
+      (sql) => sql`select clinic_id, person_id, personnummer, target_groups, enrolled_by from clinic_enrolment where id = ${enrolment.id}`,
+    );
+    expect(rows).toEqual([
+      { clinic_id: SODERMALM, person_id: personId, personnummer: pnr.replace('-', ''), target_groups: ['PREGNANT', 'COMPLEX_NEEDS'], enrolled_by: me.sub },
+    ]);
   });
 
   it('accepts no target group, a samordningsnummer and a 10-digit number (stored normalised)', async () => {
@@ -80,8 +87,24 @@ describe('enrolling', () => {
   it.each<[string, As, string, string[], string, string | undefined, RegExp]>([
     ['an unknown clinic', staff(SODERMALM, 'CLINIC_STAFF'), 'clinic:0180-nowhere', ['HOMELESS'], 'BAD_USER_INPUT', 'clinicId', /not a local integrated clinic/],
     ['a wrong check digit', staff(SODERMALM, 'CLINIC_STAFF'), SODERMALM, ['HOMELESS'], 'BAD_USER_INPUT', 'personnummer', /check digit/],
-    ['a target group named twice', staff(SODERMALM, 'CLINIC_STAFF'), SODERMALM, ['HOMELESS', 'YOUNG_PERSON', 'HOMELESS'], 'BAD_USER_INPUT', 'targetGroups', /HOMELESS is named twice/],
-    ['staff of another clinic', staff(KISTA, 'CLINIC_STAFF'), SODERMALM, ['HOMELESS'], 'FORBIDDEN', undefined, /Only the staff of Lokal integrerad mottagning Södermalm/],
+    [
+      'a target group named twice',
+      staff(SODERMALM, 'CLINIC_STAFF'),
+      SODERMALM,
+      ['HOMELESS', 'YOUNG_PERSON', 'HOMELESS'],
+      'BAD_USER_INPUT',
+      'targetGroups',
+      /HOMELESS is named twice/,
+    ],
+    [
+      'staff of another clinic',
+      staff(KISTA, 'CLINIC_STAFF'),
+      SODERMALM,
+      ['HOMELESS'],
+      'FORBIDDEN',
+      undefined,
+      /Only the staff of Lokal integrerad mottagning Södermalm/,
+    ],
     ['a nurse of another clinic', staff(KISTA, 'NURSE'), SODERMALM, ['HOMELESS'], 'FORBIDDEN', undefined, /Only the staff of/],
     ['a psychiatry physician', staff('psychiatry:01', 'PHYSICIAN'), SODERMALM, ['HOMELESS'], 'FORBIDDEN', undefined, /Only the staff of/],
     ['a caseworker', staff('municipality:0180', 'CASEWORKER'), SODERMALM, ['HOMELESS'], 'FORBIDDEN', undefined, /does not allow you to enrol a person/],
@@ -160,7 +183,7 @@ describe('who sees an enrolment, by every path', () => {
     ['a nurse of another clinic', staff(KISTA, 'NURSE'), hidden],
     ['a psychiatry physician of the region', staff('psychiatry:01', 'PHYSICIAN'), hiddenNoList],
     ['a psychiatry coordinator of the region', staff('psychiatry:01', 'COORDINATOR'), hiddenNoList],
-    ['a caseworker of the clinic\'s municipality', staff('municipality:0180', 'CASEWORKER'), hiddenNoList],
+    ["a caseworker of the clinic's municipality", staff('municipality:0180', 'CASEWORKER'), hiddenNoList],
     ['a probation officer of the region', staff('probation:stockholm', 'PROBATION_OFFICER'), hiddenNoList],
     ['a council member of the municipality', staff('municipality:0180', 'COUNCIL_MEMBER'), hiddenNoSearch],
     ['a log reviewer of the clinic', staff(SODERMALM, 'LOG_REVIEWER'), hiddenNoList],
@@ -198,7 +221,13 @@ describe('who sees an enrolment, by every path', () => {
 
   it.each(TABLE)('%s · %s → %s', async (_label, path, expected, caller) => {
     const { res, value } = await run(path, caller);
-    const expected_ = { id: enrolmentId, targetGroups: ['OPIOID_MAINTENANCE', 'HOMELESS'], personnummer: pnr, clinic: { id: SODERMALM }, efforts: [{ kind: 'OPIOID_MAINTENANCE_TREATMENT' }] };
+    const expected_ = {
+      id: enrolmentId,
+      targetGroups: ['OPIOID_MAINTENANCE', 'HOMELESS'],
+      personnummer: pnr,
+      clinic: { id: SODERMALM },
+      efforts: [{ kind: 'OPIOID_MAINTENANCE_TREATMENT' }],
+    };
     switch (expected) {
       case 'enrolment':
         expect(res.errors).toBeUndefined();
@@ -235,12 +264,20 @@ describe('who sees an enrolment, by every path', () => {
   it('a person enrolled at both clinics: each clinic sees only its own enrolment on the person', async () => {
     const other = await enrol(staff(KISTA, 'CLINIC_STAFF'), KISTA, ['YOUNG_PERSON'], pnr);
     const Q = 'query($p: ID!) { person(id: $p) { clinicEnrolments { id clinic { id } } } }';
-    expect(ok(await gql(Q, { p: personId }, { as: staff(KISTA, 'NURSE') })).person.clinicEnrolments).toEqual([{ id: other.enrolment.id, clinic: { id: KISTA } }]);
-    expect(ok(await gql(Q, { p: personId }, { as: staff(SODERMALM, 'NURSE') })).person.clinicEnrolments).toEqual([{ id: enrolmentId, clinic: { id: SODERMALM } }]);
+    expect(ok(await gql(Q, { p: personId }, { as: staff(KISTA, 'NURSE') })).person.clinicEnrolments).toEqual([
+      { id: other.enrolment.id, clinic: { id: KISTA } },
+    ]);
+    expect(ok(await gql(Q, { p: personId }, { as: staff(SODERMALM, 'NURSE') })).person.clinicEnrolments).toEqual([
+      { id: enrolmentId, clinic: { id: SODERMALM } },
+    ]);
   });
 
   it('an unknown or malformed id is simply absent', async () => {
-    const res = await gql('{ a: clinicEnrolment(id: "00000000-0000-4000-8000-000000000000") { id } b: clinicEnrolment(id: "x\' or 1=1") { id } }', {}, { as: enroller });
+    const res = await gql(
+      '{ a: clinicEnrolment(id: "00000000-0000-4000-8000-000000000000") { id } b: clinicEnrolment(id: "x\' or 1=1") { id } }',
+      {},
+      { as: enroller },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ a: null, b: null });
   });
@@ -259,7 +296,13 @@ describe('efforts', () => {
   it('the clinic records efforts by kind; its staff see them newest first', async () => {
     const clock = '2026-04-20T10:00:00+02:00';
     const testing = ok(await gql(EFFORT, { e: enrolmentId, k: 'INFECTION_TESTING', on: '2026-04-01' }, { as: nurse, clock })).recordClinicEffort;
-    expect(testing).toEqual({ id: expect.any(String), kind: 'INFECTION_TESTING', on: '2026-04-01', recordedAt: '2026-04-20T10:00:00.000+02:00', recordedBy: 'Nils Sköterska' });
+    expect(testing).toEqual({
+      id: expect.any(String),
+      kind: 'INFECTION_TESTING',
+      on: '2026-04-01',
+      recordedAt: '2026-04-20T10:00:00.000+02:00',
+      recordedBy: 'Nils Sköterska',
+    });
     ok(await gql(EFFORT, { e: enrolmentId, k: 'OPIOID_MAINTENANCE_TREATMENT', on: '2026-04-15' }, { as: staff(KISTA, 'PHYSICIAN'), clock }));
     ok(await gql(EFFORT, { e: enrolmentId, k: 'VACCINATION', on: '2026-04-08' }, { as: staff(KISTA, 'CLINIC_STAFF'), clock }));
     const seen = ok(await gql(GET, { id: enrolmentId }, { as: staff(KISTA, 'CLINIC_STAFF') })).clinicEnrolment;
@@ -279,7 +322,10 @@ describe('efforts', () => {
   ])('refuses an effort %s', async (_label, caller, on, code, field, message) => {
     const res = await gql(EFFORT, { e: enrolmentId, k: 'SOCIAL_SUPPORT', on }, { as: caller, clock: '2026-04-20T10:00:00+02:00' });
     expect(refused(res, code, field).message).toMatch(message);
-    const rows = await withSql('clinics', (sql) => sql`select count(*)::int as n from clinic_effort where enrolment_id = ${enrolmentId} and kind = 'SOCIAL_SUPPORT'`);
+    const rows = await withSql(
+      'clinics',
+      (sql) => sql`select count(*)::int as n from clinic_effort where enrolment_id = ${enrolmentId} and kind = 'SOCIAL_SUPPORT'`,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 });
@@ -310,7 +356,8 @@ describe('audit', () => {
 // ------------------------------------------------------------------ lists and batching
 
 describe('the list of enrolments', () => {
-  const LIST = 'query($first: Int, $after: String, $p: ID) { clinicEnrolments(first: $first, after: $after, personId: $p) { totalCount pageInfo { endCursor hasNextPage } nodes { id clinic { id } } } }';
+  const LIST =
+    'query($first: Int, $after: String, $p: ID) { clinicEnrolments(first: $first, after: $after, personId: $p) { totalCount pageInfo { endCursor hasNextPage } nodes { id clinic { id } } } }';
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
     ['first: 0', { first: 0 }, 'first', /1 to 100/],
@@ -320,7 +367,7 @@ describe('the list of enrolments', () => {
     expect(refused(await gql(LIST, vars, { as: staff(KISTA, 'NURSE') }), 'BAD_USER_INPUT', field).message).toMatch(message);
   });
 
-  it('pages by cursor, newest first, and holds only the own clinic\'s enrolments', async () => {
+  it("pages by cursor, newest first, and holds only the own clinic's enrolments", async () => {
     const me = staff(SODERMALM, 'CLINIC_STAFF');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await enrol(me, SODERMALM)).enrolment.id);
@@ -389,7 +436,14 @@ describe('demo data', () => {
       expect(new Set(enrolments.flatMap((e) => e.target_groups as string[]))).toEqual(
         new Set(['PREGNANT', 'PARENT_OF_MINOR', 'YOUNG_PERSON', 'HOMELESS', 'COMPLEX_NEEDS', 'OPIOID_MAINTENANCE']),
       );
-      expect(efforts.map((e) => e.kind)).toEqual(['INFECTION_TESTING', 'OPIOID_MAINTENANCE_TREATMENT', 'PRIMARY_CARE_VISIT', 'PSYCHIATRIC_ASSESSMENT', 'SOCIAL_SUPPORT', 'VACCINATION']);
+      expect(efforts.map((e) => e.kind)).toEqual([
+        'INFECTION_TESTING',
+        'OPIOID_MAINTENANCE_TREATMENT',
+        'PRIMARY_CARE_VISIT',
+        'PSYCHIATRIC_ASSESSMENT',
+        'SOCIAL_SUPPORT',
+        'VACCINATION',
+      ]);
       // two Stockholm contract-care clients of the probation demo are the same people, enrolled at their partner clinic
       const shared = DEMO_ORDERS.filter((o) => o.office === 'probation:stockholm' && o.partners.some((p) => p.startsWith('clinic:')));
       for (const o of shared) {

@@ -19,7 +19,8 @@ const caseworker: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: '
 const clinic: As = { org: 'clinic:0180-sodermalm', roles: ['CLINIC_STAFF'], sub: 'lina', name: 'Lina Mottagning' };
 const otherOffice: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'] };
 
-const PLAN = 'id status version missingSignatures signedByIndividual signatures { signedBy asIndividual organisation { id } } efforts { organisation { id } description }';
+const PLAN =
+  'id status version missingSignatures signedByIndividual signatures { signedBy asIndividual organisation { id } } efforts { organisation { id } description }';
 
 describe('a contract-care plan signed by all four parties', () => {
   it('goes from draft to active, is followed by the probation officer, and carries deviations and evaluations', async () => {
@@ -50,31 +51,51 @@ describe('a contract-care plan signed by all four parties', () => {
     expect(created.data!.createJointCarePlan.missingSignatures).toEqual(['the individual', 'social services', 'the care provider', 'the probation service']);
 
     // Each organisation adds its own effort: versions 2 and 3.
-    const effort = (as: As, v: number, d: string) => gql(`mutation($id: ID!) { addCarePlanEffort(planId: $id, expectedVersion: ${v}, input: { description: "${d}", responsible: "${as.name}" }) { version } }`, { id: planId }, { as });
+    const effort = (as: As, v: number, d: string) =>
+      gql(
+        `mutation($id: ID!) { addCarePlanEffort(planId: $id, expectedVersion: ${v}, input: { description: "${d}", responsible: "${as.name}" }) { version } }`,
+        { id: planId },
+        { as },
+      );
     expect((await effort(clinic, 1, 'Behandling tre dagar i veckan')).data!.addCarePlanEffort.version).toBe(2);
     expect((await effort(officer, 2, 'Kontaktsamtal varannan vecka')).data!.addCarePlanEffort.version).toBe(3);
 
     const sign = (as: As, signedBy: string, asIndividual = false) =>
-      gql(`mutation($id: ID!) { signJointCarePlan(id: $id, version: 3, signedBy: "${signedBy}", asIndividual: ${asIndividual}) { ${PLAN} } }`, { id: planId }, { as });
-    expect((await sign(caseworker, 'Klient Klientsson', true)).data!.signJointCarePlan).toMatchObject({ status: 'DRAFT', missingSignatures: ['social services', 'the care provider', 'the probation service'] });
-    expect((await sign(caseworker, 'Cecilia Handläggare')).data!.signJointCarePlan).toMatchObject({ status: 'DRAFT', missingSignatures: ['the care provider', 'the probation service'] });
+      gql(
+        `mutation($id: ID!) { signJointCarePlan(id: $id, version: 3, signedBy: "${signedBy}", asIndividual: ${asIndividual}) { ${PLAN} } }`,
+        { id: planId },
+        { as },
+      );
+    expect((await sign(caseworker, 'Klient Klientsson', true)).data!.signJointCarePlan).toMatchObject({
+      status: 'DRAFT',
+      missingSignatures: ['social services', 'the care provider', 'the probation service'],
+    });
+    expect((await sign(caseworker, 'Cecilia Handläggare')).data!.signJointCarePlan).toMatchObject({
+      status: 'DRAFT',
+      missingSignatures: ['the care provider', 'the probation service'],
+    });
     expect((await sign(clinic, 'Lina Mottagning')).data!.signJointCarePlan).toMatchObject({ status: 'DRAFT', missingSignatures: ['the probation service'] });
     const active = (await sign(officer, 'Petra Frivård')).data!.signJointCarePlan;
     expect(active).toMatchObject({ status: 'ACTIVE', version: 3, missingSignatures: [], signedByIndividual: true });
-    expect(active.signatures.map((s: { organisation: { id: string } | null; asIndividual: boolean }) => (s.asIndividual ? 'individual' : s.organisation!.id))).toEqual([
-      'individual',
-      'municipality:0180',
-      'clinic:0180-sodermalm',
-      'probation:stockholm',
-    ]);
+    expect(
+      active.signatures.map((s: { organisation: { id: string } | null; asIndividual: boolean }) => (s.asIndividual ? 'individual' : s.organisation!.id)),
+    ).toEqual(['individual', 'municipality:0180', 'clinic:0180-sodermalm', 'probation:stockholm']);
     // Signing twice on behalf of the same organisation is refused.
     const twice = await sign(officer, 'Petra Frivård');
     expect(twice.errors![0]!).toMatchObject({ message: 'Frivården Stockholm has already signed version 3.', extensions: { code: 'CONFLICT' } });
 
     // The clinic reports a deviation; the office sees it on its next request, with the plan and every party's efforts.
-    const deviation = await gql('mutation($id: ID!, $on: Date!) { reportContractCareDeviation(orderId: $id, occurredOn: $on, description: "Uteblev från behandling") { id reportedBy { id } } }', { id: order.id, on: input.courtDecisionOn }, { as: clinic });
+    const deviation = await gql(
+      'mutation($id: ID!, $on: Date!) { reportContractCareDeviation(orderId: $id, occurredOn: $on, description: "Uteblev från behandling") { id reportedBy { id } } }',
+      { id: order.id, on: input.courtDecisionOn },
+      { as: clinic },
+    );
     expect(deviation.data!.reportContractCareDeviation.reportedBy).toEqual({ id: 'clinic:0180-sodermalm' });
-    const evaluation = await gql('mutation($id: ID!, $on: Date!) { recordContractCareEvaluation(orderId: $id, heldOn: $on, summary: "Följer planen") { id heldOn } }', { id: order.id, on: input.courtDecisionOn }, { as: officer });
+    const evaluation = await gql(
+      'mutation($id: ID!, $on: Date!) { recordContractCareEvaluation(orderId: $id, heldOn: $on, summary: "Följer planen") { id heldOn } }',
+      { id: order.id, on: input.courtDecisionOn },
+      { as: officer },
+    );
     expect(evaluation.errors).toBeUndefined();
 
     const seen = await gql(
@@ -99,7 +120,11 @@ describe('a contract-care plan signed by all four parties', () => {
     });
 
     // Another probation office sees neither the order nor the plan.
-    const other = await gql('query($o: ID!, $p: ID!) { contractCareOrder(id: $o) { id } jointCarePlan(id: $p) { id } }', { o: order.id, p: planId }, { as: otherOffice });
+    const other = await gql(
+      'query($o: ID!, $p: ID!) { contractCareOrder(id: $o) { id } jointCarePlan(id: $p) { id } }',
+      { o: order.id, p: planId },
+      { as: otherOffice },
+    );
     expect(other.data).toEqual({ contractCareOrder: null, jointCarePlan: null });
   });
 });

@@ -46,7 +46,11 @@ describe('registering an order', () => {
   it('a probation officer registers an order for their office; the order shows what was registered', async () => {
     const me = officer();
     const clock = '2026-03-01T09:00:00+01:00';
-    const { input, order } = await register(me, { courtDecisionOn: '2026-02-20', endsOn: '2026-08-31', partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'clinic:0180-sodermalm'] }, clock);
+    const { input, order } = await register(
+      me,
+      { courtDecisionOn: '2026-02-20', endsOn: '2026-08-31', partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'clinic:0180-sodermalm'] },
+      clock,
+    );
     const personId = ok(await gql(FIND, { n: input.personnummer }, { as: me })).findPerson.id;
     expect(order).toMatchObject({
       status: 'ACTIVE',
@@ -68,9 +72,18 @@ describe('registering an order', () => {
       breach: null,
     });
     // probation's own record: the normalised number and the name, with the shared pseudonymous id
-    const rows = await withSql('probation', (sql) => sql`select personnummer, name, person_id, probation_office_id, registered_by from contract_care_order where id = ${order.id}`);
+    const rows = await withSql(
+      'probation',
+      (sql) => sql`select personnummer, name, person_id, probation_office_id, registered_by from contract_care_order where id = ${order.id}`,
+    );
     expect(rows).toEqual([
-      { personnummer: input.personnummer.replace('-', ''), name: 'Klient Klientsson', person_id: personId, probation_office_id: 'probation:vasteras', registered_by: me.sub },
+      {
+        personnummer: input.personnummer.replace('-', ''),
+        name: 'Klient Klientsson',
+        person_id: personId,
+        probation_office_id: 'probation:vasteras',
+        registered_by: me.sub,
+      },
     ]);
   });
 
@@ -88,11 +101,26 @@ describe('registering an order', () => {
     ['a court decision in the future', { courtDecisionOn: future, endsOn: '2027-06-01' }, 'input.courtDecisionOn', /cannot be in the future/],
     ['an end on the day of the court decision', { courtDecisionOn: '2026-01-15', endsOn: '2026-01-15' }, 'input.endsOn', /must end after the court decision/],
     ['an end before the court decision', { courtDecisionOn: '2026-01-15', endsOn: '2025-12-31' }, 'input.endsOn', /must end after/],
-    ['an unknown partner', { partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'municipality:9999'] }, 'input.partnerOrganisationIds', /municipality:9999 is not an organisation/],
+    [
+      'an unknown partner',
+      { partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'municipality:9999'] },
+      'input.partnerOrganisationIds',
+      /municipality:9999 is not an organisation/,
+    ],
     ['no social services among the partners', { partnerOrganisationIds: ['psychiatry:19'] }, 'input.partnerOrganisationIds', /social services/],
     ['no care provider among the partners', { partnerOrganisationIds: ['municipality:1980'] }, 'input.partnerOrganisationIds', /care provider/],
-    ['a probation office among the partners', { partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'probation:stockholm'] }, 'input.partnerOrganisationIds', /is a probation office/],
-    ['a partner named twice', { partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'municipality:1980'] }, 'input.partnerOrganisationIds', /named twice/],
+    [
+      'a probation office among the partners',
+      { partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'probation:stockholm'] },
+      'input.partnerOrganisationIds',
+      /is a probation office/,
+    ],
+    [
+      'a partner named twice',
+      { partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'municipality:1980'] },
+      'input.partnerOrganisationIds',
+      /named twice/,
+    ],
     ['no partners at all', { partnerOrganisationIds: [] }, 'input.partnerOrganisationIds', /social services/],
   ])('refuses %s (BAD_USER_INPUT, stores nothing)', async (_label, overrides, field, message) => {
     const input = orderInput({ courtDecisionOn: '2026-01-15', endsOn: '2026-12-31', ...overrides });
@@ -125,14 +153,23 @@ describe('who sees an order, by every path', () => {
   let pnr = '';
 
   beforeAll(async () => {
-    const { input, order } = await register(own, { name: 'Tabell Tabellsson', partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'clinic:0180-sodermalm'] });
+    const { input, order } = await register(own, {
+      name: 'Tabell Tabellsson',
+      partnerOrganisationIds: ['municipality:1980', 'psychiatry:19', 'clinic:0180-sodermalm'],
+    });
     orderId = order.id;
     personId = order.person.id;
     pnr = input.personnummer;
   });
 
   type Expect = 'order' | 'null' | 'included' | 'excluded' | 'empty' | 'FORBIDDEN';
-  type Path = 'contractCareOrder(id)' | 'contractCareOrders' | 'person(id).contractCareOrders' | 'findPerson.contractCareOrders' | '_entities' | 'JointCarePlan.contractCareOrder';
+  type Path =
+    | 'contractCareOrder(id)'
+    | 'contractCareOrders'
+    | 'person(id).contractCareOrders'
+    | 'findPerson.contractCareOrders'
+    | '_entities'
+    | 'JointCarePlan.contractCareOrder';
 
   const sees: Record<Path, Expect> = {
     'contractCareOrder(id)': 'order',
@@ -176,7 +213,9 @@ describe('who sees an order, by every path', () => {
   ];
 
   const TABLE = CALLERS.flatMap(([label, caller, paths, identity]) =>
-    (Object.entries(paths) as Array<[Path, Expect]>).map(([path, expected]) => [label, path, expected, caller, identity] as [string, Path, Expect, As, boolean]),
+    (Object.entries(paths) as Array<[Path, Expect]>).map(
+      ([path, expected]) => [label, path, expected, caller, identity] as [string, Path, Expect, As, boolean],
+    ),
   );
   const F = 'id status clientName personnummer probationOffice { id } deviations { id } evaluations { id }';
 
@@ -206,7 +245,11 @@ describe('who sees an order, by every path', () => {
       case 'JointCarePlan.contractCareOrder': {
         // what the gateway sends probation for a plan's order: the plan's key and the @requires fields from social services
         const rep = `{ __typename: "JointCarePlan", id: "plan-1", contractCareOrderId: "${orderId}", person: { id: "${plansPerson}" } }`;
-        const { body } = await subgraphRequest('probation', `{ _entities(representations: [${rep}]) { ... on JointCarePlan { contractCareOrder { ${F} } } } }`, { as: caller });
+        const { body } = await subgraphRequest(
+          'probation',
+          `{ _entities(representations: [${rep}]) { ... on JointCarePlan { contractCareOrder { ${F} } } } }`,
+          { as: caller },
+        );
         return { res: { status: 200, ...body }, value: body.data?._entities?.[0]?.contractCareOrder };
       }
     }
@@ -269,7 +312,11 @@ describe('who sees an order, by every path', () => {
   });
 
   it('an unknown or malformed id is simply absent', async () => {
-    const res = await gql('{ a: contractCareOrder(id: "00000000-0000-4000-8000-000000000000") { id } b: contractCareOrder(id: "1; drop table x") { id } }', {}, { as: own });
+    const res = await gql(
+      '{ a: contractCareOrder(id: "00000000-0000-4000-8000-000000000000") { id } b: contractCareOrder(id: "1; drop table x") { id } }',
+      {},
+      { as: own },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ a: null, b: null });
   });
@@ -281,22 +328,42 @@ describe('the order of a contract-care plan, through the gateway (social service
     const caseworker = staff('municipality:0180', 'CASEWORKER');
     const { input, order } = await register(office, { partnerOrganisationIds: ['municipality:0180', 'clinic:0180-sodermalm'] });
     const parties = ['municipality:0180', 'clinic:0180-sodermalm', 'probation:stockholm'];
-    const consent = ok(await gql('mutation($i: ConsentInput!) { recordConsent(input: $i) { id } }', { i: { personnummer: input.personnummer, purpose: 'Kontraktsvård', organisationIds: parties, validUntil: fromToday(200) } }, { as: caseworker })).recordConsent;
+    const consent = ok(
+      await gql(
+        'mutation($i: ConsentInput!) { recordConsent(input: $i) { id } }',
+        { i: { personnummer: input.personnummer, purpose: 'Kontraktsvård', organisationIds: parties, validUntil: fromToday(200) } },
+        { as: caseworker },
+      ),
+    ).recordConsent;
     const plan = ok(
-      await gql('mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }', {
-        i: {
-          kind: 'CONTRACT_CARE', personnummer: input.personnummer, consentId: consent.id, goals: ['Drogfrihet'], followUpOn: fromToday(30), contractCareOrderId: order.id,
-          participants: [
-            { role: 'individual', name: 'Klient Klientsson' },
-            { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
-            { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Nina Sköterska' },
-            { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Petra Frivård' },
-          ],
+      await gql(
+        'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
+        {
+          i: {
+            kind: 'CONTRACT_CARE',
+            personnummer: input.personnummer,
+            consentId: consent.id,
+            goals: ['Drogfrihet'],
+            followUpOn: fromToday(30),
+            contractCareOrderId: order.id,
+            participants: [
+              { role: 'individual', name: 'Klient Klientsson' },
+              { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
+              { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Nina Sköterska' },
+              { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Petra Frivård' },
+            ],
+          },
         },
-      }, { as: caseworker }),
+        { as: caseworker },
+      ),
     ).createJointCarePlan;
-    const Q = 'query($p: ID!, $o: ID!) { jointCarePlan(id: $p) { id contractCareOrder { id status clientName } } contractCareOrder(id: $o) { id status clientName } }';
-    for (const [caller, identity] of [[office, true], [caseworker, false], [staff('clinic:0180-sodermalm', 'CLINIC_STAFF'), false]] as Array<[As, boolean]>) {
+    const Q =
+      'query($p: ID!, $o: ID!) { jointCarePlan(id: $p) { id contractCareOrder { id status clientName } } contractCareOrder(id: $o) { id status clientName } }';
+    for (const [caller, identity] of [
+      [office, true],
+      [caseworker, false],
+      [staff('clinic:0180-sodermalm', 'CLINIC_STAFF'), false],
+    ] as Array<[As, boolean]>) {
       const data = ok(await gql(Q, { p: plan.id, o: order.id }, { as: caller }));
       const expected = { id: order.id, status: 'ACTIVE', clientName: identity ? 'Klient Klientsson' : null };
       expect(data).toEqual({ jointCarePlan: { id: plan.id, contractCareOrder: expected }, contractCareOrder: expected });
@@ -314,13 +381,19 @@ describe('deviations', () => {
   let orderId = '';
 
   beforeAll(async () => {
-    const { order } = await register(office, { courtDecisionOn: '2026-02-01', endsOn: '2026-09-30', partnerOrganisationIds: ['municipality:0180', 'clinic:0180-sodermalm'] }, '2026-02-02T10:00:00+01:00');
+    const { order } = await register(
+      office,
+      { courtDecisionOn: '2026-02-01', endsOn: '2026-09-30', partnerOrganisationIds: ['municipality:0180', 'clinic:0180-sodermalm'] },
+      '2026-02-02T10:00:00+01:00',
+    );
     orderId = order.id;
   });
 
   it('a partner clinic reports a deviation; the office sees it on its next request, with the days it took to report', async () => {
     // 23:30 UTC on 9 March is 00:30 on 10 March in Stockholm: three Stockholm days after the 7th
-    const reported = ok(await gql(DEVIATION, { id: orderId, on: '2026-03-07', d: 'Uteblev från behandlingen två dagar.' }, { as: clinicStaff, clock: '2026-03-09T23:30:00Z' }));
+    const reported = ok(
+      await gql(DEVIATION, { id: orderId, on: '2026-03-07', d: 'Uteblev från behandlingen två dagar.' }, { as: clinicStaff, clock: '2026-03-09T23:30:00Z' }),
+    );
     expect(reported.reportContractCareDeviation).toMatchObject({
       occurredOn: '2026-03-07',
       reportedAt: '2026-03-10T00:30:00.000+01:00',
@@ -369,7 +442,10 @@ describe('deviations', () => {
   ])('refuses a deviation from %s', async (_label, caller, code, message) => {
     const res = await gql(DEVIATION, { id: orderId, on: '2026-03-01', d: 'Något' }, { as: caller, clock: '2026-03-20T12:00:00+01:00' });
     expect(refused(res, code).message).toMatch(message);
-    const rows = await withSql('probation', (sql) => sql`select count(*)::int as n from contract_care_deviation where order_id = ${orderId} and reported_by = ${caller.sub!}`);
+    const rows = await withSql(
+      'probation',
+      (sql) => sql`select count(*)::int as n from contract_care_deviation where order_id = ${orderId} and reported_by = ${caller.sub!}`,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 });
@@ -378,7 +454,8 @@ describe('deviations', () => {
 
 describe('evaluations: due every 90 days from the court decision, then from the latest evaluation', () => {
   const office = officer();
-  const DUE = 'query($id: ID!) { contractCareOrder(id: $id) { status nextEvaluationDueBy evaluationOverdue evaluations { heldOn dueBy heldByDueDate summary } } }';
+  const DUE =
+    'query($id: ID!) { contractCareOrder(id: $id) { status nextEvaluationDueBy evaluationOverdue evaluations { heldOn dueBy heldByDueDate summary } } }';
 
   it('the first is due 90 days after the court decision; held on the due date it is in time; the next is due 90 days after it', async () => {
     const { order } = await register(office, { courtDecisionOn: '2026-01-15', endsOn: '2026-12-31' }, '2026-01-16T09:00:00+01:00');
@@ -419,7 +496,9 @@ describe('evaluations: due every 90 days from the court decision, then from the 
     ['with an empty summary', '2026-04-01', ' ', 'summary', /must be filled in/],
   ])('refuses an evaluation %s (BAD_USER_INPUT)', async (_label, on, s, field, message) => {
     const { order } = await register(office, { courtDecisionOn: '2026-01-15', endsOn: '2026-12-31' }, '2026-01-16T09:00:00+01:00');
-    expect(refused(await gql(EVALUATION, { id: order.id, on, s }, { as: office, clock: '2026-05-01T12:00:00+02:00' }), 'BAD_USER_INPUT', field).message).toMatch(message);
+    expect(
+      refused(await gql(EVALUATION, { id: order.id, on, s }, { as: office, clock: '2026-05-01T12:00:00+02:00' }), 'BAD_USER_INPUT', field).message,
+    ).toMatch(message);
   });
 
   it.each<[string, As, string, RegExp]>([
@@ -520,7 +599,8 @@ describe('audit', () => {
 // ------------------------------------------------------------------ lists
 
 describe('the list of orders', () => {
-  const LIST = 'query($first: Int, $after: String, $p: ID) { contractCareOrders(first: $first, after: $after, personId: $p) { totalCount pageInfo { endCursor hasNextPage } nodes { id courtDecisionOn } } }';
+  const LIST =
+    'query($first: Int, $after: String, $p: ID) { contractCareOrders(first: $first, after: $after, personId: $p) { totalCount pageInfo { endCursor hasNextPage } nodes { id courtDecisionOn } } }';
 
   it('pages by cursor, newest court decision first, with the total on all pages', async () => {
     const me = officer();
@@ -539,7 +619,7 @@ describe('the list of orders', () => {
     expect(second).toMatchObject({ totalCount: 3, nodes: [{ id: ids['2026-01-01'], courtDecisionOn: '2026-01-01' }], pageInfo: { hasNextPage: false } });
   });
 
-  it('the office list holds only the office\'s orders, newest court decision first', async () => {
+  it("the office list holds only the office's orders, newest court decision first", async () => {
     const me = officer('probation:stockholm');
     const { order } = await register(me, { partnerOrganisationIds: ['municipality:0180', 'psychiatry:01'] });
     const data = ok(await gql('{ contractCareOrders(first: 100) { nodes { id courtDecisionOn probationOffice { id } } } }', {}, { as: me })).contractCareOrders;
@@ -577,7 +657,11 @@ describe('batching', () => {
     for (let start = 0; start < 55; start += 11) {
       await Promise.all(
         Array.from({ length: 11 }, async (_, k) => {
-          const { order } = await register(me, { partnerOrganisationIds: ['municipality:0180', 'clinic:0180-kista'], courtDecisionOn: fromToday(-20), endsOn: fromToday(340) });
+          const { order } = await register(me, {
+            partnerOrganisationIds: ['municipality:0180', 'clinic:0180-kista'],
+            courtDecisionOn: fromToday(-20),
+            endsOn: fromToday(340),
+          });
           ok(await gql(DEVIATION, { id: order.id, on: fromToday(-10), d: `Avvikelse ${start + k}` }, { as: clinic }));
           ok(await gql(EVALUATION, { id: order.id, on: fromToday(-5), s: `Utvärdering ${start + k}` }, { as: me }));
         }),
@@ -590,7 +674,11 @@ describe('batching', () => {
     const large = await gql(LIST, { first: 50 }, { as: me });
     expect(ok(small).contractCareOrders.nodes).toHaveLength(5);
     expect(ok(large).contractCareOrders.nodes).toHaveLength(50);
-    expect(large.data!.contractCareOrders.nodes.every((n: { deviations: unknown[]; evaluations: unknown[] }) => n.deviations.length >= 1 && n.evaluations.length >= 1)).toBe(true);
+    expect(
+      large.data!.contractCareOrders.nodes.every(
+        (n: { deviations: unknown[]; evaluations: unknown[] }) => n.deviations.length >= 1 && n.evaluations.length >= 1,
+      ),
+    ).toBe(true);
     const s5 = small.extensions?.hub?.subgraphs?.probation?.sqlStatements;
     const s50 = large.extensions?.hub?.subgraphs?.probation?.sqlStatements;
     // one probation request: count + page + the persons' orders + deviations + evaluations (organisations come
@@ -614,7 +702,8 @@ describe('demo data', () => {
       await migrateDatabase(url, probation.migrationsFolder);
       await seedDemo(url, 'x'.repeat(64), now);
       await seedDemo(url, 'x'.repeat(64), now); // a second start seeds nothing
-      const orders = await sql`select id, probation_office_id, court_decision_on::text as court, ends_on::text as ends, breached_at, personnummer from contract_care_order`;
+      const orders =
+        await sql`select id, probation_office_id, court_decision_on::text as court, ends_on::text as ends, breached_at, personnummer from contract_care_order`;
       const evaluations = await sql`select id, order_id, held_on::text as held, seq from contract_care_evaluation`;
       const deviations = await sql`select order_id, reported_by_organisation_id from contract_care_deviation`;
       const view = orders.map((o) => {
@@ -623,14 +712,25 @@ describe('demo data', () => {
         const due = rules.nextEvaluationDueBy(row, evs, now);
         return { office: o.probation_office_id as string, status: rules.deriveStatus(row, now), overdue: due !== null && today > due };
       });
-      expect(view.filter((v) => v.office === 'probation:vasteras').map((v) => v.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'BREACHED', 'COMPLETED']);
+      expect(
+        view
+          .filter((v) => v.office === 'probation:vasteras')
+          .map((v) => v.status)
+          .sort(),
+      ).toEqual(['ACTIVE', 'ACTIVE', 'BREACHED', 'COMPLETED']);
       expect(view.filter((v) => v.office === 'probation:stockholm').map((v) => v.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
       expect(view.filter((v) => v.overdue)).toEqual([{ office: 'probation:vasteras', status: 'ACTIVE', overdue: true }]);
-      expect(new Set(deviations.map((d) => d.reported_by_organisation_id))).toEqual(new Set(['psychiatry:19', 'municipality:1981', 'municipality:1980', 'clinic:0180-sodermalm']));
+      expect(new Set(deviations.map((d) => d.reported_by_organisation_id))).toEqual(
+        new Set(['psychiatry:19', 'municipality:1981', 'municipality:1980', 'clinic:0180-sodermalm']),
+      );
       expect(evaluations).toHaveLength(7);
       for (const o of orders) expect(parseIdentityNumber(o.personnummer as string, now).ok).toBe(true);
-      const audit = await sql`select organisation_id, count(*)::int as n from audit_event where user_id = 'system:demo-data' and entity = 'ContractCareOrder' group by organisation_id order by organisation_id`;
-      expect(audit.map((a) => [a.organisation_id, a.n])).toEqual([['probation:stockholm', 3], ['probation:vasteras', 4]]);
+      const audit =
+        await sql`select organisation_id, count(*)::int as n from audit_event where user_id = 'system:demo-data' and entity = 'ContractCareOrder' group by organisation_id order by organisation_id`;
+      expect(audit.map((a) => [a.organisation_id, a.n])).toEqual([
+        ['probation:stockholm', 3],
+        ['probation:vasteras', 4],
+      ]);
       expect(await verifyAuditChain(sql)).toEqual({ ok: true, rows: 7 });
     } finally {
       await sql.end();

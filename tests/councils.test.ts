@@ -25,20 +25,31 @@ describe('who sits on which council', () => {
     expect(res.data!.councils.map((c: { id: string }) => c.id)).toEqual(ids);
   });
 
-  it('a council member of one region cannot read or change another region\'s council', async () => {
+  it("a council member of one region cannot read or change another region's council", async () => {
     const read = await gql('{ council(id: "council:regional-19") { id agreements { id } } }', {}, { as: member0180 });
     expect(read.data).toEqual({ council: null });
-    const add = await gql('mutation { addCooperationAgreement(councilId: "council:regional-19", input: { title: "x", jointGoals: ["y"], validFrom: "2026-01-01", reviewBy: "2027-01-01" }) { id } }', {}, { as: member0180 });
+    const add = await gql(
+      'mutation { addCooperationAgreement(councilId: "council:regional-19", input: { title: "x", jointGoals: ["y"], validFrom: "2026-01-01", reviewBy: "2027-01-01" }) { id } }',
+      {},
+      { as: member0180 },
+    );
     expect(add.errors![0]!).toMatchObject({ message: 'There is no council council:regional-19 that you sit on.', extensions: { code: 'NOT_FOUND' } });
   });
 
   it('staff who are not council members are refused', async () => {
     const res = await gql('{ councils { id } }', {}, { as: caseworker1981 });
-    expect(res.errors![0]!).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: "Your role (CASEWORKER) does not allow you to read a council's agreements and indicators." });
+    expect(res.errors![0]!).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: "Your role (CASEWORKER) does not allow you to read a council's agreements and indicators.",
+    });
   });
 
   it('lists the members of a regional council', async () => {
-    const res = await gql('{ council(id: "council:regional-19") { name level regionCode municipalityCodes memberOrganisations { id } } }', {}, { as: member19 });
+    const res = await gql(
+      '{ council(id: "council:regional-19") { name level regionCode municipalityCodes memberOrganisations { id } } }',
+      {},
+      { as: member19 },
+    );
     expect(res.data!.council).toEqual({
       name: 'Regionalt samråd Västmanland',
       level: 'REGIONAL',
@@ -57,10 +68,20 @@ describe('cooperation agreements', () => {
       { as: member0180, clock: '2026-06-01T12:00:00+02:00' },
     );
     expect(add.errors).toBeUndefined();
-    expect(add.data!.addCooperationAgreement).toMatchObject({ reviewOverdue: false, addedBy: 'Stina Stockholm', addedByOrganisation: { id: 'municipality:0180' } });
+    expect(add.data!.addCooperationAgreement).toMatchObject({
+      reviewOverdue: false,
+      addedBy: 'Stina Stockholm',
+      addedByOrganisation: { id: 'municipality:0180' },
+    });
     const id = add.data!.addCooperationAgreement.id;
     const seen = async (clock: string) =>
-      (await gql('{ council(id: "council:local-0180") { agreements { id reviewOverdue } } }', {}, { as: { org: 'psychiatry:01', roles: ['COUNCIL_MEMBER'] }, clock })).data!.council.agreements.find((a: { id: string }) => a.id === id);
+      (
+        await gql(
+          '{ council(id: "council:local-0180") { agreements { id reviewOverdue } } }',
+          {},
+          { as: { org: 'psychiatry:01', roles: ['COUNCIL_MEMBER'] }, clock },
+        )
+      ).data!.council.agreements.find((a: { id: string }) => a.id === id);
     expect(await seen('2026-12-31T23:00:00+01:00')).toEqual({ id, reviewOverdue: false });
     expect(await seen('2027-01-01T00:30:00+01:00')).toEqual({ id, reviewOverdue: true });
   });
@@ -70,9 +91,17 @@ describe('cooperation agreements', () => {
     [{ jointGoals: [] }, 'input.jointGoals', 'An agreement states at least one joint goal.'],
     [{ reviewBy: '2025-01-01' }, 'input.reviewBy', 'The review date must come after the agreement starts to apply.'],
     // A value that is not a date fails as the variable the caller sent ($i), before any resolver runs.
-    [{ validFrom: '2026-02-30' }, 'i.validFrom', 'Variable "$i" got invalid value "2026-02-30" at "i.validFrom"; Expected type "Date". "2026-02-30" is not a date; write it as YYYY-MM-DD.'],
+    [
+      { validFrom: '2026-02-30' },
+      'i.validFrom',
+      'Variable "$i" got invalid value "2026-02-30" at "i.validFrom"; Expected type "Date". "2026-02-30" is not a date; write it as YYYY-MM-DD.',
+    ],
   ])('refuses %o', async (override, field, message) => {
-    const res = await gql('mutation($i: CooperationAgreementInput!) { addCooperationAgreement(councilId: "council:local-1980", input: $i) { id } }', { i: { title: 't', jointGoals: ['g'], validFrom: '2026-01-01', reviewBy: '2027-01-01', ...override } }, { as: member1980 });
+    const res = await gql(
+      'mutation($i: CooperationAgreementInput!) { addCooperationAgreement(councilId: "council:local-1980", input: $i) { id } }',
+      { i: { title: 't', jointGoals: ['g'], validFrom: '2026-01-01', reviewBy: '2027-01-01', ...override } },
+      { as: member1980 },
+    );
     expect(res.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field, ...(field.startsWith('input.') ? { serviceName: 'municipality' } : {}) });
     expect(res.errors![0]!.message).toBe(message);
   });
@@ -107,9 +136,14 @@ describe('the municipality section of the indicators', () => {
     );
     expect(res.errors).toBeUndefined();
     const id = res.data!.createJointCarePlan.id;
-    if (sign) await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: psy, clock });
+    if (sign)
+      await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: psy, clock });
     if (kind === 'CONTRACT_CARE') {
-      const signed = await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "Petra Frivård", asIndividual: false) { id } }', { id }, { as: probation, clock });
+      const signed = await gql(
+        'mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "Petra Frivård", asIndividual: false) { id } }',
+        { id },
+        { as: probation, clock },
+      );
       expect(signed.errors).toBeUndefined();
     }
     return id;
@@ -126,7 +160,11 @@ describe('the municipality section of the indicators', () => {
     for (let i = 0; i < 7; i++) ids.push(await planFor('MEN', clock(i + 10), true));
     for (let i = 0; i < 5; i++) ids.push(await planFor('MEN', clock(i + 20), false, 'CONTRACT_CARE'));
     for (const id of ids.slice(0, 8)) {
-      const fu = await gql('mutation($id: ID!) { recordCarePlanFollowUp(planId: $id, heldOn: "2033-04-10", summary: "ok") { id } }', { id }, { as: cw, clock: '2033-04-10T12:00:00+02:00' });
+      const fu = await gql(
+        'mutation($id: ID!) { recordCarePlanFollowUp(planId: $id, heldOn: "2033-04-10", summary: "ok") { id } }',
+        { id },
+        { as: cw, clock: '2033-04-10T12:00:00+02:00' },
+      );
       expect(fu.errors).toBeUndefined();
     }
     const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-04-30' }, { as: member1980, clock: '2033-05-01T12:00:00+02:00' });
@@ -135,15 +173,45 @@ describe('the municipality section of the indicators', () => {
     expect([report.from, report.to, report.municipalityCodes]).toEqual(['2033-03-01', '2033-04-30', ['1980', '1981']]);
     const byKey = Object.fromEntries(report.municipality.map((i: { key: string }) => [i.key, i]));
     const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
-    const both = [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }];
-    const cell = (group: string, value: number | null, numerator: number, denominator: number | null) => ({ group, value, numerator, denominator, suppressed: false });
+    const both = [
+      { group: 'WOMEN', ...hidden },
+      { group: 'MEN', ...hidden },
+    ];
+    const cell = (group: string, value: number | null, numerator: number, denominator: number | null) => ({
+      group,
+      value,
+      numerator,
+      denominator,
+      suppressed: false,
+    });
     // 18 plans: 6 women, 12 men
-    expect(byKey['plans.drawnUp']).toEqual({ key: 'plans.drawnUp', value: 18, numerator: 18, denominator: null, suppressed: false, byGender: [cell('WOMEN', 6, 6, null), cell('MEN', 12, 12, null)] });
+    expect(byKey['plans.drawnUp']).toEqual({
+      key: 'plans.drawnUp',
+      value: 18,
+      numerator: 18,
+      denominator: null,
+      suppressed: false,
+      byGender: [cell('WOMEN', 6, 6, null), cell('MEN', 12, 12, null)],
+    });
     // 12 of 18 signed by the individual (6 did not: published); women 5 of 6 (1 did not: hidden),
     // so the men's 7 of 12 would reveal it from the total: hidden too.
-    expect(byKey['plans.signedByIndividual']).toEqual({ key: 'plans.signedByIndividual', value: 0.667, numerator: 12, denominator: 18, suppressed: false, byGender: both });
+    expect(byKey['plans.signedByIndividual']).toEqual({
+      key: 'plans.signedByIndividual',
+      value: 0.667,
+      numerator: 12,
+      denominator: 18,
+      suppressed: false,
+      byGender: both,
+    });
     // 8 of 18 followed up in time; men 2 of 12 (hidden), so women's 6 of 6 is hidden too.
-    expect(byKey['plans.followedUpInTime']).toEqual({ key: 'plans.followedUpInTime', value: 0.444, numerator: 8, denominator: 18, suppressed: false, byGender: both });
+    expect(byKey['plans.followedUpInTime']).toEqual({
+      key: 'plans.followedUpInTime',
+      value: 0.444,
+      numerator: 8,
+      denominator: 18,
+      suppressed: false,
+      byGender: both,
+    });
     // 5 contract-care plans, all signed by the probation service; no women (zero is published).
     expect(byKey['contractCare.probationTookPartInPlanning']).toEqual({
       key: 'contractCare.probationTookPartInPlanning',
@@ -158,7 +226,11 @@ describe('the municipality section of the indicators', () => {
   it("reports the councils' agreements at the period's end: past review, current, superseded", async () => {
     const clock = '2033-05-01T12:00:00+02:00';
     const add = (councilId: string, validFrom: string, reviewBy: string) =>
-      gql('mutation($c: ID!, $i: CooperationAgreementInput!) { addCooperationAgreement(councilId: $c, input: $i) { id } }', { c: councilId, i: { title: `Överenskommelse ${validFrom}`, jointGoals: ['Gemensamt mål'], validFrom, reviewBy } }, { as: member1980, clock });
+      gql(
+        'mutation($c: ID!, $i: CooperationAgreementInput!) { addCooperationAgreement(councilId: $c, input: $i) { id } }',
+        { c: councilId, i: { title: `Överenskommelse ${validFrom}`, jointGoals: ['Gemensamt mål'], validFrom, reviewBy } },
+        { as: member1980, clock },
+      );
     const figures = async () => {
       const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-04-30' }, { as: member1980, clock });
       const byKey = Object.fromEntries(res.data!.council.indicators.municipality.map((i: { key: string }) => [i.key, i]));
@@ -181,6 +253,9 @@ describe('the municipality section of the indicators', () => {
 
   it('refuses a period that ends before it starts, naming the field', async () => {
     const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-02-01' }, { as: member1980 });
-    expect(res.errors![0]!).toMatchObject({ message: 'The period must end on or after the day it starts.', extensions: { code: 'BAD_USER_INPUT', field: 'to' } });
+    expect(res.errors![0]!).toMatchObject({
+      message: 'The period must end on or after the day it starts.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'to' },
+    });
   });
 });

@@ -62,7 +62,11 @@ async function plan(gender: 'WOMEN' | 'MEN', clock: string, signed: boolean) {
   );
   expect(res.errors).toBeUndefined();
   if (signed) {
-    const sign = await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id: res.data!.createJointCarePlan.id }, { as: coordinator, clock });
+    const sign = await gql(
+      'mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }',
+      { id: res.data!.createJointCarePlan.id },
+      { as: coordinator, clock },
+    );
     expect(sign.errors).toBeUndefined();
   }
 }
@@ -112,7 +116,7 @@ describe('the council dashboard in Chromium', () => {
     await browser?.close();
   });
 
-  it('signs in through the picker, shows the council\'s indicators as chart and table, trends, agreements, in Swedish and English', async () => {
+  it("signs in through the picker, shows the council's indicators as chart and table, trends, agreements, in Swedish and English", async () => {
     const origin = new URL(hub().gatewayUrl).origin;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE' });
     const page = await context.newPage();
@@ -141,9 +145,16 @@ describe('the council dashboard in Chromium', () => {
     await page.click('#dev-form button[type="submit"]');
     await page.waitForSelector('#choose:not([hidden])');
     expect(await text(page, '#whoami-name')).toBe('Samrådsledamot, Vuxenpsykiatri Västmanland, beroendesektionen');
-    expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['council:local-1980', 'council:regional-19']);
+    expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'council:local-1980',
+      'council:regional-19',
+    ]);
     // the token stays in this tab (sessionStorage), never in localStorage or a cookie
-    expect(await page.evaluate(() => [localStorage.length, document.cookie, sessionStorage.getItem('hub.dashboard.token')?.split('.').length])).toEqual([0, '', 3]);
+    expect(await page.evaluate(() => [localStorage.length, document.cookie, sessionStorage.getItem('hub.dashboard.token')?.split('.').length])).toEqual([
+      0,
+      '',
+      3,
+    ]);
 
     // the council and the period
     await page.selectOption('#council', 'council:local-1980');
@@ -165,9 +176,20 @@ describe('the council dashboard in Chromium', () => {
     expect(await text(page, '#section-municipality h2')).toBe('Socialtjänsten');
 
     // the social-services table, exactly
-    expect(await page.locator('table[data-section="municipality"] thead th').allTextContents()).toEqual(['Indikator', 'Värde', 'Täljare / nämnare', 'Kvinnor', 'Män']);
+    expect(await page.locator('table[data-section="municipality"] thead th').allTextContents()).toEqual([
+      'Indikator',
+      'Värde',
+      'Täljare / nämnare',
+      'Kvinnor',
+      'Män',
+    ]);
     expect(await text(page, 'tr[data-key="plans.drawnUp"] th')).toBe('Upprättade samordnade vårdplaner');
-    expect([await text(page, row('plans.drawnUp', 'value')), await text(page, row('plans.drawnUp', 'fraction')), await text(page, row('plans.drawnUp', 'WOMEN')), await text(page, row('plans.drawnUp', 'MEN'))]).toEqual(['18', '', '7', '11']);
+    expect([
+      await text(page, row('plans.drawnUp', 'value')),
+      await text(page, row('plans.drawnUp', 'fraction')),
+      await text(page, row('plans.drawnUp', 'WOMEN')),
+      await text(page, row('plans.drawnUp', 'MEN')),
+    ]).toEqual(['18', '', '7', '11']);
     expect([
       await text(page, row('plans.signedByIndividual', 'value')),
       await text(page, row('plans.signedByIndividual', 'fraction')),
@@ -179,20 +201,32 @@ describe('the council dashboard in Chromium', () => {
     expect(await page.getAttribute(row('plans.signedByIndividual', 'value'), 'data-suppressed')).toBe('true');
     expect(await page.getAttribute(`${row('plans.signedByIndividual', 'MEN')} a`, 'href')).toBe('#suppression-note');
     expect(await text(page, '#suppression-note')).toContain('det bygger på 1–4 personer');
-    expect([await text(page, row('plans.followedUpInTime', 'value')), await text(page, row('plans.followedUpInTime', 'fraction')), await text(page, row('plans.followedUpInTime', 'WOMEN'))]).toEqual(['–', '0 / 0', '–']);
+    expect([
+      await text(page, row('plans.followedUpInTime', 'value')),
+      await text(page, row('plans.followedUpInTime', 'fraction')),
+      await text(page, row('plans.followedUpInTime', 'WOMEN')),
+    ]).toEqual(['–', '0 / 0', '–']);
     expect(await text(page, row('agreements.pastReviewDate', 'WOMEN'))).toBe('ej uppdelat');
 
     // the bar chart of women and men: one bar per gender, drawn to scale; the suppressed one drawn as such
     const bars = page.locator('#section-municipality svg.bar-chart');
     expect(await bars.getAttribute('role')).toBe('img');
     expect(await bars.locator('title').first().textContent()).toBe('Kvinnor och män per indikator, Socialtjänsten');
-    const drawnUp = await bars.locator('rect.bar[data-key="plans.drawnUp"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-group'), r.getAttribute('data-value'), r.getAttribute('width')]));
+    const drawnUp = await bars
+      .locator('rect.bar[data-key="plans.drawnUp"]')
+      .evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-group'), r.getAttribute('data-value'), r.getAttribute('width')]));
     expect(drawnUp).toEqual([
       ['WOMEN', '7', ((7 / 11) * 470).toFixed(1)],
       ['MEN', '11', '470.0'],
     ]);
-    expect(await bars.locator('rect.bar[data-key="plans.signedByIndividual"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-group'), r.getAttribute('width')]))).toEqual([['WOMEN', '470.0']]);
-    expect(await bars.locator('rect.bar-suppressed[data-key="plans.signedByIndividual"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-group')))).toEqual(['MEN']);
+    expect(
+      await bars
+        .locator('rect.bar[data-key="plans.signedByIndividual"]')
+        .evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-group'), r.getAttribute('width')])),
+    ).toEqual([['WOMEN', '470.0']]);
+    expect(
+      await bars.locator('rect.bar-suppressed[data-key="plans.signedByIndividual"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-group'))),
+    ).toEqual(['MEN']);
     const labels = (await bars.locator('text').allTextContents()).map((l) => l.replace(/\u00a0|\u202f/g, ' '));
     expect(labels).toEqual(expect.arrayContaining(['Upprättade samordnade vårdplaner', 'Kvinnor', 'Män', '7', '11', '100 %', '< 5', 'dolt']));
 
@@ -207,7 +241,11 @@ describe('the council dashboard in Chromium', () => {
     const signedTrend = page.locator('svg.trend-chart[data-key="plans.signedByIndividual"]');
     expect(await signedTrend.locator('rect.point-suppressed').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-month')))).toEqual(['2041-09', '2041-10']);
     expect(await signedTrend.locator('circle.point').count()).toBe(0);
-    expect(await page.locator('table.trend-table[data-key="plans.drawnUp"] tbody tr').evaluateAll((rs) => rs.map((r) => [...r.children].map((c) => c.textContent?.trim())))).toEqual([
+    expect(
+      await page
+        .locator('table.trend-table[data-key="plans.drawnUp"] tbody tr')
+        .evaluateAll((rs) => rs.map((r) => [...r.children].map((c) => c.textContent?.trim()))),
+    ).toEqual([
       ['sep. 2041', '8', ''],
       ['okt. 2041', '10', ''],
       ['nov. 2041', '0', ''],
@@ -215,8 +253,18 @@ describe('the council dashboard in Chromium', () => {
 
     // the agreements, the overdue one flagged in words, not colour alone
     const agreement = (title: string) => page.locator('.agreements-table tbody tr', { has: page.locator('th', { hasText: title }) });
-    expect(await agreement(overdueTitle).locator('td').allTextContents()).toEqual(['Ingen ska falla mellan stolarnaGemensam uppföljning', '2024-01-01', '2025-12-31', '! Omprövningsdatum passerat']);
-    expect(await agreement(currentTitle).locator('td').allTextContents()).toEqual(['Ingen ska falla mellan stolarnaGemensam uppföljning', '2026-01-01', '2099-12-31', 'Inom omprövningsdatum']);
+    expect(await agreement(overdueTitle).locator('td').allTextContents()).toEqual([
+      'Ingen ska falla mellan stolarnaGemensam uppföljning',
+      '2024-01-01',
+      '2025-12-31',
+      '! Omprövningsdatum passerat',
+    ]);
+    expect(await agreement(currentTitle).locator('td').allTextContents()).toEqual([
+      'Ingen ska falla mellan stolarnaGemensam uppföljning',
+      '2026-01-01',
+      '2099-12-31',
+      'Inom omprövningsdatum',
+    ]);
     expect(await agreement(overdueTitle).locator('td[data-col="status"]').getAttribute('data-overdue')).toBe('true');
 
     await page.screenshot({ path: new URL('dashboard.png', ARTIFACTS).pathname, fullPage: true });
@@ -227,7 +275,13 @@ describe('the council dashboard in Chromium', () => {
     expect(await text(page, 'h1')).toBe('Council follow-up');
     expect(await text(page, '#section-municipality h2')).toBe('Social services');
     expect(await text(page, 'label[for="council"]')).toBe('Council');
-    expect(await page.locator('table[data-section="municipality"] thead th').allTextContents()).toEqual(['Indicator', 'Value', 'Numerator / denominator', 'Women', 'Men']);
+    expect(await page.locator('table[data-section="municipality"] thead th').allTextContents()).toEqual([
+      'Indicator',
+      'Value',
+      'Numerator / denominator',
+      'Women',
+      'Men',
+    ]);
     expect(await text(page, 'tr[data-key="plans.drawnUp"] th')).toBe('Joint care plans drawn up');
     expect(await text(page, row('plans.signedByIndividual', 'WOMEN'))).toBe('100% (7 / 7)');
     expect(await text(page, `${'.agreements-table'} td[data-overdue="true"]`)).toBe('! Review date passed');
@@ -251,7 +305,10 @@ describe('the council dashboard in Chromium', () => {
     await page.selectOption('#dev-member', 'municipality:0180');
     await page.click('#dev-form button[type="submit"]');
     await page.waitForSelector('#choose:not([hidden])');
-    expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['council:local-0180', 'council:regional-01']);
+    expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'council:local-0180',
+      'council:regional-01',
+    ]);
 
     // nothing was fetched from anywhere but the hub, and the page logged no error (a CSP violation would be one)
     expect(outside).toEqual([]);
@@ -286,7 +343,10 @@ describe('the council dashboard in Chromium', () => {
       await page.waitForSelector('#choose:not([hidden])');
       expect(await text(page, '#whoami-name')).toBe('Stina Ståhl');
       expect(await text(page, '#alert')).toBe('');
-      expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['council:local-0180', 'council:regional-01']);
+      expect(await page.locator('#council option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+        'council:local-0180',
+        'council:regional-01',
+      ]);
       // a caseworker's token is refused with a readable message
       await page.click('#sign-out');
       await page.fill('#token', await tokenFor({ org: 'municipality:0180', roles: ['CASEWORKER'] }));

@@ -12,7 +12,8 @@ import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
 import { gql, hub } from './helpers/hub.ts';
 
 const origin = () => new URL(hub().gatewayUrl).origin;
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 function expectStrictHeaders(res: Response) {
   expect(res.headers.get('content-security-policy')).toBe(CSP);
@@ -56,11 +57,14 @@ describe('the dashboard page', () => {
     expectStrictHeaders(res);
   });
 
-  it.each(['tsconfig.json', 'nothing.js', '%2e%2e/src/dashboard.ts', '..%2fsrc%2fdashboard.ts', '.hidden.js'])('serves nothing else: %s is 404', async (path) => {
-    const res = await fetch(`${origin()}/dashboard/${path}`);
-    expect(res.status).toBe(404);
-    expect(await res.text()).not.toContain('dashboardRouter');
-  });
+  it.each(['tsconfig.json', 'nothing.js', '%2e%2e/src/dashboard.ts', '..%2fsrc%2fdashboard.ts', '.hidden.js'])(
+    'serves nothing else: %s is 404',
+    async (path) => {
+      const res = await fetch(`${origin()}/dashboard/${path}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('dashboardRouter');
+    },
+  );
 
   it('the page imports only its own modules', () => {
     for (const file of ['app.js', 'api.js', 'charts.js', 'figures.js', 'i18n.js', 'periods.js']) {

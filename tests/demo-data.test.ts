@@ -40,7 +40,8 @@ describe('demo data', () => {
 
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
-      const rows = await sql`select *, assessment_due_by::text as due, place_lapses_on::text as lapses, place_start_date::text as start, place_due_by::text as place_due from withdrawal_referral order by received_at`;
+      const rows =
+        await sql`select *, assessment_due_by::text as due, place_lapses_on::text as lapses, place_start_date::text as start, place_due_by::text as place_due from withdrawal_referral order by received_at`;
       const view = rows.map((r) => ({
         status: deadlines.deriveStatus({ stage: r.stage, assessmentMeetingAt: r.assessment_meeting_at, placeLapsesOn: r.lapses }, NOW),
         overdue: deadlines.isOverdue({ stage: r.stage, assessmentDueBy: r.due }, NOW),
@@ -48,7 +49,18 @@ describe('demo data', () => {
         to: r.receiving_organisation_id as string,
       }));
       expect(new Set(view.map((v) => v.status))).toEqual(
-        new Set(['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'NOT_NEEDED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMITTED', 'COMPLETED', 'LAPSED', 'WITHDRAWN']),
+        new Set([
+          'RECEIVED',
+          'ASSESSMENT_BOOKED',
+          'AWAITING_DECISION',
+          'NOT_NEEDED',
+          'CARE_PLANNING',
+          'PLACE_OFFERED',
+          'ADMITTED',
+          'COMPLETED',
+          'LAPSED',
+          'WITHDRAWN',
+        ]),
       );
       expect(view.filter((v) => v.overdue).length).toBe(3);
       expect(new Set(view.map((v) => `${v.from}→${v.to}`))).toEqual(
@@ -60,7 +72,8 @@ describe('demo data', () => {
         expect(r.person_id).toBe(pseudonymFor(SECRET, r.personnummer));
         if (r.start && placeStartMissesDeadline(r.start, r.place_due)) expect(r.place_reason).not.toBeNull();
       }
-      const occupancy = await sql`select w.id, w.places, count(r.id)::int as occupied from ward w left join withdrawal_referral r on r.place_ward_id = w.id and r.stage = 'ADMITTED' group by w.id, w.places order by w.id`;
+      const occupancy =
+        await sql`select w.id, w.places, count(r.id)::int as occupied from ward w left join withdrawal_referral r on r.place_ward_id = w.id and r.stage = 'ADMITTED' group by w.id, w.places order by w.id`;
       expect(occupancy.map((o) => [o.id, o.occupied, o.places])).toEqual([
         ['91', 2, 4],
         ['sthlm-beroende-1', 1, 6],
@@ -76,7 +89,7 @@ describe('demo data', () => {
   });
 });
 
-describe('demo plans link the organisations\' demo records', () => {
+describe("demo plans link the organisations' demo records", () => {
   it('a withdrawal plan for an admitted Västerås referral, a contract-care plan for a Stockholm order, a SIP for a clinic client, agreements', async () => {
     const q = async <T>(u: string, text: string) => {
       const sql = postgres(u, { max: 1, onnotice: () => {} });
@@ -97,10 +110,16 @@ describe('demo plans link the organisations\' demo records', () => {
       ['WITHDRAWAL', false],
     ]);
     const withdrawal = plans.find((p) => p.kind === 'WITHDRAWAL')!;
-    const [referral] = await q<{ person_id: string; stage: string }>(urls.psychiatry, `select person_id, stage from withdrawal_referral where id = '${withdrawal.withdrawal_referral_id}'`);
+    const [referral] = await q<{ person_id: string; stage: string }>(
+      urls.psychiatry,
+      `select person_id, stage from withdrawal_referral where id = '${withdrawal.withdrawal_referral_id}'`,
+    );
     expect(referral).toEqual({ person_id: withdrawal.person_id, stage: 'ADMITTED' });
     const contract = plans.find((p) => p.kind === 'CONTRACT_CARE')!;
-    const [order] = await q<{ person_id: string; probation_office_id: string }>(urls.probation, `select person_id, probation_office_id from contract_care_order where id = '${contract.contract_care_order_id}'`);
+    const [order] = await q<{ person_id: string; probation_office_id: string }>(
+      urls.probation,
+      `select person_id, probation_office_id from contract_care_order where id = '${contract.contract_care_order_id}'`,
+    );
     expect(order).toEqual({ person_id: contract.person_id, probation_office_id: 'probation:stockholm' });
     const sip = plans.find((p) => p.kind === 'SIP' && !p.revoked)!;
     const enrolled = await q<{ clinic_id: string }>(urls.clinics, `select clinic_id from clinic_enrolment where person_id = '${sip.person_id}'`);

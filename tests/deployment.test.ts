@@ -27,7 +27,10 @@ function resolve(env: Record<string, string>, given: Record<string, string>): Re
   return Object.fromEntries(
     Object.entries(env).map(([k, v]) => [
       k,
-      String(v).replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => given[name] ?? (op === '-' ? (arg ?? '') : `<missing ${name}>`)),
+      String(v).replace(
+        /\$\{(\w+)(?::([?-])([^}]*))?\}/g,
+        (_m, name: string, op?: string, arg?: string) => given[name] ?? (op === '-' ? (arg ?? '') : `<missing ${name}>`),
+      ),
     ]),
   );
 }
@@ -50,7 +53,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes only the gateway port', () => {
-    const published = Object.entries(services).filter(([, s]) => s.ports?.length).map(([n, s]) => [n, s.ports]);
+    const published = Object.entries(services)
+      .filter(([, s]) => s.ports?.length)
+      .map(([n, s]) => [n, s.ports]);
     expect(published).toEqual([['gateway', ['4000:4000']]]);
   });
 

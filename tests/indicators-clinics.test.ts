@@ -56,8 +56,19 @@ async function call(query: string, variables: Record<string, unknown>, as: As, c
 }
 
 type Kind = 'LARO' | 'INFECTION' | 'VACCINATION' | 'PSYCH' | 'SOCIAL';
-const KIND = { LARO: 'OPIOID_MAINTENANCE_TREATMENT', INFECTION: 'INFECTION_TESTING', VACCINATION: 'VACCINATION', PSYCH: 'PSYCHIATRIC_ASSESSMENT', SOCIAL: 'SOCIAL_SUPPORT' } as const;
-const PREG = 'PREGNANT', PARENT = 'PARENT_OF_MINOR', YOUNG = 'YOUNG_PERSON', HOMELESS = 'HOMELESS', COMPLEX = 'COMPLEX_NEEDS', OPIOID = 'OPIOID_MAINTENANCE';
+const KIND = {
+  LARO: 'OPIOID_MAINTENANCE_TREATMENT',
+  INFECTION: 'INFECTION_TESTING',
+  VACCINATION: 'VACCINATION',
+  PSYCH: 'PSYCHIATRIC_ASSESSMENT',
+  SOCIAL: 'SOCIAL_SUPPORT',
+} as const;
+const PREG = 'PREGNANT',
+  PARENT = 'PARENT_OF_MINOR',
+  YOUNG = 'YOUNG_PERSON',
+  HOMELESS = 'HOMELESS',
+  COMPLEX = 'COMPLEX_NEEDS',
+  OPIOID = 'OPIOID_MAINTENANCE';
 
 interface Enrolment {
   clinic: string;
@@ -72,31 +83,207 @@ interface Enrolment {
  * enrolled after it. D is enrolled at both clinics (Södermalm before the period, Kista in it).
  */
 const PEOPLE: Array<{ name: string; gender: 'WOMEN' | 'MEN'; enrolments: Enrolment[] }> = [
-  { name: 'W1', gender: 'WOMEN', enrolments: [{ clinic: SODERMALM, at: day('2036-01-15'), groups: [PREG, OPIOID, YOUNG], efforts: [['LARO', '2036-03-05'], ['LARO', '2036-04-05'], ['INFECTION', '2036-03-05'], ['PSYCH', '2036-03-10'], ['SOCIAL', '2036-03-12']] }] },
-  { name: 'W2', gender: 'WOMEN', enrolments: [{ clinic: SODERMALM, at: day('2036-01-20'), groups: [PREG, OPIOID, YOUNG, PARENT], efforts: [['LARO', '2036-03-06'], ['PSYCH', '2036-03-11'], ['SOCIAL', '2036-03-13']] }] },
-  { name: 'W3', gender: 'WOMEN', enrolments: [{ clinic: KISTA, at: day('2036-02-10'), groups: [PREG, OPIOID, YOUNG], efforts: [['LARO', '2036-03-07'], ['INFECTION', '2036-04-01']] }] },
+  {
+    name: 'W1',
+    gender: 'WOMEN',
+    enrolments: [
+      {
+        clinic: SODERMALM,
+        at: day('2036-01-15'),
+        groups: [PREG, OPIOID, YOUNG],
+        efforts: [
+          ['LARO', '2036-03-05'],
+          ['LARO', '2036-04-05'],
+          ['INFECTION', '2036-03-05'],
+          ['PSYCH', '2036-03-10'],
+          ['SOCIAL', '2036-03-12'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'W2',
+    gender: 'WOMEN',
+    enrolments: [
+      {
+        clinic: SODERMALM,
+        at: day('2036-01-20'),
+        groups: [PREG, OPIOID, YOUNG, PARENT],
+        efforts: [
+          ['LARO', '2036-03-06'],
+          ['PSYCH', '2036-03-11'],
+          ['SOCIAL', '2036-03-13'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'W3',
+    gender: 'WOMEN',
+    enrolments: [
+      {
+        clinic: KISTA,
+        at: day('2036-02-10'),
+        groups: [PREG, OPIOID, YOUNG],
+        efforts: [
+          ['LARO', '2036-03-07'],
+          ['INFECTION', '2036-04-01'],
+        ],
+      },
+    ],
+  },
   { name: 'W4', gender: 'WOMEN', enrolments: [{ clinic: KISTA, at: day('2036-02-25'), groups: [PREG, YOUNG], efforts: [['SOCIAL', '2036-02-26']] }] }, // effort before the period
   // the first half-hour of 1 March in Stockholm (still 29 February in UTC)
-  { name: 'W5', gender: 'WOMEN', enrolments: [{ clinic: SODERMALM, at: '2036-03-01T00:30:00+01:00', groups: [PREG, OPIOID, YOUNG, PARENT], efforts: [['LARO', '2036-03-02'], ['PSYCH', '2036-03-15'], ['SOCIAL', '2036-03-16'], ['INFECTION', '2036-03-20']] }] },
-  { name: 'W6', gender: 'WOMEN', enrolments: [{ clinic: SODERMALM, at: day('2036-03-10'), groups: [OPIOID, YOUNG, PARENT], efforts: [['LARO', '2036-03-11'], ['PSYCH', '2036-03-12'], ['SOCIAL', '2036-03-12']] }] },
-  { name: 'W7', gender: 'WOMEN', enrolments: [{ clinic: KISTA, at: day('2036-04-01'), groups: [COMPLEX], efforts: [['PSYCH', '2036-04-02'], ['SOCIAL', '2036-04-03']] }] },
+  {
+    name: 'W5',
+    gender: 'WOMEN',
+    enrolments: [
+      {
+        clinic: SODERMALM,
+        at: '2036-03-01T00:30:00+01:00',
+        groups: [PREG, OPIOID, YOUNG, PARENT],
+        efforts: [
+          ['LARO', '2036-03-02'],
+          ['PSYCH', '2036-03-15'],
+          ['SOCIAL', '2036-03-16'],
+          ['INFECTION', '2036-03-20'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'W6',
+    gender: 'WOMEN',
+    enrolments: [
+      {
+        clinic: SODERMALM,
+        at: day('2036-03-10'),
+        groups: [OPIOID, YOUNG, PARENT],
+        efforts: [
+          ['LARO', '2036-03-11'],
+          ['PSYCH', '2036-03-12'],
+          ['SOCIAL', '2036-03-12'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'W7',
+    gender: 'WOMEN',
+    enrolments: [
+      {
+        clinic: KISTA,
+        at: day('2036-04-01'),
+        groups: [COMPLEX],
+        efforts: [
+          ['PSYCH', '2036-04-02'],
+          ['SOCIAL', '2036-04-03'],
+        ],
+      },
+    ],
+  },
   { name: 'W8', gender: 'WOMEN', enrolments: [{ clinic: KISTA, at: day('2036-04-15'), groups: [], efforts: [['SOCIAL', '2036-04-16']] }] },
   { name: 'W9', gender: 'WOMEN', enrolments: [{ clinic: SODERMALM, at: day('2036-05-20'), groups: [], efforts: [['SOCIAL', '2036-05-31']] }] },
   { name: 'W10', gender: 'WOMEN', enrolments: [{ clinic: KISTA, at: '2036-05-31T23:30:00+02:00', groups: [], efforts: [] }] },
   // the first half-hour of 1 June in Stockholm (still 31 May in UTC): after the period
   { name: 'W11', gender: 'WOMEN', enrolments: [{ clinic: SODERMALM, at: '2036-06-01T00:30:00+02:00', groups: [PREG], efforts: [['LARO', '2036-06-02']] }] },
-  { name: 'M1', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-01-10'), groups: [HOMELESS, OPIOID], efforts: [['LARO', '2036-03-01'], ['LARO', '2036-04-01'], ['INFECTION', '2036-03-01']] }] },
-  { name: 'M2', gender: 'MEN', enrolments: [{ clinic: KISTA, at: day('2036-02-01'), groups: [HOMELESS, OPIOID, PARENT], efforts: [['LARO', '2036-03-03'], ['SOCIAL', '2036-03-04']] }] },
-  { name: 'M3', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-02-15'), groups: [HOMELESS], efforts: [['SOCIAL', '2036-06-02']] }] }, // effort after the period
   {
-    name: 'D', gender: 'MEN', enrolments: [
-      { clinic: SODERMALM, at: day('2036-02-01'), groups: [HOMELESS, OPIOID], efforts: [['LARO', '2036-03-20']] },
-      { clinic: KISTA, at: day('2036-03-15'), groups: [HOMELESS], efforts: [['INFECTION', '2036-03-16'], ['VACCINATION', '2036-03-16']] },
+    name: 'M1',
+    gender: 'MEN',
+    enrolments: [
+      {
+        clinic: SODERMALM,
+        at: day('2036-01-10'),
+        groups: [HOMELESS, OPIOID],
+        efforts: [
+          ['LARO', '2036-03-01'],
+          ['LARO', '2036-04-01'],
+          ['INFECTION', '2036-03-01'],
+        ],
+      },
     ],
   },
-  { name: 'M4', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-03-03'), groups: [HOMELESS, OPIOID, YOUNG], efforts: [['LARO', '2036-03-04'], ['SOCIAL', '2036-03-05'], ['INFECTION', '2036-03-06']] }] },
-  { name: 'M5', gender: 'MEN', enrolments: [{ clinic: KISTA, at: day('2036-03-20'), groups: [HOMELESS, OPIOID, PARENT], efforts: [['LARO', '2036-03-21'], ['SOCIAL', '2036-03-22']] }] },
-  { name: 'M6', gender: 'MEN', enrolments: [{ clinic: KISTA, at: day('2036-04-10'), groups: [HOMELESS, OPIOID, YOUNG, PARENT], efforts: [['LARO', '2036-04-11'], ['INFECTION', '2036-04-12'], ['VACCINATION', '2036-04-12'], ['PSYCH', '2036-04-13'], ['SOCIAL', '2036-04-14']] }] },
+  {
+    name: 'M2',
+    gender: 'MEN',
+    enrolments: [
+      {
+        clinic: KISTA,
+        at: day('2036-02-01'),
+        groups: [HOMELESS, OPIOID, PARENT],
+        efforts: [
+          ['LARO', '2036-03-03'],
+          ['SOCIAL', '2036-03-04'],
+        ],
+      },
+    ],
+  },
+  { name: 'M3', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-02-15'), groups: [HOMELESS], efforts: [['SOCIAL', '2036-06-02']] }] }, // effort after the period
+  {
+    name: 'D',
+    gender: 'MEN',
+    enrolments: [
+      { clinic: SODERMALM, at: day('2036-02-01'), groups: [HOMELESS, OPIOID], efforts: [['LARO', '2036-03-20']] },
+      {
+        clinic: KISTA,
+        at: day('2036-03-15'),
+        groups: [HOMELESS],
+        efforts: [
+          ['INFECTION', '2036-03-16'],
+          ['VACCINATION', '2036-03-16'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'M4',
+    gender: 'MEN',
+    enrolments: [
+      {
+        clinic: SODERMALM,
+        at: day('2036-03-03'),
+        groups: [HOMELESS, OPIOID, YOUNG],
+        efforts: [
+          ['LARO', '2036-03-04'],
+          ['SOCIAL', '2036-03-05'],
+          ['INFECTION', '2036-03-06'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'M5',
+    gender: 'MEN',
+    enrolments: [
+      {
+        clinic: KISTA,
+        at: day('2036-03-20'),
+        groups: [HOMELESS, OPIOID, PARENT],
+        efforts: [
+          ['LARO', '2036-03-21'],
+          ['SOCIAL', '2036-03-22'],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'M6',
+    gender: 'MEN',
+    enrolments: [
+      {
+        clinic: KISTA,
+        at: day('2036-04-10'),
+        groups: [HOMELESS, OPIOID, YOUNG, PARENT],
+        efforts: [
+          ['LARO', '2036-04-11'],
+          ['INFECTION', '2036-04-12'],
+          ['VACCINATION', '2036-04-12'],
+          ['PSYCH', '2036-04-13'],
+          ['SOCIAL', '2036-04-14'],
+        ],
+      },
+    ],
+  },
   { name: 'M7', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-04-20'), groups: [], efforts: [['SOCIAL', '2036-04-21']] }] },
   { name: 'M8', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-05-05'), groups: [], efforts: [] }] },
   { name: 'M9', gender: 'MEN', enrolments: [{ clinic: KISTA, at: day('2036-05-10'), groups: [], efforts: [] }] },
@@ -108,9 +295,19 @@ async function seedFixture(url: string) {
     const pnr = personnummer(p.gender);
     for (const e of p.enrolments) {
       const as = staffOf[e.clinic]!;
-      const { enrolInClinic } = await call('mutation($c: ID!, $p: String!, $g: [TargetGroup!]!) { enrolInClinic(clinicId: $c, personnummer: $p, targetGroups: $g) { id } }', { c: e.clinic, p: pnr, g: e.groups }, as, e.at);
+      const { enrolInClinic } = await call(
+        'mutation($c: ID!, $p: String!, $g: [TargetGroup!]!) { enrolInClinic(clinicId: $c, personnummer: $p, targetGroups: $g) { id } }',
+        { c: e.clinic, p: pnr, g: e.groups },
+        as,
+        e.at,
+      );
       for (const [kind, on] of e.efforts) {
-        await call('mutation($id: ID!, $k: ClinicEffortKind!, $on: Date!) { recordClinicEffort(enrolmentId: $id, kind: $k, on: $on) { id } }', { id: enrolInClinic.id, k: KIND[kind], on }, as, day(on));
+        await call(
+          'mutation($id: ID!, $k: ClinicEffortKind!, $on: Date!) { recordClinicEffort(enrolmentId: $id, kind: $k, on: $on) { id } }',
+          { id: enrolInClinic.id, k: KIND[kind], on },
+          as,
+          day(on),
+        );
       }
     }
   }
@@ -204,12 +401,24 @@ describe("the clinics' indicator section", () => {
   it("counts only the council's clinics: Västmanland's report sees the Västerås clinic's 5 people, none of Stockholm's", async () => {
     const data = await call(ENTITIES, { r: [REPORT_19] }, member1980, READ_AT);
     const byKey = Object.fromEntries((data._entities[0].clinics as IndicatorOut[]).map((i) => [i.key, i]));
-    const five = { ...count(5), byGender: [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }] };
+    const five = {
+      ...count(5),
+      byGender: [
+        { group: 'WOMEN', ...hidden },
+        { group: 'MEN', ...hidden },
+      ],
+    };
     expect(byKey['clinics.enrolledInPeriod']).toMatchObject(five);
     expect(byKey['clinics.enrolledAtPeriodEnd']).toMatchObject(five);
     expect(byKey['clinics.effort.infectionTesting']).toMatchObject(five);
     expect(byKey['clinics.targetGroup.homeless']).toMatchObject(five);
-    expect(byKey['clinics.effort.opioidMaintenanceTreatment']).toMatchObject({ ...count(0), byGender: [{ group: 'WOMEN', ...count(0) }, { group: 'MEN', ...count(0) }] });
+    expect(byKey['clinics.effort.opioidMaintenanceTreatment']).toMatchObject({
+      ...count(0),
+      byGender: [
+        { group: 'WOMEN', ...count(0) },
+        { group: 'MEN', ...count(0) },
+      ],
+    });
   });
 
   it.each([
@@ -219,7 +428,10 @@ describe("the clinics' indicator section", () => {
   ])('refuses %s at the subgraph', async (_who, as) => {
     const res = await subgraphRequest('clinics', ENTITIES, { as, url: running.url, variables: { r: [REPORT_0180] }, headers: { 'x-hub-clock': READ_AT } });
     expect(res.body.data._entities).toEqual([null]);
-    expect(res.body.errors[0]).toMatchObject({ message: "Only council members of the council's member organisations see its indicators.", extensions: { code: 'FORBIDDEN' } });
+    expect(res.body.errors[0]).toMatchObject({
+      message: "Only council members of the council's member organisations see its indicators.",
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
   describe('through the gateway', () => {

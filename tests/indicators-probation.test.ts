@@ -53,17 +53,41 @@ const SALA = ['municipality:1981', 'psychiatry:19'];
  */
 const PEOPLE: Person[] = [
   // women, all in time: 6 of 6
-  { name: 'W1', gender: 'WOMEN', court: '2061-01-01', evaluations: ['2061-03-25', '2061-06-20'], // due 04-01 and 06-23: both kept
-    deviations: [['2061-03-10', day('2061-03-11')], ['2061-04-01', day('2061-04-04')], ['2061-02-20', '2061-02-28T23:30:00+01:00']] }, // (1), (3), before the period
-  { name: 'W2', gender: 'WOMEN', court: '2061-01-10', partners: SALA, evaluations: ['2061-04-10'], // due 04-10, held that day
-    deviations: [['2061-03-01', '2061-03-01T00:30:00+01:00']] }, // (0), the period's first Stockholm half-hour
+  {
+    name: 'W1',
+    gender: 'WOMEN',
+    court: '2061-01-01',
+    evaluations: ['2061-03-25', '2061-06-20'], // due 04-01 and 06-23: both kept
+    deviations: [
+      ['2061-03-10', day('2061-03-11')],
+      ['2061-04-01', day('2061-04-04')],
+      ['2061-02-20', '2061-02-28T23:30:00+01:00'],
+    ],
+  }, // (1), (3), before the period
+  {
+    name: 'W2',
+    gender: 'WOMEN',
+    court: '2061-01-10',
+    partners: SALA,
+    evaluations: ['2061-04-10'], // due 04-10, held that day
+    deviations: [['2061-03-01', '2061-03-01T00:30:00+01:00']],
+  }, // (0), the period's first Stockholm half-hour
   { name: 'W3', gender: 'WOMEN', court: '2060-12-15', ends: '2061-04-15', evaluations: ['2061-03-01'] }, // due 03-15 kept; next due 05-30 is after the end
   { name: 'W4', gender: 'WOMEN', court: '2061-02-01', evaluations: ['2061-05-01'] }, // due 05-02
   { name: 'W5', gender: 'WOMEN', court: '2061-02-15', evaluations: ['2061-05-16'] }, // due 05-16
   { name: 'W6', gender: 'WOMEN', court: '2061-03-05', evaluations: ['2061-06-01'] }, // due 06-03
   // men: 5 of 10 in time
-  { name: 'M1', gender: 'MEN', court: '2061-01-01', evaluations: ['2061-04-05'], // due 04-01: late
-    deviations: [['2061-03-05', day('2061-03-07')], ['2061-04-10', day('2061-04-20')], ['2061-05-01', day('2061-05-08')]] }, // (2), (10), (7)
+  {
+    name: 'M1',
+    gender: 'MEN',
+    court: '2061-01-01',
+    evaluations: ['2061-04-05'], // due 04-01: late
+    deviations: [
+      ['2061-03-05', day('2061-03-07')],
+      ['2061-04-10', day('2061-04-20')],
+      ['2061-05-01', day('2061-05-08')],
+    ],
+  }, // (2), (10), (7)
   { name: 'M2', gender: 'MEN', court: '2061-01-20', breachAt: day('2061-05-10') }, // due 04-20, never held, breach after it: missed
   { name: 'M3', gender: 'MEN', court: '2061-01-05', partners: SALA, evaluations: ['2061-04-03'], deviations: [['2061-03-20', day('2061-03-24')]] }, // due 04-05 kept (next 07-02); (4)
   { name: 'M4', gender: 'MEN', court: '2061-02-01', evaluations: ['2061-04-30'], deviations: [['2061-02-26', day('2061-03-03')]] }, // due 05-02 kept; (5), occurred before the period
@@ -76,8 +100,14 @@ const PEOPLE: Person[] = [
   // counted nowhere
   { name: 'X1', gender: 'WOMEN', court: '2060-12-20', ends: '2061-02-28' }, // ended before the period; due 03-20 falls after its end
   { name: 'X2', gender: 'WOMEN', court: '2060-12-25', breachAt: '2061-02-20T10:00:00+01:00' }, // breached before the period and before its due date 03-25
-  { name: 'X3', gender: 'MEN', court: '2061-01-01', partners: ['municipality:0180', 'psychiatry:01'], office: officerStockholm, // Stockholm's order
-    deviations: [['2061-04-01', day('2061-04-02')]] },
+  {
+    name: 'X3',
+    gender: 'MEN',
+    court: '2061-01-01',
+    partners: ['municipality:0180', 'psychiatry:01'],
+    office: officerStockholm, // Stockholm's order
+    deviations: [['2061-04-01', day('2061-04-02')]],
+  },
   { name: 'X4', gender: 'WOMEN', court: '2061-07-10' }, // court decision after the period
 ];
 
@@ -96,11 +126,28 @@ beforeAll(async () => {
   for (const p of PEOPLE) {
     const office = p.office ?? officer;
     let id!: Promise<string>;
-    const registered = { at: `${p.court}T08:00:00Z`, run: async () => (id = register(office, { personnummer: personnummer(p.gender), name: p.name, courtDecisionOn: p.court, endsOn: p.ends ?? '2061-12-31', partnerOrganisationIds: p.partners ?? V }, `${p.court}T08:00:00Z`).then((r) => r.order.id as string)) };
+    const registered = {
+      at: `${p.court}T08:00:00Z`,
+      run: async () =>
+        (id = register(
+          office,
+          {
+            personnummer: personnummer(p.gender),
+            name: p.name,
+            courtDecisionOn: p.court,
+            endsOn: p.ends ?? '2061-12-31',
+            partnerOrganisationIds: p.partners ?? V,
+          },
+          `${p.court}T08:00:00Z`,
+        ).then((r) => r.order.id as string)),
+    };
     steps.push(registered);
-    for (const on of p.evaluations ?? []) steps.push({ at: day(on), run: async () => ok(await gql(EVALUATION, { id: await id, on, s: 'Uppföljning' }, { as: office, clock: day(on) })) });
-    for (const [on, at] of p.deviations ?? []) steps.push({ at, run: async () => ok(await gql(DEVIATION, { id: await id, on, d: 'Avvikelse' }, { as: office, clock: at })) });
-    if (p.breachAt) steps.push({ at: p.breachAt, run: async () => ok(await gql(BREACH, { id: await id, r: 'Avbröt behandlingen' }, { as: office, clock: p.breachAt })) });
+    for (const on of p.evaluations ?? [])
+      steps.push({ at: day(on), run: async () => ok(await gql(EVALUATION, { id: await id, on, s: 'Uppföljning' }, { as: office, clock: day(on) })) });
+    for (const [on, at] of p.deviations ?? [])
+      steps.push({ at, run: async () => ok(await gql(DEVIATION, { id: await id, on, d: 'Avvikelse' }, { as: office, clock: at })) });
+    if (p.breachAt)
+      steps.push({ at: p.breachAt, run: async () => ok(await gql(BREACH, { id: await id, r: 'Avbröt behandlingen' }, { as: office, clock: p.breachAt })) });
   }
   steps.push({ at: day('2061-05-25'), run: async () => (middle = await section(day('2061-05-25'))) });
   steps.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -128,7 +175,13 @@ describe("probation's indicator section", () => {
   it('leaves out due dates not yet passed: on 25 May, W6 (due 3 June) is not counted, M9 is counted as kept', async () => {
     // women W1–W5 5 of 5; men M1, M2, M3, M4, M5, M6, M8, M9 with 5 kept: complement 3, hidden; total 10 of 13, hidden
     const figure = middle.find((i) => i.key === 'contractCare.evaluationsHeldByDueDate')!;
-    expect(figure).toMatchObject({ ...hidden, byGender: [{ group: 'WOMEN', ...share(5, 5) }, { group: 'MEN', ...hidden }] });
+    expect(figure).toMatchObject({
+      ...hidden,
+      byGender: [
+        { group: 'WOMEN', ...share(5, 5) },
+        { group: 'MEN', ...hidden },
+      ],
+    });
   });
 
   it('a council member of another region gets nothing: the council is null through the gateway, the section FORBIDDEN from the subgraph', async () => {
@@ -137,7 +190,10 @@ describe("probation's indicator section", () => {
     expect(res.data).toEqual({ council: null });
     const direct = await subgraphRequest('probation', ENTITIES, { as: member0180, variables: { r: [REPORT_19] } });
     expect(direct.body.data._entities).toEqual([null]);
-    expect(direct.body.errors[0]).toMatchObject({ message: "Only council members of the council's member organisations see its indicators.", extensions: { code: 'FORBIDDEN' } });
+    expect(direct.body.errors[0]).toMatchObject({
+      message: "Only council members of the council's member organisations see its indicators.",
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
   it.each([
@@ -153,7 +209,11 @@ describe("probation's indicator section", () => {
   });
 
   it('the signed _entities answer for a member is the section the gateway gave', async () => {
-    const direct = await subgraphRequest('probation', ENTITIES, { as: member1980, variables: { r: [REPORT_19] }, headers: { 'x-hub-clock': day('2061-07-15') } });
+    const direct = await subgraphRequest('probation', ENTITIES, {
+      as: member1980,
+      variables: { r: [REPORT_19] },
+      headers: { 'x-hub-clock': day('2061-07-15') },
+    });
     expect(direct.body.errors).toBeUndefined();
     expect(direct.body.data._entities[0].probation).toEqual(await section(day('2061-07-15')));
   });

@@ -57,8 +57,18 @@ async function seedFixture() {
     const decided = addDays(meeting, 1);
     const start = addDays(decided, 10);
     const input = referralInput({ personnummer: personnummer(people[i]!.g), idempotencyKey: `psyind-${i}` });
-    const { submitWithdrawalReferral: r } = await call('mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id } }', { i: input }, caseworker1980, at(received, '09:00'));
-    await call('mutation($id: ID!, $at: DateTime!) { bookAssessmentMeeting(referralId: $id, at: $at) { id } }', { id: r.id, at: at(meeting) }, coordinator19, at(received, '11:00'));
+    const { submitWithdrawalReferral: r } = await call(
+      'mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id } }',
+      { i: input },
+      caseworker1980,
+      at(received, '09:00'),
+    );
+    await call(
+      'mutation($id: ID!, $at: DateTime!) { bookAssessmentMeeting(referralId: $id, at: $at) { id } }',
+      { id: r.id, at: at(meeting) },
+      coordinator19,
+      at(received, '11:00'),
+    );
     const needed = k < 5;
     await call(
       'mutation($id: ID!, $n: Boolean!, $s: TreatmentSetting, $why: String) { recordTreatmentDecision(referralId: $id, needed: $n, setting: $s, rationale: $why) { id } }',
@@ -67,7 +77,12 @@ async function seedFixture() {
       at(decided, '09:00'),
     );
     if (!needed || k === 4) continue;
-    await call('mutation($id: ID!, $start: Date!) { offerPlace(referralId: $id, wardId: "fixture-20", startDate: $start) { id } }', { id: r.id, start }, coordinator19, at(decided, '10:00'));
+    await call(
+      'mutation($id: ID!, $start: Date!) { offerPlace(referralId: $id, wardId: "fixture-20", startDate: $start) { id } }',
+      { id: r.id, start },
+      coordinator19,
+      at(decided, '10:00'),
+    );
     const admitted = people[i]!.g === 'WOMEN' ? k < 3 : k < 2;
     if (admitted) await call('mutation($id: ID!) { recordAdmission(referralId: $id) { id } }', { id: r.id }, coordinator19, at(start, '09:00'));
   }
@@ -88,33 +103,71 @@ afterAll(async () => {
 });
 
 const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
-const cell = (group: string, value: number | null, numerator: number | null, denominator: number | null) => ({ group, value, numerator, denominator, suppressed: false });
+const cell = (group: string, value: number | null, numerator: number | null, denominator: number | null) => ({
+  group,
+  value,
+  numerator,
+  denominator,
+  suppressed: false,
+});
 
 describe("psychiatry's indicator section", () => {
   it('publishes every figure as hand-computed, suppressing what rests on 1 to 4 people', async () => {
     const data = await call(SECTION, { r: [REPORT] }, councilMember, at('2035-06-01'));
     const byKey = Object.fromEntries(data._entities[0].psychiatry.map((i: { key: string }) => [i.key, i]));
     const figure = (key: string, top: object, byGender: object[]) => expect(byKey[key], key).toEqual({ key, ...top, byGender });
-    figure('withdrawal.requestsReceived', { value: 12, numerator: 12, denominator: null, suppressed: false }, [cell('WOMEN', 7, 7, null), cell('MEN', 5, 5, null)]);
-    figure('withdrawal.assessmentWithin14Days', { value: 1, numerator: 12, denominator: 12, suppressed: false }, [cell('WOMEN', 1, 7, 7), cell('MEN', 1, 5, 5)]);
-    figure('withdrawal.daysToAssessment', { value: 7, numerator: null, denominator: 12, suppressed: false }, [cell('WOMEN', 7, null, 7), cell('MEN', 7, null, 5)]);
+    figure('withdrawal.requestsReceived', { value: 12, numerator: 12, denominator: null, suppressed: false }, [
+      cell('WOMEN', 7, 7, null),
+      cell('MEN', 5, 5, null),
+    ]);
+    figure('withdrawal.assessmentWithin14Days', { value: 1, numerator: 12, denominator: 12, suppressed: false }, [
+      cell('WOMEN', 1, 7, 7),
+      cell('MEN', 1, 5, 5),
+    ]);
+    figure('withdrawal.daysToAssessment', { value: 7, numerator: null, denominator: 12, suppressed: false }, [
+      cell('WOMEN', 7, null, 7),
+      cell('MEN', 7, null, 5),
+    ]);
     // 8 of 10 decisions got a place within 14 days: the 2 without one are a count of 2 people.
-    figure('withdrawal.placeWithin14Days', hidden, [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }]);
+    figure('withdrawal.placeWithin14Days', hidden, [
+      { group: 'WOMEN', ...hidden },
+      { group: 'MEN', ...hidden },
+    ]);
     // the median rests on 8 people (published), each gender's on 4 (hidden)
-    figure('withdrawal.daysDecisionToPlace', { value: 10, numerator: null, denominator: 8, suppressed: false }, [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }]);
-    figure('withdrawal.placesLapsed', hidden, [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }]);
-    figure('withdrawal.newAssessmentsAfterLapse', { value: 0, numerator: 0, denominator: null, suppressed: false }, [cell('WOMEN', 0, 0, null), cell('MEN', 0, 0, null)]);
+    figure('withdrawal.daysDecisionToPlace', { value: 10, numerator: null, denominator: 8, suppressed: false }, [
+      { group: 'WOMEN', ...hidden },
+      { group: 'MEN', ...hidden },
+    ]);
+    figure('withdrawal.placesLapsed', hidden, [
+      { group: 'WOMEN', ...hidden },
+      { group: 'MEN', ...hidden },
+    ]);
+    figure('withdrawal.newAssessmentsAfterLapse', { value: 0, numerator: 0, denominator: null, suppressed: false }, [
+      cell('WOMEN', 0, 0, null),
+      cell('MEN', 0, 0, null),
+    ]);
     figure('withdrawal.screenedAuditOrDudit', { value: 1, numerator: 12, denominator: 12, suppressed: false }, [cell('WOMEN', 1, 7, 7), cell('MEN', 1, 5, 5)]);
     figure('withdrawal.assessedWithAsi', { value: 0, numerator: 0, denominator: 12, suppressed: false }, [cell('WOMEN', 0, 0, 7), cell('MEN', 0, 0, 5)]);
     // ward 91 (4 places, seeded) and the fixture ward (20); 5 people in them (3 women, 2 men: hidden)
     figure('wards.places', { value: 24, numerator: 24, denominator: null, suppressed: false }, []);
-    figure('wards.placesInUse', { value: 5, numerator: 5, denominator: null, suppressed: false }, [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }]);
+    figure('wards.placesInUse', { value: 5, numerator: 5, denominator: null, suppressed: false }, [
+      { group: 'WOMEN', ...hidden },
+      { group: 'MEN', ...hidden },
+    ]);
     figure('wards.placesFree', { value: 19, numerator: 19, denominator: null, suppressed: false }, []);
-    figure('wards.daysWaitingForAdmission', { value: 10, numerator: null, denominator: 5, suppressed: false }, [{ group: 'WOMEN', ...hidden }, { group: 'MEN', ...hidden }]);
+    figure('wards.daysWaitingForAdmission', { value: 10, numerator: null, denominator: 5, suppressed: false }, [
+      { group: 'WOMEN', ...hidden },
+      { group: 'MEN', ...hidden },
+    ]);
   });
 
-  it('counts only the council\'s municipalities: Stockholm\'s council sees none of these requests', async () => {
-    const stockholm = { ...REPORT, councilId: 'council:local-0180', municipalityCodes: ['0180'], memberOrganisationIds: ['municipality:0180', 'psychiatry:01'] };
+  it("counts only the council's municipalities: Stockholm's council sees none of these requests", async () => {
+    const stockholm = {
+      ...REPORT,
+      councilId: 'council:local-0180',
+      municipalityCodes: ['0180'],
+      memberOrganisationIds: ['municipality:0180', 'psychiatry:01'],
+    };
     const data = await call(SECTION, { r: [stockholm] }, { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] }, at('2035-06-01'));
     const received = data._entities[0].psychiatry.find((i: { key: string }) => i.key === 'withdrawal.requestsReceived');
     expect(received).toMatchObject({ value: 0, numerator: 0 });

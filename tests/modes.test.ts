@@ -80,12 +80,16 @@ describe('production mode', () => {
   });
 
   it('refuses the clock header in a subgraph, even on a request the gateway signed', async () => {
-    const res = await subgraphRequest('municipality', '{ me { userId } }', { as: caseworker, url: subgraph.url, headers: { 'x-hub-clock': '2026-01-01T00:00:00Z' } });
+    const res = await subgraphRequest('municipality', '{ me { userId } }', {
+      as: caseworker,
+      url: subgraph.url,
+      headers: { 'x-hub-clock': '2026-01-01T00:00:00Z' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toBe('The x-hub-clock header is accepted only in development mode.');
   });
 
-  it('sends nothing to Apollo: the gateway\'s usage-metrics exporter is switched off', () => {
+  it("sends nothing to Apollo: the gateway's usage-metrics exporter is switched off", () => {
     expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
   });
 

@@ -54,7 +54,11 @@ beforeAll(async () => {
     );
     expect(plan.errors).toBeUndefined();
     if (i % 5 === 0) {
-      const e = await gql('mutation($id: ID!) { addCarePlanEffort(planId: $id, expectedVersion: 1, input: { description: "Veckovisa samtal", responsible: "Petra" }) { id } }', { id: plan.data!.createJointCarePlan.id }, { as: officer, clock: CLOCK });
+      const e = await gql(
+        'mutation($id: ID!) { addCarePlanEffort(planId: $id, expectedVersion: 1, input: { description: "Veckovisa samtal", responsible: "Petra" }) { id } }',
+        { id: plan.data!.createJointCarePlan.id },
+        { as: officer, clock: CLOCK },
+      );
       expect(e.errors).toBeUndefined();
     }
   }
@@ -70,7 +74,9 @@ describe("a probation officer's list of orders with their plans", () => {
     expect(fifty.data!.contractCareOrders.nodes).toHaveLength(50);
     // both pages are this test's orders, each with its plan
     for (const page of [five, fifty]) {
-      expect(page.data!.contractCareOrders.nodes.every((o: { id: string; carePlan: { status: string } | null }) => mine.has(o.id) && o.carePlan?.status === 'DRAFT')).toBe(true);
+      expect(
+        page.data!.contractCareOrders.nodes.every((o: { id: string; carePlan: { status: string } | null }) => mine.has(o.id) && o.carePlan?.status === 'DRAFT'),
+      ).toBe(true);
     }
     const figures = (res: typeof five) => res.extensions!.hub.subgraphs as Record<string, { requests: number; sqlStatements: number }>;
     expect(figures(fifty)).toEqual(figures(five));

@@ -49,15 +49,33 @@ type Path = (id: string, as: As) => Promise<unknown>;
 /** Each path returns the plan it reached (or null when it reached none). */
 const planPaths: Record<string, Path> = {
   direct: async (id, as) => (await gql(`query($id: ID!) { jointCarePlan(id: $id) { ${PLAN} } }`, { id }, { as })).data?.jointCarePlan ?? null,
-  list: async (id, as) => ((await gql(`query($p: ID!) { jointCarePlans(personId: $p) { nodes { ${PLAN} } } }`, { p: f.personId }, { as })).data?.jointCarePlans?.nodes ?? []).find((p: { id: string }) => p.id === id) ?? null,
-  'person(id)': async (id, as) => ((await gql(`query($p: ID!) { person(id: $p) { jointCarePlans { ${PLAN} } } }`, { p: f.personId }, { as })).data?.person?.jointCarePlans ?? []).find((p: { id: string }) => p.id === id) ?? null,
-  findPerson: async (id, as) => ((await gql(`query($p: String!) { findPerson(personnummer: $p) { jointCarePlans { ${PLAN} } } }`, { p: f.pnr }, { as })).data?.findPerson?.jointCarePlans ?? []).find((p: { id: string }) => p.id === id) ?? null,
+  list: async (id, as) =>
+    ((await gql(`query($p: ID!) { jointCarePlans(personId: $p) { nodes { ${PLAN} } } }`, { p: f.personId }, { as })).data?.jointCarePlans?.nodes ?? []).find(
+      (p: { id: string }) => p.id === id,
+    ) ?? null,
+  'person(id)': async (id, as) =>
+    ((await gql(`query($p: ID!) { person(id: $p) { jointCarePlans { ${PLAN} } } }`, { p: f.personId }, { as })).data?.person?.jointCarePlans ?? []).find(
+      (p: { id: string }) => p.id === id,
+    ) ?? null,
+  findPerson: async (id, as) =>
+    (
+      (await gql(`query($p: String!) { findPerson(personnummer: $p) { jointCarePlans { ${PLAN} } } }`, { p: f.pnr }, { as })).data?.findPerson
+        ?.jointCarePlans ?? []
+    ).find((p: { id: string }) => p.id === id) ?? null,
   'its referral or order': async (id, as) =>
     id === f.withdrawalPlan
-      ? (await gql(`query($r: ID!) { withdrawalReferral(id: $r) { jointCarePlan { ${PLAN} } } }`, { r: f.referralId }, { as })).data?.withdrawalReferral?.jointCarePlan ?? null
-      : (await gql(`query($o: ID!) { contractCareOrder(id: $o) { carePlan { ${PLAN} } } }`, { o: f.orderId }, { as })).data?.contractCareOrder?.carePlan ?? null,
+      ? ((await gql(`query($r: ID!) { withdrawalReferral(id: $r) { jointCarePlan { ${PLAN} } } }`, { r: f.referralId }, { as })).data?.withdrawalReferral
+          ?.jointCarePlan ?? null)
+      : ((await gql(`query($o: ID!) { contractCareOrder(id: $o) { carePlan { ${PLAN} } } }`, { o: f.orderId }, { as })).data?.contractCareOrder?.carePlan ??
+        null),
   _entities: async (id, as) =>
-    (await subgraphRequest('municipality', `{ _entities(representations: [{ __typename: "JointCarePlan", id: "${id}" }]) { ... on JointCarePlan { ${PLAN} } } }`, { as })).body.data?._entities?.[0] ?? null,
+    (
+      await subgraphRequest(
+        'municipality',
+        `{ _entities(representations: [{ __typename: "JointCarePlan", id: "${id}" }]) { ... on JointCarePlan { ${PLAN} } } }`,
+        { as },
+      )
+    ).body.data?._entities?.[0] ?? null,
 };
 
 /** Who sees which plan (by the policy: owner, or participant named by the active consent). */
@@ -66,8 +84,10 @@ const seesWithdrawalPlan = (who: string, revoked: boolean) =>
 const seesContractPlan = (who: string) =>
   ['caseworker, Västerås (owner)', 'coordinator, psychiatry Västmanland', 'physician, psychiatry Västmanland', 'probation officer, Västerås'].includes(who);
 /** The path through the referral or order needs that record to be visible too. */
-const seesReferral = (who: string) => ['caseworker, Västerås (owner)', 'coordinator, psychiatry Västmanland', 'physician, psychiatry Västmanland'].includes(who);
-const seesOrder = (who: string) => ['caseworker, Västerås (owner)', 'coordinator, psychiatry Västmanland', 'physician, psychiatry Västmanland', 'probation officer, Västerås'].includes(who);
+const seesReferral = (who: string) =>
+  ['caseworker, Västerås (owner)', 'coordinator, psychiatry Västmanland', 'physician, psychiatry Västmanland'].includes(who);
+const seesOrder = (who: string) =>
+  ['caseworker, Västerås (owner)', 'coordinator, psychiatry Västmanland', 'physician, psychiatry Västmanland', 'probation officer, Västerås'].includes(who);
 
 function expected(plan: 'withdrawal' | 'contract', who: string, path: string, revoked: boolean): boolean {
   const sees = plan === 'withdrawal' ? seesWithdrawalPlan(who, revoked) : seesContractPlan(who);
@@ -77,10 +97,17 @@ function expected(plan: 'withdrawal' | 'contract', who: string, path: string, re
 
 beforeAll(async () => {
   const pnr = personnummer();
-  const ref = await gql('mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id person { id } } }', { i: referralInput({ personnummer: pnr }) }, { as: caseworker1980 });
+  const ref = await gql(
+    'mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id person { id } } }',
+    { i: referralInput({ personnummer: pnr }) },
+    { as: caseworker1980 },
+  );
   const referralId = ref.data!.submitWithdrawalReferral.id;
   const personId = ref.data!.submitWithdrawalReferral.person.id;
-  const { order } = await register(callers['probation officer, Västerås']!, { personnummer: pnr, partnerOrganisationIds: ['municipality:1980', 'psychiatry:19'] });
+  const { order } = await register(callers['probation officer, Västerås']!, {
+    personnummer: pnr,
+    partnerOrganisationIds: ['municipality:1980', 'psychiatry:19'],
+  });
   const c1 = await recordConsent(caseworker1980, pnr, ['municipality:1980', 'psychiatry:19']);
   const c2 = await recordConsent(caseworker1980, pnr, ['municipality:1980', 'psychiatry:19', 'probation:vasteras']);
   const participants = [
@@ -93,7 +120,15 @@ beforeAll(async () => {
     expect(res.errors).toBeUndefined();
     return res.data!.createJointCarePlan.id as string;
   };
-  const withdrawalPlan = await create({ kind: 'WITHDRAWAL', personnummer: pnr, consentId: c1.id, goals: ['Nykter'], participants, followUpOn: '2099-01-01', withdrawalReferralId: referralId });
+  const withdrawalPlan = await create({
+    kind: 'WITHDRAWAL',
+    personnummer: pnr,
+    consentId: c1.id,
+    goals: ['Nykter'],
+    participants,
+    followUpOn: '2099-01-01',
+    withdrawalReferralId: referralId,
+  });
   const contractPlan = await create({
     kind: 'CONTRACT_CARE',
     personnummer: pnr,
@@ -106,13 +141,20 @@ beforeAll(async () => {
   f = { pnr, personId, referralId, orderId: order.id, withdrawalPlan, contractPlan, withdrawalConsent: c1.id };
 }, 60_000);
 
-const rows = Object.keys(callers).flatMap((who) => Object.keys(planPaths).flatMap((path) => (['withdrawal', 'contract'] as const).map((plan) => [who, path, plan] as const)));
+const rows = Object.keys(callers).flatMap((who) =>
+  Object.keys(planPaths).flatMap((path) => (['withdrawal', 'contract'] as const).map((plan) => [who, path, plan] as const)),
+);
 
 async function check(who: string, path: string, plan: 'withdrawal' | 'contract', revoked: boolean) {
   const id = plan === 'withdrawal' ? f.withdrawalPlan : f.contractPlan;
   const got = await planPaths[path]!(id, callers[who]!);
   if (expected(plan, who, path, revoked)) {
-    expect(got).toEqual({ id, kind: plan === 'withdrawal' ? 'WITHDRAWAL' : 'CONTRACT_CARE', goals: [plan === 'withdrawal' ? 'Nykter' : 'Fullföljd kontraktsvård'], version: 1 });
+    expect(got).toEqual({
+      id,
+      kind: plan === 'withdrawal' ? 'WITHDRAWAL' : 'CONTRACT_CARE',
+      goals: [plan === 'withdrawal' ? 'Nykter' : 'Fullföljd kontraktsvård'],
+      version: 1,
+    });
   } else {
     expect(got).toBeNull();
   }
@@ -126,13 +168,15 @@ describe('the referral, reached through its withdrawal plan, gives what the dire
   it.each(Object.keys(callers))('%s', async (who) => {
     const as = callers[who]!;
     const direct = (await gql('query($r: ID!) { withdrawalReferral(id: $r) { id status } }', { r: f.referralId }, { as })).data?.withdrawalReferral ?? null;
-    const viaPlan = (await gql('query($id: ID!) { jointCarePlan(id: $id) { withdrawalReferral { id status } } }', { id: f.withdrawalPlan }, { as })).data?.jointCarePlan?.withdrawalReferral ?? null;
+    const viaPlan =
+      (await gql('query($id: ID!) { jointCarePlan(id: $id) { withdrawalReferral { id status } } }', { id: f.withdrawalPlan }, { as })).data?.jointCarePlan
+        ?.withdrawalReferral ?? null;
     expect(direct).toEqual(seesReferral(who) ? { id: f.referralId, status: 'RECEIVED' } : null);
     expect(viaPlan).toEqual(seesWithdrawalPlan(who, false) ? direct : null);
   });
 });
 
-describe('after the individual revokes the withdrawal plan\'s consent', () => {
+describe("after the individual revokes the withdrawal plan's consent", () => {
   beforeAll(async () => {
     const res = await gql('mutation($id: ID!) { revokeConsent(id: $id) { active } }', { id: f.withdrawalConsent }, { as: caseworker1980 });
     expect(res.data!.revokeConsent.active).toBe(false);

@@ -61,7 +61,10 @@ describe('npm run seed:large', () => {
       sql[s] = postgres(urls[s], { max: 1, onnotice: () => {} });
       // an audit trail from before the seed: it must stay exactly as it is
       const caller = { userId: 'u1', name: 'Test Person', organisation: organisation('municipality:0180')!, roles: ['CASEWORKER' as const] };
-      for (let i = 1; i <= 3; i++) await drizzle({ client: sql[s] }).transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${i}`, basis: 'own case' }]));
+      for (let i = 1; i <= 3; i++)
+        await drizzle({ client: sql[s] }).transaction((tx) =>
+          appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${i}`, basis: 'own case' }]),
+        );
     }
   });
   afterAll(async () => {
@@ -102,14 +105,19 @@ describe('npm run seed:large', () => {
 
   it('makes about two thirds of the people men (domain.md: 66 %), by legal gender of the personnummer', async () => {
     const numbers = new Set<string>();
-    for (const [s, t] of [['psychiatry', 'withdrawal_referral'], ['probation', 'contract_care_order'], ['clinics', 'clinic_enrolment']] as const) {
+    for (const [s, t] of [
+      ['psychiatry', 'withdrawal_referral'],
+      ['probation', 'contract_care_order'],
+      ['clinics', 'clinic_enrolment'],
+    ] as const) {
       for (const row of await sql[s].unsafe(`select personnummer from ${t}`)) numbers.add(row.personnummer as string);
     }
     const men = [...numbers].filter((n) => Number(n[10]) % 2 === 1).length;
     expect(numbers.size).toBeGreaterThan(150);
     expect(men / numbers.size).toBeGreaterThan(0.58);
     expect(men / numbers.size).toBeLessThan(0.74);
-    const [plans] = await sql.municipality`select count(*) filter (where legal_gender = 'MEN')::float / count(*) as men, count(*) filter (where legal_gender is null)::int as unknown from joint_care_plan`;
+    const [plans] =
+      await sql.municipality`select count(*) filter (where legal_gender = 'MEN')::float / count(*) as men, count(*) filter (where legal_gender is null)::int as unknown from joint_care_plan`;
     expect(plans!.unknown).toBe(0);
     expect(plans!.men).toBeGreaterThan(0.55);
     expect(plans!.men).toBeLessThan(0.77);
@@ -117,7 +125,11 @@ describe('npm run seed:large', () => {
 
   it('stores every person under the pseudonym of their personnummer, the same in every subgraph', async () => {
     const idOf = new Map<string, string>();
-    for (const [s, t] of [['psychiatry', 'withdrawal_referral'], ['probation', 'contract_care_order'], ['clinics', 'clinic_enrolment']] as const) {
+    for (const [s, t] of [
+      ['psychiatry', 'withdrawal_referral'],
+      ['probation', 'contract_care_order'],
+      ['clinics', 'clinic_enrolment'],
+    ] as const) {
       for (const row of await sql[s].unsafe(`select person_id, personnummer from ${t}`)) {
         expect(row.person_id).toBe(pseudonymFor(SECRET, row.personnummer as string));
         idOf.set(row.person_id as string, row.personnummer as string);

@@ -33,11 +33,17 @@ describe('npm start', () => {
     expect(first.output()).toContain(`Gateway    ${gatewayUrl}`);
     expect(first.output()).toContain('npm run --silent token -- --org municipality:1980 --roles CASEWORKER');
 
-    const token = runScript('scripts/token.ts', ['--org', 'psychiatry:19', '--roles', 'COORDINATOR', '--sub', 'sam', '--name', 'Sam Samordnare'], { HUB_DIR: hubDir });
+    const token = runScript('scripts/token.ts', ['--org', 'psychiatry:19', '--roles', 'COORDINATOR', '--sub', 'sam', '--name', 'Sam Samordnare'], {
+      HUB_DIR: hubDir,
+    });
     expect(token.status).toBe(0);
     expect(token.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const ask = () =>
-      fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}` }, body: JSON.stringify({ query: ME }) }).then((r) => r.json());
+      fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}` },
+        body: JSON.stringify({ query: ME }),
+      }).then((r) => r.json());
     const answer = await ask();
     expect(answer.data.me).toEqual({ userId: 'sam', organisation: { id: 'psychiatry:19' }, roles: ['COORDINATOR'] });
 

@@ -8,7 +8,19 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, subgraphRequest, type As } from './helpers/hub.ts';
-import { BOOK, caseworker0180, caseworker1980, caseworker1981, coordinator01, coordinator19, nurse19, ok, physician19, refused, submit } from './helpers/withdrawal.ts';
+import {
+  BOOK,
+  caseworker0180,
+  caseworker1980,
+  caseworker1981,
+  coordinator01,
+  coordinator19,
+  nurse19,
+  ok,
+  physician19,
+  refused,
+  submit,
+} from './helpers/withdrawal.ts';
 
 const INTERNAL = 'Intern anteckning: ring avdelningen före mötet';
 let referralId = '';
@@ -59,9 +71,9 @@ CALLERS.push(
   ['a log reviewer of the referring municipality', as('municipality:1980', 'LOG_REVIEWER'), hiddenNoList],
   ['a council member of the receiving psychiatry', as('psychiatry:19', 'COUNCIL_MEMBER'), hiddenNoSearch],
   ['a log reviewer of the receiving psychiatry', as('psychiatry:19', 'LOG_REVIEWER'), hiddenNoList],
-  ['the other region\'s coordinator (psychiatry:01)', coordinator01, hiddenListed],
-  ['the other region\'s physician', as('psychiatry:01', 'PHYSICIAN'), hiddenListed],
-  ['the other region\'s nurse', as('psychiatry:01', 'NURSE'), hiddenListed],
+  ["the other region's coordinator (psychiatry:01)", coordinator01, hiddenListed],
+  ["the other region's physician", as('psychiatry:01', 'PHYSICIAN'), hiddenListed],
+  ["the other region's nurse", as('psychiatry:01', 'NURSE'), hiddenListed],
   ['a probation officer in the same town', as('probation:vasteras', 'PROBATION_OFFICER'), hiddenNoList],
   ['a probation log reviewer', as('probation:vasteras', 'LOG_REVIEWER'), hiddenNoList],
   ['clinic staff', as('clinic:0180-sodermalm', 'CLINIC_STAFF'), hiddenNoList],
@@ -138,10 +150,10 @@ describe('who sees a withdrawal referral, by every path', () => {
   });
 });
 
-describe('psychiatry\'s internal notes', () => {
+describe("psychiatry's internal notes", () => {
   const Q = 'query($id: ID!) { withdrawalReferral(id: $id) { id status events { kind note } internalNotes { kind by text } } }';
 
-  it.each([coordinator19, physician19, nurse19])('are read by the receiving organisation\'s %s', async (caller) => {
+  it.each([coordinator19, physician19, nurse19])("are read by the receiving organisation's %s", async (caller) => {
     const data = ok(await gql(Q, { id: referralId }, { as: caller })).withdrawalReferral;
     expect(data.internalNotes).toEqual([{ kind: 'MEETING_BOOKED', by: 'Maria Berg', text: INTERNAL }]);
   });
@@ -164,7 +176,7 @@ describe('psychiatry\'s internal notes', () => {
 describe('steps on a referral one may not see, or may not take', () => {
   const at = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
   it.each<[string, As, string, RegExp]>([
-    ['the other region\'s coordinator books a meeting', coordinator01, 'NOT_FOUND', /no withdrawal referral .* that you can see/],
+    ["the other region's coordinator books a meeting", coordinator01, 'NOT_FOUND', /no withdrawal referral .* that you can see/],
     ['a caseworker of another municipality asks for a new assessment', caseworker1981, 'NOT_FOUND', /that you can see/],
     ['a nurse of the receiving organisation books a meeting', nurse19, 'FORBIDDEN', /does not allow you to book an assessment meeting/],
     ['a physician books a meeting', physician19, 'FORBIDDEN', /does not allow you to book/],
@@ -183,7 +195,11 @@ describe('steps on a referral one may not see, or may not take', () => {
   });
 
   it('an unknown or malformed id is simply absent', async () => {
-    const res = await gql('{ a: withdrawalReferral(id: "00000000-0000-4000-8000-000000000000") { id } b: withdrawalReferral(id: "91; drop table ward") { id } }', {}, { as: coordinator19 });
+    const res = await gql(
+      '{ a: withdrawalReferral(id: "00000000-0000-4000-8000-000000000000") { id } b: withdrawalReferral(id: "91; drop table ward") { id } }',
+      {},
+      { as: coordinator19 },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ a: null, b: null });
   });

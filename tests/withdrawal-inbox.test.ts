@@ -92,7 +92,9 @@ describe('the inbox', () => {
     const sizes: number[] = [];
     let after: string | null = null;
     for (;;) {
-      const res: { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { endCursor: string; hasNextPage: boolean } } = ok(await gql(Q, { p: fifty.personId, first: 20, after }, { as: coordinator19, clock: READ_CLOCK })).withdrawalReferrals;
+      const res: { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { endCursor: string; hasNextPage: boolean } } = ok(
+        await gql(Q, { p: fifty.personId, first: 20, after }, { as: coordinator19, clock: READ_CLOCK }),
+      ).withdrawalReferrals;
       expect(res.totalCount).toBe(50);
       sizes.push(res.nodes.length);
       seen.push(...res.nodes.map((n: { id: string }) => n.id));
@@ -125,7 +127,9 @@ describe('the inbox', () => {
   });
 
   it('refuses a page size outside 1–200, a cursor it did not give out, and a person id that is not one', async () => {
-    expect(refused(await gql(Q, { p: five.personId, first: 0 }, { as: coordinator19 }), 'BAD_USER_INPUT', 'first').message).toBe('Ask for 1 to 200 referrals per page.');
+    expect(refused(await gql(Q, { p: five.personId, first: 0 }, { as: coordinator19 }), 'BAD_USER_INPUT', 'first').message).toBe(
+      'Ask for 1 to 200 referrals per page.',
+    );
     refused(await gql(Q, { p: five.personId, first: 201 }, { as: coordinator19 }), 'BAD_USER_INPUT', 'first');
     expect(refused(await gql(Q, { p: five.personId, after: 'bm90LWEtY3Vyc29y' }, { as: coordinator19 }), 'BAD_USER_INPUT', 'after').message).toMatch(/cursor/);
     refused(await gql(Q, { p: '19850709-1234' }, { as: coordinator19 }), 'BAD_USER_INPUT', 'personId');

@@ -47,15 +47,25 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
 
     // the coordinator's inbox
     const inbox = ok(await gql(INBOX, { p: referral.person.id, status: ['RECEIVED'] }, { as: coordinator19, clock: '2026-03-23T08:00:00+01:00' }));
-    expect(inbox.withdrawalReferrals).toEqual({ totalCount: 1, nodes: [{ id, status: 'RECEIVED', assessmentDueBy: '2026-04-03', overdue: false, assessmentDeadlineMissed: false }] });
+    expect(inbox.withdrawalReferrals).toEqual({
+      totalCount: 1,
+      nodes: [{ id, status: 'RECEIVED', assessmentDueBy: '2026-04-03', overdue: false, assessmentDeadlineMissed: false }],
+    });
 
     // the physician cannot decide before a meeting
     const early = await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-03-23T08:00:00+01:00' });
     expect(refused(early, 'CONFLICT').message).toMatch(/only after the assessment meeting has taken place; this referral is RECEIVED/);
 
     // the coordinator books the meeting for 31 March (summer time from 29 March), within the 14 days
-    const booked = ok(await gql(BOOK, { id, at: '2026-03-31T13:00:00+02:00', note: 'Tolk behövs (finska).' }, { as: coordinator19, clock: '2026-03-24T10:00:00+01:00' }));
-    expect(booked.bookAssessmentMeeting).toMatchObject({ status: 'ASSESSMENT_BOOKED', assessmentMeetingAt: '2026-03-31T13:00:00.000+02:00', assessmentDeadlineMissed: false, overdue: false });
+    const booked = ok(
+      await gql(BOOK, { id, at: '2026-03-31T13:00:00+02:00', note: 'Tolk behövs (finska).' }, { as: coordinator19, clock: '2026-03-24T10:00:00+01:00' }),
+    );
+    expect(booked.bookAssessmentMeeting).toMatchObject({
+      status: 'ASSESSMENT_BOOKED',
+      assessmentMeetingAt: '2026-03-31T13:00:00.000+02:00',
+      assessmentDeadlineMissed: false,
+      overdue: false,
+    });
     const notYet = await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-03-31T12:59:00+02:00' });
     expect(refused(notYet, 'CONFLICT').message).toMatch(/this referral is ASSESSMENT_BOOKED/);
 
@@ -64,10 +74,20 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
     expect(waiting.status).toBe('AWAITING_DECISION');
 
     const decided = ok(
-      await gql(DECIDE, { id, needed: true, setting: 'INPATIENT', rationale: 'Tidigare komplicerad abstinens.', note: 'Remissgruppen 31/3.' }, { as: physician19, clock: '2026-03-31T15:00:00+02:00' }),
+      await gql(
+        DECIDE,
+        { id, needed: true, setting: 'INPATIENT', rationale: 'Tidigare komplicerad abstinens.', note: 'Remissgruppen 31/3.' },
+        { as: physician19, clock: '2026-03-31T15:00:00+02:00' },
+      ),
     ).recordTreatmentDecision;
     expect(decided.status).toBe('CARE_PLANNING');
-    expect(decided.decision).toEqual({ needed: true, setting: 'INPATIENT', decidedAt: '2026-03-31T15:00:00.000+02:00', decidedBy: 'Erik Holm', rationale: 'Tidigare komplicerad abstinens.' });
+    expect(decided.decision).toEqual({
+      needed: true,
+      setting: 'INPATIENT',
+      decidedAt: '2026-03-31T15:00:00.000+02:00',
+      decidedBy: 'Erik Holm',
+      rationale: 'Tidigare komplicerad abstinens.',
+    });
 
     // the joint care planning: social services draws up the written withdrawal plan, on the individual's consent, linked to the referral
     const consent = await recordConsent(caseworker1980, input.personnummer, ['municipality:1980', 'psychiatry:19'], '2026-12-31', '2026-04-01T10:00:00+02:00');
@@ -91,7 +111,9 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
     );
     const plan = ok(planRes).createJointCarePlan;
     for (const caller of [caseworker1980, coordinator19]) {
-      const linked = ok(await gql('query($id: ID!) { withdrawalReferral(id: $id) { jointCarePlan { id kind } } }', { id }, { as: caller, clock: '2026-04-01T11:00:00+02:00' }));
+      const linked = ok(
+        await gql('query($id: ID!) { withdrawalReferral(id: $id) { jointCarePlan { id kind } } }', { id }, { as: caller, clock: '2026-04-01T11:00:00+02:00' }),
+      );
       expect(linked.withdrawalReferral.jointCarePlan).toEqual({ id: plan.id, kind: 'WITHDRAWAL' });
     }
 
@@ -109,11 +131,19 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
     });
 
     const admitted = ok(await gql(ADMIT, { id }, { as: coordinator19, clock: '2026-04-14T08:00:00+02:00' })).recordAdmission;
-    expect(admitted).toMatchObject({ status: 'ADMITTED', admittedAt: '2026-04-14T08:00:00.000+02:00', placeOffer: { ward: { id: ward, occupied: 1, places: 2 } } });
+    expect(admitted).toMatchObject({
+      status: 'ADMITTED',
+      admittedAt: '2026-04-14T08:00:00.000+02:00',
+      placeOffer: { ward: { id: ward, occupied: 1, places: 2 } },
+    });
     expect(await wardOf(ward)).toEqual({ id: ward, name: `Testavdelning ${ward}`, places: 2, occupied: 1, free: 1, organisation: { id: 'psychiatry:19' } });
 
     // the caseworker follows it: status, meeting, decision with rationale, place, the timeline; never the internal notes
-    const seen = await gql(`query($id: ID!) { withdrawalReferral(id: $id) { status assessmentMeetingAt decision { needed rationale } placeOffer { startDate ward { id } } events { kind by note } } }`, { id }, { as: caseworker1980, clock: '2026-04-15T09:00:00+02:00' });
+    const seen = await gql(
+      `query($id: ID!) { withdrawalReferral(id: $id) { status assessmentMeetingAt decision { needed rationale } placeOffer { startDate ward { id } } events { kind by note } } }`,
+      { id },
+      { as: caseworker1980, clock: '2026-04-15T09:00:00+02:00' },
+    );
     expect(ok(seen).withdrawalReferral).toEqual({
       status: 'ADMITTED',
       assessmentMeetingAt: '2026-03-31T13:00:00.000+02:00',
@@ -121,9 +151,21 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
       placeOffer: { startDate: '2026-04-14', ward: { id: ward } },
       events: [
         { kind: 'SUBMITTED', by: 'Anna Svensson (Västerås stad, socialtjänsten)', note: null },
-        { kind: 'MEETING_BOOKED', by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)', note: 'Assessment and planning meeting on 2026-03-31 13:00.' },
-        { kind: 'DECISION_RECORDED', by: 'Erik Holm (Vuxenpsykiatri Västmanland, beroendesektionen)', note: 'Withdrawal treatment is needed (inpatient); a place is to be offered by 2026-04-14.' },
-        { kind: 'PLACE_OFFERED', by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)', note: `Place on Testavdelning ${ward} from 2026-04-14; it lapses if not used by 2026-05-12.` },
+        {
+          kind: 'MEETING_BOOKED',
+          by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)',
+          note: 'Assessment and planning meeting on 2026-03-31 13:00.',
+        },
+        {
+          kind: 'DECISION_RECORDED',
+          by: 'Erik Holm (Vuxenpsykiatri Västmanland, beroendesektionen)',
+          note: 'Withdrawal treatment is needed (inpatient); a place is to be offered by 2026-04-14.',
+        },
+        {
+          kind: 'PLACE_OFFERED',
+          by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)',
+          note: `Place on Testavdelning ${ward} from 2026-04-14; it lapses if not used by 2026-05-12.`,
+        },
         { kind: 'ADMITTED', by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)', note: `Admitted to Testavdelning ${ward}.` },
       ],
     });
@@ -168,9 +210,19 @@ describe('request, offer, lapse, new assessment', () => {
     const noReason = await gql(OFFER, { id, ward, start: '2026-10-22' }, { as: coordinator19, clock: '2026-10-06T10:00:00+02:00' });
     expect(refused(noReason, 'BAD_USER_INPUT', 'reason').message).toMatch(/after the due date 2026-10-19/);
     const offered = ok(
-      await gql(OFFER, { id, ward, start: '2026-10-22', reason: 'Den enskilde önskar börja efter höstlovet.' }, { as: coordinator19, clock: '2026-10-06T10:00:00+02:00' }),
+      await gql(
+        OFFER,
+        { id, ward, start: '2026-10-22', reason: 'Den enskilde önskar börja efter höstlovet.' },
+        { as: coordinator19, clock: '2026-10-06T10:00:00+02:00' },
+      ),
     ).offerPlace;
-    expect(offered.placeOffer).toMatchObject({ dueBy: '2026-10-19', startDate: '2026-10-22', lapsesOn: '2026-11-19', reason: 'Den enskilde önskar börja efter höstlovet.', deadlineMissed: true });
+    expect(offered.placeOffer).toMatchObject({
+      dueBy: '2026-10-19',
+      startDate: '2026-10-22',
+      lapsesOn: '2026-11-19',
+      reason: 'Den enskilde önskar börja efter höstlovet.',
+      deadlineMissed: true,
+    });
 
     // day 28 after the start (across the change to winter time on 25 October) it still stands; day 29 it has lapsed
     expect(ok(await gql(GET, { id }, { as: caseworker1981, clock: '2026-11-19T23:59:00+01:00' })).withdrawalReferral.status).toBe('PLACE_OFFERED');
@@ -205,8 +257,16 @@ describe('request, offer, lapse, new assessment', () => {
         outcome: 'LAPSED',
       },
     ]);
-    expect(renewed.events.map((e: { kind: string }) => e.kind)).toEqual(['SUBMITTED', 'MEETING_BOOKED', 'DECISION_RECORDED', 'PLACE_OFFERED', 'NEW_ASSESSMENT_REQUESTED']);
-    expect(renewed.events[4].note).toBe('The place offered from 2026-10-22 lapsed after 2026-11-19; the need remains. New assessment meeting due by 2026-12-07.');
+    expect(renewed.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'SUBMITTED',
+      'MEETING_BOOKED',
+      'DECISION_RECORDED',
+      'PLACE_OFFERED',
+      'NEW_ASSESSMENT_REQUESTED',
+    ]);
+    expect(renewed.events[4].note).toBe(
+      'The place offered from 2026-10-22 lapsed after 2026-11-19; the need remains. New assessment meeting due by 2026-12-07.',
+    );
 
     // the new cycle has its own deadline: day 14 in time, day 15 overdue
     const day14 = ok(await gql(INBOX, { p: referral.person.id, overdue: true }, { as: coordinator19, clock: '2026-12-07T23:59:00+01:00' }));
@@ -225,7 +285,9 @@ describe('deadlines and transitions as the coordinator meets them', () => {
     const at15 = ok(await gql(GET, { id }, { as: coordinator19, clock: '2026-03-17T00:00:00+01:00' })).withdrawalReferral;
     expect([at15.overdue, at15.assessmentDeadlineMissed]).toEqual([true, true]);
 
-    const booked = ok(await gql(BOOK, { id, at: '2026-03-18T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-17T09:00:00+01:00' })).bookAssessmentMeeting;
+    const booked = ok(
+      await gql(BOOK, { id, at: '2026-03-18T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-17T09:00:00+01:00' }),
+    ).bookAssessmentMeeting;
     expect(booked).toMatchObject({ status: 'ASSESSMENT_BOOKED', overdue: false, assessmentDeadlineMissed: true });
     expect(booked.events[1].note).toBe('Assessment and planning meeting on 2026-03-18 10:00 (after the due date 2026-03-16).');
     const later = ok(await gql(GET, { id }, { as: caseworker1980, clock: '2026-03-19T09:00:00+01:00' })).withdrawalReferral;
@@ -234,12 +296,20 @@ describe('deadlines and transitions as the coordinator meets them', () => {
 
   it('a meeting booked in time for a date after the due date also misses it; rebooking keeps the first mark', async () => {
     const { referral } = await submit(caseworker1980, '2026-03-02T10:00:00+01:00');
-    const late = ok(await gql(BOOK, { id: referral.id, at: '2026-03-20T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-03T09:00:00+01:00' })).bookAssessmentMeeting;
+    const late = ok(
+      await gql(BOOK, { id: referral.id, at: '2026-03-20T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-03T09:00:00+01:00' }),
+    ).bookAssessmentMeeting;
     expect(late.assessmentDeadlineMissed).toBe(true);
     const { referral: r2 } = await submit(caseworker1980, '2026-03-02T10:00:00+01:00');
     ok(await gql(BOOK, { id: r2.id, at: '2026-03-16T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-03T09:00:00+01:00' }));
-    const rebooked = ok(await gql(BOOK, { id: r2.id, at: '2026-03-19T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-16T11:00:00+01:00' })).bookAssessmentMeeting;
-    expect([rebooked.status, rebooked.assessmentDeadlineMissed, rebooked.assessmentMeetingAt]).toEqual(['ASSESSMENT_BOOKED', false, '2026-03-19T10:00:00.000+01:00']);
+    const rebooked = ok(
+      await gql(BOOK, { id: r2.id, at: '2026-03-19T10:00:00+01:00' }, { as: coordinator19, clock: '2026-03-16T11:00:00+01:00' }),
+    ).bookAssessmentMeeting;
+    expect([rebooked.status, rebooked.assessmentDeadlineMissed, rebooked.assessmentMeetingAt]).toEqual([
+      'ASSESSMENT_BOOKED',
+      false,
+      '2026-03-19T10:00:00.000+01:00',
+    ]);
   });
 
   it('not needed: the pathway ends, the caseworker sees why, and an offer is refused', async () => {
@@ -249,10 +319,22 @@ describe('deadlines and transitions as the coordinator meets them', () => {
     ok(await gql(BOOK, { id, at: '2026-05-06T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
     const noRationale = await gql(DECIDE, { id, needed: false }, { as: physician19, clock: '2026-05-06T10:00:00+02:00' });
     expect(refused(noRationale, 'BAD_USER_INPUT', 'rationale').message).toMatch(/so that social services sees why/);
-    ok(await gql(DECIDE, { id, needed: false, rationale: 'Abstinensen kan hanteras i öppenvård via vårdcentralen.' }, { as: physician19, clock: '2026-05-06T10:00:00+02:00' }));
+    ok(
+      await gql(
+        DECIDE,
+        { id, needed: false, rationale: 'Abstinensen kan hanteras i öppenvård via vårdcentralen.' },
+        { as: physician19, clock: '2026-05-06T10:00:00+02:00' },
+      ),
+    );
     const seen = ok(await gql(GET, { id }, { as: caseworker1980, clock: '2026-05-07T10:00:00+02:00' })).withdrawalReferral;
     expect(seen.status).toBe('NOT_NEEDED');
-    expect(seen.decision).toEqual({ needed: false, setting: null, decidedAt: '2026-05-06T10:00:00.000+02:00', decidedBy: 'Erik Holm', rationale: 'Abstinensen kan hanteras i öppenvård via vårdcentralen.' });
+    expect(seen.decision).toEqual({
+      needed: false,
+      setting: null,
+      decidedAt: '2026-05-06T10:00:00.000+02:00',
+      decidedBy: 'Erik Holm',
+      rationale: 'Abstinensen kan hanteras i öppenvård via vårdcentralen.',
+    });
     const offer = await gql(OFFER, { id, ward, start: '2026-05-10' }, { as: coordinator19, clock: '2026-05-07T10:00:00+02:00' });
     expect(refused(offer, 'CONFLICT').message).toMatch(/only after a decision that treatment is needed; this referral is NOT_NEEDED/);
     const withdraw = await gql(WITHDRAW, { id, reason: 'x' }, { as: caseworker1980, clock: '2026-05-07T10:00:00+02:00' });
@@ -266,7 +348,9 @@ describe('deadlines and transitions as the coordinator meets them', () => {
     expect(refused(await gql(OFFER, { id, ward, start: '2026-05-10' }, { as: coordinator19 }), 'CONFLICT').message).toMatch(/this referral is RECEIVED/);
     expect(refused(await gql(ADMIT, { id }, { as: coordinator19 }), 'CONFLICT').message).toMatch(/this referral is RECEIVED/);
     expect(refused(await gql(DISCHARGE, { id }, { as: coordinator19 }), 'CONFLICT').message).toMatch(/this referral is RECEIVED/);
-    expect(refused(await gql(NEW_ASSESSMENT, { id }, { as: caseworker1980 }), 'CONFLICT').message).toMatch(/only after an offered place has lapsed; this referral is RECEIVED/);
+    expect(refused(await gql(NEW_ASSESSMENT, { id }, { as: caseworker1980 }), 'CONFLICT').message).toMatch(
+      /only after an offered place has lapsed; this referral is RECEIVED/,
+    );
     const withdrawn = ok(await gql(WITHDRAW, { id, reason: 'Den enskilde har flyttat.' }, { as: caseworker1980 })).withdrawWithdrawalReferral;
     expect(withdrawn).toEqual({ id, status: 'WITHDRAWN' });
     expect(refused(await gql(BOOK, { id, at: '2099-01-01T10:00:00+01:00' }, { as: coordinator19 }), 'CONFLICT').message).toMatch(/this referral is WITHDRAWN/);
@@ -299,7 +383,9 @@ describe('ward places', () => {
     const clock = '2026-05-11T09:00:00+02:00';
     ok(await gql(ADMIT, { id: a }, { as: coordinator19, clock }));
     const full = await gql(ADMIT, { id: b }, { as: coordinator19, clock });
-    expect(refused(full, 'CONFLICT').message).toBe(`Testavdelning ${ward} is full (1 of 1 places taken); the admission cannot be recorded until a place is free.`);
+    expect(refused(full, 'CONFLICT').message).toBe(
+      `Testavdelning ${ward} is full (1 of 1 places taken); the admission cannot be recorded until a place is free.`,
+    );
     const fullOffer = await gql(OFFER, { id: c.referral.id, ward, start: '2026-05-12' }, { as: coordinator19, clock });
     expect(refused(fullOffer, 'CONFLICT').message).toMatch(/is full \(1 of 1 places taken\)/);
     expect(ok(await gql(GET, { id: b }, { as: coordinator19, clock })).withdrawalReferral.status).toBe('PLACE_OFFERED');
@@ -316,10 +402,10 @@ describe('ward places', () => {
     const results = await Promise.all([gql(ADMIT, { id: a }, { as: coordinator19, clock }), gql(ADMIT, { id: b }, { as: coordinator19, clock })]);
     const codes = results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'OK']);
-    expect((await wardOf(ward))).toMatchObject({ occupied: 1, free: 0 });
+    expect(await wardOf(ward)).toMatchObject({ occupied: 1, free: 0 });
   });
 
-  it('an offer on another region\'s ward is refused', async () => {
+  it("an offer on another region's ward is refused", async () => {
     const { referral } = await submit(caseworker1980, '2026-05-04T10:00:00+02:00');
     const id = referral.id;
     ok(await gql(BOOK, { id, at: '2026-05-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));

@@ -21,7 +21,7 @@ import {
 const CLOCK = '2026-03-02T10:15:00+01:00';
 
 describe('submitWithdrawalReferral', () => {
-  it('stores every field of the routine\'s appendix and gives them back to the coordinator', async () => {
+  it("stores every field of the routine's appendix and gives them back to the coordinator", async () => {
     const pnr = personnummer('WOMEN');
     const input = referralInput({
       personnummer: pnr.slice(2).replace('-', ''), // 10 digits, no separator
@@ -87,15 +87,25 @@ describe('submitWithdrawalReferral', () => {
     expect([read.otherIllnesses, read.medications]).toEqual([otherIllnesses, medications]);
   });
 
-  it('sends a Stockholm municipality\'s request to Stockholm\'s psychiatry', async () => {
+  it("sends a Stockholm municipality's request to Stockholm's psychiatry", async () => {
     const { referral } = await submit(caseworker0180, CLOCK);
     expect(referral.receivingOrganisation).toEqual({ id: 'psychiatry:01' });
   });
 
   it.each([
     ['a wrong check digit', (pnr: string) => ({ personnummer: `${pnr.slice(0, -1)}${(Number(pnr.slice(-1)) + 1) % 10}` }), 'input.personnummer', /check digit/],
-    ['an AUDIT score of 41', () => ({ assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 41 }] }), 'input.assessments[0].score', /between 0 and 40/],
-    ['an assessment dated tomorrow', () => ({ assessments: [{ instrument: 'DUDIT', performedOn: '2026-03-03', score: 3 }] }), 'input.assessments[0].performedOn', /future/],
+    [
+      'an AUDIT score of 41',
+      () => ({ assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 41 }] }),
+      'input.assessments[0].score',
+      /between 0 and 40/,
+    ],
+    [
+      'an assessment dated tomorrow',
+      () => ({ assessments: [{ instrument: 'DUDIT', performedOn: '2026-03-03', score: 3 }] }),
+      'input.assessments[0].performedOn',
+      /future/,
+    ],
     ['no substance', () => ({ substances: [] }), 'input.substances', /at least one substance/],
     ['an invalid e-mail', () => ({ caseworker: { name: 'A', phone: '021-39 00 00', email: 'anna' } }), 'input.caseworker.email', /e-mail/],
     ['an individual who is not positive', () => ({ individualConsents: false }), 'input.individualConsents', /positive/],
@@ -133,7 +143,7 @@ describe('submitWithdrawalReferral', () => {
     expect(await storedReferralsFor(input.personnummer)).toBe(1);
   });
 
-  it('the key belongs to the referring organisation: another municipality\'s same key is a new referral', async () => {
+  it("the key belongs to the referring organisation: another municipality's same key is a new referral", async () => {
     const key = uniqueKey();
     const a = await submit(caseworker1980, CLOCK, { idempotencyKey: key });
     const b = await submit(caseworker1981, CLOCK, { idempotencyKey: key, personnummer: a.input.personnummer });

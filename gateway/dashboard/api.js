@@ -166,7 +166,9 @@ export async function monthly(token, id, months) {
       token,
       (sections) =>
         `query CouncilMonths($id: ID!, ${chunk.map((_, j) => `$f${j}: Date!, $t${j}: Date!`).join(', ')}) { council(id: $id) { ${chunk
-          .map((_, j) => `m${j}: indicators(from: $f${j}, to: $t${j}) { ${sections.map((s) => `${s} { key value numerator denominator suppressed }`).join(' ')} }`)
+          .map(
+            (_, j) => `m${j}: indicators(from: $f${j}, to: $t${j}) { ${sections.map((s) => `${s} { key value numerator denominator suppressed }`).join(' ')} }`,
+          )
           .join(' ')} } }`,
       variables,
     );
@@ -196,7 +198,13 @@ export async function devMembers() {
  * @returns {Promise<{ token: string, name: string, org: string }>}
  */
 export async function devToken(org) {
-  const res = await fetch('dev-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org }), cache: 'no-store', credentials: 'omit' });
+  const res = await fetch('dev-token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ org }),
+    cache: 'no-store',
+    credentials: 'omit',
+  });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new ApiError(body.error ?? `HTTP ${res.status}`, 'SIGN_IN', res.status);
   return body;

@@ -96,7 +96,7 @@ function showError() {
     box.textContent = '';
     return;
   }
-  const text = state.error.key ? /** @type {string} */ (s[/** @type {keyof typeof s} */ (state.error.key)]) : state.error.message ?? '';
+  const text = state.error.key ? /** @type {string} */ (s[/** @type {keyof typeof s} */ (state.error.key)]) : (state.error.message ?? '');
   box.textContent = text;
   box.hidden = false;
 }
@@ -213,7 +213,10 @@ async function load() {
   $('report').setAttribute('data-state', 'loading');
   $('status').textContent = t(state.lang).loading;
   try {
-    const [result, data] = await Promise.all([api.councilReport(token, id, from, to), months.length > 1 ? api.monthly(token, id, months) : Promise.resolve(null)]);
+    const [result, data] = await Promise.all([
+      api.councilReport(token, id, from, to),
+      months.length > 1 ? api.monthly(token, id, months) : Promise.resolve(null),
+    ]);
     state.result = result;
     state.trend = data ? { months, data } : null;
   } catch (err) {
@@ -242,17 +245,16 @@ function renderReport() {
       h('div', {}, [h('dt', {}, [s.members]), h('dd', {}, [council.memberOrganisations.map((o) => o.name).join('; ')])]),
     ]),
   ]);
-  const note = h('aside', { id: 'suppression-note', class: 'note' }, [h('p', {}, [h('strong', {}, ['< 5']), ` ${s.suppressedNote.replace(/^< 5 /, '')}`]), h('p', {}, [s.genderNote])]);
+  const note = h('aside', { id: 'suppression-note', class: 'note' }, [
+    h('p', {}, [h('strong', {}, ['< 5']), ` ${s.suppressedNote.replace(/^< 5 /, '')}`]),
+    h('p', {}, [s.genderNote]),
+  ]);
   const sectionTitle = (/** @type {string} */ name) => s.sections[/** @type {keyof typeof s.sections} */ (name)] ?? name;
   const nav = h('nav', { class: 'jump', 'aria-label': s.contents }, [
     h(
       'ul',
       {},
-      [
-        state.trend ? ['trends', s.trendHeading] : null,
-        ...sections.map((name) => [`section-${name}`, sectionTitle(name)]),
-        ['agreements', s.agreementsHeading],
-      ]
+      [state.trend ? ['trends', s.trendHeading] : null, ...sections.map((name) => [`section-${name}`, sectionTitle(name)]), ['agreements', s.agreementsHeading]]
         .filter((x) => x !== null)
         .map(([id, label]) => h('li', {}, [h('a', { href: `#${id}` }, [/** @type {string} */ (label)])])),
     ),
@@ -386,7 +388,13 @@ function renderTrend() {
           h('details', {}, [
             h('summary', {}, [s.trendTable]),
             h('table', { class: 'trend-table', 'data-key': indicator.key }, [
-              h('thead', {}, [h('tr', {}, [h('th', { scope: 'col' }, [s.month]), h('th', { scope: 'col', class: 'num' }, [s.value]), h('th', { scope: 'col', class: 'num' }, [s.fraction])])]),
+              h('thead', {}, [
+                h('tr', {}, [
+                  h('th', { scope: 'col' }, [s.month]),
+                  h('th', { scope: 'col', class: 'num' }, [s.value]),
+                  h('th', { scope: 'col', class: 'num' }, [s.fraction]),
+                ]),
+              ]),
               h(
                 'tbody',
                 {},
@@ -437,10 +445,20 @@ function renderAgreements() {
               agreements.map((a) =>
                 h('tr', { 'data-agreement': a.id, class: a.reviewOverdue ? 'overdue' : undefined }, [
                   h('th', { scope: 'row' }, [a.title]),
-                  h('td', {}, [h('ul', { class: 'goals' }, a.jointGoals.map((g) => h('li', {}, [g])))]),
+                  h('td', {}, [
+                    h(
+                      'ul',
+                      { class: 'goals' },
+                      a.jointGoals.map((g) => h('li', {}, [g])),
+                    ),
+                  ]),
                   h('td', { 'data-col': 'validFrom' }, [a.validFrom]),
                   h('td', { 'data-col': 'reviewBy' }, [a.reviewBy]),
-                  h('td', { 'data-col': 'status', 'data-overdue': String(a.reviewOverdue) }, a.reviewOverdue ? [h('span', { class: 'badge', 'aria-hidden': 'true' }, ['!']), ` ${s.overdue}`] : [s.current]),
+                  h(
+                    'td',
+                    { 'data-col': 'status', 'data-overdue': String(a.reviewOverdue) },
+                    a.reviewOverdue ? [h('span', { class: 'badge', 'aria-hidden': 'true' }, ['!']), ` ${s.overdue}`] : [s.current],
+                  ),
                 ]),
               ),
             ),

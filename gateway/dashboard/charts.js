@@ -117,9 +117,22 @@ export function genderBarChart({ lang, title, rows }) {
       g.append(el('text', { x: barX - 8, y: by + 13, 'text-anchor': 'end', class: 'bar-tag' }, tag));
       const shown = formatValue(lang, cell);
       if (shown.state === 'suppressed') {
-        const box = el('rect', { x: barX, y: by, width: 46, height: barH, class: 'bar-suppressed', 'data-key': row.key, 'data-group': cell.group, 'data-suppressed': 'true' });
+        const box = el('rect', {
+          x: barX,
+          y: by,
+          width: 46,
+          height: barH,
+          class: 'bar-suppressed',
+          'data-key': row.key,
+          'data-group': cell.group,
+          'data-suppressed': 'true',
+        });
         box.append(el('title', {}, `${tag}: < 5 (${s.suppressedLabel})`));
-        g.append(box, el('text', { x: barX + 23, y: by + 13, 'text-anchor': 'middle', class: 'bar-value suppressed-text' }, '< 5'), el('text', { x: barX + 54, y: by + 13, class: 'bar-note' }, s.suppressedLabel));
+        g.append(
+          box,
+          el('text', { x: barX + 23, y: by + 13, 'text-anchor': 'middle', class: 'bar-value suppressed-text' }, '< 5'),
+          el('text', { x: barX + 54, y: by + 13, class: 'bar-note' }, s.suppressedLabel),
+        );
         return;
       }
       const value = cell.value ?? 0;
@@ -174,7 +187,8 @@ export function trendChart({ lang, key, title, points }) {
     const v = max * f;
     const gy = yOf(v);
     svg.append(el('line', { x1: left, x2: W - right, y1: gy, y2: gy, class: f === 0 ? 'axis' : 'grid' }));
-    if (kind === 'SHARE' || Number.isInteger(v)) svg.append(el('text', { x: left - 8, y: gy + 4, 'text-anchor': 'end', class: 'tick' }, formatNumber(lang, kind, v)));
+    if (kind === 'SHARE' || Number.isInteger(v))
+      svg.append(el('text', { x: left - 8, y: gy + 4, 'text-anchor': 'end', class: 'tick' }, formatNumber(lang, kind, v)));
   }
   // x labels: every month up to 7 months, then every second, third … (the table lists them all)
   const every = Math.ceil(points.length / 7);

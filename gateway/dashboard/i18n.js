@@ -79,7 +79,8 @@ export const STRINGS = {
     status: 'Status',
     overdue: 'Omprövningsdatum passerat',
     current: 'Inom omprövningsdatum',
-    overdueCount: (/** @type {number} */ n) => (n === 1 ? '1 överenskommelse har passerat sitt omprövningsdatum.' : `${n} överenskommelser har passerat sitt omprövningsdatum.`),
+    overdueCount: (/** @type {number} */ n) =>
+      n === 1 ? '1 överenskommelse har passerat sitt omprövningsdatum.' : `${n} överenskommelser har passerat sitt omprövningsdatum.`,
     errSignIn: 'Inloggningen misslyckades.',
     errExpired: 'Din token godtogs inte (ogiltig eller utgången). Logga in igen.',
     errForbidden: 'Din roll får inte läsa samrådens uppföljning (det krävs rollen samrådsledamot).',
@@ -258,5 +259,7 @@ export const formatPercent = (lang, share) => new Intl.NumberFormat(locales[lang
  */
 export function formatMonth(lang, isoMonth) {
   const [y, m] = isoMonth.split('-').map(Number);
-  return new Intl.DateTimeFormat(locales[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(/** @type {number} */ (y), /** @type {number} */ (m) - 1, 1)));
+  return new Intl.DateTimeFormat(locales[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(/** @type {number} */ (y), /** @type {number} */ (m) - 1, 1)),
+  );
 }

@@ -97,7 +97,12 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     if (!err) return next();
     const tooLarge = err.type === 'entity.too.large';
     res.status(tooLarge ? 413 : (err.status ?? 400)).json({
-      errors: [{ message: tooLarge ? `The request body is larger than ${config.maxBodyBytes} bytes.` : 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+      errors: [
+        {
+          message: tooLarge ? `The request body is larger than ${config.maxBodyBytes} bytes.` : 'The request body is not valid JSON.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
     });
   });
 

@@ -42,7 +42,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     const error = await super.errorFromResponse(response);
-    const body = (error.extensions.response as { body?: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } } | undefined)?.body;
+    const body = (error.extensions.response as { body?: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } } | undefined)
+      ?.body;
     const first = body?.errors?.[0];
     if (response.status === 400 && first?.extensions?.code === 'BAD_USER_INPUT') {
       return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', ...(first.extensions.field ? { field: first.extensions.field } : {}) } });

@@ -33,11 +33,19 @@ export interface As {
   name?: string;
 }
 
-export async function tokenFor(as: As, overrides: { ttl?: number; audience?: string; issuer?: string; keys?: IssuerKeys; claims?: Record<string, unknown> } = {}) {
+export async function tokenFor(
+  as: As,
+  overrides: { ttl?: number; audience?: string; issuer?: string; keys?: IssuerKeys; claims?: Record<string, unknown> } = {},
+) {
   const h = hub();
   return signToken(
     overrides.keys ?? h.issuer,
-    { ...as, issuer: overrides.issuer ?? h.env.HUB_JWT_ISSUER!, audience: overrides.audience ?? h.env.HUB_JWT_AUDIENCE!, ...(overrides.ttl !== undefined ? { ttl: overrides.ttl } : {}) },
+    {
+      ...as,
+      issuer: overrides.issuer ?? h.env.HUB_JWT_ISSUER!,
+      audience: overrides.audience ?? h.env.HUB_JWT_AUDIENCE!,
+      ...(overrides.ttl !== undefined ? { ttl: overrides.ttl } : {}),
+    },
     overrides.claims,
   );
 }
@@ -73,7 +81,15 @@ export async function gql<D = Record<string, any>>(
 export async function subgraphRequest(
   subgraph: SubgraphName,
   query: string,
-  options: { as?: As | null; sign?: 'yes' | 'no' | 'wrong-secret'; signedAt?: number; reuse?: Record<string, string>; headers?: Record<string, string>; url?: string; variables?: Record<string, unknown> } = {},
+  options: {
+    as?: As | null;
+    sign?: 'yes' | 'no' | 'wrong-secret';
+    signedAt?: number;
+    reuse?: Record<string, string>;
+    headers?: Record<string, string>;
+    url?: string;
+    variables?: Record<string, unknown>;
+  } = {},
 ): Promise<{ status: number; body: any; signature: Record<string, string> }> {
   const h = hub();
   const body = JSON.stringify({ query, ...(options.variables ? { variables: options.variables } : {}) });

@@ -36,6 +36,13 @@ export function expectSection(section: IndicatorOut[], expected: Record<string, 
     const got = section.find((i) => i.key === key)!;
     expect(got.label, key).toMatch(/^[A-Z][^\n]+[a-z)]$/);
     const { label: _label, ...rest } = got;
-    expect(rest, key).toEqual({ key, ...total, byGender: [{ group: 'WOMEN', ...women }, { group: 'MEN', ...men }] });
+    expect(rest, key).toEqual({
+      key,
+      ...total,
+      byGender: [
+        { group: 'WOMEN', ...women },
+        { group: 'MEN', ...men },
+      ],
+    });
   }
 }

@@ -7,12 +7,24 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
 
 export function runScript(script: string, args: string[], env: Record<string, string>) {
-  const r = spawnSync(TSX, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(TSX, [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function startScript(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string; waitFor: (text: RegExp, ms?: number) => Promise<string> } {
-  const child = spawn(TSX, [script], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startScript(
+  script: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; waitFor: (text: RegExp, ms?: number) => Promise<string> } {
+  const child = spawn(TSX, [script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));

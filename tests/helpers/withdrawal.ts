@@ -95,7 +95,9 @@ export async function psychiatrySql<T>(fn: (sql: postgres.Sql) => Promise<T>): P
  */
 export async function createWard(places: number, organisationId = 'psychiatry:19'): Promise<string> {
   const id = `test-${randomUUID().slice(0, 8)}`;
-  await psychiatrySql((sql) => sql`insert into ward (id, organisation_id, name, places) values (${id}, ${organisationId}, ${`Testavdelning ${id}`}, ${places})`);
+  await psychiatrySql(
+    (sql) => sql`insert into ward (id, organisation_id, name, places) values (${id}, ${organisationId}, ${`Testavdelning ${id}`}, ${places})`,
+  );
   return id;
 }
 

@@ -101,20 +101,50 @@ describe('a request for withdrawal treatment: validation', () => {
     ['an empty post-treatment plan', { postTreatmentPlan: '' }, 'input.postTreatmentPlan', /plan for after.*must be filled in/],
     ['an empty illness entry', { otherIllnesses: ['Diabetes', ' '] }, 'input.otherIllnesses[1]', /Each entry of other illnesses must be filled in/],
     ['an empty medication entry', { medications: [''] }, 'input.medications[0]', /Each entry of medications must be filled in/],
-    ['an assessment in the future', { assessments: [{ instrument: 'DUDIT', performedOn: '2026-03-03', score: 3 }] }, 'input.assessments[0].performedOn', /future/],
-    ['an AUDIT score above 40', { assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 41 }] }, 'input.assessments[0].score', /AUDIT score must be between 0 and 40/],
-    ['an AUDIT score below 0', { assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: -1 }] }, 'input.assessments[0].score', /between 0 and 40/],
+    [
+      'an assessment in the future',
+      { assessments: [{ instrument: 'DUDIT', performedOn: '2026-03-03', score: 3 }] },
+      'input.assessments[0].performedOn',
+      /future/,
+    ],
+    [
+      'an AUDIT score above 40',
+      { assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 41 }] },
+      'input.assessments[0].score',
+      /AUDIT score must be between 0 and 40/,
+    ],
+    [
+      'an AUDIT score below 0',
+      { assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: -1 }] },
+      'input.assessments[0].score',
+      /between 0 and 40/,
+    ],
     [
       'a DUDIT score above 44 (second document)',
-      { assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 40 }, { instrument: 'DUDIT', performedOn: '2026-03-01', score: 45 }] },
+      {
+        assessments: [
+          { instrument: 'AUDIT', performedOn: '2026-03-01', score: 40 },
+          { instrument: 'DUDIT', performedOn: '2026-03-01', score: 45 },
+        ],
+      },
       'input.assessments[1].score',
       /DUDIT score must be between 0 and 44/,
     ],
-    ['a negative ASI score', { assessments: [{ instrument: 'ASI', performedOn: '2026-02-01', score: -2 }] }, 'input.assessments[0].score', /cannot be negative/],
+    [
+      'a negative ASI score',
+      { assessments: [{ instrument: 'ASI', performedOn: '2026-02-01', score: -2 }] },
+      'input.assessments[0].score',
+      /cannot be negative/,
+    ],
     ['an empty caseworker name', { caseworker: { name: '', phone: '021-17 44 13', email: 'a@b.se' } }, 'input.caseworker.name', /caseworker's name/],
     ['a phone number with letters', { caseworker: { name: 'A', phone: '021-ABC', email: 'a@b.se' } }, 'input.caseworker.phone', /7 to 15 digits/],
     ['a phone number too short', { caseworker: { name: 'A', phone: '12 34', email: 'a@b.se' } }, 'input.caseworker.phone', /7 to 15 digits/],
-    ['an e-mail without @', { caseworker: { name: 'A', phone: '021-17 44 13', email: 'anna.vasteras.se' } }, 'input.caseworker.email', /e-mail address is not valid/],
+    [
+      'an e-mail without @',
+      { caseworker: { name: 'A', phone: '021-17 44 13', email: 'anna.vasteras.se' } },
+      'input.caseworker.email',
+      /e-mail address is not valid/,
+    ],
     ['an e-mail without domain dot', { caseworker: { name: 'A', phone: '021-17 44 13', email: 'anna@vasteras' } }, 'input.caseworker.email', /not valid/],
     ['an individual who is not positive', { individualConsents: false }, 'input.individualConsents', /must be positive to planned withdrawal treatment/],
     ['an empty idempotency key', { idempotencyKey: ' ' }, 'input.idempotencyKey', /1 to 200 characters/],
@@ -155,7 +185,7 @@ describe('a request for withdrawal treatment: validation', () => {
   it.each(['anna@', '@vasteras.se', 'anna @vasteras.se', 'anna@vasteras..se'])('refuses the e-mail %s', (e) => expect(isEmail(e)).toBe(false));
 });
 
-describe('the coordinator\'s and physician\'s inputs', () => {
+describe("the coordinator's and physician's inputs", () => {
   it('refuses a meeting in the past and accepts one now', () => {
     expectRefused(() => validateMeetingTime(new Date(NOW.getTime() - 60_000), NOW), 'at', /time that has passed/);
     expect(() => validateMeetingTime(NOW, NOW)).not.toThrow();
@@ -166,7 +196,11 @@ describe('the coordinator\'s and physician\'s inputs', () => {
     expectRefused(() => validateDecision({ needed: true }), 'setting', /INPATIENT or OUTPATIENT/);
     expectRefused(() => validateDecision({ needed: false, rationale: '  ' }), 'rationale', /so that social services sees why/);
     expectRefused(() => validateDecision({ needed: false, setting: 'OUTPATIENT', rationale: 'x' }), 'setting', /only when treatment is needed/);
-    expect(validateDecision({ needed: false, rationale: ' Klarar abstinens i öppenvård. ' })).toEqual({ needed: false, setting: null, rationale: 'Klarar abstinens i öppenvård.' });
+    expect(validateDecision({ needed: false, rationale: ' Klarar abstinens i öppenvård. ' })).toEqual({
+      needed: false,
+      setting: null,
+      rationale: 'Klarar abstinens i öppenvård.',
+    });
   });
 
   it('a start date on the due date needs no reason; the day after needs one; a past start date is refused', () => {
@@ -258,7 +292,7 @@ describe('the state machine', () => {
     for (const status of ALL_STATUSES) if (!ALLOWED_FROM[step].includes(status)) refusals.push([step, status]);
   }
 
-  it('allows exactly the pathway\'s steps', () => {
+  it("allows exactly the pathway's steps", () => {
     expect(ALLOWED_FROM).toEqual({
       bookMeeting: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION'],
       decide: ['AWAITING_DECISION'],

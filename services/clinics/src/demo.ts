@@ -34,23 +34,97 @@ interface Story {
 
 export const DEMO_ENROLMENTS: Story[] = [
   // also a contract-care client of Frivården Stockholm (probation demo)
-  { born: '880523', serial: '317', clinic: 'clinic:0180-sodermalm', enrolledDaysAgo: 60, targetGroups: ['OPIOID_MAINTENANCE', 'HOMELESS'],
-    efforts: [['OPIOID_MAINTENANCE_TREATMENT', 58], ['INFECTION_TESTING', 55], ['VACCINATION', 40], ['OPIOID_MAINTENANCE_TREATMENT', 7], ['SOCIAL_SUPPORT', 3]] },
-  { born: '970811', serial: '126', clinic: 'clinic:0180-sodermalm', enrolledDaysAgo: 21, targetGroups: ['PREGNANT'],
-    efforts: [['PRIMARY_CARE_VISIT', 20], ['INFECTION_TESTING', 20], ['SOCIAL_SUPPORT', 6]] },
-  { born: '860402', serial: '364', clinic: 'clinic:0180-sodermalm', enrolledDaysAgo: 140, targetGroups: ['PARENT_OF_MINOR', 'COMPLEX_NEEDS'],
-    efforts: [['PSYCHIATRIC_ASSESSMENT', 130], ['SOCIAL_SUPPORT', 90], ['SOCIAL_SUPPORT', 30]] },
-  { born: '050919', serial: '491', clinic: 'clinic:0180-sodermalm', enrolledDaysAgo: 12, targetGroups: ['YOUNG_PERSON'],
-    efforts: [['PSYCHIATRIC_ASSESSMENT', 5]] },
+  {
+    born: '880523',
+    serial: '317',
+    clinic: 'clinic:0180-sodermalm',
+    enrolledDaysAgo: 60,
+    targetGroups: ['OPIOID_MAINTENANCE', 'HOMELESS'],
+    efforts: [
+      ['OPIOID_MAINTENANCE_TREATMENT', 58],
+      ['INFECTION_TESTING', 55],
+      ['VACCINATION', 40],
+      ['OPIOID_MAINTENANCE_TREATMENT', 7],
+      ['SOCIAL_SUPPORT', 3],
+    ],
+  },
+  {
+    born: '970811',
+    serial: '126',
+    clinic: 'clinic:0180-sodermalm',
+    enrolledDaysAgo: 21,
+    targetGroups: ['PREGNANT'],
+    efforts: [
+      ['PRIMARY_CARE_VISIT', 20],
+      ['INFECTION_TESTING', 20],
+      ['SOCIAL_SUPPORT', 6],
+    ],
+  },
+  {
+    born: '860402',
+    serial: '364',
+    clinic: 'clinic:0180-sodermalm',
+    enrolledDaysAgo: 140,
+    targetGroups: ['PARENT_OF_MINOR', 'COMPLEX_NEEDS'],
+    efforts: [
+      ['PSYCHIATRIC_ASSESSMENT', 130],
+      ['SOCIAL_SUPPORT', 90],
+      ['SOCIAL_SUPPORT', 30],
+    ],
+  },
+  {
+    born: '050919',
+    serial: '491',
+    clinic: 'clinic:0180-sodermalm',
+    enrolledDaysAgo: 12,
+    targetGroups: ['YOUNG_PERSON'],
+    efforts: [['PSYCHIATRIC_ASSESSMENT', 5]],
+  },
   // also a contract-care client of Frivården Stockholm (probation demo)
-  { born: '010314', serial: '248', clinic: 'clinic:0180-kista', enrolledDaysAgo: 9, targetGroups: ['COMPLEX_NEEDS', 'YOUNG_PERSON'],
-    efforts: [['PSYCHIATRIC_ASSESSMENT', 8], ['INFECTION_TESTING', 8]] },
-  { born: '700101', serial: '515', clinic: 'clinic:0180-kista', enrolledDaysAgo: 300, targetGroups: ['HOMELESS'],
-    efforts: [['PRIMARY_CARE_VISIT', 290], ['VACCINATION', 200], ['INFECTION_TESTING', 100], ['PRIMARY_CARE_VISIT', 14]] },
-  { born: '820728', serial: '402', clinic: 'clinic:0180-kista', enrolledDaysAgo: 400, targetGroups: ['OPIOID_MAINTENANCE', 'PARENT_OF_MINOR'],
-    efforts: [['OPIOID_MAINTENANCE_TREATMENT', 395], ['OPIOID_MAINTENANCE_TREATMENT', 30], ['OPIOID_MAINTENANCE_TREATMENT', 2]] },
-  { born: '060205', serial: '139', clinic: 'clinic:0180-kista', enrolledDaysAgo: 35, targetGroups: ['YOUNG_PERSON', 'HOMELESS'],
-    efforts: [['SOCIAL_SUPPORT', 34]] },
+  {
+    born: '010314',
+    serial: '248',
+    clinic: 'clinic:0180-kista',
+    enrolledDaysAgo: 9,
+    targetGroups: ['COMPLEX_NEEDS', 'YOUNG_PERSON'],
+    efforts: [
+      ['PSYCHIATRIC_ASSESSMENT', 8],
+      ['INFECTION_TESTING', 8],
+    ],
+  },
+  {
+    born: '700101',
+    serial: '515',
+    clinic: 'clinic:0180-kista',
+    enrolledDaysAgo: 300,
+    targetGroups: ['HOMELESS'],
+    efforts: [
+      ['PRIMARY_CARE_VISIT', 290],
+      ['VACCINATION', 200],
+      ['INFECTION_TESTING', 100],
+      ['PRIMARY_CARE_VISIT', 14],
+    ],
+  },
+  {
+    born: '820728',
+    serial: '402',
+    clinic: 'clinic:0180-kista',
+    enrolledDaysAgo: 400,
+    targetGroups: ['OPIOID_MAINTENANCE', 'PARENT_OF_MINOR'],
+    efforts: [
+      ['OPIOID_MAINTENANCE_TREATMENT', 395],
+      ['OPIOID_MAINTENANCE_TREATMENT', 30],
+      ['OPIOID_MAINTENANCE_TREATMENT', 2],
+    ],
+  },
+  {
+    born: '060205',
+    serial: '139',
+    clinic: 'clinic:0180-kista',
+    enrolledDaysAgo: 35,
+    targetGroups: ['YOUNG_PERSON', 'HOMELESS'],
+    efforts: [['SOCIAL_SUPPORT', 34]],
+  },
 ];
 
 function demoNumber(born: string, serial: string): string {
@@ -80,7 +154,15 @@ export function demoRows(now: Date, personIdSecret: string) {
       enrolledByName: staff.name,
     });
     for (const [kind, daysAgo] of s.efforts) {
-      efforts.push({ id: randomUUID(), enrolmentId: id, kind, performedOn: addDays(today, -daysAgo), recordedAt: at(daysAgo, 15), recordedBy: staff.userId, recordedByName: staff.name });
+      efforts.push({
+        id: randomUUID(),
+        enrolmentId: id,
+        kind,
+        performedOn: addDays(today, -daysAgo),
+        recordedAt: at(daysAgo, 15),
+        recordedBy: staff.userId,
+        recordedByName: staff.name,
+      });
     }
   }
   return { enrolments, efforts };
@@ -99,7 +181,14 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, now:
         seeder,
         enrolments
           .filter((e) => e.clinicId === clinicId)
-          .map((e) => ({ action: 'CREATE', entity: 'ClinicEnrolment', entityId: e.id, personId: e.personId, fields: null, basis: `${BASIS_OWN_CLINIC}: demo data seeded at installation` })),
+          .map((e) => ({
+            action: 'CREATE',
+            entity: 'ClinicEnrolment',
+            entityId: e.id,
+            personId: e.personId,
+            fields: null,
+            basis: `${BASIS_OWN_CLINIC}: demo data seeded at installation`,
+          })),
       );
     }
   });

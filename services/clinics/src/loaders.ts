@@ -26,12 +26,22 @@ export interface Loaders {
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
   const visible = visibleTo(caller);
   return {
-    clinic: rowLoader((ids) => db.select().from(clinic).where(inArray(clinic.id, ids)), (r) => r.id),
-    enrolment: rowLoader((ids) => db.select().from(clinicEnrolment).where(inArray(clinicEnrolment.id, ids)), (r) => r.id),
+    clinic: rowLoader(
+      (ids) => db.select().from(clinic).where(inArray(clinic.id, ids)),
+      (r) => r.id,
+    ),
+    enrolment: rowLoader(
+      (ids) => db.select().from(clinicEnrolment).where(inArray(clinicEnrolment.id, ids)),
+      (r) => r.id,
+    ),
     enrolmentsOfPerson: groupLoader(
       (personIds) =>
         visible
-          ? db.select().from(clinicEnrolment).where(and(inArray(clinicEnrolment.personId, personIds), visible)).orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id))
+          ? db
+              .select()
+              .from(clinicEnrolment)
+              .where(and(inArray(clinicEnrolment.personId, personIds), visible))
+              .orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id))
           : Promise.resolve([]),
       (r) => r.personId,
     ),

@@ -5,8 +5,6 @@ import { organisationsOf } from '../../shared/src/directory.ts';
 
 export async function seedReference(databaseUrl: string): Promise<void> {
   await seedOnce(databaseUrl, schema, 'reference', async (tx) => {
-    await tx.insert(schema.clinic).values(
-      organisationsOf('CLINIC').map((o) => ({ id: o.id, name: o.name, municipalityCode: o.municipalityCode ?? '' })),
-    );
+    await tx.insert(schema.clinic).values(organisationsOf('CLINIC').map((o) => ({ id: o.id, name: o.name, municipalityCode: o.municipalityCode ?? '' })));
   });
 }

@@ -106,7 +106,17 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
           changedAt: at(p.createdDaysAgo - (v - 1)),
         });
         if (e) {
-          await tx.insert(schema.carePlanEffort).values({ id: randomUUID(), planId: id, organisationId: e.org, description: e.description, responsible: e.responsible, startsOn: null, endsOn: null, addedInVersion: v, addedBy: 'Demo' });
+          await tx.insert(schema.carePlanEffort).values({
+            id: randomUUID(),
+            planId: id,
+            organisationId: e.org,
+            description: e.description,
+            responsible: e.responsible,
+            startsOn: null,
+            endsOn: null,
+            addedInVersion: v,
+            addedBy: 'Demo',
+          });
         }
       }
       for (const s of p.signers) {

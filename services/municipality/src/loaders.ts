@@ -12,8 +12,16 @@ export type VersionRow = typeof jointCarePlanVersion.$inferSelect;
 
 export function createLoaders(db: Db<typeof schema>) {
   return {
-    consent: rowLoader((ids) => db.select().from(consent).where(inArray(consent.id, ids)), (r) => r.id, isUuid),
-    plan: rowLoader((ids) => db.select().from(jointCarePlan).where(inArray(jointCarePlan.id, ids)), (r) => r.id, isUuid),
+    consent: rowLoader(
+      (ids) => db.select().from(consent).where(inArray(consent.id, ids)),
+      (r) => r.id,
+      isUuid,
+    ),
+    plan: rowLoader(
+      (ids) => db.select().from(jointCarePlan).where(inArray(jointCarePlan.id, ids)),
+      (r) => r.id,
+      isUuid,
+    ),
     efforts: groupLoader(
       (ids) => db.select().from(carePlanEffort).where(inArray(carePlanEffort.planId, ids)).orderBy(asc(carePlanEffort.addedInVersion), asc(carePlanEffort.id)),
       (r) => r.planId,
@@ -43,7 +51,12 @@ export function createLoaders(db: Db<typeof schema>) {
       (r) => r.withdrawalReferralId!,
     ),
     agreementsByCouncil: groupLoader(
-      (ids) => db.select().from(cooperationAgreement).where(inArray(cooperationAgreement.councilId, ids)).orderBy(desc(cooperationAgreement.validFrom), desc(cooperationAgreement.addedAt)),
+      (ids) =>
+        db
+          .select()
+          .from(cooperationAgreement)
+          .where(inArray(cooperationAgreement.councilId, ids))
+          .orderBy(desc(cooperationAgreement.validFrom), desc(cooperationAgreement.addedAt)),
       (r) => r.councilId,
     ),
     plansByOrder: groupLoader(

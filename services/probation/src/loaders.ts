@@ -27,20 +27,37 @@ export interface Loaders {
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
   const visible = visibleTo(caller);
   return {
-    order: rowLoader((ids) => db.select().from(contractCareOrder).where(inArray(contractCareOrder.id, ids)), (r) => r.id),
+    order: rowLoader(
+      (ids) => db.select().from(contractCareOrder).where(inArray(contractCareOrder.id, ids)),
+      (r) => r.id,
+    ),
     ordersOfPerson: groupLoader(
       (personIds) =>
         visible
-          ? db.select().from(contractCareOrder).where(and(inArray(contractCareOrder.personId, personIds), visible)).orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id))
+          ? db
+              .select()
+              .from(contractCareOrder)
+              .where(and(inArray(contractCareOrder.personId, personIds), visible))
+              .orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id))
           : Promise.resolve([]),
       (r) => r.personId,
     ),
     deviations: groupLoader(
-      (ids) => db.select().from(contractCareDeviation).where(inArray(contractCareDeviation.orderId, ids)).orderBy(desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq)),
+      (ids) =>
+        db
+          .select()
+          .from(contractCareDeviation)
+          .where(inArray(contractCareDeviation.orderId, ids))
+          .orderBy(desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq)),
       (r) => r.orderId,
     ),
     evaluations: groupLoader(
-      (ids) => db.select().from(contractCareEvaluation).where(inArray(contractCareEvaluation.orderId, ids)).orderBy(desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq)),
+      (ids) =>
+        db
+          .select()
+          .from(contractCareEvaluation)
+          .where(inArray(contractCareEvaluation.orderId, ids))
+          .orderBy(desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq)),
       (r) => r.orderId,
     ),
   };

@@ -28,7 +28,10 @@ export interface Loaders {
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
   const visible = visibleTo(caller);
   return {
-    ward: rowLoader((ids) => db.select().from(ward).where(inArray(ward.id, ids)), (r) => r.id),
+    ward: rowLoader(
+      (ids) => db.select().from(ward).where(inArray(ward.id, ids)),
+      (r) => r.id,
+    ),
     occupancy: new DataLoader(async (ids) => {
       const rows = await db
         .select({ wardId: withdrawalReferral.placeWardId, n: count() })
@@ -38,11 +41,19 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
       const byId = new Map(rows.map((r) => [r.wardId, Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
     }),
-    referral: rowLoader((ids) => db.select().from(withdrawalReferral).where(inArray(withdrawalReferral.id, ids)), (r) => r.id, isUuid),
+    referral: rowLoader(
+      (ids) => db.select().from(withdrawalReferral).where(inArray(withdrawalReferral.id, ids)),
+      (r) => r.id,
+      isUuid,
+    ),
     referralsOfPerson: groupLoader(
       (personIds) =>
         visible
-          ? db.select().from(withdrawalReferral).where(and(inArray(withdrawalReferral.personId, personIds), visible)).orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id))
+          ? db
+              .select()
+              .from(withdrawalReferral)
+              .where(and(inArray(withdrawalReferral.personId, personIds), visible))
+              .orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id))
           : Promise.resolve([]),
       (r) => r.personId,
     ),

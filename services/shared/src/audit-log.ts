@@ -30,7 +30,12 @@ export function auditLogKey(f: AuditLogFilter): string {
 export function auditLogFilter(key: string): AuditLogFilter {
   try {
     const [from, to, personId, userId] = JSON.parse(Buffer.from(key, 'base64url').toString('utf8')) as unknown[];
-    if (typeof from === 'string' && typeof to === 'string' && (personId === null || typeof personId === 'string') && (userId === null || typeof userId === 'string')) {
+    if (
+      typeof from === 'string' &&
+      typeof to === 'string' &&
+      (personId === null || typeof personId === 'string') &&
+      (userId === null || typeof userId === 'string')
+    ) {
       return { from, to, personId, userId };
     }
   } catch {
@@ -98,8 +103,16 @@ export async function auditSection(ctx: HubContext, key: string, section: string
     ]),
   );
   const [[total], rows] = await Promise.all([
-    ctx.db.select({ n: count() }).from(auditEvent).where(and(...filters)),
-    ctx.db.select().from(auditEvent).where(and(...page)).orderBy(desc(auditEvent.seq)).limit(first + 1),
+    ctx.db
+      .select({ n: count() })
+      .from(auditEvent)
+      .where(and(...filters)),
+    ctx.db
+      .select()
+      .from(auditEvent)
+      .where(and(...page))
+      .orderBy(desc(auditEvent.seq))
+      .limit(first + 1),
   ]);
   const nodes = rows.slice(0, first);
   const last = nodes.at(-1);
@@ -109,7 +122,6 @@ export async function auditSection(ctx: HubContext, key: string, section: string
     pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursorOf(last.seq) : null },
   };
 }
-
 
 /** The resolvers a subgraph adds for its own section of the audit log. */
 export function auditLogResolvers(section: 'municipality' | 'psychiatry' | 'probation' | 'clinics') {

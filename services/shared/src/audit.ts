@@ -94,7 +94,11 @@ type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
 export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEntry[], at: Date = new Date()): Promise<void> {
   if (entries.length === 0) return;
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const last = await tx.select({ hash: auditEvent.hash }).from(auditEvent).orderBy(sql`${auditEvent.seq} desc`).limit(1);
+  const last = await tx
+    .select({ hash: auditEvent.hash })
+    .from(auditEvent)
+    .orderBy(sql`${auditEvent.seq} desc`)
+    .limit(1);
   let prevHash = last[0]?.hash ?? GENESIS_HASH;
   const rows = entries.map((e) => {
     const content: Content = {
@@ -150,7 +154,11 @@ export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
       };
       const seq = Number(r.seq);
       if (content.prevHash !== prev) {
-        return { ok: false, rows: count, brokenAt: { seq, id: content.id, reason: 'its link to the previous event does not match (an event before it was removed or altered)' } };
+        return {
+          ok: false,
+          rows: count,
+          brokenAt: { seq, id: content.id, reason: 'its link to the previous event does not match (an event before it was removed or altered)' },
+        };
       }
       if (hashOf(content) !== r.hash) {
         return { ok: false, rows: count, brokenAt: { seq, id: content.id, reason: 'its content does not match its hash (the event was altered)' } };

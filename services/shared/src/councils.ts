@@ -31,7 +31,7 @@ export function sitsOn(caller: Caller, memberOrganisationIds: string[]): boolean
 
 /** The guard each subgraph runs before computing its section of a report. */
 export function requireCouncilMember(caller: Caller, memberOrganisationIds: string[]): void {
-  if (!sitsOn(caller, memberOrganisationIds)) throw forbidden('Only council members of the council\'s member organisations see its indicators.');
+  if (!sitsOn(caller, memberOrganisationIds)) throw forbidden("Only council members of the council's member organisations see its indicators.");
 }
 
 export const MAX_PERIOD_DAYS = 3 * 366;

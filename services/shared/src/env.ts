@@ -28,23 +28,20 @@ export class ConfigError extends Error {
   }
 }
 
-const secret = (name: string) =>
-  z.string({ error: `${name} is required` }).min(32, `${name} must be at least 32 characters`);
+const secret = (name: string) => z.string({ error: `${name} is required` }).min(32, `${name} must be at least 32 characters`);
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
-const jwks = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      const parsed = JSON.parse(text) as { keys?: unknown };
-      if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error('no keys');
-      return parsed as { keys: Array<Record<string, unknown>> };
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'HUB_JWKS must be a JSON Web Key Set: {"keys":[...]}' });
-      return z.NEVER;
-    }
-  });
+const jwks = z.string().transform((text, ctx) => {
+  try {
+    const parsed = JSON.parse(text) as { keys?: unknown };
+    if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error('no keys');
+    return parsed as { keys: Array<Record<string, unknown>> };
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'HUB_JWKS must be a JSON Web Key Set: {"keys":[...]}' });
+    return z.NEVER;
+  }
+});
 
 const common = {
   HUB_MODE: z.enum(['development', 'production'], { error: 'HUB_MODE must be development or production' }).default('production'),
@@ -53,7 +50,12 @@ const common = {
   HUB_JWT_ALGORITHMS: z
     .string()
     .default('ES256,RS256')
-    .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(['ES256', 'RS256'], { error: 'HUB_JWT_ALGORITHMS allows only ES256 and RS256' })).min(1)),
   HUB_JWKS: jwks.optional(),
   HUB_JWKS_URL: z.url({ error: 'HUB_JWKS_URL must be a URL' }).optional(),
@@ -134,7 +136,7 @@ function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
 
 function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof gatewayShape>): AuthConfig {
   const problems: string[] = [];
-  if (!e.HUB_JWKS && !e.HUB_JWKS_URL) problems.push('HUB_JWKS or HUB_JWKS_URL is required (the keys that sign callers\' tokens)');
+  if (!e.HUB_JWKS && !e.HUB_JWKS_URL) problems.push("HUB_JWKS or HUB_JWKS_URL is required (the keys that sign callers' tokens)");
   if (e.HUB_MODE === 'production') {
     const devKid = e.HUB_JWKS?.keys.find((k) => String(k.kid ?? '').startsWith(DEV_KID_PREFIX));
     if (devKid) problems.push(`HUB_JWKS contains the development issuer's key (${String(devKid.kid)}); production refuses it`);

@@ -113,15 +113,12 @@ export function publishAggregate(key: string, label: string, numerator: number, 
 }
 
 /** Per-gender rows from SQL (`group by legal_gender`, a null gender counts in the total only) summed into a raw figure. */
-export function fromRows<R extends { gender: string | null }>(
-  rows: R[],
-  key: string,
-  label: string,
-  kind: Kind,
-  pick: (r: R) => Counts,
-): RawIndicator {
+export function fromRows<R extends { gender: string | null }>(rows: R[], key: string, label: string, kind: Kind, pick: (r: R) => Counts): RawIndicator {
   const zero = (): Counts => ({ numerator: 0, denominator: kind === 'SHARE' ? 0 : null });
-  const add = (a: Counts, b: Counts): Counts => ({ numerator: a.numerator + b.numerator, denominator: a.denominator === null ? null : a.denominator + (b.denominator ?? 0) });
+  const add = (a: Counts, b: Counts): Counts => ({
+    numerator: a.numerator + b.numerator,
+    denominator: a.denominator === null ? null : a.denominator + (b.denominator ?? 0),
+  });
   const total = rows.reduce((acc, r) => add(acc, pick(r)), zero());
   const byGender = { WOMEN: zero(), MEN: zero() };
   for (const r of rows) if (r.gender === 'WOMEN' || r.gender === 'MEN') byGender[r.gender] = add(byGender[r.gender], pick(r));

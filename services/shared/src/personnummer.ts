@@ -55,7 +55,7 @@ export function parseIdentityNumber(input: string, today: Date = new Date()): Pa
     year = Number(`${century}${yy}`);
   } else {
     const thisYear = Number(todayStr.slice(0, 4));
-    year = thisYear - ((thisYear - Number(yy)) % 100 + 100) % 100;
+    year = thisYear - ((((thisYear - Number(yy)) % 100) + 100) % 100);
     if (`${year}-${mm}-${realDay}` > todayStr) year -= 100;
     if (sep === '+') year -= 100;
   }

@@ -10,7 +10,8 @@ function dateValue(value: unknown): string {
 
 function dateTimeValue(value: unknown): Date {
   const d = typeof value === 'string' ? parseDateTime(value) : null;
-  if (!d) throw new HubError('BAD_USER_INPUT', `"${String(value)}" is not a date and time; write it as ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+01:00.`);
+  if (!d)
+    throw new HubError('BAD_USER_INPUT', `"${String(value)}" is not a date and time; write it as ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+01:00.`);
   return d;
 }
 

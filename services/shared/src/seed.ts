@@ -22,4 +22,3 @@ export async function seedOnce<S extends Record<string, unknown>>(
     await sql.end();
   }
 }
-

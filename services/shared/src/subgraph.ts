@@ -91,7 +91,9 @@ function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloS
               log.error({ err }, 'audit write failed; response withheld');
               if (response.body.kind === 'single') {
                 response.body.singleResult = {
-                  errors: [{ message: 'The access could not be logged, so nothing is shown. Please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+                  errors: [
+                    { message: 'The access could not be logged, so nothing is shown. Please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+                  ],
                 };
               }
             }
@@ -114,7 +116,9 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const signatures = new SignatureVerifier(config.gatewaySecret, config.signatureMaxAgeSeconds * 1000);
 
   const server = new ApolloServer<HubContext<S, L>>({
-    schema: buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: { Date: DateScalar, DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> }]),
+    schema: buildSubgraphSchema([
+      { typeDefs: def.typeDefs, resolvers: { Date: DateScalar, DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> },
+    ]),
     introspection: config.mode === 'development',
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),

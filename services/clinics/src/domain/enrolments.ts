@@ -99,7 +99,10 @@ export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields
     pageFilters.push(or(lt(t.enrolledAt, sql`${c.at}::timestamptz`), and(eq(t.enrolledAt, sql`${c.at}::timestamptz`), lt(t.id, c.id)))!);
   }
   const [totals, rows] = await Promise.all([
-    ctx.db.select({ n: count() }).from(clinicEnrolment).where(and(...filters)),
+    ctx.db
+      .select({ n: count() })
+      .from(clinicEnrolment)
+      .where(and(...filters)),
     ctx.db
       .select()
       .from(clinicEnrolment)
@@ -155,7 +158,9 @@ export async function enrol(ctx: ClinicsContext, clinicId: string, personnummer:
         .where(and(eq(clinicEnrolment.clinicId, target.id), eq(clinicEnrolment.personId, personId)));
       throw conflict(`This person is already enrolled at ${target.name} (since ${existing?.enrolledOn ?? 'earlier'}).`, { enrolmentId: existing?.id ?? null });
     }
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: ['personnummer', 'targetGroups'], basis: BASIS_OWN_CLINIC }]);
+    await appendAudit(tx, caller, [
+      { action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: ['personnummer', 'targetGroups'], basis: BASIS_OWN_CLINIC },
+    ]);
     return row;
   });
 }
@@ -174,7 +179,9 @@ export async function recordEffort(ctx: ClinicsContext, enrolmentId: string, kin
       .insert(clinicEffort)
       .values({ id: randomUUID(), enrolmentId, kind, performedOn: on, recordedAt: now, recordedBy: caller.userId, recordedByName: caller.name })
       .returning();
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ClinicEffort', entityId: row!.id, personId: enrolment!.personId, fields: ['kind', 'on'], basis }]);
+    await appendAudit(tx, caller, [
+      { action: 'CREATE', entity: 'ClinicEffort', entityId: row!.id, personId: enrolment!.personId, fields: ['kind', 'on'], basis },
+    ]);
     return row!;
   });
 }

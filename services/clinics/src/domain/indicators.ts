@@ -58,14 +58,20 @@ type CountRow = { gender: Gender } & Record<string, number | string | null>;
 export async function clinicsSection(ctx: ClinicsContext, r: ReportKey): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
   validatePeriod(r.from, r.to);
-  const codes = sql`array[${sql.join(r.municipalityCodes.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+  const codes = sql`array[${sql.join(
+    r.municipalityCodes.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
   const from = sql`${r.from}::date`;
   const to = sql`${r.to}::date`;
 
   // Efforts by enrolment and target groups as bit masks (bit i: EFFORT_KINDS[i], TARGET_GROUPS[i]), one
   // row per person over all their enrolments in scope, then counts by gender: every figure counts
   // distinct people, with hash aggregates and no distinct-count per figure.
-  const kindList = sql`array[${sql.join(EFFORT_KINDS.map((k) => sql`${k}`), sql`, `)}]::text[]`;
+  const kindList = sql`array[${sql.join(
+    EFFORT_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  )}]::text[]`;
   const bit = (mask: string, i: number) => sql.raw(`count(*) filter (where (${mask} & ${1 << i}) <> 0)::int`);
   const counted = [
     ...EFFORT_KINDS.map((_, i) => sql`${bit('kinds', i)} as ${sql.raw(`k${i}`)}`),
@@ -74,7 +80,10 @@ export async function clinicsSection(ctx: ClinicsContext, r: ReportKey): Promise
   const rows = (await ctx.db.execute(sql`
     with enr as (
       select e.id, e.person_id, e.enrolled_on,
-        ${sql.join(TARGET_GROUPS.map((g, i) => sql`((${g} = any(e.target_groups))::int << ${sql.raw(String(i))})`), sql` | `)} as groups,
+        ${sql.join(
+          TARGET_GROUPS.map((g, i) => sql`((${g} = any(e.target_groups))::int << ${sql.raw(String(i))})`),
+          sql` | `,
+        )} as groups,
         case when substring(e.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender
       from clinic_enrolment e join clinic c on c.id = e.clinic_id
       where c.municipality_code = any(${codes}) and e.enrolled_on <= ${to}

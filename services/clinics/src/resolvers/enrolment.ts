@@ -24,5 +24,6 @@ export const ClinicEffort = {
 };
 
 export const Person = {
-  clinicEnrolments: (p: { id: string }, _: unknown, ctx: ClinicsContext, info: GraphQLResolveInfo) => enrolments.enrolmentsOfPerson(ctx, p.id, selectedFields(info)),
+  clinicEnrolments: (p: { id: string }, _: unknown, ctx: ClinicsContext, info: GraphQLResolveInfo) =>
+    enrolments.enrolmentsOfPerson(ctx, p.id, selectedFields(info)),
 };

@@ -75,8 +75,12 @@ export const jointCarePlan = pgTable(
     index('joint_care_plan_owner_idx').on(t.ownerOrganisationId),
     index('joint_care_plan_participants_idx').using('gin', t.participantOrganisationIds),
     // One open plan per referral and per court order.
-    uniqueIndex('joint_care_plan_referral_open_idx').on(t.withdrawalReferralId).where(sql`${t.endedAt} is null`),
-    uniqueIndex('joint_care_plan_order_open_idx').on(t.contractCareOrderId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('joint_care_plan_referral_open_idx')
+      .on(t.withdrawalReferralId)
+      .where(sql`${t.endedAt} is null`),
+    uniqueIndex('joint_care_plan_order_open_idx')
+      .on(t.contractCareOrderId)
+      .where(sql`${t.endedAt} is null`),
   ],
 );
 
@@ -137,8 +141,12 @@ export const carePlanSignature = pgTable(
   },
   (t) => [
     index('care_plan_signature_plan_idx').on(t.planId, t.version),
-    uniqueIndex('care_plan_signature_individual_idx').on(t.planId, t.version).where(sql`${t.asIndividual}`),
-    uniqueIndex('care_plan_signature_org_idx').on(t.planId, t.version, t.organisationId).where(sql`not ${t.asIndividual}`),
+    uniqueIndex('care_plan_signature_individual_idx')
+      .on(t.planId, t.version)
+      .where(sql`${t.asIndividual}`),
+    uniqueIndex('care_plan_signature_org_idx')
+      .on(t.planId, t.version, t.organisationId)
+      .where(sql`not ${t.asIndividual}`),
   ],
 );
 

@@ -35,7 +35,9 @@ export async function recordConsent(ctx: MunicipalityContext, input: ConsentInpu
   };
   await ctx.db.transaction(async (tx) => {
     await tx.insert(consent).values(row);
-    await appendAudit(tx, ctx.caller, [{ action: 'CREATE', entity: 'Consent', entityId: row.id, personId: row.personId, basis: 'consent documented by own organisation' }]);
+    await appendAudit(tx, ctx.caller, [
+      { action: 'CREATE', entity: 'Consent', entityId: row.id, personId: row.personId, basis: 'consent documented by own organisation' },
+    ]);
   });
   return row;
 }
@@ -51,7 +53,9 @@ export async function revokeConsent(ctx: MunicipalityContext, id: string): Promi
       .where(and(eq(consent.id, id), isNull(consent.revokedAt)))
       .returning();
     if (!row) throw conflict('The consent was already revoked.');
-    await appendAudit(tx, ctx.caller, [{ action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis: consentBasis(ctx.caller, row)!, owner: row.recordedByOrganisationId }]);
+    await appendAudit(tx, ctx.caller, [
+      { action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis: consentBasis(ctx.caller, row)!, owner: row.recordedByOrganisationId },
+    ]);
     return row;
   });
 }

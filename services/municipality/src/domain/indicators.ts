@@ -27,7 +27,10 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     .map((o) => o.id);
   const today = stockholmDate(ctx.now);
   const refDay = r.to < today ? r.to : today;
-  const orgArray = sql`array[${sql.join(orgIds.map((id) => sql`${id}`), sql`, `)}]::text[]`;
+  const orgArray = sql`array[${sql.join(
+    orgIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[]`;
 
   const plans = (await ctx.db.execute(sql`
     select p.legal_gender as gender,
@@ -42,14 +45,25 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
         select 1 from care_plan_signature s where s.plan_id = p.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
     from joint_care_plan p
     where p.participant_organisation_ids && ${orgArray}
-    group by p.legal_gender`)) as unknown as Array<{ gender: string | null; drawn_up: number; signed_by_individual: number; follow_up_due: number; followed_up: number; contract_care: number; probation_planned: number }>;
+    group by p.legal_gender`)) as unknown as Array<{
+    gender: string | null;
+    drawn_up: number;
+    signed_by_individual: number;
+    follow_up_due: number;
+    followed_up: number;
+    contract_care: number;
+    probation_planned: number;
+  }>;
 
   // Agreements at the reference day (the period's end, or today): an agreement is superseded
   // once a newer one of the same council applies; the latest one applying is the council's.
   const [agreements] = (await ctx.db.execute(sql`
     with scope as (
       select c.id, c.level from council c
-      where c.municipality_codes <@ ${sql`array[${sql.join(r.municipalityCodes.map((m) => sql`${m}`), sql`, `)}]::text[]`}
+      where c.municipality_codes <@ ${sql`array[${sql.join(
+        r.municipalityCodes.map((m) => sql`${m}`),
+        sql`, `,
+      )}]::text[]`}
     ), latest as (
       select distinct on (a.council_id) a.* from cooperation_agreement a join scope s on s.id = a.council_id
       where a.valid_from <= ${refDay}::date
@@ -64,10 +78,33 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
 
   return [
     publish(fromRows(plans, 'plans.drawnUp', 'Joint care plans drawn up', 'COUNT', (x) => ({ numerator: x.drawn_up, denominator: null }))),
-    publish(fromRows(plans, 'plans.signedByIndividual', 'Share of plans drawn up whose current version the individual has signed', 'SHARE', (x) => ({ numerator: x.signed_by_individual, denominator: x.drawn_up }))),
-    publish(fromRows(plans, 'plans.followedUpInTime', 'Share of plans due for follow-up in the period that were followed up by their planned date', 'SHARE', (x) => ({ numerator: x.followed_up, denominator: x.follow_up_due }))),
-    publish(fromRows(plans, 'contractCare.probationTookPartInPlanning', 'Share of contract-care plans the probation service signed (took part in planning)', 'SHARE', (x) => ({ numerator: x.probation_planned, denominator: x.contract_care }))),
-    publishAggregate('agreements.localCouncilsWithCurrentAgreement', 'Share of local councils with a current agreement that states joint goals', agreements?.with_current ?? 0, agreements?.local_councils ?? 0),
+    publish(
+      fromRows(plans, 'plans.signedByIndividual', 'Share of plans drawn up whose current version the individual has signed', 'SHARE', (x) => ({
+        numerator: x.signed_by_individual,
+        denominator: x.drawn_up,
+      })),
+    ),
+    publish(
+      fromRows(plans, 'plans.followedUpInTime', 'Share of plans due for follow-up in the period that were followed up by their planned date', 'SHARE', (x) => ({
+        numerator: x.followed_up,
+        denominator: x.follow_up_due,
+      })),
+    ),
+    publish(
+      fromRows(
+        plans,
+        'contractCare.probationTookPartInPlanning',
+        'Share of contract-care plans the probation service signed (took part in planning)',
+        'SHARE',
+        (x) => ({ numerator: x.probation_planned, denominator: x.contract_care }),
+      ),
+    ),
+    publishAggregate(
+      'agreements.localCouncilsWithCurrentAgreement',
+      'Share of local councils with a current agreement that states joint goals',
+      agreements?.with_current ?? 0,
+      agreements?.local_councils ?? 0,
+    ),
     publishAggregate('agreements.pastReviewDate', 'Councils whose agreement in force is past its review date', agreements?.past_review ?? 0, null),
   ];
 }

@@ -109,7 +109,10 @@ function individualSigned(): SQL {
   return sql`exists (select 1 from ${carePlanSignature} s where s.plan_id = ${jointCarePlan.id} and s.version = ${jointCarePlan.version} and s.as_individual)`;
 }
 function agencySigned(agencies: string[]): SQL {
-  return sql`exists (select 1 from ${carePlanSignature} s where s.plan_id = ${jointCarePlan.id} and s.version = ${jointCarePlan.version} and s.organisation_agency in (${sql.join(agencies.map((a) => sql`${a}`), sql`, `)}))`;
+  return sql`exists (select 1 from ${carePlanSignature} s where s.plan_id = ${jointCarePlan.id} and s.version = ${jointCarePlan.version} and s.organisation_agency in (${sql.join(
+    agencies.map((a) => sql`${a}`),
+    sql`, `,
+  )}))`;
 }
 function activeSql(): SQL {
   return and(
@@ -156,11 +159,21 @@ export async function listPlans(ctx: MunicipalityContext, args: ListArgs) {
   const page = [...filters];
   if (args.after) {
     const c = decodeCursor(args.after);
-    page.push(or(lt(jointCarePlan.createdAt, sql`${c.at}::timestamptz`), and(eq(jointCarePlan.createdAt, sql`${c.at}::timestamptz`), lt(jointCarePlan.id, c.id)))!);
+    page.push(
+      or(lt(jointCarePlan.createdAt, sql`${c.at}::timestamptz`), and(eq(jointCarePlan.createdAt, sql`${c.at}::timestamptz`), lt(jointCarePlan.id, c.id)))!,
+    );
   }
   const [[total], rows] = await Promise.all([
-    ctx.db.select({ n: count() }).from(jointCarePlan).where(and(...filters)),
-    ctx.db.select().from(jointCarePlan).where(and(...page)).orderBy(desc(jointCarePlan.createdAt), desc(jointCarePlan.id)).limit(first + 1),
+    ctx.db
+      .select({ n: count() })
+      .from(jointCarePlan)
+      .where(and(...filters)),
+    ctx.db
+      .select()
+      .from(jointCarePlan)
+      .where(and(...page))
+      .orderBy(desc(jointCarePlan.createdAt), desc(jointCarePlan.id))
+      .limit(first + 1),
   ]);
   for (const r of rows) ctx.loaders.plan.prime(r.id, r);
   const visible = await readAll(ctx, rows);
@@ -246,10 +259,14 @@ export async function createPlan(ctx: MunicipalityContext, input: CreateInput): 
     throw badInput('input.consentId', `There is no consent ${input.consentId} that your organisation is party to. Record the individual's consent first.`);
   }
   if (planConsent.personId !== personId) throw badInput('input.consentId', 'This consent was given by another person than the one the plan is about.');
-  if (!consentActive(planConsent, ctx.now)) throw badInput('input.consentId', `The consent is not active: ${consentInactiveReason(planConsent, ctx.now)}. No plan can be drawn up on it.`);
+  if (!consentActive(planConsent, ctx.now))
+    throw badInput('input.consentId', `The consent is not active: ${consentInactiveReason(planConsent, ctx.now)}. No plan can be drawn up on it.`);
   const unnamed = orgIds.filter((id) => !planConsent.organisationIds.includes(id));
   if (unnamed.length) {
-    throw badInput('input.consentId', `The consent does not name ${unnamed.map((id) => organisation(id)!.name).join(', ')}. Every participating organisation must be named in the individual's consent.`);
+    throw badInput(
+      'input.consentId',
+      `The consent does not name ${unnamed.map((id) => organisation(id)!.name).join(', ')}. Every participating organisation must be named in the individual's consent.`,
+    );
   }
 
   const row: PlanRow = {
@@ -279,18 +296,30 @@ export async function createPlan(ctx: MunicipalityContext, input: CreateInput): 
     await ctx.db.transaction(async (tx) => {
       await tx.insert(jointCarePlan).values(row);
       await recordVersion(tx, ctx, row, 'drawn up');
-      await appendAudit(tx, ctx.caller, [{ action: 'CREATE', entity: 'JointCarePlan', entityId: row.id, personId, basis: `drawn up by own organisation under consent ${planConsent.id}` }]);
+      await appendAudit(tx, ctx.caller, [
+        { action: 'CREATE', entity: 'JointCarePlan', entityId: row.id, personId, basis: `drawn up by own organisation under consent ${planConsent.id}` },
+      ]);
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw conflict(input.kind === 'WITHDRAWAL' ? 'This referral already has an open withdrawal plan; change that plan instead.' : 'This contract-care order already has an open plan; change that plan instead.');
+      throw conflict(
+        input.kind === 'WITHDRAWAL'
+          ? 'This referral already has an open withdrawal plan; change that plan instead.'
+          : 'This contract-care order already has an open plan; change that plan instead.',
+      );
     }
     throw err;
   }
   return fresh(ctx, row, 'own organisation', planConsent);
 }
 
-export async function updatePlan(ctx: MunicipalityContext, id: string, expectedVersion: number, goalsIn?: string[] | null, followUpOnIn?: string | null): Promise<PlanView> {
+export async function updatePlan(
+  ctx: MunicipalityContext,
+  id: string,
+  expectedVersion: number,
+  goalsIn?: string[] | null,
+  followUpOnIn?: string | null,
+): Promise<PlanView> {
   if ((goalsIn === null || goalsIn === undefined) && (followUpOnIn === null || followUpOnIn === undefined)) {
     throw badInput('goals', 'Give new goals or a new follow-up date: there is nothing to change.');
   }
@@ -310,13 +339,28 @@ export async function updatePlan(ctx: MunicipalityContext, id: string, expectedV
   const row = await ctx.db.transaction(async (tx) => {
     const next = await bumpVersion(tx, view, expectedVersion, set);
     await recordVersion(tx, ctx, next, `changed ${changed.join(' and ')}`);
-    await appendAudit(tx, ctx.caller, [{ action: 'UPDATE', entity: 'JointCarePlan', entityId: id, personId: next.personId, fields: changed, basis: view.basis, owner: view.row.ownerOrganisationId }]);
+    await appendAudit(tx, ctx.caller, [
+      {
+        action: 'UPDATE',
+        entity: 'JointCarePlan',
+        entityId: id,
+        personId: next.personId,
+        fields: changed,
+        basis: view.basis,
+        owner: view.row.ownerOrganisationId,
+      },
+    ]);
     return next;
   });
   return fresh(ctx, row, view.basis, view.consent);
 }
 
-export async function addEffort(ctx: MunicipalityContext, planId: string, expectedVersion: number, input: Parameters<typeof valid.effort>[0]): Promise<PlanView> {
+export async function addEffort(
+  ctx: MunicipalityContext,
+  planId: string,
+  expectedVersion: number,
+  input: Parameters<typeof valid.effort>[0],
+): Promise<PlanView> {
   const view = await writable(ctx, planId);
   const org = ctx.caller.organisation;
   if (!view.row.participantOrganisationIds.includes(org.id)) throw forbidden('Only an organisation taking part in the plan adds efforts to it.');
@@ -325,7 +369,17 @@ export async function addEffort(ctx: MunicipalityContext, planId: string, expect
     const next = await bumpVersion(tx, view, expectedVersion, {});
     await tx.insert(carePlanEffort).values({ id: randomUUID(), planId, organisationId: org.id, ...e, addedInVersion: next.version, addedBy: ctx.caller.name });
     await recordVersion(tx, ctx, next, `effort added by ${org.name}: ${e.description}`);
-    await appendAudit(tx, ctx.caller, [{ action: 'UPDATE', entity: 'JointCarePlan', entityId: planId, personId: next.personId, fields: ['efforts'], basis: view.basis, owner: view.row.ownerOrganisationId }]);
+    await appendAudit(tx, ctx.caller, [
+      {
+        action: 'UPDATE',
+        entity: 'JointCarePlan',
+        entityId: planId,
+        personId: next.personId,
+        fields: ['efforts'],
+        basis: view.basis,
+        owner: view.row.ownerOrganisationId,
+      },
+    ]);
     return next;
   });
   return fresh(ctx, row, view.basis, view.consent);
@@ -354,10 +408,21 @@ export async function signPlan(ctx: MunicipalityContext, id: string, version: nu
         recordedBy: ctx.caller.name,
         recordedByOrganisationId: org.id,
       });
-      await appendAudit(tx, ctx.caller, [{ action: 'SIGN', entity: 'JointCarePlan', entityId: id, personId: view.row.personId, fields: [asIndividual ? 'individual' : org.id], basis: view.basis, owner: view.row.ownerOrganisationId }]);
+      await appendAudit(tx, ctx.caller, [
+        {
+          action: 'SIGN',
+          entity: 'JointCarePlan',
+          entityId: id,
+          personId: view.row.personId,
+          fields: [asIndividual ? 'individual' : org.id],
+          basis: view.basis,
+          owner: view.row.ownerOrganisationId,
+        },
+      ]);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(asIndividual ? `The individual has already signed version ${version}.` : `${org.name} has already signed version ${version}.`);
+    if (isUniqueViolation(err))
+      throw conflict(asIndividual ? `The individual has already signed version ${version}.` : `${org.name} has already signed version ${version}.`);
     throw err;
   }
   return fresh(ctx, view.row, view.basis, view.consent);
@@ -373,7 +438,16 @@ export async function endPlan(ctx: MunicipalityContext, id: string, reason: stri
       .where(and(eq(jointCarePlan.id, id), isNull(jointCarePlan.endedAt)))
       .returning();
     if (!ended) throw conflict('The plan has already ended.');
-    await appendAudit(tx, ctx.caller, [{ action: completed ? 'COMPLETE' : 'END', entity: 'JointCarePlan', entityId: id, personId: ended.personId, basis: view.basis, owner: view.row.ownerOrganisationId }]);
+    await appendAudit(tx, ctx.caller, [
+      {
+        action: completed ? 'COMPLETE' : 'END',
+        entity: 'JointCarePlan',
+        entityId: id,
+        personId: ended.personId,
+        basis: view.basis,
+        owner: view.row.ownerOrganisationId,
+      },
+    ]);
     return ended;
   });
   return fresh(ctx, row, view.basis, view.consent);
@@ -386,9 +460,18 @@ export async function recordFollowUp(ctx: MunicipalityContext, planId: string, h
   if (held > today) throw badInput('heldOn', 'A follow-up cannot be recorded before it is held.');
   const text = valid.text('summary', summary, 'The summary');
   await ctx.db.transaction(async (tx) => {
-    await tx.insert(carePlanFollowUp).values({ id: randomUUID(), planId, heldOn: held, summary: text, recordedBy: ctx.caller.name, organisationId: ctx.caller.organisation.id, recordedAt: ctx.now });
-    await appendAudit(tx, ctx.caller, [{ action: 'FOLLOW_UP', entity: 'JointCarePlan', entityId: planId, personId: view.row.personId, basis: view.basis, owner: view.row.ownerOrganisationId }]);
+    await tx.insert(carePlanFollowUp).values({
+      id: randomUUID(),
+      planId,
+      heldOn: held,
+      summary: text,
+      recordedBy: ctx.caller.name,
+      organisationId: ctx.caller.organisation.id,
+      recordedAt: ctx.now,
+    });
+    await appendAudit(tx, ctx.caller, [
+      { action: 'FOLLOW_UP', entity: 'JointCarePlan', entityId: planId, personId: view.row.personId, basis: view.basis, owner: view.row.ownerOrganisationId },
+    ]);
   });
   return fresh(ctx, view.row, view.basis, view.consent);
 }
-

@@ -43,12 +43,7 @@ export function planBasis(caller: Caller, plan: PlanRow, planConsent: ConsentRow
   if (!can(caller, 'plan.read')) return null;
   const org = caller.organisation.id;
   if (plan.ownerOrganisationId === org) return 'own organisation';
-  if (
-    plan.participantOrganisationIds.includes(org) &&
-    planConsent &&
-    consentActive(planConsent, now) &&
-    planConsent.organisationIds.includes(org)
-  ) {
+  if (plan.participantOrganisationIds.includes(org) && planConsent && consentActive(planConsent, now) && planConsent.organisationIds.includes(org)) {
     return `plan participant under consent ${planConsent.id}`;
   }
   return null;
@@ -76,4 +71,3 @@ export function visibleConsentsSql(caller: Caller): SQL | null {
   const org = caller.organisation.id;
   return or(eq(consent.recordedByOrganisationId, org), sql`${org} = any(${consent.organisationIds})`)!;
 }
-

@@ -69,7 +69,11 @@ export function participants(field: string, list: ParticipantInput[], callerOrg:
   const records = list.map((p, i) => {
     const org = p.organisationId ?? null;
     if (org !== null && !organisation(org)) throw badInput(`${field}[${i}].organisationId`, `${org} is not an organisation of the hub.`);
-    return { organisationId: org, role: text(`${field}[${i}].role`, p.role, 'A participant\'s role', 200), name: text(`${field}[${i}].name`, p.name, 'A participant\'s name', 200) };
+    return {
+      organisationId: org,
+      role: text(`${field}[${i}].role`, p.role, "A participant's role", 200),
+      name: text(`${field}[${i}].name`, p.name, "A participant's name", 200),
+    };
   });
   if (!records.some((r) => r.organisationId === callerOrg)) {
     throw badInput(field, 'Your own organisation must take part in the plan it draws up.');
@@ -85,14 +89,18 @@ export function kindRules(kind: CarePlanKind, orgIds: string[], withdrawalReferr
   const has = (...a: Agency[]) => a.some((x) => agencies.has(x));
   if (kind === 'WITHDRAWAL') {
     if (!withdrawalReferralId) throw badInput('input.withdrawalReferralId', 'A withdrawal plan belongs to a withdrawal referral: give its id.');
-    if (!has('MUNICIPALITY') || !has('PSYCHIATRY')) throw badInput('input.participants', 'A withdrawal plan is drawn up by social services and psychiatry together: both must take part.');
+    if (!has('MUNICIPALITY') || !has('PSYCHIATRY'))
+      throw badInput('input.participants', 'A withdrawal plan is drawn up by social services and psychiatry together: both must take part.');
   } else if (withdrawalReferralId) {
     throw badInput('input.withdrawalReferralId', 'Only a WITHDRAWAL plan belongs to a withdrawal referral.');
   }
   if (kind === 'CONTRACT_CARE') {
     if (!contractCareOrderId) throw badInput('input.contractCareOrderId', 'A contract-care plan belongs to a contract-care order: give its id.');
     if (!has('PROBATION') || !has('MUNICIPALITY') || !has('PSYCHIATRY', 'CLINIC')) {
-      throw badInput('input.participants', 'A contract-care plan is drawn up by the probation service, social services and the care provider together: all three must take part.');
+      throw badInput(
+        'input.participants',
+        'A contract-care plan is drawn up by the probation service, social services and the care provider together: all three must take part.',
+      );
     }
   } else if (contractCareOrderId) {
     throw badInput('input.contractCareOrderId', 'Only a CONTRACT_CARE plan belongs to a contract-care order.');

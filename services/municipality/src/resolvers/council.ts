@@ -1,7 +1,17 @@
 /** Councils, agreements and the municipality's section of indicator reports. */
 import { organisation } from '../../../shared/src/directory.ts';
 import type { MunicipalityContext } from '../context.ts';
-import { agreementsOf, councilById, membersOf, reportByKey, reportFor, reviewOverdue, type AgreementRow, type CouncilRow, type ReportKey } from '../domain/councils.ts';
+import {
+  agreementsOf,
+  councilById,
+  membersOf,
+  reportByKey,
+  reportFor,
+  reviewOverdue,
+  type AgreementRow,
+  type CouncilRow,
+  type ReportKey,
+} from '../domain/councils.ts';
 import { municipalitySection } from '../domain/indicators.ts';
 
 type Ctx = MunicipalityContext;

@@ -8,7 +8,8 @@ import { addAgreement } from '../domain/councils.ts';
 type Ctx = MunicipalityContext;
 
 export const Mutation = {
-  addCooperationAgreement: (_: unknown, a: { councilId: string; input: Parameters<typeof addAgreement>[2] }, ctx: Ctx) => addAgreement(ctx, a.councilId, a.input),
+  addCooperationAgreement: (_: unknown, a: { councilId: string; input: Parameters<typeof addAgreement>[2] }, ctx: Ctx) =>
+    addAgreement(ctx, a.councilId, a.input),
   recordConsent: (_: unknown, a: { input: ConsentInput }, ctx: Ctx) => recordConsent(ctx, a.input),
   revokeConsent: (_: unknown, a: { id: string }, ctx: Ctx) => revokeConsent(ctx, a.id),
   createJointCarePlan: (_: unknown, a: { input: CreateInput }, ctx: Ctx) => createPlan(ctx, a.input),

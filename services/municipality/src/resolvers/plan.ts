@@ -34,7 +34,8 @@ export const JointCarePlan = {
   participants: (v: PlanView) => participants(v.earlier?.participants ?? v.row.participants),
   efforts: (v: PlanView, _: unknown, ctx: Ctx) => effortsUpTo(v, ctx, v.version),
   signatures: async (v: PlanView, _: unknown, ctx: Ctx) => signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version).map(signature),
-  signedByIndividual: async (v: PlanView, _: unknown, ctx: Ctx) => signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version).some((s) => s.asIndividual),
+  signedByIndividual: async (v: PlanView, _: unknown, ctx: Ctx) =>
+    signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version).some((s) => s.asIndividual),
   missingSignatures: async (v: PlanView, _: unknown, ctx: Ctx) =>
     v.row.endedAt ? [] : missingSignatures(v.row.kind, signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version)),
   followUpOn: (v: PlanView) => v.earlier?.followUpOn ?? v.row.followUpOn,
@@ -62,7 +63,8 @@ export const JointCarePlan = {
     (await ctx.loaders.followUps.load(v.row.id)).map((f) => ({ ...f, organisation: organisation(f.organisationId) })),
   followUpOverdue: async (v: PlanView, _: unknown, ctx: Ctx) => followUpOverdue(v.row, await ctx.loaders.followUps.load(v.row.id), ctx.now),
   endedAt: (v: PlanView) => v.row.endedAt,
-  endedBy: (v: PlanView) => (v.row.endedBy ? `${v.row.endedBy} (${organisation(v.row.endedByOrganisationId ?? '')?.name ?? v.row.endedByOrganisationId})` : null),
+  endedBy: (v: PlanView) =>
+    v.row.endedBy ? `${v.row.endedBy} (${organisation(v.row.endedByOrganisationId ?? '')?.name ?? v.row.endedByOrganisationId})` : null,
   endReason: (v: PlanView) => v.row.endReason,
   sharingStopped: (v: PlanView, _: unknown, ctx: Ctx) => {
     const reason = consentInactiveReason(v.consent, ctx.now);

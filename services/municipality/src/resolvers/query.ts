@@ -16,6 +16,7 @@ export const Query = {
   jointCarePlan: (_: unknown, args: { id: string; version?: number | null }, ctx: MunicipalityContext) => planById(ctx, args.id, args.version),
   jointCarePlans: (_: unknown, args: ListArgs, ctx: MunicipalityContext) => listPlans(ctx, args),
   councils: (_: unknown, __: unknown, ctx: MunicipalityContext) => listCouncils(ctx),
-  auditLog: (_: unknown, args: { from: Date; to: Date; personId?: string | null; userId?: string | null }, ctx: MunicipalityContext) => openAuditLog(ctx.caller, args),
+  auditLog: (_: unknown, args: { from: Date; to: Date; personId?: string | null; userId?: string | null }, ctx: MunicipalityContext) =>
+    openAuditLog(ctx.caller, args),
   council: (_: unknown, args: { id: string }, ctx: MunicipalityContext) => councilById(ctx, args.id),
 };

@@ -45,7 +45,11 @@ export interface ReportKey {
   memberOrganisationIds: string[];
 }
 
-const list = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const list = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 /** The first instant of a Stockholm day, and the first instant after it. */
 const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
 const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
@@ -140,28 +144,47 @@ export async function probationSection(ctx: ProbationContext, r: ReportKey): Pro
     };
   });
   type Row = (typeof rows)[number];
-  const count = (key: string, label: string, pick: (x: Row) => number) => fromRows(rows, key, label, 'COUNT', (x) => ({ numerator: pick(x), denominator: null }));
+  const count = (key: string, label: string, pick: (x: Row) => number) =>
+    fromRows(rows, key, label, 'COUNT', (x) => ({ numerator: pick(x), denominator: null }));
 
-  const pickMedian = (m?: MedianRow) => ({ numerator: m?.people ?? 0, denominator: null, value: m?.median === null || m?.median === undefined ? null : Number(m.median) });
+  const pickMedian = (m?: MedianRow) => ({
+    numerator: m?.people ?? 0,
+    denominator: null,
+    value: m?.median === null || m?.median === undefined ? null : Number(m.median),
+  });
   const daysToReport: RawIndicator = {
     key: 'contractCare.daysToReportDeviation',
     label: 'Days from a deviation to its report (median over the deviations reported in the period)',
     kind: 'MEDIAN',
     total: pickMedian(medians.find((m) => m.total)),
-    byGender: { WOMEN: pickMedian(medians.find((m) => !m.total && m.gender === 'WOMEN')), MEN: pickMedian(medians.find((m) => !m.total && m.gender === 'MEN')) },
+    byGender: {
+      WOMEN: pickMedian(medians.find((m) => !m.total && m.gender === 'WOMEN')),
+      MEN: pickMedian(medians.find((m) => !m.total && m.gender === 'MEN')),
+    },
   };
 
-  const deviationPeople = publish(count('contractCare.peopleWithDeviationReported', 'People with a deviation from their contract care reported in the period', (x) => x.deviationPeople));
+  const deviationPeople = publish(
+    count('contractCare.peopleWithDeviationReported', 'People with a deviation from their contract care reported in the period', (x) => x.deviationPeople),
+  );
   return [
     publish(count('contractCare.peopleWithActiveOrder', 'People with an active contract-care order in the period', (x) => x.active)),
     publish(
-      fromRows(rows, 'contractCare.evaluationsHeldByDueDate', 'Share of people with a contract-care evaluation due in the period whose every evaluation due was held by its due date', 'SHARE', (x) => ({
-        numerator: x.evaluationsInTime,
-        denominator: x.evaluationsDue,
-      })),
+      fromRows(
+        rows,
+        'contractCare.evaluationsHeldByDueDate',
+        'Share of people with a contract-care evaluation due in the period whose every evaluation due was held by its due date',
+        'SHARE',
+        (x) => ({
+          numerator: x.evaluationsInTime,
+          denominator: x.evaluationsDue,
+        }),
+      ),
     ),
     deviationPeople,
-    alongside(deviationPeople, count('contractCare.deviationsReported', 'Deviations from contract care reported in the period', (x) => x.deviations)),
+    alongside(
+      deviationPeople,
+      count('contractCare.deviationsReported', 'Deviations from contract care reported in the period', (x) => x.deviations),
+    ),
     publish(daysToReport),
     publish(count('contractCare.peopleWithBreachRecorded', 'People whose contract-care order had a breach recorded in the period', (x) => x.breached)),
   ];

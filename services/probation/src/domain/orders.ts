@@ -214,7 +214,17 @@ export async function reportDeviation(ctx: ProbationContext, orderId: string, oc
         reportedByName: caller.name,
       })
       .returning();
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareDeviation', entityId: row!.id, personId: order!.personId, fields: ['orderId', 'occurredOn', 'description'], basis, owner: order!.probationOfficeId }]);
+    await appendAudit(tx, caller, [
+      {
+        action: 'CREATE',
+        entity: 'ContractCareDeviation',
+        entityId: row!.id,
+        personId: order!.personId,
+        fields: ['orderId', 'occurredOn', 'description'],
+        basis,
+        owner: order!.probationOfficeId,
+      },
+    ]);
     return row!;
   });
 }
@@ -232,7 +242,17 @@ export async function recordEvaluation(ctx: ProbationContext, orderId: string, h
       .insert(contractCareEvaluation)
       .values({ id: randomUUID(), orderId, heldOn, summary: text, recordedAt: now, recordedBy: caller.userId, recordedByName: caller.name })
       .returning();
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareEvaluation', entityId: row!.id, personId: order!.personId, fields: ['orderId', 'heldOn', 'summary'], basis, owner: order!.probationOfficeId }]);
+    await appendAudit(tx, caller, [
+      {
+        action: 'CREATE',
+        entity: 'ContractCareEvaluation',
+        entityId: row!.id,
+        personId: order!.personId,
+        fields: ['orderId', 'heldOn', 'summary'],
+        basis,
+        owner: order!.probationOfficeId,
+      },
+    ]);
     // the due date that applied: 90 days after the evaluation held before this one (or the court decision)
     const all = await tx.select().from(contractCareEvaluation).where(eq(contractCareEvaluation.orderId, orderId));
     const dueBy = rules.dueDates(order!.courtDecisionOn, all).get(row!.id)!;
@@ -256,7 +276,9 @@ export async function recordBreach(ctx: ProbationContext, orderId: string, reaso
       .set({ breachedAt: now, breachReason: why, breachRecordedByName: caller.name })
       .where(eq(contractCareOrder.id, orderId))
       .returning();
-    await appendAudit(tx, caller, [{ action: 'UPDATE', entity: ENTITY, entityId: orderId, personId: order!.personId, fields: ['breach'], basis, owner: order!.probationOfficeId }]);
+    await appendAudit(tx, caller, [
+      { action: 'UPDATE', entity: ENTITY, entityId: orderId, personId: order!.personId, fields: ['breach'], basis, owner: order!.probationOfficeId },
+    ]);
     return updated!;
   });
 }

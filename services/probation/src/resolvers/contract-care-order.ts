@@ -39,5 +39,6 @@ export const JointCarePlan = {
 };
 
 export const Person = {
-  contractCareOrders: (p: { id: string }, _: unknown, ctx: ProbationContext, info: GraphQLResolveInfo) => orders.ordersOfPerson(ctx, p.id, selectedFields(info)),
+  contractCareOrders: (p: { id: string }, _: unknown, ctx: ProbationContext, info: GraphQLResolveInfo) =>
+    orders.ordersOfPerson(ctx, p.id, selectedFields(info)),
 };

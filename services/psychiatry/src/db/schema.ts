@@ -95,7 +95,10 @@ export const withdrawalReferral = pgTable(
     completedAt: ts('completed_at'),
     withdrawnAt: ts('withdrawn_at'),
     withdrawalReason: text('withdrawal_reason'),
-    earlierCycles: jsonb('earlier_cycles').$type<StoredCycle[]>().notNull().default(sql`'[]'::jsonb`),
+    earlierCycles: jsonb('earlier_cycles')
+      .$type<StoredCycle[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [

@@ -24,14 +24,22 @@ export interface ReportKey {
   memberOrganisationIds: string[];
 }
 
-const list = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const list = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 const day = (ts: string) => sql.raw(`(${ts} at time zone 'Europe/Stockholm')::date`);
 
 type Row = { gender: string | null } & Record<string, number | null | string>;
 
 /** A median row per gender and one for everyone (grouping sets), as a raw figure. */
 function medianFigure(rows: Array<{ gender: string | null; total: boolean; n: number; median: number | null }>, key: string, label: string): RawIndicator {
-  const pick = (r?: { n: number; median: number | null }) => ({ numerator: r?.n ?? 0, denominator: null, value: r?.median === null || r?.median === undefined ? null : Number(r.median) });
+  const pick = (r?: { n: number; median: number | null }) => ({
+    numerator: r?.n ?? 0,
+    denominator: null,
+    value: r?.median === null || r?.median === undefined ? null : Number(r.median),
+  });
   return {
     key,
     label,
@@ -43,7 +51,9 @@ function medianFigure(rows: Array<{ gender: string | null; total: boolean; n: nu
 
 export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
-  const referring = organisationsOf('MUNICIPALITY').filter((o) => o.municipalityCode !== null && r.municipalityCodes.includes(o.municipalityCode)).map((o) => o.id);
+  const referring = organisationsOf('MUNICIPALITY')
+    .filter((o) => o.municipalityCode !== null && r.municipalityCodes.includes(o.municipalityCode))
+    .map((o) => o.id);
   const receiving = r.memberOrganisationIds.filter((id) => organisation(id)?.agency === 'PSYCHIATRY');
   const today = stockholmDate(ctx.now);
   const from = sql`${r.from}::date`;
@@ -96,11 +106,19 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       from cyc where needed and decided between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())
     union all
     select gender, grouping(gender) = 1, 'waiting', count(*)::int, percentile_cont(0.5) within group (order by admitted - offered)
-      from cyc where admitted between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())`)) as unknown as Array<{ gender: string | null; total: boolean; what: string; n: number; median: number | null }>;
+      from cyc where admitted between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())`)) as unknown as Array<{
+    gender: string | null;
+    total: boolean;
+    what: string;
+    n: number;
+    median: number | null;
+  }>;
 
   // Ward capacity now (or at the end of a past period): places, people in them, free places.
   const refDay = r.to < today ? r.to : today;
-  const wards = (await ctx.db.execute(sql`select coalesce(sum(places), 0)::int as places from ward where organisation_id = any(${list(receiving)})`)) as unknown as Array<{ places: number }>;
+  const wards = (await ctx.db.execute(
+    sql`select coalesce(sum(places), 0)::int as places from ward where organisation_id = any(${list(receiving)})`,
+  )) as unknown as Array<{ places: number }>;
   const places = wards[0]?.places ?? 0;
   const inUseRows = (await ctx.db.execute(sql`
     select case when substring(x.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender, count(*)::int as in_use
@@ -117,7 +135,14 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
 
   const c = (key: string, label: string, kind: 'COUNT' | 'SHARE', num: string, den?: string) =>
     publish(fromRows(counts, key, label, kind, (x) => ({ numerator: Number(x[num] ?? 0), denominator: den ? Number(x[den] ?? 0) : null })));
-  const m = (what: string, key: string, label: string) => publish(medianFigure(medians.filter((x) => x.what === what), key, label));
+  const m = (what: string, key: string, label: string) =>
+    publish(
+      medianFigure(
+        medians.filter((x) => x.what === what),
+        key,
+        label,
+      ),
+    );
 
   return [
     c('withdrawal.requestsReceived', 'Requests for withdrawal treatment received', 'COUNT', 'received'),

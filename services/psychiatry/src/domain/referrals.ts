@@ -137,8 +137,16 @@ export async function eventsOf(ctx: PsychiatryContext, r: ReferralRow) {
 
 /** Internal notes: FORBIDDEN for anyone but the receiving psychiatry organisation's staff. */
 export async function internalNotesOf(ctx: PsychiatryContext, r: ReferralRow) {
-  if (!mayReadInternalNotes(ctx.caller, r)) throw forbidden("Psychiatry's internal notes are for the staff of the psychiatry organisation that received the request.");
-  ctx.audit.read({ entity: 'WithdrawalInternalNote', entityId: r.id, personId: r.personId, fields: ['internalNotes'], basis: 'receiving psychiatry organisation', owner: r.receivingOrganisationId });
+  if (!mayReadInternalNotes(ctx.caller, r))
+    throw forbidden("Psychiatry's internal notes are for the staff of the psychiatry organisation that received the request.");
+  ctx.audit.read({
+    entity: 'WithdrawalInternalNote',
+    entityId: r.id,
+    personId: r.personId,
+    fields: ['internalNotes'],
+    basis: 'receiving psychiatry organisation',
+    owner: r.receivingOrganisationId,
+  });
   return ctx.loaders.internalNotes.load(r.id);
 }
 
@@ -187,8 +195,12 @@ export async function submitReferral(ctx: PsychiatryContext, input: ReferralInpu
       .returning();
     const row = inserted[0];
     if (!row) return null;
-    await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), referralId: id, at: now, kind: 'SUBMITTED', byName: caller.name, byOrganisationId: caller.organisation.id, note: null });
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: null, basis: BASIS_SENDER, owner: row.receivingOrganisationId }]);
+    await tx
+      .insert(withdrawalReferralEvent)
+      .values({ id: randomUUID(), referralId: id, at: now, kind: 'SUBMITTED', byName: caller.name, byOrganisationId: caller.organisation.id, note: null });
+    await appendAudit(tx, caller, [
+      { action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: null, basis: BASIS_SENDER, owner: row.receivingOrganisationId },
+    ]);
     return row;
   });
   if (created) return created;
@@ -257,11 +269,21 @@ async function takeStep(
       note: outcome.note,
     });
     if (outcome.internalNote) {
-      await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId, at: now, kind: outcome.kind, byName: caller.name, text: outcome.internalNote });
+      await tx
+        .insert(withdrawalInternalNote)
+        .values({ id: randomUUID(), referralId, at: now, kind: outcome.kind, byName: caller.name, text: outcome.internalNote });
     }
     const basis = readBasis(caller, current)!;
     await appendAudit(tx, caller, [
-      { action: 'UPDATE', entity: ENTITY, entityId: referralId, personId: current.personId, fields: [outcome.kind, ...Object.keys(outcome.set)], basis, owner: current.receivingOrganisationId },
+      {
+        action: 'UPDATE',
+        entity: ENTITY,
+        entityId: referralId,
+        personId: current.personId,
+        fields: [outcome.kind, ...Object.keys(outcome.set)],
+        basis,
+        owner: current.receivingOrganisationId,
+      },
     ]);
     return updated!;
   });
@@ -336,7 +358,15 @@ export function offerPlace(
     if (occupied >= w.places) throw conflict(`${w.name} is full (${occupied} of ${w.places} places taken); offer a place when one is free.`);
     const lapses = deadlines.lapsesOn(args.startDate);
     return {
-      set: { stage: 'PLACE_OFFERED', placeWardId: w.id, placeOfferedAt: ctx.now, placeDueBy: dueBy, placeStartDate: args.startDate, placeLapsesOn: lapses, placeReason: reason },
+      set: {
+        stage: 'PLACE_OFFERED',
+        placeWardId: w.id,
+        placeOfferedAt: ctx.now,
+        placeDueBy: dueBy,
+        placeStartDate: args.startDate,
+        placeLapsesOn: lapses,
+        placeReason: reason,
+      },
       kind: 'PLACE_OFFERED',
       note: `Place on ${w.name} from ${args.startDate}; it lapses if not used by ${lapses}.${reason ? ` Start after the due date ${dueBy}: ${reason}` : ''}`,
       internalNote: note,
@@ -349,7 +379,8 @@ export function recordAdmission(ctx: PsychiatryContext, referralId: string, inte
   const note = validateNote(internalNote, 'internalNote');
   return takeStep(ctx, referralId, 'admit', async (r, tx) => {
     const { ward: w, occupied } = await lockWard(tx, r.placeWardId!, r.receivingOrganisationId);
-    if (occupied >= w.places) throw conflict(`${w.name} is full (${occupied} of ${w.places} places taken); the admission cannot be recorded until a place is free.`);
+    if (occupied >= w.places)
+      throw conflict(`${w.name} is full (${occupied} of ${w.places} places taken); the admission cannot be recorded until a place is free.`);
     return { set: { stage: 'ADMITTED', admittedAt: ctx.now }, kind: 'ADMITTED', note: `Admitted to ${w.name}.`, internalNote: note };
   });
 }
@@ -377,7 +408,14 @@ function closedCycle(r: ReferralRow, now: Date): StoredCycle {
       ? { needed: r.decisionNeeded!, setting: r.decisionSetting, decidedAt: r.decidedAt.toISOString(), decidedBy: r.decidedBy!, rationale: r.decisionRationale }
       : null,
     placeOffer: r.placeOfferedAt
-      ? { wardId: r.placeWardId!, offeredAt: r.placeOfferedAt.toISOString(), dueBy: r.placeDueBy!, startDate: r.placeStartDate!, lapsesOn: r.placeLapsesOn!, reason: r.placeReason }
+      ? {
+          wardId: r.placeWardId!,
+          offeredAt: r.placeOfferedAt.toISOString(),
+          dueBy: r.placeDueBy!,
+          startDate: r.placeStartDate!,
+          lapsesOn: r.placeLapsesOn!,
+          reason: r.placeReason,
+        }
       : null,
     outcome: 'LAPSED',
     closedAt: now.toISOString(),

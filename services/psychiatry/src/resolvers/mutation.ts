@@ -10,7 +10,8 @@ export const Mutation = {
   submitWithdrawalReferral: (_: unknown, args: { input: ReferralInput }, ctx: PsychiatryContext) => referrals.submitReferral(ctx, args.input),
   bookAssessmentMeeting: (_: unknown, args: Id & Note & { at: Date }, ctx: PsychiatryContext) =>
     referrals.bookAssessmentMeeting(ctx, args.referralId, args.at, args.internalNote),
-  recordTreatmentDecision: (_: unknown, args: Id & Note & DecisionInput, ctx: PsychiatryContext) => referrals.recordTreatmentDecision(ctx, args.referralId, args),
+  recordTreatmentDecision: (_: unknown, args: Id & Note & DecisionInput, ctx: PsychiatryContext) =>
+    referrals.recordTreatmentDecision(ctx, args.referralId, args),
   offerPlace: (_: unknown, args: Id & Note & { wardId: string; startDate: string; reason?: string | null }, ctx: PsychiatryContext) =>
     referrals.offerPlace(ctx, args.referralId, args),
   recordAdmission: (_: unknown, args: Id & Note, ctx: PsychiatryContext) => referrals.recordAdmission(ctx, args.referralId, args.internalNote),

@@ -6,8 +6,7 @@ import { listWards } from '../domain/wards.ts';
 import { selectedFields } from '../../../shared/src/selection.ts';
 
 export const Query = {
-  withdrawalReferral: (_: unknown, args: { id: string }, ctx: PsychiatryContext, info: GraphQLResolveInfo) =>
-    referralById(ctx, args.id, selectedFields(info)),
+  withdrawalReferral: (_: unknown, args: { id: string }, ctx: PsychiatryContext, info: GraphQLResolveInfo) => referralById(ctx, args.id, selectedFields(info)),
   withdrawalReferrals: (_: unknown, args: ListArgs, ctx: PsychiatryContext, info: GraphQLResolveInfo) =>
     listReferrals(ctx, args, selectedFields(info, ['nodes'])),
   wards: (_: unknown, args: { organisationId?: string | null }, ctx: PsychiatryContext) => listWards(ctx, args.organisationId),

@@ -32,10 +32,19 @@ export const WithdrawalReferral = {
   assessmentDeadlineMissed: (r: ReferralRow, _: unknown, ctx: PsychiatryContext) => deadlines.assessmentDeadlineMissed(r, ctx.now),
   overdue: (r: ReferralRow, _: unknown, ctx: PsychiatryContext) => deadlines.isOverdue(r, ctx.now),
   decision: (r: ReferralRow) =>
-    r.decidedAt ? { needed: r.decisionNeeded, setting: r.decisionSetting, decidedAt: r.decidedAt, decidedBy: r.decidedBy, rationale: r.decisionRationale } : null,
+    r.decidedAt
+      ? { needed: r.decisionNeeded, setting: r.decisionSetting, decidedAt: r.decidedAt, decidedBy: r.decidedBy, rationale: r.decisionRationale }
+      : null,
   placeOffer: (r: ReferralRow) =>
     r.placeOfferedAt
-      ? offerOf({ wardId: r.placeWardId!, offeredAt: r.placeOfferedAt, dueBy: r.placeDueBy!, startDate: r.placeStartDate!, lapsesOn: r.placeLapsesOn!, reason: r.placeReason })
+      ? offerOf({
+          wardId: r.placeWardId!,
+          offeredAt: r.placeOfferedAt,
+          dueBy: r.placeDueBy!,
+          startDate: r.placeStartDate!,
+          lapsesOn: r.placeLapsesOn!,
+          reason: r.placeReason,
+        })
       : null,
   events: (r: ReferralRow, _: unknown, ctx: PsychiatryContext) => eventsOf(ctx, r),
   internalNotes: (r: ReferralRow, _: unknown, ctx: PsychiatryContext) => internalNotesOf(ctx, r),
