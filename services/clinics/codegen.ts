@@ -1,8 +1,14 @@
 /**
- * graphql-codegen settings of the clinics subgraph (read by the root codegen.ts):
- * which TypeScript type a resolver receives as parent for each GraphQL type
- * (the drizzle row, or the key a reference carries). Paths are relative to
- * src/generated/resolvers.ts.
+ * graphql-codegen settings of the clinics subgraph (read by the root codegen.ts): which
+ * TypeScript type a resolver receives as parent for each GraphQL type (the drizzle row,
+ * or the key a reference carries). Paths are relative to src/generated/resolvers.ts.
  */
-export const mappers: Record<string, string> = {};
+import { commonMappers } from '../shared/codegen.ts';
+
+export const mappers: Record<string, string> = {
+  ...commonMappers,
+  Clinic: '../db/schema.ts#ClinicRow',
+  ClinicEnrolment: '../db/schema.ts#EnrolmentRow',
+  ClinicEffort: '../db/schema.ts#EffortRow',
+};
 export const contextType = '../context.ts#ClinicsContext';

@@ -4,5 +4,7 @@
  * (the drizzle row, or the key a reference carries). Paths are relative to
  * src/generated/resolvers.ts.
  */
-export const mappers: Record<string, string> = {};
+import { commonMappers } from '../shared/codegen.ts';
+
+export const mappers: Record<string, string> = { ...commonMappers };
 export const contextType = '../context.ts#MunicipalityContext';

@@ -42,3 +42,29 @@ export function validatePeriod(from: string, to: string): void {
   if (to < from) throw badInput('to', 'The period must end on or after the day it starts.');
   if (daysBetween(from, to) > MAX_PERIOD_DAYS) throw badInput('to', 'A period may be at most three years.');
 }
+
+/** An indicator report as every section receives it: its key and the council's scope. */
+export interface ReportKey {
+  councilId: string;
+  from: string;
+  to: string;
+  municipalityCodes: string[];
+  memberOrganisationIds: string[];
+}
+
+/**
+ * The report a section resolver receives from the gateway. The council's scope arrives as
+ * required fields; a representation without them grants nothing and is refused.
+ */
+export function reportKey(r: {
+  councilId: string;
+  from: string;
+  to: string;
+  municipalityCodes?: string[] | null;
+  memberOrganisationIds?: string[] | null;
+}): ReportKey {
+  if (!Array.isArray(r.municipalityCodes) || !Array.isArray(r.memberOrganisationIds)) {
+    throw forbidden("Only council members of the council's member organisations see its indicators.");
+  }
+  return { councilId: r.councilId, from: r.from, to: r.to, municipalityCodes: r.municipalityCodes, memberOrganisationIds: r.memberOrganisationIds };
+}

@@ -9,9 +9,14 @@ export const organisationResolvers = {
   },
 };
 
+/** A Person is only its key (the pseudonymous id) in every subgraph; each field checks access on its own. */
+export interface PersonKey {
+  id: string;
+}
+
 /** A Person arrives as its key; each field it carries checks access on its own. */
 export const personReference = {
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+  __resolveReference: (ref: PersonKey): PersonKey => ({ id: ref.id }),
 };
 
 export function requirePersonId(id: string, field = 'id'): string {

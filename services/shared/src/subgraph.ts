@@ -51,7 +51,8 @@ export interface HubContext<S extends Record<string, unknown> = Record<string, u
 export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
   name: SubgraphConfig['name'];
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<HubContext<S, L>>;
+  /** the subgraph's resolver map, typed as its generated `Resolvers` (src/generated/resolvers.ts) */
+  resolvers: object;
   schema: S;
   createLoaders: (db: Db<S>, ctx: Omit<HubContext<S, L>, 'loaders'>) => L;
 }

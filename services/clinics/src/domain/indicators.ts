@@ -22,14 +22,7 @@ import { requireCouncilMember, validatePeriod } from '../../../shared/src/counci
 import { fromRows, publish, type Gender, type Indicator } from '../../../shared/src/indicators.ts';
 import { EFFORT_KINDS, TARGET_GROUPS, type EffortKind, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
-
-export interface ReportKey {
-  councilId: string;
-  from: string;
-  to: string;
-  municipalityCodes: string[];
-  memberOrganisationIds: string[];
-}
+import type { ReportKey } from '../../../shared/src/councils.ts';
 
 /** OPIOID_MAINTENANCE_TREATMENT → opioidMaintenanceTreatment (the keys' spelling). */
 export const camel = (name: string) => name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -4,10 +4,11 @@ import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { Clinic, ClinicEffort, ClinicEnrolment, Person } from './enrolment.ts';
-import { clinicsSection, type ReportKey } from '../domain/indicators.ts';
-import type { ClinicsContext } from '../context.ts';
+import { clinicsSection } from '../domain/indicators.ts';
+import { reportKey } from '../../../shared/src/councils.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...organisationResolvers,
   ...auditLogResolvers('clinics'),
   Person: { ...personReference, ...Person },
@@ -17,6 +18,6 @@ export const resolvers = {
   ClinicEnrolment,
   ClinicEffort,
   IndicatorReport: {
-    clinics: (r: ReportKey, _: unknown, ctx: ClinicsContext) => clinicsSection(ctx, r),
+    clinics: (r, _, ctx) => clinicsSection(ctx, reportKey(r)),
   },
 };
