@@ -3,13 +3,12 @@
  * any planning when it is missing or bad), the development clock header,
  * and the per-subgraph figures shown to developers.
  */
-import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import type { Caller } from '../../services/shared/src/caller.ts';
 import type { TokenVerifier } from '../../services/shared/src/auth.ts';
-import { parseDateTime } from '../../services/shared/src/time.ts';
+import { CLOCK_HEADER, clockHeader } from '../../services/shared/src/clock.ts';
 
-export const CLOCK_HEADER = 'x-hub-clock';
+export { CLOCK_HEADER };
 
 export interface GatewayContext {
   caller: Caller;
@@ -26,19 +25,7 @@ export function createContextFunction(config: GatewayConfig, verifyToken: TokenV
   return async ({ req }: { req: { headers: Headers } }): Promise<GatewayContext> => {
     const authorization = one(req.headers.authorization) ?? '';
     const caller = await verifyToken(authorization);
-    const clock = one(req.headers[CLOCK_HEADER]);
-    if (clock !== undefined) {
-      if (config.mode !== 'development') {
-        throw new GraphQLError(`The ${CLOCK_HEADER} header is accepted only in development mode.`, {
-          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-        });
-      }
-      if (!parseDateTime(clock)) {
-        throw new GraphQLError(`The ${CLOCK_HEADER} header must be an ISO 8601 date-time with an offset, e.g. 2026-03-02T09:00:00+01:00.`, {
-          extensions: { code: 'BAD_USER_INPUT', field: CLOCK_HEADER, http: { status: 400 } },
-        });
-      }
-    }
+    const clock = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.text;
     return { caller, authorization, ...(clock !== undefined ? { clock } : {}), subgraphs: {} };
   };
 }

@@ -11,7 +11,7 @@ import { requirePermission } from './access.ts';
 import { appendAudit, auditEvent, type AuditRow } from './audit.ts';
 import { organisation } from './directory.ts';
 import { badInput } from './errors.ts';
-import { pageSize } from './pagination.ts';
+import { decodeCursor, paginate, pageSize } from './pagination.ts';
 import { parseDateTime } from './time.ts';
 import type { HubContext } from './subgraph.ts';
 import type { Caller } from './caller.ts';
@@ -52,13 +52,6 @@ export function openAuditLog(caller: Caller, args: { from: Date; to: Date; perso
   return { key: auditLogKey(filter), from: args.from, to: args.to };
 }
 
-const cursorOf = (seq: number) => Buffer.from(String(seq)).toString('base64url');
-function seqOf(cursor: string): number {
-  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(n) || n < 1) throw badInput('after', 'This cursor is not one the hub gave out; pass the endCursor of the previous page.');
-  return n;
-}
-
 export function auditEventView(r: AuditRow) {
   return {
     id: r.id,
@@ -84,12 +77,13 @@ export async function auditSection(ctx: HubContext, key: string, section: string
   const from = parseDateTime(f.from);
   const to = parseDateTime(f.to);
   if (!from || !to) throw badInput('key', 'This is not an audit log the hub gave out.');
-  const first = pageSize(args.first, 'audit events', 50, 500);
+  const size = { what: 'audit events', defaultSize: 50, maxSize: 500 } as const;
+  // A bad page size or cursor is refused before the review is recorded.
+  pageSize(args.first, size.what, size.defaultSize, size.maxSize);
+  if (args.after) decodeCursor(args.after, ['int']);
   const filters: SQL[] = [eq(auditEvent.ownerOrganisationId, ctx.caller.organisation.id), gte(auditEvent.at, from), lte(auditEvent.at, to)];
   if (f.personId) filters.push(eq(auditEvent.personId, f.personId));
   if (f.userId) filters.push(eq(auditEvent.userId, f.userId));
-  const page = [...filters];
-  if (args.after) page.push(lt(auditEvent.seq, seqOf(args.after)));
 
   await ctx.db.transaction((tx) =>
     appendAudit(tx, ctx.caller, [
@@ -102,25 +96,15 @@ export async function auditSection(ctx: HubContext, key: string, section: string
       },
     ]),
   );
-  const [[total], rows] = await Promise.all([
-    ctx.db
-      .select({ n: count() })
-      .from(auditEvent)
-      .where(and(...filters)),
-    ctx.db
-      .select()
-      .from(auditEvent)
-      .where(and(...page))
-      .orderBy(desc(auditEvent.seq))
-      .limit(first + 1),
-  ]);
-  const nodes = rows.slice(0, first);
-  const last = nodes.at(-1);
-  return {
-    nodes: nodes.map(auditEventView),
-    totalCount: total?.n ?? 0,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursorOf(last.seq) : null },
-  };
+  const page = await paginate(args, {
+    ...size,
+    direction: 'desc',
+    keys: [{ column: auditEvent.seq, kind: 'int', of: (r: AuditRow) => r.seq }],
+    where: filters,
+    count: async (where) => (await ctx.db.select({ n: count() }).from(auditEvent).where(where))[0]?.n ?? 0,
+    rows: (where, limit) => ctx.db.select().from(auditEvent).where(where).orderBy(desc(auditEvent.seq)).limit(limit),
+  });
+  return { ...page, nodes: page.nodes.map(auditEventView) };
 }
 
 /** The resolvers a subgraph adds for its own section of the audit log. */

@@ -5,8 +5,9 @@
  */
 import DataLoader from 'dataloader';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
+import { isUuid } from './ids.ts';
+
+export { isUuid };
 
 /** One row per key (null for a miss). `validKey` filters keys that cannot exist (e.g. not a UUID) without a query. */
 export function rowLoader<R, K extends string = string>(

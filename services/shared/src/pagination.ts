@@ -1,28 +1,60 @@
 /**
- * Cursor pagination shared by the subgraphs' connections: a page is ordered
- * by (instant, id) and a cursor is that pair, opaque to callers.
+ * The one way every subgraph pages a list (keyset pagination): rows are ordered by one or
+ * more key columns ending in a unique id, a cursor is the last row's key values, opaque to
+ * callers, and the next page starts strictly after it. Each key has a kind, so a cursor is
+ * checked before any of it reaches SQL (a forged cursor is BAD_USER_INPUT, never a database
+ * error).
  */
+import { and, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { badInput } from './errors.ts';
+import { isUuid } from './ids.ts';
+import { isCalendarDate } from './time.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type KeyKind = 'instant' | 'date' | 'uuid' | 'int';
+type KeyValue = string | number;
 
-export interface Cursor {
-  at: string;
-  id: string;
+export interface PageKey<R> {
+  column: AnyPgColumn | SQL;
+  kind: KeyKind;
+  of: (row: R) => Date | string | number;
 }
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
 }
 
-export function decodeCursor(cursor: string, field = 'after'): Cursor {
+export interface Connection<T> {
+  nodes: T[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const CAST: Record<KeyKind, SQL> = { instant: sql`timestamptz`, date: sql`date`, uuid: sql`uuid`, int: sql`bigint` };
+
+const VALID: Record<KeyKind, (v: unknown) => boolean> = {
+  instant: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  date: (v) => typeof v === 'string' && isCalendarDate(v),
+  uuid: (v) => typeof v === 'string' && isUuid(v),
+  int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+};
+
+const STALE_CURSOR = 'This cursor is not one the hub gave out; pass the endCursor of the previous page.';
+
+export function encodeCursor(values: Array<Date | string | number>): string {
+  return Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, kinds: readonly KeyKind[], field = 'after'): KeyValue[] {
+  let values: unknown;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    /* falls through */
+    throw badInput(field, STALE_CURSOR);
   }
-  throw badInput(field, 'This cursor is not one the hub gave out; pass the endCursor of the previous page.');
+  if (!Array.isArray(values) || values.length !== kinds.length || !kinds.every((k, i) => VALID[k](values[i]))) throw badInput(field, STALE_CURSOR);
+  return values as KeyValue[];
 }
 
 export function pageSize(first: number | null | undefined, what: string, fallback = 20, max = 200): number {
@@ -31,9 +63,46 @@ export function pageSize(first: number | null | undefined, what: string, fallbac
   return n;
 }
 
-/** Cuts the one extra row fetched to tell whether another page follows. */
-export function toConnection<T>(rows: T[], first: number, totalCount: number, cursorOf: (row: T) => string) {
+/** The condition "after this cursor" for keys in one direction: a row comparison PostgreSQL answers from an index on the keys. */
+function afterCursor<R>(keys: readonly PageKey<R>[], values: KeyValue[], direction: 'asc' | 'desc'): SQL {
+  const columns = sql.join(
+    keys.map((k) => sql`${k.column}`),
+    sql`, `,
+  );
+  const bound = sql.join(
+    keys.map((k, i) => sql`${values[i]}::${CAST[k.kind]}`),
+    sql`, `,
+  );
+  return direction === 'asc' ? sql`(${columns}) > (${bound})` : sql`(${columns}) < (${bound})`;
+}
+
+export interface PageSpec<R> {
+  /** what is listed, for the page-size message ("orders") */
+  what: string;
+  defaultSize?: number;
+  maxSize?: number;
+  direction: 'asc' | 'desc';
+  /** the order of the list; the last key must be unique (the row's id) */
+  keys: readonly PageKey<R>[];
+  /** the filters of the whole list (the total counts them too) */
+  where: SQL[];
+  count: (where: SQL | undefined) => Promise<number>;
+  /** the page's rows, ordered by the keys in `direction`, at most `limit` */
+  rows: (where: SQL | undefined, limit: number) => Promise<R[]>;
+}
+
+/** One page of a list and its total; `rows` are the stored rows of the page, before any per-row access check. */
+export async function paginate<R>(args: PageArgs, spec: PageSpec<R>): Promise<Connection<R>> {
+  const first = pageSize(args.first, spec.what, spec.defaultSize, spec.maxSize);
+  const kinds = spec.keys.map((k) => k.kind);
+  const page = [...spec.where];
+  if (args.after !== null && args.after !== undefined) page.push(afterCursor(spec.keys, decodeCursor(args.after, kinds), spec.direction));
+  const [totalCount, rows] = await Promise.all([spec.count(and(...spec.where)), spec.rows(and(...page), first + 1)]);
   const nodes = rows.slice(0, first);
   const last = nodes.at(-1);
-  return { nodes, totalCount, pageInfo: { hasNextPage: rows.length > first, endCursor: last ? cursorOf(last) : null } };
+  return {
+    nodes,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(spec.keys.map((k) => k.of(last))) : null },
+  };
 }

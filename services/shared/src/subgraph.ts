@@ -26,12 +26,12 @@ import { SignatureVerifier } from './signing.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
 import { createPool, requestDb, type Db, type StatementCounter } from './db.ts';
 import { createErrorFormatter } from './errors.ts';
-import { parseDateTime } from './time.ts';
+import { CLOCK_HEADER, clockHeader } from './clock.ts';
 import { pseudonymFor } from './person-id.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
 
-export const CLOCK_HEADER = 'x-hub-clock';
+export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
 
 export interface HubContext<S extends Record<string, unknown> = Record<string, unknown>, L = unknown> {
@@ -61,22 +61,6 @@ export interface RunningSubgraph {
   url: string;
   pool: Sql;
   close: () => Promise<void>;
-}
-
-function clockFrom(header: string | undefined, config: SubgraphConfig): Date {
-  if (header === undefined) return new Date();
-  if (config.mode !== 'development') {
-    throw new GraphQLError(`The ${CLOCK_HEADER} header is accepted only in development mode.`, {
-      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-    });
-  }
-  const at = parseDateTime(header);
-  if (!at) {
-    throw new GraphQLError(`The ${CLOCK_HEADER} header must be an ISO 8601 date-time with an offset.`, {
-      extensions: { code: 'BAD_USER_INPUT', field: CLOCK_HEADER, http: { status: 400 } },
-    });
-  }
-  return at;
 }
 
 function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloServerPlugin<HubContext<S, L>> {
@@ -163,8 +147,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     expressMiddleware(server, {
       context: async ({ req }) => {
         const caller = await verifyToken(req.headers.authorization);
-        const clock = req.headers[CLOCK_HEADER];
-        const now = clockFrom(Array.isArray(clock) ? clock[0] : clock, config);
+        const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
         const stats: StatementCounter = { count: 0 };
         const db = requestDb(pool, def.schema, stats);
         const base = {

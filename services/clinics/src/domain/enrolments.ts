@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
+import { isUuid } from '../../../shared/src/ids.ts';
+import { paginate } from '../../../shared/src/pagination.ts';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { badInput, conflict, forbidden } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
@@ -15,11 +17,10 @@ import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { clinic, clinicEffort, clinicEnrolment, type EffortKind, type EffortRow, type EnrolmentRow, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
-import { BASIS_OWN_CLINIC, notVisible, readBasis, requireChange, visibleTo } from './policy.ts';
+import { BASIS_OWN_CLINIC, enrolmentAccess, notVisible, requireChange, visibleTo } from './policy.ts';
 
 const ENTITY = 'ClinicEnrolment';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isEnrolmentId = (id: string) => UUID.test(id);
+export const isEnrolmentId = isUuid;
 
 // ------------------------------------------------------------------ clinics
 
@@ -32,16 +33,7 @@ export const clinicById = (ctx: ClinicsContext, id: string) => ctx.loaders.clini
 
 // ------------------------------------------------------------------ reads
 
-function visibleAndAudited(ctx: ClinicsContext, rows: EnrolmentRow[], fields: string[] | null): EnrolmentRow[] {
-  const out: EnrolmentRow[] = [];
-  for (const e of rows) {
-    const basis = readBasis(ctx.caller, e);
-    if (!basis) continue;
-    ctx.audit.read({ entity: ENTITY, entityId: e.id, personId: e.personId, fields, basis });
-    out.push(e);
-  }
-  return out;
-}
+const visibleAndAudited = enrolmentAccess.see;
 
 /** One enrolment; null when it does not exist or the caller may not see it (the same answer, on purpose). */
 export async function enrolmentById(ctx: ClinicsContext, id: string, fields: string[] | null): Promise<EnrolmentRow | null> {
@@ -60,23 +52,6 @@ export async function enrolmentsOfPerson(ctx: ClinicsContext, personId: string, 
 
 export const effortsOf = (ctx: ClinicsContext, e: EnrolmentRow): Promise<EffortRow[]> => ctx.loaders.efforts.load(e.id);
 
-export const DEFAULT_PAGE = 20;
-export const MAX_PAGE = 100;
-
-function encodeCursor(e: Pick<EnrolmentRow, 'enrolledAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([e.enrolledAt.toISOString(), e.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
-  } catch {
-    /* falls through */
-  }
-  throw badInput('after', 'This cursor is not one the hub gave out; pass the endCursor of the previous page.');
-}
-
 export interface ListArgs {
   first?: number | null;
   after?: string | null;
@@ -88,35 +63,21 @@ export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields
   requirePermission(ctx.caller, 'clinic.readEnrolments');
   const visible = visibleTo(ctx.caller);
   if (!visible) throw forbidden('Only the staff of a local integrated clinic read its enrolments.');
-  const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `Ask for 1 to ${MAX_PAGE} enrolments per page.`);
   const filters: SQL[] = [visible];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(clinicEnrolment.personId, requirePersonId(args.personId, 'personId')));
-  const pageFilters = [...filters];
-  if (args.after !== null && args.after !== undefined) {
-    const c = decodeCursor(args.after);
-    const t = clinicEnrolment;
-    pageFilters.push(or(lt(t.enrolledAt, sql`${c.at}::timestamptz`), and(eq(t.enrolledAt, sql`${c.at}::timestamptz`), lt(t.id, c.id)))!);
-  }
-  const [totals, rows] = await Promise.all([
-    ctx.db
-      .select({ n: count() })
-      .from(clinicEnrolment)
-      .where(and(...filters)),
-    ctx.db
-      .select()
-      .from(clinicEnrolment)
-      .where(and(...pageFilters))
-      .orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id))
-      .limit(first + 1),
-  ]);
-  const page = rows.slice(0, first);
-  const last = page[page.length - 1];
-  return {
-    nodes: visibleAndAudited(ctx, page, fields),
-    pageInfo: { endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > first },
-    totalCount: Number(totals[0]?.n ?? 0),
-  };
+  const page = await paginate(args, {
+    what: 'enrolments',
+    maxSize: 100,
+    direction: 'desc',
+    keys: [
+      { column: clinicEnrolment.enrolledAt, kind: 'instant', of: (e: EnrolmentRow) => e.enrolledAt },
+      { column: clinicEnrolment.id, kind: 'uuid', of: (e: EnrolmentRow) => e.id },
+    ],
+    where: filters,
+    count: async (where) => (await ctx.db.select({ n: count() }).from(clinicEnrolment).where(where))[0]?.n ?? 0,
+    rows: (where, limit) => ctx.db.select().from(clinicEnrolment).where(where).orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id)).limit(limit),
+  });
+  return { ...page, nodes: visibleAndAudited(ctx, page.nodes, fields) };
 }
 
 // ------------------------------------------------------------------ changes

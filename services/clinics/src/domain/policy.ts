@@ -6,7 +6,8 @@
  * enrolment one may not see is absent (null, NOT_FOUND, left out of lists).
  */
 import { eq, type SQL } from 'drizzle-orm';
-import { can, requirePermission, type Permission } from '../../../shared/src/access.ts';
+import { can, type Permission } from '../../../shared/src/access.ts';
+import { recordAccess } from '../../../shared/src/record-access.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { notFound } from '../../../shared/src/errors.ts';
 import { clinicEnrolment, type EnrolmentRow } from '../db/schema.ts';
@@ -26,10 +27,14 @@ export function visibleTo(caller: Caller): SQL | null {
 
 export const notVisible = (id: string) => notFound(`There is no clinic enrolment ${id} that you can see.`);
 
+/** Enrolments seen, audited and refused by the shared outline (services/shared/src/record-access.ts). */
+export const enrolmentAccess = recordAccess<EnrolmentRow, typeof BASIS_OWN_CLINIC>({
+  entity: 'ClinicEnrolment',
+  basis: readBasis,
+  subject: (e) => ({ entityId: e.id, personId: e.personId }),
+  notVisible,
+});
+
 /** A change to one enrolment: the role must allow it (FORBIDDEN), the enrolment must be the caller's clinic's (else NOT_FOUND). */
-export function requireChange(caller: Caller, e: Pick<EnrolmentRow, 'clinicId'> | undefined, id: string, permission: Permission): typeof BASIS_OWN_CLINIC {
-  requirePermission(caller, permission);
-  const basis = e ? readBasis(caller, e) : null;
-  if (!e || !basis) throw notVisible(id);
-  return basis;
-}
+export const requireChange = (caller: Caller, e: EnrolmentRow | undefined | null, id: string, permission: Permission) =>
+  enrolmentAccess.change(caller, e, id, permission);

@@ -12,7 +12,7 @@ import { appendAudit } from '../../../shared/src/audit.ts';
 import { organisation } from '../../../shared/src/directory.ts';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../../shared/src/pagination.ts';
+import { paginate } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { carePlanEffort, carePlanFollowUp, carePlanSignature, jointCarePlan, jointCarePlanVersion } from '../db/schema.ts';
 import type { MunicipalityContext } from '../context.ts';
@@ -151,33 +151,23 @@ export interface ListArgs {
 /** Plans the caller may see, newest first. */
 export async function listPlans(ctx: MunicipalityContext, args: ListArgs) {
   requirePermission(ctx.caller, 'plan.read');
-  const first = pageSize(args.first, 'plans');
   const filters: SQL[] = [visiblePlansSql(ctx.caller, ctx.now)!];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(jointCarePlan.personId, requirePersonId(args.personId, 'personId')));
   if (args.status?.length) filters.push(or(...args.status.map(statusSql))!);
   if (args.followUpOverdueOnly) filters.push(followUpOverdueSql(ctx.now));
-  const page = [...filters];
-  if (args.after) {
-    const c = decodeCursor(args.after);
-    page.push(
-      or(lt(jointCarePlan.createdAt, sql`${c.at}::timestamptz`), and(eq(jointCarePlan.createdAt, sql`${c.at}::timestamptz`), lt(jointCarePlan.id, c.id)))!,
-    );
-  }
-  const [[total], rows] = await Promise.all([
-    ctx.db
-      .select({ n: count() })
-      .from(jointCarePlan)
-      .where(and(...filters)),
-    ctx.db
-      .select()
-      .from(jointCarePlan)
-      .where(and(...page))
-      .orderBy(desc(jointCarePlan.createdAt), desc(jointCarePlan.id))
-      .limit(first + 1),
-  ]);
-  for (const r of rows) ctx.loaders.plan.prime(r.id, r);
-  const visible = await readAll(ctx, rows);
-  return toConnection(visible, first, total?.n ?? 0, (v) => encodeCursor(v.row.createdAt, v.row.id));
+  const page = await paginate(args, {
+    what: 'plans',
+    direction: 'desc',
+    keys: [
+      { column: jointCarePlan.createdAt, kind: 'instant', of: (r: PlanRow) => r.createdAt },
+      { column: jointCarePlan.id, kind: 'uuid', of: (r: PlanRow) => r.id },
+    ],
+    where: filters,
+    count: async (where) => (await ctx.db.select({ n: count() }).from(jointCarePlan).where(where))[0]?.n ?? 0,
+    rows: (where, limit) => ctx.db.select().from(jointCarePlan).where(where).orderBy(desc(jointCarePlan.createdAt), desc(jointCarePlan.id)).limit(limit),
+  });
+  for (const r of page.nodes) ctx.loaders.plan.prime(r.id, r);
+  return { ...page, nodes: await readAll(ctx, page.nodes) };
 }
 
 // ---------------------------------------------------------------- changes

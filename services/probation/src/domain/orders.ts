@@ -4,6 +4,8 @@
  * transaction that checks the policy, writes the row and its audit event.
  */
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../../../shared/src/ids.ts';
+import { paginate } from '../../../shared/src/pagination.ts';
 import { and, count, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { requirePermission } from '../../../shared/src/access.ts';
@@ -17,9 +19,7 @@ import { BASIS_OWN_OFFICE, mayReadOrders, notVisible, readBasis, requireChange, 
 import * as rules from './rules.ts';
 
 const ENTITY = 'ContractCareOrder';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isOrderId = (id: string) => UUID.test(id);
+export const isOrderId = isUuid;
 
 /** The orders the caller may see among `rows`, each read audited with its basis. */
 function visibleAndAudited(ctx: ProbationContext, rows: OrderRow[], fields: string[] | null): OrderRow[] {
@@ -70,23 +70,6 @@ export async function orderOfPlan(
   return visibleAndAudited(ctx, [row], fields)[0] ?? null;
 }
 
-export const DEFAULT_PAGE = 20;
-export const MAX_PAGE = 100;
-
-export function encodeCursor(o: Pick<OrderRow, 'courtDecisionOn' | 'id'>): string {
-  return Buffer.from(JSON.stringify([o.courtDecisionOn, o.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { on: string; id: string } {
-  try {
-    const [on, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof on === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(on) && typeof id === 'string' && UUID.test(id)) return { on, id };
-  } catch {
-    /* falls through */
-  }
-  throw badInput('after', 'This cursor is not one the hub gave out; pass the endCursor of the previous page.');
-}
-
 export interface ListArgs {
   first?: number | null;
   after?: string | null;
@@ -99,34 +82,22 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
   if (!visible || !mayReadOrders(ctx.caller)) {
     throw forbidden(`Your role (${ctx.caller.roles.join(', ')}) does not allow you to read contract-care orders.`);
   }
-  const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `Ask for 1 to ${MAX_PAGE} orders per page.`);
   const filters: SQL[] = [visible];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(contractCareOrder.personId, requirePersonId(args.personId, 'personId')));
-  const where = and(...filters);
-  const pageFilters: SQL[] = [...filters];
-  if (args.after !== null && args.after !== undefined) {
-    const c = decodeCursor(args.after);
-    const t = contractCareOrder;
-    pageFilters.push(or(lt(t.courtDecisionOn, c.on), and(eq(t.courtDecisionOn, c.on), lt(t.id, c.id)))!);
-  }
-  const [totals, rows] = await Promise.all([
-    ctx.db.select({ n: count() }).from(contractCareOrder).where(where),
-    ctx.db
-      .select()
-      .from(contractCareOrder)
-      .where(and(...pageFilters))
-      .orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id))
-      .limit(first + 1),
-  ]);
-  const page = rows.slice(0, first);
-  const nodes = visibleAndAudited(ctx, page, fields);
-  const last = page[page.length - 1];
-  return {
-    nodes,
-    pageInfo: { endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > first },
-    totalCount: Number(totals[0]?.n ?? 0),
-  };
+  const page = await paginate(args, {
+    what: 'orders',
+    maxSize: 100,
+    direction: 'desc',
+    keys: [
+      { column: contractCareOrder.courtDecisionOn, kind: 'date', of: (o: OrderRow) => o.courtDecisionOn },
+      { column: contractCareOrder.id, kind: 'uuid', of: (o: OrderRow) => o.id },
+    ],
+    where: filters,
+    count: async (where) => (await ctx.db.select({ n: count() }).from(contractCareOrder).where(where))[0]?.n ?? 0,
+    rows: (where, limit) =>
+      ctx.db.select().from(contractCareOrder).where(where).orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id)).limit(limit),
+  });
+  return { ...page, nodes: visibleAndAudited(ctx, page.nodes, fields) };
 }
 
 export const deviationsOf = (ctx: ProbationContext, o: OrderRow): Promise<DeviationRow[]> => ctx.loaders.deviations.load(o.id);

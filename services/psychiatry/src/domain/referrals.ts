@@ -11,7 +11,8 @@ import { appendAudit } from '../../../shared/src/audit.ts';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
-import { decodeCursor, encodeCursor, pageSize } from '../../../shared/src/pagination.ts';
+import { paginate } from '../../../shared/src/pagination.ts';
+import { isUuid } from '../../../shared/src/ids.ts';
 import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { formatStockholm, stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow, type StoredCycle } from '../db/schema.ts';
@@ -33,9 +34,8 @@ import {
 import type { Permission } from '../../../shared/src/access.ts';
 
 const ENTITY = 'WithdrawalReferral';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const isReferralId = (id: string) => UUID.test(id);
+export const isReferralId = isUuid;
 
 function auditRead(ctx: PsychiatryContext, r: ReferralRow, basis: string, fields: string[] | null) {
   ctx.audit.read({ entity: ENTITY, entityId: r.id, personId: r.personId, fields, basis, owner: r.receivingOrganisationId });
@@ -100,35 +100,23 @@ export interface ListArgs {
 export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fields: string[] | null) {
   const visible = visibleTo(ctx.caller);
   if (!visible) requirePermission(ctx.caller, 'withdrawal.readReceived');
-  const first = pageSize(args.first, 'referrals');
   const filters: SQL[] = [visible!];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(withdrawalReferral.personId, requirePersonId(args.personId, 'personId')));
   if (args.status && args.status.length > 0) filters.push(inArray(statusSql(ctx.now), args.status));
   if (args.overdueOnly) filters.push(overdueSql(ctx.now));
-  const where = and(...filters);
-
-  const pageFilters = [...filters];
-  if (args.after) {
-    const c = decodeCursor(args.after);
-    const t = withdrawalReferral;
-    pageFilters.push(or(gt(t.receivedAt, sql`${c.at}::timestamptz`), and(eq(t.receivedAt, sql`${c.at}::timestamptz`), gt(t.id, c.id)))!);
-  }
-  const [totals, rows] = await Promise.all([
-    ctx.db.select({ n: count() }).from(withdrawalReferral).where(where),
-    ctx.db
-      .select()
-      .from(withdrawalReferral)
-      .where(and(...pageFilters))
-      .orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id))
-      .limit(first + 1),
-  ]);
-  const page = rows.slice(0, first);
-  const last = page.at(-1);
-  return {
-    nodes: visibleAndAudited(ctx, page, fields),
-    pageInfo: { endCursor: last ? encodeCursor(last.receivedAt, last.id) : null, hasNextPage: rows.length > first },
-    totalCount: Number(totals[0]?.n ?? 0),
-  };
+  const page = await paginate(args, {
+    what: 'referrals',
+    direction: 'asc',
+    keys: [
+      { column: withdrawalReferral.receivedAt, kind: 'instant', of: (r: ReferralRow) => r.receivedAt },
+      { column: withdrawalReferral.id, kind: 'uuid', of: (r: ReferralRow) => r.id },
+    ],
+    where: filters,
+    count: async (where) => (await ctx.db.select({ n: count() }).from(withdrawalReferral).where(where))[0]?.n ?? 0,
+    rows: (where, limit) =>
+      ctx.db.select().from(withdrawalReferral).where(where).orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id)).limit(limit),
+  });
+  return { ...page, nodes: visibleAndAudited(ctx, page.nodes, fields) };
 }
 
 export async function eventsOf(ctx: PsychiatryContext, r: ReferralRow) {
