@@ -6,7 +6,7 @@
  * and optionally by person or user. The filter travels as the key of the
  * AuditLog entity, so every section answers the same question.
  */
-import { and, count, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import { requirePermission } from './access.ts';
 import { appendAudit, auditEvent, type AuditRow } from './audit.ts';
 import { organisation } from './directory.ts';

@@ -46,7 +46,8 @@ export type AuditRow = typeof auditEvent.$inferSelect;
 
 /** What a domain function says about one access. */
 export interface AuditEntry {
-  action: 'READ' | 'SEARCH' | 'CREATE' | 'UPDATE' | string;
+  /** READ, SEARCH, CREATE, UPDATE, SIGN, END, AUDIT_REVIEW, ... (free text: each capability names its own) */
+  action: string;
   entity: string;
   entityId?: string | null;
   personId?: string | null;
@@ -84,7 +85,7 @@ export function hashOf(row: Content): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the audit table is the same in each, whatever its schema
 type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
 
 /**

@@ -12,7 +12,7 @@ import { unauthenticated } from './errors.ts';
 export type TokenVerifier = (authorization: string | undefined) => Promise<Caller>;
 
 function keySet(config: AuthConfig): JWTVerifyGetKey {
-  if (config.jwks) return createLocalJWKSet(config.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  if (config.jwks) return createLocalJWKSet(config.jwks);
   if (config.jwksUrl) return createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   throw new Error('no JWKS configured');
 }

@@ -138,7 +138,7 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
   const problems: string[] = [];
   if (!e.HUB_JWKS && !e.HUB_JWKS_URL) problems.push("HUB_JWKS or HUB_JWKS_URL is required (the keys that sign callers' tokens)");
   if (e.HUB_MODE === 'production') {
-    const devKid = e.HUB_JWKS?.keys.find((k) => String(k.kid ?? '').startsWith(DEV_KID_PREFIX));
+    const devKid = e.HUB_JWKS?.keys.find((k) => typeof k.kid === 'string' && k.kid.startsWith(DEV_KID_PREFIX));
     if (devKid) problems.push(`HUB_JWKS contains the development issuer's key (${String(devKid.kid)}); production refuses it`);
     if (e.HUB_JWT_ISSUER === DEV_ISSUER) problems.push('HUB_JWT_ISSUER is the development issuer; production refuses it');
     if (e.HUB_GATEWAY_SECRET.startsWith(DEV_SECRET_PREFIX)) problems.push('HUB_GATEWAY_SECRET is a development secret; production refuses it');

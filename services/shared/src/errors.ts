@@ -44,7 +44,8 @@ const SAFE_CODES = new Set([
  */
 export function createErrorFormatter(log: { error: (obj: unknown, msg: string) => void }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? '');
+    const raw = formatted.extensions?.code;
+    const code = typeof raw === 'string' ? raw : '';
     if (SAFE_CODES.has(code)) {
       const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
       // A variable that does not fit its type (a bad Date, say): name the variable path the caller sent.

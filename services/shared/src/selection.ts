@@ -1,13 +1,13 @@
 /** The fields a query asked for on a record, for the audit event's "what" (which fields were read). */
-import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: Map<string, FieldNode[]>) {
   for (const s of set?.selections ?? []) {
-    if (s.kind === 'Field') {
+    if (s.kind === Kind.FIELD) {
       const list = out.get(s.name.value) ?? [];
       list.push(s);
       out.set(s.name.value, list);
-    } else if (s.kind === 'InlineFragment') collect(s.selectionSet, info, out);
+    } else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet, info, out);
     else collect(info.fragments[s.name.value]?.selectionSet, info, out);
   }
 }

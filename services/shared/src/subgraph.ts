@@ -17,7 +17,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { Sql } from 'postgres';
 import type { SubgraphConfig } from './env.ts';
 import type { Caller } from './caller.ts';
@@ -65,8 +65,8 @@ export interface RunningSubgraph {
 
 function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloServerPlugin<HubContext<S, L>> {
   return {
-    async requestDidStart() {
-      return {
+    requestDidStart() {
+      return Promise.resolve({
         async willSendResponse({ contextValue, response }) {
           const entries = contextValue.audit.entries;
           if (entries.length > 0) {
@@ -85,7 +85,7 @@ function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloS
           }
           response.http.headers.set(STATEMENTS_HEADER, String(contextValue.stats.count));
         },
-      };
+      });
     },
   };
 }
