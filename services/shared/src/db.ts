@@ -30,35 +30,37 @@ export function requestDb<S extends Record<string, unknown>>(pool: Sql, schema: 
   });
 }
 
-export async function migrateDatabase(url: string, migrationsFolder: string): Promise<void> {
+/** One short-lived connection for an administrative step, always closed. */
+async function withConnection<T>(url: string, step: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await migrate(drizzle({ client: sql }), { migrationsFolder });
+    return await step(sql);
   } finally {
     await sql.end();
   }
+}
+
+function databaseName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name ${name}`);
+  return name;
+}
+
+export async function migrateDatabase(url: string, migrationsFolder: string): Promise<void> {
+  await withConnection(url, (sql) => migrate(drizzle({ client: sql }), { migrationsFolder }));
 }
 
 /** Creates a database on a server if it does not exist yet (embedded mode and tests). */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name ${name}`);
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
+  databaseName(name);
+  await withConnection(adminUrl, async (sql) => {
     const rows = await sql`select 1 from pg_database where datname = ${name}`;
     if (rows.length === 0) await sql.unsafe(`create database ${name}`);
-  } finally {
-    await sql.end();
-  }
+  });
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name ${name}`);
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`drop database if exists ${name} with (force)`);
-  } finally {
-    await sql.end();
-  }
+  databaseName(name);
+  await withConnection(adminUrl, (sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
 }
 
 /** The URL of database `name` on the same server as `url`. */
