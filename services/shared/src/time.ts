@@ -5,7 +5,6 @@
  */
 export const TIME_ZONE = 'Europe/Stockholm';
 
-const dateFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 const partsFmt = new Intl.DateTimeFormat('en-GB', {
   timeZone: TIME_ZONE,
   hourCycle: 'h23',
@@ -17,9 +16,37 @@ const partsFmt = new Intl.DateTimeFormat('en-GB', {
   second: '2-digit',
 });
 
+const HOUR_MS = 3_600_000;
+/**
+ * Stockholm's offset from UTC, in minutes, per UTC hour. The offset changes only at
+ * daylight-saving transitions, which fall on whole UTC hours, so one Intl call per hour
+ * serves every value in it (formatting each value through Intl was a measurable part of
+ * a list's cost). Each process keeps its own cache; it is cleared when it grows large.
+ */
+const offsetByHour = new Map<number, number>();
+
+function stockholmOffsetMinutes(at: Date): number {
+  const hour = Math.floor(at.getTime() / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const start = new Date(hour * HOUR_MS);
+    const p = Object.fromEntries(partsFmt.formatToParts(start).map((x) => [x.type, x.value]));
+    const local = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+    offset = Math.round((local - start.getTime()) / 60_000);
+    if (offsetByHour.size >= 100_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+/** The wall-clock reading in Stockholm at `at`, as an ISO string without offset (YYYY-MM-DDTHH:mm:ss.sss). */
+function stockholmWallClock(at: Date): string {
+  return new Date(at.getTime() + stockholmOffsetMinutes(at) * 60_000).toISOString().slice(0, 23);
+}
+
 /** The calendar date (YYYY-MM-DD) in Stockholm at the instant `at`. */
 export function stockholmDate(at: Date): string {
-  return dateFmt.format(at);
+  return stockholmWallClock(at).slice(0, 10);
 }
 
 /** Whole calendar days added to a YYYY-MM-DD date. */
@@ -36,14 +63,11 @@ export function daysBetween(a: string, b: string): number {
 
 /** ISO 8601 with the Stockholm offset, e.g. 2026-11-23T08:00:00.000+01:00. */
 export function formatStockholm(at: Date): string {
-  const p = Object.fromEntries(partsFmt.formatToParts(at).map((x) => [x.type, x.value]));
-  const local = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
-  const offsetMin = Math.round((local - (at.getTime() - at.getUTCMilliseconds())) / 60_000);
+  const offsetMin = stockholmOffsetMinutes(at);
   const sign = offsetMin >= 0 ? '+' : '-';
   const abs = Math.abs(offsetMin);
   const off = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  const ms = String(at.getUTCMilliseconds()).padStart(3, '0');
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${ms}${off}`;
+  return `${stockholmWallClock(at)}${off}`;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
