@@ -6,5 +6,14 @@
  */
 import { commonMappers } from '../shared/codegen.ts';
 
-export const mappers: Record<string, string> = { ...commonMappers };
+export const mappers: Record<string, string> = {
+  ...commonMappers,
+  ContractCareOrder: '../db/schema.ts#OrderRow',
+  ContractCareDeviation: '../db/schema.ts#DeviationRow',
+  // an evaluation row together with the due date that applied when it was held
+  ContractCareEvaluation: '../domain/rules.ts#HeldEvaluation',
+  ContractCareBreach: '../domain/rules.ts#Breach',
+  // a plan arrives from social services as its key and, when the gateway sends them, its @requires fields
+  JointCarePlan: '../domain/policy.ts#PlanReference',
+};
 export const contextType = '../context.ts#ProbationContext';

@@ -5,23 +5,19 @@
  * The personnummer are valid but invented; two people are also contract-care
  * clients of Frivården Stockholm in the probation demo, under the same numbers.
  */
-import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../../shared/src/audit.ts';
-import type { Caller } from '../../shared/src/caller.ts';
-import { organisation } from '../../shared/src/directory.ts';
 import { pseudonymFor } from '../../shared/src/person-id.ts';
-import { checkDigit } from '../../shared/src/personnummer.ts';
 import { seedOnce } from '../../shared/src/seed.ts';
-import { addDays, stockholmDate } from '../../shared/src/time.ts';
+import { auditSeeding, demoClock, demoNumber, demoOrganisation, demoStaff } from '../../shared/src/demo.ts';
 import * as schema from './db/schema.ts';
-import { BASIS_OWN_CLINIC } from './domain/policy.ts';
+import { BASIS_OWN_CLINIC, requireChange, requireEnrolAt } from './domain/policy.ts';
+import { newEffort, newEnrolment } from './domain/rules.ts';
 
 type ClinicId = 'clinic:0180-sodermalm' | 'clinic:0180-kista';
 
-const STAFF: Record<ClinicId, { userId: string; name: string }> = {
-  'clinic:0180-sodermalm': { userId: 'clinic:0180-sodermalm:CLINIC_STAFF', name: 'Klara Mottagning' },
-  'clinic:0180-kista': { userId: 'clinic:0180-kista:CLINIC_STAFF', name: 'Kim Mottagning' },
-};
+const STAFF = {
+  'clinic:0180-sodermalm': demoStaff('clinic:0180-sodermalm', 'CLINIC_STAFF', 'Klara Mottagning'),
+  'clinic:0180-kista': demoStaff('clinic:0180-kista', 'CLINIC_STAFF', 'Kim Mottagning'),
+} satisfies Record<ClinicId, unknown>;
 
 interface Story {
   born: string; // YYMMDD
@@ -127,43 +123,25 @@ export const DEMO_ENROLMENTS: Story[] = [
   },
 ];
 
-function demoNumber(born: string, serial: string): string {
-  const century = Number(born.slice(0, 2)) <= 10 ? '20' : '19';
-  return `${century}${born}${serial}${checkDigit(`${born}${serial}`)}`;
-}
-
-/** The rows of the demo, built for "now" (exported for tests). */
+/**
+ * The rows of the demo, built for "now" (exported for tests): each step
+ * through the builder and the policy check its mutation uses, at the time
+ * the story says it happened.
+ */
 export function demoRows(now: Date, personIdSecret: string) {
-  const today = stockholmDate(now);
-  const at = (daysAgo: number, hour: number) => new Date(`${addDays(today, -daysAgo)}T${String(hour).padStart(2, '0')}:00:00+01:00`);
-  const enrolments: Array<typeof schema.clinicEnrolment.$inferInsert> = [];
-  const efforts: Array<typeof schema.clinicEffort.$inferInsert> = [];
+  const { day, at } = demoClock(now);
+  const pseudonym = (n: string) => pseudonymFor(personIdSecret, n);
+  const enrolments: schema.EnrolmentRow[] = [];
+  const efforts: Array<Omit<schema.EffortRow, 'seq'>> = [];
   for (const s of DEMO_ENROLMENTS) {
-    const id = randomUUID();
-    const personnummer = demoNumber(s.born, s.serial);
     const staff = STAFF[s.clinic];
-    enrolments.push({
-      id,
-      clinicId: s.clinic,
-      personId: pseudonymFor(personIdSecret, personnummer),
-      personnummer,
-      enrolledOn: addDays(today, -s.enrolledDaysAgo),
-      targetGroups: s.targetGroups,
-      enrolledAt: at(s.enrolledDaysAgo, 10),
-      enrolledBy: staff.userId,
-      enrolledByName: staff.name,
-    });
+    requireEnrolAt(staff, demoOrganisation(s.clinic));
+    const enrolment = newEnrolment({ id: s.clinic }, demoNumber(s.born, s.serial), s.targetGroups, staff, at(s.enrolledDaysAgo, 10), pseudonym);
     for (const [kind, daysAgo] of s.efforts) {
-      efforts.push({
-        id: randomUUID(),
-        enrolmentId: id,
-        kind,
-        performedOn: addDays(today, -daysAgo),
-        recordedAt: at(daysAgo, 15),
-        recordedBy: staff.userId,
-        recordedByName: staff.name,
-      });
+      requireChange(staff, enrolment, enrolment.id, 'clinic.recordEffort');
+      efforts.push(newEffort(enrolment, kind, day(daysAgo), staff, at(daysAgo, 15)));
     }
+    enrolments.push(enrolment);
   }
   return { enrolments, efforts };
 }
@@ -174,22 +152,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, now:
     await tx.insert(schema.clinicEnrolment).values(enrolments);
     await tx.insert(schema.clinicEffort).values(efforts);
     // the seeding is itself an access to personal data, and is logged as such, per clinic
-    for (const clinicId of Object.keys(STAFF) as ClinicId[]) {
-      const seeder: Caller = { userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation(clinicId)!, roles: [] };
-      await appendAudit(
-        tx,
-        seeder,
-        enrolments
-          .filter((e) => e.clinicId === clinicId)
-          .map((e) => ({
-            action: 'CREATE',
-            entity: 'ClinicEnrolment',
-            entityId: e.id,
-            personId: e.personId,
-            fields: null,
-            basis: `${BASIS_OWN_CLINIC}: demo data seeded at installation`,
-          })),
-      );
-    }
+    const records = enrolments.map((e) => ({ owner: e.clinicId, entity: 'ClinicEnrolment', entityId: e.id, personId: e.personId }));
+    await auditSeeding(tx, BASIS_OWN_CLINIC, records);
   });
 }

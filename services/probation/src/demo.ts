@@ -7,23 +7,31 @@
  * invented (two of the Stockholm clients are also enrolled at a clinic in the
  * clinics demo, under the same numbers).
  */
-import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../../shared/src/audit.ts';
-import type { Caller } from '../../shared/src/caller.ts';
-import { organisation } from '../../shared/src/directory.ts';
+import type { Role } from '../../shared/src/caller.ts';
+import type { Agency } from '../../shared/src/directory.ts';
 import { pseudonymFor } from '../../shared/src/person-id.ts';
-import { checkDigit } from '../../shared/src/personnummer.ts';
 import { seedOnce } from '../../shared/src/seed.ts';
-import { addDays, stockholmDate } from '../../shared/src/time.ts';
+import { auditSeeding, demoClock, demoNumber, demoOrganisation, demoStaff } from '../../shared/src/demo.ts';
 import * as schema from './db/schema.ts';
-import { BASIS_OWN_OFFICE } from './domain/policy.ts';
+import { BASIS_OWN_OFFICE, requireRegister, requireStep } from './domain/policy.ts';
+import { newBreach, newDeviation, newEvaluation, newOrder } from './domain/rules.ts';
+
+export { demoNumber };
 
 type Office = 'probation:vasteras' | 'probation:stockholm';
 
-const OFFICERS: Record<Office, { userId: string; name: string }> = {
-  'probation:vasteras': { userId: 'probation:vasteras:PROBATION_OFFICER', name: 'Petra Frivård' },
-  'probation:stockholm': { userId: 'probation:stockholm:PROBATION_OFFICER', name: 'Omar Kontrakt' },
-};
+const OFFICERS = {
+  'probation:vasteras': demoStaff('probation:vasteras', 'PROBATION_OFFICER', 'Petra Frivård'),
+  'probation:stockholm': demoStaff('probation:stockholm', 'PROBATION_OFFICER', 'Omar Kontrakt'),
+} satisfies Record<Office, unknown>;
+
+/** Who reports a partner's deviations: a member of staff with the client role their kind of organisation has. */
+const REPORTER_ROLE: Record<Agency, Role> = { MUNICIPALITY: 'CASEWORKER', PSYCHIATRY: 'COORDINATOR', CLINIC: 'CLINIC_STAFF', PROBATION: 'PROBATION_OFFICER' };
+
+function reporter(organisationId: string) {
+  const org = demoOrganisation(organisationId);
+  return demoStaff(organisationId, REPORTER_ROLE[org.agency], `Demo, ${org.name}`, `${organisationId}:demo`);
+}
 
 /** One order: days are counted back from the day of seeding (negative: in the future). */
 interface Story {
@@ -121,62 +129,45 @@ export const DEMO_ORDERS: Story[] = [
   },
 ];
 
-/** The normalised 12-digit number of a demo person (the century is 19 or 20 by the year). */
-export function demoNumber(born: string, serial: string): string {
-  const century = Number(born.slice(0, 2)) <= 10 ? '20' : '19';
-  return `${century}${born}${serial}${checkDigit(`${born}${serial}`)}`;
-}
+const EVALUATION_SUMMARY = 'Uppföljning med socialtjänsten och vårdgivaren: behandlingen följs i huvudsak enligt planen.';
 
-/** The rows of the demo, built for "now" (exported for tests). */
+/**
+ * The rows of the demo, built for "now" (exported for tests): each step
+ * through the builder and the policy check its mutation uses, at the time
+ * the story says it happened.
+ */
 export function demoRows(now: Date, personIdSecret: string) {
-  const today = stockholmDate(now);
-  const at = (daysAgo: number, hour = 10) => new Date(`${addDays(today, -daysAgo)}T${String(hour).padStart(2, '0')}:00:00+01:00`);
-  const orders: Array<typeof schema.contractCareOrder.$inferInsert> = [];
-  const deviations: Array<typeof schema.contractCareDeviation.$inferInsert> = [];
-  const evaluations: Array<typeof schema.contractCareEvaluation.$inferInsert> = [];
+  const { day, at } = demoClock(now);
+  const pseudonym = (n: string) => pseudonymFor(personIdSecret, n);
+  const orders: schema.OrderRow[] = [];
+  const deviations: Array<Omit<schema.DeviationRow, 'seq'>> = [];
+  const evaluations: Array<Omit<schema.EvaluationRow, 'seq'>> = [];
   for (const s of DEMO_ORDERS) {
-    const id = randomUUID();
-    const personnummer = demoNumber(s.born, s.serial);
     const officer = OFFICERS[s.office];
-    orders.push({
-      id,
-      probationOfficeId: s.office,
-      personId: pseudonymFor(personIdSecret, personnummer),
-      personnummer,
+    const registeredAt = at(s.courtDaysAgo - 1, 10);
+    requireRegister(officer);
+    const input = {
+      personnummer: demoNumber(s.born, s.serial),
       name: s.name,
-      courtDecisionOn: addDays(today, -s.courtDaysAgo),
-      endsOn: addDays(today, s.endsInDays),
+      courtDecisionOn: day(s.courtDaysAgo),
+      endsOn: day(-s.endsInDays),
       partnerOrganisationIds: s.partners,
-      registeredAt: at(s.courtDaysAgo - 1),
-      registeredBy: officer.userId,
-      registeredByName: officer.name,
-      breachedAt: s.breach ? at(s.breach.daysAgo, 14) : null,
-      breachReason: s.breach?.reason ?? null,
-      breachRecordedByName: s.breach ? officer.name : null,
-    });
+    };
+    let order = newOrder(input, officer, registeredAt, pseudonym);
     for (const d of s.deviations ?? []) {
-      deviations.push({
-        id: randomUUID(),
-        orderId: id,
-        occurredOn: addDays(today, -d.occurredDaysAgo),
-        reportedAt: at(d.reportedDaysAgo, 9),
-        description: d.description,
-        reportedByOrganisationId: d.by,
-        reportedBy: `${d.by}:demo`,
-        reportedByName: `Demo, ${organisation(d.by)!.name}`,
-      });
+      const by = reporter(d.by);
+      requireStep(by, 'reportDeviation', order, order.id);
+      deviations.push(newDeviation(order, day(d.occurredDaysAgo), d.description, by, at(d.reportedDaysAgo, 9)));
     }
     for (const daysAgo of s.evaluationsDaysAgo ?? []) {
-      evaluations.push({
-        id: randomUUID(),
-        orderId: id,
-        heldOn: addDays(today, -daysAgo),
-        summary: 'Uppföljning med socialtjänsten och vårdgivaren: behandlingen följs i huvudsak enligt planen.',
-        recordedAt: at(daysAgo, 16),
-        recordedBy: officer.userId,
-        recordedByName: officer.name,
-      });
+      requireStep(officer, 'recordEvaluation', order, order.id);
+      evaluations.push(newEvaluation(order, day(daysAgo), EVALUATION_SUMMARY, officer, at(daysAgo, 16)));
     }
+    if (s.breach) {
+      requireStep(officer, 'recordBreach', order, order.id);
+      order = { ...order, ...newBreach(order, s.breach.reason, officer, at(s.breach.daysAgo, 14)) };
+    }
+    orders.push(order);
   }
   return { orders, deviations, evaluations };
 }
@@ -188,22 +179,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, now:
     if (deviations.length > 0) await tx.insert(schema.contractCareDeviation).values(deviations);
     if (evaluations.length > 0) await tx.insert(schema.contractCareEvaluation).values(evaluations);
     // the seeding is itself an access to personal data, and is logged as such, per office
-    for (const office of Object.keys(OFFICERS) as Office[]) {
-      const seeder: Caller = { userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation(office)!, roles: [] };
-      await appendAudit(
-        tx,
-        seeder,
-        orders
-          .filter((o) => o.probationOfficeId === office)
-          .map((o) => ({
-            action: 'CREATE',
-            entity: 'ContractCareOrder',
-            entityId: o.id,
-            personId: o.personId,
-            fields: null,
-            basis: `${BASIS_OWN_OFFICE}: demo data seeded at installation`,
-          })),
-      );
-    }
+    const records = orders.map((o) => ({ owner: o.probationOfficeId, entity: 'ContractCareOrder', entityId: o.id, personId: o.personId }));
+    await auditSeeding(tx, BASIS_OWN_OFFICE, records);
   });
 }

@@ -10,7 +10,7 @@ export const Clinic: ClinicResolvers = {
 
 export const ClinicEnrolment: ClinicEnrolmentResolvers = {
   __resolveReference: (ref, ctx) => enrolments.enrolmentByReference(ctx, ref.id),
-  clinic: async (e, _, ctx) => (await enrolments.clinicById(ctx, e.clinicId))!,
+  clinic: (e, _, ctx) => enrolments.clinicOf(ctx, e),
   person: (e) => ({ id: e.personId }),
   personnummer: (e) => formatIdentityNumber(e.personnummer),
   efforts: (e, _, ctx) => enrolments.effortsOf(ctx, e),

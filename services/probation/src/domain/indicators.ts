@@ -30,20 +30,12 @@
  * (contractCare.probationTookPartInPlanning).
  */
 import { sql } from 'drizzle-orm';
-import { requireCouncilMember, validatePeriod } from '../../../shared/src/councils.ts';
+import { requireCouncilMember, validatePeriod, type ReportKey } from '../../../shared/src/councils.ts';
 import { organisationsOf } from '../../../shared/src/directory.ts';
 import { fromRows, GENDERS, publish, type Gender, type Indicator, type RawIndicator } from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ProbationContext } from '../context.ts';
 import { EVALUATION_INTERVAL_DAYS } from './rules.ts';
-
-export interface ReportKey {
-  councilId: string;
-  from: string;
-  to: string;
-  municipalityCodes: string[];
-  memberOrganisationIds: string[];
-}
 
 const list = (values: string[]) =>
   sql`array[${sql.join(
@@ -65,7 +57,7 @@ function alongside(people: Indicator, events: RawIndicator): Indicator {
     key: events.key,
     label: events.label,
     ...shown(people.suppressed, events.total.numerator),
-    byGender: people.byGender.map((c) => ({ group: c.group, ...shown(c.suppressed, events.byGender[c.group as Gender].numerator) })),
+    byGender: people.byGender.map((c) => ({ group: c.group, ...shown(c.suppressed, events.byGender[c.group].numerator) })),
   };
 }
 
@@ -95,7 +87,7 @@ export async function probationSection(ctx: ProbationContext, r: ReportKey): Pro
 
   const [counts, medians] = await Promise.all([
     ctx.db.execute(sql`${scope}, due as (
-      -- each evaluation held, with the due date that applied when it was held (rules.ts dueDates)
+      -- each evaluation held, with the due date that applied when it was held (rules.ts withDueDates)
       select e.order_id, e.held_on,
         coalesce(lag(e.held_on) over (partition by e.order_id order by e.held_on, e.seq), o.court_decision_on) + ${interval} as due_by
       from contract_care_evaluation e join ord o on o.id = e.order_id

@@ -1,46 +1,30 @@
 /**
  * Contract-care orders: registering, reading (every read is audited with its
  * basis), deviations, evaluations and breaches. Each change is one
- * transaction that checks the policy, writes the row and its audit event.
+ * transaction that asks the policy, builds its row with the same builder the
+ * demo seed uses (rules.ts), writes it and its audit event.
  */
-import { randomUUID } from 'node:crypto';
+import { count, desc, eq, type SQL } from 'drizzle-orm';
+import { appendAudit } from '../../../shared/src/audit.ts';
+import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { paginate } from '../../../shared/src/pagination.ts';
-import { and, count, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import { appendAudit } from '../../../shared/src/audit.ts';
-import { requirePermission } from '../../../shared/src/access.ts';
-import { badInput, conflict, forbidden } from '../../../shared/src/errors.ts';
 import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
 import type { ProbationContext } from '../context.ts';
-import { BASIS_OWN_OFFICE, mayReadOrders, notVisible, readBasis, requireChange, visibleTo } from './policy.ts';
+import { listCondition, notVisible, orderAccess, planReaches, requireRegister, requireStep, requireStepRole, type PlanReference } from './policy.ts';
 import * as rules from './rules.ts';
 
-const ENTITY = 'ContractCareOrder';
 export const isOrderId = isUuid;
-
-/** The orders the caller may see among `rows`, each read audited with its basis. */
-function visibleAndAudited(ctx: ProbationContext, rows: OrderRow[], fields: string[] | null): OrderRow[] {
-  const out: OrderRow[] = [];
-  for (const o of rows) {
-    const basis = readBasis(ctx.caller, o);
-    if (!basis) continue;
-    ctx.audit.read({ entity: ENTITY, entityId: o.id, personId: o.personId, fields, basis, owner: o.probationOfficeId });
-    out.push(o);
-  }
-  return out;
-}
 
 // ------------------------------------------------------------------ reads
 
 /** One order; null when it does not exist or the caller may not see it (the same answer, on purpose). */
 export async function orderById(ctx: ProbationContext, id: string, fields: string[] | null): Promise<OrderRow | null> {
   if (!isOrderId(id)) return null;
-  const row = await ctx.loaders.order.load(id);
-  if (!row) return null;
-  return visibleAndAudited(ctx, [row], fields)[0] ?? null;
+  return orderAccess.one(ctx, await ctx.loaders.order.load(id), fields);
 }
 
 /** An order reached as an entity from another subgraph: exactly what the direct query gives. */
@@ -49,25 +33,15 @@ export const orderByReference = (ctx: ProbationContext, id: string) => orderById
 /** The orders of a person that the caller may see; empty for anyone else. */
 export async function ordersOfPerson(ctx: ProbationContext, personId: string, fields: string[] | null): Promise<OrderRow[]> {
   if (!isPseudonym(personId)) return [];
-  return visibleAndAudited(ctx, await ctx.loaders.ordersOfPerson.load(personId), fields);
+  return orderAccess.see(ctx, await ctx.loaders.ordersOfPerson.load(personId), fields);
 }
 
-/**
- * The order a joint care plan names, with the plan's fields that social
- * services holds (trustworthy: only the gateway, which signs, can send them).
- * Only when the order is about the plan's person and the caller may see it.
- */
-export async function orderOfPlan(
-  ctx: ProbationContext,
-  plan: { contractCareOrderId?: string | null; person?: { id?: string | null } | null },
-  fields: string[] | null,
-): Promise<OrderRow | null> {
+/** The order a joint care plan names, when the policy lets the plan reach it and the caller may see it. */
+export async function orderOfPlan(ctx: ProbationContext, plan: PlanReference, fields: string[] | null): Promise<OrderRow | null> {
   const id = plan.contractCareOrderId;
-  const personId = plan.person?.id;
-  if (!id || !personId || !isOrderId(id)) return null;
+  if (!id || !isOrderId(id)) return null;
   const row = await ctx.loaders.order.load(id);
-  if (!row || row.personId !== personId) return null;
-  return visibleAndAudited(ctx, [row], fields)[0] ?? null;
+  return row && planReaches(plan, row) ? orderAccess.one(ctx, row, fields) : null;
 }
 
 export interface ListArgs {
@@ -78,11 +52,7 @@ export interface ListArgs {
 
 /** The orders the caller may see, newest court decision first. */
 export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: string[] | null) {
-  const visible = visibleTo(ctx.caller);
-  if (!visible || !mayReadOrders(ctx.caller)) {
-    throw forbidden(`Your role (${ctx.caller.roles.join(', ')}) does not allow you to read contract-care orders.`);
-  }
-  const filters: SQL[] = [visible];
+  const filters: SQL[] = [listCondition(ctx.caller)];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(contractCareOrder.personId, requirePersonId(args.personId, 'personId')));
   const page = await paginate(args, {
     what: 'orders',
@@ -97,8 +67,18 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
     rows: (where, limit) =>
       ctx.db.select().from(contractCareOrder).where(where).orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id)).limit(limit),
   });
-  return { ...page, nodes: visibleAndAudited(ctx, page.nodes, fields) };
+  return { ...page, nodes: orderAccess.see(ctx, page.nodes, fields) };
 }
+
+/** An organisation a stored row names: every such id was checked against the directory when it was written. */
+function named(id: string): Organisation {
+  const org = organisation(id);
+  if (!org) throw new Error(`${id}, stored on a contract-care row, is not in the organisation directory`);
+  return org;
+}
+
+export const probationOffice = (o: OrderRow): Organisation => named(o.probationOfficeId);
+export const reportingOrganisation = (d: DeviationRow): Organisation => named(d.reportedByOrganisationId);
 
 export const deviationsOf = (ctx: ProbationContext, o: OrderRow): Promise<DeviationRow[]> => ctx.loaders.deviations.load(o.id);
 export const evaluationsOf = (ctx: ProbationContext, o: OrderRow): Promise<EvaluationRow[]> => ctx.loaders.evaluations.load(o.id);
@@ -113,50 +93,27 @@ export async function evaluationOverdue(ctx: ProbationContext, o: OrderRow): Pro
   return due !== null && stockholmDate(ctx.now) > due;
 }
 
-/** Each evaluation with the due date that applied when it was held, and whether it kept it. */
-export async function evaluationsWithDueDates(ctx: ProbationContext, o: OrderRow) {
-  const evaluations = await evaluationsOf(ctx, o);
-  const due = rules.dueDates(o.courtDecisionOn, evaluations);
-  return evaluations.map((e) => {
-    const dueBy = due.get(e.id)!;
-    return { ...e, dueBy, heldByDueDate: e.heldOn <= dueBy };
-  });
+/** Each evaluation with the due date that applied when it was held, and whether it kept it, newest first. */
+export async function evaluationsWithDueDates(ctx: ProbationContext, o: OrderRow): Promise<rules.HeldEvaluation[]> {
+  return rules.withDueDates(o.courtDecisionOn, await evaluationsOf(ctx, o));
 }
 
 // ------------------------------------------------------------------ changes
 
 export async function registerOrder(ctx: ProbationContext, input: rules.OrderInput): Promise<OrderRow> {
   const { caller, now } = ctx;
-  requirePermission(caller, 'contractCare.register');
-  if (caller.organisation.agency !== 'PROBATION') throw forbidden('Only a probation office registers contract-care orders.');
-  const valid = rules.validateOrder(input, now);
-  const personId = ctx.pseudonym(valid.personnummer);
-  const id = randomUUID();
+  const basis = requireRegister(caller);
+  const order = rules.newOrder(input, caller, now, ctx.pseudonym);
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(contractCareOrder)
-      .values({
-        id,
-        probationOfficeId: caller.organisation.id,
-        personId,
-        personnummer: valid.personnummer,
-        name: valid.name,
-        courtDecisionOn: valid.courtDecisionOn,
-        endsOn: valid.endsOn,
-        partnerOrganisationIds: valid.partners.map((p) => p.id),
-        registeredAt: now,
-        registeredBy: caller.userId,
-        registeredByName: caller.name,
-      })
-      .returning();
-    await appendAudit(tx, caller, [{ action: 'CREATE', entity: ENTITY, entityId: id, personId, fields: null, basis: BASIS_OWN_OFFICE }]);
-    return row!;
+    const [row] = await tx.insert(contractCareOrder).values(order).returning();
+    await appendAudit(tx, caller, [{ action: 'CREATE', entity: 'ContractCareOrder', entityId: order.id, personId: order.personId, fields: null, basis }]);
+    return row ?? order;
   });
 }
 
 type Tx = Parameters<Parameters<ProbationContext['db']['transaction']>[0]>[0];
 
-/** Reads the order inside the transaction (locked for a breach), so the checks see what the change will see. */
+/** Reads the order inside the transaction (locked for an office step), so the checks see what the change will see. */
 async function lockedOrder(tx: Tx, id: string, forUpdate: boolean): Promise<OrderRow | undefined> {
   const q = tx.select().from(contractCareOrder).where(eq(contractCareOrder.id, id));
   const [row] = await (forUpdate ? q.for('update') : q.for('share'));
@@ -165,91 +122,69 @@ async function lockedOrder(tx: Tx, id: string, forUpdate: boolean): Promise<Orde
 
 export async function reportDeviation(ctx: ProbationContext, orderId: string, occurredOn: string, description: string): Promise<DeviationRow> {
   const { caller, now } = ctx;
-  requirePermission(caller, 'contractCare.reportDeviation');
-  const text = rules.validateDeviationInput(occurredOn, description, now);
+  requireStepRole(caller, 'reportDeviation');
+  rules.validateDeviationInput(occurredOn, description, now);
   if (!isOrderId(orderId)) throw notVisible(orderId);
   return ctx.db.transaction(async (tx) => {
-    const order = await lockedOrder(tx, orderId, false);
-    const basis = requireChange(caller, order, orderId, 'contractCare.reportDeviation', 'participant');
-    rules.validateDeviationDate(order!, occurredOn);
-    const [row] = await tx
-      .insert(contractCareDeviation)
-      .values({
-        id: randomUUID(),
-        orderId,
-        occurredOn,
-        reportedAt: now,
-        description: text,
-        reportedByOrganisationId: caller.organisation.id,
-        reportedBy: caller.userId,
-        reportedByName: caller.name,
-      })
-      .returning();
+    const { order, basis } = requireStep(caller, 'reportDeviation', await lockedOrder(tx, orderId, false), orderId);
+    const deviation = rules.newDeviation(order, occurredOn, description, caller, now);
+    const [row] = await tx.insert(contractCareDeviation).values(deviation).returning();
     await appendAudit(tx, caller, [
       {
         action: 'CREATE',
         entity: 'ContractCareDeviation',
-        entityId: row!.id,
-        personId: order!.personId,
+        entityId: deviation.id,
+        personId: order.personId,
         fields: ['orderId', 'occurredOn', 'description'],
         basis,
-        owner: order!.probationOfficeId,
+        owner: order.probationOfficeId,
       },
     ]);
-    return row!;
+    if (!row) throw new Error('the deviation was not stored');
+    return row;
   });
 }
 
-export async function recordEvaluation(ctx: ProbationContext, orderId: string, heldOn: string, summary: string) {
+export async function recordEvaluation(ctx: ProbationContext, orderId: string, heldOn: string, summary: string): Promise<rules.HeldEvaluation> {
   const { caller, now } = ctx;
-  requirePermission(caller, 'contractCare.follow');
-  const text = rules.validateEvaluationInput(heldOn, summary, now);
+  requireStepRole(caller, 'recordEvaluation');
+  rules.validateEvaluationInput(heldOn, summary, now);
   if (!isOrderId(orderId)) throw notVisible(orderId);
   return ctx.db.transaction(async (tx) => {
-    const order = await lockedOrder(tx, orderId, true);
-    const basis = requireChange(caller, order, orderId, 'contractCare.follow', 'office');
-    rules.validateEvaluationDate(order!, heldOn);
-    const [row] = await tx
-      .insert(contractCareEvaluation)
-      .values({ id: randomUUID(), orderId, heldOn, summary: text, recordedAt: now, recordedBy: caller.userId, recordedByName: caller.name })
-      .returning();
+    const { order, basis } = requireStep(caller, 'recordEvaluation', await lockedOrder(tx, orderId, true), orderId);
+    const evaluation = rules.newEvaluation(order, heldOn, summary, caller, now);
+    await tx.insert(contractCareEvaluation).values(evaluation);
     await appendAudit(tx, caller, [
       {
         action: 'CREATE',
         entity: 'ContractCareEvaluation',
-        entityId: row!.id,
-        personId: order!.personId,
+        entityId: evaluation.id,
+        personId: order.personId,
         fields: ['orderId', 'heldOn', 'summary'],
         basis,
-        owner: order!.probationOfficeId,
+        owner: order.probationOfficeId,
       },
     ]);
     // the due date that applied: 90 days after the evaluation held before this one (or the court decision)
     const all = await tx.select().from(contractCareEvaluation).where(eq(contractCareEvaluation.orderId, orderId));
-    const dueBy = rules.dueDates(order!.courtDecisionOn, all).get(row!.id)!;
-    return { ...row!, dueBy, heldByDueDate: row!.heldOn <= dueBy };
+    const held = rules.withDueDates(order.courtDecisionOn, all).find((e) => e.id === evaluation.id);
+    if (!held) throw new Error('the evaluation just recorded is missing from its order');
+    return held;
   });
 }
 
 export async function recordBreach(ctx: ProbationContext, orderId: string, reason: string): Promise<OrderRow> {
   const { caller, now } = ctx;
-  requirePermission(caller, 'contractCare.follow');
-  const why = rules.requiredText(reason, 'reason', 'The reason for the breach');
+  requireStepRole(caller, 'recordBreach');
+  rules.requiredText(reason, 'reason', 'The reason for the breach');
   if (!isOrderId(orderId)) throw notVisible(orderId);
   return ctx.db.transaction(async (tx) => {
-    const order = await lockedOrder(tx, orderId, true);
-    const basis = requireChange(caller, order, orderId, 'contractCare.follow', 'office');
-    const status = rules.deriveStatus(order!, now);
-    if (status === 'BREACHED') throw conflict(`A breach of this order was already recorded on ${stockholmDate(order!.breachedAt!)}.`);
-    if (status === 'COMPLETED') throw conflict(`The contract care ended on ${order!.endsOn}; a breach can only be recorded while it is active.`);
-    const [updated] = await tx
-      .update(contractCareOrder)
-      .set({ breachedAt: now, breachReason: why, breachRecordedByName: caller.name })
-      .where(eq(contractCareOrder.id, orderId))
-      .returning();
+    const { order, basis } = requireStep(caller, 'recordBreach', await lockedOrder(tx, orderId, true), orderId);
+    const breach = rules.newBreach(order, reason, caller, now);
+    const [updated] = await tx.update(contractCareOrder).set(breach).where(eq(contractCareOrder.id, orderId)).returning();
     await appendAudit(tx, caller, [
-      { action: 'UPDATE', entity: ENTITY, entityId: orderId, personId: order!.personId, fields: ['breach'], basis, owner: order!.probationOfficeId },
+      { action: 'UPDATE', entity: 'ContractCareOrder', entityId: orderId, personId: order.personId, fields: ['breach'], basis, owner: order.probationOfficeId },
     ]);
-    return updated!;
+    return updated ?? { ...order, ...breach };
   });
 }

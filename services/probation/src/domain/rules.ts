@@ -1,13 +1,17 @@
 /**
  * The rules of contract care as pure functions of the stored rows and the
  * request's clock: the status, the evaluation schedule, the validation of
- * every input (each refusal a BAD_USER_INPUT naming the field).
+ * every input (each refusal a BAD_USER_INPUT naming the field), and the
+ * rows each step writes (the mutations and the demo seed build them here,
+ * so the two cannot drift apart).
  */
-import { badInput } from '../../../shared/src/errors.ts';
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../../../shared/src/caller.ts';
+import { badInput, conflict } from '../../../shared/src/errors.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { addDays, daysBetween, stockholmDate } from '../../../shared/src/time.ts';
-import type { EvaluationRow, OrderRow } from '../db/schema.ts';
+import type { DeviationRow, EvaluationRow, OrderRow } from '../db/schema.ts';
 
 export type ContractCareStatus = 'ACTIVE' | 'COMPLETED' | 'BREACHED';
 
@@ -31,15 +35,19 @@ function chronological<T extends Held>(evaluations: readonly T[]): T[] {
   return [...evaluations].sort((a, b) => (a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.seq - b.seq));
 }
 
-/** The due date that applied to each evaluation when it was held: 90 days after the one before it (or the court decision). */
-export function dueDates(courtDecisionOn: string, evaluations: readonly Held[]): Map<string, string> {
-  const out = new Map<string, string>();
+/** An evaluation with the due date that applied when it was held, and whether it kept it. */
+export type HeldEvaluation = EvaluationRow & { dueBy: string; heldByDueDate: boolean };
+
+/** The evaluations with their due dates, newest first (the order the schema lists them in). */
+export function withDueDates(courtDecisionOn: string, evaluations: readonly EvaluationRow[]): HeldEvaluation[] {
+  const held: HeldEvaluation[] = [];
   let from = courtDecisionOn;
   for (const e of chronological(evaluations)) {
-    out.set(e.id, addDays(from, EVALUATION_INTERVAL_DAYS));
+    const dueBy = addDays(from, EVALUATION_INTERVAL_DAYS);
+    held.push({ ...e, dueBy, heldByDueDate: e.heldOn <= dueBy });
     from = e.heldOn;
   }
-  return out;
+  return held.reverse();
 }
 
 /** When the next evaluation is due; null when the order is not ACTIVE. */
@@ -52,6 +60,19 @@ export function nextEvaluationDueBy(o: Pick<OrderRow, 'breachedAt' | 'endsOn' | 
 /** Whole Stockholm calendar days from the day it happened to the day it was reported. */
 export function daysToReport(occurredOn: string, reportedAt: Date): number {
   return daysBetween(occurredOn, stockholmDate(reportedAt));
+}
+
+/** The breach the office recorded on an order, as the schema shows it. */
+export interface Breach {
+  recordedAt: Date;
+  reason: string;
+  recordedBy: string;
+}
+
+/** The order's breach; null unless one was recorded (the three columns are written together). */
+export function breachOf(o: Pick<OrderRow, 'breachedAt' | 'breachReason' | 'breachRecordedByName'>): Breach | null {
+  if (!o.breachedAt || o.breachReason === null || o.breachRecordedByName === null) return null;
+  return { recordedAt: o.breachedAt, reason: o.breachReason, recordedBy: o.breachRecordedByName };
 }
 
 // ------------------------------------------------------------------ validation
@@ -137,4 +158,75 @@ export function validateEvaluationDate(o: Pick<OrderRow, 'courtDecisionOn'>, hel
   if (heldOn < o.courtDecisionOn) {
     throw badInput('heldOn', `The evaluation (${heldOn}) cannot be before the court decision (${o.courtDecisionOn}).`);
   }
+}
+
+// ------------------------------------------------------------------ the rows each step writes
+
+/** A validated order as registered by `by` at `now`; `pseudonym` gives the person's shared id. */
+export function newOrder(input: OrderInput, by: Caller, now: Date, pseudonym: (normalised: string) => string): OrderRow {
+  const valid = validateOrder(input, now);
+  return {
+    id: randomUUID(),
+    probationOfficeId: by.organisation.id,
+    personId: pseudonym(valid.personnummer),
+    personnummer: valid.personnummer,
+    name: valid.name,
+    courtDecisionOn: valid.courtDecisionOn,
+    endsOn: valid.endsOn,
+    partnerOrganisationIds: valid.partners.map((p) => p.id),
+    registeredAt: now,
+    registeredBy: by.userId,
+    registeredByName: by.name,
+    breachedAt: null,
+    breachReason: null,
+    breachRecordedByName: null,
+  };
+}
+
+/** A deviation on `order`, reported by `by` at `now` (its insertion order is the database's). */
+export function newDeviation(
+  order: Pick<OrderRow, 'id' | 'courtDecisionOn' | 'endsOn'>,
+  occurredOn: string,
+  description: string,
+  by: Caller,
+  now: Date,
+): Omit<DeviationRow, 'seq'> {
+  const text = validateDeviationInput(occurredOn, description, now);
+  validateDeviationDate(order, occurredOn);
+  return {
+    id: randomUUID(),
+    orderId: order.id,
+    occurredOn,
+    reportedAt: now,
+    description: text,
+    reportedByOrganisationId: by.organisation.id,
+    reportedBy: by.userId,
+    reportedByName: by.name,
+  };
+}
+
+/** An evaluation of `order`, held on `heldOn`, recorded by `by` at `now`. */
+export function newEvaluation(
+  order: Pick<OrderRow, 'id' | 'courtDecisionOn'>,
+  heldOn: string,
+  summary: string,
+  by: Caller,
+  now: Date,
+): Omit<EvaluationRow, 'seq'> {
+  const text = validateEvaluationInput(heldOn, summary, now);
+  validateEvaluationDate(order, heldOn);
+  return { id: randomUUID(), orderId: order.id, heldOn, summary: text, recordedAt: now, recordedBy: by.userId, recordedByName: by.name };
+}
+
+/** The columns a breach sets on an ACTIVE order (CONFLICT when it is already BREACHED or COMPLETED). */
+export function newBreach(
+  order: Pick<OrderRow, 'breachedAt' | 'endsOn'>,
+  reason: string,
+  by: Caller,
+  now: Date,
+): Pick<OrderRow, 'breachedAt' | 'breachReason' | 'breachRecordedByName'> {
+  const why = requiredText(reason, 'reason', 'The reason for the breach');
+  if (order.breachedAt) throw conflict(`A breach of this order was already recorded on ${stockholmDate(order.breachedAt)}.`);
+  if (deriveStatus(order, now) === 'COMPLETED') throw conflict(`The contract care ended on ${order.endsOn}; a breach can only be recorded while it is active.`);
+  return { breachedAt: now, breachReason: why, breachRecordedByName: by.name };
 }

@@ -1,13 +1,14 @@
 /** All resolvers of the probation subgraph. */
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
 import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
+import { reportKey } from '../../../shared/src/councils.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { ContractCareDeviation, ContractCareOrder, JointCarePlan, Person } from './contract-care-order.ts';
-import { probationSection, type ReportKey } from '../domain/indicators.ts';
-import type { ProbationContext } from '../context.ts';
+import { probationSection } from '../domain/indicators.ts';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...organisationResolvers,
   ...auditLogResolvers('probation'),
   Person: { ...personReference, ...Person },
@@ -17,6 +18,6 @@ export const resolvers = {
   ContractCareDeviation,
   JointCarePlan,
   IndicatorReport: {
-    probation: (r: ReportKey, _: unknown, ctx: ProbationContext) => probationSection(ctx, r),
+    probation: (r, _, ctx) => probationSection(ctx, reportKey(r)),
   },
 };
