@@ -37,6 +37,9 @@ export interface DemoLinks {
 
 const seeder = (org: string): Caller => ({ userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisationOf(org), roles: [] });
 const BASIS = 'demo data seeded at installation';
+const INDIVIDUAL = { organisationId: null, role: 'individual', name: 'Demo Klient' };
+const relative = (name: string) => ({ organisationId: null, role: 'relative', name });
+const staff = (organisationId: string, role: string, name: string) => ({ organisationId, role, name });
 const PURPOSE: Record<CreateInput['kind'], string> = {
   SIP: 'Samordnad individuell plan',
   WITHDRAWAL: 'Planerad abstinensbehandling',
@@ -123,11 +126,11 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         pnr: links.referral.personnummer,
         owner: 'municipality:1980',
         people: [
-          { organisationId: null, role: 'individual', name: 'Demo Klient' },
-          { organisationId: null, role: 'relative', name: 'Demo Närstående' },
-          { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna Svensson' },
-          { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik Holm' },
-          { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Maria Berg' },
+          INDIVIDUAL,
+          relative('Demo Närstående'),
+          staff('municipality:1980', 'caseworker', 'Anna Svensson'),
+          staff('psychiatry:19', 'physician', 'Erik Holm'),
+          staff('psychiatry:19', 'coordinator', 'Maria Berg'),
         ],
         goals: ['Genomföra planerad abstinensbehandling', 'Fortsatt öppenvård efter behandlingen'],
         createdDaysAgo: 6,
@@ -143,10 +146,10 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         pnr: links.order.personnummer,
         owner: 'municipality:0180',
         people: [
-          { organisationId: null, role: 'individual', name: 'Demo Klient' },
-          { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
-          { organisationId: 'clinic:0180-sodermalm', role: 'care provider', name: 'Klara Mottagning' },
-          { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Omar Kontrakt' },
+          INDIVIDUAL,
+          staff('municipality:0180', 'caseworker', 'Karin Ek'),
+          staff('clinic:0180-sodermalm', 'care provider', 'Klara Mottagning'),
+          staff('probation:stockholm', 'probation officer', 'Omar Kontrakt'),
         ],
         goals: ['Fullfölja kontraktsvården', 'Drogfrihet'],
         createdDaysAgo: 40,
@@ -164,11 +167,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         kind: 'SIP',
         pnr: links.clinicPerson,
         owner: 'municipality:0180',
-        people: [
-          { organisationId: null, role: 'individual', name: 'Demo Klient' },
-          { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
-          { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Klara Mottagning' },
-        ],
+        people: [INDIVIDUAL, staff('municipality:0180', 'caseworker', 'Karin Ek'), staff('clinic:0180-sodermalm', 'nurse', 'Klara Mottagning')],
         goals: ['Stabilt boende', 'Regelbunden kontakt med mottagningen'],
         createdDaysAgo: 90,
         // past: the follow-up is overdue
@@ -182,11 +181,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
       kind: 'SIP',
       pnr: '197503152386',
       owner: 'municipality:1980',
-      people: [
-        { organisationId: null, role: 'individual', name: 'Demo Klient' },
-        { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna Svensson' },
-        { organisationId: 'psychiatry:19', role: 'nurse', name: 'Lena Ahl' },
-      ],
+      people: [INDIVIDUAL, staff('municipality:1980', 'caseworker', 'Anna Svensson'), staff('psychiatry:19', 'nurse', 'Lena Ahl')],
       goals: ['Samordnat stöd'],
       createdDaysAgo: 50,
       followUpOn: addDays(today, 20),
