@@ -1,10 +1,25 @@
 /**
  * graphql-codegen settings of the municipality subgraph (read by the root codegen.ts):
  * which TypeScript type a resolver receives as parent for each GraphQL type
- * (the drizzle row, or the key a reference carries). Paths are relative to
- * src/generated/resolvers.ts.
+ * (the drizzle row, the view a read decided on, or the key a reference carries).
+ * Paths are relative to src/generated/resolvers.ts.
  */
 import { commonMappers } from '../shared/codegen.ts';
 
-export const mappers: Record<string, string> = { ...commonMappers };
+export const mappers: Record<string, string> = {
+  ...commonMappers,
+  Viewer: '../../../shared/src/caller.ts#Caller',
+  Consent: '../db/schema.ts#ConsentRow',
+  Participant: '../db/schema.ts#ParticipantRecord',
+  Signature: '../db/schema.ts#SignatureRow',
+  CarePlanEffort: '../db/schema.ts#EffortRow',
+  CarePlanFollowUp: '../db/schema.ts#FollowUpRow',
+  JointCarePlanVersion: '../db/schema.ts#VersionRow',
+  JointCarePlan: '../domain/plans.ts#PlanView',
+  WithdrawalReferral: '../domain/plans.ts#LinkedRecord',
+  ContractCareOrder: '../domain/plans.ts#LinkedRecord',
+  Council: '../db/schema.ts#CouncilRow',
+  CooperationAgreement: '../db/schema.ts#AgreementRow',
+  AuditLog: '../domain/audit-log.ts#AuditLogRef',
+};
 export const contextType = '../context.ts#MunicipalityContext';

@@ -7,15 +7,17 @@
  * current, one past its review date). Dates are relative to the day of
  * seeding. Seeding is itself an access to personal data and is logged.
  */
-import { randomUUID } from 'node:crypto';
 import { appendAudit, type AuditEntry } from '../../shared/src/audit.ts';
 import type { Caller } from '../../shared/src/caller.ts';
-import { organisation } from '../../shared/src/directory.ts';
-import { genderOf } from '../../shared/src/indicators.ts';
 import { pseudonymFor } from '../../shared/src/person-id.ts';
 import { seedOnce } from '../../shared/src/seed.ts';
 import { addDays, stockholmDate } from '../../shared/src/time.ts';
 import * as schema from './db/schema.ts';
+import { newConsent, revocation } from './domain/consent.ts';
+import { newAgreement, type AgreementInput } from './domain/councils.ts';
+import { organisationOf } from './domain/directory.ts';
+import { effortChange, newEffort, newPlan, newPlanVersion, newSignature, nextVersion, type CreateInput } from './domain/plan-rules.ts';
+import { requireEffortAuthor, requirePlanConsent, requireSigner } from './domain/policy.ts';
 
 /** A record of another subgraph's demo that a plan belongs to. */
 export interface DemoLink {
@@ -33,108 +35,89 @@ export interface DemoLinks {
   clinicPerson: string | null;
 }
 
-const seeder = (org: string): Caller => ({ userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation(org)!, roles: [] });
+const seeder = (org: string): Caller => ({ userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisationOf(org), roles: [] });
+const BASIS = 'demo data seeded at installation';
+const INDIVIDUAL = { organisationId: null, role: 'individual', name: 'Demo Klient' };
+const relative = (name: string) => ({ organisationId: null, role: 'relative', name });
+const staff = (organisationId: string, role: string, name: string) => ({ organisationId, role, name });
+const PURPOSE: Record<CreateInput['kind'], string> = {
+  SIP: 'Samordnad individuell plan',
+  WITHDRAWAL: 'Planerad abstinensbehandling',
+  CONTRACT_CARE: 'Kontraktsvård',
+};
+
+/** A demo plan: drawn up by `owner`, one version per effort after the first, signed on its last version. */
+interface DemoPlan {
+  kind: CreateInput['kind'];
+  pnr: string;
+  owner: string;
+  people: CreateInput['participants'];
+  goals: string[];
+  createdDaysAgo: number;
+  followUpOn: string;
+  link?: Pick<CreateInput, 'withdrawalReferralId' | 'contractCareOrderId'>;
+  /** 'individual' for the individual's own signature, else the organisation signing */
+  signers: string[];
+  efforts: Array<{ org: string; description: string; responsible: string }>;
+  revokedDaysAgo?: number;
+}
 
 export async function seedDemo(databaseUrl: string, personIdSecret: string, links: DemoLinks, now: Date = new Date()): Promise<boolean> {
   const today = stockholmDate(now);
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000);
+  const pseudonym = (n: string) => pseudonymFor(personIdSecret, n);
   return seedOnce(databaseUrl, schema, 'demo', async (tx) => {
     const audit = new Map<string, AuditEntry[]>();
-    const log = (org: string, e: AuditEntry) => audit.set(org, [...(audit.get(org) ?? []), e]);
+    const log = (org: string, e: Omit<AuditEntry, 'action' | 'basis'>) => audit.set(org, [...(audit.get(org) ?? []), { action: 'CREATE', basis: BASIS, ...e }]);
 
-    async function plan(p: {
-      kind: 'SIP' | 'WITHDRAWAL' | 'CONTRACT_CARE';
-      pnr: string;
-      owner: string;
-      orgs: string[];
-      people: Array<{ organisationId: string | null; role: string; name: string }>;
-      goals: string[];
-      createdDaysAgo: number;
-      followUpOn: string;
-      link?: { withdrawalReferralId?: string; contractCareOrderId?: string };
-      signers: Array<'individual' | string>;
-      efforts: Array<{ org: string; description: string; responsible: string }>;
-      revokedDaysAgo?: number;
-    }) {
-      const personId = pseudonymFor(personIdSecret, p.pnr);
-      const consentId = randomUUID();
-      await tx.insert(schema.consent).values({
-        id: consentId,
-        personId,
-        purpose: p.kind === 'SIP' ? 'Samordnad individuell plan' : p.kind === 'WITHDRAWAL' ? 'Planerad abstinensbehandling' : 'Kontraktsvård',
-        organisationIds: p.orgs,
-        givenAt: at(p.createdDaysAgo + 1),
-        validUntil: addDays(today, 365),
-        revokedAt: p.revokedDaysAgo !== undefined ? at(p.revokedDaysAgo) : null,
-        revokedBy: p.revokedDaysAgo !== undefined ? 'Demo: the individual, by phone' : null,
-        recordedByOrganisationId: p.owner,
-        recordedBy: 'Demo Handläggare',
+    // Each step as the mutation makes it, at the time it was made; the rows are written at the end.
+    async function plan(p: DemoPlan) {
+      const owner = seeder(p.owner);
+      const drawnUp = at(p.createdDaysAgo);
+      const orgIds = p.people.flatMap((x) => (x.organisationId ? [x.organisationId] : []));
+      let consent = newConsent(
+        { personnummer: p.pnr, purpose: PURPOSE[p.kind], organisationIds: [...new Set(orgIds)], validUntil: addDays(today, 365) },
+        owner,
+        at(p.createdDaysAgo + 1),
+        pseudonym,
+      );
+      if (p.revokedDaysAgo !== undefined) consent = { ...consent, ...revocation(owner, at(p.revokedDaysAgo)) };
+      let row = newPlan(
+        { kind: p.kind, personnummer: p.pnr, consentId: consent.id, goals: p.goals, participants: p.people, followUpOn: p.followUpOn, ...p.link },
+        owner,
+        drawnUp,
+        pseudonym,
+      );
+      requirePlanConsent(owner, consent, consent.id, row, drawnUp);
+      const versions = [newPlanVersion(row, 'drawn up', owner, drawnUp)];
+      const efforts = p.efforts.map((e, i) => {
+        const author = seeder(e.org);
+        requireEffortAuthor(author, row);
+        row = nextVersion(row);
+        const effort = newEffort(row.id, row.version, e, author);
+        versions.push(newPlanVersion(row, effortChange(effort), author, at(p.createdDaysAgo - i - 1)));
+        return effort;
       });
-      log(p.owner, { action: 'CREATE', entity: 'Consent', entityId: consentId, personId, basis: 'demo data seeded at installation' });
-      const id = randomUUID();
-      const version = 1 + p.efforts.length;
-      const participants = p.people;
-      await tx.insert(schema.jointCarePlan).values({
-        id,
-        kind: p.kind,
-        personId,
-        ownerOrganisationId: p.owner,
-        consentId,
-        withdrawalReferralId: p.link?.withdrawalReferralId ?? null,
-        contractCareOrderId: p.link?.contractCareOrderId ?? null,
-        version,
-        goals: p.goals,
-        followUpOn: p.followUpOn,
-        followUpSetOn: stockholmDate(at(p.createdDaysAgo)),
-        participants,
-        participantOrganisationIds: p.orgs,
-        createdAt: at(p.createdDaysAgo),
-        createdBy: 'Demo Handläggare',
-        legalGender: genderOf(p.pnr),
+      const signatures = p.signers.map((s) => {
+        const asIndividual = s === 'individual';
+        const signer = asIndividual ? owner : seeder(s);
+        requireSigner(signer, row, asIndividual);
+        return newSignature(
+          row.id,
+          row.version,
+          asIndividual ? 'Demo Klient' : `Demo för ${signer.organisation.name}`,
+          asIndividual,
+          signer,
+          at(p.createdDaysAgo - row.version),
+        );
       });
-      for (let v = 1; v <= version; v++) {
-        const e = p.efforts[v - 2];
-        await tx.insert(schema.jointCarePlanVersion).values({
-          planId: id,
-          version: v,
-          goals: p.goals,
-          followUpOn: p.followUpOn,
-          participants,
-          change: e ? `effort added by ${organisation(e.org)!.name}: ${e.description}` : 'drawn up',
-          changedBy: 'Demo',
-          changedByOrganisationId: e?.org ?? p.owner,
-          changedAt: at(p.createdDaysAgo - (v - 1)),
-        });
-        if (e) {
-          await tx.insert(schema.carePlanEffort).values({
-            id: randomUUID(),
-            planId: id,
-            organisationId: e.org,
-            description: e.description,
-            responsible: e.responsible,
-            startsOn: null,
-            endsOn: null,
-            addedInVersion: v,
-            addedBy: 'Demo',
-          });
-        }
-      }
-      for (const s of p.signers) {
-        const org = s === 'individual' ? null : organisation(s)!;
-        await tx.insert(schema.carePlanSignature).values({
-          id: randomUUID(),
-          planId: id,
-          version,
-          signedBy: org ? `Demo för ${org.name}` : 'Demo Klient',
-          asIndividual: !org,
-          organisationId: org?.id ?? null,
-          organisationAgency: org?.agency ?? null,
-          signedAt: at(p.createdDaysAgo - version),
-          recordedBy: 'Demo',
-          recordedByOrganisationId: org?.id ?? p.owner,
-        });
-      }
-      log(p.owner, { action: 'CREATE', entity: 'JointCarePlan', entityId: id, personId, basis: 'demo data seeded at installation' });
+      await tx.insert(schema.consent).values(consent);
+      await tx.insert(schema.jointCarePlan).values(row);
+      await tx.insert(schema.jointCarePlanVersion).values(versions);
+      if (efforts.length) await tx.insert(schema.carePlanEffort).values(efforts);
+      if (signatures.length) await tx.insert(schema.carePlanSignature).values(signatures);
+      log(p.owner, { entity: 'Consent', entityId: consent.id, personId: consent.personId });
+      log(p.owner, { entity: 'JointCarePlan', entityId: row.id, personId: row.personId });
     }
 
     if (links.referral) {
@@ -142,13 +125,12 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         kind: 'WITHDRAWAL',
         pnr: links.referral.personnummer,
         owner: 'municipality:1980',
-        orgs: ['municipality:1980', 'psychiatry:19'],
         people: [
-          { organisationId: null, role: 'individual', name: 'Demo Klient' },
-          { organisationId: null, role: 'relative', name: 'Demo Närstående' },
-          { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna Svensson' },
-          { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik Holm' },
-          { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Maria Berg' },
+          INDIVIDUAL,
+          relative('Demo Närstående'),
+          staff('municipality:1980', 'caseworker', 'Anna Svensson'),
+          staff('psychiatry:19', 'physician', 'Erik Holm'),
+          staff('psychiatry:19', 'coordinator', 'Maria Berg'),
         ],
         goals: ['Genomföra planerad abstinensbehandling', 'Fortsatt öppenvård efter behandlingen'],
         createdDaysAgo: 6,
@@ -163,12 +145,11 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         kind: 'CONTRACT_CARE',
         pnr: links.order.personnummer,
         owner: 'municipality:0180',
-        orgs: ['municipality:0180', 'clinic:0180-sodermalm', 'probation:stockholm'],
         people: [
-          { organisationId: null, role: 'individual', name: 'Demo Klient' },
-          { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
-          { organisationId: 'clinic:0180-sodermalm', role: 'care provider', name: 'Klara Mottagning' },
-          { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Omar Kontrakt' },
+          INDIVIDUAL,
+          staff('municipality:0180', 'caseworker', 'Karin Ek'),
+          staff('clinic:0180-sodermalm', 'care provider', 'Klara Mottagning'),
+          staff('probation:stockholm', 'probation officer', 'Omar Kontrakt'),
         ],
         goals: ['Fullfölja kontraktsvården', 'Drogfrihet'],
         createdDaysAgo: 40,
@@ -186,12 +167,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         kind: 'SIP',
         pnr: links.clinicPerson,
         owner: 'municipality:0180',
-        orgs: ['municipality:0180', 'clinic:0180-sodermalm'],
-        people: [
-          { organisationId: null, role: 'individual', name: 'Demo Klient' },
-          { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
-          { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Klara Mottagning' },
-        ],
+        people: [INDIVIDUAL, staff('municipality:0180', 'caseworker', 'Karin Ek'), staff('clinic:0180-sodermalm', 'nurse', 'Klara Mottagning')],
         goals: ['Stabilt boende', 'Regelbunden kontakt med mottagningen'],
         createdDaysAgo: 90,
         // past: the follow-up is overdue
@@ -205,12 +181,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
       kind: 'SIP',
       pnr: '197503152386',
       owner: 'municipality:1980',
-      orgs: ['municipality:1980', 'psychiatry:19'],
-      people: [
-        { organisationId: null, role: 'individual', name: 'Demo Klient' },
-        { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna Svensson' },
-        { organisationId: 'psychiatry:19', role: 'nurse', name: 'Lena Ahl' },
-      ],
+      people: [INDIVIDUAL, staff('municipality:1980', 'caseworker', 'Anna Svensson'), staff('psychiatry:19', 'nurse', 'Lena Ahl')],
       goals: ['Samordnat stöd'],
       createdDaysAgo: 50,
       followUpOn: addDays(today, 20),
@@ -219,41 +190,36 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
       revokedDaysAgo: 3,
     });
 
-    await tx.insert(schema.cooperationAgreement).values([
+    const agreements: Array<{ councilId: string; by: string; addedDaysAgo: number } & AgreementInput> = [
       {
-        id: randomUUID(),
         councilId: 'council:local-1980',
+        by: 'municipality:1980',
+        addedDaysAgo: 200,
         title: 'Samverkansöverenskommelse missbruk och beroende, Västerås',
         jointGoals: ['Ingen ska falla mellan huvudmännens ansvarsområden', 'Planerad abstinensbehandling inom två veckor'],
         validFrom: addDays(today, -200),
         reviewBy: addDays(today, 165),
-        addedBy: 'Demo',
-        addedByOrganisationId: 'municipality:1980',
-        addedAt: at(200),
       },
       {
-        id: randomUUID(),
         councilId: 'council:local-0180',
+        by: 'municipality:0180',
+        addedDaysAgo: 500,
         title: 'Lokal överenskommelse Stockholm',
         jointGoals: ['Samordnade insatser vid komplexa behov'],
         validFrom: addDays(today, -500),
         reviewBy: addDays(today, -30),
-        addedBy: 'Demo',
-        addedByOrganisationId: 'municipality:0180',
-        addedAt: at(500),
       },
       {
-        id: randomUUID(),
         councilId: 'council:regional-19',
+        by: 'psychiatry:19',
+        addedDaysAgo: 100,
         title: 'Länsgemensam rutin för abstinensbehandling, Västmanland',
         jointGoals: ['Gemensam rutin tills tillnyktringsenheten startar'],
         validFrom: addDays(today, -100),
         reviewBy: addDays(today, 265),
-        addedBy: 'Demo',
-        addedByOrganisationId: 'psychiatry:19',
-        addedAt: at(100),
       },
-    ]);
+    ];
+    await tx.insert(schema.cooperationAgreement).values(agreements.map((a) => newAgreement(a.councilId, a, seeder(a.by), at(a.addedDaysAgo))));
     for (const [org, entries] of audit) await appendAudit(tx, seeder(org), entries);
   });
 }

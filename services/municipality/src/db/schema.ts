@@ -185,3 +185,12 @@ export const cooperationAgreement = pgTable(
   },
   (t) => [index('cooperation_agreement_council_idx').on(t.councilId)],
 );
+
+export type CouncilRow = typeof council.$inferSelect;
+export type ConsentRow = typeof consent.$inferSelect;
+export type PlanRow = typeof jointCarePlan.$inferSelect;
+export type VersionRow = typeof jointCarePlanVersion.$inferSelect;
+export type EffortRow = typeof carePlanEffort.$inferSelect;
+export type SignatureRow = typeof carePlanSignature.$inferSelect;
+export type FollowUpRow = typeof carePlanFollowUp.$inferSelect;
+export type AgreementRow = typeof cooperationAgreement.$inferSelect;

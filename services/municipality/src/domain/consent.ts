@@ -3,36 +3,59 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
-import { conflict, notFound } from '../../../shared/src/errors.ts';
-import { consent } from '../db/schema.ts';
+import type { Caller } from '../../../shared/src/caller.ts';
+import { organisation, type Organisation } from '../../../shared/src/directory.ts';
+import { conflict } from '../../../shared/src/errors.ts';
+import { consent, type ConsentRow } from '../db/schema.ts';
 import type { MunicipalityContext } from '../context.ts';
-import { consentBasis, type ConsentRow } from './policy.ts';
+import { consentAccess } from './policy.ts';
 import { validateConsent, type ConsentInput } from './validation.ts';
 
+type Ctx = MunicipalityContext;
+
 /** A consent the caller may see (audited), or null. */
-export function readConsent(ctx: MunicipalityContext, row: ConsentRow | null): ConsentRow | null {
-  if (!row) return null;
-  const basis = consentBasis(ctx.caller, row);
-  if (!basis) return null;
-  ctx.audit.read({ entity: 'Consent', entityId: row.id, personId: row.personId, basis, owner: row.recordedByOrganisationId });
-  return row;
+export function readConsent(ctx: Ctx, row: ConsentRow | null | undefined): ConsentRow | null {
+  return consentAccess.one(ctx, row, null);
 }
 
-export async function recordConsent(ctx: MunicipalityContext, input: ConsentInput): Promise<ConsentRow> {
-  requirePermission(ctx.caller, 'consent.record');
-  const v = validateConsent(input, ctx.caller.organisation.id, ctx.now);
-  const row: ConsentRow = {
+export async function consentById(ctx: Ctx, id: string): Promise<ConsentRow | null> {
+  return readConsent(ctx, await ctx.loaders.consent.load(id));
+}
+
+/** The consents a person gave that the caller's organisation is party to. */
+export async function consentsOfPerson(ctx: Ctx, personId: string): Promise<ConsentRow[]> {
+  return consentAccess.see(ctx, await ctx.loaders.consentsByPerson.load(personId), null);
+}
+
+export function consentOrganisations(c: ConsentRow): Organisation[] {
+  return c.organisationIds.map((id) => organisation(id)).filter((o): o is Organisation => o !== undefined);
+}
+
+/** The consent as the caller documents it, from checked input, given at `now`. */
+export function newConsent(input: ConsentInput, caller: Caller, now: Date, pseudonym: (normalisedNumber: string) => string): ConsentRow {
+  const v = validateConsent(input, caller.organisation.id, now);
+  return {
     id: randomUUID(),
-    personId: ctx.pseudonym(v.identity.normalised),
+    personId: pseudonym(v.identity.normalised),
     purpose: v.purpose,
     organisationIds: v.organisationIds,
-    givenAt: ctx.now,
+    givenAt: now,
     validUntil: v.validUntil,
     revokedAt: null,
     revokedBy: null,
-    recordedByOrganisationId: ctx.caller.organisation.id,
-    recordedBy: ctx.caller.name,
+    recordedByOrganisationId: caller.organisation.id,
+    recordedBy: caller.name,
   };
+}
+
+/** The individual's revocation, as the caller documents it at `now`. */
+export function revocation(caller: Caller, now: Date): Pick<ConsentRow, 'revokedAt' | 'revokedBy'> {
+  return { revokedAt: now, revokedBy: `${caller.name} (${caller.organisation.name})` };
+}
+
+export async function recordConsent(ctx: Ctx, input: ConsentInput): Promise<ConsentRow> {
+  requirePermission(ctx.caller, 'consent.record');
+  const row = newConsent(input, ctx.caller, ctx.now, ctx.pseudonym);
   await ctx.db.transaction(async (tx) => {
     await tx.insert(consent).values(row);
     await appendAudit(tx, ctx.caller, [
@@ -42,19 +65,18 @@ export async function recordConsent(ctx: MunicipalityContext, input: ConsentInpu
   return row;
 }
 
-export async function revokeConsent(ctx: MunicipalityContext, id: string): Promise<ConsentRow> {
-  requirePermission(ctx.caller, 'consent.record');
+export async function revokeConsent(ctx: Ctx, id: string): Promise<ConsentRow> {
   const existing = await ctx.loaders.consent.load(id);
-  if (!existing || !consentBasis(ctx.caller, existing)) throw notFound(`There is no consent ${id} that your organisation is party to.`);
+  const basis = consentAccess.change(ctx.caller, existing, id, 'consent.record');
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(consent)
-      .set({ revokedAt: ctx.now, revokedBy: `${ctx.caller.name} (${ctx.caller.organisation.name})` })
+      .set(revocation(ctx.caller, ctx.now))
       .where(and(eq(consent.id, id), isNull(consent.revokedAt)))
       .returning();
     if (!row) throw conflict('The consent was already revoked.');
     await appendAudit(tx, ctx.caller, [
-      { action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis: consentBasis(ctx.caller, row)!, owner: row.recordedByOrganisationId },
+      { action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis, owner: row.recordedByOrganisationId },
     ]);
     return row;
   });

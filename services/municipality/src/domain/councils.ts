@@ -3,34 +3,35 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
-import { councilMembers, sitsOn, validatePeriod } from '../../../shared/src/councils.ts';
+import type { Caller } from '../../../shared/src/caller.ts';
+import { validatePeriod, type ReportKey } from '../../../shared/src/councils.ts';
+import type { Organisation } from '../../../shared/src/directory.ts';
 import { badInput, notFound } from '../../../shared/src/errors.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
-import { cooperationAgreement, council } from '../db/schema.ts';
+import { cooperationAgreement, council, type AgreementRow, type CouncilRow } from '../db/schema.ts';
 import type { MunicipalityContext } from '../context.ts';
+import { organisationOf } from './directory.ts';
+import { councilBasis, councilMembersOf, sitsOnCouncil } from './policy.ts';
 import * as valid from './validation.ts';
 
-export type CouncilRow = typeof council.$inferSelect;
-export type AgreementRow = typeof cooperationAgreement.$inferSelect;
+type Ctx = MunicipalityContext;
 
-export function membersOf(row: CouncilRow): string[] {
-  return councilMembers({ level: row.level, regionCode: row.regionCode, municipalityCodes: row.municipalityCodes });
-}
-
-export async function listCouncils(ctx: MunicipalityContext): Promise<CouncilRow[]> {
+export async function listCouncils(ctx: Ctx): Promise<CouncilRow[]> {
   requirePermission(ctx.caller, 'council.read');
   const rows = await ctx.db.select().from(council).orderBy(council.id);
-  return rows.filter((r) => sitsOn(ctx.caller, membersOf(r)));
+  return rows.filter((r) => sitsOnCouncil(ctx.caller, r));
 }
 
-export async function councilById(ctx: MunicipalityContext, id: string): Promise<CouncilRow | null> {
+export async function councilById(ctx: Ctx, id: string): Promise<CouncilRow | null> {
   requirePermission(ctx.caller, 'council.read');
   const [row] = await ctx.db.select().from(council).where(eq(council.id, id));
-  return row && sitsOn(ctx.caller, membersOf(row)) ? row : null;
+  return row && sitsOnCouncil(ctx.caller, row) ? row : null;
 }
 
+export const memberOrganisations = (row: CouncilRow): Organisation[] => councilMembersOf(row).map(organisationOf);
+
 /** A council's agreements; the council itself was authorized when it was read. */
-export function agreementsOf(ctx: MunicipalityContext, row: CouncilRow): Promise<AgreementRow[]> {
+export function agreementsOf(ctx: Ctx, row: CouncilRow): Promise<AgreementRow[]> {
   return ctx.loaders.agreementsByCouncil.load(row.id);
 }
 
@@ -38,54 +39,54 @@ export function reviewOverdue(a: AgreementRow, now: Date): boolean {
   return stockholmDate(now) > a.reviewBy;
 }
 
-export async function addAgreement(
-  ctx: MunicipalityContext,
-  councilId: string,
-  input: { title: string; jointGoals: string[]; validFrom: string; reviewBy: string },
-): Promise<AgreementRow> {
-  requirePermission(ctx.caller, 'council.write');
-  const row = await councilById(ctx, councilId);
-  if (!row) throw notFound(`There is no council ${councilId} that you sit on.`);
+export interface AgreementInput {
+  title: string;
+  jointGoals: string[];
+  validFrom: string;
+  reviewBy: string;
+}
+
+/** An agreement of the council as the caller adds it, from checked input, at `now`. */
+export function newAgreement(councilId: string, input: AgreementInput, caller: Caller, now: Date): AgreementRow {
   const title = valid.text('input.title', input.title, 'The title', 300);
   if (input.jointGoals.length === 0) throw badInput('input.jointGoals', 'An agreement states at least one joint goal.');
   const jointGoals = input.jointGoals.map((g, i) => valid.text(`input.jointGoals[${i}]`, g, 'A joint goal', 1000));
   const validFrom = valid.dateNotBefore('input.validFrom', input.validFrom, '2000-01-01', 'The agreement cannot apply from before 2000.');
   const reviewBy = valid.dateNotBefore('input.reviewBy', input.reviewBy, validFrom, 'The review date must come after the agreement starts to apply.');
   if (reviewBy === validFrom) throw badInput('input.reviewBy', 'The review date must come after the agreement starts to apply.');
-  const agreement: AgreementRow = {
+  return {
     id: randomUUID(),
     councilId,
     title,
     jointGoals,
     validFrom,
     reviewBy,
-    addedBy: ctx.caller.name,
-    addedByOrganisationId: ctx.caller.organisation.id,
-    addedAt: ctx.now,
+    addedBy: caller.name,
+    addedByOrganisationId: caller.organisation.id,
+    addedAt: now,
   };
+}
+
+export async function addAgreement(ctx: Ctx, councilId: string, input: AgreementInput): Promise<AgreementRow> {
+  requirePermission(ctx.caller, 'council.write');
+  const row = await councilById(ctx, councilId);
+  if (!row) throw notFound(`There is no council ${councilId} that you sit on.`);
+  const agreement = newAgreement(row.id, input, ctx.caller, ctx.now);
   await ctx.db.transaction(async (tx) => {
     await tx.insert(cooperationAgreement).values(agreement);
     // Not personal data; logged as a change to the council's record all the same.
-    await appendAudit(tx, ctx.caller, [{ action: 'CREATE', entity: 'CooperationAgreement', entityId: agreement.id, basis: `council member of ${councilId}` }]);
+    await appendAudit(tx, ctx.caller, [{ action: 'CREATE', entity: 'CooperationAgreement', entityId: agreement.id, basis: councilBasis(row.id) }]);
   });
   return agreement;
 }
 
-export interface ReportKey {
-  councilId: string;
-  from: string;
-  to: string;
-  municipalityCodes: string[];
-  memberOrganisationIds: string[];
-}
-
 export function reportFor(row: CouncilRow, from: string, to: string): ReportKey {
   validatePeriod(from, to);
-  return { councilId: row.id, from, to, municipalityCodes: row.municipalityCodes, memberOrganisationIds: membersOf(row) };
+  return { councilId: row.id, from, to, municipalityCodes: row.municipalityCodes, memberOrganisationIds: councilMembersOf(row) };
 }
 
 /** An IndicatorReport reference, checked again (it may arrive through any path). */
-export async function reportByKey(ctx: MunicipalityContext, key: { councilId: string; from: string; to: string }): Promise<ReportKey | null> {
+export async function reportByKey(ctx: Ctx, key: Pick<ReportKey, 'councilId' | 'from' | 'to'>): Promise<ReportKey | null> {
   const row = await councilById(ctx, key.councilId);
   return row ? reportFor(row, key.from, key.to) : null;
 }

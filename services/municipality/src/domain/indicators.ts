@@ -15,7 +15,7 @@ import { organisationsOf } from '../../../shared/src/directory.ts';
 import { fromRows, publish, publishAggregate, type Indicator } from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { MunicipalityContext } from '../context.ts';
-import type { ReportKey } from './councils.ts';
+import type { ReportKey } from '../../../shared/src/councils.ts';
 
 const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
 const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;

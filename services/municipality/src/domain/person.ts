@@ -5,16 +5,13 @@
  * itself is access to a personnummer and is logged.
  */
 import { requirePermission } from '../../../shared/src/access.ts';
-import { badInput } from '../../../shared/src/errors.ts';
-import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
 import type { MunicipalityContext } from '../context.ts';
+import { identity } from './validation.ts';
 
 export function findPerson(ctx: MunicipalityContext, personnummer: string) {
   requirePermission(ctx.caller, 'person.search');
-  const parsed = parseIdentityNumber(personnummer, ctx.now);
-  if (!parsed.ok) throw badInput('personnummer', `The personnummer ${parsed.reason}.`);
-  const id = ctx.pseudonym(parsed.value.normalised);
+  const id = ctx.pseudonym(identity('personnummer', personnummer, ctx.now).normalised);
   ctx.audit.read({ action: 'SEARCH', entity: 'Person', entityId: id, personId: id, fields: ['personnummer'], basis: 'search by personnummer' });
   return { id };
 }

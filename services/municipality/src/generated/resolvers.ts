@@ -4,6 +4,10 @@ import type { Organisation as DirectoryOrganisation } from '../../../shared/src/
 import type { Indicator as PublishedIndicator } from '../../../shared/src/indicators.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
+import type { Caller } from '../../../shared/src/caller.ts';
+import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRow, VersionRow, CouncilRow, AgreementRow } from '../db/schema.ts';
+import type { PlanView, LinkedRecord } from '../domain/plans.ts';
+import type { AuditLogRef } from '../domain/audit-log.ts';
 import type { MunicipalityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -866,29 +870,29 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Viewer: ResolverTypeWrapper<Omit<Viewer, 'organisation'> & { organisation: ResolversTypes['Organisation'] }>;
+  Viewer: ResolverTypeWrapper<Caller>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Person: ResolverTypeWrapper<PersonKey>;
-  Consent: ResolverTypeWrapper<Omit<Consent, 'person' | 'organisations' | 'recordedBy'> & { person: ResolversTypes['Person'], organisations: Array<ResolversTypes['Organisation']>, recordedBy: ResolversTypes['Organisation'] }>;
+  Consent: ResolverTypeWrapper<ConsentRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CarePlanKind: CarePlanKind;
   CarePlanStatus: CarePlanStatus;
-  Participant: ResolverTypeWrapper<Omit<Participant, 'organisation'> & { organisation?: Maybe<ResolversTypes['Organisation']> }>;
-  Signature: ResolverTypeWrapper<Omit<Signature, 'organisation'> & { organisation?: Maybe<ResolversTypes['Organisation']> }>;
+  Participant: ResolverTypeWrapper<ParticipantRecord>;
+  Signature: ResolverTypeWrapper<SignatureRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  CarePlanEffort: ResolverTypeWrapper<Omit<CarePlanEffort, 'organisation'> & { organisation: ResolversTypes['Organisation'] }>;
-  CarePlanFollowUp: ResolverTypeWrapper<Omit<CarePlanFollowUp, 'organisation'> & { organisation: ResolversTypes['Organisation'] }>;
-  JointCarePlanVersion: ResolverTypeWrapper<Omit<JointCarePlanVersion, 'efforts' | 'changedByOrganisation' | 'signatures'> & { efforts: Array<ResolversTypes['CarePlanEffort']>, changedByOrganisation: ResolversTypes['Organisation'], signatures: Array<ResolversTypes['Signature']> }>;
-  JointCarePlan: ResolverTypeWrapper<Omit<JointCarePlan, 'person' | 'participants' | 'efforts' | 'signatures' | 'consent' | 'ownerOrganisation' | 'versions' | 'followUps'> & { person: ResolversTypes['Person'], participants: Array<ResolversTypes['Participant']>, efforts: Array<ResolversTypes['CarePlanEffort']>, signatures: Array<ResolversTypes['Signature']>, consent?: Maybe<ResolversTypes['Consent']>, ownerOrganisation: ResolversTypes['Organisation'], versions: Array<ResolversTypes['JointCarePlanVersion']>, followUps: Array<ResolversTypes['CarePlanFollowUp']> }>;
+  CarePlanEffort: ResolverTypeWrapper<EffortRow>;
+  CarePlanFollowUp: ResolverTypeWrapper<FollowUpRow>;
+  JointCarePlanVersion: ResolverTypeWrapper<VersionRow>;
+  JointCarePlan: ResolverTypeWrapper<PlanView>;
   JointCarePlanConnection: ResolverTypeWrapper<Omit<JointCarePlanConnection, 'nodes'> & { nodes: Array<ResolversTypes['JointCarePlan']> }>;
-  WithdrawalReferral: ResolverTypeWrapper<Omit<WithdrawalReferral, 'person' | 'jointCarePlan'> & { person: ResolversTypes['Person'], jointCarePlan?: Maybe<ResolversTypes['JointCarePlan']> }>;
-  ContractCareOrder: ResolverTypeWrapper<Omit<ContractCareOrder, 'person' | 'carePlan'> & { person: ResolversTypes['Person'], carePlan?: Maybe<ResolversTypes['JointCarePlan']> }>;
+  WithdrawalReferral: ResolverTypeWrapper<LinkedRecord>;
+  ContractCareOrder: ResolverTypeWrapper<LinkedRecord>;
   CouncilLevel: CouncilLevel;
-  Council: ResolverTypeWrapper<Omit<Council, 'memberOrganisations' | 'agreements' | 'indicators'> & { memberOrganisations: Array<ResolversTypes['Organisation']>, agreements: Array<ResolversTypes['CooperationAgreement']>, indicators: ResolversTypes['IndicatorReport'] }>;
-  CooperationAgreement: ResolverTypeWrapper<Omit<CooperationAgreement, 'addedByOrganisation'> & { addedByOrganisation: ResolversTypes['Organisation'] }>;
+  Council: ResolverTypeWrapper<CouncilRow>;
+  CooperationAgreement: ResolverTypeWrapper<AgreementRow>;
   IndicatorReport: ResolverTypeWrapper<ReportKey>;
-  AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'municipality'> & { municipality: ResolversTypes['AuditEventConnection'] }>;
+  AuditLog: ResolverTypeWrapper<AuditLogRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
@@ -911,26 +915,26 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Viewer: Omit<Viewer, 'organisation'> & { organisation: ResolversParentTypes['Organisation'] };
+  Viewer: Caller;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Person: PersonKey;
-  Consent: Omit<Consent, 'person' | 'organisations' | 'recordedBy'> & { person: ResolversParentTypes['Person'], organisations: Array<ResolversParentTypes['Organisation']>, recordedBy: ResolversParentTypes['Organisation'] } | FederationReferenceTypes['Consent'];
+  Consent: ConsentRow;
   Boolean: Scalars['Boolean']['output'];
-  Participant: Omit<Participant, 'organisation'> & { organisation?: Maybe<ResolversParentTypes['Organisation']> };
-  Signature: Omit<Signature, 'organisation'> & { organisation?: Maybe<ResolversParentTypes['Organisation']> };
+  Participant: ParticipantRecord;
+  Signature: SignatureRow;
   Int: Scalars['Int']['output'];
-  CarePlanEffort: Omit<CarePlanEffort, 'organisation'> & { organisation: ResolversParentTypes['Organisation'] };
-  CarePlanFollowUp: Omit<CarePlanFollowUp, 'organisation'> & { organisation: ResolversParentTypes['Organisation'] };
-  JointCarePlanVersion: Omit<JointCarePlanVersion, 'efforts' | 'changedByOrganisation' | 'signatures'> & { efforts: Array<ResolversParentTypes['CarePlanEffort']>, changedByOrganisation: ResolversParentTypes['Organisation'], signatures: Array<ResolversParentTypes['Signature']> };
-  JointCarePlan: Omit<JointCarePlan, 'person' | 'participants' | 'efforts' | 'signatures' | 'consent' | 'ownerOrganisation' | 'versions' | 'followUps'> & { person: ResolversParentTypes['Person'], participants: Array<ResolversParentTypes['Participant']>, efforts: Array<ResolversParentTypes['CarePlanEffort']>, signatures: Array<ResolversParentTypes['Signature']>, consent?: Maybe<ResolversParentTypes['Consent']>, ownerOrganisation: ResolversParentTypes['Organisation'], versions: Array<ResolversParentTypes['JointCarePlanVersion']>, followUps: Array<ResolversParentTypes['CarePlanFollowUp']> } | FederationReferenceTypes['JointCarePlan'];
+  CarePlanEffort: EffortRow;
+  CarePlanFollowUp: FollowUpRow;
+  JointCarePlanVersion: VersionRow;
+  JointCarePlan: PlanView;
   JointCarePlanConnection: Omit<JointCarePlanConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['JointCarePlan']> };
-  WithdrawalReferral: Omit<WithdrawalReferral, 'person' | 'jointCarePlan'> & { person: ResolversParentTypes['Person'], jointCarePlan?: Maybe<ResolversParentTypes['JointCarePlan']> } | FederationReferenceTypes['WithdrawalReferral'];
-  ContractCareOrder: Omit<ContractCareOrder, 'person' | 'carePlan'> & { person: ResolversParentTypes['Person'], carePlan?: Maybe<ResolversParentTypes['JointCarePlan']> } | FederationReferenceTypes['ContractCareOrder'];
-  Council: Omit<Council, 'memberOrganisations' | 'agreements' | 'indicators'> & { memberOrganisations: Array<ResolversParentTypes['Organisation']>, agreements: Array<ResolversParentTypes['CooperationAgreement']>, indicators: ResolversParentTypes['IndicatorReport'] } | FederationReferenceTypes['Council'];
-  CooperationAgreement: Omit<CooperationAgreement, 'addedByOrganisation'> & { addedByOrganisation: ResolversParentTypes['Organisation'] };
+  WithdrawalReferral: LinkedRecord;
+  ContractCareOrder: LinkedRecord;
+  Council: CouncilRow;
+  CooperationAgreement: AgreementRow;
   IndicatorReport: ReportKey;
-  AuditLog: Omit<AuditLog, 'municipality'> & { municipality: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
+  AuditLog: AuditLogRef;
   Query: Record<PropertyKey, never>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;

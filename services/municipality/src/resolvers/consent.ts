@@ -1,14 +1,22 @@
-/** Consent fields. */
-import { organisation } from '../../../shared/src/directory.ts';
-import type { MunicipalityContext } from '../context.ts';
-import { readConsent } from '../domain/consent.ts';
-import { consentActive, consentInactiveReason, type ConsentRow } from '../domain/policy.ts';
+/** Consent, and what social services adds to a Person: the plans and consents the caller may see. */
+import { personReference } from '../../../shared/src/federation.ts';
+import type { ConsentResolvers, PersonResolvers } from '../generated/resolvers.ts';
+import * as consents from '../domain/consent.ts';
+import { plansOfPerson } from '../domain/plans.ts';
+import { consentActive, consentInactiveReason } from '../domain/policy.ts';
+import { organisationOf } from '../domain/directory.ts';
 
-export const Consent = {
-  __resolveReference: async (ref: { id: string }, ctx: MunicipalityContext) => readConsent(ctx, await ctx.loaders.consent.load(ref.id)),
-  person: (c: ConsentRow) => ({ id: c.personId }),
-  organisations: (c: ConsentRow) => c.organisationIds.map((id) => organisation(id)).filter(Boolean),
-  recordedBy: (c: ConsentRow) => organisation(c.recordedByOrganisationId),
-  active: (c: ConsentRow, _: unknown, ctx: MunicipalityContext) => consentActive(c, ctx.now),
-  inactiveReason: (c: ConsentRow, _: unknown, ctx: MunicipalityContext) => consentInactiveReason(c, ctx.now),
+export const Consent: ConsentResolvers = {
+  __resolveReference: (ref, ctx) => consents.consentById(ctx, ref.id),
+  person: (c) => ({ id: c.personId }),
+  organisations: (c) => consents.consentOrganisations(c),
+  recordedBy: (c) => organisationOf(c.recordedByOrganisationId),
+  active: (c, _, ctx) => consentActive(c, ctx.now),
+  inactiveReason: (c, _, ctx) => consentInactiveReason(c, ctx.now),
+};
+
+export const Person: PersonResolvers = {
+  ...personReference,
+  jointCarePlans: (p, _, ctx) => plansOfPerson(ctx, p.id),
+  consents: (p, _, ctx) => consents.consentsOfPerson(ctx, p.id),
 };

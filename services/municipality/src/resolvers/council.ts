@@ -1,34 +1,22 @@
 /** Councils, agreements and the municipality's section of indicator reports. */
-import { organisation } from '../../../shared/src/directory.ts';
-import type { MunicipalityContext } from '../context.ts';
-import {
-  agreementsOf,
-  councilById,
-  membersOf,
-  reportByKey,
-  reportFor,
-  reviewOverdue,
-  type AgreementRow,
-  type CouncilRow,
-  type ReportKey,
-} from '../domain/councils.ts';
+import type { CooperationAgreementResolvers, CouncilResolvers, IndicatorReportResolvers } from '../generated/resolvers.ts';
+import * as councils from '../domain/councils.ts';
+import { organisationOf } from '../domain/directory.ts';
 import { municipalitySection } from '../domain/indicators.ts';
 
-type Ctx = MunicipalityContext;
-
-export const Council = {
-  __resolveReference: (ref: { id: string }, ctx: Ctx) => councilById(ctx, ref.id),
-  memberOrganisations: (c: CouncilRow) => membersOf(c).map((id) => organisation(id)),
-  agreements: (c: CouncilRow, _: unknown, ctx: Ctx) => agreementsOf(ctx, c),
-  indicators: (c: CouncilRow, a: { from: string; to: string }) => reportFor(c, a.from, a.to),
+export const Council: CouncilResolvers = {
+  __resolveReference: (ref, ctx) => councils.councilById(ctx, ref.id),
+  memberOrganisations: (c) => councils.memberOrganisations(c),
+  agreements: (c, _, ctx) => councils.agreementsOf(ctx, c),
+  indicators: (c, args) => councils.reportFor(c, args.from, args.to),
 };
 
-export const CooperationAgreement = {
-  reviewOverdue: (a: AgreementRow, _: unknown, ctx: Ctx) => reviewOverdue(a, ctx.now),
-  addedByOrganisation: (a: AgreementRow) => organisation(a.addedByOrganisationId),
+export const CooperationAgreement: CooperationAgreementResolvers = {
+  reviewOverdue: (a, _, ctx) => councils.reviewOverdue(a, ctx.now),
+  addedByOrganisation: (a) => organisationOf(a.addedByOrganisationId),
 };
 
-export const IndicatorReport = {
-  __resolveReference: (ref: { councilId: string; from: string; to: string }, ctx: Ctx) => reportByKey(ctx, ref),
-  municipality: (r: ReportKey, _: unknown, ctx: Ctx) => municipalitySection(ctx, r),
+export const IndicatorReport: IndicatorReportResolvers = {
+  __resolveReference: (ref, ctx) => councils.reportByKey(ctx, ref),
+  municipality: (r, _, ctx) => municipalitySection(ctx, r),
 };

@@ -1,20 +1,34 @@
 /** All resolvers of the municipality subgraph. */
 import { organisationResolvers } from '../../../shared/src/federation.ts';
-import { auditLogFilter, auditLogResolvers } from '../../../shared/src/audit-log.ts';
+import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
+import { auditLogPeriod } from '../domain/audit-log.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
-import { Person } from './person.ts';
-import { JointCarePlan } from './plan.ts';
-import { Consent } from './consent.ts';
-import { ContractCareOrder, WithdrawalReferral } from './links.ts';
+import { Consent, Person } from './consent.ts';
+import {
+  CarePlanEffort,
+  CarePlanFollowUp,
+  ContractCareOrder,
+  JointCarePlan,
+  JointCarePlanVersion,
+  Participant,
+  Signature,
+  WithdrawalReferral,
+} from './plan.ts';
 import { CooperationAgreement, Council, IndicatorReport } from './council.ts';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...organisationResolvers,
   Person,
   Query,
   Mutation,
   JointCarePlan,
+  JointCarePlanVersion,
+  Participant,
+  Signature,
+  CarePlanEffort,
+  CarePlanFollowUp,
   Consent,
   WithdrawalReferral,
   ContractCareOrder,
@@ -22,8 +36,8 @@ export const resolvers = {
   CooperationAgreement,
   IndicatorReport,
   AuditLog: {
-    from: (log: { key: string }) => new Date(auditLogFilter(log.key).from),
-    to: (log: { key: string }) => new Date(auditLogFilter(log.key).to),
+    from: (log) => auditLogPeriod(log).from,
+    to: (log) => auditLogPeriod(log).to,
     ...auditLogResolvers('municipality').AuditLog,
   },
 };

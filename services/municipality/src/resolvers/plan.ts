@@ -1,73 +1,78 @@
 /** JointCarePlan and its parts, as one caller sees them (the view was authorized by readPlan). */
-import { organisation } from '../../../shared/src/directory.ts';
-import type { MunicipalityContext } from '../context.ts';
-import { followUpOverdue, missingSignatures, planById, signaturesOf, statusOf, type PlanView } from '../domain/plans.ts';
-import { consentInactiveReason } from '../domain/policy.ts';
-import { readConsent } from '../domain/consent.ts';
-import type { EffortRow, SignatureRow } from '../loaders.ts';
+import type {
+  CarePlanEffortResolvers,
+  CarePlanFollowUpResolvers,
+  ContractCareOrderResolvers,
+  JointCarePlanResolvers,
+  JointCarePlanVersionResolvers,
+  ParticipantResolvers,
+  SignatureResolvers,
+  WithdrawalReferralResolvers,
+} from '../generated/resolvers.ts';
+import * as plans from '../domain/plans.ts';
+import { endedByText, sharingStopped } from '../domain/plan-rules.ts';
+import { organisationOf, organisationOrNull } from '../domain/directory.ts';
 
-type Ctx = MunicipalityContext;
+export const JointCarePlan: JointCarePlanResolvers = {
+  __resolveReference: (ref, ctx) => plans.planById(ctx, ref.id),
+  id: (v) => v.row.id,
+  kind: (v) => v.row.kind,
+  status: (v, _, ctx) => plans.planStatus(ctx, v),
+  person: (v) => ({ id: v.row.personId }),
+  version: (v) => v.version,
+  goals: (v) => v.shown.goals,
+  participants: (v) => v.shown.participants,
+  efforts: (v, _, ctx) => plans.effortsUpTo(ctx, v.row.id, v.version),
+  signatures: (v, _, ctx) => plans.signaturesOn(ctx, v.row.id, v.version),
+  signedByIndividual: (v, _, ctx) => plans.signedByIndividual(ctx, v),
+  missingSignatures: (v, _, ctx) => plans.planMissingSignatures(ctx, v),
+  followUpOn: (v) => v.shown.followUpOn,
+  consent: (v, _, ctx) => plans.planConsent(ctx, v),
+  ownerOrganisation: (v) => organisationOf(v.row.ownerOrganisationId),
+  withdrawalReferralId: (v) => v.row.withdrawalReferralId,
+  contractCareOrderId: (v) => v.row.contractCareOrderId,
+  versions: (v, _, ctx) => plans.planVersions(ctx, v),
+  followUps: (v, _, ctx) => plans.planFollowUps(ctx, v),
+  followUpOverdue: (v, _, ctx) => plans.planFollowUpOverdue(ctx, v),
+  endedAt: (v) => v.row.endedAt,
+  endedBy: (v) => endedByText(v.row),
+  endReason: (v) => v.row.endReason,
+  sharingStopped: (v, _, ctx) => sharingStopped(v.row, v.consent, ctx.now),
+};
 
-const signature = (s: SignatureRow) => ({
-  signedBy: s.signedBy,
-  organisation: s.organisationId ? organisation(s.organisationId) : null,
-  signedAt: s.signedAt,
-  version: s.version,
-  asIndividual: s.asIndividual,
-});
-const effort = (e: EffortRow) => ({ ...e, organisation: organisation(e.organisationId) });
-const participants = (list: PlanView['row']['participants']) =>
-  list.map((p) => ({ organisation: p.organisationId ? organisation(p.organisationId) : null, role: p.role, name: p.name }));
+export const JointCarePlanVersion: JointCarePlanVersionResolvers = {
+  efforts: (ver, _, ctx) => plans.effortsUpTo(ctx, ver.planId, ver.version),
+  changedByOrganisation: (ver) => organisationOf(ver.changedByOrganisationId),
+  signatures: (ver, _, ctx) => plans.signaturesOn(ctx, ver.planId, ver.version),
+};
 
-async function effortsUpTo(v: PlanView, ctx: Ctx, version: number) {
-  return (await ctx.loaders.efforts.load(v.row.id)).filter((e) => e.addedInVersion <= version).map(effort);
-}
+export const Participant: ParticipantResolvers = {
+  organisation: (p) => organisationOrNull(p.organisationId),
+};
 
-export const JointCarePlan = {
-  __resolveReference: (ref: { id: string }, ctx: Ctx) => planById(ctx, ref.id),
-  id: (v: PlanView) => v.row.id,
-  kind: (v: PlanView) => v.row.kind,
-  status: async (v: PlanView, _: unknown, ctx: Ctx) => statusOf(v.row, signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.row.version)),
-  person: (v: PlanView) => ({ id: v.row.personId }),
-  version: (v: PlanView) => v.version,
-  goals: (v: PlanView) => v.earlier?.goals ?? v.row.goals,
-  participants: (v: PlanView) => participants(v.earlier?.participants ?? v.row.participants),
-  efforts: (v: PlanView, _: unknown, ctx: Ctx) => effortsUpTo(v, ctx, v.version),
-  signatures: async (v: PlanView, _: unknown, ctx: Ctx) => signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version).map(signature),
-  signedByIndividual: async (v: PlanView, _: unknown, ctx: Ctx) =>
-    signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version).some((s) => s.asIndividual),
-  missingSignatures: async (v: PlanView, _: unknown, ctx: Ctx) =>
-    v.row.endedAt ? [] : missingSignatures(v.row.kind, signaturesOf(await ctx.loaders.signatures.load(v.row.id), v.version)),
-  followUpOn: (v: PlanView) => v.earlier?.followUpOn ?? v.row.followUpOn,
-  consent: (v: PlanView, _: unknown, ctx: Ctx) => readConsent(ctx, v.consent),
-  ownerOrganisation: (v: PlanView) => organisation(v.row.ownerOrganisationId),
-  withdrawalReferralId: (v: PlanView) => v.row.withdrawalReferralId,
-  contractCareOrderId: (v: PlanView) => v.row.contractCareOrderId,
-  versions: async (v: PlanView, _: unknown, ctx: Ctx) => {
-    const [versions, sigs] = await Promise.all([ctx.loaders.versions.load(v.row.id), ctx.loaders.signatures.load(v.row.id)]);
-    return Promise.all(
-      versions.map(async (ver) => ({
-        version: ver.version,
-        goals: ver.goals,
-        followUpOn: ver.followUpOn,
-        efforts: await effortsUpTo(v, ctx, ver.version),
-        change: ver.change,
-        changedBy: ver.changedBy,
-        changedByOrganisation: organisation(ver.changedByOrganisationId),
-        changedAt: ver.changedAt,
-        signatures: signaturesOf(sigs, ver.version).map(signature),
-      })),
-    );
-  },
-  followUps: async (v: PlanView, _: unknown, ctx: Ctx) =>
-    (await ctx.loaders.followUps.load(v.row.id)).map((f) => ({ ...f, organisation: organisation(f.organisationId) })),
-  followUpOverdue: async (v: PlanView, _: unknown, ctx: Ctx) => followUpOverdue(v.row, await ctx.loaders.followUps.load(v.row.id), ctx.now),
-  endedAt: (v: PlanView) => v.row.endedAt,
-  endedBy: (v: PlanView) =>
-    v.row.endedBy ? `${v.row.endedBy} (${organisation(v.row.endedByOrganisationId ?? '')?.name ?? v.row.endedByOrganisationId})` : null,
-  endReason: (v: PlanView) => v.row.endReason,
-  sharingStopped: (v: PlanView, _: unknown, ctx: Ctx) => {
-    const reason = consentInactiveReason(v.consent, ctx.now);
-    return reason ? `Shared with no other organisation: ${reason}. Only ${organisation(v.row.ownerOrganisationId)?.name} sees this plan.` : null;
-  },
+export const Signature: SignatureResolvers = {
+  organisation: (s) => organisationOrNull(s.organisationId),
+};
+
+export const CarePlanEffort: CarePlanEffortResolvers = {
+  organisation: (e) => organisationOf(e.organisationId),
+};
+
+export const CarePlanFollowUp: CarePlanFollowUpResolvers = {
+  organisation: (f) => organisationOf(f.organisationId),
+};
+
+/**
+ * The plan of a withdrawal referral (psychiatry's) and of a contract-care order
+ * (probation's). The other subgraph supplies the record's person (@requires,
+ * trustworthy because the gateway signs); the plan must name the same record
+ * and the same person, and the caller must have a basis to see it here,
+ * whatever they may see there.
+ */
+export const WithdrawalReferral: WithdrawalReferralResolvers = {
+  jointCarePlan: (r, _, ctx) => plans.planForReferral(ctx, r),
+};
+
+export const ContractCareOrder: ContractCareOrderResolvers = {
+  carePlan: (o, _, ctx) => plans.planForOrder(ctx, o),
 };

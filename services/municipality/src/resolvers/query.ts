@@ -1,22 +1,20 @@
 /** Query fields of the municipality subgraph: thin calls into the domain layer. */
-import type { Agency } from '../../../shared/src/directory.ts';
-import type { MunicipalityContext } from '../context.ts';
-import { viewerOf } from '../domain/viewer.ts';
+import { openAuditLog } from '../../../shared/src/audit-log.ts';
+import type { QueryResolvers } from '../generated/resolvers.ts';
 import { listOrganisations } from '../domain/directory.ts';
 import { findPerson, personById } from '../domain/person.ts';
-import { listPlans, planById, type ListArgs } from '../domain/plans.ts';
+import { listPlans, planById } from '../domain/plans.ts';
 import { councilById, listCouncils } from '../domain/councils.ts';
-import { openAuditLog } from '../../../shared/src/audit-log.ts';
 
-export const Query = {
-  me: (_: unknown, __: unknown, ctx: MunicipalityContext) => viewerOf(ctx.caller),
-  organisations: (_: unknown, args: { agency?: Agency | null }, ctx: MunicipalityContext) => listOrganisations(ctx.caller, args.agency),
-  person: (_: unknown, args: { id: string }, ctx: MunicipalityContext) => personById(ctx, args.id),
-  findPerson: (_: unknown, args: { personnummer: string }, ctx: MunicipalityContext) => findPerson(ctx, args.personnummer),
-  jointCarePlan: (_: unknown, args: { id: string; version?: number | null }, ctx: MunicipalityContext) => planById(ctx, args.id, args.version),
-  jointCarePlans: (_: unknown, args: ListArgs, ctx: MunicipalityContext) => listPlans(ctx, args),
-  councils: (_: unknown, __: unknown, ctx: MunicipalityContext) => listCouncils(ctx),
-  auditLog: (_: unknown, args: { from: Date; to: Date; personId?: string | null; userId?: string | null }, ctx: MunicipalityContext) =>
-    openAuditLog(ctx.caller, args),
-  council: (_: unknown, args: { id: string }, ctx: MunicipalityContext) => councilById(ctx, args.id),
+export const Query: QueryResolvers = {
+  // the Viewer is the verified caller itself (its fields are the Caller's)
+  me: (_, __, ctx) => ctx.caller,
+  organisations: (_, args, ctx) => listOrganisations(ctx.caller, args.agency),
+  person: (_, args, ctx) => personById(ctx, args.id),
+  findPerson: (_, args, ctx) => findPerson(ctx, args.personnummer),
+  jointCarePlan: (_, args, ctx) => planById(ctx, args.id, args.version),
+  jointCarePlans: (_, args, ctx) => listPlans(ctx, args),
+  councils: (_, __, ctx) => listCouncils(ctx),
+  council: (_, args, ctx) => councilById(ctx, args.id),
+  auditLog: (_, args, ctx) => openAuditLog(ctx.caller, args),
 };
