@@ -1,6 +1,8 @@
 # One image for the gateway and the four subgraphs; each container runs one
 # of them (see docker-compose.yml). TypeScript runs through tsx, as in development.
-FROM node:20-bookworm-slim
+# Node.js 24, the Active LTS (Node 20 reached end of life in April 2026); the
+# suite passes on both (README, "Supported platforms").
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

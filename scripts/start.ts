@@ -56,7 +56,7 @@ try {
   const seeded = await seedDemo(stack.databaseUrls, state.personIdSecret);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`
-Coordination hub ready in ${seconds} s (development mode${embedded ? `, embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}` : ''}${seeded ? ', demo data seeded' : ''}).
+Coordination hub ready in ${seconds} s (development mode${embedded ? `, embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT} with its data in ${embedded.dataDir}` : ''}${seeded ? ', demo data seeded' : ''}).
 
   Gateway    ${stack.gatewayUrl}
   Subgraphs  ${SUBGRAPHS.map((s) => `${s} ${stack!.subgraphUrls[s]}`).join('\n             ')} (gateway-signed requests only)

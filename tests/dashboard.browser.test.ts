@@ -1,6 +1,7 @@
 /**
- * The council dashboard in a real browser: headless Chromium (Debian's
- * package) driven by playwright-core against the test stack's gateway.
+ * The council dashboard in a real browser: headless Chromium (the system's,
+ * or the one @sparticuz/chromium ships: tests/helpers/browser.ts) driven by
+ * playwright-core against the test stack's gateway.
  *
  * The test seeds its own joint care plans through the API in a period no
  * other test uses (September–November 2041, via the x-hub-clock header) for
@@ -25,9 +26,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadGatewayConfig } from '../services/shared/src/env.ts';
 import { startGateway } from '../gateway/src/server.ts';
+import { launchBrowser } from './helpers/browser.ts';
 import { gql, hub, tokenFor, type As } from './helpers/hub.ts';
 import { personnummer } from './helpers/people.ts';
 import { recordConsent } from './helpers/plans.ts';
@@ -105,11 +107,7 @@ describe('the council dashboard in Chromium', () => {
       );
       expect(res.errors).toBeUndefined();
     }
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {

@@ -106,6 +106,22 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** Whether an npm `engines` range of plain comparators (">=20.19 <21 || >=22.15") allows `version`. */
+function allows(range: string, version: number[]): boolean {
+  const compare = (a: number[], b: number[]) => a.map((x, i) => x - (b[i] ?? 0)).find((d) => d !== 0) ?? 0;
+  return range.split('||').some((alternative) =>
+    alternative
+      .trim()
+      .split(/\s+/)
+      .every((comparator) => {
+        const [, op, v] = /^(>=|<=|>|<)(\d+(?:\.\d+){0,2})$/.exec(comparator) ?? [];
+        if (!op) throw new Error(`engines comparator "${comparator}" not understood`);
+        const c = compare(version, v!.split('.').map(Number));
+        return op === '>=' ? c >= 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c < 0;
+      }),
+  );
+}
+
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -117,6 +133,18 @@ describe('Dockerfile', () => {
       return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') && !p.endsWith('drizzle.config.ts') ? [p] : [];
     });
   }
+
+  it('builds on a supported Node.js LTS that package.json allows', () => {
+    const from = /^FROM node:(\d+)-(\S+)$/m.exec(dockerfile);
+    expect(from, 'FROM node:<major>-<variant>').not.toBeNull();
+    // Even majors are the LTS lines; 24 (Active LTS until October 2026, then maintenance until April 2028) or later.
+    const major = Number(from![1]);
+    expect(major % 2).toBe(0);
+    expect(major).toBeGreaterThanOrEqual(24);
+    expect(from![2]).toBe('bookworm-slim');
+    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(allows(engines, [major, 0, 0]), `engines.node "${engines}" allows Node ${major}.0.0`).toBe(true);
+  });
 
   it('installs production dependencies only and copies what the containers run', () => {
     expect(dockerfile).toContain('RUN npm ci --omit=dev');
