@@ -293,3 +293,27 @@ export function applyTransition(r: ReferralRow, input: StepInput, by: Actor, now
   const { set, kind, note } = change(r, input, now, by);
   return { set, row: { ...r, ...set, updatedAt: now }, event: eventOf(r.id, by, now, kind, note) };
 }
+
+/** A referral's history built step by step: how the seeds make the rows and timelines the mutations would have made. */
+export interface Replay {
+  row: ReferralRow;
+  /** the timeline, each entry with its id as it was written */
+  events: Array<Omit<ReferralEventRow, 'seq'>>;
+  /** applies one step (CONFLICT when the state machine refuses it) and returns the referral after it */
+  take: (input: StepInput, by: Actor, now: Date) => ReferralRow;
+}
+
+/** `newId` gives each timeline entry its id when the step is taken (random in the demo, a seeded sequence in the large seed). */
+export function replay(start: { row: ReferralRow; event: EventDraft }, newId: (event: EventDraft) => string): Replay {
+  const r: Replay = {
+    row: start.row,
+    events: [{ id: newId(start.event), ...start.event }],
+    take: (input, by, now) => {
+      const next = applyTransition(r.row, input, by, now);
+      r.row = next.row;
+      r.events.push({ id: newId(next.event), ...next.event });
+      return r.row;
+    },
+  };
+  return r;
+}
