@@ -228,7 +228,7 @@ async function takeStep(
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx.select().from(withdrawalReferral).where(eq(withdrawalReferral.id, referralId)).for('update');
     const basis = requireStep(caller, row, referralId, step);
-    if (!row) throw notVisible(referralId);
+    if (!row) throw notVisible(referralId); // refused by requireStep already; narrows the type
     assertTransition(step, deadlines.deriveStatus(row, now));
     const next = applyTransition(row, await input(row, tx), actorOf(caller), now);
     const [updated] = await tx
