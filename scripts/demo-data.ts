@@ -19,26 +19,38 @@ import { checkDigit } from '../services/shared/src/personnummer.ts';
 import { pseudonymFor } from '../services/shared/src/person-id.ts';
 import { stockholmDate, addDays } from '../services/shared/src/time.ts';
 import * as psychiatrySchema from '../services/psychiatry/src/db/schema.ts';
-import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
+import type { ReferralRow } from '../services/psychiatry/src/db/schema.ts';
+import { placeDueOf, replay, submittedReferral, type Actor } from '../services/psychiatry/src/domain/transitions.ts';
+import {
+  validateDecision,
+  validateMeetingTime,
+  validatePlaceOffer,
+  validateReferral,
+  validateWithdrawalReason,
+} from '../services/psychiatry/src/domain/validation.ts';
+import { REFERENCE_WARDS } from '../services/psychiatry/src/seed.ts';
 import postgres from 'postgres';
 import { seedDemo as seedProbationDemo } from '../services/probation/src/demo.ts';
 import { seedDemo as seedClinicsDemo } from '../services/clinics/src/demo.ts';
 import { seedDemo as seedMunicipalityDemo, type DemoLink, type DemoLinks } from '../services/municipality/src/demo.ts';
 
-type Insert = typeof psychiatrySchema.withdrawalReferral.$inferInsert;
 type EventInsert = typeof psychiatrySchema.withdrawalReferralEvent.$inferInsert;
 
 const SENDERS = {
   'municipality:1980': {
     caseworker: { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna.svensson@vasteras.example' },
     receiver: 'psychiatry:19',
-    ward: '91',
+    ward: REFERENCE_WARDS[0],
   },
-  'municipality:1981': { caseworker: { name: 'Sara Lind', phone: '0224-74 70 00', email: 'sara.lind@sala.example' }, receiver: 'psychiatry:19', ward: '91' },
+  'municipality:1981': {
+    caseworker: { name: 'Sara Lind', phone: '0224-74 70 00', email: 'sara.lind@sala.example' },
+    receiver: 'psychiatry:19',
+    ward: REFERENCE_WARDS[0],
+  },
   'municipality:0180': {
     caseworker: { name: 'Karin Ek', phone: '08-508 00 000', email: 'karin.ek@stockholm.example' },
     receiver: 'psychiatry:01',
-    ward: 'sthlm-beroende-1',
+    ward: REFERENCE_WARDS[1],
   },
 } as const;
 type Sender = keyof typeof SENDERS;
@@ -195,7 +207,12 @@ function personnummerOf(s: Story): string {
   return `19${nine}${checkDigit(nine)}`;
 }
 
-function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert; events: EventInsert[] } {
+/**
+ * One story replayed through the pathway's own builders (domain/transitions.ts)
+ * and input checks (domain/validation.ts), each step at its own time, so the
+ * rows, notes and deadlines are exactly what the mutations would have stored.
+ */
+function buildStory(s: Story, now: Date, personIdSecret: string): { row: ReferralRow; events: EventInsert[] } {
   const at = (daysAgo: number, hour = 10) => {
     const d = new Date(now.getTime() - daysAgo * DAY);
     d.setUTCHours(hour - 1, 0, 0, 0);
@@ -204,156 +221,52 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Insert;
   const dayOf = (daysAgo: number) => addDays(stockholmDate(now), -daysAgo);
   const sender = SENDERS[s.from];
   const staff = STAFF[sender.receiver]!;
-  const pnr = personnummerOf(s);
-  const id = randomUUID();
-  const receivedAt = at(s.receivedDaysAgo, 9);
-  const events: EventInsert[] = [];
-  const event = (when: Date, kind: string, byName: string, byOrganisationId: string, note: string | null) =>
-    events.push({ id: randomUUID(), referralId: id, at: when, kind, byName, byOrganisationId, note });
-  event(receivedAt, 'SUBMITTED', sender.caseworker.name, s.from, null);
+  const demoUser = (name: string, organisationId: string): Actor => ({ userId: `demo:${name.toLowerCase().replace(/\s/g, '.')}`, name, organisationId });
+  const caseworker = demoUser(sender.caseworker.name, s.from);
+  const coordinator = demoUser(staff.coordinator, sender.receiver);
+  const physician = demoUser(staff.physician, sender.receiver);
+  const { ward } = sender;
 
-  const row: Insert = {
-    id,
-    receivingOrganisationId: sender.receiver,
-    referringOrganisationId: s.from,
-    idempotencyKey: null,
-    personId: pseudonymFor(personIdSecret, pnr),
-    personnummer: pnr,
-    name: s.name,
-    caseworkerName: sender.caseworker.name,
-    caseworkerPhone: sender.caseworker.phone,
-    caseworkerEmail: sender.caseworker.email,
-    substances: s.serial.endsWith('1') || s.serial.endsWith('7') ? ['ALCOHOL'] : ['ALCOHOL', 'BENZODIAZEPINES'],
-    currentProblems: 'Dagligt intag sedan flera månader, morgonabstinens med skakningar och svettningar.',
-    postTreatmentPlan: 'Fortsatt öppenvårdsbehandling hos kommunens beroendeenhet och stöd i boendet.',
-    otherIllnesses: s.serial.startsWith('4') ? null : ['Högt blodtryck'],
-    medications: s.serial.startsWith('4') ? null : [],
-    assessments: [{ instrument: 'AUDIT', performedOn: dayOf(s.receivedDaysAgo + 7), score: 22 + (Number(s.serial) % 15), summary: 'Tecken på beroende.' }],
-    submittedBy: `demo:${sender.caseworker.name.toLowerCase().replace(/\s/g, '.')}`,
-    submittedByName: sender.caseworker.name,
+  const receivedAt = at(s.receivedDaysAgo, 9);
+  const valid = validateReferral(
+    {
+      personnummer: personnummerOf(s),
+      name: s.name,
+      substances: s.serial.endsWith('1') || s.serial.endsWith('7') ? ['ALCOHOL'] : ['ALCOHOL', 'BENZODIAZEPINES'],
+      currentProblems: 'Dagligt intag sedan flera månader, morgonabstinens med skakningar och svettningar.',
+      postTreatmentPlan: 'Fortsatt öppenvårdsbehandling hos kommunens beroendeenhet och stöd i boendet.',
+      otherIllnesses: s.serial.startsWith('4') ? null : ['Högt blodtryck'],
+      medications: s.serial.startsWith('4') ? null : [],
+      assessments: [{ instrument: 'AUDIT', performedOn: dayOf(s.receivedDaysAgo + 7), score: 22 + (Number(s.serial) % 15), summary: 'Tecken på beroende.' }],
+      caseworker: sender.caseworker,
+      individualConsents: true,
+    },
     receivedAt,
-    stage: 'RECEIVED',
-    cycle: 1,
-    cycleStartedAt: receivedAt,
-    assessmentDueBy: deadlines.assessmentDueBy(receivedAt),
-    updatedAt: receivedAt,
-  };
+  );
+  const ids = { id: randomUUID(), personId: pseudonymFor(personIdSecret, valid.personnummer), receivingOrganisationId: sender.receiver };
+  const r = replay(submittedReferral(valid, caseworker, ids, receivedAt), () => randomUUID());
+
   if (s.meeting) {
     const meetingAt = at(s.meeting.daysAgo, 13);
     const bookedAt = at(Math.max(s.meeting.daysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meeting.daysAgo + 7)), 11);
-    const late = deadlines.meetingMissesDeadline(meetingAt, row.assessmentDueBy);
-    Object.assign(row, { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: meetingAt, assessmentDeadlineMissed: late });
-    event(
-      bookedAt,
-      'MEETING_BOOKED',
-      staff.coordinator,
-      sender.receiver,
-      `Assessment and planning meeting on ${stockholmDate(meetingAt)}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`,
-    );
+    validateMeetingTime(meetingAt, bookedAt);
+    r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, bookedAt);
   }
   if (s.decision) {
-    const decidedAt = at(s.decision.daysAgo, 15);
-    const needed = s.decision.needed;
-    Object.assign(row, {
-      stage: needed ? 'CARE_PLANNING' : 'NOT_NEEDED',
-      decisionNeeded: needed,
-      decisionSetting: needed ? 'INPATIENT' : null,
-      decidedAt,
-      decidedBy: staff.physician,
-      decisionRationale: s.decision.rationale ?? null,
-    });
-    event(
-      decidedAt,
-      'DECISION_RECORDED',
-      staff.physician,
-      sender.receiver,
-      needed
-        ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${deadlines.placeDueBy(decidedAt)}.`
-        : `Withdrawal treatment is not needed: ${s.decision.rationale}`,
-    );
+    const { needed, rationale } = s.decision;
+    r.take({ step: 'decide', ...validateDecision({ needed, setting: needed ? 'INPATIENT' : null, rationale }) }, physician, at(s.decision.daysAgo, 15));
   }
   if (s.offer) {
     const offeredAt = at(s.offer.daysAgo, 11);
     const startDate = dayOf(s.offer.startDaysAgo);
-    const lapses = deadlines.lapsesOn(startDate);
-    Object.assign(row, {
-      stage: 'PLACE_OFFERED',
-      placeWardId: sender.ward,
-      placeOfferedAt: offeredAt,
-      placeDueBy: deadlines.placeDueBy(row.decidedAt!),
-      placeStartDate: startDate,
-      placeLapsesOn: lapses,
-      placeReason: s.offer.reason ?? null,
-    });
-    event(
-      offeredAt,
-      'PLACE_OFFERED',
-      staff.coordinator,
-      sender.receiver,
-      `Place from ${startDate}; it lapses if not used by ${lapses}.${s.offer.reason ? ` ${s.offer.reason}` : ''}`,
-    );
+    const { reason } = validatePlaceOffer({ startDate, reason: s.offer.reason }, placeDueOf(r.row), offeredAt);
+    r.take({ step: 'offerPlace', ward, startDate, reason }, coordinator, offeredAt);
   }
-  if (s.admittedDaysAgo !== undefined) {
-    Object.assign(row, { stage: 'ADMITTED', admittedAt: at(s.admittedDaysAgo, 8) });
-    event(at(s.admittedDaysAgo, 8), 'ADMITTED', staff.coordinator, sender.receiver, 'Admitted to the ward.');
-  }
-  if (s.completedDaysAgo !== undefined) {
-    Object.assign(row, { stage: 'COMPLETED', completedAt: at(s.completedDaysAgo, 12) });
-    event(at(s.completedDaysAgo, 12), 'DISCHARGED', staff.coordinator, sender.receiver, 'Withdrawal treatment completed; discharged from the ward.');
-  }
-  if (s.withdrawn) {
-    Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(s.withdrawn.daysAgo), withdrawalReason: s.withdrawn.reason });
-    event(at(s.withdrawn.daysAgo), 'WITHDRAWN', sender.caseworker.name, s.from, s.withdrawn.reason);
-  }
-  if (s.renewedDaysAgo !== undefined) {
-    const renewedAt = at(s.renewedDaysAgo);
-    const cycle: psychiatrySchema.StoredCycle = {
-      cycle: 1,
-      startedAt: receivedAt.toISOString(),
-      assessmentDueBy: row.assessmentDueBy,
-      assessmentMeetingAt: row.assessmentMeetingAt?.toISOString() ?? null,
-      assessmentDeadlineMissed: row.assessmentDeadlineMissed ?? false,
-      decision: { needed: true, setting: 'INPATIENT', decidedAt: row.decidedAt!.toISOString(), decidedBy: staff.physician, rationale: null },
-      placeOffer: {
-        wardId: row.placeWardId!,
-        offeredAt: row.placeOfferedAt!.toISOString(),
-        dueBy: row.placeDueBy!,
-        startDate: row.placeStartDate!,
-        lapsesOn: row.placeLapsesOn!,
-        reason: null,
-      },
-      outcome: 'LAPSED',
-      closedAt: renewedAt.toISOString(),
-    };
-    const dueBy = deadlines.assessmentDueBy(renewedAt);
-    event(
-      renewedAt,
-      'NEW_ASSESSMENT_REQUESTED',
-      sender.caseworker.name,
-      s.from,
-      `The place offered from ${row.placeStartDate} lapsed after ${row.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
-    );
-    Object.assign(row, {
-      earlierCycles: [cycle],
-      stage: 'RECEIVED',
-      cycle: 2,
-      cycleStartedAt: renewedAt,
-      assessmentDueBy: dueBy,
-      assessmentMeetingAt: null,
-      assessmentDeadlineMissed: false,
-      decisionNeeded: null,
-      decisionSetting: null,
-      decidedAt: null,
-      decidedBy: null,
-      placeWardId: null,
-      placeOfferedAt: null,
-      placeDueBy: null,
-      placeStartDate: null,
-      placeLapsesOn: null,
-    });
-  }
-  row.updatedAt = events[events.length - 1]!.at;
-  return { row, events };
+  if (s.admittedDaysAgo !== undefined) r.take({ step: 'admit', ward }, coordinator, at(s.admittedDaysAgo, 8));
+  if (s.completedDaysAgo !== undefined) r.take({ step: 'discharge' }, coordinator, at(s.completedDaysAgo, 12));
+  if (s.withdrawn) r.take({ step: 'withdraw', reason: validateWithdrawalReason(s.withdrawn.reason) }, caseworker, at(s.withdrawn.daysAgo));
+  if (s.renewedDaysAgo !== undefined) r.take({ step: 'requestNewAssessment' }, caseworker, at(s.renewedDaysAgo));
+  return { row: r.row, events: r.events };
 }
 
 /** The demo referrals, built for "now" (exported for the demo-data test). */

@@ -58,6 +58,15 @@ import * as municipality from '../services/municipality/src/db/schema.ts';
 import * as probation from '../services/probation/src/db/schema.ts';
 import * as clinics from '../services/clinics/src/db/schema.ts';
 import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
+import { placeDueOf, replay, submittedReferral, type Actor } from '../services/psychiatry/src/domain/transitions.ts';
+import {
+  validateDecision,
+  validateMeetingTime,
+  validatePlaceOffer,
+  validateReferral,
+  type ReferralInput,
+  type Substance,
+} from '../services/psychiatry/src/domain/validation.ts';
 import { MODULES } from './stack.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
 import { EMBEDDED_PG_PORT, PG_DATA_DIR, readLocalState } from './local-state.ts';
@@ -297,7 +306,7 @@ const REGIONS: Region[] = [
   },
 ];
 
-const SUBSTANCE_MIX: ReadonlyArray<readonly [string[], number]> = [
+const SUBSTANCE_MIX: ReadonlyArray<readonly [Substance[], number]> = [
   [['ALCOHOL'], 50],
   [['ALCOHOL', 'BENZODIAZEPINES'], 14],
   [['OPIOIDS'], 8],
@@ -316,6 +325,7 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
   const until = options.until ?? stockholmDate(new Date());
   const yearStart = addDays(until, -364);
   const rng = prng(0x5eed_1a26);
+  const withdrawalIds = prng(0x5eed_1a27);
   const at = (date: string, hour: number, minute = 0) => new Date(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+01:00`);
   const now = at(until, 17);
   const dayIn = (from: string, to: string) => addDays(from, rng.int(0, Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000))));
@@ -347,6 +357,8 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
     const fresh = () => people[cursor++ % people.length]!;
     const wards = region.wards.map((w) => ({ ...w, organisationId: region.psychiatry, places: Math.max(2, Math.round(w.places * scale)) }));
     seed.psychiatry.ward.push(...wards);
+    const coordinator: Actor = { userId: `${region.psychiatry}:COORDINATOR`, name: region.coordinator, organisationId: region.psychiatry };
+    const physician: Actor = { userId: `${region.psychiatry}:PHYSICIAN`, name: region.physician, organisationId: region.psychiatry };
 
     // ---------------------------------------------------------------- referrals
     interface Decided {
@@ -363,53 +375,47 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       withRecords.add(person.pnr);
       const from = rng.weighted(region.municipalities);
       const cw = region.caseworkers[from]!;
+      const caseworker: Actor = { userId: `${from}:CASEWORKER`, name: cw.name, organisationId: from };
       const id = rng.uuid();
-      const events: Array<Rows<typeof psychiatry.withdrawalReferralEvent>[number]> = [];
-      const event = (when: Date, kind: string, byName: string, by: string, note: string | null) =>
-        events.push({ id: rng.uuid(), referralId: id, at: when, kind, byName, byOrganisationId: by, note });
       const receivedDay = dayIn(yearStart, until);
       const receivedAt = at(receivedDay, rng.int(8, 16), rng.int(0, 59));
-      event(receivedAt, 'SUBMITTED', cw.name, from, null);
-      const assessments: psychiatry.StoredAssessment[] = [];
+      const submittedEventId = rng.uuid();
+      const assessments: ReferralInput['assessments'] = [];
       const performed = () => addDays(receivedDay, -rng.int(1, 30));
       if (rng.chance(0.6)) assessments.push({ instrument: 'AUDIT', performedOn: performed(), score: rng.int(8, 40), summary: 'Tecken på beroende.' });
       if (rng.chance(0.3)) assessments.push({ instrument: 'DUDIT', performedOn: performed(), score: rng.int(6, 44), summary: null });
       if (rng.chance(0.4)) assessments.push({ instrument: 'ASI', performedOn: performed(), score: null, summary: 'ASI-intervju genomförd.' });
-      const row: Rows<typeof psychiatry.withdrawalReferral>[number] = {
-        id,
-        receivingOrganisationId: region.psychiatry,
-        referringOrganisationId: from,
-        idempotencyKey: null,
-        personId: person.personId,
-        personnummer: person.pnr,
-        name: person.name,
-        caseworkerName: cw.name,
-        caseworkerPhone: cw.phone,
-        caseworkerEmail: cw.email,
-        substances: rng.weighted(SUBSTANCE_MIX),
-        currentProblems: 'Dagligt intag sedan flera månader, morgonabstinens med skakningar och svettningar.',
-        postTreatmentPlan: 'Fortsatt öppenvårdsbehandling hos kommunens beroendeenhet.',
-        otherIllnesses: rng.chance(0.2) ? null : rng.chance(0.5) ? [] : ['Högt blodtryck'],
-        medications: rng.chance(0.2) ? null : [],
-        assessments,
-        submittedBy: `${from}:CASEWORKER`,
-        submittedByName: cw.name,
+      const valid = validateReferral(
+        {
+          personnummer: person.pnr,
+          name: person.name,
+          substances: rng.weighted(SUBSTANCE_MIX),
+          currentProblems: 'Dagligt intag sedan flera månader, morgonabstinens med skakningar och svettningar.',
+          postTreatmentPlan: 'Fortsatt öppenvårdsbehandling hos kommunens beroendeenhet.',
+          otherIllnesses: rng.chance(0.2) ? null : rng.chance(0.5) ? [] : ['Högt blodtryck'],
+          medications: rng.chance(0.2) ? null : [],
+          assessments,
+          caseworker: cw,
+          individualConsents: true,
+        },
         receivedAt,
-        stage: 'RECEIVED',
-        cycle: 1,
-        cycleStartedAt: receivedAt,
-        assessmentDueBy: deadlines.assessmentDueBy(receivedAt),
-        earlierCycles: [],
-        updatedAt: receivedAt,
+      );
+      const r = replay(
+        submittedReferral(valid, caseworker, { id, personId: person.personId, receivingOrganisationId: region.psychiatry }, receivedAt),
+        // entry ids come from rng in the order the people, dates and outcomes were tuned on (SIZES and the
+        // proportions tests/seed-large.test.ts checks); a withdrawal's entry draws from a stream of its own
+        (e) => (e.kind === 'SUBMITTED' ? submittedEventId : e.kind === 'WITHDRAWN' ? withdrawalIds.uuid() : rng.uuid()),
+      );
+      const withdraw = (day: string, reason: string) => {
+        if (day <= until) r.take({ step: 'withdraw', reason }, caseworker, at(day, 10));
       };
 
       // One assessment cycle after another: a step that would come after `until` has not happened yet.
       for (;;) {
-        const start = stockholmDate(row.cycleStartedAt!);
+        const start = stockholmDate(r.row.cycleStartedAt);
         if (rng.chance(0.03)) {
           // never booked: withdrawn after a while, or still waiting (overdue)
-          const w = addDays(start, rng.int(20, 60));
-          if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde avböjer fortsatt kontakt.' });
+          withdraw(addDays(start, rng.int(20, 60)), 'Den enskilde avböjer fortsatt kontakt.');
           break;
         }
         const meetingOffset = rng.chance(0.82) ? rng.int(3, 14) : rng.int(15, 28);
@@ -417,18 +423,10 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const bookDay = addDays(start, rng.int(0, Math.min(4, meetingOffset - 1)));
         if (bookDay > until || at(bookDay, 11) > now) break;
         const meetingAt = at(meetingDay, rng.int(9, 15));
-        const late = deadlines.meetingMissesDeadline(meetingAt, row.assessmentDueBy!);
-        Object.assign(row, { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: meetingAt, assessmentDeadlineMissed: late || bookDay > row.assessmentDueBy! });
-        event(
-          at(bookDay, 11),
-          'MEETING_BOOKED',
-          region.coordinator,
-          region.psychiatry,
-          `Assessment and planning meeting on ${meetingDay}${late ? ` (after the due date ${row.assessmentDueBy})` : ''}.`,
-        );
+        validateMeetingTime(meetingAt, at(bookDay, 11));
+        r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, at(bookDay, 11));
         if (rng.chance(0.03)) {
-          const w = addDays(bookDay, rng.int(1, 10));
-          if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde har flyttat till annan kommun.' });
+          withdraw(addDays(bookDay, rng.int(1, 10)), 'Den enskilde har flyttat till annan kommun.');
           break;
         }
         const decidedDay = addDays(
@@ -442,27 +440,16 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const decidedAt = at(decidedDay, 15);
         if (decidedAt > now) break;
         const needed = rng.chance(0.78);
-        Object.assign(row, {
-          stage: needed ? 'CARE_PLANNING' : 'NOT_NEEDED',
-          decisionNeeded: needed,
-          decisionSetting: needed ? 'INPATIENT' : null,
-          decidedAt,
-          decidedBy: region.physician,
-          decisionRationale: needed ? null : 'Abstinensen bedöms kunna hanteras i öppenvård.',
+        const decision = validateDecision({
+          needed,
+          setting: needed ? 'INPATIENT' : null,
+          rationale: needed ? null : 'Abstinensen bedöms kunna hanteras i öppenvård.',
         });
-        const placeDue = deadlines.placeDueBy(decidedAt);
-        event(
-          decidedAt,
-          'DECISION_RECORDED',
-          region.physician,
-          region.psychiatry,
-          needed ? `Withdrawal treatment is needed (inpatient); a place is to be offered by ${placeDue}.` : 'Withdrawal treatment is not needed.',
-        );
+        r.take({ step: 'decide', ...decision }, physician, decidedAt);
         if (!needed) break;
-        if (row.cycle === 1) decided.push({ referralId: id, person, municipality: from, decidedDay });
+        if (r.row.cycle === 1) decided.push({ referralId: id, person, municipality: from, decidedDay });
         if (rng.chance(0.03)) {
-          const w = addDays(decidedDay, rng.int(1, 10));
-          if (w <= until) Object.assign(row, { stage: 'WITHDRAWN', withdrawnAt: at(w, 10), withdrawalReason: 'Den enskilde avböjer slutenvård.' });
+          withdraw(addDays(decidedDay, rng.int(1, 10)), 'Den enskilde avböjer slutenvård.');
           break;
         }
         const offeredDay = addDays(decidedDay, rng.int(1, 8));
@@ -470,85 +457,31 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const startDate = inTime ? addDays(decidedDay, rng.int(Math.max(2, daysFrom(decidedDay, offeredDay)), 14)) : addDays(decidedDay, rng.int(15, 30));
         if (at(offeredDay, 11) > now) break;
         const ward = rng.pick(wards);
-        const reason = startDate > placeDue ? 'Den enskilde önskade börja senare.' : null;
-        const lapses = deadlines.lapsesOn(startDate);
-        Object.assign(row, {
-          stage: 'PLACE_OFFERED',
-          placeWardId: ward.id,
-          placeOfferedAt: at(offeredDay, 11),
-          placeDueBy: placeDue,
-          placeStartDate: startDate,
-          placeLapsesOn: lapses,
-          placeReason: reason,
-        });
-        event(
+        const placeDue = placeDueOf(r.row);
+        const { reason } = validatePlaceOffer(
+          { startDate, reason: startDate > placeDue ? 'Den enskilde önskade börja senare.' : null },
+          placeDue,
           at(offeredDay, 11),
-          'PLACE_OFFERED',
-          region.coordinator,
-          region.psychiatry,
-          `Place on ${ward.name} from ${startDate}; it lapses if not used by ${lapses}.${reason ? ` ${reason}` : ''}`,
         );
+        r.take({ step: 'offerPlace', ward, startDate, reason }, coordinator, at(offeredDay, 11));
         if (rng.chance(0.86)) {
           const admittedDay = addDays(startDate, rng.chance(0.8) ? 0 : rng.int(1, 10));
           const admittedAt = at(admittedDay, 9);
           if (admittedAt > now) break;
-          row.stage = 'ADMITTED';
-          row.admittedAt = admittedAt;
-          event(admittedAt, 'ADMITTED', region.coordinator, region.psychiatry, `Admitted to ${ward.name}.`);
+          r.take({ step: 'admit', ward }, coordinator, admittedAt);
           const completedAt = at(addDays(admittedDay, rng.int(4, 12)), 12);
           if (completedAt > now) break;
-          row.stage = 'COMPLETED';
-          row.completedAt = completedAt;
-          event(completedAt, 'DISCHARGED', region.coordinator, region.psychiatry, 'Withdrawal treatment completed; discharged from the ward.');
+          r.take({ step: 'discharge' }, coordinator, completedAt);
           break;
         }
         // the place lapses; often the need remains and a new assessment is requested
-        if (row.cycle! >= 3 || !rng.chance(0.55)) break;
-        const renewedAt = at(addDays(lapses, rng.int(1, 21)), 10);
+        if (r.row.cycle >= 3 || !rng.chance(0.55)) break;
+        const renewedAt = at(addDays(deadlines.lapsesOn(startDate), rng.int(1, 21)), 10);
         if (renewedAt > now) break;
-        const closed: psychiatry.StoredCycle = {
-          cycle: row.cycle!,
-          startedAt: row.cycleStartedAt!.toISOString(),
-          assessmentDueBy: row.assessmentDueBy!,
-          assessmentMeetingAt: row.assessmentMeetingAt!.toISOString(),
-          assessmentDeadlineMissed: row.assessmentDeadlineMissed!,
-          decision: { needed: true, setting: 'INPATIENT', decidedAt: decidedAt.toISOString(), decidedBy: region.physician, rationale: null },
-          placeOffer: { wardId: ward.id, offeredAt: row.placeOfferedAt!.toISOString(), dueBy: placeDue, startDate, lapsesOn: lapses, reason },
-          outcome: 'LAPSED',
-          closedAt: renewedAt.toISOString(),
-        };
-        const dueBy = deadlines.assessmentDueBy(renewedAt);
-        event(
-          renewedAt,
-          'NEW_ASSESSMENT_REQUESTED',
-          cw.name,
-          from,
-          `The place offered from ${startDate} lapsed after ${lapses}; the need remains. New assessment meeting due by ${dueBy}.`,
-        );
-        Object.assign(row, {
-          earlierCycles: [...row.earlierCycles!, closed],
-          stage: 'RECEIVED',
-          cycle: row.cycle! + 1,
-          cycleStartedAt: renewedAt,
-          assessmentDueBy: dueBy,
-          assessmentMeetingAt: null,
-          assessmentDeadlineMissed: false,
-          decisionNeeded: null,
-          decisionSetting: null,
-          decidedAt: null,
-          decidedBy: null,
-          decisionRationale: null,
-          placeWardId: null,
-          placeOfferedAt: null,
-          placeDueBy: null,
-          placeStartDate: null,
-          placeLapsesOn: null,
-          placeReason: null,
-        });
+        r.take({ step: 'requestNewAssessment' }, caseworker, renewedAt);
       }
-      row.updatedAt = events[events.length - 1]!.at;
-      seed.psychiatry.withdrawalReferral.push(row);
-      seed.psychiatry.withdrawalReferralEvent.push(...events);
+      seed.psychiatry.withdrawalReferral.push(r.row);
+      seed.psychiatry.withdrawalReferralEvent.push(...r.events);
     }
 
     // ---------------------------------------------------------------- contract-care orders
@@ -932,8 +865,13 @@ function daysFrom(a: string, b: string): number {
 
 // ------------------------------------------------------------------ writing
 
+/** What the inserts need of a transaction, whichever subgraph's schema it was opened with. */
+interface Inserter {
+  insert<T extends PgTable>(table: T): { values(rows: Array<T['$inferInsert']>): PromiseLike<unknown> };
+}
+
 /** Multi-row inserts in chunks that stay well under PostgreSQL's 65,535 parameters per statement. */
-async function insertAll<T extends PgTable>(tx: { insert: (t: T) => { values: (rows: any[]) => Promise<unknown> } }, table: T, rows: Array<T['$inferInsert']>) {
+async function insertAll<T extends PgTable>(tx: Inserter, table: T, rows: Array<T['$inferInsert']>) {
   const chunk = Math.max(1, Math.floor(30_000 / Object.keys(getTableColumns(table)).length));
   for (let i = 0; i < rows.length; i += chunk) await tx.insert(table).values(rows.slice(i, i + chunk));
 }
@@ -956,8 +894,7 @@ export async function seedLarge(
   options: LargeSeedOptions,
 ): Promise<{ seeded: Record<SubgraphName, boolean>; counts: SeedCounts; people: LargeSeed['people'] }> {
   const seed = buildLargeSeed(options);
-  /* eslint-disable @typescript-eslint/no-explicit-any */
-  const fill: Record<SubgraphName, (tx: any) => Promise<void>> = {
+  const fill: Record<SubgraphName, (tx: Inserter) => Promise<void>> = {
     psychiatry: async (tx) => {
       await insertAll(tx, psychiatry.ward, seed.psychiatry.ward);
       await insertAll(tx, psychiatry.withdrawalReferral, seed.psychiatry.withdrawalReferral);
@@ -987,7 +924,6 @@ export async function seedLarge(
   // the four databases are independent: fill them side by side, each in its own transaction
   const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill[s])));
   const seeded = Object.fromEntries(SUBGRAPHS.map((s, i) => [s, done[i]!])) as Record<SubgraphName, boolean>;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
   // Fresh statistics after a bulk load, so the planner does not wait for autovacuum to learn the sizes.
   for (const s of SUBGRAPHS) {
     if (!seeded[s]) continue;

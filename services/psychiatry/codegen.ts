@@ -6,5 +6,15 @@
  */
 import { commonMappers } from '../shared/codegen.ts';
 
-export const mappers: Record<string, string> = { ...commonMappers };
+export const mappers: Record<string, string> = {
+  ...commonMappers,
+  WithdrawalReferral: '../db/schema.ts#ReferralRow',
+  Ward: '../db/schema.ts#WardRow',
+  ReferralEvent: '../db/schema.ts#ReferralEventRow',
+  InternalNote: '../db/schema.ts#InternalNoteRow',
+  PlaceOffer: '../domain/views.ts#PlaceOfferView',
+  TreatmentDecision: '../domain/views.ts#DecisionView',
+  AssessmentCycle: '../domain/views.ts#CycleView',
+  JointCarePlan: '../domain/views.ts#JointCarePlanReference',
+};
 export const contextType = '../context.ts#PsychiatryContext';

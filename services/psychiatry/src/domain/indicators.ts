@@ -10,19 +10,11 @@
  * their denominators rather than counted as failures.
  */
 import { sql } from 'drizzle-orm';
-import { requireCouncilMember } from '../../../shared/src/councils.ts';
+import { requireCouncilMember, type ReportKey } from '../../../shared/src/councils.ts';
 import { organisation, organisationsOf } from '../../../shared/src/directory.ts';
 import { fromRows, publish, publishAggregate, type Indicator, type RawIndicator } from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { PsychiatryContext } from '../context.ts';
-
-export interface ReportKey {
-  councilId: string;
-  from: string;
-  to: string;
-  municipalityCodes: string[];
-  memberOrganisationIds: string[];
-}
 
 const list = (values: string[]) =>
   sql`array[${sql.join(

@@ -4,14 +4,17 @@
  * of the psychiatry organisation that received it (coordinator, physician,
  * nurse) and to caseworkers of the municipality that sent it; to nobody else,
  * by any path. A referral one may not see is treated as absent (null,
- * NOT_FOUND, left out of lists), so its existence is not revealed.
+ * NOT_FOUND, left out of lists), so its existence is not revealed. Every
+ * decision of that kind is made here; the domain functions ask.
  */
 import { eq, or, type SQL } from 'drizzle-orm';
 import { can, requirePermission, type Permission } from '../../../shared/src/access.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { organisationsOf, type Organisation } from '../../../shared/src/directory.ts';
-import { forbidden, notFound } from '../../../shared/src/errors.ts';
-import { withdrawalReferral, type ReferralRow } from '../db/schema.ts';
+import { badInput, conflict, forbidden, notFound } from '../../../shared/src/errors.ts';
+import { recordAccess } from '../../../shared/src/record-access.ts';
+import { withdrawalReferral, type ReferralRow, type WardRow } from '../db/schema.ts';
+import type { Step } from './transitions.ts';
 
 export const BASIS_RECEIVER = 'receiving psychiatry organisation';
 export const BASIS_SENDER = 'referring organisation';
@@ -35,9 +38,40 @@ export function visibleTo(caller: Caller): SQL | null {
   return parts.length === 1 ? parts[0]! : (or(...parts) ?? null);
 }
 
+/** A list of referrals: the condition the caller's rows meet; FORBIDDEN for a role that may see none. */
+export function listScope(caller: Caller): SQL {
+  const visible = visibleTo(caller);
+  if (!visible) {
+    requirePermission(caller, 'withdrawal.readReceived');
+    throw forbidden('You may not read withdrawal referrals.');
+  }
+  return visible;
+}
+
+export const notVisible = (id: string) => notFound(`There is no withdrawal referral ${id} that you can see.`);
+
+/**
+ * Referrals seen, audited and refused by the shared outline
+ * (services/shared/src/record-access.ts). The receiving psychiatry
+ * organisation holds the record, so it owns every audit event on it.
+ */
+export const referralAccess = recordAccess<ReferralRow, Basis>({
+  entity: 'WithdrawalReferral',
+  basis: readBasis,
+  subject: (r) => ({ entityId: r.id, personId: r.personId, owner: r.receivingOrganisationId }),
+  notVisible,
+});
+
 /** Only the receiving psychiatry organisation's staff read and write internal notes. */
 export function mayReadInternalNotes(caller: Caller, r: Parties): boolean {
   return caller.organisation.id === r.receivingOrganisationId && can(caller, 'withdrawal.internalNotes');
+}
+
+/** Internal notes: FORBIDDEN for anyone but the receiving psychiatry organisation's staff. Returns the basis to audit. */
+export function requireInternalNotes(caller: Caller, r: Parties): typeof BASIS_RECEIVER {
+  if (!mayReadInternalNotes(caller, r))
+    throw forbidden("Psychiatry's internal notes are for the staff of the psychiatry organisation that received the request.");
+  return BASIS_RECEIVER;
 }
 
 /** The psychiatry organisation a municipality's requests go to: the one of its region. */
@@ -45,16 +79,56 @@ export function receiverFor(sender: Organisation): Organisation | undefined {
   return organisationsOf('PSYCHIATRY').find((o) => o.regionCode === sender.regionCode);
 }
 
+/** A submission: the role must allow it (FORBIDDEN), checked before the input is. */
+export function requireSubmit(caller: Caller): void {
+  requirePermission(caller, 'withdrawal.submit');
+}
+
+/** The receiver of the caller's requests: CONFLICT when their region has none in the hub. */
+export function requireReceiver(caller: Caller): Organisation {
+  const receiver = receiverFor(caller.organisation);
+  if (!receiver) throw conflict('No psychiatry organisation of your region takes requests for withdrawal treatment through the hub.');
+  return receiver;
+}
+
+/** Which permission each step needs, and which side of the referral takes it. */
+export const STEP_ACTION: Record<Step, { permission: Permission; side: 'receiver' | 'sender' }> = {
+  bookMeeting: { permission: 'withdrawal.bookMeeting', side: 'receiver' },
+  decide: { permission: 'withdrawal.decide', side: 'receiver' },
+  offerPlace: { permission: 'withdrawal.offerPlace', side: 'receiver' },
+  admit: { permission: 'withdrawal.admit', side: 'receiver' },
+  discharge: { permission: 'withdrawal.admit', side: 'receiver' },
+  requestNewAssessment: { permission: 'withdrawal.followUp', side: 'sender' },
+  withdraw: { permission: 'withdrawal.followUp', side: 'sender' },
+};
+
+/** The role check alone, before anything else, so a caller who may never take the step learns nothing from input errors. */
+export function mayTake(caller: Caller, step: Step): void {
+  requirePermission(caller, STEP_ACTION[step].permission);
+}
+
 const SIDE_WORDS = { receiver: 'the psychiatry organisation that received the request', sender: 'the organisation that sent the request' } as const;
 
 /**
  * A step on one referral: the role must allow it (FORBIDDEN), the referral
  * must be visible (else NOT_FOUND, as if absent), and the caller must act
- * for the side that takes this step (FORBIDDEN).
+ * for the side that takes this step (FORBIDDEN). Returns the basis to audit.
  */
-export function requireStep(caller: Caller, r: Parties | undefined, id: string, permission: Permission, side: 'receiver' | 'sender'): asserts r is Parties {
-  requirePermission(caller, permission);
-  if (!r || readBasis(caller, r) === null) throw notFound(`There is no withdrawal referral ${id} that you can see.`);
-  const own = side === 'receiver' ? r.receivingOrganisationId : r.referringOrganisationId;
+export function requireStep(caller: Caller, r: ReferralRow | null | undefined, id: string, step: Step): Basis {
+  const { permission, side } = STEP_ACTION[step];
+  const basis = referralAccess.change(caller, r, id, permission);
+  const own = side === 'receiver' ? r?.receivingOrganisationId : r?.referringOrganisationId;
   if (caller.organisation.id !== own) throw forbidden(`Only ${SIDE_WORDS[side]} can do this.`);
+  return basis;
+}
+
+/** Wards: the role must allow reading them (they hold no personal data). */
+export function requireWards(caller: Caller): void {
+  requirePermission(caller, 'ward.read');
+}
+
+/** A place is offered and taken only on a ward of the receiving psychiatry organisation. */
+export function requireOwnWard(w: WardRow | undefined, wardId: string, receivingOrganisationId: string): WardRow {
+  if (!w || w.organisationId !== receivingOrganisationId) throw badInput('wardId', `Ward ${wardId} is not a ward of your organisation.`);
+  return w;
 }

@@ -2,9 +2,19 @@
  * Which step may follow which: the pathway's state machine as a table. A step
  * that makes no sense for the current status is refused with CONFLICT and a
  * message naming that status.
+ *
+ * And what each step does to a referral, as pure builders: the row a
+ * submission creates, and the next row and timeline event of every step. The
+ * mutations (domain/referrals.ts) apply them inside their transaction; the
+ * demo and large seeds (scripts/) build their rows with the same functions,
+ * so a rule changed here changes the seeded data with it.
  */
 import { conflict } from '../../../shared/src/errors.ts';
+import { formatStockholm, stockholmDate } from '../../../shared/src/time.ts';
+import type { ReferralEventRow, ReferralRow, StoredCycle } from '../db/schema.ts';
+import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
+import type { ValidReferral } from './validation.ts';
 
 export type Step = 'bookMeeting' | 'decide' | 'offerPlace' | 'admit' | 'discharge' | 'requestNewAssessment' | 'withdraw';
 
@@ -65,4 +75,245 @@ export function assertTransition(step: Step, status: ReferralStatus): void {
   if (!canTake(step, status)) {
     throw conflict(`${STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
   }
+}
+
+// ------------------------------------------------------------------ builders
+
+/** Who takes a step: their name and organisation, as the timeline shows them. */
+export interface Actor {
+  userId: string;
+  name: string;
+  organisationId: string;
+}
+
+/** A timeline entry before it gets its id and place in the sequence. */
+export type EventDraft = Omit<ReferralEventRow, 'id' | 'seq'>;
+
+/** What a step needs besides the referral, the actor and the time. Inputs are already validated. */
+export type StepInput =
+  | { step: 'bookMeeting'; at: Date }
+  | { step: 'decide'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
+  | { step: 'offerPlace'; ward: { id: string; name: string }; startDate: string; reason: string | null }
+  | { step: 'admit'; ward: { name: string } }
+  | { step: 'discharge' }
+  | { step: 'requestNewAssessment' }
+  | { step: 'withdraw'; reason: string };
+
+export interface StepResult {
+  /** the columns the step changes (updatedAt aside), e.g. for the audit event's fields */
+  set: Partial<ReferralRow>;
+  /** the referral after the step */
+  row: ReferralRow;
+  event: EventDraft;
+}
+
+/** The ids a new referral gets from whoever stores it (random in the hub, a seeded sequence in the large seed). */
+export interface NewReferralIds {
+  id: string;
+  personId: string;
+  receivingOrganisationId: string;
+}
+
+/** A cycle's meeting, decision and offer, none yet: a new referral's, and a new assessment's after a lapse. */
+const CLEARED_CYCLE = {
+  assessmentMeetingAt: null,
+  assessmentDeadlineMissed: false,
+  decisionNeeded: null,
+  decisionSetting: null,
+  decidedAt: null,
+  decidedBy: null,
+  decisionRationale: null,
+  placeWardId: null,
+  placeOfferedAt: null,
+  placeDueBy: null,
+  placeStartDate: null,
+  placeLapsesOn: null,
+  placeReason: null,
+} as const satisfies Partial<ReferralRow>;
+
+/** A request as the coordinator receives it: RECEIVED, cycle 1, the assessment due 14 days after receipt. */
+export function submittedReferral(valid: ValidReferral, sender: Actor, ids: NewReferralIds, now: Date): { row: ReferralRow; event: EventDraft } {
+  const row: ReferralRow = {
+    id: ids.id,
+    receivingOrganisationId: ids.receivingOrganisationId,
+    referringOrganisationId: sender.organisationId,
+    idempotencyKey: valid.idempotencyKey,
+    personId: ids.personId,
+    personnummer: valid.personnummer,
+    name: valid.name,
+    caseworkerName: valid.caseworker.name,
+    caseworkerPhone: valid.caseworker.phone,
+    caseworkerEmail: valid.caseworker.email,
+    substances: valid.substances,
+    currentProblems: valid.currentProblems,
+    postTreatmentPlan: valid.postTreatmentPlan,
+    otherIllnesses: valid.otherIllnesses,
+    medications: valid.medications,
+    assessments: valid.assessments,
+    submittedBy: sender.userId,
+    submittedByName: sender.name,
+    receivedAt: now,
+    stage: 'RECEIVED',
+    cycle: 1,
+    cycleStartedAt: now,
+    assessmentDueBy: deadlines.assessmentDueBy(now),
+    ...CLEARED_CYCLE,
+    admittedAt: null,
+    completedAt: null,
+    withdrawnAt: null,
+    withdrawalReason: null,
+    earlierCycles: [],
+    updatedAt: now,
+  };
+  return { row, event: eventOf(row.id, sender, now, 'SUBMITTED', null) };
+}
+
+const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: string | null): EventDraft => ({
+  referralId,
+  at,
+  kind,
+  byName: by.name,
+  byOrganisationId: by.organisationId,
+  note,
+});
+
+const localTime = (at: Date) => formatStockholm(at).slice(0, 16).replace('T', ' ');
+
+/** The place offer's due date: 14 days after the decision of the current cycle. */
+export function placeDueOf(r: Pick<ReferralRow, 'decidedAt'>): string {
+  if (!r.decidedAt) throw new Error('a place offer needs a decision of the current cycle');
+  return deadlines.placeDueBy(r.decidedAt);
+}
+
+/** The cycle that ends with a lapse, kept on the referral as history. */
+export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
+  return {
+    cycle: r.cycle,
+    startedAt: r.cycleStartedAt.toISOString(),
+    assessmentDueBy: r.assessmentDueBy,
+    assessmentMeetingAt: r.assessmentMeetingAt?.toISOString() ?? null,
+    assessmentDeadlineMissed: r.assessmentDeadlineMissed,
+    decision:
+      r.decidedAt && r.decisionNeeded !== null && r.decidedBy !== null
+        ? { needed: r.decisionNeeded, setting: r.decisionSetting, decidedAt: r.decidedAt.toISOString(), decidedBy: r.decidedBy, rationale: r.decisionRationale }
+        : null,
+    placeOffer:
+      r.placeOfferedAt && r.placeWardId && r.placeDueBy && r.placeStartDate && r.placeLapsesOn
+        ? {
+            wardId: r.placeWardId,
+            offeredAt: r.placeOfferedAt.toISOString(),
+            dueBy: r.placeDueBy,
+            startDate: r.placeStartDate,
+            lapsesOn: r.placeLapsesOn,
+            reason: r.placeReason,
+          }
+        : null,
+    outcome: 'LAPSED',
+    closedAt: now.toISOString(),
+  };
+}
+
+function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: Partial<ReferralRow>; kind: string; note: string | null } {
+  switch (input.step) {
+    case 'bookMeeting': {
+      // the mark is decided by the first meeting of the cycle: a rebooking of a meeting offered in time keeps it in time
+      const firstOfCycle = r.assessmentMeetingAt === null;
+      const late = deadlines.meetingMissesDeadline(input.at, r.assessmentDueBy);
+      const missed = firstOfCycle ? late || stockholmDate(now) > r.assessmentDueBy : r.assessmentDeadlineMissed;
+      return {
+        set: { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: input.at, assessmentDeadlineMissed: missed },
+        kind: 'MEETING_BOOKED',
+        note: `Assessment and planning meeting on ${localTime(input.at)}${late ? ` (after the due date ${r.assessmentDueBy})` : ''}.`,
+      };
+    }
+    case 'decide':
+      return {
+        set: {
+          stage: input.needed ? 'CARE_PLANNING' : 'NOT_NEEDED',
+          decisionNeeded: input.needed,
+          decisionSetting: input.setting,
+          decisionRationale: input.rationale,
+          decidedAt: now,
+          decidedBy: by.name,
+        },
+        kind: 'DECISION_RECORDED',
+        note: input.needed
+          ? `Withdrawal treatment is needed (${input.setting === 'INPATIENT' ? 'inpatient' : 'outpatient'}); a place is to be offered by ${deadlines.placeDueBy(now)}.`
+          : `Withdrawal treatment is not needed: ${input.rationale}`,
+      };
+    case 'offerPlace': {
+      const dueBy = placeDueOf(r);
+      const lapses = deadlines.lapsesOn(input.startDate);
+      return {
+        set: {
+          stage: 'PLACE_OFFERED',
+          placeWardId: input.ward.id,
+          placeOfferedAt: now,
+          placeDueBy: dueBy,
+          placeStartDate: input.startDate,
+          placeLapsesOn: lapses,
+          placeReason: input.reason,
+        },
+        kind: 'PLACE_OFFERED',
+        note: `Place on ${input.ward.name} from ${input.startDate}; it lapses if not used by ${lapses}.${input.reason ? ` Start after the due date ${dueBy}: ${input.reason}` : ''}`,
+      };
+    }
+    case 'admit':
+      return { set: { stage: 'ADMITTED', admittedAt: now }, kind: 'ADMITTED', note: `Admitted to ${input.ward.name}.` };
+    case 'discharge':
+      return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: 'Withdrawal treatment completed; discharged from the ward.' };
+    case 'requestNewAssessment': {
+      const dueBy = deadlines.assessmentDueBy(now);
+      return {
+        set: {
+          earlierCycles: [...r.earlierCycles, closedCycle(r, now)],
+          stage: 'RECEIVED',
+          cycle: r.cycle + 1,
+          cycleStartedAt: now,
+          assessmentDueBy: dueBy,
+          ...CLEARED_CYCLE,
+        },
+        kind: 'NEW_ASSESSMENT_REQUESTED',
+        note: `The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
+      };
+    }
+    case 'withdraw':
+      return { set: { stage: 'WITHDRAWN', withdrawnAt: now, withdrawalReason: input.reason }, kind: 'WITHDRAWN', note: input.reason };
+  }
+}
+
+/**
+ * One step on a referral at `now` by `by`: refused with CONFLICT when the
+ * referral's status (derived at `now`) does not allow it; otherwise the next
+ * row and the timeline event. Who may take the step is the policy's question
+ * (domain/policy.ts), asked before.
+ */
+export function applyTransition(r: ReferralRow, input: StepInput, by: Actor, now: Date): StepResult {
+  assertTransition(input.step, deadlines.deriveStatus(r, now));
+  const { set, kind, note } = change(r, input, now, by);
+  return { set, row: { ...r, ...set, updatedAt: now }, event: eventOf(r.id, by, now, kind, note) };
+}
+
+/** A referral's history built step by step: how the seeds make the rows and timelines the mutations would have made. */
+export interface Replay {
+  row: ReferralRow;
+  /** the timeline, each entry with its id as it was written */
+  events: Array<Omit<ReferralEventRow, 'seq'>>;
+  /** applies one step (CONFLICT when the state machine refuses it) and returns the referral after it */
+  take: (input: StepInput, by: Actor, now: Date) => ReferralRow;
+}
+
+/** `newId` gives each timeline entry its id when the step is taken (random in the demo, a seeded sequence in the large seed). */
+export function replay(start: { row: ReferralRow; event: EventDraft }, newId: (event: EventDraft) => string): Replay {
+  const r: Replay = {
+    row: start.row,
+    events: [{ id: newId(start.event), ...start.event }],
+    take: (input, by, now) => {
+      const next = applyTransition(r.row, input, by, now);
+      r.row = next.row;
+      r.events.push({ id: newId(next.event), ...next.event });
+      return r.row;
+    },
+  };
+  return r;
 }

@@ -1,11 +1,11 @@
 /** The wards that take planned withdrawal treatment: places and occupancy, no personal data. */
 import { asc, eq } from 'drizzle-orm';
-import { requirePermission } from '../../../shared/src/access.ts';
 import { ward, type WardRow } from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
+import { requireWards } from './policy.ts';
 
 export async function listWards(ctx: PsychiatryContext, organisationId?: string | null): Promise<WardRow[]> {
-  requirePermission(ctx.caller, 'ward.read');
+  requireWards(ctx.caller);
   const q = ctx.db.select().from(ward);
   const rows = await (organisationId ? q.where(eq(ward.organisationId, organisationId)) : q).orderBy(asc(ward.organisationId), asc(ward.id));
   for (const w of rows) ctx.loaders.ward.prime(w.id, w);

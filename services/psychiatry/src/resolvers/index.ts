@@ -1,14 +1,15 @@
 /** All resolvers of the psychiatry subgraph. */
 import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
 import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
+import { reportKey } from '../../../shared/src/councils.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
-import { psychiatrySection, type ReportKey } from '../domain/indicators.ts';
-import type { PsychiatryContext } from '../context.ts';
+import { psychiatrySection } from '../domain/indicators.ts';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...organisationResolvers,
   ...auditLogResolvers('psychiatry'),
   Person: { ...personReference, ...Person },
@@ -21,6 +22,6 @@ export const resolvers = {
   Ward,
   JointCarePlan,
   IndicatorReport: {
-    psychiatry: (r: ReportKey, _: unknown, ctx: PsychiatryContext) => psychiatrySection(ctx, r),
+    psychiatry: (r, _, ctx) => psychiatrySection(ctx, reportKey(r)),
   },
 };
