@@ -6,25 +6,71 @@ import { signToken } from '../../services/shared/src/issuer.ts';
 import { signRequest } from '../../services/shared/src/signing.ts';
 import type { Role } from '../../services/shared/src/caller.ts';
 
-export interface HubTestInfo {
-  gatewayUrl: string;
-  subgraphUrls: Record<SubgraphName, string>;
-  databaseUrls: Record<SubgraphName, string>;
+/** What globalSetup provides every test file: the server, the templates and the shared environment. */
+export interface HubServerInfo {
   postgresUrl: string;
+  /** every database of this run starts with it (dropped at the end) */
   prefix: string;
+  /** the migrated and seeded templates are `${templatePrefix}_${subgraph}` */
+  templatePrefix: string;
   env: Record<string, string>;
   issuer: IssuerKeys;
   /** keys the hub does not trust */
   stranger: IssuerKeys;
 }
 
+export interface HubTestInfo extends Omit<HubServerInfo, 'templatePrefix'> {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  databaseUrls: Record<SubgraphName, string>;
+  /** this file's prefix: its databases, and any it makes itself, start with it */
+  prefix: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    hub: HubTestInfo;
+    hubServer: HubServerInfo;
   }
 }
 
-export const hub = (): HubTestInfo => inject('hub');
+/** The stack of the running test file, once tests/setup/file-hub.ts has started it. */
+let running: Pick<HubTestInfo, 'gatewayUrl' | 'subgraphUrls' | 'databaseUrls'> | undefined;
+let filePrefix: string | undefined;
+
+export function setFileHub(prefix: string, stack: typeof running) {
+  filePrefix = prefix;
+  running = stack;
+}
+
+function server(): HubServerInfo {
+  const info = inject('hubServer') as HubServerInfo | undefined;
+  if (!info || !filePrefix) {
+    throw new Error('this test file runs without a hub: the hub-free files (vitest.config.ts, project "unit") may not call hub()');
+  }
+  return info;
+}
+
+const notYet = (): never => {
+  throw new Error("this file's hub starts in beforeAll: ask for its URLs inside a hook or a test, not while the file is loading");
+};
+
+/** The hub of this test file: its own databases (copied from the templates) and its own stack. */
+export function hub(): HubTestInfo {
+  const { templatePrefix: _template, ...shared } = server();
+  return {
+    ...shared,
+    prefix: filePrefix!,
+    get gatewayUrl() {
+      return running?.gatewayUrl ?? notYet();
+    },
+    get subgraphUrls() {
+      return running?.subgraphUrls ?? notYet();
+    },
+    get databaseUrls() {
+      return running?.databaseUrls ?? notYet();
+    },
+  };
+}
 
 export interface As {
   org: string;
