@@ -50,7 +50,7 @@ export function rowsByCaller<P extends string, X extends object = object>(
 /** The same expectation on every path. */
 export const onEvery = <P extends string>(paths: readonly P[], seen: Seen) => Object.fromEntries(paths.map((p) => [p, seen])) as Record<P, Seen>;
 
-/** One generated case per row, named "who · path → expected" (and `label` where a row adds one). */
+/** One generated case per row (it.each's own formatting would cut the names short), named "who · path → expected" (and `label` where a row adds one). */
 export function accessMatrix<P extends string, R extends AccessRow<P>>(
   rows: R[],
   options: {
@@ -62,25 +62,29 @@ export function accessMatrix<P extends string, R extends AccessRow<P>>(
     label?: (row: R) => string;
   },
 ) {
-  const named = rows.map((row) => ({ row, name: `${row.who} · ${row.path}${options.label ? ` ${options.label(row)}` : ''} → ${row.expected}` }));
-  it.each(named)('$name', async ({ row }) => {
-    const path = options.paths[row.path];
-    const { res, value } = await path.run(row);
-    if (row.expected === 'FORBIDDEN') {
-      expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
-      expect(value ?? null).toBeNull();
-    } else {
-      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-      const shown = row.expected === 'visible' ? [options.record(row)] : [];
-      if (path.shape === 'record') expect(value).toEqual(shown[0] ?? null);
-      else if (path.shape === 'list') expect(value).toEqual(shown);
-      else expect(value).toEqual({ totalCount: shown.length, nodes: shown });
-    }
-    if (row.expected !== 'visible') {
-      const text = JSON.stringify(res);
-      for (const secret of options.secrets(row)) expect(text).not.toContain(secret);
-    }
-  });
+  for (const row of rows) {
+    check(`${row.who} · ${row.path}${options.label ? ` ${options.label(row)}` : ''} → ${row.expected}`, row);
+  }
+  function check(name: string, row: R) {
+    it(name, async () => {
+      const path = options.paths[row.path];
+      const { res, value } = await path.run(row);
+      if (row.expected === 'FORBIDDEN') {
+        expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+        expect(value ?? null).toBeNull();
+      } else {
+        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+        const shown = row.expected === 'visible' ? [options.record(row)] : [];
+        if (path.shape === 'record') expect(value).toEqual(shown[0] ?? null);
+        else if (path.shape === 'list') expect(value).toEqual(shown);
+        else expect(value).toEqual({ totalCount: shown.length, nodes: shown });
+      }
+      if (row.expected !== 'visible') {
+        const text = JSON.stringify(res);
+        for (const secret of options.secrets(row)) expect(text).not.toContain(secret);
+      }
+    });
+  }
 }
 
 /** A path through the gateway: `pick` takes the record, list or connection out of the data. */
