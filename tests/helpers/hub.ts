@@ -1,5 +1,6 @@
 /** What the tests know of the running hub, and how they call it. */
-import { inject } from 'vitest';
+import postgres from 'postgres';
+import { expect, inject } from 'vitest';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
 import type { IssuerKeys } from '../../services/shared/src/issuer.ts';
 import { signToken } from '../../services/shared/src/issuer.ts';
@@ -147,4 +148,30 @@ export async function subgraphRequest(
   if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
   const res = await fetch(options.url ?? h.subgraphUrls[subgraph], { method: 'POST', headers, body });
   return { status: res.status, body: await res.json(), signature };
+}
+
+/** Expects no errors and returns the data. */
+export function ok<D = Record<string, any>>(res: GqlResult<D>): D {
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  expect(res.status).toBe(200);
+  return res.data as D;
+}
+
+/** Expects exactly one error with this code (and field) and returns it. */
+export function refused(res: GqlResult, code: string, field?: string) {
+  expect(res.errors?.length, JSON.stringify(res)).toBe(1);
+  const e = res.errors![0]!;
+  expect(e.extensions?.code, e.message).toBe(code);
+  if (field !== undefined) expect(e.extensions?.field, e.message).toBe(field);
+  return e;
+}
+
+/** Runs SQL against one subgraph's database of this file's hub (fixtures, and checks the API cannot make). */
+export async function withSql<T>(subgraph: SubgraphName, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(hub().databaseUrls[subgraph], { max: 1, onnotice: () => {} });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
 }

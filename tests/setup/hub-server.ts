@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
 import { withDatabase } from '../../services/shared/src/db.ts';
 import { createIssuerKeys, signToken, type IssuerKeys } from '../../services/shared/src/issuer.ts';
+import type { Role } from '../../services/shared/src/caller.ts';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres.ts';
 import { prepareDatabases, startStack, type Stack } from '../../scripts/stack.ts';
 import { freePort } from '../helpers/processes.ts';
@@ -151,4 +152,37 @@ export async function startHub(options: HubOptions): Promise<Stack> {
     prepare: !options.templatePrefix,
     devTokens: (c) => signToken(issuer, { ...c, issuer: env.HUB_JWT_ISSUER!, audience: env.HUB_JWT_AUDIENCE! }),
   });
+}
+
+export interface StandaloneHub extends Stack, HubEnv {
+  postgresUrl: string;
+  /** a token from the hub's issuer */
+  token: (caller: { org: string; roles: Role[]; name: string }) => Promise<string>;
+  /** stops the stack, drops its databases and stops an embedded server */
+  close: () => Promise<void>;
+}
+
+/** A hub of its own outside the test runner (the benchmarks): server, environment, databases and stack in one call. */
+export async function startStandaloneHub(postgresUrl: string | undefined, label: string): Promise<StandaloneHub> {
+  const server = await startPostgres(postgresUrl, `hub-${label}`);
+  const prefix = uniquePrefix(`hub_${label}`);
+  const shared = await hubEnv(label);
+  try {
+    const stack = await startHub({ postgresUrl: server.url, prefix, ...shared });
+    return {
+      ...stack,
+      ...shared,
+      postgresUrl: server.url,
+      token: (caller) => signToken(shared.issuer, { ...caller, issuer: shared.env.HUB_JWT_ISSUER!, audience: shared.env.HUB_JWT_AUDIENCE! }),
+      close: async () => {
+        await stack.stop();
+        await dropDatabasesStartingWith(server.url, prefix).catch(() => {});
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await dropDatabasesStartingWith(server.url, prefix).catch(() => {});
+    await server.stop();
+    throw err;
+  }
 }
