@@ -1,6 +1,6 @@
 /**
  * Councils: who sits on which, agreements, and social services' section of
- * the indicators against a hand-computed fixture in a period of its own.
+ * the indicators against a hand-computed fixture, dated with the clock header.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
