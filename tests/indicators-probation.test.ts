@@ -1,7 +1,7 @@
 /**
  * Probation's section of the council indicators (rules.md 10, contract
- * care), against a hand-computed fixture over March–June
- * 2061, dated with the clock header), read through the gateway as a council
+ * care), against a hand-computed fixture over March–June 2061 (dated
+ * with the clock header), read through the gateway as a council
  * member reads it. The fixture is built in time order so that a reading in
  * the middle of the period sees only what had happened by then.
  */
