@@ -8,16 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, hub, type As } from './helpers/hub.ts';
-import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from './helpers/access-matrix.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { verifyAuditChain } from '../services/shared/src/audit.ts';
-import { pseudonymFor } from '../services/shared/src/person-id.ts';
-import { clinics } from '../services/clinics/src/server.ts';
-import { seedDemo } from '../services/clinics/src/demo.ts';
-import { demoNumber, DEMO_ORDERS } from '../services/probation/src/demo.ts';
-import { personnummer } from './helpers/people.ts';
-import { auditOfUser, fromToday, ok, refused, staff, withSql } from './helpers/probation.ts';
+import { gql, hub, type As } from '../helpers/hub.ts';
+import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from '../helpers/access-matrix.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { pseudonymFor } from '../../services/shared/src/person-id.ts';
+import { clinics } from '../../services/clinics/src/server.ts';
+import { seedDemo } from '../../services/clinics/src/demo.ts';
+import { demoNumber, DEMO_ORDERS } from '../../services/probation/src/demo.ts';
+import { personnummer } from '../helpers/people.ts';
+import { auditOfUser, fromToday, ok, refused, staff, withSql } from '../helpers/probation.ts';
 
 const SODERMALM = 'clinic:0180-sodermalm';
 const KISTA = 'clinic:0180-kista';

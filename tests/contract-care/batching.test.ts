@@ -6,9 +6,9 @@
  * reports the statements each subgraph ran for the request.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, type As } from './helpers/hub.ts';
-import { recordConsent } from './helpers/plans.ts';
-import { register } from './helpers/probation.ts';
+import { gql, type As } from '../helpers/hub.ts';
+import { recordConsent } from '../helpers/plans.ts';
+import { register } from '../helpers/probation.ts';
 
 const officer: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], sub: 'po-batching', name: 'Petra Frivård' };
 const caseworker: As = { org: 'municipality:1980', roles: ['CASEWORKER'], sub: 'cw-batching', name: 'Anna' };

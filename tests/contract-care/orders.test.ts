@@ -9,16 +9,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
-import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller, type AccessPath, type AccessRow } from './helpers/access-matrix.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { verifyAuditChain } from '../services/shared/src/audit.ts';
-import { parseIdentityNumber } from '../services/shared/src/personnummer.ts';
-import { stockholmDate } from '../services/shared/src/time.ts';
-import { probation } from '../services/probation/src/server.ts';
-import { seedDemo } from '../services/probation/src/demo.ts';
-import * as rules from '../services/probation/src/domain/rules.ts';
-import { personnummer } from './helpers/people.ts';
+import { gql, hub, subgraphRequest, type As } from '../helpers/hub.ts';
+import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller, type AccessPath, type AccessRow } from '../helpers/access-matrix.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { parseIdentityNumber } from '../../services/shared/src/personnummer.ts';
+import { stockholmDate } from '../../services/shared/src/time.ts';
+import { probation } from '../../services/probation/src/server.ts';
+import { seedDemo } from '../../services/probation/src/demo.ts';
+import * as rules from '../../services/probation/src/domain/rules.ts';
+import { personnummer } from '../helpers/people.ts';
 import {
   auditOfUser,
   BREACH,
@@ -33,7 +33,7 @@ import {
   staff,
   withSql,
   fromToday,
-} from './helpers/probation.ts';
+} from '../helpers/probation.ts';
 
 const FIND = 'query($n: String!) { findPerson(personnummer: $n) { id } }';
 const officer = (org = 'probation:vasteras') => staff(org, 'PROBATION_OFFICER', 'Petra Frivård');

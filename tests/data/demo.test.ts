@@ -2,16 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hub } from './helpers/hub.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { verifyAuditChain } from '../services/shared/src/audit.ts';
-import { parseIdentityNumber } from '../services/shared/src/personnummer.ts';
-import { pseudonymFor } from '../services/shared/src/person-id.ts';
-import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
-import { placeStartMissesDeadline } from '../services/psychiatry/src/domain/deadlines.ts';
-import { seedDemo } from '../scripts/demo-data.ts';
-import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
-import { MODULES } from '../scripts/stack.ts';
+import { hub } from '../helpers/hub.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { parseIdentityNumber } from '../../services/shared/src/personnummer.ts';
+import { pseudonymFor } from '../../services/shared/src/person-id.ts';
+import * as deadlines from '../../services/psychiatry/src/domain/deadlines.ts';
+import { placeStartMissesDeadline } from '../../services/psychiatry/src/domain/deadlines.ts';
+import { seedDemo } from '../../scripts/demo-data.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
+import { MODULES } from '../../scripts/stack.ts';
 
 const NAME = `${hub().prefix}_demo_${randomBytes(3).toString('hex')}`;
 const SECRET = randomBytes(32).toString('hex');

@@ -8,15 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { appendAudit, verifyAuditChain } from '../services/shared/src/audit.ts';
-import { createPool, dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { organisation } from '../services/shared/src/directory.ts';
-import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
-import { pseudonymFor } from '../services/shared/src/person-id.ts';
-import { MODULES } from '../scripts/stack.ts';
-import { buildLargeSeed, countsOf } from '../scripts/seed-large.ts';
-import { hub } from './helpers/hub.ts';
-import { runScript } from './helpers/processes.ts';
+import { appendAudit, verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { createPool, dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { organisation } from '../../services/shared/src/directory.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
+import { pseudonymFor } from '../../services/shared/src/person-id.ts';
+import { MODULES } from '../../scripts/stack.ts';
+import { buildLargeSeed, countsOf } from '../../scripts/seed-large.ts';
+import { hub } from '../helpers/hub.ts';
+import { runScript } from '../helpers/processes.ts';
 
 const SCALE = '0.01';
 const UNTIL = '2026-06-30';

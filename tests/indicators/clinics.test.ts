@@ -9,10 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, withSql, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { staff } from './helpers/probation.ts';
-import { count, expectSection, hidden, INDICATOR_FIELDS, type IndicatorOut } from './helpers/indicators.ts';
+import { gql, subgraphRequest, withSql, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { staff } from '../helpers/probation.ts';
+import { count, expectSection, hidden, INDICATOR_FIELDS, type IndicatorOut } from '../helpers/indicators.ts';
 
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] };
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };

@@ -6,10 +6,10 @@
  * the middle of the period sees only what had happened by then.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { BREACH, DEVIATION, EVALUATION, ok, register, staff } from './helpers/probation.ts';
-import { count, expectSection, hidden, INDICATOR_FIELDS, median, share, type IndicatorOut } from './helpers/indicators.ts';
+import { gql, subgraphRequest, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { BREACH, DEVIATION, EVALUATION, ok, register, staff } from '../helpers/probation.ts';
+import { count, expectSection, hidden, INDICATOR_FIELDS, median, share, type IndicatorOut } from '../helpers/indicators.ts';
 
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] };

@@ -6,10 +6,10 @@
  * every referral counted are the fixture's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../services/shared/src/time.ts';
-import { subgraphRequest, withSql, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { caseworker1980, coordinator19, physician19, referralInput } from './helpers/withdrawal.ts';
+import { addDays } from '../../services/shared/src/time.ts';
+import { subgraphRequest, withSql, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { caseworker1980, coordinator19, physician19, referralInput } from '../helpers/withdrawal.ts';
 
 async function call(query: string, variables: Record<string, unknown>, as: As, clock: string) {
   const res = await subgraphRequest('psychiatry', query, { as, variables, headers: { 'x-hub-clock': clock } });
@@ -151,7 +151,7 @@ describe("psychiatry's indicator section", () => {
     expect(received).toMatchObject({ value: 0, numerator: 0 });
   });
 
-  it.each([
+  it.each<[string, As]>([
     ['a council member of another region', { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] }],
     ['a coordinator of the region', coordinator19],
   ])('refuses %s', async (_who, as) => {

@@ -12,12 +12,12 @@
  * with no data.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, type As, type GqlResult } from './helpers/hub.ts';
-import { accessMatrix, type AccessPath, type AccessRow } from './helpers/access-matrix.ts';
-import { personnummer } from './helpers/people.ts';
-import { recordConsent } from './helpers/plans.ts';
-import { caseworker1980, coordinator19, referralInput } from './helpers/withdrawal.ts';
-import { register } from './helpers/probation.ts';
+import { gql, subgraphRequest, type As, type GqlResult } from '../helpers/hub.ts';
+import { accessMatrix, type AccessPath, type AccessRow } from '../helpers/access-matrix.ts';
+import { personnummer } from '../helpers/people.ts';
+import { recordConsent } from '../helpers/plans.ts';
+import { caseworker1980, coordinator19, referralInput } from '../helpers/withdrawal.ts';
+import { register } from '../helpers/probation.ts';
 
 const callers: Record<string, As> = {
   'caseworker, Västerås (owner)': caseworker1980,

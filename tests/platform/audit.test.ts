@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { appendAudit, GENESIS_HASH, hashOf } from '../services/shared/src/audit.ts';
-import { ensureDatabase, dropDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { organisation } from '../services/shared/src/directory.ts';
-import { municipality } from '../services/municipality/src/server.ts';
-import { gql, hub } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { runScript } from './helpers/processes.ts';
+import { appendAudit, GENESIS_HASH, hashOf } from '../../services/shared/src/audit.ts';
+import { ensureDatabase, dropDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { organisation } from '../../services/shared/src/directory.ts';
+import { municipality } from '../../services/municipality/src/server.ts';
+import { gql, hub } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { runScript } from '../helpers/processes.ts';
 
 describe('audit events through the gateway', () => {
   it('logs a search by personnummer with who, which person, what and basis, chained to the row before', async () => {

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, findBreakingChanges } from 'graphql';
 import { printSchema, Supergraph } from '@apollo/federation-internals';
-import { composeSupergraph, SUPERGRAPH_PATH } from '../schema/compose.ts';
+import { composeSupergraph, SUPERGRAPH_PATH } from '../../schema/compose.ts';
 
 /** A copy of ../shared/design/contract.graphql, so that any clone can check against it (CI checks the copy is current). */
-const CONTRACT_COPY = new URL('../schema/contract.graphql', import.meta.url);
+const CONTRACT_COPY = new URL('../../schema/contract.graphql', import.meta.url);
 const contract = buildSchema(readFileSync(CONTRACT_COPY, 'utf8'));
 const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 // The API schema crosses as SDL text: federation-internals loads graphql's CommonJS build.

@@ -7,8 +7,8 @@
  * gets FORBIDDEN on the list (and on person search where its role has no search).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, type As } from './helpers/hub.ts';
-import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from './helpers/access-matrix.ts';
+import { gql, type As } from '../helpers/hub.ts';
+import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from '../helpers/access-matrix.ts';
 import {
   BOOK,
   caseworker0180,
@@ -21,7 +21,7 @@ import {
   physician19,
   refused,
   submit,
-} from './helpers/withdrawal.ts';
+} from '../helpers/withdrawal.ts';
 
 const INTERNAL = 'Intern anteckning: ring avdelningen före mötet';
 let referralId = '';
