@@ -24,6 +24,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'hub',
+          // One worker imports the stack's modules once and reuses them for its files; every file still starts its own stack over its own databases.
+          isolate: false,
           include: ['tests/**/*.test.ts'],
           exclude: HUB_FREE,
           globalSetup: ['tests/setup/global.ts'],
