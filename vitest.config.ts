@@ -1,15 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects. "hub": every test file gets databases and a stack of its own
+ * (tests/setup/file-hub.ts), over one PostgreSQL server and templates that
+ * globalSetup prepares once. "unit": the files that need no hub (pure
+ * functions, the repository's own files, or processes they start
+ * themselves) pay for none; hub() refuses to answer there.
+ */
+const HUB_FREE = ['tests/unit/**/*.test.ts', 'tests/platform/composition.test.ts', 'tests/platform/deployment.test.ts', 'tests/start.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/setup/global.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Test files run in parallel against one stack; each owns its data.
+    // Test files run in parallel, each over databases of its own.
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: HUB_FREE } },
+      {
+        extends: true,
+        test: {
+          name: 'hub',
+          // One worker imports the stack's modules once and reuses them for its files; every file still starts its own stack over its own databases.
+          isolate: false,
+          include: ['tests/**/*.test.ts'],
+          exclude: HUB_FREE,
+          globalSetup: ['tests/setup/global.ts'],
+          setupFiles: ['tests/setup/file-hub.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,9 +1,10 @@
 /**
  * `npm run bench:indicators`: how long a council's indicators take at the
  * size of a large county (issue 5, "Speed": under a second for a regional
- * council over a year). On a hub of its own (embedded PostgreSQL in a
- * temporary directory, or the server BENCH_POSTGRES_URL or HUB_POSTGRES_URL
- * names, in databases of its own that are dropped afterwards) it runs the
+ * council over a year). On a hub of its own, started as the tests start one
+ * (tests/setup/hub-server.ts: embedded PostgreSQL in a temporary directory,
+ * or the server BENCH_POSTGRES_URL or HUB_POSTGRES_URL names, in databases
+ * of its own that are dropped afterwards) it runs the
  * large seed (`scripts/seed-large.ts`, scale 1 or BENCH_SCALE), then asks the
  * gateway over HTTP, as a COUNCIL_MEMBER of municipality:0180, for
  * `council { indicators(from, to) { <every section the supergraph offers> } }`:
@@ -13,19 +14,12 @@
  * SQL statements each subgraph ran (the gateway's development extension),
  * and the rows seeded. No assertion on time: it reports.
  */
-import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SUBGRAPHS } from '../services/shared/src/env.ts';
-import { dropDatabase } from '../services/shared/src/db.ts';
-import { createIssuerKeys, signToken } from '../services/shared/src/issuer.ts';
 import { addDays } from '../services/shared/src/time.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-postgres.ts';
-import { startStack } from '../scripts/stack.ts';
 import { seedLarge } from '../scripts/seed-large.ts';
+import { startStandaloneHub } from '../tests/setup/hub-server.ts';
 
 /** The seeded year ends here; the requests' clock is that evening, so some referrals are still waiting. */
 const UNTIL = '2026-06-30';
@@ -36,17 +30,6 @@ const WARMUP = 3;
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** The indicator sections of IndicatorReport in the composed supergraph: whichever subgraphs offer one. */
 function sections(): string[] {
   const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
@@ -54,33 +37,9 @@ function sections(): string[] {
   return [...body.matchAll(/^\s+(\w+): \[Indicator!\]!/gm)].map((m) => m[1]!);
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
-chmodSync(tmp, 0o755);
-let embedded: EmbeddedServer | undefined;
-let postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.HUB_POSTGRES_URL;
-if (!postgresUrl) {
-  embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'data'), port: await freePort(), password: randomBytes(12).toString('hex') });
-  postgresUrl = embedded.url;
-}
-const prefix = `hub_bench_${Date.now().toString(36)}`;
-const issuer = await createIssuerKeys('bench-');
-const env = {
-  HUB_MODE: 'development',
-  HUB_JWT_ISSUER: 'https://issuer.bench.hub',
-  HUB_JWT_AUDIENCE: 'coordination-hub',
-  HUB_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
-  HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
-  HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
-  LOG_LEVEL: 'silent',
-};
-const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
-const token = await signToken(issuer, {
-  org: 'municipality:0180',
-  roles: ['COUNCIL_MEMBER'],
-  name: 'Bench Council Member',
-  issuer: env.HUB_JWT_ISSUER,
-  audience: env.HUB_JWT_AUDIENCE,
-});
+const stack = await startStandaloneHub(process.env.BENCH_POSTGRES_URL ?? process.env.HUB_POSTGRES_URL, 'bench');
+const { env } = stack;
+const token = await stack.token({ org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Bench Council Member' });
 
 const parts = sections();
 const QUERY = `query($c: ID!, $from: Date!, $to: Date!) { council(id: $c) { id indicators(from: $from, to: $to) {
@@ -104,7 +63,7 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 
 try {
   const t0 = performance.now();
-  const { counts, people } = await seedLarge(stack.databaseUrls, { personIdSecret: env.HUB_PERSON_ID_SECRET, scale: SCALE, until: UNTIL });
+  const { counts, people } = await seedLarge(stack.databaseUrls, { personIdSecret: env.HUB_PERSON_ID_SECRET!, scale: SCALE, until: UNTIL });
   const seedSeconds = (performance.now() - t0) / 1000;
   console.log(
     `Large seed, scale ${SCALE}, year ${YEAR.from}..${YEAR.to}: ${people.pool} people in the pool (${((100 * people.men) / people.pool).toFixed(1)} % men), ${people.withRecords} with records; written in ${seedSeconds.toFixed(1)} s\n`,
@@ -158,8 +117,5 @@ try {
     }
   }
 } finally {
-  await stack.stop();
-  for (const s of SUBGRAPHS) await dropDatabase(postgresUrl, `${prefix}_${s}`).catch(() => {});
-  await embedded?.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  await stack.close();
 }

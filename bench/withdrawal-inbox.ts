@@ -1,65 +1,28 @@
 /**
  * `npm run bench:inbox`: what the coordinator's inbox costs for 5, 50 and 500
- * referrals, through the gateway on a hub of its own (embedded PostgreSQL in
- * a temporary directory, or BENCH_POSTGRES_URL). For each size: the SQL
+ * referrals, through the gateway on a hub of its own, started as the tests
+ * start one (tests/setup/hub-server.ts: embedded PostgreSQL in a temporary
+ * directory, or BENCH_POSTGRES_URL). For each size: the SQL
  * statements the psychiatry subgraph ran per page and in all, and the
  * latency of listing them all (median and 95th percentile of 20 runs).
  * Each referral is listed with its person, ward (a fifth have a place
  * offered) and timeline, as the inbox shows it.
  */
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { SUBGRAPHS } from '../services/shared/src/env.ts';
-import { dropDatabase } from '../services/shared/src/db.ts';
-import { createIssuerKeys, signToken } from '../services/shared/src/issuer.ts';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
 import type { Role } from '../services/shared/src/caller.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-postgres.ts';
-import { startStack } from '../scripts/stack.ts';
+import { startStandaloneHub } from '../tests/setup/hub-server.ts';
 
 const SIZES = [5, 50, 500];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 const RUNS = 20;
 const PAGE = 200;
 
-const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
-chmodSync(tmp, 0o755);
-let embedded: EmbeddedServer | undefined;
-let postgresUrl = process.env.BENCH_POSTGRES_URL;
-if (!postgresUrl) {
-  embedded = await startEmbeddedPostgres({ dataDir: join(tmp, 'data'), port: await freePort(), password: randomBytes(12).toString('hex') });
-  postgresUrl = embedded.url;
-}
-const prefix = `hub_bench_${Date.now().toString(36)}`;
-const issuer = await createIssuerKeys('bench-');
-const env = {
-  HUB_MODE: 'development',
-  HUB_JWT_ISSUER: 'https://issuer.bench.hub',
-  HUB_JWT_AUDIENCE: 'coordination-hub',
-  HUB_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
-  HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
-  HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
-  LOG_LEVEL: 'silent',
-};
-const stack = await startStack({ postgresUrl, databasePrefix: prefix, env });
+const stack = await startStandaloneHub(process.env.BENCH_POSTGRES_URL, 'bench');
 
-const token = (org: string, role: Role) =>
-  signToken(issuer, { org, roles: [role], name: `Bench ${role}`, issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
+const token = (org: string, role: Role) => stack.token({ org, roles: [role], name: `Bench ${role}` });
 const tokens = {
   caseworker: await token('municipality:1980', 'CASEWORKER'),
   coordinator: await token('psychiatry:19', 'COORDINATOR'),
@@ -186,8 +149,5 @@ try {
     );
   }
 } finally {
-  await stack.stop();
-  for (const s of SUBGRAPHS) await dropDatabase(postgresUrl, `${prefix}_${s}`).catch(() => {});
-  await embedded?.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  await stack.close();
 }

@@ -1,7 +1,8 @@
 /**
  * The whole hub in one process, for `npm start` and the tests: four
  * subgraphs, each over its own database, and the gateway, talking real HTTP.
- * Databases are created and migrated; reference data is seeded once.
+ * Databases are created and migrated and reference data is seeded once,
+ * unless the caller brings them ready (`prepare: false`).
  */
 import { readFileSync } from 'node:fs';
 import { loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
@@ -28,6 +29,8 @@ export interface StackOptions {
   ports?: Partial<Record<SubgraphName | 'gateway', number>>;
   /** development only: lets the dashboard's sign-in picker get tokens for demo council members */
   devTokens?: DevTokenSigner;
+  /** false: the databases exist already, migrated and seeded (the tests copy them from templates); default true */
+  prepare?: boolean;
 }
 
 export interface Stack {
@@ -52,7 +55,10 @@ export async function prepareDatabases(options: Pick<StackOptions, 'postgresUrl'
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const databaseUrls = await prepareDatabases(options);
+  const databaseUrls =
+    options.prepare === false
+      ? (Object.fromEntries(SUBGRAPHS.map((s) => [s, withDatabase(options.postgresUrl, `${options.databasePrefix}_${s}`)])) as Record<SubgraphName, string>)
+      : await prepareDatabases(options);
   const running: Partial<Record<SubgraphName, RunningSubgraph>> = {};
   let gateway: RunningGateway | undefined;
   const stop = async () => {

@@ -1,30 +1,77 @@
 /** What the tests know of the running hub, and how they call it. */
-import { inject } from 'vitest';
+import postgres from 'postgres';
+import { expect, inject } from 'vitest';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
 import type { IssuerKeys } from '../../services/shared/src/issuer.ts';
 import { signToken } from '../../services/shared/src/issuer.ts';
 import { signRequest } from '../../services/shared/src/signing.ts';
 import type { Role } from '../../services/shared/src/caller.ts';
 
-export interface HubTestInfo {
-  gatewayUrl: string;
-  subgraphUrls: Record<SubgraphName, string>;
-  databaseUrls: Record<SubgraphName, string>;
+/** What globalSetup provides every test file: the server, the templates and the shared environment. */
+export interface HubServerInfo {
   postgresUrl: string;
+  /** every database of this run starts with it (dropped at the end) */
   prefix: string;
+  /** the migrated and seeded templates are `${templatePrefix}_${subgraph}` */
+  templatePrefix: string;
   env: Record<string, string>;
   issuer: IssuerKeys;
   /** keys the hub does not trust */
   stranger: IssuerKeys;
 }
 
+export interface HubTestInfo extends Omit<HubServerInfo, 'templatePrefix'> {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  databaseUrls: Record<SubgraphName, string>;
+  /** this file's prefix: its databases, and any it makes itself, start with it */
+  prefix: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    hub: HubTestInfo;
+    hubServer: HubServerInfo;
   }
 }
 
-export const hub = (): HubTestInfo => inject('hub');
+/** The stack of the running test file, once tests/setup/file-hub.ts has started it. */
+let running: Pick<HubTestInfo, 'gatewayUrl' | 'subgraphUrls' | 'databaseUrls'> | undefined;
+let filePrefix: string | undefined;
+
+export function setFileHub(prefix: string, stack: typeof running) {
+  filePrefix = prefix;
+  running = stack;
+}
+
+function server(): HubServerInfo {
+  const info = inject('hubServer') as HubServerInfo | undefined;
+  if (!info || !filePrefix) {
+    throw new Error('this test file runs without a hub: the hub-free files (vitest.config.ts, project "unit") may not call hub()');
+  }
+  return info;
+}
+
+const notYet = (): never => {
+  throw new Error("this file's hub starts in beforeAll: ask for its URLs inside a hook or a test, not while the file is loading");
+};
+
+/** The hub of this test file: its own databases (copied from the templates) and its own stack. */
+export function hub(): HubTestInfo {
+  const { templatePrefix: _template, ...shared } = server();
+  return {
+    ...shared,
+    prefix: filePrefix!,
+    get gatewayUrl() {
+      return running?.gatewayUrl ?? notYet();
+    },
+    get subgraphUrls() {
+      return running?.subgraphUrls ?? notYet();
+    },
+    get databaseUrls() {
+      return running?.databaseUrls ?? notYet();
+    },
+  };
+}
 
 export interface As {
   org: string;
@@ -101,4 +148,30 @@ export async function subgraphRequest(
   if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
   const res = await fetch(options.url ?? h.subgraphUrls[subgraph], { method: 'POST', headers, body });
   return { status: res.status, body: await res.json(), signature };
+}
+
+/** Expects no errors and returns the data. */
+export function ok<D = Record<string, any>>(res: GqlResult<D>): D {
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  expect(res.status).toBe(200);
+  return res.data as D;
+}
+
+/** Expects exactly one error with this code (and field) and returns it. */
+export function refused(res: GqlResult, code: string, field?: string) {
+  expect(res.errors?.length, JSON.stringify(res)).toBe(1);
+  const e = res.errors![0]!;
+  expect(e.extensions?.code, e.message).toBe(code);
+  if (field !== undefined) expect(e.extensions?.field, e.message).toBe(field);
+  return e;
+}
+
+/** Runs SQL against one subgraph's database of this file's hub (fixtures, and checks the API cannot make). */
+export async function withSql<T>(subgraph: SubgraphName, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(hub().databaseUrls[subgraph], { max: 1, onnotice: () => {} });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
 }

@@ -46,3 +46,16 @@ export function expectSection(section: IndicatorOut[], expected: Record<string, 
     });
   }
 }
+
+/** The key and @requires fields the gateway sends a subgraph for a council's report (as in the reference seed). */
+export const REPORTS = {
+  'council:local-0180': { municipalityCodes: ['0180'], memberOrganisationIds: ['municipality:0180', 'psychiatry:01'] },
+  'council:regional-19': { municipalityCodes: ['1980', '1981'], memberOrganisationIds: ['municipality:1980', 'municipality:1981', 'psychiatry:19'] },
+};
+
+export const indicatorReport = (councilId: keyof typeof REPORTS, period: { from: string; to: string }) => ({
+  __typename: 'IndicatorReport',
+  councilId,
+  ...period,
+  ...REPORTS[councilId],
+});

@@ -1,11 +1,11 @@
 /** Shared pieces of the contract-care and clinics tests: callers, inputs, queries and SQL checks. */
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { expect } from 'vitest';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
-import { gql, hub, type As, type GqlResult } from './hub.ts';
+import { gql, ok, withSql, type As } from './hub.ts';
 import { personnummer } from './people.ts';
 import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
+
+export { ok, refused, withSql } from './hub.ts';
 
 /** A Stockholm date relative to the real today (for tests that run without a clock). */
 export const fromToday = (days: number) => addDays(stockholmDate(new Date()), days);
@@ -45,37 +45,11 @@ export function orderInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Expects no errors and returns the data. */
-export function ok<D = Record<string, any>>(res: GqlResult<D>): D {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  expect(res.status).toBe(200);
-  return res.data as D;
-}
-
-/** Expects exactly one error with this code (and field) and returns it. */
-export function refused(res: GqlResult, code: string, field?: string) {
-  expect(res.errors?.length, JSON.stringify(res)).toBe(1);
-  const e = res.errors![0]!;
-  expect(e.extensions?.code, e.message).toBe(code);
-  if (field !== undefined) expect(e.extensions?.field, e.message).toBe(field);
-  return e;
-}
-
 /** Registers an order as `as` (a probation officer) and returns it. */
 export async function register(as: As, overrides: Record<string, unknown> = {}, clock?: string) {
   const input = orderInput(overrides);
   const order = ok(await gql(REGISTER, { input }, { as, ...(clock ? { clock } : {}) })).registerContractCareOrder as Record<string, any>;
   return { input, order };
-}
-
-/** Runs SQL against one subgraph's database (checks the API cannot make). */
-export async function withSql<T>(subgraph: SubgraphName, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(hub().databaseUrls[subgraph], { max: 1, onnotice: () => {} });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.end();
-  }
 }
 
 export interface AuditRow {

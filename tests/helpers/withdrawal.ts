@@ -1,9 +1,10 @@
 /** Shared pieces of the withdrawal-pathway tests: callers, a complete request, and the queries. */
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { expect } from 'vitest';
-import { gql, hub, type As, type GqlResult } from './hub.ts';
+import { gql, ok, withSql, type As } from './hub.ts';
 import { personnummer } from './people.ts';
+
+export { ok, refused } from './hub.ts';
 
 export const caseworker1980: As = { org: 'municipality:1980', roles: ['CASEWORKER'], sub: 'anna.svensson', name: 'Anna Svensson' };
 export const caseworker1981: As = { org: 'municipality:1981', roles: ['CASEWORKER'], sub: 'sara.lind', name: 'Sara Lind' };
@@ -54,22 +55,6 @@ export const DISCHARGE = `mutation($id: ID!) { recordDischarge(referralId: $id) 
 export const NEW_ASSESSMENT = `mutation($id: ID!) { requestNewAssessment(referralId: $id) { ${REFERRAL_FIELDS} earlierCycles { cycle assessmentDueBy assessmentMeetingAt decision { needed } placeOffer { startDate lapsesOn ward { id } } outcome } } }`;
 export const WITHDRAW = `mutation($id: ID!, $reason: String!) { withdrawWithdrawalReferral(referralId: $id, reason: $reason) { id status } }`;
 
-/** Expects no errors and returns the data. */
-export function ok<D = Record<string, any>>(res: GqlResult<D>): D {
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  expect(res.status).toBe(200);
-  return res.data as D;
-}
-
-/** Expects exactly one error with this code (and field) and returns it. */
-export function refused(res: GqlResult, code: string, field?: string) {
-  expect(res.errors?.length, JSON.stringify(res)).toBe(1);
-  const e = res.errors![0]!;
-  expect(e.extensions?.code, e.message).toBe(code);
-  if (field !== undefined) expect(e.extensions?.field).toBe(field);
-  return e;
-}
-
 /** Submits a complete request as `as` at `clock` and returns the referral. */
 export async function submit(as: As = caseworker1980, clock?: string, overrides: Record<string, unknown> = {}) {
   const input = referralInput(overrides);
@@ -80,18 +65,11 @@ export async function submit(as: As = caseworker1980, clock?: string, overrides:
 export const uniqueKey = () => `key-${randomUUID()}`;
 
 /** Runs SQL against the psychiatry database (test fixtures and checks that the API cannot make). */
-export async function psychiatrySql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(hub().databaseUrls.psychiatry, { max: 1, onnotice: () => {} });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.end();
-  }
-}
+export const psychiatrySql = <T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> => withSql('psychiatry', fn);
 
 /**
- * A ward of this test's own: test files run in parallel, and ward 91's four
- * places are shared by all of them, so tests that admit use their own ward.
+ * A ward of this test's own: ward 91's four places are shared by the tests
+ * of a file, which may run in any order, so tests that admit use their own ward.
  */
 export async function createWard(places: number, organisationId = 'psychiatry:19'): Promise<string> {
   const id = `test-${randomUUID().slice(0, 8)}`;

@@ -9,15 +9,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { verifyAuditChain } from '../services/shared/src/audit.ts';
-import { parseIdentityNumber } from '../services/shared/src/personnummer.ts';
-import { stockholmDate } from '../services/shared/src/time.ts';
-import { probation } from '../services/probation/src/server.ts';
-import { seedDemo } from '../services/probation/src/demo.ts';
-import * as rules from '../services/probation/src/domain/rules.ts';
-import { personnummer } from './helpers/people.ts';
+import { gql, hub, subgraphRequest, type As } from '../helpers/hub.ts';
+import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller, type AccessPath, type AccessRow } from '../helpers/access-matrix.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { parseIdentityNumber } from '../../services/shared/src/personnummer.ts';
+import { stockholmDate } from '../../services/shared/src/time.ts';
+import { probation } from '../../services/probation/src/server.ts';
+import { seedDemo } from '../../services/probation/src/demo.ts';
+import * as rules from '../../services/probation/src/domain/rules.ts';
+import { personnummer } from '../helpers/people.ts';
 import {
   auditOfUser,
   BREACH,
@@ -32,7 +33,7 @@ import {
   staff,
   withSql,
   fromToday,
-} from './helpers/probation.ts';
+} from '../helpers/probation.ts';
 
 const FIND = 'query($n: String!) { findPerson(personnummer: $n) { id } }';
 const officer = (org = 'probation:vasteras') => staff(org, 'PROBATION_OFFICER', 'Petra Frivård');
@@ -162,103 +163,56 @@ describe('who sees an order, by every path', () => {
     pnr = input.personnummer;
   });
 
-  type Expect = 'order' | 'null' | 'included' | 'excluded' | 'empty' | 'FORBIDDEN';
-  type Path =
-    | 'contractCareOrder(id)'
-    | 'contractCareOrders'
-    | 'person(id).contractCareOrders'
-    | 'findPerson.contractCareOrders'
-    | '_entities'
-    | 'JointCarePlan.contractCareOrder';
-
-  const sees: Record<Path, Expect> = {
-    'contractCareOrder(id)': 'order',
-    contractCareOrders: 'included',
-    'person(id).contractCareOrders': 'included',
-    'findPerson.contractCareOrders': 'included',
-    _entities: 'order',
-    'JointCarePlan.contractCareOrder': 'order',
+  const F = 'id status clientName personnummer probationOffice { id } deviations { id } evaluations { id }';
+  type Row = AccessRow & { identity: boolean; plansPerson?: string };
+  const planOrder = (row: Row) =>
+    // what the gateway sends probation for a plan's order: the plan's key and the @requires fields from social services
+    subgraphRequest(
+      'probation',
+      `{ _entities(representations: [{ __typename: "JointCarePlan", id: "plan-1", contractCareOrderId: "${orderId}", person: { id: "${row.plansPerson ?? personId}" } }]) { ... on JointCarePlan { contractCareOrder { ${F} } } } }`,
+      { as: row.as },
+    ).then(({ body }) => ({ res: body, value: body.data?._entities?.[0]?.contractCareOrder }));
+  const PATHS = {
+    ...personRecordPaths<'contractCareOrder', 'contractCareOrders', Row>({
+      single: 'contractCareOrder',
+      list: 'contractCareOrders',
+      typename: 'ContractCareOrder',
+      subgraph: 'probation',
+      fields: F,
+      target: () => ({ id: orderId, personId, personnummer: pnr }),
+    }),
+    'JointCarePlan.contractCareOrder': { shape: 'record', run: planOrder } as AccessPath<Row>,
   };
-  const hidden: Record<Path, Expect> = {
-    'contractCareOrder(id)': 'null',
-    contractCareOrders: 'excluded',
-    'person(id).contractCareOrders': 'empty',
-    'findPerson.contractCareOrders': 'empty',
-    _entities: 'null',
-    'JointCarePlan.contractCareOrder': 'null',
-  };
-  const hiddenNoList = { ...hidden, contractCareOrders: 'FORBIDDEN' as const };
-  const hiddenNoSearch = { ...hiddenNoList, 'person(id).contractCareOrders': 'FORBIDDEN' as const, 'findPerson.contractCareOrders': 'FORBIDDEN' as const };
+  const { sees, hidden, hiddenNoList, hiddenNoSearch } = hiddenOutcomes(Object.keys(PATHS) as Array<keyof typeof PATHS>, 'contractCareOrders', [
+    'person(id).contractCareOrders',
+    'findPerson.contractCareOrders',
+  ]);
 
   /** role × organisation → what each path gives; `identity`: whether the client's name and number show */
-  const CALLERS: Array<[string, As, Record<Path, Expect>, boolean]> = [
-    ['the registering officer (probation:vasteras)', own, sees, true],
-    ['another officer of the same office', officer(), sees, true],
-    ['a partner caseworker (municipality:1980)', staff('municipality:1980', 'CASEWORKER'), sees, false],
-    ['a partner psychiatry nurse (psychiatry:19)', staff('psychiatry:19', 'NURSE'), sees, false],
-    ['a partner psychiatry coordinator', staff('psychiatry:19', 'COORDINATOR'), sees, false],
-    ['a partner psychiatry physician', staff('psychiatry:19', 'PHYSICIAN'), sees, false],
-    ['partner clinic staff (clinic:0180-sodermalm)', staff('clinic:0180-sodermalm', 'CLINIC_STAFF'), sees, false],
-    ['a partner clinic nurse', staff('clinic:0180-sodermalm', 'NURSE'), sees, false],
-    ['an officer of another probation office (stockholm)', officer('probation:stockholm'), hidden, false],
-    ['a caseworker of a non-partner municipality (1981)', staff('municipality:1981', 'CASEWORKER'), hidden, false],
-    ['a caseworker of a non-partner municipality (0180)', staff('municipality:0180', 'CASEWORKER'), hidden, false],
-    ['a coordinator of a non-partner psychiatry (01)', staff('psychiatry:01', 'COORDINATOR'), hidden, false],
-    ['staff of a non-partner clinic (kista)', staff('clinic:0180-kista', 'CLINIC_STAFF'), hidden, false],
-    ['a council member of the partner municipality', staff('municipality:1980', 'COUNCIL_MEMBER'), hiddenNoSearch, false],
-    ['a council member of the partner psychiatry', staff('psychiatry:19', 'COUNCIL_MEMBER'), hiddenNoSearch, false],
-    ['a log reviewer of the registering office', staff('probation:vasteras', 'LOG_REVIEWER'), hiddenNoList, false],
-    ['a log reviewer of the partner municipality', staff('municipality:1980', 'LOG_REVIEWER'), hiddenNoList, false],
-    ['a log reviewer of the partner clinic', staff('clinic:0180-sodermalm', 'LOG_REVIEWER'), hiddenNoList, false],
-  ];
-
-  const TABLE = CALLERS.flatMap(([label, caller, paths, identity]) =>
-    (Object.entries(paths) as Array<[Path, Expect]>).map(
-      ([path, expected]) => [label, path, expected, caller, identity] as [string, Path, Expect, As, boolean],
-    ),
-  );
-  const F = 'id status clientName personnummer probationOffice { id } deviations { id } evaluations { id }';
-
-  async function run(path: Path, caller: As, plansPerson = personId) {
-    switch (path) {
-      case 'contractCareOrder(id)': {
-        const res = await gql(`query($id: ID!) { contractCareOrder(id: $id) { ${F} } }`, { id: orderId }, { as: caller });
-        return { res, value: res.data?.contractCareOrder };
-      }
-      case 'contractCareOrders': {
-        const res = await gql(`query($p: ID!) { contractCareOrders(personId: $p) { totalCount nodes { ${F} } } }`, { p: personId }, { as: caller });
-        return { res, value: res.data?.contractCareOrders };
-      }
-      case 'person(id).contractCareOrders': {
-        const res = await gql(`query($p: ID!) { person(id: $p) { id contractCareOrders { ${F} } } }`, { p: personId }, { as: caller });
-        return { res, value: res.data?.person?.contractCareOrders };
-      }
-      case 'findPerson.contractCareOrders': {
-        const res = await gql(`query($n: String!) { findPerson(personnummer: $n) { id contractCareOrders { ${F} } } }`, { n: pnr }, { as: caller });
-        return { res, value: res.data?.findPerson?.contractCareOrders };
-      }
-      case '_entities': {
-        const q = `{ _entities(representations: [{ __typename: "ContractCareOrder", id: "${orderId}" }]) { ... on ContractCareOrder { ${F} } } }`;
-        const { body } = await subgraphRequest('probation', q, { as: caller });
-        return { res: { status: 200, ...body }, value: body.data?._entities?.[0] };
-      }
-      case 'JointCarePlan.contractCareOrder': {
-        // what the gateway sends probation for a plan's order: the plan's key and the @requires fields from social services
-        const rep = `{ __typename: "JointCarePlan", id: "plan-1", contractCareOrderId: "${orderId}", person: { id: "${plansPerson}" } }`;
-        const { body } = await subgraphRequest(
-          'probation',
-          `{ _entities(representations: [${rep}]) { ... on JointCarePlan { contractCareOrder { ${F} } } } }`,
-          { as: caller },
-        );
-        return { res: { status: 200, ...body }, value: body.data?._entities?.[0]?.contractCareOrder };
-      }
-    }
-  }
-
-  it.each(TABLE)('%s · %s → %s', async (_label, path, expected, caller, identity) => {
-    const { res, value } = await run(path, caller);
-    const expectOrder = (o: Record<string, unknown>) =>
-      expect(o).toEqual({
+  accessMatrix(
+    rowsByCaller<keyof typeof PATHS, { identity: boolean }>([
+      ['the registering officer (probation:vasteras)', own, sees, { identity: true }],
+      ['another officer of the same office', officer(), sees, { identity: true }],
+      ['a partner caseworker (municipality:1980)', staff('municipality:1980', 'CASEWORKER'), sees, { identity: false }],
+      ['a partner psychiatry nurse (psychiatry:19)', staff('psychiatry:19', 'NURSE'), sees, { identity: false }],
+      ['a partner psychiatry coordinator', staff('psychiatry:19', 'COORDINATOR'), sees, { identity: false }],
+      ['a partner psychiatry physician', staff('psychiatry:19', 'PHYSICIAN'), sees, { identity: false }],
+      ['partner clinic staff (clinic:0180-sodermalm)', staff('clinic:0180-sodermalm', 'CLINIC_STAFF'), sees, { identity: false }],
+      ['a partner clinic nurse', staff('clinic:0180-sodermalm', 'NURSE'), sees, { identity: false }],
+      ['an officer of another probation office (stockholm)', officer('probation:stockholm'), hidden, { identity: false }],
+      ['a caseworker of a non-partner municipality (1981)', staff('municipality:1981', 'CASEWORKER'), hidden, { identity: false }],
+      ['a caseworker of a non-partner municipality (0180)', staff('municipality:0180', 'CASEWORKER'), hidden, { identity: false }],
+      ['a coordinator of a non-partner psychiatry (01)', staff('psychiatry:01', 'COORDINATOR'), hidden, { identity: false }],
+      ['staff of a non-partner clinic (kista)', staff('clinic:0180-kista', 'CLINIC_STAFF'), hidden, { identity: false }],
+      ['a council member of the partner municipality', staff('municipality:1980', 'COUNCIL_MEMBER'), hiddenNoSearch, { identity: false }],
+      ['a council member of the partner psychiatry', staff('psychiatry:19', 'COUNCIL_MEMBER'), hiddenNoSearch, { identity: false }],
+      ['a log reviewer of the registering office', staff('probation:vasteras', 'LOG_REVIEWER'), hiddenNoList, { identity: false }],
+      ['a log reviewer of the partner municipality', staff('municipality:1980', 'LOG_REVIEWER'), hiddenNoList, { identity: false }],
+      ['a log reviewer of the partner clinic', staff('clinic:0180-sodermalm', 'LOG_REVIEWER'), hiddenNoList, { identity: false }],
+    ]),
+    {
+      paths: PATHS,
+      record: ({ identity }) => ({
         id: orderId,
         status: 'ACTIVE',
         clientName: identity ? 'Tabell Tabellsson' : null,
@@ -266,47 +220,22 @@ describe('who sees an order, by every path', () => {
         probationOffice: { id: 'probation:vasteras' },
         deviations: [],
         evaluations: [],
-      });
-    switch (expected) {
-      case 'order':
-        expect(res.errors).toBeUndefined();
-        expectOrder(value);
-        break;
-      case 'included': {
-        expect(res.errors).toBeUndefined();
-        const nodes = path === 'contractCareOrders' ? value.nodes : value;
-        if (path === 'contractCareOrders') expect(value.totalCount).toBe(1);
-        expect(nodes).toHaveLength(1);
-        expectOrder(nodes[0]);
-        break;
-      }
-      case 'null':
-        expect(res.errors).toBeUndefined();
-        expect(value).toBeNull();
-        break;
-      case 'excluded':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual({ totalCount: 0, nodes: [] });
-        break;
-      case 'empty':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual([]);
-        break;
-      case 'FORBIDDEN':
-        expect(res.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
-        expect(value ?? null).toBeNull();
-        break;
-    }
-    if (expected !== 'order' && expected !== 'included') {
+      }),
       // nothing of the order leaks in data, errors or extensions
-      expect(JSON.stringify(res)).not.toContain(orderId);
-      expect(JSON.stringify(res)).not.toContain('Tabell');
-    }
-  });
+      secrets: () => [orderId, 'Tabell'],
+    },
+  );
 
   it('a plan that names the order but another person does not reach it, even for the registering officer', async () => {
     const other = ok(await gql(FIND, { n: personnummer() }, { as: own })).findPerson.id;
-    const { res, value } = await run('JointCarePlan.contractCareOrder', own, other);
+    const { res, value } = await planOrder({
+      who: 'the registering officer',
+      as: own,
+      path: 'JointCarePlan.contractCareOrder',
+      expected: 'hidden',
+      identity: true,
+      plansPerson: other,
+    });
     expect(res.errors).toBeUndefined();
     expect(value).toBeNull();
   });

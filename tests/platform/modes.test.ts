@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadGatewayConfig, loadSubgraphConfig } from '../services/shared/src/env.ts';
-import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
-import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
-import { municipality } from '../services/municipality/src/server.ts';
-import { gql, hub, subgraphRequest } from './helpers/hub.ts';
+import { loadGatewayConfig, loadSubgraphConfig } from '../../services/shared/src/env.ts';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
+import { startSubgraph, type RunningSubgraph } from '../../services/shared/src/subgraph.ts';
+import { municipality } from '../../services/municipality/src/server.ts';
+import { gql, hub, subgraphRequest } from '../helpers/hub.ts';
 
 const caseworker = { org: 'municipality:1980', roles: ['CASEWORKER' as const] };
 const INTROSPECT = '{ __schema { queryType { name } } }';
@@ -48,7 +48,7 @@ describe('production mode', () => {
   const prodEnv = () => ({ ...hub().env, HUB_MODE: 'production' });
 
   beforeAll(async () => {
-    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
     const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
     gateway = await startGateway(loadGatewayConfig({ ...prodEnv(), GATEWAY_PORT: '0', ...urls }), supergraph);
     subgraph = await startSubgraph(

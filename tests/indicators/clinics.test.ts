@@ -1,26 +1,18 @@
 /**
  * The local integrated clinics' section of the council indicators (rules.md
  * 11), against a hand-computed fixture. "Enrolled at the period's end"
- * counts everyone ever enrolled (enrolments have no end), which is shared
- * state in the hub's database, so this test runs a clinics subgraph of its
- * own over a database of its own and asks it exactly what the gateway
- * would: signed `_entities` requests carrying the report's key and the
- * @requires fields. Through the gateway it checks who gets the section.
+ * counts everyone ever enrolled (enrolments have no end); the file's
+ * databases are its own, so everyone counted is the fixture's. The
+ * subgraph is asked exactly what the gateway would ask: signed `_entities`
+ * requests carrying the report's key and the @requires fields. Through the
+ * gateway it checks who gets the section.
  */
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSubgraphConfig } from '../services/shared/src/env.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
-import { clinics } from '../services/clinics/src/server.ts';
-import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { staff } from './helpers/probation.ts';
-import { count, expectSection, hidden, INDICATOR_FIELDS, type IndicatorOut } from './helpers/indicators.ts';
-
-const name = `${hub().prefix}_clinind`;
-let running: RunningSubgraph;
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gql, subgraphRequest, withSql, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { staff } from '../helpers/probation.ts';
+import { count, expectSection, hidden, indicatorReport, INDICATOR_FIELDS, type IndicatorOut } from '../helpers/indicators.ts';
 
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] };
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
@@ -29,20 +21,8 @@ const KISTA = 'clinic:0180-kista';
 const staffOf = { [SODERMALM]: staff(SODERMALM, 'CLINIC_STAFF'), [KISTA]: staff(KISTA, 'CLINIC_STAFF') } as Record<string, As>;
 
 const PERIOD = { from: '2036-03-01', to: '2036-05-31' };
-const REPORT_0180 = {
-  __typename: 'IndicatorReport',
-  councilId: 'council:local-0180',
-  ...PERIOD,
-  municipalityCodes: ['0180'],
-  memberOrganisationIds: ['municipality:0180', 'psychiatry:01'],
-};
-const REPORT_19 = {
-  __typename: 'IndicatorReport',
-  councilId: 'council:regional-19',
-  ...PERIOD,
-  municipalityCodes: ['1980', '1981'],
-  memberOrganisationIds: ['municipality:1980', 'municipality:1981', 'psychiatry:19'],
-};
+const REPORT_0180 = indicatorReport('council:local-0180', PERIOD);
+const REPORT_19 = indicatorReport('council:regional-19', PERIOD);
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on IndicatorReport { clinics { ${INDICATOR_FIELDS} } } } }`;
 const READ_AT = '2036-06-15T10:00:00Z';
 
@@ -50,7 +30,7 @@ const READ_AT = '2036-06-15T10:00:00Z';
 const day = (date: string) => `${date}T10:00:00Z`;
 
 async function call(query: string, variables: Record<string, unknown>, as: As, clock: string) {
-  const res = await subgraphRequest('clinics', query, { as, url: running.url, variables, headers: { 'x-hub-clock': clock } });
+  const res = await subgraphRequest('clinics', query, { as, variables, headers: { 'x-hub-clock': clock } });
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   return res.body.data;
 }
@@ -290,7 +270,7 @@ const PEOPLE: Array<{ name: string; gender: 'WOMEN' | 'MEN'; enrolments: Enrolme
   { name: 'M10', gender: 'MEN', enrolments: [{ clinic: SODERMALM, at: day('2036-05-30'), groups: [], efforts: [] }] },
 ];
 
-async function seedFixture(url: string) {
+async function seedFixture() {
   for (const p of PEOPLE) {
     const pnr = personnummer(p.gender);
     for (const e of p.enrolments) {
@@ -313,8 +293,7 @@ async function seedFixture(url: string) {
   }
   // A clinic in Västerås (not in the directory: the hub has none there yet), with 3 women and 2 men
   // enrolled in the period, each tested for infections and homeless: only a Västmanland report counts them.
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
+  await withSql('clinics', async (sql) => {
     await sql`insert into clinic (id, name, municipality_code) values ('clinic:1980-fixture', 'Fixture clinic Västerås', '1980')`;
     for (const g of ['WOMEN', 'WOMEN', 'WOMEN', 'MEN', 'MEN'] as const) {
       const id = randomUUID();
@@ -323,24 +302,10 @@ async function seedFixture(url: string) {
       await sql`insert into clinic_effort (id, enrolment_id, kind, performed_on, recorded_at, recorded_by, recorded_by_name)
         values (${randomUUID()}, ${id}, 'INFECTION_TESTING', '2036-03-06', '2036-03-06T10:00:00Z', 'fixture', 'Fixture')`;
     }
-  } finally {
-    await sql.end();
-  }
+  });
 }
 
-beforeAll(async () => {
-  await ensureDatabase(hub().postgresUrl, name);
-  const url = withDatabase(hub().postgresUrl, name);
-  await migrateDatabase(url, clinics.migrationsFolder);
-  await clinics.seedReference(url);
-  running = await startSubgraph(clinics.definition, loadSubgraphConfig('clinics', { ...hub().env, CLINICS_DATABASE_URL: url, CLINICS_PORT: '0' }));
-  await seedFixture(url);
-}, 120_000);
-
-afterAll(async () => {
-  await running?.close();
-  await dropDatabase(hub().postgresUrl, name);
-});
+beforeAll(seedFixture, 120_000);
 
 const KEYS = [
   'clinics.enrolledInPeriod',
@@ -426,7 +391,7 @@ describe("the clinics' indicator section", () => {
     ['clinic staff', staffOf[SODERMALM]!],
     ['a caseworker of a member municipality', staff('municipality:0180', 'CASEWORKER')],
   ])('refuses %s at the subgraph', async (_who, as) => {
-    const res = await subgraphRequest('clinics', ENTITIES, { as, url: running.url, variables: { r: [REPORT_0180] }, headers: { 'x-hub-clock': READ_AT } });
+    const res = await subgraphRequest('clinics', ENTITIES, { as, variables: { r: [REPORT_0180] }, headers: { 'x-hub-clock': READ_AT } });
     expect(res.body.data._entities).toEqual([null]);
     expect(res.body.errors[0]).toMatchObject({
       message: "Only council members of the council's member organisations see its indicators.",

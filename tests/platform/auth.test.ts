@@ -1,7 +1,7 @@
 /** Authentication at the gateway: every bad token is refused with 401 before any planning. */
 import { describe, expect, it } from 'vitest';
 import { base64url } from 'jose';
-import { gql, hub, tokenFor } from './helpers/hub.ts';
+import { gql, hub, tokenFor } from '../helpers/hub.ts';
 
 const ME = '{ me { userId name organisation { id name agency } roles } }';
 const caseworker = { org: 'municipality:1980', roles: ['CASEWORKER' as const], sub: 'anna.svensson', name: 'Anna Svensson' };

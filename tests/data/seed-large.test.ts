@@ -8,15 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { appendAudit, verifyAuditChain } from '../services/shared/src/audit.ts';
-import { createPool, dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { organisation } from '../services/shared/src/directory.ts';
-import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
-import { pseudonymFor } from '../services/shared/src/person-id.ts';
-import { MODULES } from '../scripts/stack.ts';
-import { buildLargeSeed, countsOf } from '../scripts/seed-large.ts';
-import { hub } from './helpers/hub.ts';
-import { runScript } from './helpers/processes.ts';
+import { appendAudit, verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { createPool, dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { organisation } from '../../services/shared/src/directory.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
+import { pseudonymFor } from '../../services/shared/src/person-id.ts';
+import { MODULES } from '../../scripts/stack.ts';
+import { buildLargeSeed, countsOf } from '../../scripts/seed-large.ts';
+import { hub } from '../helpers/hub.ts';
+import { runScript } from '../helpers/processes.ts';
 
 const SCALE = '0.01';
 const UNTIL = '2026-06-30';
@@ -53,6 +53,8 @@ describe('npm run seed:large', () => {
     return row!.n as number;
   };
 
+  // The seed runs once, before the tests: each reads what it wrote, in whatever order they run.
+  let first: ReturnType<typeof run>;
   beforeAll(async () => {
     for (const s of SUBGRAPHS) {
       await ensureDatabase(hub().postgresUrl, `${hub().prefix}_large_${s}`);
@@ -66,7 +68,8 @@ describe('npm run seed:large', () => {
           appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${i}`, basis: 'own case' }]),
         );
     }
-  });
+    first = run();
+  }, 180_000);
   afterAll(async () => {
     for (const s of SUBGRAPHS) {
       await sql[s]?.end();
@@ -75,7 +78,7 @@ describe('npm run seed:large', () => {
   });
 
   it('fills every database with exactly the rows the deterministic seed builds, in the policy proportions, once', { timeout: 180_000 }, async () => {
-    const r = run();
+    const r = first;
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Large seed \(scale 0\.01\) written in [\d.]+ s: 267 people in the pool/);

@@ -1,8 +1,8 @@
 /** Configuration is read and validated in one place; a missing or bad setting stops start-up and names itself. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_ISSUER, loadGatewayConfig, loadSubgraphConfig } from '../services/shared/src/env.ts';
-import { hub } from './helpers/hub.ts';
-import { runScript } from './helpers/processes.ts';
+import { ConfigError, DEV_ISSUER, loadGatewayConfig, loadSubgraphConfig } from '../../services/shared/src/env.ts';
+import { hub } from '../helpers/hub.ts';
+import { runScript } from '../helpers/processes.ts';
 
 const good = () => ({ ...hub().env, MUNICIPALITY_DATABASE_URL: hub().databaseUrls.municipality });
 

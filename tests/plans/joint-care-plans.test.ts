@@ -5,9 +5,9 @@
  * mid-way; concurrent edits.
  */
 import { describe, expect, it } from 'vitest';
-import { gql } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { caseworkerSthlm, clinicStaff, createPlan, PLAN, PLAN_FIELDS, recordConsent, sip } from './helpers/plans.ts';
+import { gql } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { caseworkerSthlm, clinicStaff, createPlan, PLAN, PLAN_FIELDS, recordConsent, sip } from '../helpers/plans.ts';
 
 const probationSthlm = { org: 'probation:stockholm', roles: ['PROBATION_OFFICER' as const] };
 

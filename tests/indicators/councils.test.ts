@@ -1,12 +1,12 @@
 /**
  * Councils: who sits on which, agreements, and social services' section of
- * the indicators against a hand-computed fixture in a period of its own.
+ * the indicators against a hand-computed fixture, dated with the clock header.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { gql, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { recordConsent } from './helpers/plans.ts';
+import { gql, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { recordConsent } from '../helpers/plans.ts';
 
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'], name: 'Vera Västerås' };
 const member19: As = { org: 'psychiatry:19', roles: ['COUNCIL_MEMBER'], name: 'Rune Region' };

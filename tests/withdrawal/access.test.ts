@@ -7,7 +7,8 @@
  * gets FORBIDDEN on the list (and on person search where its role has no search).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, type As } from './helpers/hub.ts';
+import { gql, type As } from '../helpers/hub.ts';
+import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from '../helpers/access-matrix.ts';
 import {
   BOOK,
   caseworker0180,
@@ -20,7 +21,7 @@ import {
   physician19,
   refused,
   submit,
-} from './helpers/withdrawal.ts';
+} from '../helpers/withdrawal.ts';
 
 const INTERNAL = 'Intern anteckning: ring avdelningen före mötet';
 let referralId = '';
@@ -35,118 +36,50 @@ beforeAll(async () => {
   ok(await gql(BOOK, { id: referralId, at: new Date(Date.now() + 86_400_000).toISOString(), note: INTERNAL }, { as: coordinator19 }));
 });
 
-type Expect = 'referral' | 'null' | 'included' | 'excluded' | 'empty' | 'FORBIDDEN';
-type Path = 'withdrawalReferral(id)' | 'withdrawalReferrals' | 'person(id).withdrawalReferrals' | 'findPerson.withdrawalReferrals' | '_entities';
-
 const as = (org: string, role: As['roles'][number]): As => ({ org, roles: [role], sub: `${org}-${role}`.toLowerCase(), name: `${role} ${org}` });
 
-/** role × organisation → what each path gives */
-const CALLERS: Array<[string, As, Record<Path, Expect>]> = [];
-const sees: Record<Path, Expect> = {
-  'withdrawalReferral(id)': 'referral',
-  withdrawalReferrals: 'included',
-  'person(id).withdrawalReferrals': 'included',
-  'findPerson.withdrawalReferrals': 'included',
-  _entities: 'referral',
-};
-const hiddenListed: Record<Path, Expect> = {
-  'withdrawalReferral(id)': 'null',
-  withdrawalReferrals: 'excluded',
-  'person(id).withdrawalReferrals': 'empty',
-  'findPerson.withdrawalReferrals': 'empty',
-  _entities: 'null',
-};
-const hiddenNoList = { ...hiddenListed, withdrawalReferrals: 'FORBIDDEN' as const };
-const hiddenNoSearch = { ...hiddenNoList, 'person(id).withdrawalReferrals': 'FORBIDDEN' as const, 'findPerson.withdrawalReferrals': 'FORBIDDEN' as const };
+const PATHS = personRecordPaths({
+  single: 'withdrawalReferral',
+  list: 'withdrawalReferrals',
+  typename: 'WithdrawalReferral',
+  subgraph: 'psychiatry',
+  fields: 'id name',
+  target: () => ({ id: referralId, personId, personnummer: pnr }),
+});
+const { sees, hidden, hiddenNoList, hiddenNoSearch } = hiddenOutcomes(Object.keys(PATHS) as Array<keyof typeof PATHS>, 'withdrawalReferrals', [
+  'person(id).withdrawalReferrals',
+  'findPerson.withdrawalReferrals',
+]);
 
-CALLERS.push(
+/** role × organisation → what each path gives */
+const ROWS = rowsByCaller([
   ['the referring caseworker (municipality:1980)', caseworker1980, sees],
   ['another caseworker of the referring municipality', as('municipality:1980', 'CASEWORKER'), sees],
   ['the receiving coordinator (psychiatry:19)', coordinator19, sees],
   ['a physician of the receiving organisation', physician19, sees],
   ['a nurse of the receiving organisation', nurse19, sees],
-  ['a caseworker of another municipality in the region (1981)', caseworker1981, hiddenListed],
-  ['a caseworker of another region (0180)', caseworker0180, hiddenListed],
+  ['a caseworker of another municipality in the region (1981)', caseworker1981, hidden],
+  ['a caseworker of another region (0180)', caseworker0180, hidden],
   ['a council member of the referring municipality', as('municipality:1980', 'COUNCIL_MEMBER'), hiddenNoSearch],
   ['a log reviewer of the referring municipality', as('municipality:1980', 'LOG_REVIEWER'), hiddenNoList],
   ['a council member of the receiving psychiatry', as('psychiatry:19', 'COUNCIL_MEMBER'), hiddenNoSearch],
   ['a log reviewer of the receiving psychiatry', as('psychiatry:19', 'LOG_REVIEWER'), hiddenNoList],
-  ["the other region's coordinator (psychiatry:01)", coordinator01, hiddenListed],
-  ["the other region's physician", as('psychiatry:01', 'PHYSICIAN'), hiddenListed],
-  ["the other region's nurse", as('psychiatry:01', 'NURSE'), hiddenListed],
+  ["the other region's coordinator (psychiatry:01)", coordinator01, hidden],
+  ["the other region's physician", as('psychiatry:01', 'PHYSICIAN'), hidden],
+  ["the other region's nurse", as('psychiatry:01', 'NURSE'), hidden],
   ['a probation officer in the same town', as('probation:vasteras', 'PROBATION_OFFICER'), hiddenNoList],
   ['a probation log reviewer', as('probation:vasteras', 'LOG_REVIEWER'), hiddenNoList],
   ['clinic staff', as('clinic:0180-sodermalm', 'CLINIC_STAFF'), hiddenNoList],
-  ['a clinic physician', as('clinic:0180-sodermalm', 'PHYSICIAN'), hiddenListed],
-  ['a clinic nurse', as('clinic:0180-kista', 'NURSE'), hiddenListed],
-);
-
-const TABLE: Array<[string, Path, Expect, As]> = CALLERS.flatMap(([label, caller, paths]) =>
-  (Object.entries(paths) as Array<[Path, Expect]>).map(([path, expected]) => [label, path, expected, caller] as [string, Path, Expect, As]),
-);
-
-async function run(path: Path, caller: As) {
-  switch (path) {
-    case 'withdrawalReferral(id)': {
-      const res = await gql('query($id: ID!) { withdrawalReferral(id: $id) { id name personnummer } }', { id: referralId }, { as: caller });
-      return { res, value: res.data?.withdrawalReferral };
-    }
-    case 'withdrawalReferrals': {
-      const res = await gql('query($p: ID!) { withdrawalReferrals(personId: $p) { totalCount nodes { id name } } }', { p: personId }, { as: caller });
-      return { res, value: res.data?.withdrawalReferrals };
-    }
-    case 'person(id).withdrawalReferrals': {
-      const res = await gql('query($p: ID!) { person(id: $p) { id withdrawalReferrals { id name } } }', { p: personId }, { as: caller });
-      return { res, value: res.data?.person?.withdrawalReferrals };
-    }
-    case 'findPerson.withdrawalReferrals': {
-      const res = await gql('query($n: String!) { findPerson(personnummer: $n) { id withdrawalReferrals { id name } } }', { n: pnr }, { as: caller });
-      return { res, value: res.data?.findPerson?.withdrawalReferrals };
-    }
-    case '_entities': {
-      // the path a reference from another subgraph takes (e.g. a joint care plan's referral), signed as the gateway
-      const q = `{ _entities(representations: [{ __typename: "WithdrawalReferral", id: "${referralId}" }]) { ... on WithdrawalReferral { id name } } }`;
-      const { body } = await subgraphRequest('psychiatry', q, { as: caller });
-      return { res: { status: 200, ...body }, value: body.data?._entities?.[0] };
-    }
-  }
-}
+  ['a clinic physician', as('clinic:0180-sodermalm', 'PHYSICIAN'), hidden],
+  ['a clinic nurse', as('clinic:0180-kista', 'NURSE'), hidden],
+]);
 
 describe('who sees a withdrawal referral, by every path', () => {
-  it.each(TABLE)('%s · %s → %s', async (_label, path, expected, caller) => {
-    const { res, value } = await run(path, caller);
-    switch (expected) {
-      case 'referral':
-        expect(res.errors).toBeUndefined();
-        expect(value).toMatchObject({ id: referralId, name: 'Test Testsson' });
-        break;
-      case 'included':
-        expect(res.errors).toBeUndefined();
-        expect(path === 'withdrawalReferrals' ? value.totalCount : value.length).toBe(1);
-        expect((path === 'withdrawalReferrals' ? value.nodes : value).map((r: { id: string }) => r.id)).toEqual([referralId]);
-        break;
-      case 'null':
-        expect(res.errors).toBeUndefined();
-        expect(value).toBeNull();
-        break;
-      case 'excluded':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual({ totalCount: 0, nodes: [] });
-        break;
-      case 'empty':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual([]);
-        break;
-      case 'FORBIDDEN':
-        expect(res.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
-        expect(value ?? null).toBeNull();
-        break;
-    }
-    if (expected !== 'referral' && expected !== 'included') {
-      // nothing of the referral leaks in data, errors or extensions
-      expect(JSON.stringify(res)).not.toContain(referralId);
-      expect(JSON.stringify(res)).not.toContain('Test Testsson');
-    }
+  accessMatrix(ROWS, {
+    paths: PATHS,
+    record: () => ({ id: referralId, name: 'Test Testsson' }),
+    // nothing of the referral leaks in data, errors or extensions
+    secrets: () => [referralId, 'Test Testsson'],
   });
 });
 

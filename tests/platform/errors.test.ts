@@ -1,7 +1,7 @@
 /** Errors follow architecture.md: a code, the field for bad input, plain words, no internals. */
 import { describe, expect, it } from 'vitest';
-import { gql, hub, tokenFor } from './helpers/hub.ts';
-import { LIMITS } from '../gateway/src/limits.ts';
+import { gql, hub, tokenFor } from '../helpers/hub.ts';
+import { LIMITS } from '../../gateway/src/limits.ts';
 
 const caseworker = { org: 'municipality:1980', roles: ['CASEWORKER' as const] };
 const FIND = 'query($p: String!) { findPerson(personnummer: $p) { id } }';

@@ -1,7 +1,7 @@
 /** Submitting a request for withdrawal treatment through the gateway: round trip, validation, idempotency. */
 import { describe, expect, it } from 'vitest';
-import { gql } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
+import { gql } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
 import {
   auditOf,
   caseworker0180,
@@ -16,7 +16,7 @@ import {
   submit,
   SUBMIT,
   uniqueKey,
-} from './helpers/withdrawal.ts';
+} from '../helpers/withdrawal.ts';
 
 const CLOCK = '2026-03-02T10:15:00+01:00';
 

@@ -10,9 +10,9 @@
  * an evaluation.
  */
 import { describe, expect, it } from 'vitest';
-import { gql, type As } from './helpers/hub.ts';
-import { recordConsent } from './helpers/plans.ts';
-import { register } from './helpers/probation.ts';
+import { gql, type As } from '../helpers/hub.ts';
+import { recordConsent } from '../helpers/plans.ts';
+import { register } from '../helpers/probation.ts';
 
 const officer: As = { org: 'probation:stockholm', roles: ['PROBATION_OFFICER'], sub: 'petra', name: 'Petra Frivård' };
 const caseworker: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: 'cecilia', name: 'Cecilia Handläggare' };

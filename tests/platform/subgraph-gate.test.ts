@@ -5,8 +5,8 @@
  * still needs a valid token of its own (zero trust).
  */
 import { describe, expect, it } from 'vitest';
-import { SUBGRAPHS } from '../services/shared/src/env.ts';
-import { subgraphRequest } from './helpers/hub.ts';
+import { SUBGRAPHS } from '../../services/shared/src/env.ts';
+import { subgraphRequest } from '../helpers/hub.ts';
 
 const caller = { org: 'psychiatry:19', roles: ['COORDINATOR' as const] };
 const ENTITIES = '{ _entities(representations: [{ __typename: "Person", id: "p_x" }]) { __typename } }';

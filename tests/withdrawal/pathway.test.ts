@@ -6,8 +6,8 @@
  * transitions; a full ward.
  */
 import { describe, expect, it } from 'vitest';
-import { gql } from './helpers/hub.ts';
-import { createPlan, recordConsent } from './helpers/plans.ts';
+import { gql } from '../helpers/hub.ts';
+import { createPlan, recordConsent } from '../helpers/plans.ts';
 import {
   ADMIT,
   auditOf,
@@ -26,7 +26,7 @@ import {
   refused,
   submit,
   WITHDRAW,
-} from './helpers/withdrawal.ts';
+} from '../helpers/withdrawal.ts';
 
 const INBOX = `query($p: ID!, $status: [ReferralStatus!], $overdue: Boolean) {
   withdrawalReferrals(personId: $p, status: $status, overdueOnly: $overdue) { totalCount nodes { id status assessmentDueBy overdue assessmentDeadlineMissed } } }`;

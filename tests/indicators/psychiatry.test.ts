@@ -1,26 +1,18 @@
 /**
  * Psychiatry's section of the council indicators, against a hand-computed
- * fixture. Ward capacity is shared state (every test admits patients), so
- * this test runs a psychiatry subgraph of its own over a database of its
- * own and asks it exactly what the gateway would: signed `_entities`
- * requests carrying the report's key and the @requires fields.
+ * fixture, asked of this file's psychiatry subgraph exactly as the gateway
+ * would ask: signed `_entities` requests carrying the report's key and the
+ * @requires fields. The file's databases are its own, so ward capacity and
+ * every referral counted are the fixture's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
-import { loadSubgraphConfig } from '../services/shared/src/env.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
-import { addDays } from '../services/shared/src/time.ts';
-import { psychiatry } from '../services/psychiatry/src/server.ts';
-import { hub, subgraphRequest, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { caseworker1980, coordinator19, physician19, referralInput } from './helpers/withdrawal.ts';
-
-const name = `${hub().prefix}_psyind`;
-let running: RunningSubgraph;
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../services/shared/src/time.ts';
+import { subgraphRequest, withSql, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { caseworker1980, coordinator19, physician19, referralInput } from '../helpers/withdrawal.ts';
 
 async function call(query: string, variables: Record<string, unknown>, as: As, clock: string) {
-  const res = await subgraphRequest('psychiatry', query, { as, url: running.url, variables, headers: { 'x-hub-clock': clock } });
+  const res = await subgraphRequest('psychiatry', query, { as, variables, headers: { 'x-hub-clock': clock } });
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   return res.body.data;
 }
@@ -46,9 +38,7 @@ const SECTION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on I
  * ward of 20 places; the other 3 offers lapse. The report is read on 1 June 2035.
  */
 async function seedFixture() {
-  const sql = postgres(withDatabase(hub().postgresUrl, name), { max: 1, onnotice: () => {} });
-  await sql`insert into ward (id, organisation_id, name, places) values ('fixture-20', 'psychiatry:19', 'Fixture ward', 20)`;
-  await sql.end();
+  await withSql('psychiatry', (sql) => sql`insert into ward (id, organisation_id, name, places) values ('fixture-20', 'psychiatry:19', 'Fixture ward', 20)`);
   const people: Array<{ g: 'WOMEN' | 'MEN' }> = [...[...Array(7)].map(() => ({ g: 'WOMEN' as const })), ...[...Array(5)].map(() => ({ g: 'MEN' as const }))];
   for (let i = 0; i < 12; i++) {
     const k = i < 7 ? i : i - 7; // index within the gender
@@ -88,19 +78,7 @@ async function seedFixture() {
   }
 }
 
-beforeAll(async () => {
-  await ensureDatabase(hub().postgresUrl, name);
-  const url = withDatabase(hub().postgresUrl, name);
-  await migrateDatabase(url, psychiatry.migrationsFolder);
-  await psychiatry.seedReference(url);
-  running = await startSubgraph(psychiatry.definition, loadSubgraphConfig('psychiatry', { ...hub().env, PSYCHIATRY_DATABASE_URL: url, PSYCHIATRY_PORT: '0' }));
-  await seedFixture();
-}, 120_000);
-
-afterAll(async () => {
-  await running?.close();
-  await dropDatabase(hub().postgresUrl, name);
-});
+beforeAll(seedFixture, 120_000);
 
 const hidden = { value: null, numerator: null, denominator: null, suppressed: true };
 const cell = (group: string, value: number | null, numerator: number | null, denominator: number | null) => ({
@@ -173,11 +151,11 @@ describe("psychiatry's indicator section", () => {
     expect(received).toMatchObject({ value: 0, numerator: 0 });
   });
 
-  it.each([
-    ['a council member of another region', { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] } as As],
+  it.each<[string, As]>([
+    ['a council member of another region', { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] }],
     ['a coordinator of the region', coordinator19],
   ])('refuses %s', async (_who, as) => {
-    const res = await subgraphRequest('psychiatry', SECTION, { as, url: running.url, variables: { r: [REPORT] } });
+    const res = await subgraphRequest('psychiatry', SECTION, { as, variables: { r: [REPORT] } });
     expect(res.body.data._entities).toEqual([null]);
     expect(res.body.errors[0].extensions.code).toBe('FORBIDDEN');
   });

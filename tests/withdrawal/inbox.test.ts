@@ -4,9 +4,9 @@
  * costs the psychiatry subgraph the same number of SQL statements as 5.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { BOOK, caseworker1980, caseworker1981, coordinator19, createWard, DECIDE, OFFER, ok, physician19, refused, submit } from './helpers/withdrawal.ts';
+import { gql } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { BOOK, caseworker1980, caseworker1981, coordinator19, createWard, DECIDE, OFFER, ok, physician19, refused, submit } from '../helpers/withdrawal.ts';
 
 interface Group {
   personId: string;

@@ -8,15 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
-import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { verifyAuditChain } from '../services/shared/src/audit.ts';
-import { pseudonymFor } from '../services/shared/src/person-id.ts';
-import { clinics } from '../services/clinics/src/server.ts';
-import { seedDemo } from '../services/clinics/src/demo.ts';
-import { demoNumber, DEMO_ORDERS } from '../services/probation/src/demo.ts';
-import { personnummer } from './helpers/people.ts';
-import { auditOfUser, fromToday, ok, refused, staff, withSql } from './helpers/probation.ts';
+import { gql, hub, type As } from '../helpers/hub.ts';
+import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from '../helpers/access-matrix.ts';
+import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
+import { verifyAuditChain } from '../../services/shared/src/audit.ts';
+import { pseudonymFor } from '../../services/shared/src/person-id.ts';
+import { clinics } from '../../services/clinics/src/server.ts';
+import { seedDemo } from '../../services/clinics/src/demo.ts';
+import { demoNumber, DEMO_ORDERS } from '../../services/probation/src/demo.ts';
+import { personnummer } from '../helpers/people.ts';
+import { auditOfUser, fromToday, ok, refused, staff, withSql } from '../helpers/probation.ts';
 
 const SODERMALM = 'clinic:0180-sodermalm';
 const KISTA = 'clinic:0180-kista';
@@ -155,121 +156,54 @@ describe('who sees an enrolment, by every path', () => {
     ok(await gql(EFFORT, { e: enrolmentId, k: 'OPIOID_MAINTENANCE_TREATMENT', on: fromToday(0) }, { as: enroller }));
   });
 
-  type Expect = 'enrolment' | 'null' | 'included' | 'excluded' | 'empty' | 'FORBIDDEN';
-  type Path = 'clinicEnrolment(id)' | 'clinicEnrolments' | 'person(id).clinicEnrolments' | 'findPerson.clinicEnrolments' | '_entities';
-
-  const sees: Record<Path, Expect> = {
-    'clinicEnrolment(id)': 'enrolment',
-    clinicEnrolments: 'included',
-    'person(id).clinicEnrolments': 'included',
-    'findPerson.clinicEnrolments': 'included',
-    _entities: 'enrolment',
-  };
-  const hidden: Record<Path, Expect> = {
-    'clinicEnrolment(id)': 'null',
-    clinicEnrolments: 'excluded',
-    'person(id).clinicEnrolments': 'empty',
-    'findPerson.clinicEnrolments': 'empty',
-    _entities: 'null',
-  };
-  const hiddenNoList = { ...hidden, clinicEnrolments: 'FORBIDDEN' as const };
-  const hiddenNoSearch = { ...hiddenNoList, 'person(id).clinicEnrolments': 'FORBIDDEN' as const, 'findPerson.clinicEnrolments': 'FORBIDDEN' as const };
-
-  const CALLERS: Array<[string, As, Record<Path, Expect>]> = [
-    ['the enrolling clinic staff (Södermalm)', enroller, sees],
-    ['a nurse of the same clinic', staff(SODERMALM, 'NURSE'), sees],
-    ['a physician of the same clinic', staff(SODERMALM, 'PHYSICIAN'), sees],
-    ['clinic staff of another clinic (Kista)', staff(KISTA, 'CLINIC_STAFF'), hidden],
-    ['a nurse of another clinic', staff(KISTA, 'NURSE'), hidden],
-    ['a psychiatry physician of the region', staff('psychiatry:01', 'PHYSICIAN'), hiddenNoList],
-    ['a psychiatry coordinator of the region', staff('psychiatry:01', 'COORDINATOR'), hiddenNoList],
-    ["a caseworker of the clinic's municipality", staff('municipality:0180', 'CASEWORKER'), hiddenNoList],
-    ['a probation officer of the region', staff('probation:stockholm', 'PROBATION_OFFICER'), hiddenNoList],
-    ['a council member of the municipality', staff('municipality:0180', 'COUNCIL_MEMBER'), hiddenNoSearch],
-    ['a log reviewer of the clinic', staff(SODERMALM, 'LOG_REVIEWER'), hiddenNoList],
-  ];
-  const TABLE = CALLERS.flatMap(([label, caller, paths]) =>
-    (Object.entries(paths) as Array<[Path, Expect]>).map(([path, expected]) => [label, path, expected, caller] as [string, Path, Expect, As]),
-  );
-  const F = 'id targetGroups personnummer clinic { id } efforts { kind }';
-
-  async function run(path: Path, caller: As) {
-    switch (path) {
-      case 'clinicEnrolment(id)': {
-        const res = await gql(`query($id: ID!) { clinicEnrolment(id: $id) { ${F} } }`, { id: enrolmentId }, { as: caller });
-        return { res, value: res.data?.clinicEnrolment };
-      }
-      case 'clinicEnrolments': {
-        const res = await gql(`query($p: ID!) { clinicEnrolments(personId: $p) { totalCount nodes { ${F} } } }`, { p: personId }, { as: caller });
-        return { res, value: res.data?.clinicEnrolments };
-      }
-      case 'person(id).clinicEnrolments': {
-        const res = await gql(`query($p: ID!) { person(id: $p) { id clinicEnrolments { ${F} } } }`, { p: personId }, { as: caller });
-        return { res, value: res.data?.person?.clinicEnrolments };
-      }
-      case 'findPerson.clinicEnrolments': {
-        const res = await gql(`query($n: String!) { findPerson(personnummer: $n) { id clinicEnrolments { ${F} } } }`, { n: pnr }, { as: caller });
-        return { res, value: res.data?.findPerson?.clinicEnrolments };
-      }
-      case '_entities': {
-        const q = `{ _entities(representations: [{ __typename: "ClinicEnrolment", id: "${enrolmentId}" }]) { ... on ClinicEnrolment { ${F} } } }`;
-        const { body } = await subgraphRequest('clinics', q, { as: caller });
-        return { res: { status: 200, ...body }, value: body.data?._entities?.[0] };
-      }
-    }
-  }
-
-  it.each(TABLE)('%s · %s → %s', async (_label, path, expected, caller) => {
-    const { res, value } = await run(path, caller);
-    const expected_ = {
-      id: enrolmentId,
-      targetGroups: ['OPIOID_MAINTENANCE', 'HOMELESS'],
-      personnummer: pnr,
-      clinic: { id: SODERMALM },
-      efforts: [{ kind: 'OPIOID_MAINTENANCE_TREATMENT' }],
-    };
-    switch (expected) {
-      case 'enrolment':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual(expected_);
-        break;
-      case 'included':
-        expect(res.errors).toBeUndefined();
-        if (path === 'clinicEnrolments') expect(value).toEqual({ totalCount: 1, nodes: [expected_] });
-        else expect(value).toEqual([expected_]);
-        break;
-      case 'null':
-        expect(res.errors).toBeUndefined();
-        expect(value).toBeNull();
-        break;
-      case 'excluded':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual({ totalCount: 0, nodes: [] });
-        break;
-      case 'empty':
-        expect(res.errors).toBeUndefined();
-        expect(value).toEqual([]);
-        break;
-      case 'FORBIDDEN':
-        expect(res.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
-        expect(value ?? null).toBeNull();
-        break;
-    }
-    if (expected !== 'enrolment' && expected !== 'included') {
-      expect(JSON.stringify(res)).not.toContain(enrolmentId);
-      expect(JSON.stringify(res)).not.toContain(pnr);
-    }
+  const PATHS = personRecordPaths({
+    single: 'clinicEnrolment',
+    list: 'clinicEnrolments',
+    typename: 'ClinicEnrolment',
+    subgraph: 'clinics',
+    fields: 'id targetGroups personnummer clinic { id } efforts { kind }',
+    target: () => ({ id: enrolmentId, personId, personnummer: pnr }),
   });
+  const { sees, hidden, hiddenNoList, hiddenNoSearch } = hiddenOutcomes(Object.keys(PATHS) as Array<keyof typeof PATHS>, 'clinicEnrolments', [
+    'person(id).clinicEnrolments',
+    'findPerson.clinicEnrolments',
+  ]);
+
+  accessMatrix(
+    rowsByCaller([
+      ['the enrolling clinic staff (Södermalm)', enroller, sees],
+      ['a nurse of the same clinic', staff(SODERMALM, 'NURSE'), sees],
+      ['a physician of the same clinic', staff(SODERMALM, 'PHYSICIAN'), sees],
+      ['clinic staff of another clinic (Kista)', staff(KISTA, 'CLINIC_STAFF'), hidden],
+      ['a nurse of another clinic', staff(KISTA, 'NURSE'), hidden],
+      ['a psychiatry physician of the region', staff('psychiatry:01', 'PHYSICIAN'), hiddenNoList],
+      ['a psychiatry coordinator of the region', staff('psychiatry:01', 'COORDINATOR'), hiddenNoList],
+      ["a caseworker of the clinic's municipality", staff('municipality:0180', 'CASEWORKER'), hiddenNoList],
+      ['a probation officer of the region', staff('probation:stockholm', 'PROBATION_OFFICER'), hiddenNoList],
+      ['a council member of the municipality', staff('municipality:0180', 'COUNCIL_MEMBER'), hiddenNoSearch],
+      ['a log reviewer of the clinic', staff(SODERMALM, 'LOG_REVIEWER'), hiddenNoList],
+    ]),
+    {
+      paths: PATHS,
+      record: () => ({
+        id: enrolmentId,
+        targetGroups: ['OPIOID_MAINTENANCE', 'HOMELESS'],
+        personnummer: pnr,
+        clinic: { id: SODERMALM },
+        efforts: [{ kind: 'OPIOID_MAINTENANCE_TREATMENT' }],
+      }),
+      secrets: () => [enrolmentId, pnr],
+    },
+  );
 
   it('a person enrolled at both clinics: each clinic sees only its own enrolment on the person', async () => {
-    const other = await enrol(staff(KISTA, 'CLINIC_STAFF'), KISTA, ['YOUNG_PERSON'], pnr);
+    // a person of this test's own: the table above expects the table's person to be enrolled at Södermalm only
+    const { pnr: both, enrolment: atSodermalm } = await enrol(enroller, SODERMALM, ['HOMELESS']);
+    const other = await enrol(staff(KISTA, 'CLINIC_STAFF'), KISTA, ['YOUNG_PERSON'], both);
     const Q = 'query($p: ID!) { person(id: $p) { clinicEnrolments { id clinic { id } } } }';
-    expect(ok(await gql(Q, { p: personId }, { as: staff(KISTA, 'NURSE') })).person.clinicEnrolments).toEqual([
-      { id: other.enrolment.id, clinic: { id: KISTA } },
-    ]);
-    expect(ok(await gql(Q, { p: personId }, { as: staff(SODERMALM, 'NURSE') })).person.clinicEnrolments).toEqual([
-      { id: enrolmentId, clinic: { id: SODERMALM } },
-    ]);
+    const p = atSodermalm.person.id;
+    expect(ok(await gql(Q, { p }, { as: staff(KISTA, 'NURSE') })).person.clinicEnrolments).toEqual([{ id: other.enrolment.id, clinic: { id: KISTA } }]);
+    expect(ok(await gql(Q, { p }, { as: staff(SODERMALM, 'NURSE') })).person.clinicEnrolments).toEqual([{ id: atSodermalm.id, clinic: { id: SODERMALM } }]);
   });
 
   it('an unknown or malformed id is simply absent', async () => {

@@ -5,10 +5,10 @@
  * the log, and no reviewer reads another organisation's events.
  */
 import { describe, expect, it } from 'vitest';
-import { gql, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { caseworkerSthlm, clinicStaff, createPlan, recordConsent, sip } from './helpers/plans.ts';
-import { caseworker1980, coordinator19, referralInput } from './helpers/withdrawal.ts';
+import { gql, type As } from '../helpers/hub.ts';
+import { personnummer } from '../helpers/people.ts';
+import { caseworkerSthlm, clinicStaff, createPlan, recordConsent, sip } from '../helpers/plans.ts';
+import { caseworker1980, coordinator19, referralInput } from '../helpers/withdrawal.ts';
 
 const reviewer = (org: string): As => ({ org, roles: ['LOG_REVIEWER'], sub: `reviewer-${org}`, name: `Granskare ${org}` });
 const LOG = `query($from: DateTime!, $to: DateTime!, $p: ID, $u: ID) { auditLog(from: $from, to: $to, personId: $p, userId: $u) {

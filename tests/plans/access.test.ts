@@ -12,11 +12,12 @@
  * with no data.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, subgraphRequest, type As } from './helpers/hub.ts';
-import { personnummer } from './helpers/people.ts';
-import { recordConsent } from './helpers/plans.ts';
-import { caseworker1980, coordinator19, referralInput } from './helpers/withdrawal.ts';
-import { register } from './helpers/probation.ts';
+import { gql, subgraphRequest, type As, type GqlResult } from '../helpers/hub.ts';
+import { accessMatrix, type AccessPath, type AccessRow } from '../helpers/access-matrix.ts';
+import { personnummer } from '../helpers/people.ts';
+import { recordConsent } from '../helpers/plans.ts';
+import { caseworker1980, coordinator19, referralInput } from '../helpers/withdrawal.ts';
+import { register } from '../helpers/probation.ts';
 
 const callers: Record<string, As> = {
   'caseworker, Västerås (owner)': caseworker1980,
@@ -41,42 +42,69 @@ interface Fixture {
   contractPlan: string;
   withdrawalConsent: string;
 }
-let f: Fixture;
 
 const PLAN = 'id kind goals version';
-type Path = (id: string, as: As) => Promise<unknown>;
+type Row = AccessRow & { plan: 'withdrawal' | 'contract'; f: () => Fixture };
+const planId = (row: Row) => (row.plan === 'withdrawal' ? row.f().withdrawalPlan : row.f().contractPlan);
+const found = (list: Array<{ id: string }> | undefined, id: string) => list?.find((p) => p.id === id) ?? null;
 
-/** Each path returns the plan it reached (or null when it reached none). */
-const planPaths: Record<string, Path> = {
-  direct: async (id, as) => (await gql(`query($id: ID!) { jointCarePlan(id: $id) { ${PLAN} } }`, { id }, { as })).data?.jointCarePlan ?? null,
-  list: async (id, as) =>
-    ((await gql(`query($p: ID!) { jointCarePlans(personId: $p) { nodes { ${PLAN} } } }`, { p: f.personId }, { as })).data?.jointCarePlans?.nodes ?? []).find(
-      (p: { id: string }) => p.id === id,
-    ) ?? null,
-  'person(id)': async (id, as) =>
-    ((await gql(`query($p: ID!) { person(id: $p) { jointCarePlans { ${PLAN} } } }`, { p: f.personId }, { as })).data?.person?.jointCarePlans ?? []).find(
-      (p: { id: string }) => p.id === id,
-    ) ?? null,
-  findPerson: async (id, as) =>
-    (
-      (await gql(`query($p: String!) { findPerson(personnummer: $p) { jointCarePlans { ${PLAN} } } }`, { p: f.pnr }, { as })).data?.findPerson
-        ?.jointCarePlans ?? []
-    ).find((p: { id: string }) => p.id === id) ?? null,
-  'its referral or order': async (id, as) =>
-    id === f.withdrawalPlan
-      ? ((await gql(`query($r: ID!) { withdrawalReferral(id: $r) { jointCarePlan { ${PLAN} } } }`, { r: f.referralId }, { as })).data?.withdrawalReferral
-          ?.jointCarePlan ?? null)
-      : ((await gql(`query($o: ID!) { contractCareOrder(id: $o) { carePlan { ${PLAN} } } }`, { o: f.orderId }, { as })).data?.contractCareOrder?.carePlan ??
-        null),
-  _entities: async (id, as) =>
-    (
-      await subgraphRequest(
-        'municipality',
-        `{ _entities(representations: [{ __typename: "JointCarePlan", id: "${id}" }]) { ... on JointCarePlan { ${PLAN} } } }`,
-        { as },
-      )
-    ).body.data?._entities?.[0] ?? null,
+/** Each path gives the plan it reached (or null when it reached none); a FORBIDDEN error counts as reaching none. */
+const planPaths: Record<string, AccessPath<Row>> = {
+  direct: viaGateway(
+    `query($id: ID!) { jointCarePlan(id: $id) { ${PLAN} } }`,
+    (row) => ({ id: planId(row) }),
+    (d) => d?.jointCarePlan,
+  ),
+  list: viaGateway(
+    `query($p: ID!) { jointCarePlans(personId: $p) { nodes { ${PLAN} } } }`,
+    (row) => ({ p: row.f().personId }),
+    (d, row) => found(d?.jointCarePlans?.nodes, planId(row)),
+  ),
+  'person(id)': viaGateway(
+    `query($p: ID!) { person(id: $p) { jointCarePlans { ${PLAN} } } }`,
+    (row) => ({ p: row.f().personId }),
+    (d, row) => found(d?.person?.jointCarePlans, planId(row)),
+  ),
+  findPerson: viaGateway(
+    `query($p: String!) { findPerson(personnummer: $p) { jointCarePlans { ${PLAN} } } }`,
+    (row) => ({ p: row.f().pnr }),
+    (d, row) => found(d?.findPerson?.jointCarePlans, planId(row)),
+  ),
+  'its referral or order': {
+    shape: 'record',
+    run: (row) =>
+      row.plan === 'withdrawal'
+        ? viaGateway(
+            `query($r: ID!) { withdrawalReferral(id: $r) { jointCarePlan { ${PLAN} } } }`,
+            () => ({ r: row.f().referralId }),
+            (d) => d?.withdrawalReferral?.jointCarePlan,
+          ).run(row)
+        : viaGateway(
+            `query($o: ID!) { contractCareOrder(id: $o) { carePlan { ${PLAN} } } }`,
+            () => ({ o: row.f().orderId }),
+            (d) => d?.contractCareOrder?.carePlan,
+          ).run(row),
+  },
+  _entities: {
+    shape: 'record',
+    run: async (row) => {
+      const q = `{ _entities(representations: [{ __typename: "JointCarePlan", id: "${planId(row)}" }]) { ... on JointCarePlan { ${PLAN} } } }`;
+      const { body } = await subgraphRequest('municipality', q, { as: row.as });
+      return { res: { data: body.data }, value: body.data?._entities?.[0] ?? null };
+    },
+  },
 };
+
+/** A gateway path whose refusals count as hidden: only the data is kept (and searched for leaks). */
+function viaGateway(query: string, variables: (row: Row) => Record<string, unknown>, pick: (d: GqlResult['data'], row: Row) => unknown): AccessPath<Row> {
+  return {
+    shape: 'record',
+    run: async (row) => {
+      const res = await gql(query, variables(row), { as: row.as });
+      return { res: { data: res.data }, value: pick(res.data, row) ?? null };
+    },
+  };
+}
 
 /** Who sees which plan (by the policy: owner, or participant named by the active consent). */
 const seesWithdrawalPlan = (who: string, revoked: boolean) =>
@@ -95,7 +123,8 @@ function expected(plan: 'withdrawal' | 'contract', who: string, path: string, re
   return sees;
 }
 
-beforeAll(async () => {
+/** A person with a withdrawal referral, a court order, and a plan for each, under two consents. */
+async function makeFixture(): Promise<Fixture> {
   const pnr = personnummer();
   const ref = await gql(
     'mutation($i: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $i) { id person { id } } }',
@@ -138,48 +167,64 @@ beforeAll(async () => {
     followUpOn: '2099-01-01',
     contractCareOrderId: order.id,
   });
-  f = { pnr, personId, referralId, orderId: order.id, withdrawalPlan, contractPlan, withdrawalConsent: c1.id };
-}, 60_000);
-
-const rows = Object.keys(callers).flatMap((who) =>
-  Object.keys(planPaths).flatMap((path) => (['withdrawal', 'contract'] as const).map((plan) => [who, path, plan] as const)),
-);
-
-async function check(who: string, path: string, plan: 'withdrawal' | 'contract', revoked: boolean) {
-  const id = plan === 'withdrawal' ? f.withdrawalPlan : f.contractPlan;
-  const got = await planPaths[path]!(id, callers[who]!);
-  if (expected(plan, who, path, revoked)) {
-    expect(got).toEqual({
-      id,
-      kind: plan === 'withdrawal' ? 'WITHDRAWAL' : 'CONTRACT_CARE',
-      goals: [plan === 'withdrawal' ? 'Nykter' : 'Fullföljd kontraktsvård'],
-      version: 1,
-    });
-  } else {
-    expect(got).toBeNull();
-  }
+  return { pnr, personId, referralId, orderId: order.id, withdrawalPlan, contractPlan, withdrawalConsent: c1.id };
 }
 
-describe('a joint care plan, by every path, before the consent is revoked', () => {
-  it.each(rows)('%s via %s: the %s plan', (who, path, plan) => check(who, path, plan, false));
-});
+const rowsFor = (revoked: boolean, f: () => Fixture): Row[] =>
+  Object.keys(callers).flatMap((who) =>
+    Object.keys(planPaths).flatMap((path) =>
+      (['withdrawal', 'contract'] as const).map((plan) => ({
+        who,
+        as: callers[who]!,
+        path,
+        plan,
+        f,
+        expected: expected(plan, who, path, revoked) ? ('visible' as const) : ('hidden' as const),
+      })),
+    ),
+  );
 
-describe('the referral, reached through its withdrawal plan, gives what the direct query gives', () => {
-  it.each(Object.keys(callers))('%s', async (who) => {
-    const as = callers[who]!;
-    const direct = (await gql('query($r: ID!) { withdrawalReferral(id: $r) { id status } }', { r: f.referralId }, { as })).data?.withdrawalReferral ?? null;
-    const viaPlan =
-      (await gql('query($id: ID!) { jointCarePlan(id: $id) { withdrawalReferral { id status } } }', { id: f.withdrawalPlan }, { as })).data?.jointCarePlan
-        ?.withdrawalReferral ?? null;
-    expect(direct).toEqual(seesReferral(who) ? { id: f.referralId, status: 'RECEIVED' } : null);
-    expect(viaPlan).toEqual(seesWithdrawalPlan(who, false) ? direct : null);
+const matrix = (rows: Row[]) =>
+  accessMatrix(rows, {
+    paths: planPaths,
+    label: (row) => `(the ${row.plan} plan)`,
+    record: (row) => ({
+      id: planId(row),
+      kind: row.plan === 'withdrawal' ? 'WITHDRAWAL' : 'CONTRACT_CARE',
+      goals: [row.plan === 'withdrawal' ? 'Nykter' : 'Fullföljd kontraktsvård'],
+      version: 1,
+    }),
+    secrets: (row) => [planId(row)],
+  });
+
+describe('before the consent is revoked', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await makeFixture();
+  }, 60_000);
+
+  describe('a joint care plan, by every path', () => matrix(rowsFor(false, () => f)));
+
+  describe('the referral, reached through its withdrawal plan, gives what the direct query gives', () => {
+    it.each(Object.keys(callers))('%s', async (who) => {
+      const as = callers[who]!;
+      const direct = (await gql('query($r: ID!) { withdrawalReferral(id: $r) { id status } }', { r: f.referralId }, { as })).data?.withdrawalReferral ?? null;
+      const viaPlan =
+        (await gql('query($id: ID!) { jointCarePlan(id: $id) { withdrawalReferral { id status } } }', { id: f.withdrawalPlan }, { as })).data?.jointCarePlan
+          ?.withdrawalReferral ?? null;
+      expect(direct).toEqual(seesReferral(who) ? { id: f.referralId, status: 'RECEIVED' } : null);
+      expect(viaPlan).toEqual(seesWithdrawalPlan(who, false) ? direct : null);
+    });
   });
 });
 
 describe("after the individual revokes the withdrawal plan's consent", () => {
+  let f: Fixture;
   beforeAll(async () => {
+    f = await makeFixture();
     const res = await gql('mutation($id: ID!) { revokeConsent(id: $id) { active } }', { id: f.withdrawalConsent }, { as: caseworker1980 });
     expect(res.data!.revokeConsent.active).toBe(false);
-  });
-  it.each(rows)('%s via %s: the %s plan', (who, path, plan) => check(who, path, plan, true));
+  }, 60_000);
+
+  describe('a joint care plan, by every path', () => matrix(rowsFor(true, () => f)));
 });

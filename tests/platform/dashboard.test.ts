@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeJwt } from 'jose';
-import { loadGatewayConfig } from '../services/shared/src/env.ts';
-import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
-import { gql, hub } from './helpers/hub.ts';
+import { loadGatewayConfig } from '../../services/shared/src/env.ts';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
+import { gql, hub } from '../helpers/hub.ts';
 
 const origin = () => new URL(hub().gatewayUrl).origin;
 const CSP =
@@ -68,7 +68,7 @@ describe('the dashboard page', () => {
 
   it('the page imports only its own modules', () => {
     for (const file of ['app.js', 'api.js', 'charts.js', 'figures.js', 'i18n.js', 'periods.js']) {
-      const source = readFileSync(new URL(`../gateway/dashboard/${file}`, import.meta.url), 'utf8');
+      const source = readFileSync(new URL(`../../gateway/dashboard/${file}`, import.meta.url), 'utf8');
       for (const [, from] of source.matchAll(/^import .* from '([^']+)';$/gm)) expect(from).toMatch(/^\.\/[a-z0-9]+\.js$/);
       expect(source).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     }
@@ -141,7 +141,7 @@ describe('a production-mode gateway', () => {
   let gateway: RunningGateway;
   let base: string;
   beforeAll(async () => {
-    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
     const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
     gateway = await startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0', ...urls }), supergraph);
     base = new URL(gateway.url).origin;
@@ -166,7 +166,7 @@ describe('a production-mode gateway', () => {
   });
 
   it('refuses to start with a development token signer', async () => {
-    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
     await expect(
       startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0' }), supergraph, { devTokens: async () => 'x' }),
     ).rejects.toThrow('a development token signer is refused outside development mode');
@@ -179,7 +179,7 @@ describe("the page's periods (gateway/dashboard/periods.js, run here under Node)
     monthsOf: (from: string, to: string) => Array<{ month: string; from: string; to: string }>;
     isDate: (s: string) => boolean;
   };
-  const periods = () => import('../gateway/dashboard/periods.js' as string) as Promise<Periods>;
+  const periods = () => import('../../gateway/dashboard/periods.js' as string) as Promise<Periods>;
 
   it.each([
     ['thisYear', '2026-11-23', { from: '2026-01-01', to: '2026-11-23' }],

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configVariables, DEFAULT_PORTS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../services/shared/src/env.ts';
-import { ROOT } from './helpers/processes.ts';
+import { configVariables, DEFAULT_PORTS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../../services/shared/src/env.ts';
+import { ROOT } from '../helpers/processes.ts';
 
 interface Service {
   command?: string[];
