@@ -25,7 +25,7 @@ export async function createPlan(as: As, input: Record<string, unknown>, clock?:
   return gql(`mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { ${PLAN_FIELDS} } }`, { i: input }, { as, ...(clock ? { clock } : {}) });
 }
 
-export async function sip(personnummer: string, consentId: string, extra: Record<string, unknown> = {}) {
+export function sip(personnummer: string, consentId: string, extra: Record<string, unknown> = {}) {
   return {
     kind: 'SIP',
     personnummer,

@@ -13,13 +13,15 @@ const member19: As = { org: 'psychiatry:19', roles: ['COUNCIL_MEMBER'], name: 'R
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'], name: 'Stina Stockholm' };
 const caseworker1981: As = { org: 'municipality:1981', roles: ['CASEWORKER'], name: 'Sam Sala' };
 
+const memberOf = (org: string): As => ({ org, roles: ['COUNCIL_MEMBER'] });
+
 describe('who sits on which council', () => {
   it.each([
     [member1980, ['council:local-1980', 'council:regional-19']],
     [member19, ['council:local-1980', 'council:regional-19']],
-    [{ org: 'municipality:1981', roles: ['COUNCIL_MEMBER'] } as As, ['council:regional-19']],
+    [memberOf('municipality:1981'), ['council:regional-19']],
     [member0180, ['council:local-0180', 'council:regional-01']],
-    [{ org: 'psychiatry:01', roles: ['COUNCIL_MEMBER'] } as As, ['council:local-0180', 'council:regional-01']],
+    [memberOf('psychiatry:01'), ['council:local-0180', 'council:regional-01']],
   ])('%o sits on %o', async (as, ids) => {
     const res = await gql('{ councils { id level municipalityCodes } }', {}, { as });
     expect(res.data!.councils.map((c: { id: string }) => c.id)).toEqual(ids);

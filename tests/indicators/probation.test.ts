@@ -166,7 +166,7 @@ describe("probation's indicator section", () => {
     });
   });
 
-  it('leaves out due dates not yet passed: on 25 May, W6 (due 3 June) is not counted, M9 is counted as kept', async () => {
+  it('leaves out due dates not yet passed: on 25 May, W6 (due 3 June) is not counted, M9 is counted as kept', () => {
     // women W1–W5 5 of 5; men M1, M2, M3, M4, M5, M6, M8, M9 with 5 kept: complement 3, hidden; total 10 of 13, hidden
     const figure = middle.find((i) => i.key === 'contractCare.evaluationsHeldByDueDate')!;
     expect(figure).toMatchObject({

@@ -14,7 +14,7 @@ const probationSthlm = { org: 'probation:stockholm', roles: ['PROBATION_OFFICER'
 async function newSip() {
   const pnr = personnummer();
   const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm']);
-  const res = await createPlan(caseworkerSthlm, await sip(pnr, consent.id));
+  const res = await createPlan(caseworkerSthlm, sip(pnr, consent.id));
   expect(res.errors).toBeUndefined();
   return { pnr, consent, plan: res.data!.createJointCarePlan };
 }
@@ -180,8 +180,7 @@ describe('a SIP between social services and a local integrated clinic', () => {
   it('stops sharing when the consent expires (the clock passes validUntil)', async () => {
     const pnr = personnummer();
     const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm'], '2027-01-31', '2026-12-01T10:00:00+01:00');
-    const plan = (await createPlan(caseworkerSthlm, await sip(pnr, consent.id, { followUpOn: '2027-01-15' }), '2026-12-01T10:00:00+01:00')).data!
-      .createJointCarePlan;
+    const plan = (await createPlan(caseworkerSthlm, sip(pnr, consent.id, { followUpOn: '2027-01-15' }), '2026-12-01T10:00:00+01:00')).data!.createJointCarePlan;
     const onLastDay = await gql(PLAN, { id: plan.id }, { as: clinicStaff, clock: '2027-01-31T23:00:00+01:00' });
     expect(onLastDay.data!.jointCarePlan.id).toBe(plan.id);
     const dayAfter = await gql(PLAN, { id: plan.id }, { as: clinicStaff, clock: '2027-02-01T00:30:00+01:00' });
@@ -200,7 +199,7 @@ describe('a SIP between social services and a local integrated clinic', () => {
     const pnr = personnummer();
     const clock = '2026-12-01T10:00:00+01:00';
     const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm'], '2099-01-01', clock);
-    const plan = (await createPlan(caseworkerSthlm, await sip(pnr, consent.id, { followUpOn: '2027-01-15' }), clock)).data!.createJointCarePlan;
+    const plan = (await createPlan(caseworkerSthlm, sip(pnr, consent.id, { followUpOn: '2027-01-15' }), clock)).data!.createJointCarePlan;
     const list = (at: string) =>
       gql(
         'query($p: ID!) { jointCarePlans(personId: $p, followUpOverdueOnly: true) { totalCount nodes { id followUpOverdue } } }',
@@ -303,7 +302,7 @@ describe('drawing up a plan: the rules', () => {
   ])('refuses %s, naming the field, and stores nothing', async (_case, consentOrgs, override, field, message) => {
     const pnr = personnummer();
     const consent = await recordConsent(caseworkerSthlm, pnr, consentOrgs);
-    const res = await createPlan(caseworkerSthlm, { ...(await sip(pnr, consent.id)), ...override });
+    const res = await createPlan(caseworkerSthlm, { ...sip(pnr, consent.id), ...override });
     expect(res.errors![0]!.message).toBe(message);
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     const stored = await gql('query($p: ID!) { jointCarePlans(personId: $p) { totalCount } }', { p: consent.person.id }, { as: caseworkerSthlm });
@@ -313,14 +312,14 @@ describe('drawing up a plan: the rules', () => {
   it("refuses another person's consent and a revoked one", async () => {
     const pnr = personnummer();
     const other = await recordConsent(caseworkerSthlm, personnummer(), ['municipality:0180', 'clinic:0180-sodermalm']);
-    const wrong = await createPlan(caseworkerSthlm, await sip(pnr, other.id));
+    const wrong = await createPlan(caseworkerSthlm, sip(pnr, other.id));
     expect(wrong.errors![0]).toMatchObject({
       message: 'This consent was given by another person than the one the plan is about.',
       extensions: { field: 'input.consentId' },
     });
     const mine = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm']);
     await gql('mutation($id: ID!) { revokeConsent(id: $id) { id } }', { id: mine.id }, { as: caseworkerSthlm });
-    const revoked = await createPlan(caseworkerSthlm, await sip(pnr, mine.id));
+    const revoked = await createPlan(caseworkerSthlm, sip(pnr, mine.id));
     expect(revoked.errors![0]!.message).toMatch(
       /^The consent is not active: the individual revoked the consent on \d{4}-\d{2}-\d{2}\. No plan can be drawn up on it\.$/,
     );
@@ -344,7 +343,7 @@ describe('drawing up a plan: the rules', () => {
   it('lets only participating organisations add efforts, each its own', async () => {
     const pnr = personnummer();
     const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm', 'clinic:0180-kista']);
-    const plan = (await createPlan(caseworkerSthlm, await sip(pnr, consent.id))).data!.createJointCarePlan;
+    const plan = (await createPlan(caseworkerSthlm, sip(pnr, consent.id))).data!.createJointCarePlan;
     const kista = { org: 'clinic:0180-kista', roles: ['CLINIC_STAFF' as const] };
     const res = await gql(
       'mutation($id: ID!) { addCarePlanEffort(planId: $id, expectedVersion: 1, input: { description: "x", responsible: "y" }) { id } }',

@@ -24,7 +24,7 @@ describe('the audit log', () => {
     // Stockholm's caseworker draws up a plan that the clinic reads.
     const pnr = personnummer();
     const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm']);
-    const plan = (await createPlan(caseworkerSthlm, await sip(pnr, consent.id))).data!.createJointCarePlan;
+    const plan = (await createPlan(caseworkerSthlm, sip(pnr, consent.id))).data!.createJointCarePlan;
     await gql('query($id: ID!) { jointCarePlan(id: $id) { id goals } }', { id: plan.id }, { as: clinicStaff });
 
     const res = await gql(LOG, { from: since(), to: until(), p: consent.person.id }, { as: reviewer('municipality:0180') });
@@ -90,7 +90,7 @@ describe('the audit log', () => {
   it.each([
     ['a caseworker', caseworker1980],
     ['a coordinator', coordinator19],
-    ['a council member', { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] } as As],
+    ['a council member', { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] } satisfies As],
   ])('refuses %s', async (_who, as) => {
     const res = await gql(LOG, { from: since(), to: until() }, { as });
     expect(res.data).toBeNull();

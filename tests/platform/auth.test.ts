@@ -25,13 +25,13 @@ function unsignedToken(): string {
 }
 
 const refused: Array<[string, () => Promise<string | null>, RegExp]> = [
-  ['no token', async () => null, /Sign in/],
-  ['a token that is not a JWT', async () => 'not-a-token', /could not be verified/],
+  ['no token', () => Promise.resolve(null), /Sign in/],
+  ['a token that is not a JWT', () => Promise.resolve('not-a-token'), /could not be verified/],
   ['an expired token', () => tokenFor(caseworker, { ttl: -120 }), /expired/],
   ['a token for another audience', () => tokenFor(caseworker, { audience: 'some-other-api' }), /not for this hub \(aud/],
   ['a token from another issuer', () => tokenFor(caseworker, { issuer: 'https://evil.example' }), /not for this hub \(iss/],
   ['a token signed with a key the hub does not trust', () => tokenFor(caseworker, { keys: hub().stranger }), /could not be verified/],
-  ['an unsigned token (alg: none)', async () => unsignedToken(), /could not be verified/],
+  ['an unsigned token (alg: none)', () => Promise.resolve(unsignedToken()), /could not be verified/],
   ['an organisation outside the hub', () => tokenFor({ org: 'municipality:9999', roles: ['CASEWORKER'] }), /no organisation/],
   ['a role the organisation cannot hold', () => tokenFor({ org: 'probation:vasteras', roles: ['PHYSICIAN'] }), /cannot hold the role PHYSICIAN/],
   ['an agency claim that contradicts the directory', () => tokenFor(caseworker, { claims: { agency: 'PSYCHIATRY' } }), /agency does not match/],

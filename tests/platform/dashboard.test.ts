@@ -168,7 +168,7 @@ describe('a production-mode gateway', () => {
   it('refuses to start with a development token signer', async () => {
     const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
     await expect(
-      startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0' }), supergraph, { devTokens: async () => 'x' }),
+      startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0' }), supergraph, { devTokens: () => Promise.resolve('x') }),
     ).rejects.toThrow('a development token signer is refused outside development mode');
   });
 });
@@ -179,6 +179,7 @@ describe("the page's periods (gateway/dashboard/periods.js, run here under Node)
     monthsOf: (from: string, to: string) => Array<{ month: string; from: string; to: string }>;
     isDate: (s: string) => boolean;
   };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widening the specifier keeps tsc from resolving the page's untyped browser module
   const periods = () => import('../../gateway/dashboard/periods.js' as string) as Promise<Periods>;
 
   it.each([
