@@ -17,7 +17,7 @@ import { clinics } from '../services/clinics/src/server.ts';
 import { gql, hub, subgraphRequest, type As } from './helpers/hub.ts';
 import { personnummer } from './helpers/people.ts';
 import { staff } from './helpers/probation.ts';
-import { count, expectSection, hidden, INDICATOR_FIELDS, type IndicatorOut } from './helpers/indicators.ts';
+import { count, expectSection, hidden, INDICATOR_FIELDS, reportRepresentation, type IndicatorOut } from './helpers/indicators.ts';
 
 const name = `${hub().prefix}_clinind`;
 let running: RunningSubgraph;
@@ -29,20 +29,18 @@ const KISTA = 'clinic:0180-kista';
 const staffOf = { [SODERMALM]: staff(SODERMALM, 'CLINIC_STAFF'), [KISTA]: staff(KISTA, 'CLINIC_STAFF') } as Record<string, As>;
 
 const PERIOD = { from: '2036-03-01', to: '2036-05-31' };
-const REPORT_0180 = {
-  __typename: 'IndicatorReport',
+const REPORT_0180 = reportRepresentation({
   councilId: 'council:local-0180',
   ...PERIOD,
   municipalityCodes: ['0180'],
   memberOrganisationIds: ['municipality:0180', 'psychiatry:01'],
-};
-const REPORT_19 = {
-  __typename: 'IndicatorReport',
+});
+const REPORT_19 = reportRepresentation({
   councilId: 'council:regional-19',
   ...PERIOD,
   municipalityCodes: ['1980', '1981'],
   memberOrganisationIds: ['municipality:1980', 'municipality:1981', 'psychiatry:19'],
-};
+});
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on IndicatorReport { clinics { ${INDICATOR_FIELDS} } } } }`;
 const READ_AT = '2036-06-15T10:00:00Z';
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, subgraphRequest, type As } from './helpers/hub.ts';
 import { personnummer } from './helpers/people.ts';
 import { BREACH, DEVIATION, EVALUATION, ok, register, staff } from './helpers/probation.ts';
-import { count, expectSection, hidden, INDICATOR_FIELDS, median, share, type IndicatorOut } from './helpers/indicators.ts';
+import { count, expectSection, hidden, INDICATOR_FIELDS, median, reportRepresentation, share, type IndicatorOut } from './helpers/indicators.ts';
 
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] };
@@ -19,13 +19,12 @@ const officerStockholm = staff('probation:stockholm', 'PROBATION_OFFICER', 'Sten
 const PERIOD = { from: '2061-03-01', to: '2061-06-30' };
 const SECTION = `query($from: Date!, $to: Date!) { council(id: "council:regional-19") { id indicators(from: $from, to: $to) { from to probation { ${INDICATOR_FIELDS} } } } }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on IndicatorReport { probation { ${INDICATOR_FIELDS} } } } }`;
-const REPORT_19 = {
-  __typename: 'IndicatorReport',
+const REPORT_19 = reportRepresentation({
   councilId: 'council:regional-19',
   ...PERIOD,
   municipalityCodes: ['1980', '1981'],
   memberOrganisationIds: ['municipality:1980', 'municipality:1981', 'psychiatry:19'],
-};
+});
 
 /** 10:00 UTC on a day: the same Stockholm day. */
 const day = (date: string) => `${date}T10:00:00Z`;

@@ -15,6 +15,7 @@ import { psychiatry } from '../services/psychiatry/src/server.ts';
 import { hub, subgraphRequest, type As } from './helpers/hub.ts';
 import { personnummer } from './helpers/people.ts';
 import { caseworker1980, coordinator19, physician19, referralInput } from './helpers/withdrawal.ts';
+import { reportRepresentation } from './helpers/indicators.ts';
 
 const name = `${hub().prefix}_psyind`;
 let running: RunningSubgraph;
@@ -27,14 +28,13 @@ async function call(query: string, variables: Record<string, unknown>, as: As, c
 
 const at = (date: string, time = '10:00') => `${date}T${time}:00+01:00`;
 const councilMember: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
-const REPORT = {
-  __typename: 'IndicatorReport',
+const PERIOD = { from: '2035-03-01', to: '2035-04-30' };
+const REPORT = reportRepresentation({
   councilId: 'council:local-1980',
-  from: '2035-03-01',
-  to: '2035-04-30',
+  ...PERIOD,
   municipalityCodes: ['1980'],
   memberOrganisationIds: ['municipality:1980', 'psychiatry:19'],
-};
+});
 const SECTION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on IndicatorReport { psychiatry {
   key value numerator denominator suppressed byGender { group value numerator denominator suppressed } } } } }`;
 
@@ -162,12 +162,12 @@ describe("psychiatry's indicator section", () => {
   });
 
   it("counts only the council's municipalities: Stockholm's council sees none of these requests", async () => {
-    const stockholm = {
-      ...REPORT,
+    const stockholm = reportRepresentation({
       councilId: 'council:local-0180',
+      ...PERIOD,
       municipalityCodes: ['0180'],
       memberOrganisationIds: ['municipality:0180', 'psychiatry:01'],
-    };
+    });
     const data = await call(SECTION, { r: [stockholm] }, { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] }, at('2035-06-01'));
     const received = data._entities[0].psychiatry.find((i: { key: string }) => i.key === 'withdrawal.requestsReceived');
     expect(received).toMatchObject({ value: 0, numerator: 0 });

@@ -6,5 +6,6 @@
  */
 import { commonMappers } from '../shared/codegen.ts';
 
-export const mappers: Record<string, string> = { ...commonMappers };
+// Social services owns IndicatorReport: its resolvers receive the whole report, not the reference.
+export const mappers: Record<string, string> = { ...commonMappers, IndicatorReport: '../../../shared/src/councils.ts#ReportKey' };
 export const contextType = '../context.ts#MunicipalityContext';

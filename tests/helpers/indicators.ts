@@ -1,5 +1,6 @@
 /** Shared pieces of the indicator-section tests: expected cells and a figure-by-key check. */
 import { expect } from 'vitest';
+import { reportScope } from '../../services/shared/src/councils.ts';
 
 export const INDICATOR_FIELDS = 'key label value numerator denominator suppressed byGender { group value numerator denominator suppressed }';
 
@@ -45,4 +46,9 @@ export function expectSection(section: IndicatorOut[], expected: Record<string, 
       ],
     });
   }
+}
+
+/** An IndicatorReport as the gateway sends it to a section's subgraph: its key, with the council's scope opaque. */
+export function reportRepresentation(r: { councilId: string; from: string; to: string; municipalityCodes: string[]; memberOrganisationIds: string[] }) {
+  return { __typename: 'IndicatorReport', councilId: r.councilId, from: r.from, to: r.to, scope: reportScope(r) };
 }

@@ -1,5 +1,6 @@
 /** Councils, agreements and the municipality's section of indicator reports. */
 import { organisation } from '../../../shared/src/directory.ts';
+import { reportScope } from '../../../shared/src/councils.ts';
 import type { MunicipalityContext } from '../context.ts';
 import {
   agreementsOf,
@@ -30,5 +31,6 @@ export const CooperationAgreement = {
 
 export const IndicatorReport = {
   __resolveReference: (ref: { councilId: string; from: string; to: string }, ctx: Ctx) => reportByKey(ctx, ref),
+  scope: (r: ReportKey) => reportScope(r),
   municipality: (r: ReportKey, _: unknown, ctx: Ctx) => municipalitySection(ctx, r),
 };

@@ -4,7 +4,8 @@ import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { ContractCareDeviation, ContractCareOrder, JointCarePlan, Person } from './contract-care-order.ts';
-import { probationSection, type ReportKey } from '../domain/indicators.ts';
+import { probationSection } from '../domain/indicators.ts';
+import { reportKey, type ReportReference } from '../../../shared/src/councils.ts';
 import type { ProbationContext } from '../context.ts';
 
 export const resolvers = {
@@ -17,6 +18,6 @@ export const resolvers = {
   ContractCareDeviation,
   JointCarePlan,
   IndicatorReport: {
-    probation: (r: ReportKey, _: unknown, ctx: ProbationContext) => probationSection(ctx, r),
+    probation: (r: ReportReference, _: unknown, ctx: ProbationContext) => probationSection(ctx, reportKey(r)),
   },
 };

@@ -5,7 +5,8 @@ import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
-import { psychiatrySection, type ReportKey } from '../domain/indicators.ts';
+import { psychiatrySection } from '../domain/indicators.ts';
+import { reportKey, type ReportReference } from '../../../shared/src/councils.ts';
 import type { PsychiatryContext } from '../context.ts';
 
 export const resolvers = {
@@ -21,6 +22,6 @@ export const resolvers = {
   Ward,
   JointCarePlan,
   IndicatorReport: {
-    psychiatry: (r: ReportKey, _: unknown, ctx: PsychiatryContext) => psychiatrySection(ctx, r),
+    psychiatry: (r: ReportReference, _: unknown, ctx: PsychiatryContext) => psychiatrySection(ctx, reportKey(r)),
   },
 };
