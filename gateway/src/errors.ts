@@ -45,11 +45,15 @@ export function useRequestErrorCodes(): GatewayPlugin {
     },
     // Yoga marks these errors as the GraphQL-over-HTTP spec's, which answers them 200 to a
     // client accepting application/json; the hub answers a request it refuses 400, always.
-    onResultProcess({ result }) {
+    // An event stream carries the error as an event and prints it whole: no status to give there.
+    onResultProcess({ request, result }) {
       if (Array.isArray(result) || !('errors' in result) || !result.errors) return;
+      const stream = request.headers.get('accept')?.includes('text/event-stream') ?? false;
       for (const error of result.errors) {
         const code = error.extensions?.code;
-        if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED') error.extensions.http = { status: 400 };
+        if (code !== 'GRAPHQL_PARSE_FAILED' && code !== 'GRAPHQL_VALIDATION_FAILED') continue;
+        if (stream) delete (error.extensions as Record<string, unknown>).http;
+        else error.extensions.http = { status: 400 };
       }
     },
   };
@@ -63,6 +67,27 @@ export const noIntrospection: ValidationRule = (context) => ({
     }
   },
 });
+
+/**
+ * An operation of a type the schema does not have (a subscription, while no subgraph offers
+ * one) is an invalid request; graphql-js 16 leaves that to execution, where the query planner
+ * would fail on it as an internal error.
+ */
+export const knownOperationTypes: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(new GraphQLError(`The schema has no ${node.operation} operations.`, { nodes: [node] }));
+    }
+  },
+});
+
+export function useKnownOperationTypes(): GatewayPlugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(knownOperationTypes);
+    },
+  };
+}
 
 export function useNoIntrospection(): GatewayPlugin {
   return {

@@ -24,7 +24,7 @@ import type { Logger } from '../../services/shared/src/logger.ts';
 import { hubRequest, useHubCaller } from './context.ts';
 import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
-import { createMaskError, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
+import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -139,6 +139,7 @@ export function createHubGateway(config: GatewayConfig, supergraph: string, log:
       useHubCaller(config, createTokenVerifier(config)),
       armor(config.mode),
       useRequestErrorCodes(),
+      useKnownOperationTypes(),
       useDataEntry(),
       ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
       useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls),

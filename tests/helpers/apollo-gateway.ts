@@ -61,9 +61,9 @@ export async function startApolloGateway(config: GatewayConfig, supergraphSdl: s
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: ({ req }) => {
         const clock = req.headers[CLOCK_HEADER];
-        return { authorization: req.headers.authorization ?? '', ...(typeof clock === 'string' ? { clock } : {}) };
+        return Promise.resolve({ authorization: req.headers.authorization ?? '', ...(typeof clock === 'string' ? { clock } : {}) });
       },
     }),
   );
