@@ -20,12 +20,14 @@ export interface CanonicalOperation {
   as: { org: string; role: Role };
   query: string;
   variables: Record<string, unknown>;
+  /** the part of the operation its root subgraph answers alone (the benchmark's direct call) */
+  direct: string;
 }
 
 const INDICATOR = 'key value numerator denominator suppressed byGender { group value suppressed }';
 
 export function canonicalOperations(planId: string, today: string): CanonicalOperation[] {
-  return [
+  const operations: CanonicalOperation[] = [
     {
       name: 'coordinator inbox',
       subgraph: 'psychiatry',
@@ -34,6 +36,7 @@ export function canonicalOperations(planId: string, today: string): CanonicalOpe
         person { id } referringOrganisation { id name } caseworker { name phone }
         placeOffer { startDate lapsesOn ward { id name } } events { at kind by } } } }`,
       variables: {},
+      direct: 'same',
     },
     {
       name: 'probation caseload with plans',
@@ -43,6 +46,8 @@ export function canonicalOperations(planId: string, today: string): CanonicalOpe
         person { id } deviations { occurredOn description reportedBy { id } } evaluations { heldOn summary }
         carePlan { id kind status version goals signedByIndividual signatures { signedBy organisation { id } } } } } }`,
       variables: {},
+      direct: `query Caseload { contractCareOrders(first: 50) { totalCount nodes { id status courtDecisionOn endsOn nextEvaluationDueBy
+        person { id } deviations { occurredOn description reportedBy { id } } evaluations { heldOn summary } } } }`,
     },
     {
       name: 'council indicators',
@@ -52,6 +57,8 @@ export function canonicalOperations(planId: string, today: string): CanonicalOpe
         indicators(from: $from, to: $to) { from to municipalityCodes
           municipality { ${INDICATOR} } psychiatry { ${INDICATOR} } probation { ${INDICATOR} } clinics { ${INDICATOR} } } } }`,
       variables: { from: addDays(today, -365), to: today },
+      direct: `query Indicators($from: Date!, $to: Date!) { council(id: "council:regional-19") { id name
+        indicators(from: $from, to: $to) { from to municipalityCodes municipality { ${INDICATOR} } } } }`,
     },
     {
       name: 'joint care plan with its referral',
@@ -61,8 +68,11 @@ export function canonicalOperations(planId: string, today: string): CanonicalOpe
         participants { organisation { id } role name } efforts { id } signatures { signedBy signedAt }
         withdrawalReferral { id status admittedAt placeOffer { startDate ward { name } } person { id } } } }`,
       variables: { id: planId },
+      direct: `query Plan($id: ID!) { jointCarePlan(id: $id) { id kind status version goals followUpOn
+        participants { organisation { id } role name } efforts { id } signatures { signedBy signedAt } } }`,
     },
   ];
+  return operations.map((op) => ({ ...op, direct: op.direct === 'same' ? op.query : op.direct }));
 }
 
 export interface DemoHub {
@@ -74,7 +84,10 @@ export interface DemoHub {
 }
 
 /** A hub of its own over the demo data, with the canonical operations ready to send. */
-export async function startDemoHub(postgresUrl: string, databasePrefix = `hub_canon_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`): Promise<DemoHub> {
+export async function startDemoHub(
+  postgresUrl: string,
+  databasePrefix = `hub_canon_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`,
+): Promise<DemoHub> {
   const issuer = await createIssuerKeys('canon-');
   const env = {
     HUB_MODE: 'development',
