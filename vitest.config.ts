@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -10,6 +11,12 @@ import { defineConfig } from 'vitest/config';
 const HUB_FREE = ['tests/unit/**/*.test.ts', 'tests/platform/composition.test.ts', 'tests/platform/deployment.test.ts', 'tests/start.test.ts', 'tests/fresh-clone.test.ts'];
 
 export default defineConfig({
+  resolve: {
+    // One graphql-js, as under Node in production: Vite would give the tests graphql's ESM build
+    // (its "module" field) while Hive Gateway's packages load the CommonJS one, and errors made by
+    // one copy are not `instanceof` the other's GraphQLError.
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

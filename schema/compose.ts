@@ -1,11 +1,13 @@
 /**
- * Composes the four subgraph schemas into schema/supergraph.graphql with
- * @apollo/composition. `--check` fails (exit 1) when the committed file is
- * not what composition produces now. Exits non-zero on composition errors.
+ * Composes the four subgraph schemas into schema/supergraph.graphql with The
+ * Guild's @theguild/federation-composition (MIT; Apollo's composition is under
+ * the Elastic License and stays out of the hub). `--check` fails (exit 1) when
+ * the committed file is not what composition produces now. Exits non-zero on
+ * composition errors.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { composeServices } from '@apollo/composition';
+import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { subgraphSdl } from '../services/shared/src/schema-file.ts';
 import { DEFAULT_PORTS, SUBGRAPHS } from '../services/shared/src/env.ts';
@@ -21,7 +23,7 @@ export function composeSupergraph(): string {
       typeDefs: parse(subgraphSdl(name)),
     })),
   );
-  if (result.errors) {
+  if (compositionHasErrors(result)) {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
   }
   return `${result.supergraphSdl.trim()}\n`;

@@ -1,31 +1,40 @@
 /**
- * The gateway's per-request context: the caller's verified token (401 before
- * any planning when it is missing or bad), the development clock header,
- * and the per-subgraph figures shown to developers.
+ * What the gateway knows of each client request, kept per request: the
+ * caller's verified token (401 before any parsing or planning when it is
+ * missing or bad), the development clock header, and the per-subgraph figures
+ * shown to developers. The token is checked in Yoga's `onParams`, which runs
+ * for HTTP, SSE and WebSocket operations alike.
  */
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { GatewayConfig } from '../../services/shared/src/env.ts';
-import type { Caller } from '../../services/shared/src/caller.ts';
 import type { TokenVerifier } from '../../services/shared/src/auth.ts';
 import { CLOCK_HEADER, clockHeader } from '../../services/shared/src/clock.ts';
 
 export { CLOCK_HEADER };
 
-export interface GatewayContext {
-  caller: Caller;
+export interface HubRequest {
+  /** the caller's Authorization header, verified, forwarded to every subgraph (which verifies it again) */
   authorization: string;
+  /** the development clock, checked, forwarded as sent */
   clock?: string;
   /** per subgraph: requests sent and SQL statements they ran (development diagnostics) */
   subgraphs: Record<string, { requests: number; sqlStatements: number }>;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** Keyed by the client request, which the gateway hands to every hook (and to onFetch as `context.request`). */
+const requests = new WeakMap<Request, HubRequest>();
 
-export function createContextFunction(config: GatewayConfig, verifyToken: TokenVerifier) {
-  return async ({ req }: { req: { headers: Headers } }): Promise<GatewayContext> => {
-    const authorization = one(req.headers.authorization) ?? '';
-    const caller = await verifyToken(authorization);
-    const clock = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.text;
-    return { caller, authorization, ...(clock !== undefined ? { clock } : {}), subgraphs: {} };
+export const hubRequest = (request: Request | undefined): HubRequest | undefined => (request ? requests.get(request) : undefined);
+
+/** Checks the token and the clock header before the operation is parsed; the request's state is kept for the upstream hooks. */
+export function useHubCaller(config: GatewayConfig, verifyToken: TokenVerifier): GatewayPlugin {
+  return {
+    async onParams({ request }) {
+      // Every operation, also each one on a long-lived WebSocket: a token may expire meanwhile.
+      const authorization = request.headers.get('authorization') ?? '';
+      await verifyToken(authorization);
+      const clock = clockHeader(request.headers.get(CLOCK_HEADER) ?? undefined, config.mode)?.text;
+      requests.set(request, { authorization, ...(clock !== undefined ? { clock } : {}), subgraphs: {} });
+    },
   };
 }

@@ -1,46 +1,29 @@
 /**
- * The gateway: Apollo Server over @apollo/gateway with the committed static
- * supergraph (never introspecting subgraphs). Tests import `startGateway`.
+ * The gateway process: Hive Gateway (runtime.ts) behind one HTTP server,
+ * with the routes of the hub's own: /health, /dashboard, and in development
+ * the query console. GraphQL at /graphql over HTTP (POST, GET with a
+ * preflight header), server-sent events (`Accept: text/event-stream`) and
+ * WebSocket (graphql-ws). Tests import `startGateway`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloGateway } from '@apollo/gateway';
-import { expressMiddleware } from '@as-integrations/express5';
-import {
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginSchemaReportingDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import type { Role } from '../../services/shared/src/caller.ts';
-import { createErrorFormatter } from '../../services/shared/src/errors.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
-import { createContextFunction, type GatewayContext } from './context.ts';
-import { SignedDataSource } from './signing.ts';
-import { armor } from './limits.ts';
+import { CLOCK_HEADER } from './context.ts';
+import { createHubGateway, GRAPHQL_PATH, type Planner } from './runtime.ts';
 import { dashboardRouter } from './dashboard.ts';
+import { consoleRouter } from './console.ts';
 
 export interface RunningGateway {
   url: string;
   close: () => Promise<void>;
 }
-
-/** In development, responses say which subgraphs a request reached and how many SQL statements each ran. */
-const diagnostics: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ contextValue, response }) {
-        if (response.body.kind === 'single' && contextValue.subgraphs) {
-          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, hub: { subgraphs: contextValue.subgraphs } };
-        }
-      },
-    };
-  },
-};
 
 /** Signs a token for a demo caller; given only to a development-mode gateway (the dashboard's sign-in picker). */
 export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string; sub: string }) => Promise<string>;
@@ -48,37 +31,18 @@ export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string
 export interface GatewayOptions {
   host?: string;
   devTokens?: DevTokenSigner;
+  /** the query planner (default: the Rust one); the other is for comparisons only */
+  planner?: Planner;
 }
+
+const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export async function startGateway(config: GatewayConfig, supergraphSdl: string, options: GatewayOptions = {}): Promise<RunningGateway> {
   if (options.devTokens && config.mode !== 'development') throw new Error('a development token signer is refused outside development mode');
   const log = createLogger('gateway', config.logLevel);
-  // The hub sends nothing to Apollo's cloud: @apollo/gateway otherwise starts a usage-metrics
-  // exporter (and probes cloud metadata endpoints) when it is constructed.
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name }) => new SignedDataSource(name, config.subgraphUrls[name as SubgraphName], config.gatewaySecret),
-  });
   const development = config.mode === 'development';
-  const protection = armor(config.mode);
-  const server = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: development,
-    csrfPrevention: true,
-    allowBatchedHttpRequests: false,
-    includeStacktraceInErrorResponses: false,
-    validationRules: protection.validationRules,
-    formatError: createErrorFormatter(log),
-    plugins: [
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginSchemaReportingDisabled(),
-      ...protection.plugins,
-      development ? ApolloServerPluginLandingPageLocalDefault({ embed: false }) : ApolloServerPluginLandingPageDisabled(),
-      ...(development ? [diagnostics] : []),
-    ],
-  });
-  await server.start();
+  const gateway = createHubGateway(config, supergraphSdl, log, options.planner);
+  const verifyToken = createTokenVerifier(config);
 
   const app = express();
   app.disable('x-powered-by');
@@ -87,19 +51,22 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   });
   // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.
   app.use('/dashboard', dashboardRouter(options.devTokens ? { devTokens: options.devTokens } : {}));
+  // The development query console (an IDE of the gateway's own, nothing from a CDN).
+  if (development) app.use(consoleRouter());
   app.use(
-    '/graphql',
-    express.json({ limit: config.maxBodyBytes }),
-    expressMiddleware(server, { context: createContextFunction(config, createTokenVerifier(config)) }),
+    GRAPHQL_PATH,
+    // The body limit before Hive reads anything; the buffered body is handed on as it came.
+    express.raw({ type: () => true, limit: config.maxBodyBytes }),
+    gateway,
   );
-  // Oversized or malformed bodies: a clear error, never a stack trace.
+  // Oversized or unreadable bodies: a clear error, never a stack trace.
   app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err) return next();
     const tooLarge = err.type === 'entity.too.large';
     res.status(tooLarge ? 413 : (err.status ?? 400)).json({
       errors: [
         {
-          message: tooLarge ? `The request body is larger than ${config.maxBodyBytes} bytes.` : 'The request body is not valid JSON.',
+          message: tooLarge ? `The request body is larger than ${config.maxBodyBytes} bytes.` : 'The request body could not be read.',
           extensions: { code: 'BAD_REQUEST' },
         },
       ],
@@ -107,16 +74,46 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   });
 
   const httpServer = http.createServer(app);
+  // GraphQL over WebSocket (graphql-ws) on the same path. The token comes in the connection's
+  // `connectionParams` (browsers cannot set headers on a WebSocket); a connection without a
+  // good one is closed (4403) before any operation, and every operation is checked again.
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.maxBodyBytes });
+  const wsRequest = (params: Record<string, unknown> | undefined) => {
+    const headers: Record<string, string> = {};
+    const authorization = text(params?.authorization) ?? text(params?.Authorization);
+    if (authorization) headers.authorization = authorization;
+    const clock = text(params?.[CLOCK_HEADER]);
+    if (clock) headers[CLOCK_HEADER] = clock;
+    return new Request(`http://gateway${GRAPHQL_PATH}`, { method: 'POST', headers });
+  };
+  const wsOptions = getGraphQLWSOptions(gateway, (ctx) => ({ request: wsRequest(ctx.connectionParams) }));
+  const wsCleanup = useServer(
+    {
+      ...wsOptions,
+      onConnect: async (ctx) => {
+        try {
+          await verifyToken(wsRequest(ctx.connectionParams).headers.get('authorization') ?? '');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    },
+    wsServer,
+  );
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, options.host ?? '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://localhost:${port}/graphql`;
+  const url = `http://localhost:${port}${GRAPHQL_PATH}`;
   log.info({ url }, 'gateway listening');
   return {
     url,
     close: async () => {
-      await server.stop();
+      await wsCleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await gateway.dispose();
     },
   };
 }

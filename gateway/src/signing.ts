@@ -1,62 +1,51 @@
 /**
- * The gateway's side of "only the gateway talks to subgraphs": every
- * subgraph request carries the caller's token (the subgraph verifies it
- * again), the development clock if any, and an HMAC signature over the
- * exact body that is sent.
+ * The gateway's side of "only the gateway talks to subgraphs", as a Hive
+ * Gateway `onFetch` plugin, so it holds for every subgraph request whichever
+ * query planner made it: each carries the caller's token (the subgraph
+ * verifies it again), the development clock if any, and an HMAC signature
+ * over the exact body that is sent. The answer's SQL statement count is
+ * added to the request's development figures.
  */
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { signRequest } from '../../services/shared/src/signing.ts';
-import { CLOCK_HEADER, type GatewayContext } from './context.ts';
+import type { SubgraphName } from '../../services/shared/src/env.ts';
+import { CLOCK_HEADER, hubRequest } from './context.ts';
 
-const STATEMENTS_HEADER = 'x-hub-sql-statements';
+export const STATEMENTS_HEADER = 'x-hub-sql-statements';
 
-function signingFetcher(secret: string): Fetcher {
-  return (async (url: string, init?: { method?: string; body?: string; headers?: Record<string, string> }) => {
-    const method = init?.method ?? 'POST';
-    const body = init?.body ?? '';
-    return fetch(url, { ...init, method, body: method === 'GET' ? undefined : body, headers: { ...init?.headers, ...signRequest(secret, method, body) } });
-  }) as unknown as Fetcher;
+type HeaderMap = Record<string, string>;
+
+function headersOf(init: unknown): HeaderMap {
+  if (!init) return {};
+  if (init instanceof Headers) return Object.fromEntries(init.entries());
+  if (Array.isArray(init)) return Object.fromEntries(init as Array<[string, string]>);
+  return { ...(init as HeaderMap) };
 }
 
-export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    private readonly subgraph: string,
-    url: string,
-    secret: string,
-  ) {
-    super({ url, fetcher: signingFetcher(secret) });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!request.http || !('authorization' in context)) return;
-    request.http.headers.set('authorization', context.authorization);
-    if (context.clock) request.http.headers.set(CLOCK_HEADER, context.clock);
-  }
-
-  /**
-   * A subgraph answers 400 when a variable does not fit its type (the
-   * gateway cannot check custom scalars such as Date). Pass that on as the
-   * caller's input error it is, not as an opaque failure.
-   */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const error = await super.errorFromResponse(response);
-    const body = (error.extensions.response as { body?: { errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> } } | undefined)
-      ?.body;
-    const first = body?.errors?.[0];
-    if (response.status === 400 && first?.extensions?.code === 'BAD_USER_INPUT') {
-      return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', ...(first.extensions.field ? { field: first.extensions.field } : {}) } });
-    }
-    return error;
-  }
-
-  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
-    if ('subgraphs' in context && context.subgraphs) {
-      const figures = (context.subgraphs[this.subgraph] ??= { requests: 0, sqlStatements: 0 });
-      figures.requests++;
-      figures.sqlStatements += Number(response.http?.headers.get(STATEMENTS_HEADER) ?? 0);
-    }
-    return response;
-  }
+export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<SubgraphName, string>): GatewayPlugin {
+  const names = new Map(Object.entries(subgraphUrls).map(([name, url]) => [url, name]));
+  return {
+    onFetch(payload) {
+      const { url, options, context } = payload;
+      const request = 'request' in context ? context.request : undefined;
+      const hub = hubRequest(request);
+      const method = (options.method ?? 'GET').toUpperCase();
+      // The executor sends JSON text; anything else (a stream, a form) would not be signed as sent.
+      const body = typeof options.body === 'string' ? options.body : '';
+      if (options.body != null && typeof options.body !== 'string') throw new Error('a subgraph request body must be text to be signed');
+      const headers: HeaderMap = { ...headersOf(options.headers), ...signRequest(secret, method, body) };
+      if (hub) {
+        headers.authorization = hub.authorization;
+        if (hub.clock) headers[CLOCK_HEADER] = hub.clock;
+      }
+      payload.setOptions({ ...options, headers });
+      if (!hub) return;
+      const subgraph = names.get(url) ?? new URL(url).host;
+      return ({ response }) => {
+        const figures = (hub.subgraphs[subgraph] ??= { requests: 0, sqlStatements: 0 });
+        figures.requests++;
+        figures.sqlStatements += Number(response.headers.get(STATEMENTS_HEADER) ?? 0);
+      };
+    },
+  };
 }

@@ -21,5 +21,7 @@ export const mappers: Record<string, string> = {
   Council: '../db/schema.ts#CouncilRow',
   CooperationAgreement: '../db/schema.ts#AgreementRow',
   AuditLog: '../domain/audit-log.ts#AuditLogRef',
+  // Social services owns IndicatorReport: its resolvers receive the whole report, not the reference.
+  IndicatorReport: '../../../shared/src/councils.ts#ReportKey',
 };
 export const contextType = '../context.ts#MunicipalityContext';

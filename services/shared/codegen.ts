@@ -7,5 +7,5 @@ export const commonMappers: Record<string, string> = {
   Organisation: '../../../shared/src/directory.ts#Organisation as DirectoryOrganisation',
   Indicator: '../../../shared/src/indicators.ts#Indicator as PublishedIndicator',
   Person: '../../../shared/src/federation.ts#PersonKey',
-  IndicatorReport: '../../../shared/src/councils.ts#ReportKey',
+  IndicatorReport: '../../../shared/src/councils.ts#ReportReference',
 };

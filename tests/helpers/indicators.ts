@@ -1,5 +1,6 @@
 /** Shared pieces of the indicator-section tests: expected cells and a figure-by-key check. */
 import { expect } from 'vitest';
+import { reportScope } from '../../services/shared/src/councils.ts';
 
 export const INDICATOR_FIELDS = 'key label value numerator denominator suppressed byGender { group value numerator denominator suppressed }';
 
@@ -47,15 +48,16 @@ export function expectSection(section: IndicatorOut[], expected: Record<string, 
   }
 }
 
-/** The key and @requires fields the gateway sends a subgraph for a council's report (as in the reference seed). */
+/** The scope of two councils' reports (as in the reference seed). */
 export const REPORTS = {
   'council:local-0180': { municipalityCodes: ['0180'], memberOrganisationIds: ['municipality:0180', 'psychiatry:01'] },
   'council:regional-19': { municipalityCodes: ['1980', '1981'], memberOrganisationIds: ['municipality:1980', 'municipality:1981', 'psychiatry:19'] },
 };
 
-export const indicatorReport = (councilId: keyof typeof REPORTS, period: { from: string; to: string }) => ({
-  __typename: 'IndicatorReport',
-  councilId,
-  ...period,
-  ...REPORTS[councilId],
-});
+export const indicatorReport = (councilId: keyof typeof REPORTS, period: { from: string; to: string }) =>
+  reportRepresentation({ councilId, ...period, ...REPORTS[councilId] });
+
+/** An IndicatorReport as the gateway sends it to a section's subgraph: its key, with the council's scope opaque. */
+export function reportRepresentation(r: { councilId: string; from: string; to: string; municipalityCodes: string[]; memberOrganisationIds: string[] }) {
+  return { __typename: 'IndicatorReport', councilId: r.councilId, from: r.from, to: r.to, scope: reportScope(r) };
+}

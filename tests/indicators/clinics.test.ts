@@ -4,7 +4,7 @@
  * counts everyone ever enrolled (enrolments have no end); the file's
  * databases are its own, so everyone counted is the fixture's. The
  * subgraph is asked exactly what the gateway would ask: signed `_entities`
- * requests carrying the report's key and the @requires fields. Through the
+ * requests carrying the report's key (with the council's scope). Through the
  * gateway it checks who gets the section.
  */
 import { randomUUID } from 'node:crypto';

@@ -96,7 +96,7 @@ describe('cooperation agreements', () => {
     [
       { validFrom: '2026-02-30' },
       'i.validFrom',
-      'Variable "$i" got invalid value "2026-02-30" at "i.validFrom"; Expected type "Date". "2026-02-30" is not a date; write it as YYYY-MM-DD.',
+      'Variable "$i" got invalid value "2026-02-30" at "i.validFrom"; "2026-02-30" is not a date; write it as YYYY-MM-DD.',
     ],
   ])('refuses %o', async (override, field, message) => {
     const res = await gql(

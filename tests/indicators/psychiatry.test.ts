@@ -1,8 +1,8 @@
 /**
  * Psychiatry's section of the council indicators, against a hand-computed
  * fixture, asked of this file's psychiatry subgraph exactly as the gateway
- * would ask: signed `_entities` requests carrying the report's key and the
- * @requires fields. The file's databases are its own, so ward capacity and
+ * would ask: signed `_entities` requests carrying the report's key (with the
+ * council's scope). The file's databases are its own, so ward capacity and
  * every referral counted are the fixture's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { addDays } from '../../services/shared/src/time.ts';
 import { subgraphRequest, withSql, type As } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
 import { caseworker1980, coordinator19, physician19, referralInput } from '../helpers/withdrawal.ts';
+import { reportRepresentation } from '../helpers/indicators.ts';
 
 async function call(query: string, variables: Record<string, unknown>, as: As, clock: string) {
   const res = await subgraphRequest('psychiatry', query, { as, variables, headers: { 'x-hub-clock': clock } });
@@ -19,14 +20,13 @@ async function call(query: string, variables: Record<string, unknown>, as: As, c
 
 const at = (date: string, time = '10:00') => `${date}T${time}:00+01:00`;
 const councilMember: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
-const REPORT = {
-  __typename: 'IndicatorReport',
+const PERIOD = { from: '2035-03-01', to: '2035-04-30' };
+const REPORT = reportRepresentation({
   councilId: 'council:local-1980',
-  from: '2035-03-01',
-  to: '2035-04-30',
+  ...PERIOD,
   municipalityCodes: ['1980'],
   memberOrganisationIds: ['municipality:1980', 'psychiatry:19'],
-};
+});
 const SECTION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on IndicatorReport { psychiatry {
   key value numerator denominator suppressed byGender { group value numerator denominator suppressed } } } } }`;
 
@@ -140,12 +140,12 @@ describe("psychiatry's indicator section", () => {
   });
 
   it("counts only the council's municipalities: Stockholm's council sees none of these requests", async () => {
-    const stockholm = {
-      ...REPORT,
+    const stockholm = reportRepresentation({
       councilId: 'council:local-0180',
+      ...PERIOD,
       municipalityCodes: ['0180'],
       memberOrganisationIds: ['municipality:0180', 'psychiatry:01'],
-    };
+    });
     const data = await call(SECTION, { r: [stockholm] }, { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] }, at('2035-06-01'));
     const received = data._entities[0].psychiatry.find((i: { key: string }) => i.key === 'withdrawal.requestsReceived');
     expect(received).toMatchObject({ value: 0, numerator: 0 });

@@ -74,7 +74,7 @@ describe('request limits at the gateway', () => {
       body: JSON.stringify([{ query: '{ me { userId } }' }, { query: '{ me { name } }' }]),
     });
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/Operation batching disabled/);
+    expect(await res.text()).toMatch(/Batching is not supported/);
   });
 
   it('keeps CSRF prevention on: a simple cross-site GET without a preflight header is refused', async () => {

@@ -53,18 +53,43 @@ export interface ReportKey {
 }
 
 /**
- * The report a section resolver receives from the gateway. The council's scope arrives as
- * required fields; a representation without them grants nothing and is refused.
+ * The report as a section resolver receives it from the gateway: its @key. `scope` carries
+ * the council's municipalities and member organisations as social services computed them
+ * (a @key cannot hold lists, so they travel as one opaque value; the gateway signs every
+ * subgraph request, so a key is as trustworthy as a required field).
  */
-export function reportKey(r: {
+export interface ReportReference {
   councilId: string;
   from: string;
   to: string;
-  municipalityCodes?: string[] | null;
-  memberOrganisationIds?: string[] | null;
-}): ReportKey {
-  if (!Array.isArray(r.municipalityCodes) || !Array.isArray(r.memberOrganisationIds)) {
-    throw forbidden("Only council members of the council's member organisations see its indicators.");
+  scope?: string | null;
+}
+
+/** The opaque `IndicatorReport.scope` of a report (social services computes it). */
+export function reportScope(r: Pick<ReportKey, 'municipalityCodes' | 'memberOrganisationIds'>): string {
+  return Buffer.from(JSON.stringify({ municipalityCodes: r.municipalityCodes, memberOrganisationIds: r.memberOrganisationIds })).toString('base64url');
+}
+
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function decodeScope(scope: string | null | undefined): Pick<ReportKey, 'municipalityCodes' | 'memberOrganisationIds'> | undefined {
+  if (typeof scope !== 'string') return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(scope, 'base64url').toString('utf8')) as { municipalityCodes?: unknown; memberOrganisationIds?: unknown };
+    return strings(v.municipalityCodes) && strings(v.memberOrganisationIds)
+      ? { municipalityCodes: v.municipalityCodes, memberOrganisationIds: v.memberOrganisationIds }
+      : undefined;
+  } catch {
+    return undefined;
   }
-  return { councilId: r.councilId, from: r.from, to: r.to, municipalityCodes: r.municipalityCodes, memberOrganisationIds: r.memberOrganisationIds };
+}
+
+/**
+ * The report a section resolver receives from the gateway, with the council's scope read
+ * from its key; a representation without a well-formed scope grants nothing and is refused.
+ */
+export function reportKey(r: ReportReference): ReportKey {
+  const scope = decodeScope(r.scope);
+  if (!scope) throw forbidden("Only council members of the council's member organisations see its indicators.");
+  return { councilId: r.councilId, from: r.from, to: r.to, ...scope };
 }

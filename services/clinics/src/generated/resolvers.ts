@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Organisation as DirectoryOrganisation } from '../../../shared/src/directory.ts';
 import type { Indicator as PublishedIndicator } from '../../../shared/src/indicators.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
-import type { ReportKey } from '../../../shared/src/councils.ts';
+import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { ClinicRow, EnrolmentRow, EffortRow } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -128,10 +128,13 @@ export type IndicatorReport = {
   from: Scalars['Date']['output'];
   /** the last day of the period */
   to: Scalars['Date']['output'];
-  /** the municipalities covered */
-  municipalityCodes: Array<Scalars['String']['output']>;
-  /** the organisations whose council members may read the report */
-  memberOrganisationIds: Array<Scalars['ID']['output']>;
+  /**
+   * The council's municipalities and member organisations in one opaque value,
+   * computed by social services: part of the report's key, so that every section
+   * receives the council's scope with the report (a key cannot hold lists; the
+   * gateway signs every subgraph request). Not part of the public API.
+   */
+  scope: Scalars['ID']['output'];
   /**
    * Local integrated clinics in the council's municipalities: people enrolled
    * in the period and at its end, people given each kind of effort, people
@@ -445,9 +448,7 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['ClinicEnrolment'], {"id":true}> );
   IndicatorReport:
     ( { __typename: 'IndicatorReport' }
-    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"municipalityCodes":true,"memberOrganisationIds":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true,"scope":true}> );
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
@@ -470,7 +471,7 @@ export type ResolversTypes = {
   ClinicEffort: ResolverTypeWrapper<EffortRow>;
   ClinicEnrolmentConnection: ResolverTypeWrapper<Omit<ClinicEnrolmentConnection, 'nodes'> & { nodes: Array<ResolversTypes['ClinicEnrolment']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  IndicatorReport: ResolverTypeWrapper<ReportKey>;
+  IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'clinics'> & { clinics: ResolversTypes['AuditEventConnection'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -498,7 +499,7 @@ export type ResolversParentTypes = {
   ClinicEffort: EffortRow;
   ClinicEnrolmentConnection: Omit<ClinicEnrolmentConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ClinicEnrolment']> };
   Int: Scalars['Int']['output'];
-  IndicatorReport: ReportKey;
+  IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'clinics'> & { clinics: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
@@ -557,6 +558,7 @@ export type IndicatorReportResolvers<ContextType = ClinicsContext, ParentType ex
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   clinics?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 

@@ -349,6 +349,13 @@ export type IndicatorReport = {
   municipalityCodes: Array<Scalars['String']['output']>;
   /** the organisations whose council members may read the report */
   memberOrganisationIds: Array<Scalars['ID']['output']>;
+  /**
+   * The council's municipalities and member organisations in one opaque value,
+   * computed by social services: part of the report's key, so that every section
+   * receives the council's scope with the report (a key cannot hold lists; the
+   * gateway signs every subgraph request). Not part of the public API.
+   */
+  scope: Scalars['ID']['output'];
   /** social services: joint care plans, their follow-up and signatures, and the councils' agreements */
   municipality: Array<Indicator>;
 };
@@ -857,7 +864,7 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Council'], {"id":true}> );
   IndicatorReport:
     ( { __typename: 'IndicatorReport' }
-    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true}> );
+    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true,"scope":true}> );
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
@@ -1100,6 +1107,7 @@ export type IndicatorReportResolvers<ContextType = MunicipalityContext, ParentTy
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   municipalityCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   memberOrganisationIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   municipality?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 

@@ -2,6 +2,7 @@
 import type { CooperationAgreementResolvers, CouncilResolvers, IndicatorReportResolvers } from '../generated/resolvers.ts';
 import * as councils from '../domain/councils.ts';
 import { organisationOf } from '../domain/directory.ts';
+import { reportScope } from '../../../shared/src/councils.ts';
 import { municipalitySection } from '../domain/indicators.ts';
 
 export const Council: CouncilResolvers = {
@@ -18,5 +19,6 @@ export const CooperationAgreement: CooperationAgreementResolvers = {
 
 export const IndicatorReport: IndicatorReportResolvers = {
   __resolveReference: (ref, ctx) => councils.reportByKey(ctx, ref),
+  scope: (r) => reportScope(r),
   municipality: (r, _, ctx) => municipalitySection(ctx, r),
 };

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Organisation as DirectoryOrganisation } from '../../../shared/src/directory.ts';
 import type { Indicator as PublishedIndicator } from '../../../shared/src/indicators.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
-import type { ReportKey } from '../../../shared/src/councils.ts';
+import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { OrderRow, DeviationRow } from '../db/schema.ts';
 import type { HeldEvaluation, Breach } from '../domain/rules.ts';
 import type { PlanReference } from '../domain/policy.ts';
@@ -172,10 +172,13 @@ export type IndicatorReport = {
   from: Scalars['Date']['output'];
   /** the last day of the period */
   to: Scalars['Date']['output'];
-  /** the municipalities covered */
-  municipalityCodes: Array<Scalars['String']['output']>;
-  /** the organisations whose council members may read the report */
-  memberOrganisationIds: Array<Scalars['ID']['output']>;
+  /**
+   * The council's municipalities and member organisations in one opaque value,
+   * computed by social services: part of the report's key, so that every section
+   * receives the council's scope with the report (a key cannot hold lists; the
+   * gateway signs every subgraph request). Not part of the public API.
+   */
+  scope: Scalars['ID']['output'];
   /**
    * Probation: contract care for the council's municipalities (orders with one
    * of them as the partner social services): people with an active order,
@@ -504,9 +507,7 @@ export type FederationReferenceTypes = {
         | GraphQLRecursivePick<FederationTypes['JointCarePlan'], {"contractCareOrderId":true,"person":{"id":true}}> ) );
   IndicatorReport:
     ( { __typename: 'IndicatorReport' }
-    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"municipalityCodes":true,"memberOrganisationIds":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true,"scope":true}> );
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
@@ -532,7 +533,7 @@ export type ResolversTypes = {
   ContractCareOrderConnection: ResolverTypeWrapper<Omit<ContractCareOrderConnection, 'nodes'> & { nodes: Array<ResolversTypes['ContractCareOrder']> }>;
   JointCarePlan: ResolverTypeWrapper<PlanReference>;
   ContractCareOrderInput: ContractCareOrderInput;
-  IndicatorReport: ResolverTypeWrapper<ReportKey>;
+  IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'probation'> & { probation: ResolversTypes['AuditEventConnection'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -563,7 +564,7 @@ export type ResolversParentTypes = {
   ContractCareOrderConnection: Omit<ContractCareOrderConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ContractCareOrder']> };
   JointCarePlan: PlanReference;
   ContractCareOrderInput: ContractCareOrderInput;
-  IndicatorReport: ReportKey;
+  IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'probation'> & { probation: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
@@ -642,6 +643,7 @@ export type IndicatorReportResolvers<ContextType = ProbationContext, ParentType 
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   probation?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Organisation as DirectoryOrganisation } from '../../../shared/src/directory.ts';
 import type { Indicator as PublishedIndicator } from '../../../shared/src/indicators.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
-import type { ReportKey } from '../../../shared/src/councils.ts';
+import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow } from '../db/schema.ts';
 import type { PlaceOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
 import type { PsychiatryContext } from '../context.ts';
@@ -354,10 +354,13 @@ export type IndicatorReport = {
   from: Scalars['Date']['output'];
   /** the last day of the period */
   to: Scalars['Date']['output'];
-  /** the municipalities covered (from social services) */
-  municipalityCodes: Array<Scalars['String']['output']>;
-  /** the organisations whose council members may read the report (from social services) */
-  memberOrganisationIds: Array<Scalars['ID']['output']>;
+  /**
+   * The council's municipalities and member organisations in one opaque value,
+   * computed by social services: part of the report's key, so that every section
+   * receives the council's scope with the report (a key cannot hold lists; the
+   * gateway signs every subgraph request). Not part of the public API.
+   */
+  scope: Scalars['ID']['output'];
   /**
    * Psychiatry: requests for withdrawal treatment, assessment within 14 days,
    * places within 14 days of a decision, lapsed places, screening with
@@ -733,9 +736,7 @@ export type FederationReferenceTypes = {
         | GraphQLRecursivePick<FederationTypes['JointCarePlan'], {"withdrawalReferralId":true,"person":{"id":true}}> ) );
   IndicatorReport:
     ( { __typename: 'IndicatorReport' }
-    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"municipalityCodes":true,"memberOrganisationIds":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['IndicatorReport'], {"councilId":true,"from":true,"to":true,"scope":true}> );
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
@@ -771,7 +772,7 @@ export type ResolversTypes = {
   AssessmentDocumentInput: AssessmentDocumentInput;
   WithdrawalReferralInput: WithdrawalReferralInput;
   JointCarePlan: ResolverTypeWrapper<JointCarePlanReference>;
-  IndicatorReport: ResolverTypeWrapper<ReportKey>;
+  IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversTypes['AuditEventConnection'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -809,7 +810,7 @@ export type ResolversParentTypes = {
   AssessmentDocumentInput: AssessmentDocumentInput;
   WithdrawalReferralInput: WithdrawalReferralInput;
   JointCarePlan: JointCarePlanReference;
-  IndicatorReport: ReportKey;
+  IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
@@ -943,6 +944,7 @@ export type IndicatorReportResolvers<ContextType = PsychiatryContext, ParentType
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   psychiatry?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 

@@ -1,0 +1,148 @@
+/**
+ * The hub's gateway: Hive Gateway (@graphql-hive/gateway-runtime, MIT)
+ * embedded in the gateway process over the committed static supergraph
+ * (never introspecting subgraphs), with the Rust query planner
+ * (@graphql-hive/router-runtime). What the hub adds, as plugins:
+ *
+ * - tokens verified before anything is parsed (context.ts);
+ * - graphql-armor's limits, Apollo's request error codes, the hub's error masking (errors.ts);
+ * - every subgraph request signed, with the caller's token and clock (signing.ts);
+ * - subgraph addresses from GatewayConfig, and no merging of in-flight subgraph requests: two
+ *   client reads are two subgraph reads, each audited (an audit event per client read);
+ * - introspection only in development; `extensions.hub` diagnostics in development.
+ *
+ * Subscriptions reach subgraphs over SSE through the same signed fetch.
+ */
+import { createGatewayRuntime, Logger as HiveLogger, type GatewayPlugin, type GatewayRuntime, type LogLevel } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import { buildHTTPExecutor } from '@graphql-tools/executor-http';
+import type { TransportGetSubgraphExecutor } from '@graphql-mesh/transport-common';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
+import { createTokenVerifier } from '../../services/shared/src/auth.ts';
+import type { Logger } from '../../services/shared/src/logger.ts';
+import { hubRequest, useHubCaller } from './context.ts';
+import { useSignedSubgraphRequests } from './signing.ts';
+import { armor } from './limits.ts';
+import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Subgraphs over HTTP (and SSE for subscriptions) at the configured addresses. In-flight
+ * deduplication is off: it would answer two callers' identical reads with one subgraph
+ * request, and so with one audit event.
+ */
+function httpTransport(subgraphUrls: Record<SubgraphName, string>): { getSubgraphExecutor: TransportGetSubgraphExecutor } {
+  return {
+    getSubgraphExecutor: ({ subgraphName, transportEntry, fetch, getDisposeReason }) =>
+      buildHTTPExecutor({
+        endpoint: subgraphUrls[subgraphName as SubgraphName] ?? transportEntry.location,
+        fetch: fetch!,
+        deduplicateInflightRequests: false,
+        ...(getDisposeReason ? { getDisposeReason } : {}),
+      }),
+  };
+}
+
+/** Content types a browser may send cross-site without a CORS preflight. */
+const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+
+/**
+ * CSRF prevention as today's gateway had it (Apollo Server's rule, status 400): a request a
+ * browser could send cross-site without a preflight (a GET, or a POST of a "simple" content
+ * type) must carry a header that forces one.
+ */
+function useCsrfPrevention(): GatewayPlugin {
+  return {
+    onRequestParse({ request }) {
+      const type = request.headers.get('content-type')?.toLowerCase();
+      const preflighted = type !== undefined && !SIMPLE_CONTENT_TYPES.some((t) => type.startsWith(t));
+      if (preflighted || PREFLIGHT_HEADERS.some((h) => request.headers.get(h))) return;
+      throw new GraphQLError(
+        `This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Send a content-type of application/json, or one of the headers ${PREFLIGHT_HEADERS.join(', ')}.`,
+        { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+      );
+    },
+  };
+}
+
+/**
+ * An operation that was executed answers with a `data` entry, null when an error nulled it
+ * (GraphQL's response rules; the Rust planner leaves the entry out).
+ */
+function useDataEntry(): GatewayPlugin {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result || 'data' in result) return;
+          setResult({ ...result, data: null });
+        },
+      };
+    },
+  };
+}
+
+/** In development, responses say which subgraphs a request reached and how many SQL statements each ran. */
+function useDiagnostics(): GatewayPlugin {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          const hub = hubRequest((args.contextValue as { request?: Request }).request);
+          if (!hub || Symbol.asyncIterator in result) return;
+          const single = result as ExecutionResult;
+          setResult({ ...single, extensions: { ...single.extensions, hub: { subgraphs: hub.subgraphs } } });
+        },
+      };
+    },
+  };
+}
+
+/** Hive's own log lines go to the hub's pino logger. */
+function hiveLogger(log: Logger): HiveLogger {
+  return new HiveLogger({
+    level: log.isLevelEnabled('debug') ? 'debug' : log.isLevelEnabled('info') ? 'info' : log.isLevelEnabled('warn') ? 'warn' : 'error',
+    writers: [
+      {
+        write(level: LogLevel, attrs, msg) {
+          log[level](attrs ?? {}, msg ?? '');
+        },
+      },
+    ],
+  });
+}
+
+/** Which query planner plans the operations: the Rust one (the hub's), or Hive's JavaScript one (for comparison). */
+export type Planner = 'rust' | 'javascript';
+
+export function createHubGateway(config: GatewayConfig, supergraph: string, log: Logger, planner: Planner = 'rust'): GatewayRuntime {
+  const development = config.mode === 'development';
+  return createGatewayRuntime({
+    supergraph,
+    ...(planner === 'rust' ? { unifiedGraphHandler } : {}),
+    transports: { http: httpTransport(config.subgraphUrls) },
+    graphqlEndpoint: GRAPHQL_PATH,
+    logging: hiveLogger(log),
+    // No IDE from a CDN: the development console is the gateway's own page (console.ts).
+    graphiql: false,
+    landingPage: false,
+    batching: false,
+    maskedErrors: { maskError: createMaskError(log, config.mode) },
+    // Development names the subgraph an error came from; production does not.
+    subgraphErrors: development ? { errorCode: false, subgraphNameProp: 'serviceName' } : false,
+    requestId: false,
+    plugins: () => [
+      useCsrfPrevention(),
+      useHubCaller(config, createTokenVerifier(config)),
+      armor(config.mode),
+      useRequestErrorCodes(),
+      useKnownOperationTypes(),
+      useDataEntry(),
+      ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
+      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls),
+    ],
+  });
+}
