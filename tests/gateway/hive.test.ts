@@ -19,12 +19,12 @@ import { createHandler } from 'graphql-sse/lib/use/fetch';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadGatewayConfig } from '../services/shared/src/env.ts';
-import { createTokenVerifier } from '../services/shared/src/auth.ts';
-import { SignatureVerifier } from '../services/shared/src/signing.ts';
-import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
-import { gql, hub, tokenFor } from './helpers/hub.ts';
-import { auditOf, caseworker1980, GET, submit } from './helpers/withdrawal.ts';
+import { loadGatewayConfig } from '../../services/shared/src/env.ts';
+import { createTokenVerifier } from '../../services/shared/src/auth.ts';
+import { SignatureVerifier } from '../../services/shared/src/signing.ts';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
+import { gql, hub, tokenFor } from '../helpers/hub.ts';
+import { auditOf, caseworker1980, GET, submit } from '../helpers/withdrawal.ts';
 
 describe('no merging of client requests', () => {
   it('two identical reads at the same moment are two audited reads in the subgraph', async () => {

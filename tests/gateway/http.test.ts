@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { serverAudits } from 'graphql-http';
-import { hub, tokenFor } from './helpers/hub.ts';
+import { hub, tokenFor } from '../helpers/hub.ts';
 
 /**
  * The hub answers every request it refuses to parse or validate with 400, whatever the client

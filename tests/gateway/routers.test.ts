@@ -6,18 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from '../services/shared/src/env.ts';
-import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
-import { hub } from './helpers/hub.ts';
-import { startApolloGateway } from './helpers/apollo-gateway.ts';
-import { startDemoHub, type CanonicalOperation, type DemoHub } from './helpers/canonical.ts';
+import { loadGatewayConfig } from '../../services/shared/src/env.ts';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
+import { hub } from '../helpers/hub.ts';
+import { startApolloGateway } from '../helpers/apollo-gateway.ts';
+import { startDemoHub, type CanonicalOperation, type DemoHub } from '../helpers/canonical.ts';
 
 let demo: DemoHub;
 const routers: Record<string, { url: string; close: () => Promise<void> }> = {};
 
 beforeAll(async () => {
   demo = await startDemoHub(hub().postgresUrl, `${hub().prefix}_routers`);
-  const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+  const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
   const urls = Object.fromEntries(Object.entries(demo.stack.subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
   const config = loadGatewayConfig({ ...demo.env, GATEWAY_PORT: '0', ...urls });
   routers['Hive Gateway, Rust planner (the hub’s)'] = { url: demo.stack.gatewayUrl, close: async () => {} };

@@ -11,11 +11,11 @@ import { buildSchema, findBreakingChanges, parse } from 'graphql';
 import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import { SUBGRAPHS } from '../services/shared/src/env.ts';
-import { subgraphSdl } from '../services/shared/src/schema-file.ts';
-import { reportKey, reportScope } from '../services/shared/src/councils.ts';
+import { SUBGRAPHS } from '../../services/shared/src/env.ts';
+import { subgraphSdl } from '../../services/shared/src/schema-file.ts';
+import { reportKey, reportScope } from '../../services/shared/src/councils.ts';
 
-const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 
 describe('the supergraph', () => {
   it('has no @requires on a field returning Indicator, and IndicatorReport is keyed by its scope in every subgraph', () => {
@@ -43,7 +43,7 @@ describe('the supergraph', () => {
   it("The Guild's composition publishes an API schema that contains all of contract.graphql", () => {
     const result = composeServices(SUBGRAPHS.map((name) => ({ name, typeDefs: parse(subgraphSdl(name)) })));
     if (compositionHasErrors(result)) throw new Error(result.errors.map((e) => e.message).join('\n'));
-    const contract = buildSchema(readFileSync(new URL('../schema/contract.graphql', import.meta.url), 'utf8'));
+    const contract = buildSchema(readFileSync(new URL('../../schema/contract.graphql', import.meta.url), 'utf8'));
     expect(findBreakingChanges(contract, buildSchema(result.publicSdl)).map((c) => c.description)).toEqual([]);
   });
 });
