@@ -75,7 +75,22 @@ async function send(target: Target, op: CanonicalOperation): Promise<number> {
     : only127(target === 'Apollo gateway' ? apollo.url : target === 'Hive, JavaScript planner' ? javascript.url : demo.stack.gatewayUrl);
   const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(op.name)}` };
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: direct ? { ...headers, ...signRequest(config.gatewaySecret, 'POST', body) } : headers, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: direct
+      ? {
+          ...headers,
+          ...signRequest(config.gatewaySecret, {
+            method: 'POST',
+            target: op.subgraph,
+            path: new URL(url).pathname,
+            body,
+            authorization: headers.authorization,
+          }),
+        }
+      : headers,
+    body,
+  });
   const answer = (await res.json()) as { errors?: unknown };
   const took = performance.now() - started;
   if (res.status !== 200 || answer.errors) throw new Error(`${target}, ${op.name}: ${res.status} ${JSON.stringify(answer.errors)}`);

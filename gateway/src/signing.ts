@@ -33,14 +33,26 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
       // The executor sends JSON text; anything else (a stream, a form) would not be signed as sent.
       const body = typeof options.body === 'string' ? options.body : '';
       if (options.body != null && typeof options.body !== 'string') throw new Error('a subgraph request body must be text to be signed');
-      const headers: HeaderMap = { ...headersOf(options.headers), ...signRequest(secret, method, body) };
+      const headers: HeaderMap = headersOf(options.headers);
       if (hub) {
         headers.authorization = hub.authorization;
         if (hub.clock) headers[CLOCK_HEADER] = hub.clock;
       }
+      // The signature is bound to the subgraph it is for, the path, the body, the caller's token and the clock.
+      const subgraph = names.get(url) ?? new URL(url).host;
+      Object.assign(
+        headers,
+        signRequest(secret, {
+          method,
+          target: subgraph,
+          path: new URL(url).pathname,
+          body,
+          authorization: headers.authorization,
+          clock: headers[CLOCK_HEADER],
+        }),
+      );
       payload.setOptions({ ...options, headers });
       if (!hub) return;
-      const subgraph = names.get(url) ?? new URL(url).host;
       return ({ response }) => {
         const figures = (hub.subgraphs[subgraph] ??= { requests: 0, sqlStatements: 0 });
         figures.requests++;

@@ -25,13 +25,15 @@ interface Context {
 type Init = { method?: string; body?: string; headers?: Record<string, string> };
 
 class SignedDataSource extends RemoteGraphQLDataSource<Context> {
-  constructor(url: string, secret: string) {
+  constructor(name: string, url: string, secret: string) {
     super({
       url,
       fetcher: (async (target: string, init?: Init) => {
         const method = init?.method ?? 'POST';
         const body = init?.body ?? '';
-        return fetch(target, { ...init, method, body, headers: { ...init?.headers, ...signRequest(secret, method, body) } });
+        const headers: Record<string, string> = { ...init?.headers };
+        const signed = { method, target: name, path: new URL(target).pathname, body, authorization: headers.authorization, clock: headers[CLOCK_HEADER] };
+        return fetch(target, { ...init, method, body, headers: { ...headers, ...signRequest(secret, signed) } });
       }) as unknown as Fetcher,
     });
   }
@@ -48,7 +50,7 @@ export async function startApolloGateway(config: GatewayConfig, supergraphSdl: s
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => new SignedDataSource(config.subgraphUrls[name as SubgraphName], config.gatewaySecret),
+    buildService: ({ name }) => new SignedDataSource(name, config.subgraphUrls[name as SubgraphName], config.gatewaySecret),
   });
   const server = new ApolloServer<Context>({
     gateway,

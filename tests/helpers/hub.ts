@@ -132,7 +132,12 @@ export async function subgraphRequest(
     as?: As | null;
     sign?: 'yes' | 'no' | 'wrong-secret';
     signedAt?: number;
+    /** the signed headers of an earlier request (its token too), sent again */
     reuse?: Record<string, string>;
+    /** sign as if for this subgraph instead */
+    signFor?: SubgraphName;
+    /** headers set after signing (a token or clock swapped into a signed request) */
+    after?: Record<string, string>;
     headers?: Record<string, string>;
     url?: string;
     variables?: Record<string, unknown>;
@@ -141,12 +146,27 @@ export async function subgraphRequest(
   const h = hub();
   const body = JSON.stringify({ query, ...(options.variables ? { variables: options.variables } : {}) });
   const sign = options.sign ?? 'yes';
+  const url = options.url ?? h.subgraphUrls[subgraph];
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
+  // What the gateway would sign: this target, path, body, token and clock (signFor signs for another subgraph).
+  const signed = {
+    method: 'POST',
+    target: options.signFor ?? subgraph,
+    path: new URL(url).pathname,
+    body,
+    authorization: headers.authorization,
+    clock: headers['x-hub-clock'],
+  };
   const signature =
     options.reuse ??
-    (sign === 'no' ? {} : signRequest(sign === 'wrong-secret' ? 'x'.repeat(64) : h.env.HUB_GATEWAY_SECRET!, 'POST', body, options.signedAt ?? Date.now()));
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...signature, ...options.headers };
-  if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
-  const res = await fetch(options.url ?? h.subgraphUrls[subgraph], { method: 'POST', headers, body });
+    (sign === 'no'
+      ? {}
+      : {
+          ...signRequest(sign === 'wrong-secret' ? 'x'.repeat(64) : h.env.HUB_GATEWAY_SECRET!, signed, options.signedAt ?? Date.now()),
+          ...(headers.authorization ? { authorization: headers.authorization } : {}),
+        });
+  const res = await fetch(url, { method: 'POST', headers: { ...headers, ...signature, ...options.after }, body });
   return { status: res.status, body: await res.json(), signature };
 }
 

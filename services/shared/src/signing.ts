@@ -1,30 +1,52 @@
 /**
- * Only the gateway talks to subgraphs. The gateway signs each subgraph
- * request with an HMAC over the method, a timestamp, a one-time nonce and
- * the body; a subgraph refuses a request whose signature is missing, wrong,
- * stale or already used. Entity representations reaching a subgraph are
- * therefore the gateway's, and `_entities` cannot be called around it.
+ * Only the gateway talks to subgraphs. The gateway signs each subgraph request with an
+ * HMAC bound to that one request: the method, the target subgraph, the path, a timestamp,
+ * a one-time nonce, the body, the caller's Authorization header and the development clock
+ * header (each hashed). A subgraph refuses a request whose signature is missing, wrong,
+ * stale, already used, or made for another subgraph, path, caller or clock: a signature
+ * captured on its way to one subgraph opens no other, and a token or clock swapped into a
+ * signed request breaks it. Entity representations reaching a subgraph are therefore the
+ * gateway's, and `_entities` cannot be called around it.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { CLOCK_HEADER } from './clock.ts';
 
 export const SIGNATURE_HEADER = 'x-hub-signature';
 export const TIMESTAMP_HEADER = 'x-hub-timestamp';
 export const NONCE_HEADER = 'x-hub-nonce';
 
-function mac(secret: string, method: string, timestamp: string, nonce: string, body: string | Buffer): string {
-  const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret).update(`${method.toUpperCase()}\n${timestamp}\n${nonce}\n${bodyHash}`).digest('hex');
+/** What a signature covers, besides its timestamp and nonce. */
+export interface SignedRequest {
+  method: string;
+  /** the subgraph the request is for, by name (municipality, psychiatry, ...) */
+  target: string;
+  /** the URL path, e.g. /graphql */
+  path: string;
+  body: string | Buffer;
+  /** the Authorization header sent with it, if any */
+  authorization?: string | undefined;
+  /** the x-hub-clock header sent with it, if any */
+  clock?: string | undefined;
 }
 
-export function signRequest(secret: string, method: string, body: string, now = Date.now()): Record<string, string> {
+const sha256 = (v: string | Buffer) => createHash('sha256').update(v).digest('hex');
+
+function mac(secret: string, r: SignedRequest, timestamp: string, nonce: string): string {
+  const lines = ['v2', r.method.toUpperCase(), r.target, r.path, timestamp, nonce, sha256(r.body), sha256(r.authorization ?? ''), sha256(r.clock ?? '')];
+  return createHmac('sha256', secret).update(lines.join('\n')).digest('hex');
+}
+
+export function signRequest(secret: string, request: SignedRequest, now = Date.now()): Record<string, string> {
   const timestamp = String(now);
   const nonce = randomUUID();
   return {
     [TIMESTAMP_HEADER]: timestamp,
     [NONCE_HEADER]: nonce,
-    [SIGNATURE_HEADER]: `v1=${mac(secret, method, timestamp, nonce, body)}`,
+    [SIGNATURE_HEADER]: `v2=${mac(secret, request, timestamp, nonce)}`,
   };
 }
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
@@ -34,18 +56,21 @@ export class SignatureVerifier {
 
   constructor(
     private readonly secret: string,
+    /** the name of the subgraph that verifies: a signature made for another is refused */
+    private readonly target: string,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  verify(method: string, headers: Record<string, string | string[] | undefined>, body: Buffer | string): SignatureCheck {
+  verify(method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer | string): SignatureCheck {
     const ts = headers[TIMESTAMP_HEADER];
     const nonce = headers[NONCE_HEADER];
     const sig = headers[SIGNATURE_HEADER];
     if (typeof ts !== 'string' || typeof nonce !== 'string' || typeof sig !== 'string') {
       return { ok: false, reason: 'This service accepts requests from the hub gateway only (the request is not signed).' };
     }
-    const expected = Buffer.from(`v1=${mac(this.secret, method, ts, nonce, body)}`);
+    const signed: SignedRequest = { method, target: this.target, path, body, authorization: one(headers.authorization), clock: one(headers[CLOCK_HEADER]) };
+    const expected = Buffer.from(`v2=${mac(this.secret, signed, ts, nonce)}`);
     const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { ok: false, reason: 'This service accepts requests from the hub gateway only (the signature is wrong).' };

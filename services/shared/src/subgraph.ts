@@ -98,7 +98,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const log = createLogger(`subgraph:${def.name}`, config.logLevel);
   const pool = createPool(config.databaseUrl);
   const verifyToken = createTokenVerifier(config);
-  const signatures = new SignatureVerifier(config.gatewaySecret, config.signatureMaxAgeSeconds * 1000);
+  const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000);
 
   const server = new ApolloServer<HubContext<S, L>>({
     schema: buildSubgraphSchema([
@@ -137,7 +137,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     }),
     (req, res, next) => {
       const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-      const check = signatures.verify(req.method, req.headers, raw);
+      const check = signatures.verify(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw);
       if (!check.ok) {
         res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
