@@ -38,7 +38,6 @@
  * for the run if `npm start` is not running). Migrations and reference data
  * are applied first, as `npm start` would.
  */
-import { createConnection } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -86,8 +85,9 @@ import { newConsent, revocation } from '../services/municipality/src/domain/cons
 import { newAgreement } from '../services/municipality/src/domain/councils.ts';
 import type { ParticipantInput } from '../services/municipality/src/domain/validation.ts';
 import { MODULES } from './stack.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
-import { EMBEDDED_PG_PORT, PG_DATA_DIR, readLocalState } from './local-state.ts';
+import type { EmbeddedServer } from './embedded-postgres.ts';
+import { developmentPostgres } from './development-postgres.ts';
+import { readLocalState } from './local-state.ts';
 
 export const SEED_NAME = 'large';
 
@@ -875,15 +875,6 @@ export async function seedLarge(
 
 // ------------------------------------------------------------------ command line
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-
 async function main() {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, until: { type: 'string' } } });
   const scale = Number(values.scale);
@@ -912,13 +903,9 @@ async function main() {
       process.exit(2);
     }
     secret ??= state.personIdSecret;
-    let server = process.env.HUB_POSTGRES_URL;
-    if (!server) {
-      if (!(await listening(EMBEDDED_PG_PORT)))
-        embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
-      server = `postgres://postgres:${encodeURIComponent(state.pgPassword)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
-    }
-    for (const s of SUBGRAPHS) urls[s] = withDatabase(server, `hub_${s}`);
+    const server = (await developmentPostgres(state))!; // never null: the state is there
+    embedded = server.embedded;
+    for (const s of SUBGRAPHS) urls[s] = withDatabase(server.url, `hub_${s}`);
   }
   try {
     const started = performance.now();
