@@ -4,13 +4,13 @@
  * recording the clinic's efforts. Each change is one transaction with its
  * audit event.
  */
+import { recordReaders } from '../../../shared/src/record-access.ts';
 import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { paginate } from '../../../shared/src/pagination.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
-import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { clinic, clinicEffort, clinicEnrolment, type ClinicRow, type EffortKind, type EffortRow, type EnrolmentRow, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 import {
@@ -45,18 +45,13 @@ export async function clinicOf(ctx: ClinicsContext, e: EnrolmentRow): Promise<Cl
 
 // ------------------------------------------------------------------ reads
 
+const readers = recordReaders(enrolmentAccess, { byId: (ctx: ClinicsContext) => ctx.loaders.enrolment, ofPerson: (ctx) => ctx.loaders.enrolmentsOfPerson });
 /** One enrolment; null when it does not exist or the caller may not see it (the same answer, on purpose). */
-export async function enrolmentById(ctx: ClinicsContext, id: string, fields: string[] | null): Promise<EnrolmentRow | null> {
-  if (!isEnrolmentId(id)) return null;
-  return enrolmentAccess.one(ctx, await ctx.loaders.enrolment.load(id), fields);
-}
-
-export const enrolmentByReference = (ctx: ClinicsContext, id: string) => enrolmentById(ctx, id, null);
-
-export async function enrolmentsOfPerson(ctx: ClinicsContext, personId: string, fields: string[] | null): Promise<EnrolmentRow[]> {
-  if (!isPseudonym(personId)) return [];
-  return enrolmentAccess.see(ctx, await ctx.loaders.enrolmentsOfPerson.load(personId), fields);
-}
+export const enrolmentById = readers.byId;
+/** An enrolment reached as an entity from another subgraph: exactly what the direct query gives. */
+export const enrolmentByReference = readers.byReference;
+/** The enrolments of a person that the caller may see; empty for anyone else. */
+export const enrolmentsOfPerson = readers.ofPerson;
 
 export const effortsOf = (ctx: ClinicsContext, e: EnrolmentRow): Promise<EffortRow[]> => ctx.loaders.efforts.load(e.id);
 

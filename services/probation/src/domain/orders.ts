@@ -4,12 +4,12 @@
  * transaction that asks the policy, builds its row with the same builder the
  * demo seed uses (rules.ts), writes it and its audit event.
  */
+import { recordReaders } from '../../../shared/src/record-access.ts';
 import { count, desc, eq, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { paginate } from '../../../shared/src/pagination.ts';
-import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
@@ -21,20 +21,13 @@ export const isOrderId = isUuid;
 
 // ------------------------------------------------------------------ reads
 
+const readers = recordReaders(orderAccess, { byId: (ctx: ProbationContext) => ctx.loaders.order, ofPerson: (ctx) => ctx.loaders.ordersOfPerson });
 /** One order; null when it does not exist or the caller may not see it (the same answer, on purpose). */
-export async function orderById(ctx: ProbationContext, id: string, fields: string[] | null): Promise<OrderRow | null> {
-  if (!isOrderId(id)) return null;
-  return orderAccess.one(ctx, await ctx.loaders.order.load(id), fields);
-}
-
+export const orderById = readers.byId;
 /** An order reached as an entity from another subgraph: exactly what the direct query gives. */
-export const orderByReference = (ctx: ProbationContext, id: string) => orderById(ctx, id, null);
-
+export const orderByReference = readers.byReference;
 /** The orders of a person that the caller may see; empty for anyone else. */
-export async function ordersOfPerson(ctx: ProbationContext, personId: string, fields: string[] | null): Promise<OrderRow[]> {
-  if (!isPseudonym(personId)) return [];
-  return orderAccess.see(ctx, await ctx.loaders.ordersOfPerson.load(personId), fields);
-}
+export const ordersOfPerson = readers.ofPerson;
 
 /** The order a joint care plan names, when the policy lets the plan reach it and the caller may see it. */
 export async function orderOfPlan(ctx: ProbationContext, plan: PlanReference, fields: string[] | null): Promise<OrderRow | null> {

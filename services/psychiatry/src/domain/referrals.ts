@@ -6,6 +6,7 @@
  * state machine, the next row and the timeline event), stores them, and
  * appends an internal note when given and the audit event.
  */
+import { recordReaders } from '../../../shared/src/record-access.ts';
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
@@ -14,7 +15,6 @@ import { badInput, conflict } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
 import { paginate } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow } from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
@@ -54,20 +54,13 @@ export const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, name
 
 // ------------------------------------------------------------------ reads
 
+const readers = recordReaders(referralAccess, { byId: (ctx: PsychiatryContext) => ctx.loaders.referral, ofPerson: (ctx) => ctx.loaders.referralsOfPerson });
 /** One referral; null when it does not exist or the caller may not see it (the same answer, on purpose). */
-export async function referralById(ctx: PsychiatryContext, id: string, fields: string[] | null): Promise<ReferralRow | null> {
-  if (!isReferralId(id)) return null;
-  return referralAccess.one(ctx, await ctx.loaders.referral.load(id), fields);
-}
-
+export const referralById = readers.byId;
 /** A referral reached as an entity from another subgraph: exactly what the direct query gives. */
-export const referralByReference = (ctx: PsychiatryContext, id: string) => referralById(ctx, id, null);
-
+export const referralByReference = readers.byReference;
 /** The referrals of a person that the caller may see; empty for anyone else. */
-export async function referralsOfPerson(ctx: PsychiatryContext, personId: string, fields: string[] | null): Promise<ReferralRow[]> {
-  if (!isPseudonym(personId)) return [];
-  return referralAccess.see(ctx, await ctx.loaders.referralsOfPerson.load(personId), fields);
-}
+export const referralsOfPerson = readers.ofPerson;
 
 /** The status as stored and derived from the clock, as SQL, for filtering in the database. */
 function statusSql(now: Date): SQL<string> {
