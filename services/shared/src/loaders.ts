@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import { and, inArray, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Db } from './db.ts';
+import { selectRows, type AnyDb, type RowOf } from './db.ts';
 import { isUuid } from './ids.ts';
 
 export { isUuid };
@@ -45,29 +45,14 @@ export function groupLoader<R, K extends string = string>(
   });
 }
 
-/** What the table loaders ask of a request's database handle, whichever subgraph's schema it was opened with. */
-type AnyDb = Pick<Db<Record<string, unknown>>, 'select'>;
-type RowOf<T extends PgTable> = T['$inferSelect'];
 /** A column of the table that is also a string-valued field of its rows (a key to batch by). */
 type KeyField<T extends PgTable> = { [F in keyof RowOf<T> & keyof T]: RowOf<T>[F] extends string | null ? F : never }[keyof RowOf<T> & keyof T];
-
-function select<T extends PgTable>(db: AnyDb, table: T, where: SQL | undefined, orderBy: SQL[]): Promise<Array<RowOf<T>>> {
-  // drizzle cannot name the row type of a table known only as a type parameter: select from it as any
-  // table, and give the rows the type they have, the table's $inferSelect
-  const from: PgTable = table;
-  const rows: Promise<unknown> = db
-    .select()
-    .from(from)
-    .where(where)
-    .orderBy(...orderBy);
-  return rows as Promise<Array<RowOf<T>>>;
-}
 
 /** Rows of `table` by their `key` column (its id, say), one per key. */
 export function tableRowLoader<T extends PgTable, F extends KeyField<T>>(db: AnyDb, table: T, key: F, validKey?: (key: string) => boolean) {
   const column = table[key] as unknown as AnyPgColumn;
   return rowLoader<RowOf<T>>(
-    (keys) => select(db, table, inArray(column, keys), []),
+    (keys) => selectRows(db, table, inArray(column, keys), []),
     (r) => r[key] as string,
     validKey,
   );
@@ -87,7 +72,7 @@ export function tableGroupLoader<T extends PgTable, F extends KeyField<T>>(
   const column = table[key] as unknown as AnyPgColumn;
   const { visible } = options;
   return groupLoader<RowOf<T>>(
-    (keys) => (visible === null ? Promise.resolve([]) : select(db, table, and(inArray(column, keys), visible), orderBy)),
+    (keys) => (visible === null ? Promise.resolve([]) : selectRows(db, table, and(inArray(column, keys), visible), orderBy)),
     (r) => (r[key] as string | null) ?? '',
     options.validKey,
   );

@@ -5,8 +5,9 @@
  * checked before any of it reaches SQL (a forged cursor is BAD_USER_INPUT, never a database
  * error).
  */
-import { and, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { countRows, selectRows, type AnyDb, type RowOf } from './db.ts';
 import { badInput } from './errors.ts';
 import { isUuid } from './ids.ts';
 import { isCalendarDate } from './time.ts';
@@ -105,4 +106,19 @@ export async function paginate<R>(args: PageArgs, spec: PageSpec<R>): Promise<Co
     totalCount,
     pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(spec.keys.map((k) => k.of(last))) : null },
   };
+}
+
+/** One page of a list read from one table: its rows in the keys' order, and the total the filters match. */
+export function paginateTable<T extends PgTable>(
+  args: PageArgs,
+  db: AnyDb,
+  table: T,
+  spec: Omit<PageSpec<RowOf<T>>, 'count' | 'rows'>,
+): Promise<Connection<RowOf<T>>> {
+  const order = spec.keys.map((k) => (spec.direction === 'asc' ? asc(k.column) : desc(k.column)));
+  return paginate(args, {
+    ...spec,
+    count: (where) => countRows(db, table, where),
+    rows: (where, limit) => selectRows(db, table, where, order, limit),
+  });
 }

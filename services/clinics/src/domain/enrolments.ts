@@ -5,10 +5,10 @@
  * audit event.
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable } from '../../../shared/src/pagination.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
 import { clinic, clinicEffort, clinicEnrolment, type ClinicRow, type EffortKind, type EffortRow, type EnrolmentRow, type TargetGroup } from '../db/schema.ts';
@@ -65,7 +65,7 @@ export interface ListArgs {
 export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields: string[] | null) {
   const filters: SQL[] = [listCondition(ctx.caller)];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(clinicEnrolment.personId, requirePersonId(args.personId, 'personId')));
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, clinicEnrolment, {
     what: 'enrolments',
     maxSize: 100,
     direction: 'desc',
@@ -74,8 +74,6 @@ export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields
       { column: clinicEnrolment.id, kind: 'uuid', of: (e: EnrolmentRow) => e.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(clinicEnrolment).where(where))[0]?.n ?? 0,
-    rows: (where, limit) => ctx.db.select().from(clinicEnrolment).where(where).orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id)).limit(limit),
   });
   return { ...page, nodes: enrolmentAccess.see(ctx, page.nodes, fields) };
 }

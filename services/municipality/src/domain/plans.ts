@@ -6,12 +6,12 @@
  * the current one), writes the rows its step builds (plan-rules.ts) and its
  * audit event.
  */
-import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
 import { badInput, conflict, isUniqueViolation } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import {
   carePlanEffort,
@@ -234,7 +234,7 @@ export async function listPlans(ctx: Ctx, args: ListArgs) {
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(jointCarePlan.personId, requirePersonId(args.personId, 'personId')));
   if (args.status?.length) filters.push(or(...args.status.map(statusSql))!);
   if (args.followUpOverdueOnly) filters.push(followUpOverdueSql(ctx.now));
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, jointCarePlan, {
     what: 'plans',
     direction: 'desc',
     keys: [
@@ -242,8 +242,6 @@ export async function listPlans(ctx: Ctx, args: ListArgs) {
       { column: jointCarePlan.id, kind: 'uuid', of: (r: PlanRow) => r.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(jointCarePlan).where(where))[0]?.n ?? 0,
-    rows: (where, limit) => ctx.db.select().from(jointCarePlan).where(where).orderBy(desc(jointCarePlan.createdAt), desc(jointCarePlan.id)).limit(limit),
   });
   for (const r of page.nodes) ctx.loaders.plan.prime(r.id, r);
   return { ...page, nodes: await readAll(ctx, page.nodes) };

@@ -5,11 +5,11 @@
  * demo seed uses (rules.ts), writes it and its audit event.
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
-import { count, desc, eq, type SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable } from '../../../shared/src/pagination.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
@@ -47,7 +47,7 @@ export interface ListArgs {
 export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: string[] | null) {
   const filters: SQL[] = [listCondition(ctx.caller)];
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(contractCareOrder.personId, requirePersonId(args.personId, 'personId')));
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, contractCareOrder, {
     what: 'orders',
     maxSize: 100,
     direction: 'desc',
@@ -56,9 +56,6 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
       { column: contractCareOrder.id, kind: 'uuid', of: (o: OrderRow) => o.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(contractCareOrder).where(where))[0]?.n ?? 0,
-    rows: (where, limit) =>
-      ctx.db.select().from(contractCareOrder).where(where).orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id)).limit(limit),
   });
   return { ...page, nodes: orderAccess.see(ctx, page.nodes, fields) };
 }

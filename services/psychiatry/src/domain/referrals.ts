@@ -8,12 +8,12 @@
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
 import { requirePersonId } from '../../../shared/src/federation.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow } from '../db/schema.ts';
@@ -92,7 +92,7 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
   if (args.personId !== null && args.personId !== undefined) filters.push(eq(withdrawalReferral.personId, requirePersonId(args.personId, 'personId')));
   if (args.status && args.status.length > 0) filters.push(inArray(statusSql(ctx.now), args.status));
   if (args.overdueOnly) filters.push(overdueSql(ctx.now));
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, withdrawalReferral, {
     what: 'referrals',
     direction: 'asc',
     keys: [
@@ -100,9 +100,6 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
       { column: withdrawalReferral.id, kind: 'uuid', of: (r: ReferralRow) => r.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(withdrawalReferral).where(where))[0]?.n ?? 0,
-    rows: (where, limit) =>
-      ctx.db.select().from(withdrawalReferral).where(where).orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id)).limit(limit),
   });
   return { ...page, nodes: referralAccess.see(ctx, page.nodes, fields) };
 }
