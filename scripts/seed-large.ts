@@ -102,29 +102,17 @@ export interface LargeSeedOptions {
   until?: string;
 }
 
-type Rows<T extends PgTable> = Array<T['$inferInsert']>;
+/** The rows the seed builds for some tables of a subgraph's schema, by the table's name there. */
+type Seeded<S, K extends keyof S> = { [T in K]: S[T] extends PgTable ? Array<S[T]['$inferInsert']> : never };
 
 export interface LargeSeed {
-  psychiatry: {
-    ward: Rows<typeof psychiatry.ward>;
-    withdrawalReferral: Rows<typeof psychiatry.withdrawalReferral>;
-    withdrawalReferralEvent: Rows<typeof psychiatry.withdrawalReferralEvent>;
-  };
-  municipality: {
-    cooperationAgreement: Rows<typeof municipality.cooperationAgreement>;
-    consent: Rows<typeof municipality.consent>;
-    jointCarePlan: Rows<typeof municipality.jointCarePlan>;
-    jointCarePlanVersion: Rows<typeof municipality.jointCarePlanVersion>;
-    carePlanEffort: Rows<typeof municipality.carePlanEffort>;
-    carePlanSignature: Rows<typeof municipality.carePlanSignature>;
-    carePlanFollowUp: Rows<typeof municipality.carePlanFollowUp>;
-  };
-  probation: {
-    contractCareOrder: Rows<typeof probation.contractCareOrder>;
-    contractCareDeviation: Rows<typeof probation.contractCareDeviation>;
-    contractCareEvaluation: Rows<typeof probation.contractCareEvaluation>;
-  };
-  clinics: { clinicEnrolment: Rows<typeof clinics.clinicEnrolment>; clinicEffort: Rows<typeof clinics.clinicEffort> };
+  psychiatry: Seeded<typeof psychiatry, 'ward' | 'withdrawalReferral' | 'withdrawalReferralEvent'>;
+  municipality: Seeded<
+    typeof municipality,
+    'cooperationAgreement' | 'consent' | 'jointCarePlan' | 'jointCarePlanVersion' | 'carePlanEffort' | 'carePlanSignature' | 'carePlanFollowUp'
+  >;
+  probation: Seeded<typeof probation, 'contractCareOrder' | 'contractCareDeviation' | 'contractCareEvaluation'>;
+  clinics: Seeded<typeof clinics, 'clinicEnrolment' | 'clinicEffort'>;
   /** distinct people in the pool, and those with at least one record */
   people: { pool: number; withRecords: number; men: number };
 }
@@ -830,35 +818,14 @@ export async function seedLarge(
   options: LargeSeedOptions,
 ): Promise<{ seeded: Record<SubgraphName, boolean>; counts: SeedCounts; people: LargeSeed['people'] }> {
   const seed = buildLargeSeed(options);
-  const fill: Record<SubgraphName, (tx: Inserter) => Promise<void>> = {
-    psychiatry: async (tx) => {
-      await insertAll(tx, psychiatry.ward, seed.psychiatry.ward);
-      await insertAll(tx, psychiatry.withdrawalReferral, seed.psychiatry.withdrawalReferral);
-      await insertAll(tx, psychiatry.withdrawalReferralEvent, seed.psychiatry.withdrawalReferralEvent);
-    },
-    municipality: async (tx) => {
-      const m = seed.municipality;
-      await insertAll(tx, municipality.cooperationAgreement, m.cooperationAgreement);
-      await insertAll(tx, municipality.consent, m.consent);
-      await insertAll(tx, municipality.jointCarePlan, m.jointCarePlan);
-      await insertAll(tx, municipality.jointCarePlanVersion, m.jointCarePlanVersion);
-      await insertAll(tx, municipality.carePlanEffort, m.carePlanEffort);
-      await insertAll(tx, municipality.carePlanSignature, m.carePlanSignature);
-      await insertAll(tx, municipality.carePlanFollowUp, m.carePlanFollowUp);
-    },
-    probation: async (tx) => {
-      await insertAll(tx, probation.contractCareOrder, seed.probation.contractCareOrder);
-      await insertAll(tx, probation.contractCareDeviation, seed.probation.contractCareDeviation);
-      await insertAll(tx, probation.contractCareEvaluation, seed.probation.contractCareEvaluation);
-    },
-    clinics: async (tx) => {
-      await insertAll(tx, clinics.clinicEnrolment, seed.clinics.clinicEnrolment);
-      await insertAll(tx, clinics.clinicEffort, seed.clinics.clinicEffort);
-    },
+  const schemas: Record<SubgraphName, Record<string, unknown>> = { psychiatry, municipality, probation, clinics };
+  // Each subgraph's tables in the order buildLargeSeed made them, which is the order their foreign keys need
+  // (a referral before its timeline, a consent before its plan, a plan before its versions).
+  const fill = (s: SubgraphName) => async (tx: Inserter) => {
+    for (const [name, rows] of Object.entries(seed[s])) await insertAll(tx, schemas[s][name] as PgTable, rows as Array<PgTable['$inferInsert']>);
   };
-  const schemas = { psychiatry, municipality, probation, clinics };
   // the four databases are independent: fill them side by side, each in its own transaction
-  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill[s])));
+  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill(s))));
   const seeded = Object.fromEntries(SUBGRAPHS.map((s, i) => [s, done[i]!])) as Record<SubgraphName, boolean>;
   // Fresh statistics after a bulk load, so the planner does not wait for autovacuum to learn the sizes.
   for (const s of SUBGRAPHS) {
