@@ -5,10 +5,11 @@
  * checked before any of it reaches SQL (a forged cursor is BAD_USER_INPUT, never a database
  * error).
  */
-import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { countRows, selectRows, type AnyDb, type RowOf } from './db.ts';
 import { badInput } from './errors.ts';
+import { requirePersonId } from './federation.ts';
 import { isUuid } from './ids.ts';
 import { isCalendarDate } from './time.ts';
 
@@ -121,4 +122,16 @@ export function paginateTable<T extends PgTable>(
     count: (where) => countRows(db, table, where),
     rows: (where, limit) => selectRows(db, table, where, order, limit),
   });
+}
+
+/** What every list of records about people takes: a page, and perhaps one person. */
+export interface PersonListArgs extends PageArgs {
+  personId?: string | null;
+}
+
+/** The filters of such a list: the caller's scope, and the person asked for (by their pseudonymous id, else BAD_USER_INPUT). */
+export function personListFilters(scope: SQL, personColumn: AnyPgColumn, args: PersonListArgs): SQL[] {
+  const filters = [scope];
+  if (args.personId !== null && args.personId !== undefined) filters.push(eq(personColumn, requirePersonId(args.personId, 'personId')));
+  return filters;
 }

@@ -5,12 +5,11 @@
  * audit event.
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginateTable } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
 import { clinic, clinicEffort, clinicEnrolment, type ClinicRow, type EffortKind, type EffortRow, type EnrolmentRow, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 import {
@@ -55,16 +54,11 @@ export const enrolmentsOfPerson = readers.ofPerson;
 
 export const effortsOf = (ctx: ClinicsContext, e: EnrolmentRow): Promise<EffortRow[]> => ctx.loaders.efforts.load(e.id);
 
-export interface ListArgs {
-  first?: number | null;
-  after?: string | null;
-  personId?: string | null;
-}
+export type ListArgs = PersonListArgs;
 
 /** The enrolments at the caller's own clinic, newest first. */
 export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields: string[] | null) {
-  const filters: SQL[] = [listCondition(ctx.caller)];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(clinicEnrolment.personId, requirePersonId(args.personId, 'personId')));
+  const filters = personListFilters(listCondition(ctx.caller), clinicEnrolment.personId, args);
   const page = await paginateTable(args, ctx.db, clinicEnrolment, {
     what: 'enrolments',
     maxSize: 100,

@@ -10,8 +10,7 @@ import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
 import { badInput, conflict, isUniqueViolation } from '../../../shared/src/errors.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
-import { paginateTable } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import {
   carePlanEffort,
@@ -219,19 +218,15 @@ function followUpOverdueSql(now: Date): SQL {
     and not exists (select 1 from ${carePlanFollowUp} f where f.plan_id = ${jointCarePlan.id} and f.held_on >= ${jointCarePlan.followUpSetOn}))`;
 }
 
-export interface ListArgs {
-  personId?: string | null;
+export interface ListArgs extends PersonListArgs {
   status?: CarePlanStatus[] | null;
   followUpOverdueOnly?: boolean | null;
-  first?: number | null;
-  after?: string | null;
 }
 
 /** Plans the caller may see, newest first. */
 export async function listPlans(ctx: Ctx, args: ListArgs) {
   requirePermission(ctx.caller, 'plan.read');
-  const filters: SQL[] = [visiblePlansSql(ctx.caller, ctx.now)!];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(jointCarePlan.personId, requirePersonId(args.personId, 'personId')));
+  const filters = personListFilters(visiblePlansSql(ctx.caller, ctx.now)!, jointCarePlan.personId, args);
   if (args.status?.length) filters.push(or(...args.status.map(statusSql))!);
   if (args.followUpOverdueOnly) filters.push(followUpOverdueSql(ctx.now));
   const page = await paginateTable(args, ctx.db, jointCarePlan, {

@@ -5,12 +5,11 @@
  * demo seed uses (rules.ts), writes it and its audit event.
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginateTable } from '../../../shared/src/pagination.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
 import type { ProbationContext } from '../context.ts';
@@ -37,16 +36,11 @@ export async function orderOfPlan(ctx: ProbationContext, plan: PlanReference, fi
   return row && planReaches(plan, row) ? orderAccess.one(ctx, row, fields) : null;
 }
 
-export interface ListArgs {
-  first?: number | null;
-  after?: string | null;
-  personId?: string | null;
-}
+export type ListArgs = PersonListArgs;
 
 /** The orders the caller may see, newest court decision first. */
 export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: string[] | null) {
-  const filters: SQL[] = [listCondition(ctx.caller)];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(contractCareOrder.personId, requirePersonId(args.personId, 'personId')));
+  const filters = personListFilters(listCondition(ctx.caller), contractCareOrder.personId, args);
   const page = await paginateTable(args, ctx.db, contractCareOrder, {
     what: 'orders',
     maxSize: 100,

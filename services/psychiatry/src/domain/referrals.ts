@@ -12,8 +12,7 @@ import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
-import { paginateTable } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow } from '../db/schema.ts';
@@ -75,12 +74,9 @@ function overdueSql(now: Date): SQL {
   return sql`(${withdrawalReferral.stage} = 'RECEIVED' and ${withdrawalReferral.assessmentDueBy} < ${stockholmDate(now)}::date)`;
 }
 
-export interface ListArgs {
+export interface ListArgs extends PersonListArgs {
   status?: ReferralStatus[] | null;
   overdueOnly?: boolean | null;
-  first?: number | null;
-  after?: string | null;
-  personId?: string | null;
 }
 
 /**
@@ -88,8 +84,7 @@ export interface ListArgs {
  * received) or a caseworker's sent requests, oldest received first.
  */
 export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fields: string[] | null) {
-  const filters: SQL[] = [listScope(ctx.caller)];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(withdrawalReferral.personId, requirePersonId(args.personId, 'personId')));
+  const filters = personListFilters(listScope(ctx.caller), withdrawalReferral.personId, args);
   if (args.status && args.status.length > 0) filters.push(inArray(statusSql(ctx.now), args.status));
   if (args.overdueOnly) filters.push(overdueSql(ctx.now));
   const page = await paginateTable(args, ctx.db, withdrawalReferral, {
