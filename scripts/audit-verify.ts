@@ -9,12 +9,12 @@
  * `--subgraph <name>` checks one subgraph only.
  */
 import { parseArgs } from 'node:util';
-import { createConnection } from 'node:net';
 import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
 import { createPool, withDatabase } from '../services/shared/src/db.ts';
 import { verifyAuditChain } from '../services/shared/src/audit.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
-import { EMBEDDED_PG_PORT, PG_DATA_DIR, readLocalState } from './local-state.ts';
+import type { EmbeddedServer } from './embedded-postgres.ts';
+import { developmentPostgres } from './development-postgres.ts';
+import { readLocalState } from './local-state.ts';
 
 const { values } = parseArgs({ options: { subgraph: { type: 'string' } } });
 const chosen = values.subgraph ? [values.subgraph as SubgraphName] : [...SUBGRAPHS];
@@ -23,34 +23,19 @@ if (chosen.some((s) => !SUBGRAPHS.includes(s))) {
   process.exit(2);
 }
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-
 let embedded: EmbeddedServer | undefined;
 const urls: Partial<Record<SubgraphName, string>> = {};
 const fromEnv = chosen.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`]);
 if (fromEnv) {
   for (const s of chosen) urls[s] = process.env[`${s.toUpperCase()}_DATABASE_URL`]!;
 } else {
-  const state = readLocalState();
-  let server = process.env.HUB_POSTGRES_URL;
+  const server = await developmentPostgres(readLocalState());
   if (!server) {
-    if (!state) {
-      console.error('No databases to check: set <SUBGRAPH>_DATABASE_URL, or run `npm start` once to create the development installation.');
-      process.exit(2);
-    }
-    if (!(await listening(EMBEDDED_PG_PORT))) {
-      embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
-    }
-    server = `postgres://postgres:${encodeURIComponent(state.pgPassword)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
+    console.error('No databases to check: set <SUBGRAPH>_DATABASE_URL, or run `npm start` once to create the development installation.');
+    process.exit(2);
   }
-  for (const s of chosen) urls[s] = withDatabase(server, `hub_${s}`);
+  embedded = server.embedded;
+  for (const s of chosen) urls[s] = withDatabase(server.url, `hub_${s}`);
 }
 
 let broken = false;

@@ -67,7 +67,8 @@ interface Story {
   serial: string; // three digits, the last odd for men, even for women
   from: Sender;
   receivedDaysAgo: number;
-  meeting?: { daysAgo: number }; // negative: in the future
+  /** the assessment meeting (negative: in the future) */
+  meetingDaysAgo?: number;
   decision?: { daysAgo: number; needed: boolean; rationale?: string };
   offer?: { daysAgo: number; startDaysAgo: number; reason?: string };
   admittedDaysAgo?: number;
@@ -77,127 +78,76 @@ interface Story {
   renewedDaysAgo?: number;
 }
 
+type Steps = Omit<Story, 'name' | 'born' | 'serial' | 'from' | 'receivedDaysAgo'>;
+
+/** A story: who, sent by whom, received how many days ago, and the steps taken since. */
+const story = (name: string, born: string, serial: string, from: Sender, receivedDaysAgo: number, steps: Steps = {}): Story => ({
+  name,
+  born,
+  serial,
+  from,
+  receivedDaysAgo,
+  ...steps,
+});
+
 const STORIES: Story[] = [
-  { name: 'Per Demosson', born: '780312', serial: '231', from: 'municipality:1980', receivedDaysAgo: 2 },
-  { name: 'Karl Exempel', born: '650904', serial: '457', from: 'municipality:1980', receivedDaysAgo: 19 }, // overdue
-  { name: 'Sofia Provsdotter', born: '910127', serial: '246', from: 'municipality:1981', receivedDaysAgo: 16 }, // overdue
-  { name: 'Johan Testare', born: '830615', serial: '613', from: 'municipality:1981', receivedDaysAgo: 6, meeting: { daysAgo: -3 } },
-  { name: 'Lena Fiktiv', born: '700222', serial: '128', from: 'municipality:1980', receivedDaysAgo: 20, meeting: { daysAgo: -2 } }, // booked late
-  { name: 'Oskar Påhittad', born: '880430', serial: '375', from: 'municipality:1980', receivedDaysAgo: 12, meeting: { daysAgo: 1 } },
-  {
-    name: 'Maja Låtsas',
-    born: '950808',
-    serial: '064',
-    from: 'municipality:1981',
-    receivedDaysAgo: 25,
-    meeting: { daysAgo: 15 },
+  story('Per Demosson', '780312', '231', 'municipality:1980', 2),
+  story('Karl Exempel', '650904', '457', 'municipality:1980', 19), // overdue
+  story('Sofia Provsdotter', '910127', '246', 'municipality:1981', 16), // overdue
+  story('Johan Testare', '830615', '613', 'municipality:1981', 6, { meetingDaysAgo: -3 }),
+  story('Lena Fiktiv', '700222', '128', 'municipality:1980', 20, { meetingDaysAgo: -2 }), // booked late
+  story('Oskar Påhittad', '880430', '375', 'municipality:1980', 12, { meetingDaysAgo: 1 }),
+  story('Maja Låtsas', '950808', '064', 'municipality:1981', 25, {
+    meetingDaysAgo: 15,
     decision: { daysAgo: 14, needed: false, rationale: 'Abstinensen bedöms kunna hanteras i öppenvård via vårdcentralen.' },
-  },
-  {
-    name: 'Nils Demoberg',
-    born: '720119',
-    serial: '591',
-    from: 'municipality:1980',
-    receivedDaysAgo: 14,
-    meeting: { daysAgo: 5 },
-    decision: { daysAgo: 5, needed: true },
-  },
-  {
-    name: 'Greta Exempelsson',
-    born: '600505',
-    serial: '382',
-    from: 'municipality:1980',
-    receivedDaysAgo: 30,
-    meeting: { daysAgo: 20 },
-    decision: { daysAgo: 17, needed: true },
-  }, // place overdue
-  {
-    name: 'Ali Provare',
-    born: '890910',
-    serial: '733',
-    from: 'municipality:1981',
-    receivedDaysAgo: 24,
-    meeting: { daysAgo: 14 },
+  }),
+  story('Nils Demoberg', '720119', '591', 'municipality:1980', 14, { meetingDaysAgo: 5, decision: { daysAgo: 5, needed: true } }),
+  story('Greta Exempelsson', '600505', '382', 'municipality:1980', 30, { meetingDaysAgo: 20, decision: { daysAgo: 17, needed: true } }), // place overdue
+  story('Ali Provare', '890910', '733', 'municipality:1981', 24, {
+    meetingDaysAgo: 14,
     decision: { daysAgo: 14, needed: true },
     offer: { daysAgo: 6, startDaysAgo: 0 },
-  },
-  {
-    name: 'Eva Testsson',
-    born: '770303',
-    serial: '208',
-    from: 'municipality:1980',
-    receivedDaysAgo: 35,
-    meeting: { daysAgo: 26 },
+  }),
+  story('Eva Testsson', '770303', '208', 'municipality:1980', 35, {
+    meetingDaysAgo: 26,
     decision: { daysAgo: 26, needed: true },
     offer: { daysAgo: 20, startDaysAgo: 12 },
     admittedDaysAgo: 10,
-  },
-  {
-    name: 'Hans Fiktivsson',
-    born: '681111',
-    serial: '419',
-    from: 'municipality:1981',
-    receivedDaysAgo: 28,
-    meeting: { daysAgo: 20 },
+  }),
+  story('Hans Fiktivsson', '681111', '419', 'municipality:1981', 28, {
+    meetingDaysAgo: 20,
     decision: { daysAgo: 19, needed: true },
     offer: { daysAgo: 15, startDaysAgo: 5 },
     admittedDaysAgo: 2,
-  },
-  {
-    name: 'Ingrid Demodotter',
-    born: '590620',
-    serial: '146',
-    from: 'municipality:1980',
-    receivedDaysAgo: 60,
-    meeting: { daysAgo: 50 },
+  }),
+  story('Ingrid Demodotter', '590620', '146', 'municipality:1980', 60, {
+    meetingDaysAgo: 50,
     decision: { daysAgo: 49, needed: true },
     offer: { daysAgo: 45, startDaysAgo: 40 },
     admittedDaysAgo: 40,
     completedDaysAgo: 33,
-  },
-  {
-    name: 'Mats Påhitt',
-    born: '800101',
-    serial: '655',
-    from: 'municipality:1980',
-    receivedDaysAgo: 70,
-    meeting: { daysAgo: 62 },
+  }),
+  story('Mats Påhitt', '800101', '655', 'municipality:1980', 70, {
+    meetingDaysAgo: 62,
     decision: { daysAgo: 61, needed: true },
     offer: { daysAgo: 58, startDaysAgo: 35, reason: 'Den enskilde önskade börja efter semestern.' },
-  }, // lapsed
-  {
-    name: 'Anders Låtsasson',
-    born: '930715',
-    serial: '897',
-    from: 'municipality:1981',
-    receivedDaysAgo: 80,
-    meeting: { daysAgo: 72 },
+  }), // lapsed
+  story('Anders Låtsasson', '930715', '897', 'municipality:1981', 80, {
+    meetingDaysAgo: 72,
     decision: { daysAgo: 72, needed: true },
     offer: { daysAgo: 70, startDaysAgo: 60 },
     renewedDaysAgo: 4,
-  },
-  {
-    name: 'Britt Exempeldotter',
-    born: '610909',
-    serial: '502',
-    from: 'municipality:1980',
-    receivedDaysAgo: 9,
-    withdrawn: { daysAgo: 3, reason: 'Den enskilde har flyttat till annan kommun.' },
-  },
+  }),
+  story('Britt Exempeldotter', '610909', '502', 'municipality:1980', 9, { withdrawn: { daysAgo: 3, reason: 'Den enskilde har flyttat till annan kommun.' } }),
   // Stockholm
-  { name: 'Tove Demoström', born: '970228', serial: '024', from: 'municipality:0180', receivedDaysAgo: 3 },
-  { name: 'Viktor Provström', born: '850517', serial: '871', from: 'municipality:0180', receivedDaysAgo: 18 }, // overdue
-  {
-    name: 'Sara Testström',
-    born: '790824',
-    serial: '362',
-    from: 'municipality:0180',
-    receivedDaysAgo: 21,
-    meeting: { daysAgo: 12 },
+  story('Tove Demoström', '970228', '024', 'municipality:0180', 3),
+  story('Viktor Provström', '850517', '871', 'municipality:0180', 18), // overdue
+  story('Sara Testström', '790824', '362', 'municipality:0180', 21, {
+    meetingDaysAgo: 12,
     decision: { daysAgo: 11, needed: true },
     offer: { daysAgo: 8, startDaysAgo: 1 },
     admittedDaysAgo: 1,
-  },
+  }),
 ];
 
 const DAY = 86_400_000;
@@ -246,9 +196,9 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   const ids = { id: randomUUID(), personId: pseudonymFor(personIdSecret, valid.personnummer), receivingOrganisationId: sender.receiver };
   const r = replay(submittedReferral(valid, caseworker, ids, receivedAt), () => randomUUID());
 
-  if (s.meeting) {
-    const meetingAt = at(s.meeting.daysAgo, 13);
-    const bookedAt = at(Math.max(s.meeting.daysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meeting.daysAgo + 7)), 11);
+  if (s.meetingDaysAgo !== undefined) {
+    const meetingAt = at(s.meetingDaysAgo, 13);
+    const bookedAt = at(Math.max(s.meetingDaysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meetingDaysAgo + 7)), 11);
     validateMeetingTime(meetingAt, bookedAt);
     r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, bookedAt);
   }

@@ -38,7 +38,6 @@
  * for the run if `npm start` is not running). Migrations and reference data
  * are applied first, as `npm start` would.
  */
-import { createConnection } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -52,7 +51,9 @@ import { pseudonymFor } from '../services/shared/src/person-id.ts';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
 import { genderOf, type Gender } from '../services/shared/src/indicators.ts';
 import { addDays, stockholmDate } from '../services/shared/src/time.ts';
-import { organisation } from '../services/shared/src/directory.ts';
+import { organisation, type Agency } from '../services/shared/src/directory.ts';
+import type { Caller, Role } from '../services/shared/src/caller.ts';
+import { demoStaff } from '../services/shared/src/demo.ts';
 import * as psychiatry from '../services/psychiatry/src/db/schema.ts';
 import * as municipality from '../services/municipality/src/db/schema.ts';
 import * as probation from '../services/probation/src/db/schema.ts';
@@ -67,9 +68,26 @@ import {
   type ReferralInput,
   type Substance,
 } from '../services/psychiatry/src/domain/validation.ts';
+import { newBreach, newDeviation, newEvaluation, newOrder } from '../services/probation/src/domain/rules.ts';
+import { newEffort as newClinicEffort, newEnrolment } from '../services/clinics/src/domain/rules.ts';
+import {
+  effortChange,
+  ending,
+  newEffort,
+  newFollowUp,
+  newPlan,
+  newPlanVersion,
+  newSignature,
+  nextVersion,
+  planChange,
+} from '../services/municipality/src/domain/plan-rules.ts';
+import { newConsent, revocation } from '../services/municipality/src/domain/consent.ts';
+import { newAgreement } from '../services/municipality/src/domain/councils.ts';
+import type { ParticipantInput } from '../services/municipality/src/domain/validation.ts';
 import { MODULES } from './stack.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
-import { EMBEDDED_PG_PORT, PG_DATA_DIR, readLocalState } from './local-state.ts';
+import type { EmbeddedServer } from './embedded-postgres.ts';
+import { developmentPostgres } from './development-postgres.ts';
+import { readLocalState } from './local-state.ts';
 
 export const SEED_NAME = 'large';
 
@@ -84,29 +102,17 @@ export interface LargeSeedOptions {
   until?: string;
 }
 
-type Rows<T extends PgTable> = Array<T['$inferInsert']>;
+/** The rows the seed builds for some tables of a subgraph's schema, by the table's name there. */
+type Seeded<S, K extends keyof S> = { [T in K]: S[T] extends PgTable ? Array<S[T]['$inferInsert']> : never };
 
 export interface LargeSeed {
-  psychiatry: {
-    ward: Rows<typeof psychiatry.ward>;
-    withdrawalReferral: Rows<typeof psychiatry.withdrawalReferral>;
-    withdrawalReferralEvent: Rows<typeof psychiatry.withdrawalReferralEvent>;
-  };
-  municipality: {
-    cooperationAgreement: Rows<typeof municipality.cooperationAgreement>;
-    consent: Rows<typeof municipality.consent>;
-    jointCarePlan: Rows<typeof municipality.jointCarePlan>;
-    jointCarePlanVersion: Rows<typeof municipality.jointCarePlanVersion>;
-    carePlanEffort: Rows<typeof municipality.carePlanEffort>;
-    carePlanSignature: Rows<typeof municipality.carePlanSignature>;
-    carePlanFollowUp: Rows<typeof municipality.carePlanFollowUp>;
-  };
-  probation: {
-    contractCareOrder: Rows<typeof probation.contractCareOrder>;
-    contractCareDeviation: Rows<typeof probation.contractCareDeviation>;
-    contractCareEvaluation: Rows<typeof probation.contractCareEvaluation>;
-  };
-  clinics: { clinicEnrolment: Rows<typeof clinics.clinicEnrolment>; clinicEffort: Rows<typeof clinics.clinicEffort> };
+  psychiatry: Seeded<typeof psychiatry, 'ward' | 'withdrawalReferral' | 'withdrawalReferralEvent'>;
+  municipality: Seeded<
+    typeof municipality,
+    'cooperationAgreement' | 'consent' | 'jointCarePlan' | 'jointCarePlanVersion' | 'carePlanEffort' | 'carePlanSignature' | 'carePlanFollowUp'
+  >;
+  probation: Seeded<typeof probation, 'contractCareOrder' | 'contractCareDeviation' | 'contractCareEvaluation'>;
+  clinics: Seeded<typeof clinics, 'clinicEnrolment' | 'clinicEffort'>;
   /** distinct people in the pool, and those with at least one record */
   people: { pool: number; withRecords: number; men: number };
 }
@@ -320,6 +326,33 @@ const SUBSTANCE_MIX: ReadonlyArray<readonly [Substance[], number]> = [
 
 // ------------------------------------------------------------------ building
 
+/** The role the staff of each kind of organisation write the seeded rows in. */
+const STAFF_ROLE: Record<Agency, Role> = { MUNICIPALITY: 'CASEWORKER', PSYCHIATRY: 'COORDINATOR', PROBATION: 'PROBATION_OFFICER', CLINIC: 'CLINIC_STAFF' };
+const PARTICIPANT_ROLE: Record<Agency, string> = {
+  MUNICIPALITY: 'caseworker',
+  PSYCHIATRY: 'coordinator',
+  PROBATION: 'probation officer',
+  CLINIC: 'coordinator',
+};
+const CONSENT_PURPOSE = {
+  CONTRACT_CARE: 'Kontraktsvård: samordnad planering och uppföljning',
+  WITHDRAWAL: 'Planerad abstinensbehandling och eftervård',
+  SIP: 'Samordnad individuell plan (SIP)',
+} as const;
+
+/** A member of staff at an organisation, as the caller the step builders take (one per organisation and name). */
+const staffAt = (() => {
+  const made = new Map<string, Caller>();
+  return (organisationId: string, name: string): Caller => {
+    const key = `${organisationId}/${name}`;
+    let caller = made.get(key);
+    if (!caller) made.set(key, (caller = demoStaff(organisationId, STAFF_ROLE[organisation(organisationId)!.agency], name)));
+    return caller;
+  };
+})();
+/** The contact person of an organisation taking part in a plan. */
+const contactAt = (organisationId: string) => staffAt(organisationId, `Kontakt, ${organisation(organisationId)!.name}`);
+
 export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
   const scale = options.scale ?? 1;
   const until = options.until ?? stockholmDate(new Date());
@@ -347,11 +380,15 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
     people: { pool: 0, withRecords: 0, men: 0 },
   };
   const taken = new Set<string>();
+  const pseudonyms = new Map<string, string>();
+  // the builders ask for the pseudonym of a normalised number: every number here is a pool person's, derived once
+  const pseudonymOf = (normalised: string) => pseudonyms.get(normalised) ?? pseudonymFor(options.personIdSecret, normalised);
   const withRecords = new Set<string>();
 
   for (const region of REGIONS) {
     const people = makePeople(rng, size(SIZES.people, region.factor), options.personIdSecret, taken);
     seed.people.pool += people.length;
+    for (const p of people) pseudonyms.set(p.pnr, p.personId);
     seed.people.men += people.filter((p) => p.gender === 'MEN').length;
     let cursor = 0;
     const fresh = () => people[cursor++ % people.length]!;
@@ -485,8 +522,9 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
     }
 
     // ---------------------------------------------------------------- contract-care orders
+    // The rows come from probation's step builders (rules.ts), as the mutations write them; the ids from rng.
     const orders: Array<{ id: string; person: Person; municipality: string; care: string; court: string; end: string }> = [];
-    const officer = { userId: `${region.probation}:PROBATION_OFFICER`, name: region.code === '01' ? 'Omar Kontrakt' : 'Petra Frivård' };
+    const officer = demoStaff(region.probation, 'PROBATION_OFFICER', region.code === '01' ? 'Omar Kontrakt' : 'Petra Frivård');
     const ordered = new Set<Person>();
     while (orders.length < size(SIZES.orders, region.factor)) {
       // a third are also known to psychiatry through a withdrawal referral
@@ -501,22 +539,12 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       const end = addDays(court, rng.int(180, 730));
       const breach = rng.chance(0.1) ? addDays(court, rng.int(30, 300)) : null;
       const breachOn = breach && breach <= until && breach <= end ? breach : null;
-      seed.probation.contractCareOrder.push({
-        id,
-        probationOfficeId: region.probation,
-        personId: person.personId,
-        personnummer: person.pnr,
-        name: person.name,
-        courtDecisionOn: court,
-        endsOn: end,
-        partnerOrganisationIds: [mun, care],
-        registeredAt: at([addDays(court, rng.int(0, 5)), until].sort()[0]!, 10),
-        registeredBy: officer.userId,
-        registeredByName: officer.name,
-        breachedAt: breachOn ? at(breachOn, 14) : null,
-        breachReason: breachOn ? 'Har upprepat brutit mot behandlingsplanen; underrättelse till åklagare.' : null,
-        breachRecordedByName: breachOn ? officer.name : null,
-      });
+      const registeredAt = at([addDays(court, rng.int(0, 5)), until].sort()[0]!, 10);
+      const input = { personnummer: person.pnr, name: person.name, courtDecisionOn: court, endsOn: end, partnerOrganisationIds: [mun, care] };
+      const order = { ...newOrder(input, officer, registeredAt, pseudonymOf), id };
+      if (breachOn)
+        Object.assign(order, newBreach(order, 'Har upprepat brutit mot behandlingsplanen; underrättelse till åklagare.', officer, at(breachOn, 14)));
+      seed.probation.contractCareOrder.push(order);
       const stop = [until, end, breachOn ?? until].sort()[0]!;
       let from = court;
       for (;;) {
@@ -524,15 +552,8 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         if (rng.chance(0.05)) break; // not held (overdue while the order is active)
         const held = addDays(due, rng.chance(0.78) ? -rng.int(0, 20) : rng.int(1, 30));
         if (held > stop) break;
-        seed.probation.contractCareEvaluation.push({
-          id: rng.uuid(),
-          orderId: id,
-          heldOn: held,
-          summary: 'Uppföljning med socialtjänsten och vårdgivaren.',
-          recordedAt: at(held, 16),
-          recordedBy: officer.userId,
-          recordedByName: officer.name,
-        });
+        const evaluation = newEvaluation(order, held, 'Uppföljning med socialtjänsten och vårdgivaren.', officer, at(held, 16));
+        seed.probation.contractCareEvaluation.push({ ...evaluation, id: rng.uuid() });
         from = held;
       }
       const deviations = rng.weighted([
@@ -554,15 +575,15 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         );
         if (reported > until) continue;
         const by = rng.pick([mun, care]);
+        const deviationId = rng.uuid(); // drawn before the description, as the proportions were tuned
+        const description = rng.pick([
+          'Uteblev från två öppenvårdsbesök i rad.',
+          'Positivt urinprov.',
+          'Lämnade boendet över natten utan att meddela personalen.',
+        ]);
         seed.probation.contractCareDeviation.push({
-          id: rng.uuid(),
-          orderId: id,
-          occurredOn: occurred,
-          reportedAt: at(reported, 9),
-          description: rng.pick(['Uteblev från två öppenvårdsbesök i rad.', 'Positivt urinprov.', 'Lämnade boendet över natten utan att meddela personalen.']),
-          reportedByOrganisationId: by,
-          reportedBy: `${by}:CASEWORKER`,
-          reportedByName: `Handläggare, ${organisation(by)!.name}`,
+          ...newDeviation(order, occurred, description, staffAt(by, `Handläggare, ${organisation(by)!.name}`), at(reported, 9)),
+          id: deviationId,
         });
       }
       orders.push({ id, person, municipality: mun, care, court, end });
@@ -601,90 +622,53 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       if (rng.chance(0.3)) orgs.push(rng.pick(others));
       specs.push({ kind: 'SIP', person, owner: mun, orgs: [...new Set(orgs)], created: dayIn(yearStart, until) });
     }
+    // The rows come from the municipality's step builders (plan-rules.ts, consent.ts), as the mutations write them:
+    // the owner's caseworker draws the plan up and holds its follow-ups, a contact at each organisation adds its
+    // efforts and signs; the ids come from rng.
     for (const s of specs) {
       withRecords.add(s.person.pnr);
       const planId = rng.uuid();
       const consentId = rng.uuid();
       const given = addDays(s.created, -rng.int(0, 10));
-      const participants: municipality.ParticipantRecord[] = [
+      const owner = staffAt(s.owner, `Handläggare, ${organisation(s.owner)!.name}`);
+      const participants: ParticipantInput[] = [
         { organisationId: null, role: 'individual', name: s.person.name },
-        ...s.orgs.map((o) => ({
-          organisationId: o,
-          role: organisation(o)!.agency === 'MUNICIPALITY' ? 'caseworker' : organisation(o)!.agency === 'PROBATION' ? 'probation officer' : 'coordinator',
-          name: `Kontakt, ${organisation(o)!.name}`,
-        })),
+        ...s.orgs.map((o) => ({ organisationId: o, role: PARTICIPANT_ROLE[organisation(o)!.agency], name: contactAt(o).name })),
       ];
       const endDay = rng.chance(0.2) ? addDays(s.created, rng.int(30, 200)) : null;
       const ended = endDay && endDay <= until ? endDay : null;
       const revoked = ended && rng.chance(0.05);
-      seed.municipality.consent.push({
-        id: consentId,
-        personId: s.person.personId,
-        purpose:
-          s.kind === 'CONTRACT_CARE'
-            ? 'Kontraktsvård: samordnad planering och uppföljning'
-            : s.kind === 'WITHDRAWAL'
-              ? 'Planerad abstinensbehandling och eftervård'
-              : 'Samordnad individuell plan (SIP)',
-        organisationIds: s.orgs,
-        givenAt: at(given, 10),
-        validUntil: addDays(given, 365),
-        revokedAt: revoked ? at(ended, 15) : null,
-        revokedBy: revoked ? `Handläggare (${organisation(s.owner)!.name})` : null,
-        recordedByOrganisationId: s.owner,
-        recordedBy: `Handläggare, ${organisation(s.owner)!.name}`,
-      });
+      const consentInput = { personnummer: s.person.pnr, purpose: CONSENT_PURPOSE[s.kind], organisationIds: s.orgs, validUntil: addDays(given, 365) };
+      const consentRow = { ...newConsent(consentInput, owner, at(given, 10), pseudonymOf), id: consentId };
+      if (revoked) Object.assign(consentRow, revocation(owner, at(ended, 15)));
+      seed.municipality.consent.push(consentRow);
       const goals = s.kind === 'CONTRACT_CARE' ? ['Fullfölja behandlingsprogrammet', 'Drogfrihet'] : ['Stabilt boende', 'Minskat alkoholbruk'];
-      let version = 1;
-      let followUpOn = addDays(s.created, rng.int(30, 90));
-      let followUpSetOn = s.created;
+      const planInput = {
+        kind: s.kind,
+        personnummer: s.person.pnr,
+        consentId,
+        goals,
+        participants,
+        followUpOn: addDays(s.created, rng.int(30, 90)),
+        withdrawalReferralId: s.referralId ?? null,
+        contractCareOrderId: s.orderId ?? null,
+      };
+      let plan: municipality.PlanRow = { ...newPlan(planInput, owner, at(s.created, 13), pseudonymOf), id: planId };
       let lastChange = s.created;
-      const createdBy = `Handläggare, ${organisation(s.owner)!.name}`;
-      const versionRow = (day: string, change: string, by: string) =>
-        seed.municipality.jointCarePlanVersion.push({
-          planId,
-          version,
-          goals,
-          followUpOn,
-          participants,
-          change,
-          changedBy: `Kontakt, ${organisation(by)!.name}`,
-          changedByOrganisationId: by,
-          changedAt: at(day, 13, version % 60),
-        });
+      const versionRow = (day: string, change: string, by: Caller) =>
+        seed.municipality.jointCarePlanVersion.push(newPlanVersion(plan, change, by, at(day, 13, plan.version % 60)));
       const limit = ended ?? until;
-      versionRow(s.created, 'drawn up', s.owner);
+      versionRow(s.created, 'drawn up', owner);
       // signatures on a version, after it was made and (for an earlier version) before the next one
       const signRound = (v: number, day: string, nextVersionOn: string | null) => {
         const signDay = addDays(day, rng.int(0, 5));
         if (signDay > limit || (nextVersionOn !== null && signDay > nextVersionOn)) return;
         if (rng.chance(0.86))
-          seed.municipality.carePlanSignature.push({
-            id: rng.uuid(),
-            planId,
-            version: v,
-            signedBy: s.person.name,
-            asIndividual: true,
-            organisationId: null,
-            organisationAgency: null,
-            signedAt: at(signDay, 11),
-            recordedBy: createdBy,
-            recordedByOrganisationId: s.owner,
-          });
+          seed.municipality.carePlanSignature.push({ ...newSignature(planId, v, s.person.name, true, owner, at(signDay, 11)), id: rng.uuid() });
         for (const o of s.orgs) {
           if (!rng.chance(organisation(o)!.agency === 'PROBATION' ? 0.8 : 0.92)) continue;
-          seed.municipality.carePlanSignature.push({
-            id: rng.uuid(),
-            planId,
-            version: v,
-            signedBy: `Kontakt, ${organisation(o)!.name}`,
-            asIndividual: false,
-            organisationId: o,
-            organisationAgency: organisation(o)!.agency,
-            signedAt: at(signDay, 12),
-            recordedBy: `Kontakt, ${organisation(o)!.name}`,
-            recordedByOrganisationId: o,
-          });
+          const contact = contactAt(o);
+          seed.municipality.carePlanSignature.push({ ...newSignature(planId, v, contact.name, false, contact, at(signDay, 12)), id: rng.uuid() });
         }
       };
       // efforts, one version each
@@ -692,10 +676,10 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
       for (let e = 0; e < effortCount; e++) {
         const day = addDays(lastChange, rng.int(1, 7));
         if (day > limit) break;
-        if (e === 0 && rng.chance(0.5)) signRound(version, s.created, day); // the first version was signed before the plan grew
-        version++;
+        if (e === 0 && rng.chance(0.5)) signRound(plan.version, s.created, day); // the first version was signed before the plan grew
+        plan = nextVersion(plan);
         lastChange = day;
-        const by = rng.pick(s.orgs);
+        const by = contactAt(rng.pick(s.orgs));
         const description = rng.pick([
           'Boendestöd två gånger i veckan',
           'Öppenvårdsbehandling',
@@ -703,75 +687,38 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
           'Motiverande samtal',
           'Stöd till sysselsättning',
         ]);
-        seed.municipality.carePlanEffort.push({
-          id: rng.uuid(),
-          planId,
-          organisationId: by,
-          description,
-          responsible: `Kontakt, ${organisation(by)!.name}`,
-          startsOn: day,
-          endsOn: null,
-          addedInVersion: version,
-          addedBy: `Kontakt, ${organisation(by)!.name}`,
-        });
-        versionRow(day, `effort added by ${organisation(by)!.name}: ${description}`, by);
+        const effort = { ...newEffort(planId, plan.version, { description, responsible: by.name, startsOn: day, endsOn: null }, by), id: rng.uuid() };
+        seed.municipality.carePlanEffort.push(effort);
+        versionRow(day, effortChange(effort), by);
       }
       // follow-ups: most in time, some late, some missed; often a new date is set at a follow-up
-      for (let round = 0; round < 4 && followUpOn <= limit; round++) {
+      for (let round = 0; round < 4 && plan.followUpOn <= limit; round++) {
         const outcome = rng.weighted([
           ['inTime', 72],
           ['late', 13],
           ['none', 15],
         ] as const);
         if (outcome === 'none') break;
+        const { followUpOn, followUpSetOn } = plan;
         const held =
           outcome === 'inTime' ? addDays(followUpOn, -rng.int(0, Math.min(10, daysFrom(followUpSetOn, followUpOn)))) : addDays(followUpOn, rng.int(1, 20));
         if (held > limit) break;
-        seed.municipality.carePlanFollowUp.push({
-          id: rng.uuid(),
-          planId,
-          heldOn: held,
-          summary: 'Planen följdes upp med den enskilde och de deltagande organisationerna.',
-          recordedBy: createdBy,
-          organisationId: s.owner,
-          recordedAt: at(held, 15),
-        });
+        const followUp = newFollowUp(plan, held, 'Planen följdes upp med den enskilde och de deltagande organisationerna.', owner, at(held, 15));
+        seed.municipality.carePlanFollowUp.push({ ...followUp, id: rng.uuid() });
         if (!rng.chance(0.6)) break;
-        version++;
-        followUpSetOn = held;
-        followUpOn = addDays(held, rng.int(60, 120));
+        const { set, change } = planChange(null, addDays(held, rng.int(60, 120)), at(held, 15));
+        plan = nextVersion(plan, set);
         lastChange = held;
-        versionRow(held, 'changed follow-up date', s.owner);
+        versionRow(held, change, owner);
       }
-      signRound(version, lastChange, null);
-      seed.municipality.jointCarePlan.push({
-        id: planId,
-        kind: s.kind,
-        personId: s.person.personId,
-        ownerOrganisationId: s.owner,
-        consentId,
-        withdrawalReferralId: s.referralId ?? null,
-        contractCareOrderId: s.orderId ?? null,
-        version,
-        goals,
-        followUpOn,
-        followUpSetOn,
-        participants,
-        participantOrganisationIds: s.orgs,
-        createdAt: at(s.created, 13),
-        createdBy,
-        endedAt: ended ? at(ended, 16) : null,
-        endedBy: ended ? createdBy : null,
-        endedByOrganisationId: ended ? s.owner : null,
-        endReason: ended ? 'Målen är uppnådda.' : null,
-        completed: ended ? rng.chance(0.65) : false,
-        legalGender: s.person.gender,
-      });
+      signRound(plan.version, lastChange, null);
+      if (ended) plan = { ...plan, ...ending('Målen är uppnådda.', rng.chance(0.65), owner, at(ended, 16)) };
+      seed.municipality.jointCarePlan.push(plan);
     }
 
     // ---------------------------------------------------------------- clinics
     if (region.clinics.length) {
-      const staffOf = (c: string) => ({ userId: `${c}:CLINIC_STAFF`, name: `Personal, ${organisation(c)!.name}` });
+      // The rows come from the clinics' step builders (rules.ts), as the mutations write them; the ids from rng.
       const enrolled = new Set<string>();
       let made = 0;
       const wanted = size(SIZES.enrolments, region.factor);
@@ -783,7 +730,7 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         enrolled.add(`${clinicId}/${person.pnr}`);
         withRecords.add(person.pnr);
         made++;
-        const staff = staffOf(clinicId);
+        const staff = staffAt(clinicId, `Personal, ${organisation(clinicId)!.name}`);
         const id = rng.uuid();
         const enrolledOn = rng.chance(0.7) ? dayIn(yearStart, until) : dayIn(addDays(yearStart, -3 * 365), yearStart);
         const age = Number(until.slice(0, 4)) - Number(person.born.slice(0, 4));
@@ -794,17 +741,8 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         if (rng.chance(0.18)) groups.add('HOMELESS');
         if (rng.chance(0.25)) groups.add('COMPLEX_NEEDS');
         if (rng.chance(0.2)) groups.add('OPIOID_MAINTENANCE');
-        seed.clinics.clinicEnrolment.push({
-          id,
-          clinicId,
-          personId: person.personId,
-          personnummer: person.pnr,
-          enrolledOn,
-          targetGroups: [...groups],
-          enrolledAt: at(enrolledOn, 10),
-          enrolledBy: staff.userId,
-          enrolledByName: staff.name,
-        });
+        const enrolment = { ...newEnrolment({ id: clinicId }, person.pnr, [...groups], staff, at(enrolledOn, 10), pseudonymOf), id };
+        seed.clinics.clinicEnrolment.push(enrolment);
         const effortFrom = enrolledOn > yearStart ? enrolledOn : yearStart;
         const kinds: ReadonlyArray<readonly [clinics.EffortKind, number]> = [
           ['OPIOID_MAINTENANCE_TREATMENT', groups.has('OPIOID_MAINTENANCE') ? 60 : 2],
@@ -817,15 +755,8 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const n = rng.int(1, groups.has('OPIOID_MAINTENANCE') ? 12 : 6);
         for (let e = 0; e < n; e++) {
           const day = dayIn(effortFrom, until);
-          seed.clinics.clinicEffort.push({
-            id: rng.uuid(),
-            enrolmentId: id,
-            kind: rng.weighted(kinds),
-            performedOn: day,
-            recordedAt: at(day, 15),
-            recordedBy: staff.userId,
-            recordedByName: staff.name,
-          });
+          const effortId = rng.uuid(); // drawn before the kind, as the proportions were tuned
+          seed.clinics.clinicEffort.push({ ...newClinicEffort(enrolment, rng.weighted(kinds), day, staff, at(day, 15)), id: effortId });
         }
       }
     }
@@ -839,18 +770,11 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
     { id: 'council:regional-19', org: 'municipality:1980', local: false },
   ];
   for (const c of councils) {
-    const add = (title: string, validFrom: string, reviewBy: string) =>
-      seed.municipality.cooperationAgreement.push({
-        id: rng.uuid(),
-        councilId: c.id,
-        title,
-        jointGoals: ['Ingen ska falla mellan huvudmännens ansvarsområden', 'Bedömningsmöte inom 14 dagar'],
-        validFrom,
-        reviewBy,
-        addedBy: `Ledamot, ${organisation(c.org)!.name}`,
-        addedByOrganisationId: c.org,
-        addedAt: at(validFrom, 10),
-      });
+    const member = demoStaff(c.org, 'COUNCIL_MEMBER', `Ledamot, ${organisation(c.org)!.name}`);
+    const add = (title: string, validFrom: string, reviewBy: string) => {
+      const input = { title, jointGoals: ['Ingen ska falla mellan huvudmännens ansvarsområden', 'Bedömningsmöte inom 14 dagar'], validFrom, reviewBy };
+      seed.municipality.cooperationAgreement.push({ ...newAgreement(c.id, input, member, at(validFrom, 10)), id: rng.uuid() });
+    };
     add(`Samverkansöverenskommelse missbruk och beroende ${yearStart.slice(0, 4)}`, yearStart, addDays(until, 180));
     if (c.local) add('Samverkansöverenskommelse (föregående)', addDays(yearStart, -730), addDays(yearStart, 30));
   }
@@ -894,35 +818,14 @@ export async function seedLarge(
   options: LargeSeedOptions,
 ): Promise<{ seeded: Record<SubgraphName, boolean>; counts: SeedCounts; people: LargeSeed['people'] }> {
   const seed = buildLargeSeed(options);
-  const fill: Record<SubgraphName, (tx: Inserter) => Promise<void>> = {
-    psychiatry: async (tx) => {
-      await insertAll(tx, psychiatry.ward, seed.psychiatry.ward);
-      await insertAll(tx, psychiatry.withdrawalReferral, seed.psychiatry.withdrawalReferral);
-      await insertAll(tx, psychiatry.withdrawalReferralEvent, seed.psychiatry.withdrawalReferralEvent);
-    },
-    municipality: async (tx) => {
-      const m = seed.municipality;
-      await insertAll(tx, municipality.cooperationAgreement, m.cooperationAgreement);
-      await insertAll(tx, municipality.consent, m.consent);
-      await insertAll(tx, municipality.jointCarePlan, m.jointCarePlan);
-      await insertAll(tx, municipality.jointCarePlanVersion, m.jointCarePlanVersion);
-      await insertAll(tx, municipality.carePlanEffort, m.carePlanEffort);
-      await insertAll(tx, municipality.carePlanSignature, m.carePlanSignature);
-      await insertAll(tx, municipality.carePlanFollowUp, m.carePlanFollowUp);
-    },
-    probation: async (tx) => {
-      await insertAll(tx, probation.contractCareOrder, seed.probation.contractCareOrder);
-      await insertAll(tx, probation.contractCareDeviation, seed.probation.contractCareDeviation);
-      await insertAll(tx, probation.contractCareEvaluation, seed.probation.contractCareEvaluation);
-    },
-    clinics: async (tx) => {
-      await insertAll(tx, clinics.clinicEnrolment, seed.clinics.clinicEnrolment);
-      await insertAll(tx, clinics.clinicEffort, seed.clinics.clinicEffort);
-    },
+  const schemas: Record<SubgraphName, Record<string, unknown>> = { psychiatry, municipality, probation, clinics };
+  // Each subgraph's tables in the order buildLargeSeed made them, which is the order their foreign keys need
+  // (a referral before its timeline, a consent before its plan, a plan before its versions).
+  const fill = (s: SubgraphName) => async (tx: Inserter) => {
+    for (const [name, rows] of Object.entries(seed[s])) await insertAll(tx, schemas[s][name] as PgTable, rows as Array<PgTable['$inferInsert']>);
   };
-  const schemas = { psychiatry, municipality, probation, clinics };
   // the four databases are independent: fill them side by side, each in its own transaction
-  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill[s])));
+  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill(s))));
   const seeded = Object.fromEntries(SUBGRAPHS.map((s, i) => [s, done[i]!])) as Record<SubgraphName, boolean>;
   // Fresh statistics after a bulk load, so the planner does not wait for autovacuum to learn the sizes.
   for (const s of SUBGRAPHS) {
@@ -938,15 +841,6 @@ export async function seedLarge(
 }
 
 // ------------------------------------------------------------------ command line
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 
 async function main() {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, until: { type: 'string' } } });
@@ -976,13 +870,9 @@ async function main() {
       process.exit(2);
     }
     secret ??= state.personIdSecret;
-    let server = process.env.HUB_POSTGRES_URL;
-    if (!server) {
-      if (!(await listening(EMBEDDED_PG_PORT)))
-        embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
-      server = `postgres://postgres:${encodeURIComponent(state.pgPassword)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
-    }
-    for (const s of SUBGRAPHS) urls[s] = withDatabase(server, `hub_${s}`);
+    const server = (await developmentPostgres(state))!; // never null: the state is there
+    embedded = server.embedded;
+    for (const s of SUBGRAPHS) urls[s] = withDatabase(server.url, `hub_${s}`);
   }
   try {
     const started = performance.now();

@@ -4,10 +4,10 @@
  * part of a batch). Each batch is one query and returns rows in key order.
  */
 import DataLoader from 'dataloader';
-import { and, desc, inArray } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
-import { groupLoader, rowLoader } from '../../shared/src/loaders.ts';
+import { tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -24,30 +24,12 @@ export interface Loaders {
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
-  const visible = visibleTo(caller);
   return {
-    clinic: rowLoader(
-      (ids) => db.select().from(clinic).where(inArray(clinic.id, ids)),
-      (r) => r.id,
-    ),
-    enrolment: rowLoader(
-      (ids) => db.select().from(clinicEnrolment).where(inArray(clinicEnrolment.id, ids)),
-      (r) => r.id,
-    ),
-    enrolmentsOfPerson: groupLoader(
-      (personIds) =>
-        visible
-          ? db
-              .select()
-              .from(clinicEnrolment)
-              .where(and(inArray(clinicEnrolment.personId, personIds), visible))
-              .orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id))
-          : Promise.resolve([]),
-      (r) => r.personId,
-    ),
-    efforts: groupLoader(
-      (ids) => db.select().from(clinicEffort).where(inArray(clinicEffort.enrolmentId, ids)).orderBy(desc(clinicEffort.performedOn), desc(clinicEffort.seq)),
-      (r) => r.enrolmentId,
-    ),
+    clinic: tableRowLoader(db, clinic, 'id'),
+    enrolment: tableRowLoader(db, clinicEnrolment, 'id'),
+    enrolmentsOfPerson: tableGroupLoader(db, clinicEnrolment, 'personId', [desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id)], {
+      visible: visibleTo(caller),
+    }),
+    efforts: tableGroupLoader(db, clinicEffort, 'enrolmentId', [desc(clinicEffort.performedOn), desc(clinicEffort.seq)]),
   };
 }

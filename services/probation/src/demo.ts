@@ -47,86 +47,48 @@ interface Story {
   breach?: { daysAgo: number; reason: string };
 }
 
+type Events = Pick<Story, 'evaluationsDaysAgo' | 'deviations' | 'breach'>;
+
+/** An order: whose, at which office with which partners, its court decision and end, and what happened since. */
+const order = (
+  name: string,
+  born: string,
+  serial: string,
+  office: Office,
+  partners: string[],
+  courtDaysAgo: number,
+  endsInDays: number,
+  events: Events = {},
+): Story => ({ name, born, serial, office, partners, courtDaysAgo, endsInDays, ...events });
+
 export const DEMO_ORDERS: Story[] = [
-  {
-    name: 'Mikael Demosson',
-    born: '851104',
-    serial: '273',
-    office: 'probation:vasteras',
-    partners: ['municipality:1980', 'psychiatry:19'],
-    courtDaysAgo: 120,
-    endsInDays: 245,
+  order('Mikael Demosson', '851104', '273', 'probation:vasteras', ['municipality:1980', 'psychiatry:19'], 120, 245, {
     evaluationsDaysAgo: [32],
     deviations: [{ by: 'psychiatry:19', occurredDaysAgo: 7, reportedDaysAgo: 5, description: 'Uteblev från två öppenvårdsbesök i rad.' }],
-  },
-  {
-    // overdue for evaluation: the first was due 90 days after the court decision, none held
-    name: 'Emma Provberg',
-    born: '920218',
-    serial: '384',
-    office: 'probation:vasteras',
-    partners: ['municipality:1981', 'psychiatry:19'],
-    courtDaysAgo: 104,
-    endsInDays: 260,
+  }),
+  // overdue for evaluation: the first was due 90 days after the court decision, none held
+  order('Emma Provberg', '920218', '384', 'probation:vasteras', ['municipality:1981', 'psychiatry:19'], 104, 260, {
     deviations: [
       { by: 'municipality:1981', occurredDaysAgo: 2, reportedDaysAgo: 2, description: 'Lämnade behandlingshemmet över natten utan att meddela personalen.' },
     ],
-  },
-  {
-    // completed; the second evaluation was held five days late
-    name: 'Oskar Exempelsson',
-    born: '770630',
-    serial: '155',
-    office: 'probation:vasteras',
-    partners: ['municipality:1980', 'psychiatry:19'],
-    courtDaysAgo: 400,
-    endsInDays: -20,
+  }),
+  // completed; the second evaluation was held five days late
+  order('Oskar Exempelsson', '770630', '155', 'probation:vasteras', ['municipality:1980', 'psychiatry:19'], 400, -20, {
     evaluationsDaysAgo: [315, 220, 130, 40],
-  },
-  {
-    name: 'Linnea Testberg',
-    born: '990912',
-    serial: '428',
-    office: 'probation:vasteras',
-    partners: ['municipality:1980', 'psychiatry:19'],
-    courtDaysAgo: 75,
-    endsInDays: 290,
+  }),
+  order('Linnea Testberg', '990912', '428', 'probation:vasteras', ['municipality:1980', 'psychiatry:19'], 75, 290, {
     evaluationsDaysAgo: [],
     deviations: [
       { by: 'psychiatry:19', occurredDaysAgo: 30, reportedDaysAgo: 27, description: 'Positivt urinprov (amfetamin).' },
       { by: 'municipality:1980', occurredDaysAgo: 14, reportedDaysAgo: 13, description: 'Avvek från boendet; okänd vistelseort i tre dygn.' },
     ],
     breach: { daysAgo: 10, reason: 'Har upprepat brutit mot behandlingsplanen; underrättelse till åklagare.' },
-  },
-  {
-    name: 'Ali Demovic',
-    born: '880523',
-    serial: '317',
-    office: 'probation:stockholm',
-    partners: ['municipality:0180', 'clinic:0180-sodermalm'],
-    courtDaysAgo: 45,
-    endsInDays: 320,
+  }),
+  order('Ali Demovic', '880523', '317', 'probation:stockholm', ['municipality:0180', 'clinic:0180-sodermalm'], 45, 320, {
     deviations: [{ by: 'clinic:0180-sodermalm', occurredDaysAgo: 4, reportedDaysAgo: 3, description: 'Missade hämtning av substitutionsmedicin två dagar.' }],
-  },
-  {
-    name: 'Maja Exempel',
-    born: '940107',
-    serial: '262',
-    office: 'probation:stockholm',
-    partners: ['municipality:0180', 'psychiatry:01'],
-    courtDaysAgo: 200,
-    endsInDays: 165,
-    evaluationsDaysAgo: [112, 30],
-  },
-  {
-    name: 'Sara Provsson',
-    born: '010314',
-    serial: '248',
-    office: 'probation:stockholm',
-    partners: ['municipality:0180', 'clinic:0180-kista', 'psychiatry:01'],
-    courtDaysAgo: 10,
-    endsInDays: 355,
-  },
+  }),
+  order('Maja Exempel', '940107', '262', 'probation:stockholm', ['municipality:0180', 'psychiatry:01'], 200, 165, { evaluationsDaysAgo: [112, 30] }),
+  order('Sara Provsson', '010314', '248', 'probation:stockholm', ['municipality:0180', 'clinic:0180-kista', 'psychiatry:01'], 10, 355),
 ];
 
 const EVALUATION_SUMMARY = 'Uppföljning med socialtjänsten och vårdgivaren: behandlingen följs i huvudsak enligt planen.';

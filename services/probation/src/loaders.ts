@@ -4,10 +4,10 @@
  * part of a batch). Each batch is one query and returns rows in key order.
  */
 import DataLoader from 'dataloader';
-import { and, desc, inArray } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
-import { groupLoader, rowLoader } from '../../shared/src/loaders.ts';
+import { tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -25,40 +25,12 @@ export interface Loaders {
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
-  const visible = visibleTo(caller);
   return {
-    order: rowLoader(
-      (ids) => db.select().from(contractCareOrder).where(inArray(contractCareOrder.id, ids)),
-      (r) => r.id,
-    ),
-    ordersOfPerson: groupLoader(
-      (personIds) =>
-        visible
-          ? db
-              .select()
-              .from(contractCareOrder)
-              .where(and(inArray(contractCareOrder.personId, personIds), visible))
-              .orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id))
-          : Promise.resolve([]),
-      (r) => r.personId,
-    ),
-    deviations: groupLoader(
-      (ids) =>
-        db
-          .select()
-          .from(contractCareDeviation)
-          .where(inArray(contractCareDeviation.orderId, ids))
-          .orderBy(desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq)),
-      (r) => r.orderId,
-    ),
-    evaluations: groupLoader(
-      (ids) =>
-        db
-          .select()
-          .from(contractCareEvaluation)
-          .where(inArray(contractCareEvaluation.orderId, ids))
-          .orderBy(desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq)),
-      (r) => r.orderId,
-    ),
+    order: tableRowLoader(db, contractCareOrder, 'id'),
+    ordersOfPerson: tableGroupLoader(db, contractCareOrder, 'personId', [desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id)], {
+      visible: visibleTo(caller),
+    }),
+    deviations: tableGroupLoader(db, contractCareDeviation, 'orderId', [desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq)]),
+    evaluations: tableGroupLoader(db, contractCareEvaluation, 'orderId', [desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq)]),
   };
 }

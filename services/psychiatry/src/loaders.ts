@@ -7,7 +7,7 @@ import DataLoader from 'dataloader';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
-import { groupLoader, isUuid, rowLoader } from '../../shared/src/loaders.ts';
+import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -26,12 +26,8 @@ export interface Loaders {
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
-  const visible = visibleTo(caller);
   return {
-    ward: rowLoader(
-      (ids) => db.select().from(ward).where(inArray(ward.id, ids)),
-      (r) => r.id,
-    ),
+    ward: tableRowLoader(db, ward, 'id'),
     occupancy: new DataLoader(async (ids) => {
       const rows = await db
         .select({ wardId: withdrawalReferral.placeWardId, n: count() })
@@ -41,29 +37,11 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
       const byId = new Map(rows.map((r) => [r.wardId, Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
     }),
-    referral: rowLoader(
-      (ids) => db.select().from(withdrawalReferral).where(inArray(withdrawalReferral.id, ids)),
-      (r) => r.id,
-      isUuid,
-    ),
-    referralsOfPerson: groupLoader(
-      (personIds) =>
-        visible
-          ? db
-              .select()
-              .from(withdrawalReferral)
-              .where(and(inArray(withdrawalReferral.personId, personIds), visible))
-              .orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id))
-          : Promise.resolve([]),
-      (r) => r.personId,
-    ),
-    events: groupLoader(
-      (ids) => db.select().from(withdrawalReferralEvent).where(inArray(withdrawalReferralEvent.referralId, ids)).orderBy(asc(withdrawalReferralEvent.seq)),
-      (r) => r.referralId,
-    ),
-    internalNotes: groupLoader(
-      (ids) => db.select().from(withdrawalInternalNote).where(inArray(withdrawalInternalNote.referralId, ids)).orderBy(asc(withdrawalInternalNote.seq)),
-      (r) => r.referralId,
-    ),
+    referral: tableRowLoader(db, withdrawalReferral, 'id', isUuid),
+    referralsOfPerson: tableGroupLoader(db, withdrawalReferral, 'personId', [asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id)], {
+      visible: visibleTo(caller),
+    }),
+    events: tableGroupLoader(db, withdrawalReferralEvent, 'referralId', [asc(withdrawalReferralEvent.seq)]),
+    internalNotes: tableGroupLoader(db, withdrawalInternalNote, 'referralId', [asc(withdrawalInternalNote.seq)]),
   };
 }

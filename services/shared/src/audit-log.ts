@@ -6,12 +6,12 @@
  * and optionally by person or user. The filter travels as the key of the
  * AuditLog entity, so every section answers the same question.
  */
-import { count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { eq, gte, lte, type SQL } from 'drizzle-orm';
 import { requirePermission } from './access.ts';
 import { appendAudit, auditEvent, type AuditRow } from './audit.ts';
 import { organisation } from './directory.ts';
 import { badInput } from './errors.ts';
-import { decodeCursor, paginate, pageSize } from './pagination.ts';
+import { decodeCursor, paginateTable, pageSize } from './pagination.ts';
 import { parseDateTime } from './time.ts';
 import type { HubContext } from './subgraph.ts';
 import type { Caller } from './caller.ts';
@@ -96,13 +96,11 @@ export async function auditSection(ctx: HubContext, key: string, section: string
       },
     ]),
   );
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, auditEvent, {
     ...size,
     direction: 'desc',
     keys: [{ column: auditEvent.seq, kind: 'int', of: (r: AuditRow) => r.seq }],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(auditEvent).where(where))[0]?.n ?? 0,
-    rows: (where, limit) => ctx.db.select().from(auditEvent).where(where).orderBy(desc(auditEvent.seq)).limit(limit),
   });
   return { ...page, nodes: page.nodes.map(auditEventView) };
 }

@@ -8,7 +8,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { bigserial, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { instant } from './columns.ts';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import type { Caller } from './caller.ts';
@@ -18,7 +19,7 @@ export const auditEvent = pgTable(
   {
     seq: bigserial('seq', { mode: 'number' }).primaryKey(),
     id: uuid('id').notNull().unique(),
-    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    at: instant('at').notNull(),
     userId: text('user_id').notNull(),
     userName: text('user_name').notNull(),
     organisationId: text('organisation_id').notNull(),

@@ -7,8 +7,34 @@
 import postgres, { type Sql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { count, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 
 export type Db<S extends Record<string, unknown>> = PostgresJsDatabase<S>;
+
+/** What the shared table readers ask of a request's database handle, whichever subgraph's schema it was opened with. */
+export type AnyDb = Pick<Db<Record<string, unknown>>, 'select'>;
+export type RowOf<T extends PgTable> = T['$inferSelect'];
+
+/** The rows of one table that match `where`, in `orderBy` order (at most `limit`). */
+export function selectRows<T extends PgTable>(db: AnyDb, table: T, where: SQL | undefined, orderBy: SQL[], limit?: number): Promise<Array<RowOf<T>>> {
+  // drizzle cannot name the row type of a table known only as a type parameter: select from it as any
+  // table, and give the rows the type they have, the table's $inferSelect
+  const from: PgTable = table;
+  const query = db
+    .select()
+    .from(from)
+    .where(where)
+    .orderBy(...orderBy);
+  const rows: Promise<unknown> = limit === undefined ? query : query.limit(limit);
+  return rows as Promise<Array<RowOf<T>>>;
+}
+
+/** How many rows of one table match `where`. */
+export async function countRows(db: AnyDb, table: PgTable, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(table).where(where);
+  return row?.n ?? 0;
+}
 
 export function createPool(url: string, max = 10): Sql {
   return postgres(url, { max, onnotice: () => {}, idle_timeout: 30, connect_timeout: 10 });

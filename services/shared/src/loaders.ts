@@ -4,7 +4,9 @@
  * in key order. Loaders are built per request, never shared between users.
  */
 import DataLoader from 'dataloader';
-
+import { and, inArray, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { selectRows, type AnyDb, type RowOf } from './db.ts';
 import { isUuid } from './ids.ts';
 
 export { isUuid };
@@ -41,4 +43,37 @@ export function groupLoader<R, K extends string = string>(
     }
     return keys.map((k) => byKey.get(k) ?? []);
   });
+}
+
+/** A column of the table that is also a string-valued field of its rows (a key to batch by). */
+type KeyField<T extends PgTable> = { [F in keyof RowOf<T> & keyof T]: RowOf<T>[F] extends string | null ? F : never }[keyof RowOf<T> & keyof T];
+
+/** Rows of `table` by their `key` column (its id, say), one per key. */
+export function tableRowLoader<T extends PgTable, F extends KeyField<T>>(db: AnyDb, table: T, key: F, validKey?: (key: string) => boolean) {
+  const column = table[key] as unknown as AnyPgColumn;
+  return rowLoader<RowOf<T>>(
+    (keys) => selectRows(db, table, inArray(column, keys), []),
+    (r) => r[key] as string,
+    validKey,
+  );
+}
+
+/**
+ * All rows of `table` whose `key` column is each key, in `orderBy` order. With `visible`, only the rows
+ * the caller may see (the loaders are built per caller): null is the caller's policy seeing none, and no query is made.
+ */
+export function tableGroupLoader<T extends PgTable, F extends KeyField<T>>(
+  db: AnyDb,
+  table: T,
+  key: F,
+  orderBy: SQL[],
+  options: { visible?: SQL | null; validKey?: (key: string) => boolean } = {},
+) {
+  const column = table[key] as unknown as AnyPgColumn;
+  const { visible } = options;
+  return groupLoader<RowOf<T>>(
+    (keys) => (visible === null ? Promise.resolve([]) : selectRows(db, table, and(inArray(column, keys), visible), orderBy)),
+    (r) => (r[key] as string | null) ?? '',
+    options.validKey,
+  );
 }

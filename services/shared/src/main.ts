@@ -3,8 +3,11 @@
  * the configuration, migrate its database, seed reference data, listen,
  * and stop cleanly on SIGINT/SIGTERM.
  */
+import { fileURLToPath } from 'node:url';
+import type { Caller } from './caller.ts';
 import { ConfigError, loadSubgraphConfig, type SubgraphName } from './env.ts';
-import { migrateDatabase } from './db.ts';
+import { migrateDatabase, type Db } from './db.ts';
+import { loadSchema } from './schema-file.ts';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.ts';
 import { createLogger } from './logger.ts';
 
@@ -12,6 +15,33 @@ export interface SubgraphModule<S extends Record<string, unknown>, L> {
   definition: SubgraphDefinition<S, L>;
   migrationsFolder: string;
   seedReference: (databaseUrl: string) => Promise<void>;
+}
+
+/**
+ * A subgraph's module as every subgraph puts it together: its SDL (with the shared
+ * types), its resolvers, tables, per-request loaders (given the caller, for those
+ * that filter by it), its migrations folder (services/<name>/drizzle) and its reference data.
+ */
+export function defineSubgraph<S extends Record<string, unknown>, L>(
+  name: SubgraphName,
+  parts: {
+    schema: S;
+    loaders: (db: Db<S>, caller: Caller) => L;
+    resolvers: object;
+    seedReference: (databaseUrl: string) => Promise<void>;
+  },
+): SubgraphModule<S, L> {
+  return {
+    definition: {
+      name,
+      typeDefs: loadSchema(name),
+      resolvers: parts.resolvers,
+      schema: parts.schema,
+      createLoaders: (db, ctx) => parts.loaders(db, ctx.caller),
+    },
+    migrationsFolder: fileURLToPath(new URL(`../../${name}/drizzle`, import.meta.url)),
+    seedReference: parts.seedReference,
+  };
 }
 
 export async function runSubgraph<S extends Record<string, unknown>, L>(name: SubgraphName, mod: SubgraphModule<S, L>): Promise<void> {

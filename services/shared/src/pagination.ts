@@ -5,9 +5,11 @@
  * checked before any of it reaches SQL (a forged cursor is BAD_USER_INPUT, never a database
  * error).
  */
-import { and, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { countRows, selectRows, type AnyDb, type RowOf } from './db.ts';
 import { badInput } from './errors.ts';
+import { requirePersonId } from './federation.ts';
 import { isUuid } from './ids.ts';
 import { isCalendarDate } from './time.ts';
 
@@ -105,4 +107,31 @@ export async function paginate<R>(args: PageArgs, spec: PageSpec<R>): Promise<Co
     totalCount,
     pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(spec.keys.map((k) => k.of(last))) : null },
   };
+}
+
+/** One page of a list read from one table: its rows in the keys' order, and the total the filters match. */
+export function paginateTable<T extends PgTable>(
+  args: PageArgs,
+  db: AnyDb,
+  table: T,
+  spec: Omit<PageSpec<RowOf<T>>, 'count' | 'rows'>,
+): Promise<Connection<RowOf<T>>> {
+  const order = spec.keys.map((k) => (spec.direction === 'asc' ? asc(k.column) : desc(k.column)));
+  return paginate(args, {
+    ...spec,
+    count: (where) => countRows(db, table, where),
+    rows: (where, limit) => selectRows(db, table, where, order, limit),
+  });
+}
+
+/** What every list of records about people takes: a page, and perhaps one person. */
+export interface PersonListArgs extends PageArgs {
+  personId?: string | null;
+}
+
+/** The filters of such a list: the caller's scope, and the person asked for (by their pseudonymous id, else BAD_USER_INPUT). */
+export function personListFilters(scope: SQL, personColumn: AnyPgColumn, args: PersonListArgs): SQL[] {
+  const filters = [scope];
+  if (args.personId !== null && args.personId !== undefined) filters.push(eq(personColumn, requirePersonId(args.personId, 'personId')));
+  return filters;
 }

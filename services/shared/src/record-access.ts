@@ -5,7 +5,10 @@
  * null, left out of lists, NOT_FOUND on a change (never FORBIDDEN, which would tell that
  * it exists). The decisions themselves stay in each subgraph's domain/policy.ts.
  */
+import type DataLoader from 'dataloader';
 import type { AuditBuffer } from './audit.ts';
+import { isUuid } from './ids.ts';
+import { isPseudonym } from './person-id.ts';
 import type { Caller } from './caller.ts';
 import { requirePermission, type Permission } from './access.ts';
 import type { HubError } from './errors.ts';
@@ -60,5 +63,25 @@ export function recordAccess<R, B extends string>(policy: RecordPolicy<R, B>): R
       if (!row || !basis) throw policy.notVisible(id);
       return basis;
     },
+  };
+}
+
+/**
+ * The reads of a record by key, the same in every subgraph: by id (null when it does not exist or the
+ * caller may not see it, the same answer on purpose; a key that is not a UUID cannot exist and is not
+ * looked up), by reference from another subgraph (exactly what the direct query gives), and the records
+ * of a person that the caller may see (none for a key that is not a pseudonym).
+ */
+export function recordReaders<C extends ReadContext, R, B extends string>(
+  access: RecordAccess<R, B>,
+  loaders: { byId: (ctx: C) => DataLoader<string, R | null>; ofPerson: (ctx: C) => DataLoader<string, R[]> },
+) {
+  const byId = async (ctx: C, id: string, fields: string[] | null): Promise<R | null> =>
+    isUuid(id) ? access.one(ctx, await loaders.byId(ctx).load(id), fields) : null;
+  return {
+    byId,
+    byReference: (ctx: C, id: string) => byId(ctx, id, null),
+    ofPerson: async (ctx: C, personId: string, fields: string[] | null): Promise<R[]> =>
+      isPseudonym(personId) ? access.see(ctx, await loaders.ofPerson(ctx).load(personId), fields) : [],
   };
 }

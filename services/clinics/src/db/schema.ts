@@ -1,9 +1,8 @@
 /** Tables of the clinics subgraph (local integrated clinics). */
-import { bigserial, date, index, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /** A local integrated clinic; its id is also its organisation id in the directory. */
 export const clinic = pgTable('clinic', {
@@ -38,7 +37,7 @@ export const clinicEnrolment = pgTable(
     personnummer: text('personnummer').notNull(),
     enrolledOn: date('enrolled_on', { mode: 'string' }).notNull(),
     targetGroups: text('target_groups', { enum: TARGET_GROUPS }).array().notNull(),
-    enrolledAt: ts('enrolled_at').notNull(),
+    enrolledAt: instant('enrolled_at').notNull(),
     enrolledBy: text('enrolled_by').notNull(),
     enrolledByName: text('enrolled_by_name').notNull(),
   },
@@ -53,17 +52,11 @@ export const clinicEnrolment = pgTable(
 export const clinicEffort = pgTable(
   'clinic_effort',
   {
-    id: uuid('id').primaryKey(),
-    /** insertion order, for a stable list when two efforts share a day */
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
-    enrolmentId: uuid('enrolment_id')
-      .notNull()
-      .references(() => clinicEnrolment.id),
+    ...entryColumns(),
+    enrolmentId: belongsTo('enrolment_id', () => clinicEnrolment.id),
     kind: text('kind', { enum: EFFORT_KINDS }).notNull(),
     performedOn: date('performed_on', { mode: 'string' }).notNull(),
-    recordedAt: ts('recorded_at').notNull(),
-    recordedBy: text('recorded_by').notNull(),
-    recordedByName: text('recorded_by_name').notNull(),
+    ...recordedColumns(),
   },
   (t) => [
     index('clinic_effort_enrolment_idx').on(t.enrolmentId, t.seq),

@@ -4,13 +4,12 @@
  * recording the clinic's efforts. Each change is one transaction with its
  * audit event.
  */
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { recordReaders } from '../../../shared/src/record-access.ts';
+import { and, asc, eq } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
-import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { clinic, clinicEffort, clinicEnrolment, type ClinicRow, type EffortKind, type EffortRow, type EnrolmentRow, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 import {
@@ -45,32 +44,22 @@ export async function clinicOf(ctx: ClinicsContext, e: EnrolmentRow): Promise<Cl
 
 // ------------------------------------------------------------------ reads
 
+const readers = recordReaders(enrolmentAccess, { byId: (ctx: ClinicsContext) => ctx.loaders.enrolment, ofPerson: (ctx) => ctx.loaders.enrolmentsOfPerson });
 /** One enrolment; null when it does not exist or the caller may not see it (the same answer, on purpose). */
-export async function enrolmentById(ctx: ClinicsContext, id: string, fields: string[] | null): Promise<EnrolmentRow | null> {
-  if (!isEnrolmentId(id)) return null;
-  return enrolmentAccess.one(ctx, await ctx.loaders.enrolment.load(id), fields);
-}
-
-export const enrolmentByReference = (ctx: ClinicsContext, id: string) => enrolmentById(ctx, id, null);
-
-export async function enrolmentsOfPerson(ctx: ClinicsContext, personId: string, fields: string[] | null): Promise<EnrolmentRow[]> {
-  if (!isPseudonym(personId)) return [];
-  return enrolmentAccess.see(ctx, await ctx.loaders.enrolmentsOfPerson.load(personId), fields);
-}
+export const enrolmentById = readers.byId;
+/** An enrolment reached as an entity from another subgraph: exactly what the direct query gives. */
+export const enrolmentByReference = readers.byReference;
+/** The enrolments of a person that the caller may see; empty for anyone else. */
+export const enrolmentsOfPerson = readers.ofPerson;
 
 export const effortsOf = (ctx: ClinicsContext, e: EnrolmentRow): Promise<EffortRow[]> => ctx.loaders.efforts.load(e.id);
 
-export interface ListArgs {
-  first?: number | null;
-  after?: string | null;
-  personId?: string | null;
-}
+export type ListArgs = PersonListArgs;
 
 /** The enrolments at the caller's own clinic, newest first. */
 export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields: string[] | null) {
-  const filters: SQL[] = [listCondition(ctx.caller)];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(clinicEnrolment.personId, requirePersonId(args.personId, 'personId')));
-  const page = await paginate(args, {
+  const filters = personListFilters(listCondition(ctx.caller), clinicEnrolment.personId, args);
+  const page = await paginateTable(args, ctx.db, clinicEnrolment, {
     what: 'enrolments',
     maxSize: 100,
     direction: 'desc',
@@ -79,8 +68,6 @@ export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields
       { column: clinicEnrolment.id, kind: 'uuid', of: (e: EnrolmentRow) => e.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(clinicEnrolment).where(where))[0]?.n ?? 0,
-    rows: (where, limit) => ctx.db.select().from(clinicEnrolment).where(where).orderBy(desc(clinicEnrolment.enrolledAt), desc(clinicEnrolment.id)).limit(limit),
   });
   return { ...page, nodes: enrolmentAccess.see(ctx, page.nodes, fields) };
 }

@@ -1,6 +1,7 @@
 /** Tables of the municipality subgraph (social services): councils, consents and joint care plans. */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, instant } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -21,9 +22,9 @@ export const consent = pgTable(
     personId: text('person_id').notNull(),
     purpose: text('purpose').notNull(),
     organisationIds: text('organisation_ids').array().notNull(),
-    givenAt: timestamp('given_at', { withTimezone: true, precision: 3 }).notNull(),
+    givenAt: instant('given_at').notNull(),
     validUntil: date('valid_until', { mode: 'string' }).notNull(),
-    revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
+    revokedAt: instant('revoked_at'),
     revokedBy: text('revoked_by'),
     recordedByOrganisationId: text('recorded_by_organisation_id').notNull(),
     recordedBy: text('recorded_by').notNull(),
@@ -59,9 +60,9 @@ export const jointCarePlan = pgTable(
     followUpSetOn: date('follow_up_set_on', { mode: 'string' }).notNull(),
     participants: jsonb('participants').$type<ParticipantRecord[]>().notNull(),
     participantOrganisationIds: text('participant_organisation_ids').array().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+    createdAt: instant('created_at').notNull(),
     createdBy: text('created_by').notNull(),
-    endedAt: timestamp('ended_at', { withTimezone: true, precision: 3 }),
+    endedAt: instant('ended_at'),
     endedBy: text('ended_by'),
     endedByOrganisationId: text('ended_by_organisation_id'),
     endReason: text('end_reason'),
@@ -88,9 +89,7 @@ export const jointCarePlan = pgTable(
 export const jointCarePlanVersion = pgTable(
   'joint_care_plan_version',
   {
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => jointCarePlan.id),
+    planId: belongsTo('plan_id', () => jointCarePlan.id),
     version: integer('version').notNull(),
     goals: text('goals').array().notNull(),
     followUpOn: date('follow_up_on', { mode: 'string' }).notNull(),
@@ -98,7 +97,7 @@ export const jointCarePlanVersion = pgTable(
     change: text('change').notNull(),
     changedBy: text('changed_by').notNull(),
     changedByOrganisationId: text('changed_by_organisation_id').notNull(),
-    changedAt: timestamp('changed_at', { withTimezone: true, precision: 3 }).notNull(),
+    changedAt: instant('changed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.planId, t.version] })],
 );
@@ -108,9 +107,7 @@ export const carePlanEffort = pgTable(
   'care_plan_effort',
   {
     id: uuid('id').primaryKey(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => jointCarePlan.id),
+    planId: belongsTo('plan_id', () => jointCarePlan.id),
     organisationId: text('organisation_id').notNull(),
     description: text('description').notNull(),
     responsible: text('responsible').notNull(),
@@ -127,15 +124,13 @@ export const carePlanSignature = pgTable(
   'care_plan_signature',
   {
     id: uuid('id').primaryKey(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => jointCarePlan.id),
+    planId: belongsTo('plan_id', () => jointCarePlan.id),
     version: integer('version').notNull(),
     signedBy: text('signed_by').notNull(),
     asIndividual: boolean('as_individual').notNull(),
     organisationId: text('organisation_id'),
     organisationAgency: text('organisation_agency'),
-    signedAt: timestamp('signed_at', { withTimezone: true, precision: 3 }).notNull(),
+    signedAt: instant('signed_at').notNull(),
     recordedBy: text('recorded_by').notNull(),
     recordedByOrganisationId: text('recorded_by_organisation_id').notNull(),
   },
@@ -155,14 +150,12 @@ export const carePlanFollowUp = pgTable(
   'care_plan_follow_up',
   {
     id: uuid('id').primaryKey(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => jointCarePlan.id),
+    planId: belongsTo('plan_id', () => jointCarePlan.id),
     heldOn: date('held_on', { mode: 'string' }).notNull(),
     summary: text('summary').notNull(),
     recordedBy: text('recorded_by').notNull(),
     organisationId: text('organisation_id').notNull(),
-    recordedAt: timestamp('recorded_at', { withTimezone: true, precision: 3 }).notNull(),
+    recordedAt: instant('recorded_at').notNull(),
   },
   (t) => [index('care_plan_follow_up_plan_idx').on(t.planId)],
 );
@@ -181,7 +174,7 @@ export const cooperationAgreement = pgTable(
     reviewBy: date('review_by', { mode: 'string' }).notNull(),
     addedBy: text('added_by').notNull(),
     addedByOrganisationId: text('added_by_organisation_id').notNull(),
-    addedAt: timestamp('added_at', { withTimezone: true, precision: 3 }).notNull(),
+    addedAt: instant('added_at').notNull(),
   },
   (t) => [index('cooperation_agreement_council_idx').on(t.councilId)],
 );

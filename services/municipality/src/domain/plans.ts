@@ -6,12 +6,11 @@
  * the current one), writes the rows its step builds (plan-rules.ts) and its
  * audit event.
  */
-import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
 import { badInput, conflict, isUniqueViolation } from '../../../shared/src/errors.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import {
   carePlanEffort,
@@ -219,22 +218,18 @@ function followUpOverdueSql(now: Date): SQL {
     and not exists (select 1 from ${carePlanFollowUp} f where f.plan_id = ${jointCarePlan.id} and f.held_on >= ${jointCarePlan.followUpSetOn}))`;
 }
 
-export interface ListArgs {
-  personId?: string | null;
+export interface ListArgs extends PersonListArgs {
   status?: CarePlanStatus[] | null;
   followUpOverdueOnly?: boolean | null;
-  first?: number | null;
-  after?: string | null;
 }
 
 /** Plans the caller may see, newest first. */
 export async function listPlans(ctx: Ctx, args: ListArgs) {
   requirePermission(ctx.caller, 'plan.read');
-  const filters: SQL[] = [visiblePlansSql(ctx.caller, ctx.now)!];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(jointCarePlan.personId, requirePersonId(args.personId, 'personId')));
+  const filters = personListFilters(visiblePlansSql(ctx.caller, ctx.now)!, jointCarePlan.personId, args);
   if (args.status?.length) filters.push(or(...args.status.map(statusSql))!);
   if (args.followUpOverdueOnly) filters.push(followUpOverdueSql(ctx.now));
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, jointCarePlan, {
     what: 'plans',
     direction: 'desc',
     keys: [
@@ -242,8 +237,6 @@ export async function listPlans(ctx: Ctx, args: ListArgs) {
       { column: jointCarePlan.id, kind: 'uuid', of: (r: PlanRow) => r.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(jointCarePlan).where(where))[0]?.n ?? 0,
-    rows: (where, limit) => ctx.db.select().from(jointCarePlan).where(where).orderBy(desc(jointCarePlan.createdAt), desc(jointCarePlan.id)).limit(limit),
   });
   for (const r of page.nodes) ctx.loaders.plan.prime(r.id, r);
   return { ...page, nodes: await readAll(ctx, page.nodes) };

@@ -1,9 +1,8 @@
 /** Tables of the probation subgraph (frivården). */
-import { bigserial, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /**
  * A contract-care order (kontraktsvård): the probation office's own record.
@@ -25,10 +24,10 @@ export const contractCareOrder = pgTable(
     endsOn: date('ends_on', { mode: 'string' }).notNull(),
     /** social services and the care provider(s) taking part (directory ids) */
     partnerOrganisationIds: text('partner_organisation_ids').array().notNull(),
-    registeredAt: ts('registered_at').notNull(),
+    registeredAt: instant('registered_at').notNull(),
     registeredBy: text('registered_by').notNull(),
     registeredByName: text('registered_by_name').notNull(),
-    breachedAt: ts('breached_at'),
+    breachedAt: instant('breached_at'),
     breachReason: text('breach_reason'),
     breachRecordedByName: text('breach_recorded_by_name'),
   },
@@ -43,14 +42,10 @@ export const contractCareOrder = pgTable(
 export const contractCareDeviation = pgTable(
   'contract_care_deviation',
   {
-    id: uuid('id').primaryKey(),
-    /** insertion order, for a stable list when two reports share a time */
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => contractCareOrder.id),
+    ...entryColumns(),
+    orderId: belongsTo('order_id', () => contractCareOrder.id),
     occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
-    reportedAt: ts('reported_at').notNull(),
+    reportedAt: instant('reported_at').notNull(),
     description: text('description').notNull(),
     reportedByOrganisationId: text('reported_by_organisation_id').notNull(),
     reportedBy: text('reported_by').notNull(),
@@ -63,17 +58,11 @@ export const contractCareDeviation = pgTable(
 export const contractCareEvaluation = pgTable(
   'contract_care_evaluation',
   {
-    id: uuid('id').primaryKey(),
-    /** insertion order, for a stable list when two evaluations share a day */
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => contractCareOrder.id),
+    ...entryColumns(),
+    orderId: belongsTo('order_id', () => contractCareOrder.id),
     heldOn: date('held_on', { mode: 'string' }).notNull(),
     summary: text('summary').notNull(),
-    recordedAt: ts('recorded_at').notNull(),
-    recordedBy: text('recorded_by').notNull(),
-    recordedByName: text('recorded_by_name').notNull(),
+    ...recordedColumns(),
   },
   (t) => [index('contract_care_evaluation_order_idx').on(t.orderId, t.seq)],
 );

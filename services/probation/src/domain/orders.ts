@@ -4,13 +4,12 @@
  * transaction that asks the policy, builds its row with the same builder the
  * demo seed uses (rules.ts), writes it and its audit event.
  */
-import { count, desc, eq, type SQL } from 'drizzle-orm';
+import { recordReaders } from '../../../shared/src/record-access.ts';
+import { eq } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
-import { isPseudonym } from '../../../shared/src/person-id.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
 import type { ProbationContext } from '../context.ts';
@@ -21,20 +20,13 @@ export const isOrderId = isUuid;
 
 // ------------------------------------------------------------------ reads
 
+const readers = recordReaders(orderAccess, { byId: (ctx: ProbationContext) => ctx.loaders.order, ofPerson: (ctx) => ctx.loaders.ordersOfPerson });
 /** One order; null when it does not exist or the caller may not see it (the same answer, on purpose). */
-export async function orderById(ctx: ProbationContext, id: string, fields: string[] | null): Promise<OrderRow | null> {
-  if (!isOrderId(id)) return null;
-  return orderAccess.one(ctx, await ctx.loaders.order.load(id), fields);
-}
-
+export const orderById = readers.byId;
 /** An order reached as an entity from another subgraph: exactly what the direct query gives. */
-export const orderByReference = (ctx: ProbationContext, id: string) => orderById(ctx, id, null);
-
+export const orderByReference = readers.byReference;
 /** The orders of a person that the caller may see; empty for anyone else. */
-export async function ordersOfPerson(ctx: ProbationContext, personId: string, fields: string[] | null): Promise<OrderRow[]> {
-  if (!isPseudonym(personId)) return [];
-  return orderAccess.see(ctx, await ctx.loaders.ordersOfPerson.load(personId), fields);
-}
+export const ordersOfPerson = readers.ofPerson;
 
 /** The order a joint care plan names, when the policy lets the plan reach it and the caller may see it. */
 export async function orderOfPlan(ctx: ProbationContext, plan: PlanReference, fields: string[] | null): Promise<OrderRow | null> {
@@ -44,17 +36,12 @@ export async function orderOfPlan(ctx: ProbationContext, plan: PlanReference, fi
   return row && planReaches(plan, row) ? orderAccess.one(ctx, row, fields) : null;
 }
 
-export interface ListArgs {
-  first?: number | null;
-  after?: string | null;
-  personId?: string | null;
-}
+export type ListArgs = PersonListArgs;
 
 /** The orders the caller may see, newest court decision first. */
 export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: string[] | null) {
-  const filters: SQL[] = [listCondition(ctx.caller)];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(contractCareOrder.personId, requirePersonId(args.personId, 'personId')));
-  const page = await paginate(args, {
+  const filters = personListFilters(listCondition(ctx.caller), contractCareOrder.personId, args);
+  const page = await paginateTable(args, ctx.db, contractCareOrder, {
     what: 'orders',
     maxSize: 100,
     direction: 'desc',
@@ -63,9 +50,6 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
       { column: contractCareOrder.id, kind: 'uuid', of: (o: OrderRow) => o.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(contractCareOrder).where(where))[0]?.n ?? 0,
-    rows: (where, limit) =>
-      ctx.db.select().from(contractCareOrder).where(where).orderBy(desc(contractCareOrder.courtDecisionOn), desc(contractCareOrder.id)).limit(limit),
   });
   return { ...page, nodes: orderAccess.see(ctx, page.nodes, fields) };
 }

@@ -1,6 +1,7 @@
 /** Tables of the psychiatry subgraph (adult psychiatry, addiction section). */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, entryColumns, instant } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -41,8 +42,6 @@ export interface StoredCycle {
 export const STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'NOT_NEEDED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMITTED', 'COMPLETED', 'WITHDRAWN'] as const;
 export type Stage = (typeof STAGES)[number];
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
-
 /**
  * A request for action (åtgärdsförfrågan) for planned withdrawal treatment,
  * with the current assessment cycle's meeting, decision and place offer.
@@ -72,34 +71,34 @@ export const withdrawalReferral = pgTable(
     assessments: jsonb('assessments').$type<StoredAssessment[]>().notNull(),
     submittedBy: text('submitted_by').notNull(),
     submittedByName: text('submitted_by_name').notNull(),
-    receivedAt: ts('received_at').notNull(),
+    receivedAt: instant('received_at').notNull(),
     stage: text('stage', { enum: STAGES }).notNull(),
     cycle: integer('cycle').notNull().default(1),
-    cycleStartedAt: ts('cycle_started_at').notNull(),
+    cycleStartedAt: instant('cycle_started_at').notNull(),
     assessmentDueBy: date('assessment_due_by', { mode: 'string' }).notNull(),
-    assessmentMeetingAt: ts('assessment_meeting_at'),
+    assessmentMeetingAt: instant('assessment_meeting_at'),
     /** set when the first meeting of the cycle was booked for a date after assessmentDueBy */
     assessmentDeadlineMissed: boolean('assessment_deadline_missed').notNull().default(false),
     decisionNeeded: boolean('decision_needed'),
     decisionSetting: text('decision_setting', { enum: ['INPATIENT', 'OUTPATIENT'] }),
-    decidedAt: ts('decided_at'),
+    decidedAt: instant('decided_at'),
     decidedBy: text('decided_by'),
     decisionRationale: text('decision_rationale'),
     placeWardId: text('place_ward_id'),
-    placeOfferedAt: ts('place_offered_at'),
+    placeOfferedAt: instant('place_offered_at'),
     placeDueBy: date('place_due_by', { mode: 'string' }),
     placeStartDate: date('place_start_date', { mode: 'string' }),
     placeLapsesOn: date('place_lapses_on', { mode: 'string' }),
     placeReason: text('place_reason'),
-    admittedAt: ts('admitted_at'),
-    completedAt: ts('completed_at'),
-    withdrawnAt: ts('withdrawn_at'),
+    admittedAt: instant('admitted_at'),
+    completedAt: instant('completed_at'),
+    withdrawnAt: instant('withdrawn_at'),
     withdrawalReason: text('withdrawal_reason'),
     earlierCycles: jsonb('earlier_cycles')
       .$type<StoredCycle[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
-    updatedAt: ts('updated_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
   },
   (t) => [
     unique('withdrawal_referral_idempotency').on(t.referringOrganisationId, t.idempotencyKey),
@@ -114,13 +113,9 @@ export const withdrawalReferral = pgTable(
 export const withdrawalReferralEvent = pgTable(
   'withdrawal_referral_event',
   {
-    id: uuid('id').primaryKey(),
-    /** insertion order, for a stable timeline when two entries share a time */
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
-    referralId: uuid('referral_id')
-      .notNull()
-      .references(() => withdrawalReferral.id),
-    at: ts('at').notNull(),
+    ...entryColumns(),
+    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+    at: instant('at').notNull(),
     kind: text('kind').notNull(),
     byName: text('by_name').notNull(),
     byOrganisationId: text('by_organisation_id').notNull(),
@@ -133,13 +128,9 @@ export const withdrawalReferralEvent = pgTable(
 export const withdrawalInternalNote = pgTable(
   'withdrawal_internal_note',
   {
-    id: uuid('id').primaryKey(),
-    /** insertion order, for a stable timeline when two entries share a time */
-    seq: bigserial('seq', { mode: 'number' }).notNull(),
-    referralId: uuid('referral_id')
-      .notNull()
-      .references(() => withdrawalReferral.id),
-    at: ts('at').notNull(),
+    ...entryColumns(),
+    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+    at: instant('at').notNull(),
     /** the step the note was written with, e.g. MEETING_BOOKED */
     kind: text('kind').notNull(),
     byName: text('by_name').notNull(),

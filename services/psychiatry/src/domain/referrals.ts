@@ -6,15 +6,14 @@
  * state machine, the next row and the timeline event), stores them, and
  * appends an internal note when given and the audit event.
  */
+import { recordReaders } from '../../../shared/src/record-access.ts';
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
-import { requirePersonId } from '../../../shared/src/federation.ts';
-import { paginate } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { isPseudonym } from '../../../shared/src/person-id.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow } from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
@@ -54,20 +53,13 @@ export const actorOf = (caller: Caller): Actor => ({ userId: caller.userId, name
 
 // ------------------------------------------------------------------ reads
 
+const readers = recordReaders(referralAccess, { byId: (ctx: PsychiatryContext) => ctx.loaders.referral, ofPerson: (ctx) => ctx.loaders.referralsOfPerson });
 /** One referral; null when it does not exist or the caller may not see it (the same answer, on purpose). */
-export async function referralById(ctx: PsychiatryContext, id: string, fields: string[] | null): Promise<ReferralRow | null> {
-  if (!isReferralId(id)) return null;
-  return referralAccess.one(ctx, await ctx.loaders.referral.load(id), fields);
-}
-
+export const referralById = readers.byId;
 /** A referral reached as an entity from another subgraph: exactly what the direct query gives. */
-export const referralByReference = (ctx: PsychiatryContext, id: string) => referralById(ctx, id, null);
-
+export const referralByReference = readers.byReference;
 /** The referrals of a person that the caller may see; empty for anyone else. */
-export async function referralsOfPerson(ctx: PsychiatryContext, personId: string, fields: string[] | null): Promise<ReferralRow[]> {
-  if (!isPseudonym(personId)) return [];
-  return referralAccess.see(ctx, await ctx.loaders.referralsOfPerson.load(personId), fields);
-}
+export const referralsOfPerson = readers.ofPerson;
 
 /** The status as stored and derived from the clock, as SQL, for filtering in the database. */
 function statusSql(now: Date): SQL<string> {
@@ -82,12 +74,9 @@ function overdueSql(now: Date): SQL {
   return sql`(${withdrawalReferral.stage} = 'RECEIVED' and ${withdrawalReferral.assessmentDueBy} < ${stockholmDate(now)}::date)`;
 }
 
-export interface ListArgs {
+export interface ListArgs extends PersonListArgs {
   status?: ReferralStatus[] | null;
   overdueOnly?: boolean | null;
-  first?: number | null;
-  after?: string | null;
-  personId?: string | null;
 }
 
 /**
@@ -95,11 +84,10 @@ export interface ListArgs {
  * received) or a caseworker's sent requests, oldest received first.
  */
 export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fields: string[] | null) {
-  const filters: SQL[] = [listScope(ctx.caller)];
-  if (args.personId !== null && args.personId !== undefined) filters.push(eq(withdrawalReferral.personId, requirePersonId(args.personId, 'personId')));
+  const filters = personListFilters(listScope(ctx.caller), withdrawalReferral.personId, args);
   if (args.status && args.status.length > 0) filters.push(inArray(statusSql(ctx.now), args.status));
   if (args.overdueOnly) filters.push(overdueSql(ctx.now));
-  const page = await paginate(args, {
+  const page = await paginateTable(args, ctx.db, withdrawalReferral, {
     what: 'referrals',
     direction: 'asc',
     keys: [
@@ -107,9 +95,6 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
       { column: withdrawalReferral.id, kind: 'uuid', of: (r: ReferralRow) => r.id },
     ],
     where: filters,
-    count: async (where) => (await ctx.db.select({ n: count() }).from(withdrawalReferral).where(where))[0]?.n ?? 0,
-    rows: (where, limit) =>
-      ctx.db.select().from(withdrawalReferral).where(where).orderBy(asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id)).limit(limit),
   });
   return { ...page, nodes: referralAccess.see(ctx, page.nodes, fields) };
 }

@@ -1,7 +1,5 @@
 /** All resolvers of the psychiatry subgraph. */
-import { organisationResolvers, personReference } from '../../../shared/src/federation.ts';
-import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
-import { reportKey } from '../../../shared/src/councils.ts';
+import { commonResolvers } from '../../../shared/src/resolvers.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
@@ -10,9 +8,7 @@ import { Ward } from './ward.ts';
 import { psychiatrySection } from '../domain/indicators.ts';
 
 export const resolvers: Resolvers = {
-  ...organisationResolvers,
-  ...auditLogResolvers('psychiatry'),
-  Person: { ...personReference, ...Person },
+  ...commonResolvers('psychiatry', { indicators: psychiatrySection, Person }),
   Query,
   Mutation,
   WithdrawalReferral,
@@ -21,7 +17,4 @@ export const resolvers: Resolvers = {
   InternalNote,
   Ward,
   JointCarePlan,
-  IndicatorReport: {
-    psychiatry: (r, _, ctx) => psychiatrySection(ctx, reportKey(r)),
-  },
 };
