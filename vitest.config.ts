@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  * functions, the repository's own files, or processes they start
  * themselves) pay for none; hub() refuses to answer there.
  */
-const HUB_FREE = ['tests/unit/**/*.test.ts', 'tests/platform/composition.test.ts', 'tests/platform/deployment.test.ts', 'tests/start.test.ts', 'tests/fresh-clone.test.ts'];
+const HUB_FREE = [
+  'tests/unit/**/*.test.ts',
+  'tests/platform/composition.test.ts',
+  'tests/platform/deployment.test.ts',
+  'tests/start.test.ts',
+  'tests/fresh-clone.test.ts',
+];
 
 export default defineConfig({
   resolve: {

@@ -64,7 +64,7 @@ async function post(token, query, variables) {
     throw new ApiError('network', 'NETWORK', 0);
   }
   /** @type {any} */
-  let body = {};
+  let body;
   try {
     body = await res.json();
   } catch {

@@ -52,7 +52,7 @@ async function startTicker() {
   ticks.resolve = (value) => value;
   const handler = createHandler({ schema });
   // Made once the address is known: the gateway signs for a subgraph outside its configuration by its host.
-  let signatures: SignatureVerifier | undefined;
+  const verifier: { current?: SignatureVerifier } = {};
   const verifyToken = createTokenVerifier(loadGatewayConfig({ ...hub().env, GATEWAY_PORT: '0' }));
   const seen: Array<{ signed: boolean; caller: string }> = [];
   const server = http.createServer((req, res) => {
@@ -61,7 +61,7 @@ async function startTicker() {
     req.on('end', () => {
       void (async () => {
         const raw = Buffer.concat(chunks);
-        const signed = signatures?.verify(req.method ?? 'POST', new URL(req.url ?? '/', 'http://ticker').pathname, req.headers, raw).ok ?? false;
+        const signed = verifier.current?.verify(req.method ?? 'POST', new URL(req.url ?? '/', 'http://ticker').pathname, req.headers, raw).ok ?? false;
         const caller = await verifyToken(req.headers.authorization).then(
           (c) => c.userId,
           () => '',
@@ -81,7 +81,7 @@ async function startTicker() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  signatures = new SignatureVerifier(hub().env.HUB_GATEWAY_SECRET!, new URL(url).host, 30_000);
+  verifier.current = new SignatureVerifier(hub().env.HUB_GATEWAY_SECRET!, new URL(url).host, 30_000);
   const composed = composeServices([
     {
       name: 'ticker',
