@@ -16,9 +16,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import type { DevTokenSigner } from './server.ts';
 import { ORGANISATIONS, organisation } from '../../services/shared/src/directory.ts';
-import { ROLES_BY_AGENCY } from '../../services/shared/src/caller.ts';
+import { ROLES_BY_AGENCY, type Role } from '../../services/shared/src/caller.ts';
+
+/** Signs a token for a demo caller; given only to a development-mode gateway (the dashboard's sign-in picker). */
+export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string; sub: string }) => Promise<string>;
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 

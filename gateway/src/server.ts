@@ -13,11 +13,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
 import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
-import type { Role } from '../../services/shared/src/caller.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
 import { CLOCK_HEADER } from './context.ts';
 import { createHubGateway, GRAPHQL_PATH, type Planner } from './runtime.ts';
-import { dashboardRouter } from './dashboard.ts';
+import { dashboardRouter, type DevTokenSigner } from './dashboard.ts';
 import { consoleRouter } from './console.ts';
 
 export interface RunningGateway {
@@ -25,8 +24,7 @@ export interface RunningGateway {
   close: () => Promise<void>;
 }
 
-/** Signs a token for a demo caller; given only to a development-mode gateway (the dashboard's sign-in picker). */
-export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string; sub: string }) => Promise<string>;
+export type { DevTokenSigner };
 
 export interface GatewayOptions {
   host?: string;
