@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, hub, subgraphRequest, type As } from '../helpers/hub.ts';
+import { participants } from '../helpers/plans.ts';
 import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller, type AccessPath, type AccessRow } from '../helpers/access-matrix.ts';
 import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
 import { verifyAuditChain } from '../../services/shared/src/audit.ts';
@@ -275,12 +276,12 @@ describe('the order of a contract-care plan, through the gateway (social service
             goals: ['Drogfrihet'],
             followUpOn: fromToday(30),
             contractCareOrderId: order.id,
-            participants: [
-              { role: 'individual', name: 'Klient Klientsson' },
-              { organisationId: 'municipality:0180', role: 'caseworker', name: 'Karin Ek' },
-              { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Nina Sköterska' },
-              { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Petra Frivård' },
-            ],
+            participants: participants(
+              'Klient Klientsson',
+              ['municipality:0180', 'caseworker', 'Karin Ek'],
+              ['clinic:0180-sodermalm', 'nurse', 'Nina Sköterska'],
+              ['probation:stockholm', 'probation officer', 'Petra Frivård'],
+            ),
           },
         },
         { as: caseworker },

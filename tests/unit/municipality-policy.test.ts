@@ -10,6 +10,7 @@ import { AuditBuffer } from '../../services/shared/src/audit.ts';
 import type { Caller, Role } from '../../services/shared/src/caller.ts';
 import { organisation } from '../../services/shared/src/directory.ts';
 import { HubError } from '../../services/shared/src/errors.ts';
+import { participants } from '../helpers/plans.ts';
 import type { ConsentRow, CouncilRow, PlanRow, SignatureRow } from '../../services/municipality/src/db/schema.ts';
 import {
   consentAccess,
@@ -317,12 +318,7 @@ describe('drawing up and changing a plan', () => {
     personnummer: PNR,
     consentId: CONSENT_ID,
     goals: [' Stabilt boende '],
-    participants: [
-      { role: 'individual', name: 'Kim' },
-      { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna' },
-      { organisationId: 'psychiatry:19', role: 'nurse', name: 'Lena' },
-      { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik' },
-    ],
+    participants: participants('Kim', ['municipality:1980', 'caseworker', 'Anna'], ['psychiatry:19', 'nurse', 'Lena'], ['psychiatry:19', 'physician', 'Erik']),
     followUpOn: '2026-04-01',
     ...overrides,
   });
