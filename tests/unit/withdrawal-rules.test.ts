@@ -5,7 +5,7 @@
  * every refused transition of the state machine.
  */
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../../services/shared/src/errors.ts';
+import { REFERRAL_FIELDS, thrown } from './fixtures.ts';
 import { checkDigit } from '../../services/shared/src/personnummer.ts';
 import {
   validateDecision,
@@ -27,28 +27,12 @@ const PNR = `19${PNR_NINE.slice(0, 6)}-${PNR_NINE.slice(6)}${checkDigit(PNR_NINE
 function input(overrides: Partial<ReferralInput> = {}): ReferralInput {
   return {
     personnummer: PNR,
-    name: 'Test Testsson',
-    substances: ['ALCOHOL'],
-    currentProblems: 'Abstinens.',
-    postTreatmentPlan: 'Öppenvård.',
-    otherIllnesses: null,
+    ...REFERRAL_FIELDS,
     medications: [],
     assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 20 }],
-    caseworker: { name: 'Anna Svensson', phone: '021-17 44 13', email: 'anna@vasteras.se' },
     individualConsents: true,
     ...overrides,
   };
-}
-
-/** Runs fn and returns the HubError it throws. */
-function thrown(fn: () => unknown): HubError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubError);
-    return e as HubError;
-  }
-  throw new Error('expected a refusal');
 }
 
 function expectRefused(fn: () => unknown, field: string, message: RegExp) {
