@@ -276,16 +276,24 @@ describe('the state machine', () => {
     for (const status of ALL_STATUSES) if (!ALLOWED_FROM[step].includes(status)) refusals.push([step, status]);
   }
 
-  it("allows exactly the pathway's steps", () => {
-    expect(ALLOWED_FROM).toEqual({
-      bookMeeting: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION'],
-      decide: ['AWAITING_DECISION'],
-      offerPlace: ['CARE_PLANNING'],
-      admit: ['PLACE_OFFERED'],
-      discharge: ['ADMITTED'],
-      requestNewAssessment: ['LAPSED'],
-      withdraw: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'CARE_PLANNING', 'PLACE_OFFERED', 'LAPSED'],
-    });
+  /** Which step may start from which status: a row a step, a column a status, `x` where it may. */
+  const MATRIX = `
+                         RECEIVED ASSESSMENT_BOOKED AWAITING_DECISION NOT_NEEDED CARE_PLANNING PLACE_OFFERED ADMITTED COMPLETED LAPSED WITHDRAWN
+    bookMeeting          x        x                 x                 .          .             .             .        .         .      .
+    decide               .        .                 x                 .          .             .             .        .         .      .
+    offerPlace           .        .                 .                 .          x             .             .        .         .      .
+    admit                .        .                 .                 .          .             x             .        .         .      .
+    discharge            .        .                 .                 .          .             .             x        .         .      .
+    requestNewAssessment .        .                 .                 .          .             .             .        .         x      .
+    withdraw             x        x                 x                 .          x             x             .        .         x      .`;
+
+  it("allows exactly the pathway's steps, over every status", () => {
+    const [header = [], ...rows] = MATRIX.trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    expect(ALL_STATUSES).toEqual(header);
+    const expected = Object.fromEntries(rows.map(([step, ...marks]) => [step, header.filter((_, i) => marks[i] === 'x')]));
+    expect(ALLOWED_FROM).toEqual(expected);
     expect(refusals).toHaveLength(7 * 10 - 14);
   });
 
