@@ -245,20 +245,15 @@ describe('deadlines on the Stockholm calendar', () => {
     expect(d.placeStartMissesDeadline('2026-11-04', '2026-11-03')).toBe(true);
   });
 
-  it('lapse: start + 28 days; day 28 still valid, day 29 lapsed, across the autumn change', () => {
-    const lapses = d.lapsesOn('2026-10-10');
-    expect(lapses).toBe('2026-11-07');
+  it.each([
+    ['the autumn change', '2026-10-10', '2026-11-07', '2026-11-07T23:59:59+01:00', '2026-11-08T00:00:00+01:00'],
+    ['the spring change', '2026-03-20', '2026-04-17', '2026-04-17T21:59:59Z', '2026-04-17T22:00:00Z'],
+  ])('lapse: start + 28 days; day 28 still valid, day 29 lapsed, across %s', (_label, start, lapsesOn, lastValid, firstLapsed) => {
+    const lapses = d.lapsesOn(start);
+    expect(lapses).toBe(lapsesOn);
     const r = { stage: 'PLACE_OFFERED' as const, assessmentMeetingAt: null, placeLapsesOn: lapses };
-    expect(d.deriveStatus(r, at('2026-11-07T23:59:59+01:00'))).toBe('PLACE_OFFERED');
-    expect(d.deriveStatus(r, at('2026-11-08T00:00:00+01:00'))).toBe('LAPSED');
-  });
-
-  it('lapse across the spring change', () => {
-    const lapses = d.lapsesOn('2026-03-20');
-    expect(lapses).toBe('2026-04-17');
-    const r = { stage: 'PLACE_OFFERED' as const, assessmentMeetingAt: null, placeLapsesOn: lapses };
-    expect(d.deriveStatus(r, at('2026-04-17T21:59:59Z'))).toBe('PLACE_OFFERED');
-    expect(d.deriveStatus(r, at('2026-04-17T22:00:00Z'))).toBe('LAPSED');
+    expect(d.deriveStatus(r, at(lastValid))).toBe('PLACE_OFFERED');
+    expect(d.deriveStatus(r, at(firstLapsed))).toBe('LAPSED');
   });
 
   it('a booked meeting whose time has come is AWAITING_DECISION; admitted places never lapse', () => {
