@@ -16,7 +16,6 @@
  */
 import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -26,21 +25,11 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-
 import { startGateway } from '../gateway/src/server.ts';
 import { startApolloGateway } from '../tests/helpers/apollo-gateway.ts';
 import { startDemoHub, type CanonicalOperation } from '../tests/helpers/canonical.ts';
+import { freePort } from '../tests/helpers/processes.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 150);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
 const WARMUP = 15;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
 chmodSync(tmp, 0o755);

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
-import { recordConsent } from '../helpers/plans.ts';
+import { participants, recordConsent } from '../helpers/plans.ts';
 import { register } from '../helpers/probation.ts';
 
 const officer: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], sub: 'po-batching', name: 'Petra Frivård' };
@@ -36,12 +36,12 @@ beforeAll(async () => {
           personnummer: input.personnummer,
           consentId: consent.id,
           goals: ['Fullföljd behandling'],
-          participants: [
-            { role: 'individual', name: 'Klient' },
-            { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna' },
-            { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik' },
-            { organisationId: 'probation:vasteras', role: 'probation officer', name: 'Petra' },
-          ],
+          participants: participants(
+            'Klient',
+            ['municipality:1980', 'caseworker', 'Anna'],
+            ['psychiatry:19', 'physician', 'Erik'],
+            ['probation:vasteras', 'probation officer', 'Petra'],
+          ),
           followUpOn: '2099-01-01',
           contractCareOrderId: order.id,
         },

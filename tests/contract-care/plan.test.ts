@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
-import { recordConsent } from '../helpers/plans.ts';
+import { participants, recordConsent } from '../helpers/plans.ts';
 import { register } from '../helpers/probation.ts';
 
 const officer: As = { org: 'probation:stockholm', roles: ['PROBATION_OFFICER'], sub: 'petra', name: 'Petra Frivård' };
@@ -34,12 +34,12 @@ describe('a contract-care plan signed by all four parties', () => {
           personnummer: input.personnummer,
           consentId: consent.id,
           goals: ['Drogfrihet under kontraktstiden', 'Sysselsättning'],
-          participants: [
-            { role: 'individual', name: 'Klient Klientsson' },
-            { organisationId: 'municipality:0180', role: 'caseworker', name: 'Cecilia Handläggare' },
-            { organisationId: 'clinic:0180-sodermalm', role: 'care provider', name: 'Lina Mottagning' },
-            { organisationId: 'probation:stockholm', role: 'probation officer', name: 'Petra Frivård' },
-          ],
+          participants: participants(
+            'Klient Klientsson',
+            ['municipality:0180', 'caseworker', 'Cecilia Handläggare'],
+            ['clinic:0180-sodermalm', 'care provider', 'Lina Mottagning'],
+            ['probation:stockholm', 'probation officer', 'Petra Frivård'],
+          ),
           followUpOn: '2099-01-01',
           contractCareOrderId: order.id,
         },

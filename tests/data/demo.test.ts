@@ -9,6 +9,7 @@ import { parseIdentityNumber } from '../../services/shared/src/personnummer.ts';
 import { pseudonymFor } from '../../services/shared/src/person-id.ts';
 import * as deadlines from '../../services/psychiatry/src/domain/deadlines.ts';
 import { placeStartMissesDeadline } from '../../services/psychiatry/src/domain/deadlines.ts';
+import { ALL_STATUSES } from '../../services/psychiatry/src/domain/transitions.ts';
 import { seedDemo } from '../../scripts/demo-data.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
 import { MODULES } from '../../scripts/stack.ts';
@@ -51,20 +52,9 @@ describe('demo data', () => {
         from: r.referring_organisation_id as string,
         to: r.receiving_organisation_id as string,
       }));
-      expect(new Set(view.map((v) => v.status))).toEqual(
-        new Set([
-          'RECEIVED',
-          'ASSESSMENT_BOOKED',
-          'AWAITING_DECISION',
-          'NOT_NEEDED',
-          'CARE_PLANNING',
-          'PLACE_OFFERED',
-          'ADMITTED',
-          'COMPLETED',
-          'LAPSED',
-          'WITHDRAWN',
-        ]),
-      );
+      // every status of the pathway (the list itself is pinned in tests/unit/withdrawal-rules.test.ts)
+      expect(new Set(view.map((v) => v.status))).toEqual(new Set(ALL_STATUSES));
+      expect(ALL_STATUSES).toHaveLength(10);
       expect(view.filter((v) => v.overdue).length).toBe(3);
       expect(new Set(view.map((v) => `${v.from}→${v.to}`))).toEqual(
         new Set(['municipality:1980→psychiatry:19', 'municipality:1981→psychiatry:19', 'municipality:0180→psychiatry:01']),

@@ -164,6 +164,27 @@ export function personRecordPaths<S extends string, L extends string, R extends 
   } as Record<`${S}(id)` | L | `person(id).${L}` | `findPerson.${L}` | '_entities', AccessPath<R>>;
 }
 
+/**
+ * What each of `paths` gives a caller who may read such records but not this one, one who may not
+ * list them, and one who may not search either (`person(id).list` and `findPerson.list` of personRecordPaths).
+ */
+export function personRecordOutcomes<P extends string, L extends P>(paths: Record<P, unknown>, list: L) {
+  const search = [`person(id).${list}`, `findPerson.${list}`] as P[];
+  if (!search.every((p) => p in paths)) throw new Error(`the paths lack ${search.join(' or ')}`);
+  return hiddenOutcomes(Object.keys(paths) as P[], list, search);
+}
+
+/** A query for a record by an id that names none and by a malformed one: both are simply null, with no error. */
+export async function expectUnknownIdsAbsent(single: string, malformed: string, as: As) {
+  const res = await gql(
+    `{ a: ${single}(id: "00000000-0000-4000-8000-000000000000") { id } b: ${single}(id: ${JSON.stringify(malformed)}) { id } }`,
+    {},
+    { as },
+  );
+  expect(res.errors).toBeUndefined();
+  expect(res.data).toEqual({ a: null, b: null });
+}
+
 /** What each path gives a caller who may read such records but not this one, one who may not list them, and one who may not search either. */
 export function hiddenOutcomes<P extends string>(paths: readonly P[], list: P, search: readonly P[]) {
   const hidden = onEvery(paths, 'hidden');

@@ -11,6 +11,11 @@ export const PLAN_FIELDS = `id kind status version goals followUpOn signedByIndi
   signatures { signedBy asIndividual organisation { id } version }
   consent { id active }`;
 
+/** A plan's participants: the individual by name, then each organisation's member as [organisationId, role, name]. */
+export function participants(individual: string, ...members: Array<[organisationId: string, role: string, name: string]>) {
+  return [{ role: 'individual', name: individual }, ...members.map(([organisationId, role, name]) => ({ organisationId, role, name }))];
+}
+
 export async function recordConsent(as: As, personnummer: string, organisationIds: string[], validUntil = '2099-12-31', clock?: string) {
   const res = await gql(
     `mutation($i: ConsentInput!) { recordConsent(input: $i) { id active person { id } } }`,
@@ -31,11 +36,7 @@ export function sip(personnummer: string, consentId: string, extra: Record<strin
     personnummer,
     consentId,
     goals: ['Stabilt boende', 'Minskat alkoholbruk'],
-    participants: [
-      { role: 'individual', name: 'Kim Klient' },
-      { organisationId: 'municipality:0180', role: 'caseworker', name: 'Cecilia Handläggare' },
-      { organisationId: 'clinic:0180-sodermalm', role: 'nurse', name: 'Lina Mottagning' },
-    ],
+    participants: participants('Kim Klient', ['municipality:0180', 'caseworker', 'Cecilia Handläggare'], ['clinic:0180-sodermalm', 'nurse', 'Lina Mottagning']),
     followUpOn: '2099-06-01',
     ...extra,
   };

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, subgraphRequest, type As, type GqlResult } from '../helpers/hub.ts';
 import { accessMatrix, type AccessPath, type AccessRow } from '../helpers/access-matrix.ts';
 import { personnummer } from '../helpers/people.ts';
-import { recordConsent } from '../helpers/plans.ts';
+import { participants, recordConsent } from '../helpers/plans.ts';
 import { caseworker1980, coordinator19, referralInput } from '../helpers/withdrawal.ts';
 import { register } from '../helpers/probation.ts';
 
@@ -139,10 +139,9 @@ async function makeFixture(): Promise<Fixture> {
   });
   const c1 = await recordConsent(caseworker1980, pnr, ['municipality:1980', 'psychiatry:19']);
   const c2 = await recordConsent(caseworker1980, pnr, ['municipality:1980', 'psychiatry:19', 'probation:vasteras']);
-  const participants = [
-    { role: 'individual', name: 'Kim' },
-    { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna' },
-    { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik' },
+  const members: Array<[string, string, string]> = [
+    ['municipality:1980', 'caseworker', 'Anna'],
+    ['psychiatry:19', 'physician', 'Erik'],
   ];
   const create = async (input: Record<string, unknown>) => {
     const res = await gql('mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }', { i: input }, { as: caseworker1980 });
@@ -154,7 +153,7 @@ async function makeFixture(): Promise<Fixture> {
     personnummer: pnr,
     consentId: c1.id,
     goals: ['Nykter'],
-    participants,
+    participants: participants('Kim', ...members),
     followUpOn: '2099-01-01',
     withdrawalReferralId: referralId,
   });
@@ -163,7 +162,7 @@ async function makeFixture(): Promise<Fixture> {
     personnummer: pnr,
     consentId: c2.id,
     goals: ['Fullföljd kontraktsvård'],
-    participants: [...participants, { organisationId: 'probation:vasteras', role: 'probation officer', name: 'Per' }],
+    participants: participants('Kim', ...members, ['probation:vasteras', 'probation officer', 'Per']),
     followUpOn: '2099-01-01',
     contractCareOrderId: order.id,
   });

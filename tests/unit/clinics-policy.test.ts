@@ -6,12 +6,9 @@
  * FORBIDDEN for the role, NOT_FOUND for an enrolment one may not see.
  */
 import { describe, expect, it } from 'vitest';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
+import { caller, codeAndMessage, render } from './fixtures.ts';
 import { AuditBuffer } from '../../services/shared/src/audit.ts';
-import type { Caller, Role } from '../../services/shared/src/caller.ts';
-import { organisation } from '../../services/shared/src/directory.ts';
-import { HubError } from '../../services/shared/src/errors.ts';
+import type { Caller } from '../../services/shared/src/caller.ts';
 import type { EnrolmentRow } from '../../services/clinics/src/db/schema.ts';
 import {
   BASIS_OWN_CLINIC,
@@ -23,12 +20,6 @@ import {
   requireListClinics,
   visibleTo,
 } from '../../services/clinics/src/domain/policy.ts';
-
-function caller(organisationId: string, ...roles: Role[]): Caller {
-  const org = organisation(organisationId);
-  if (!org) throw new Error(`${organisationId} is not in the directory`);
-  return { userId: `${organisationId}:${roles.join('+')}`, name: 'Test Testsson', organisation: org, roles };
-}
 
 const SODERMALM = { id: 'clinic:0180-sodermalm', name: 'Lokal integrerad mottagning Södermalm' };
 const ENROLMENT_ID = '00000000-0000-4000-8000-000000000001';
@@ -44,22 +35,6 @@ const ENROLMENT: EnrolmentRow = {
   enrolledByName: 'Klara Mottagning',
 };
 
-function thrown(f: () => unknown): { code: unknown; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HubError) return { code: e.extensions.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a refusal, got none');
-}
-
-/** A condition as PostgreSQL receives it: the text and its parameters. */
-function render(condition: SQL | null): { sql: string; params: unknown[] } | null {
-  if (!condition) return null;
-  const { sql, params } = new PgDialect().sqlToQuery(condition);
-  return { sql, params };
-}
 const OWN_CLINIC_SQL = (clinicId: string) => ({ sql: '"clinic_enrolment"."clinic_id" = $1', params: [clinicId] });
 
 describe('who reads an enrolment', () => {
@@ -110,12 +85,12 @@ describe('the enrolment list', () => {
     ],
     ['a psychiatry nurse (not a clinic)', caller('psychiatry:01', 'NURSE'), 'Only the staff of a local integrated clinic read its enrolments.'],
   ])('is FORBIDDEN to %s', (_label, who, message) => {
-    expect(thrown(() => listCondition(who))).toEqual({ code: 'FORBIDDEN', message });
+    expect(codeAndMessage(() => listCondition(who))).toEqual({ code: 'FORBIDDEN', message });
   });
 
   it('the clinics themselves are for any staff, not for a caller without roles', () => {
     expect(() => requireListClinics(caller('municipality:0180', 'COUNCIL_MEMBER'))).not.toThrow();
-    expect(thrown(() => requireListClinics(caller('municipality:0180')))).toEqual({
+    expect(codeAndMessage(() => requireListClinics(caller('municipality:0180')))).toEqual({
       code: 'FORBIDDEN',
       message: 'Your role () does not allow you to list the local integrated clinics.',
     });
@@ -141,7 +116,7 @@ describe('enrolling', () => {
     ],
     ['a caseworker', caller('municipality:0180', 'CASEWORKER'), 'Your role (CASEWORKER) does not allow you to enrol a person at a local integrated clinic.'],
   ])('is FORBIDDEN to %s', (_label, who, message) => {
-    expect(thrown(() => requireEnrolAt(who, SODERMALM))).toEqual({ code: 'FORBIDDEN', message });
+    expect(codeAndMessage(() => requireEnrolAt(who, SODERMALM))).toEqual({ code: 'FORBIDDEN', message });
   });
 });
 
@@ -163,6 +138,6 @@ describe('a change to an enrolment (recording an effort)', () => {
     ['a caseworker, on no enrolment (the role first)', caller('municipality:0180', 'CASEWORKER'), null, ROLE('CASEWORKER')],
     ['a psychiatry physician (allowed the role, not the record)', caller('psychiatry:01', 'PHYSICIAN'), ENROLMENT, NOT_VISIBLE],
   ])('%s is refused', (_label, who, row, refusal) => {
-    expect(thrown(() => requireChange(who, row, ENROLMENT_ID, 'clinic.recordEffort'))).toEqual(refusal);
+    expect(codeAndMessage(() => requireChange(who, row, ENROLMENT_ID, 'clinic.recordEffort'))).toEqual(refusal);
   });
 });

@@ -7,9 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AuditBuffer } from '../../services/shared/src/audit.ts';
-import type { Caller, Role } from '../../services/shared/src/caller.ts';
+import type { Caller } from '../../services/shared/src/caller.ts';
 import { organisation } from '../../services/shared/src/directory.ts';
 import { HubError } from '../../services/shared/src/errors.ts';
+import { participants } from '../helpers/plans.ts';
+import { caller } from './fixtures.ts';
 import type { ConsentRow, CouncilRow, PlanRow, SignatureRow } from '../../services/municipality/src/db/schema.ts';
 import {
   consentAccess,
@@ -41,11 +43,6 @@ const CONSENT_ID = '00000000-0000-4000-8000-000000000001';
 const PLAN_ID = '00000000-0000-4000-8000-000000000002';
 const PNR = '197503152386';
 
-function caller(org: string, ...roles: Role[]): Caller {
-  const o = organisation(org);
-  if (!o) throw new Error(`no organisation ${org}`);
-  return { userId: `u:${org}`, name: `Staff of ${org}`, organisation: o, roles };
-}
 const owner = caller('municipality:1980', 'CASEWORKER');
 const psychiatry = caller('psychiatry:19', 'COORDINATOR');
 const otherMunicipality = caller('municipality:0180', 'CASEWORKER');
@@ -317,12 +314,7 @@ describe('drawing up and changing a plan', () => {
     personnummer: PNR,
     consentId: CONSENT_ID,
     goals: [' Stabilt boende '],
-    participants: [
-      { role: 'individual', name: 'Kim' },
-      { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna' },
-      { organisationId: 'psychiatry:19', role: 'nurse', name: 'Lena' },
-      { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik' },
-    ],
+    participants: participants('Kim', ['municipality:1980', 'caseworker', 'Anna'], ['psychiatry:19', 'nurse', 'Lena'], ['psychiatry:19', 'physician', 'Erik']),
     followUpOn: '2026-04-01',
     ...overrides,
   });

@@ -7,12 +7,9 @@
  * caller may not see, told apart from nothing).
  */
 import { describe, expect, it } from 'vitest';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
+import { caller, codeAndMessage, render } from './fixtures.ts';
 import { AuditBuffer } from '../../services/shared/src/audit.ts';
-import type { Caller, Role } from '../../services/shared/src/caller.ts';
-import { organisation } from '../../services/shared/src/directory.ts';
-import { HubError } from '../../services/shared/src/errors.ts';
+import type { Caller } from '../../services/shared/src/caller.ts';
 import type { OrderRow } from '../../services/probation/src/db/schema.ts';
 import {
   BASIS_OWN_OFFICE,
@@ -29,12 +26,6 @@ import {
   visibleTo,
   type Step,
 } from '../../services/probation/src/domain/policy.ts';
-
-function caller(organisationId: string, ...roles: Role[]): Caller {
-  const org = organisation(organisationId);
-  if (!org) throw new Error(`${organisationId} is not in the directory`);
-  return { userId: `${organisationId}:${roles.join('+')}`, name: 'Test Testsson', organisation: org, roles };
-}
 
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 const ORDER: OrderRow = {
@@ -53,24 +44,6 @@ const ORDER: OrderRow = {
   breachReason: null,
   breachRecordedByName: null,
 };
-
-/** The error a call throws, or a failure when it throws none (or something else). */
-function thrown(f: () => unknown): { code: unknown; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HubError) return { code: e.extensions.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a refusal, got none');
-}
-
-/** A condition as PostgreSQL receives it: the text and its parameters. */
-function render(condition: SQL | null): { sql: string; params: unknown[] } | null {
-  if (!condition) return null;
-  const { sql, params } = new PgDialect().sqlToQuery(condition);
-  return { sql, params };
-}
 
 const OWN_OFFICE_SQL = { sql: '"contract_care_order"."probation_office_id" = $1', params: ['probation:vasteras'] };
 const PARTNER_SQL = (org: string) => ({ sql: '"contract_care_order"."partner_organisation_ids" @> $1', params: [`{"${org}"}`] });
@@ -144,7 +117,7 @@ describe('the order list', () => {
     ['a log reviewer of the office', caller('probation:vasteras', 'LOG_REVIEWER')],
   ])('is FORBIDDEN to %s, whose role never reads an order', (_label, who) => {
     expect(visibleTo(who)).toBeNull();
-    expect(thrown(() => listCondition(who))).toEqual({
+    expect(codeAndMessage(() => listCondition(who))).toEqual({
       code: 'FORBIDDEN',
       message: `Your role (${who.roles.join(', ')}) does not allow you to read contract-care orders.`,
     });
@@ -178,7 +151,7 @@ describe('registering an order', () => {
       'Only a probation office registers contract-care orders.',
     ],
   ])('is FORBIDDEN to %s', (_label, who, message) => {
-    expect(thrown(() => requireRegister(who))).toEqual({ code: 'FORBIDDEN', message });
+    expect(codeAndMessage(() => requireRegister(who))).toEqual({ code: 'FORBIDDEN', message });
   });
 });
 
@@ -235,14 +208,14 @@ describe('steps on an order', () => {
     ['a partner with the follow role records an evaluation', partnerWithFollowRole, 'recordEvaluation', OFFICE_ONLY],
     ['a partner with the follow role records a breach', partnerWithFollowRole, 'recordBreach', OFFICE_ONLY],
   ])('%s is refused', (_label, who, step, refusal) => {
-    expect(thrown(() => requireStep(who, step, ORDER, ORDER_ID))).toEqual(refusal);
+    expect(codeAndMessage(() => requireStep(who, step, ORDER, ORDER_ID))).toEqual(refusal);
   });
 
   it('the role is checked before the order is known: FORBIDDEN for the role, NOT_FOUND for a missing order', () => {
-    expect(thrown(() => requireStepRole(partnerCaseworker, 'recordEvaluation'))).toEqual(FOLLOW_ROLE('CASEWORKER'));
-    expect(thrown(() => requireStep(partnerCaseworker, 'recordEvaluation', undefined, ORDER_ID))).toEqual(FOLLOW_ROLE('CASEWORKER'));
-    expect(thrown(() => requireStep(officer, 'recordEvaluation', undefined, ORDER_ID))).toEqual(NOT_VISIBLE);
-    expect(thrown(() => requireStep(officer, 'reportDeviation', null, ORDER_ID))).toEqual(NOT_VISIBLE);
+    expect(codeAndMessage(() => requireStepRole(partnerCaseworker, 'recordEvaluation'))).toEqual(FOLLOW_ROLE('CASEWORKER'));
+    expect(codeAndMessage(() => requireStep(partnerCaseworker, 'recordEvaluation', undefined, ORDER_ID))).toEqual(FOLLOW_ROLE('CASEWORKER'));
+    expect(codeAndMessage(() => requireStep(officer, 'recordEvaluation', undefined, ORDER_ID))).toEqual(NOT_VISIBLE);
+    expect(codeAndMessage(() => requireStep(officer, 'reportDeviation', null, ORDER_ID))).toEqual(NOT_VISIBLE);
   });
 });
 

@@ -6,10 +6,10 @@
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
+import { CASEWORKER, caller, REFERRAL_FIELDS, REFERRAL_IDS, thrown } from './fixtures.ts';
 import { AuditBuffer } from '../../services/shared/src/audit.ts';
 import type { Caller } from '../../services/shared/src/caller.ts';
 import { organisation, type Organisation } from '../../services/shared/src/directory.ts';
-import { HubError } from '../../services/shared/src/errors.ts';
 import type { Role } from '../../services/shared/src/generated/enums.ts';
 import type { ReferralRow, WardRow } from '../../services/psychiatry/src/db/schema.ts';
 import {
@@ -31,46 +31,13 @@ import {
 } from '../../services/psychiatry/src/domain/policy.ts';
 import { submittedReferral, type Step } from '../../services/psychiatry/src/domain/transitions.ts';
 
-const org = (id: string): Organisation => {
-  const o = organisation(id);
-  if (!o) throw new Error(`no organisation ${id} in the directory`);
-  return o;
-};
-const caller = (organisationId: string, ...roles: Role[]): Caller => ({
-  userId: `u:${organisationId}:${roles.join('+')}`,
-  name: 'Test Person',
-  organisation: org(organisationId),
-  roles,
-});
-
 /** A referral sent by Västerås to Västmanland's psychiatry, as a submission creates it. */
 const REFERRAL: ReferralRow = submittedReferral(
-  {
-    personnummer: '198507091234',
-    name: 'Test Testsson',
-    substances: ['ALCOHOL'],
-    currentProblems: 'Abstinens.',
-    postTreatmentPlan: 'Öppenvård.',
-    otherIllnesses: null,
-    medications: null,
-    assessments: [],
-    caseworker: { name: 'Anna Svensson', phone: '021-17 44 13', email: 'anna@vasteras.se' },
-    idempotencyKey: null,
-  },
-  { userId: 'u-cw', name: 'Anna Svensson', organisationId: 'municipality:1980' },
-  { id: '00000000-0000-4000-8000-000000000001', personId: 'p_test', receivingOrganisationId: 'psychiatry:19' },
+  { ...REFERRAL_FIELDS, personnummer: '198507091234', medications: null, assessments: [], idempotencyKey: null },
+  CASEWORKER,
+  REFERRAL_IDS,
   new Date('2026-03-02T09:00:00Z'),
 ).row;
-
-function thrown(f: () => unknown): HubError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HubError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubError, nothing was thrown');
-}
 
 describe('reading a referral: role × organisation → basis', () => {
   const table: Array<[string, Role, string | null]> = [
@@ -238,7 +205,7 @@ describe('submitting: who may, and where the request goes', () => {
   });
 
   it('a region without a psychiatry organisation in the hub: CONFLICT', () => {
-    const elsewhere: Organisation = { ...org('municipality:1980'), id: 'municipality:2480', regionCode: '24', municipalityCode: '2480' };
+    const elsewhere: Organisation = { ...organisation('municipality:1980')!, id: 'municipality:2480', regionCode: '24', municipalityCode: '2480' };
     expect(receiverFor(elsewhere)).toBeUndefined();
     const e = thrown(() => requireReceiver({ ...caller('municipality:1980', 'CASEWORKER'), organisation: elsewhere }));
     expect([e.extensions.code, e.message]).toEqual([

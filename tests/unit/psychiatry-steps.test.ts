@@ -6,44 +6,29 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../../services/shared/src/errors.ts';
+import { CASEWORKER, REFERRAL_FIELDS, REFERRAL_IDS, thrown } from './fixtures.ts';
 import type { ReferralRow } from '../../services/psychiatry/src/db/schema.ts';
 import { applyTransition, replay, submittedReferral, type Actor, type StepInput } from '../../services/psychiatry/src/domain/transitions.ts';
 import type { ValidReferral } from '../../services/psychiatry/src/domain/validation.ts';
 
 const at = (iso: string) => new Date(iso);
-const CASEWORKER: Actor = { userId: 'u-cw', name: 'Anna Svensson', organisationId: 'municipality:1980' };
 const COORDINATOR: Actor = { userId: 'u-co', name: 'Maria Berg', organisationId: 'psychiatry:19' };
 const PHYSICIAN: Actor = { userId: 'u-ph', name: 'Erik Holm', organisationId: 'psychiatry:19' };
 const WARD = { id: '91', name: 'Avdelning 91, Västerås' };
 
 const VALID: ValidReferral = {
+  ...REFERRAL_FIELDS,
   personnummer: '198507091234',
-  name: 'Test Testsson',
-  substances: ['ALCOHOL'],
-  currentProblems: 'Abstinens.',
-  postTreatmentPlan: 'Öppenvård.',
-  otherIllnesses: null,
   medications: [],
   assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 20, summary: null }],
-  caseworker: { name: 'Anna Svensson', phone: '021-17 44 13', email: 'anna@vasteras.se' },
   idempotencyKey: 'k1',
 };
-const IDS = { id: '00000000-0000-4000-8000-000000000001', personId: 'p_test', receivingOrganisationId: 'psychiatry:19' };
+const IDS = REFERRAL_IDS;
 // Monday 2 March 2026, 23:30 in Stockholm
 const RECEIVED = at('2026-03-02T22:30:00Z');
 
 const submitted = () => submittedReferral(VALID, CASEWORKER, IDS, RECEIVED).row;
 const step = (r: ReferralRow, input: StepInput, by: Actor, now: string) => applyTransition(r, input, by, at(now));
-
-function thrown(f: () => unknown): HubError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HubError) return e;
-    throw e;
-  }
-  throw new Error('expected a HubError, nothing was thrown');
-}
 
 describe('a submission', () => {
   it('creates the referral RECEIVED in cycle 1, the assessment due 14 Stockholm days after receipt, and the SUBMITTED entry', () => {

@@ -5,7 +5,7 @@
  * every refused transition of the state machine.
  */
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../../services/shared/src/errors.ts';
+import { REFERRAL_FIELDS, thrown } from './fixtures.ts';
 import { checkDigit } from '../../services/shared/src/personnummer.ts';
 import {
   validateDecision,
@@ -27,28 +27,12 @@ const PNR = `19${PNR_NINE.slice(0, 6)}-${PNR_NINE.slice(6)}${checkDigit(PNR_NINE
 function input(overrides: Partial<ReferralInput> = {}): ReferralInput {
   return {
     personnummer: PNR,
-    name: 'Test Testsson',
-    substances: ['ALCOHOL'],
-    currentProblems: 'Abstinens.',
-    postTreatmentPlan: 'Öppenvård.',
-    otherIllnesses: null,
+    ...REFERRAL_FIELDS,
     medications: [],
     assessments: [{ instrument: 'AUDIT', performedOn: '2026-03-01', score: 20 }],
-    caseworker: { name: 'Anna Svensson', phone: '021-17 44 13', email: 'anna@vasteras.se' },
     individualConsents: true,
     ...overrides,
   };
-}
-
-/** Runs fn and returns the HubError it throws. */
-function thrown(fn: () => unknown): HubError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HubError);
-    return e as HubError;
-  }
-  throw new Error('expected a refusal');
 }
 
 function expectRefused(fn: () => unknown, field: string, message: RegExp) {
@@ -261,20 +245,15 @@ describe('deadlines on the Stockholm calendar', () => {
     expect(d.placeStartMissesDeadline('2026-11-04', '2026-11-03')).toBe(true);
   });
 
-  it('lapse: start + 28 days; day 28 still valid, day 29 lapsed, across the autumn change', () => {
-    const lapses = d.lapsesOn('2026-10-10');
-    expect(lapses).toBe('2026-11-07');
+  it.each([
+    ['the autumn change', '2026-10-10', '2026-11-07', '2026-11-07T23:59:59+01:00', '2026-11-08T00:00:00+01:00'],
+    ['the spring change', '2026-03-20', '2026-04-17', '2026-04-17T21:59:59Z', '2026-04-17T22:00:00Z'],
+  ])('lapse: start + 28 days; day 28 still valid, day 29 lapsed, across %s', (_label, start, lapsesOn, lastValid, firstLapsed) => {
+    const lapses = d.lapsesOn(start);
+    expect(lapses).toBe(lapsesOn);
     const r = { stage: 'PLACE_OFFERED' as const, assessmentMeetingAt: null, placeLapsesOn: lapses };
-    expect(d.deriveStatus(r, at('2026-11-07T23:59:59+01:00'))).toBe('PLACE_OFFERED');
-    expect(d.deriveStatus(r, at('2026-11-08T00:00:00+01:00'))).toBe('LAPSED');
-  });
-
-  it('lapse across the spring change', () => {
-    const lapses = d.lapsesOn('2026-03-20');
-    expect(lapses).toBe('2026-04-17');
-    const r = { stage: 'PLACE_OFFERED' as const, assessmentMeetingAt: null, placeLapsesOn: lapses };
-    expect(d.deriveStatus(r, at('2026-04-17T21:59:59Z'))).toBe('PLACE_OFFERED');
-    expect(d.deriveStatus(r, at('2026-04-17T22:00:00Z'))).toBe('LAPSED');
+    expect(d.deriveStatus(r, at(lastValid))).toBe('PLACE_OFFERED');
+    expect(d.deriveStatus(r, at(firstLapsed))).toBe('LAPSED');
   });
 
   it('a booked meeting whose time has come is AWAITING_DECISION; admitted places never lapse', () => {
@@ -292,16 +271,24 @@ describe('the state machine', () => {
     for (const status of ALL_STATUSES) if (!ALLOWED_FROM[step].includes(status)) refusals.push([step, status]);
   }
 
-  it("allows exactly the pathway's steps", () => {
-    expect(ALLOWED_FROM).toEqual({
-      bookMeeting: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION'],
-      decide: ['AWAITING_DECISION'],
-      offerPlace: ['CARE_PLANNING'],
-      admit: ['PLACE_OFFERED'],
-      discharge: ['ADMITTED'],
-      requestNewAssessment: ['LAPSED'],
-      withdraw: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'CARE_PLANNING', 'PLACE_OFFERED', 'LAPSED'],
-    });
+  /** Which step may start from which status: a row a step, a column a status, `x` where it may. */
+  const MATRIX = `
+                         RECEIVED ASSESSMENT_BOOKED AWAITING_DECISION NOT_NEEDED CARE_PLANNING PLACE_OFFERED ADMITTED COMPLETED LAPSED WITHDRAWN
+    bookMeeting          x        x                 x                 .          .             .             .        .         .      .
+    decide               .        .                 x                 .          .             .             .        .         .      .
+    offerPlace           .        .                 .                 .          x             .             .        .         .      .
+    admit                .        .                 .                 .          .             x             .        .         .      .
+    discharge            .        .                 .                 .          .             .             x        .         .      .
+    requestNewAssessment .        .                 .                 .          .             .             .        .         x      .
+    withdraw             x        x                 x                 .          x             x             .        .         x      .`;
+
+  it("allows exactly the pathway's steps, over every status", () => {
+    const [header = [], ...rows] = MATRIX.trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    expect(ALL_STATUSES).toEqual(header);
+    const expected = Object.fromEntries(rows.map(([step, ...marks]) => [step, header.filter((_, i) => marks[i] === 'x')]));
+    expect(ALLOWED_FROM).toEqual(expected);
     expect(refusals).toHaveLength(7 * 10 - 14);
   });
 

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
-import { accessMatrix, hiddenOutcomes, personRecordPaths, rowsByCaller } from '../helpers/access-matrix.ts';
+import { accessMatrix, expectUnknownIdsAbsent, personRecordOutcomes, personRecordPaths, rowsByCaller } from '../helpers/access-matrix.ts';
 import {
   BOOK,
   caseworker0180,
@@ -46,10 +46,7 @@ const PATHS = personRecordPaths({
   fields: 'id name',
   target: () => ({ id: referralId, personId, personnummer: pnr }),
 });
-const { sees, hidden, hiddenNoList, hiddenNoSearch } = hiddenOutcomes(Object.keys(PATHS) as Array<keyof typeof PATHS>, 'withdrawalReferrals', [
-  'person(id).withdrawalReferrals',
-  'findPerson.withdrawalReferrals',
-]);
+const { sees, hidden, hiddenNoList, hiddenNoSearch } = personRecordOutcomes(PATHS, 'withdrawalReferrals');
 
 /** role × organisation → what each path gives */
 const ROWS = rowsByCaller([
@@ -127,13 +124,5 @@ describe('steps on a referral one may not see, or may not take', () => {
     expect(refused(await gql(DECIDE, { id: referralId }, { as: caseworker1980 }), 'FORBIDDEN').message).toMatch(/does not allow/);
   });
 
-  it('an unknown or malformed id is simply absent', async () => {
-    const res = await gql(
-      '{ a: withdrawalReferral(id: "00000000-0000-4000-8000-000000000000") { id } b: withdrawalReferral(id: "91; drop table ward") { id } }',
-      {},
-      { as: coordinator19 },
-    );
-    expect(res.errors).toBeUndefined();
-    expect(res.data).toEqual({ a: null, b: null });
-  });
+  it('an unknown or malformed id is simply absent', () => expectUnknownIdsAbsent('withdrawalReferral', '91; drop table ward', coordinator19));
 });

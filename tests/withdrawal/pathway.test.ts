@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gql } from '../helpers/hub.ts';
-import { createPlan, recordConsent } from '../helpers/plans.ts';
+import { createPlan, participants, recordConsent } from '../helpers/plans.ts';
 import {
   ADMIT,
   auditOf,
@@ -99,12 +99,12 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
         consentId: consent.id,
         withdrawalReferralId: id,
         goals: ['Genomförd abstinensbehandling', 'Fortsatt öppenvård efter utskrivning'],
-        participants: [
-          { role: 'individual', name: 'Test Testsson' },
-          { organisationId: 'municipality:1980', role: 'caseworker', name: 'Anna Svensson' },
-          { organisationId: 'psychiatry:19', role: 'physician', name: 'Erik Holm' },
-          { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Maria Berg' },
-        ],
+        participants: participants(
+          'Test Testsson',
+          ['municipality:1980', 'caseworker', 'Anna Svensson'],
+          ['psychiatry:19', 'physician', 'Erik Holm'],
+          ['psychiatry:19', 'coordinator', 'Maria Berg'],
+        ),
         followUpOn: '2026-05-15',
       },
       '2026-04-01T10:00:00+02:00',
