@@ -1,6 +1,6 @@
 /**
  * `npm run bench:indicators`: how long a council's indicators take at the
- * size of a large county (issue 5, "Speed": under a second for a regional
+ * size of a large county (the dashboard's speed target: under a second for a regional
  * council over a year). On a hub of its own, started as the tests start one
  * (tests/setup/hub-server.ts: embedded PostgreSQL in a temporary directory,
  * or the server BENCH_POSTGRES_URL or HUB_POSTGRES_URL names, in databases

@@ -1,5 +1,5 @@
 /**
- * Batching across subgraphs (issue 4): a probation officer's list of orders
+ * Batching across subgraphs: a probation officer's list of orders
  * with each order's contract-care plan (from social services), its efforts,
  * participants and organisations costs the same number of SQL statements in
  * each subgraph for 5 orders as for 50. The gateway's development extension

@@ -1,5 +1,5 @@
 /**
- * Contract care end to end through the gateway (issue 4): the probation
+ * Contract care end to end through the gateway: the probation
  * office registers the order; social services draws up the treatment plan
  * on the client's consent with the clinic (the care provider) and the
  * probation office; each adds its own effort; the plan becomes ACTIVE only

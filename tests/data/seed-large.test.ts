@@ -106,7 +106,7 @@ describe('npm run seed:large', () => {
     for (const [key, n] of Object.entries(expected)) expect(await count(key), key).toBe(n + (REFERENCE_ROWS[key] ?? 0));
   });
 
-  it('makes about two thirds of the people men (domain.md: 66 %), by legal gender of the personnummer', async () => {
+  it('makes about two thirds of the people men (docs/design/domain.md: 66 %), by legal gender of the personnummer', async () => {
     const numbers = new Set<string>();
     for (const [s, t] of [
       ['psychiatry', 'withdrawal_referral'],

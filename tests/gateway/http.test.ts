@@ -11,7 +11,7 @@ import { hub, tokenFor } from '../helpers/hub.ts';
 
 /**
  * The hub answers every request it refuses to parse or validate with 400, whatever the client
- * accepts (architecture.md; a limit exceeded is a 400, never a 200 or a 500). The spec's
+ * accepts (docs/design/architecture.md; a limit exceeded is a 400, never a 200 or a 500). The spec's
  * legacy rule for `accept: application/json` asks for 200 there.
  */
 const REFUSED_ON_PURPOSE: Record<string, string> = {

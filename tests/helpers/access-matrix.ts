@@ -1,5 +1,5 @@
 /**
- * Who sees a record, by every path, as a table (architecture.md, security
+ * Who sees a record, by every path, as a table (docs/design/architecture.md, security
  * model 5: the same answer by every path). A row names a caller, a path (a
  * query through the gateway, or `_entities` as the gateway would send it)
  * and what the caller gets there:

@@ -1,5 +1,5 @@
 /**
- * The local integrated clinics' section of the council indicators (rules.md
+ * The local integrated clinics' section of the council indicators (docs/design/rules.md
  * 11), against a hand-computed fixture. "Enrolled at the period's end"
  * counts everyone ever enrolled (enrolments have no end); the file's
  * databases are its own, so everyone counted is the fixture's. The

@@ -1,5 +1,5 @@
 /**
- * Probation's section of the council indicators (rules.md 10, contract
+ * Probation's section of the council indicators (docs/design/rules.md 10, contract
  * care), against a hand-computed fixture over March–June 2061 (dated
  * with the clock header), read through the gateway as a council
  * member reads it. The fixture is built in time order so that a reading in

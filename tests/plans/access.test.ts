@@ -1,5 +1,5 @@
 /**
- * The same answer by every path (issue 4; architecture.md, security model 5):
+ * The same answer by every path (docs/design/architecture.md, security model 5):
  * a joint care plan asked for directly and through every other path that
  * reaches it (list, person by id, person by personnummer, the withdrawal
  * referral or court order it belongs to, and `_entities` as the gateway

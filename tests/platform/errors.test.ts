@@ -1,4 +1,4 @@
-/** Errors follow architecture.md: a code, the field for bad input, plain words, no internals. */
+/** Errors follow docs/design/architecture.md: a code, the field for bad input, plain words, no internals. */
 import { describe, expect, it } from 'vitest';
 import { gql, hub, tokenFor } from '../helpers/hub.ts';
 import { LIMITS } from '../../gateway/src/limits.ts';
