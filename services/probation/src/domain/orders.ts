@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
 import type { ProbationContext } from '../context.ts';
@@ -45,10 +45,7 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
     what: 'orders',
     maxSize: 100,
     direction: 'desc',
-    keys: [
-      { column: contractCareOrder.courtDecisionOn, kind: 'date', of: (o: OrderRow) => o.courtDecisionOn },
-      { column: contractCareOrder.id, kind: 'uuid', of: (o: OrderRow) => o.id },
-    ],
+    keys: thenById(contractCareOrder, 'courtDecisionOn', 'date'),
     where: filters,
   });
   return { ...page, nodes: orderAccess.see(ctx, page.nodes, fields) };
