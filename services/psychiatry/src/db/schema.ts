@@ -1,7 +1,7 @@
 /** Tables of the psychiatry subgraph (adult psychiatry, addiction section). */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo, entryColumns, instant } from '../../../shared/src/columns.ts';
+import { boolean, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, day, entryColumns, instant } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -75,7 +75,7 @@ export const withdrawalReferral = pgTable(
     stage: text('stage', { enum: STAGES }).notNull(),
     cycle: integer('cycle').notNull().default(1),
     cycleStartedAt: instant('cycle_started_at').notNull(),
-    assessmentDueBy: date('assessment_due_by', { mode: 'string' }).notNull(),
+    assessmentDueBy: day('assessment_due_by').notNull(),
     assessmentMeetingAt: instant('assessment_meeting_at'),
     /** set when the first meeting of the cycle was booked for a date after assessmentDueBy */
     assessmentDeadlineMissed: boolean('assessment_deadline_missed').notNull().default(false),
@@ -86,9 +86,9 @@ export const withdrawalReferral = pgTable(
     decisionRationale: text('decision_rationale'),
     placeWardId: text('place_ward_id'),
     placeOfferedAt: instant('place_offered_at'),
-    placeDueBy: date('place_due_by', { mode: 'string' }),
-    placeStartDate: date('place_start_date', { mode: 'string' }),
-    placeLapsesOn: date('place_lapses_on', { mode: 'string' }),
+    placeDueBy: day('place_due_by'),
+    placeStartDate: day('place_start_date'),
+    placeLapsesOn: day('place_lapses_on'),
     placeReason: text('place_reason'),
     admittedAt: instant('admitted_at'),
     completedAt: instant('completed_at'),
