@@ -109,15 +109,20 @@ export const withdrawalReferral = pgTable(
   ],
 );
 
+/** An entry on a referral, in its insertion order: what was done (its kind, e.g. MEETING_BOOKED), when, by whom. */
+const referralEntryColumns = () => ({
+  ...entryColumns(),
+  referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+  at: instant('at').notNull(),
+  kind: text('kind').notNull(),
+  byName: text('by_name').notNull(),
+});
+
 /** The timeline both sides see: who did what, when. Never holds psychiatry's internal notes. */
 export const withdrawalReferralEvent = pgTable(
   'withdrawal_referral_event',
   {
-    ...entryColumns(),
-    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
-    at: instant('at').notNull(),
-    kind: text('kind').notNull(),
-    byName: text('by_name').notNull(),
+    ...referralEntryColumns(),
     byOrganisationId: text('by_organisation_id').notNull(),
     note: text('note'),
   },
@@ -128,12 +133,8 @@ export const withdrawalReferralEvent = pgTable(
 export const withdrawalInternalNote = pgTable(
   'withdrawal_internal_note',
   {
-    ...entryColumns(),
-    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
-    at: instant('at').notNull(),
-    /** the step the note was written with, e.g. MEETING_BOOKED */
-    kind: text('kind').notNull(),
-    byName: text('by_name').notNull(),
+    /** its kind: the step the note was written with */
+    ...referralEntryColumns(),
     text: text('text').notNull(),
   },
   (t) => [index('withdrawal_internal_note_referral_idx').on(t.referralId, t.seq)],
