@@ -102,12 +102,17 @@ export const jointCarePlanVersion = pgTable(
   (t) => [primaryKey({ columns: [t.planId, t.version] })],
 );
 
+/** A row of one plan (an effort, a signature, a follow-up): its own id and the plan's. */
+const planRowColumns = () => ({
+  id: uuid('id').primaryKey(),
+  planId: belongsTo('plan_id', () => jointCarePlan.id),
+});
+
 /** One organisation's own effort in a plan. */
 export const carePlanEffort = pgTable(
   'care_plan_effort',
   {
-    id: uuid('id').primaryKey(),
-    planId: belongsTo('plan_id', () => jointCarePlan.id),
+    ...planRowColumns(),
     organisationId: text('organisation_id').notNull(),
     description: text('description').notNull(),
     responsible: text('responsible').notNull(),
@@ -123,8 +128,7 @@ export const carePlanEffort = pgTable(
 export const carePlanSignature = pgTable(
   'care_plan_signature',
   {
-    id: uuid('id').primaryKey(),
-    planId: belongsTo('plan_id', () => jointCarePlan.id),
+    ...planRowColumns(),
     version: integer('version').notNull(),
     signedBy: text('signed_by').notNull(),
     asIndividual: boolean('as_individual').notNull(),
@@ -149,8 +153,7 @@ export const carePlanSignature = pgTable(
 export const carePlanFollowUp = pgTable(
   'care_plan_follow_up',
   {
-    id: uuid('id').primaryKey(),
-    planId: belongsTo('plan_id', () => jointCarePlan.id),
+    ...planRowColumns(),
     heldOn: day('held_on').notNull(),
     summary: text('summary').notNull(),
     recordedBy: text('recorded_by').notNull(),
