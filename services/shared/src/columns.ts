@@ -3,10 +3,13 @@
  * types are what the committed migrations create: a change here is a
  * migration of every table that uses them).
  */
-import { bigserial, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigserial, date, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** An instant, with its time zone, to the millisecond. */
 export const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+
+/** A calendar day (Europe/Stockholm), read and written as its YYYY-MM-DD string. */
+export const day = (name: string) => date(name, { mode: 'string' });
 
 /**
  * An entry of a list that belongs to another row (its deviations, its timeline): its own id, and its

@@ -22,6 +22,21 @@ export interface PageKey<R> {
   of: (row: R) => Date | string | number;
 }
 
+/**
+ * The order most lists take: one column of the row (a time or a day), then the row's id, which is
+ * unique, so that rows sharing the first value keep a stable order across pages.
+ */
+export function thenById<T extends PgTable & { id: AnyPgColumn; $inferSelect: { id: string } }, F extends keyof T & keyof RowOf<T> & string>(
+  table: T,
+  field: F,
+  kind: Exclude<KeyKind, 'uuid'>,
+): PageKey<RowOf<T>>[] {
+  return [
+    { column: table[field] as AnyPgColumn, kind, of: (row) => row[field] as Date | string | number },
+    { column: table.id, kind: 'uuid', of: (row) => row.id },
+  ];
+}
+
 export interface PageArgs {
   first?: number | null;
   after?: string | null;

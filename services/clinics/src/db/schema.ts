@@ -1,6 +1,6 @@
 /** Tables of the clinics subgraph (local integrated clinics). */
-import { date, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
+import { index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -35,7 +35,7 @@ export const clinicEnrolment = pgTable(
     personId: text('person_id').notNull(),
     /** normalised, 12 digits; never leaves the clinic's staff */
     personnummer: text('personnummer').notNull(),
-    enrolledOn: date('enrolled_on', { mode: 'string' }).notNull(),
+    enrolledOn: day('enrolled_on').notNull(),
     targetGroups: text('target_groups', { enum: TARGET_GROUPS }).array().notNull(),
     enrolledAt: instant('enrolled_at').notNull(),
     enrolledBy: text('enrolled_by').notNull(),
@@ -55,7 +55,7 @@ export const clinicEffort = pgTable(
     ...entryColumns(),
     enrolmentId: belongsTo('enrolment_id', () => clinicEnrolment.id),
     kind: text('kind', { enum: EFFORT_KINDS }).notNull(),
-    performedOn: date('performed_on', { mode: 'string' }).notNull(),
+    performedOn: day('performed_on').notNull(),
     ...recordedColumns(),
   },
   (t) => [

@@ -8,7 +8,7 @@ import { recordReaders } from '../../../shared/src/record-access.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
 import { clinic, clinicEffort, clinicEnrolment, type ClinicRow, type EffortKind, type EffortRow, type EnrolmentRow, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
@@ -63,10 +63,7 @@ export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields
     what: 'enrolments',
     maxSize: 100,
     direction: 'desc',
-    keys: [
-      { column: clinicEnrolment.enrolledAt, kind: 'instant', of: (e: EnrolmentRow) => e.enrolledAt },
-      { column: clinicEnrolment.id, kind: 'uuid', of: (e: EnrolmentRow) => e.id },
-    ],
+    keys: thenById(clinicEnrolment, 'enrolledAt', 'instant'),
     where: filters,
   });
   return { ...page, nodes: enrolmentAccess.see(ctx, page.nodes, fields) };

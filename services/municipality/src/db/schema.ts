@@ -1,7 +1,7 @@
 /** Tables of the municipality subgraph (social services): councils, consents and joint care plans. */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo, instant } from '../../../shared/src/columns.ts';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, day, instant } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -23,7 +23,7 @@ export const consent = pgTable(
     purpose: text('purpose').notNull(),
     organisationIds: text('organisation_ids').array().notNull(),
     givenAt: instant('given_at').notNull(),
-    validUntil: date('valid_until', { mode: 'string' }).notNull(),
+    validUntil: day('valid_until').notNull(),
     revokedAt: instant('revoked_at'),
     revokedBy: text('revoked_by'),
     recordedByOrganisationId: text('recorded_by_organisation_id').notNull(),
@@ -55,9 +55,9 @@ export const jointCarePlan = pgTable(
     contractCareOrderId: text('contract_care_order_id'),
     version: integer('version').notNull(),
     goals: text('goals').array().notNull(),
-    followUpOn: date('follow_up_on', { mode: 'string' }).notNull(),
+    followUpOn: day('follow_up_on').notNull(),
     /** the Stockholm date the current follow-up date was set; a follow-up held since then counts */
-    followUpSetOn: date('follow_up_set_on', { mode: 'string' }).notNull(),
+    followUpSetOn: day('follow_up_set_on').notNull(),
     participants: jsonb('participants').$type<ParticipantRecord[]>().notNull(),
     participantOrganisationIds: text('participant_organisation_ids').array().notNull(),
     createdAt: instant('created_at').notNull(),
@@ -92,7 +92,7 @@ export const jointCarePlanVersion = pgTable(
     planId: belongsTo('plan_id', () => jointCarePlan.id),
     version: integer('version').notNull(),
     goals: text('goals').array().notNull(),
-    followUpOn: date('follow_up_on', { mode: 'string' }).notNull(),
+    followUpOn: day('follow_up_on').notNull(),
     participants: jsonb('participants').$type<ParticipantRecord[]>().notNull(),
     change: text('change').notNull(),
     changedBy: text('changed_by').notNull(),
@@ -102,17 +102,22 @@ export const jointCarePlanVersion = pgTable(
   (t) => [primaryKey({ columns: [t.planId, t.version] })],
 );
 
+/** A row of one plan (an effort, a signature, a follow-up): its own id and the plan's. */
+const planRowColumns = () => ({
+  id: uuid('id').primaryKey(),
+  planId: belongsTo('plan_id', () => jointCarePlan.id),
+});
+
 /** One organisation's own effort in a plan. */
 export const carePlanEffort = pgTable(
   'care_plan_effort',
   {
-    id: uuid('id').primaryKey(),
-    planId: belongsTo('plan_id', () => jointCarePlan.id),
+    ...planRowColumns(),
     organisationId: text('organisation_id').notNull(),
     description: text('description').notNull(),
     responsible: text('responsible').notNull(),
-    startsOn: date('starts_on', { mode: 'string' }),
-    endsOn: date('ends_on', { mode: 'string' }),
+    startsOn: day('starts_on'),
+    endsOn: day('ends_on'),
     addedInVersion: integer('added_in_version').notNull(),
     addedBy: text('added_by').notNull(),
   },
@@ -123,8 +128,7 @@ export const carePlanEffort = pgTable(
 export const carePlanSignature = pgTable(
   'care_plan_signature',
   {
-    id: uuid('id').primaryKey(),
-    planId: belongsTo('plan_id', () => jointCarePlan.id),
+    ...planRowColumns(),
     version: integer('version').notNull(),
     signedBy: text('signed_by').notNull(),
     asIndividual: boolean('as_individual').notNull(),
@@ -149,9 +153,8 @@ export const carePlanSignature = pgTable(
 export const carePlanFollowUp = pgTable(
   'care_plan_follow_up',
   {
-    id: uuid('id').primaryKey(),
-    planId: belongsTo('plan_id', () => jointCarePlan.id),
-    heldOn: date('held_on', { mode: 'string' }).notNull(),
+    ...planRowColumns(),
+    heldOn: day('held_on').notNull(),
     summary: text('summary').notNull(),
     recordedBy: text('recorded_by').notNull(),
     organisationId: text('organisation_id').notNull(),
@@ -170,8 +173,8 @@ export const cooperationAgreement = pgTable(
       .references(() => council.id),
     title: text('title').notNull(),
     jointGoals: text('joint_goals').array().notNull(),
-    validFrom: date('valid_from', { mode: 'string' }).notNull(),
-    reviewBy: date('review_by', { mode: 'string' }).notNull(),
+    validFrom: day('valid_from').notNull(),
+    reviewBy: day('review_by').notNull(),
     addedBy: text('added_by').notNull(),
     addedByOrganisationId: text('added_by_organisation_id').notNull(),
     addedAt: instant('added_at').notNull(),

@@ -10,7 +10,7 @@ import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
 import { badInput, conflict, isUniqueViolation } from '../../../shared/src/errors.ts';
-import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import {
   carePlanEffort,
@@ -232,10 +232,7 @@ export async function listPlans(ctx: Ctx, args: ListArgs) {
   const page = await paginateTable(args, ctx.db, jointCarePlan, {
     what: 'plans',
     direction: 'desc',
-    keys: [
-      { column: jointCarePlan.createdAt, kind: 'instant', of: (r: PlanRow) => r.createdAt },
-      { column: jointCarePlan.id, kind: 'uuid', of: (r: PlanRow) => r.id },
-    ],
+    keys: thenById(jointCarePlan, 'createdAt', 'instant'),
     where: filters,
   });
   for (const r of page.nodes) ctx.loaders.plan.prime(r.id, r);

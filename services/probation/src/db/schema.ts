@@ -1,6 +1,6 @@
 /** Tables of the probation subgraph (frivården). */
-import { date, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -20,8 +20,8 @@ export const contractCareOrder = pgTable(
     /** normalised, 12 digits; shown only to the registering office */
     personnummer: text('personnummer').notNull(),
     name: text('name').notNull(),
-    courtDecisionOn: date('court_decision_on', { mode: 'string' }).notNull(),
-    endsOn: date('ends_on', { mode: 'string' }).notNull(),
+    courtDecisionOn: day('court_decision_on').notNull(),
+    endsOn: day('ends_on').notNull(),
     /** social services and the care provider(s) taking part (directory ids) */
     partnerOrganisationIds: text('partner_organisation_ids').array().notNull(),
     registeredAt: instant('registered_at').notNull(),
@@ -44,7 +44,7 @@ export const contractCareDeviation = pgTable(
   {
     ...entryColumns(),
     orderId: belongsTo('order_id', () => contractCareOrder.id),
-    occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    occurredOn: day('occurred_on').notNull(),
     reportedAt: instant('reported_at').notNull(),
     description: text('description').notNull(),
     reportedByOrganisationId: text('reported_by_organisation_id').notNull(),
@@ -60,7 +60,7 @@ export const contractCareEvaluation = pgTable(
   {
     ...entryColumns(),
     orderId: belongsTo('order_id', () => contractCareOrder.id),
-    heldOn: date('held_on', { mode: 'string' }).notNull(),
+    heldOn: day('held_on').notNull(),
     summary: text('summary').notNull(),
     ...recordedColumns(),
   },

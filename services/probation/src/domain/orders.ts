@@ -6,14 +6,25 @@
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
 import { eq } from 'drizzle-orm';
-import { appendAudit } from '../../../shared/src/audit.ts';
+import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
 import { organisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { contractCareDeviation, contractCareEvaluation, contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
 import type { ProbationContext } from '../context.ts';
-import { listCondition, notVisible, orderAccess, planReaches, requireRegister, requireStep, requireStepRole, type PlanReference } from './policy.ts';
+import {
+  listCondition,
+  notVisible,
+  orderAccess,
+  planReaches,
+  requireRegister,
+  requireStep,
+  requireStepRole,
+  STEPS,
+  type PlanReference,
+  type Step,
+} from './policy.ts';
 import * as rules from './rules.ts';
 
 export const isOrderId = isUuid;
@@ -45,10 +56,7 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
     what: 'orders',
     maxSize: 100,
     direction: 'desc',
-    keys: [
-      { column: contractCareOrder.courtDecisionOn, kind: 'date', of: (o: OrderRow) => o.courtDecisionOn },
-      { column: contractCareOrder.id, kind: 'uuid', of: (o: OrderRow) => o.id },
-    ],
+    keys: thenById(contractCareOrder, 'courtDecisionOn', 'date'),
     where: filters,
   });
   return { ...page, nodes: orderAccess.see(ctx, page.nodes, fields) };
@@ -104,71 +112,83 @@ async function lockedOrder(tx: Tx, id: string, forUpdate: boolean): Promise<Orde
   return row;
 }
 
-export async function reportDeviation(ctx: ProbationContext, orderId: string, occurredOn: string, description: string): Promise<DeviationRow> {
-  const { caller, now } = ctx;
-  requireStepRole(caller, 'reportDeviation');
-  rules.validateDeviationInput(occurredOn, description, now);
+/** What a step wrote: its result, and the audit event of the change (about the order's person, owned by its office). */
+interface StepChange<T> {
+  value: T;
+  audit: Pick<AuditEntry, 'action' | 'entity' | 'entityId' | 'fields'>;
+}
+
+/**
+ * The outline of every step on an order: the role first (FORBIDDEN), then the input (`check`,
+ * BAD_USER_INPUT), then in one transaction the order, read and locked as the step needs, must allow
+ * the step for the caller (NOT_FOUND as if absent, or FORBIDDEN); `change` writes, and the change is
+ * audited with the caller's basis.
+ */
+async function orderStep<T>(
+  ctx: ProbationContext,
+  orderId: string,
+  step: Step,
+  check: () => void,
+  change: (tx: Tx, order: OrderRow) => Promise<StepChange<T>>,
+): Promise<T> {
+  const { caller } = ctx;
+  requireStepRole(caller, step);
+  check();
   if (!isOrderId(orderId)) throw notVisible(orderId);
   return ctx.db.transaction(async (tx) => {
-    const { order, basis } = requireStep(caller, 'reportDeviation', await lockedOrder(tx, orderId, false), orderId);
-    const deviation = rules.newDeviation(order, occurredOn, description, caller, now);
-    const [row] = await tx.insert(contractCareDeviation).values(deviation).returning();
-    await appendAudit(tx, caller, [
-      {
-        action: 'CREATE',
-        entity: 'ContractCareDeviation',
-        entityId: deviation.id,
-        personId: order.personId,
-        fields: ['orderId', 'occurredOn', 'description'],
-        basis,
-        owner: order.probationOfficeId,
-      },
-    ]);
-    if (!row) throw new Error('the deviation was not stored');
-    return row;
+    const { order, basis } = requireStep(caller, step, await lockedOrder(tx, orderId, STEPS[step].officeOnly), orderId);
+    const { value, audit } = await change(tx, order);
+    await appendAudit(tx, caller, [{ ...audit, personId: order.personId, basis, owner: order.probationOfficeId }]);
+    return value;
   });
 }
 
-export async function recordEvaluation(ctx: ProbationContext, orderId: string, heldOn: string, summary: string): Promise<rules.HeldEvaluation> {
-  const { caller, now } = ctx;
-  requireStepRole(caller, 'recordEvaluation');
-  rules.validateEvaluationInput(heldOn, summary, now);
-  if (!isOrderId(orderId)) throw notVisible(orderId);
-  return ctx.db.transaction(async (tx) => {
-    const { order, basis } = requireStep(caller, 'recordEvaluation', await lockedOrder(tx, orderId, true), orderId);
-    const evaluation = rules.newEvaluation(order, heldOn, summary, caller, now);
-    await tx.insert(contractCareEvaluation).values(evaluation);
-    await appendAudit(tx, caller, [
-      {
-        action: 'CREATE',
-        entity: 'ContractCareEvaluation',
-        entityId: evaluation.id,
-        personId: order.personId,
-        fields: ['orderId', 'heldOn', 'summary'],
-        basis,
-        owner: order.probationOfficeId,
-      },
-    ]);
-    // the due date that applied: 90 days after the evaluation held before this one (or the court decision)
-    const all = await tx.select().from(contractCareEvaluation).where(eq(contractCareEvaluation.orderId, orderId));
-    const held = rules.withDueDates(order.courtDecisionOn, all).find((e) => e.id === evaluation.id);
-    if (!held) throw new Error('the evaluation just recorded is missing from its order');
-    return held;
-  });
+export function reportDeviation(ctx: ProbationContext, orderId: string, occurredOn: string, description: string): Promise<DeviationRow> {
+  return orderStep(
+    ctx,
+    orderId,
+    'reportDeviation',
+    () => rules.validateDeviationInput(occurredOn, description, ctx.now),
+    async (tx, order) => {
+      const deviation = rules.newDeviation(order, occurredOn, description, ctx.caller, ctx.now);
+      const [row] = await tx.insert(contractCareDeviation).values(deviation).returning();
+      if (!row) throw new Error('the deviation was not stored');
+      return {
+        value: row,
+        audit: { action: 'CREATE', entity: 'ContractCareDeviation', entityId: deviation.id, fields: ['orderId', 'occurredOn', 'description'] },
+      };
+    },
+  );
 }
 
-export async function recordBreach(ctx: ProbationContext, orderId: string, reason: string): Promise<OrderRow> {
-  const { caller, now } = ctx;
-  requireStepRole(caller, 'recordBreach');
-  rules.requiredText(reason, 'reason', 'The reason for the breach');
-  if (!isOrderId(orderId)) throw notVisible(orderId);
-  return ctx.db.transaction(async (tx) => {
-    const { order, basis } = requireStep(caller, 'recordBreach', await lockedOrder(tx, orderId, true), orderId);
-    const breach = rules.newBreach(order, reason, caller, now);
-    const [updated] = await tx.update(contractCareOrder).set(breach).where(eq(contractCareOrder.id, orderId)).returning();
-    await appendAudit(tx, caller, [
-      { action: 'UPDATE', entity: 'ContractCareOrder', entityId: orderId, personId: order.personId, fields: ['breach'], basis, owner: order.probationOfficeId },
-    ]);
-    return updated ?? { ...order, ...breach };
-  });
+export function recordEvaluation(ctx: ProbationContext, orderId: string, heldOn: string, summary: string): Promise<rules.HeldEvaluation> {
+  return orderStep(
+    ctx,
+    orderId,
+    'recordEvaluation',
+    () => rules.validateEvaluationInput(heldOn, summary, ctx.now),
+    async (tx, order) => {
+      const evaluation = rules.newEvaluation(order, heldOn, summary, ctx.caller, ctx.now);
+      await tx.insert(contractCareEvaluation).values(evaluation);
+      // the due date that applied: 90 days after the evaluation held before this one (or the court decision)
+      const all = await tx.select().from(contractCareEvaluation).where(eq(contractCareEvaluation.orderId, orderId));
+      const held = rules.withDueDates(order.courtDecisionOn, all).find((e) => e.id === evaluation.id);
+      if (!held) throw new Error('the evaluation just recorded is missing from its order');
+      return { value: held, audit: { action: 'CREATE', entity: 'ContractCareEvaluation', entityId: evaluation.id, fields: ['orderId', 'heldOn', 'summary'] } };
+    },
+  );
+}
+
+export function recordBreach(ctx: ProbationContext, orderId: string, reason: string): Promise<OrderRow> {
+  return orderStep(
+    ctx,
+    orderId,
+    'recordBreach',
+    () => rules.requiredText(reason, 'reason', 'The reason for the breach'),
+    async (tx, order) => {
+      const breach = rules.newBreach(order, reason, ctx.caller, ctx.now);
+      const [updated] = await tx.update(contractCareOrder).set(breach).where(eq(contractCareOrder.id, orderId)).returning();
+      return { value: updated ?? { ...order, ...breach }, audit: { action: 'UPDATE', entity: 'ContractCareOrder', entityId: orderId, fields: ['breach'] } };
+    },
+  );
 }

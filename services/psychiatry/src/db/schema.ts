@@ -1,7 +1,7 @@
 /** Tables of the psychiatry subgraph (adult psychiatry, addiction section). */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo, entryColumns, instant } from '../../../shared/src/columns.ts';
+import { boolean, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, day, entryColumns, instant } from '../../../shared/src/columns.ts';
 export { auditEvent } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
@@ -75,7 +75,7 @@ export const withdrawalReferral = pgTable(
     stage: text('stage', { enum: STAGES }).notNull(),
     cycle: integer('cycle').notNull().default(1),
     cycleStartedAt: instant('cycle_started_at').notNull(),
-    assessmentDueBy: date('assessment_due_by', { mode: 'string' }).notNull(),
+    assessmentDueBy: day('assessment_due_by').notNull(),
     assessmentMeetingAt: instant('assessment_meeting_at'),
     /** set when the first meeting of the cycle was booked for a date after assessmentDueBy */
     assessmentDeadlineMissed: boolean('assessment_deadline_missed').notNull().default(false),
@@ -86,9 +86,9 @@ export const withdrawalReferral = pgTable(
     decisionRationale: text('decision_rationale'),
     placeWardId: text('place_ward_id'),
     placeOfferedAt: instant('place_offered_at'),
-    placeDueBy: date('place_due_by', { mode: 'string' }),
-    placeStartDate: date('place_start_date', { mode: 'string' }),
-    placeLapsesOn: date('place_lapses_on', { mode: 'string' }),
+    placeDueBy: day('place_due_by'),
+    placeStartDate: day('place_start_date'),
+    placeLapsesOn: day('place_lapses_on'),
     placeReason: text('place_reason'),
     admittedAt: instant('admitted_at'),
     completedAt: instant('completed_at'),
@@ -109,15 +109,20 @@ export const withdrawalReferral = pgTable(
   ],
 );
 
+/** An entry on a referral, in its insertion order: what was done (its kind, e.g. MEETING_BOOKED), when, by whom. */
+const referralEntryColumns = () => ({
+  ...entryColumns(),
+  referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+  at: instant('at').notNull(),
+  kind: text('kind').notNull(),
+  byName: text('by_name').notNull(),
+});
+
 /** The timeline both sides see: who did what, when. Never holds psychiatry's internal notes. */
 export const withdrawalReferralEvent = pgTable(
   'withdrawal_referral_event',
   {
-    ...entryColumns(),
-    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
-    at: instant('at').notNull(),
-    kind: text('kind').notNull(),
-    byName: text('by_name').notNull(),
+    ...referralEntryColumns(),
     byOrganisationId: text('by_organisation_id').notNull(),
     note: text('note'),
   },
@@ -128,12 +133,8 @@ export const withdrawalReferralEvent = pgTable(
 export const withdrawalInternalNote = pgTable(
   'withdrawal_internal_note',
   {
-    ...entryColumns(),
-    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
-    at: instant('at').notNull(),
-    /** the step the note was written with, e.g. MEETING_BOOKED */
-    kind: text('kind').notNull(),
-    byName: text('by_name').notNull(),
+    /** its kind: the step the note was written with */
+    ...referralEntryColumns(),
     text: text('text').notNull(),
   },
   (t) => [index('withdrawal_internal_note_referral_idx').on(t.referralId, t.seq)],

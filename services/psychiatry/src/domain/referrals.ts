@@ -12,7 +12,7 @@ import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { badInput, conflict } from '../../../shared/src/errors.ts';
-import { paginateTable, personListFilters, type PersonListArgs } from '../../../shared/src/pagination.ts';
+import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow } from '../db/schema.ts';
@@ -90,10 +90,7 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
   const page = await paginateTable(args, ctx.db, withdrawalReferral, {
     what: 'referrals',
     direction: 'asc',
-    keys: [
-      { column: withdrawalReferral.receivedAt, kind: 'instant', of: (r: ReferralRow) => r.receivedAt },
-      { column: withdrawalReferral.id, kind: 'uuid', of: (r: ReferralRow) => r.id },
-    ],
+    keys: thenById(withdrawalReferral, 'receivedAt', 'instant'),
     where: filters,
   });
   return { ...page, nodes: referralAccess.see(ctx, page.nodes, fields) };
