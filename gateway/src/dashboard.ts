@@ -1,5 +1,5 @@
 /**
- * The council dashboard (issue 5): a static page under /dashboard that reads
+ * The council dashboard: a static page under /dashboard that reads
  * only the public GraphQL API at /graphql with the caller's bearer token.
  *
  * - `GET /dashboard` redirects to `/dashboard/`, which serves index.html;

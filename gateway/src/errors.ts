@@ -1,5 +1,5 @@
 /**
- * The gateway's errors follow architecture.md like the subgraphs': a code in
+ * The gateway's errors follow docs/design/architecture.md like the subgraphs': a code in
  * `extensions.code`, plain words, no internals. A request that cannot be
  * parsed or validated (also one over a limit) is a 400 with
  * GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED, never a 500; anything

@@ -1,5 +1,5 @@
 /**
- * What one request may cost (architecture.md, security model 9): depth,
+ * What one request may cost (docs/design/architecture.md, security model 9): depth,
  * aliases, tokens, directives and estimated cost by graphql-armor's Envelop
  * plugin; body size by the HTTP layer (server.ts); no batched requests; field
  * suggestions off in production so the schema cannot be guessed at.

@@ -1,5 +1,5 @@
 /**
- * The role-to-permission table (rules.md 2: need-based access, kept in one
+ * The role-to-permission table (docs/design/rules.md 2: need-based access, kept in one
  * readable place). Domain functions ask `require(caller, permission)` before
  * they touch data; record-level rules (own organisation, referral, plan and
  * consent) live in each subgraph's policy module and come on top of this.

@@ -1,5 +1,5 @@
 /**
- * The error conventions of architecture.md: a code in `extensions.code`, the
+ * The error conventions of docs/design/architecture.md: a code in `extensions.code`, the
  * offending input in `extensions.field`, and words a caseworker understands.
  * Anything else is masked before it reaches a caller.
  */

@@ -1,6 +1,6 @@
 /**
- * Publishing quality indicators without identifying anyone (architecture.md,
- * security model 6; rules.md "Quality indicators"). Each subgraph counts
+ * Publishing quality indicators without identifying anyone (docs/design/architecture.md,
+ * security model 6; docs/design/rules.md "Quality indicators"). Each subgraph counts
  * people in SQL, by legal gender, and publishes the counts through here.
  *
  * A figure rests on counts of people: a numerator and a denominator for a

@@ -1,5 +1,5 @@
 /**
- * The local integrated clinics' section of a council's indicators (rules.md,
+ * The local integrated clinics' section of a council's indicators (docs/design/rules.md,
  * quality indicator 11), computed in SQL over the enrolments at the clinics
  * whose municipality is one of the council's, by legal gender (from the
  * personnummer the clinic holds), and published through the shared

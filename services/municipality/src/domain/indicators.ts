@@ -1,5 +1,5 @@
 /**
- * Social services' section of a council's indicators (rules.md, quality
+ * Social services' section of a council's indicators (docs/design/rules.md, quality
  * indicators 8, 9, 10 (planning part) and 12), computed in SQL over its own
  * data and published through the shared suppression rules. Plans count for
  * a council when one of its municipalities takes part in them.

@@ -83,7 +83,7 @@ export function participants(field: string, list: ParticipantInput[], callerOrg:
 
 export type CarePlanKind = 'SIP' | 'WITHDRAWAL' | 'CONTRACT_CARE';
 
-/** Contract care: the probation service, social services and the care provider draw up the plan together (rules.md 8). */
+/** Contract care: the probation service, social services and the care provider draw up the plan together (docs/design/rules.md 8). */
 export function kindRules(kind: CarePlanKind, orgIds: string[], withdrawalReferralId?: string | null, contractCareOrderId?: string | null): void {
   const agencies = new Set(orgIds.map((id) => organisation(id)!.agency));
   const has = (...a: Agency[]) => a.some((x) => agencies.has(x));

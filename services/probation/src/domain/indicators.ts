@@ -1,5 +1,5 @@
 /**
- * Probation's section of a council's indicators (rules.md, quality indicator
+ * Probation's section of a council's indicators (docs/design/rules.md, quality indicator
  * 10: contract care), computed in SQL over the orders whose partner social
  * services is one of the council's municipalities, by legal gender (from the
  * client's personnummer, which stays here), and published through the shared

@@ -1,11 +1,11 @@
 /**
- * Psychiatry's section of a council's indicators (rules.md, quality
+ * Psychiatry's section of a council's indicators (docs/design/rules.md, quality
  * indicators 1–6 and 13), computed in SQL over its own referrals from the
  * council's municipalities, by legal gender (from the personnummer social
  * services sent), and published through the shared suppression rules.
  *
  * Every assessment cycle counts: a new assessment after a lapsed place is a
- * new request to assess (rules.md 5 counts them). Figures whose outcome is
+ * new request to assess (docs/design/rules.md 5 counts them). Figures whose outcome is
  * not yet known in the period (a due date not yet passed) are left out of
  * their denominators rather than counted as failures.
  */
