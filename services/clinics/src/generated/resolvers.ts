@@ -122,6 +122,12 @@ export type ClinicEnrolmentConnection = {
 /** Each organisation computes its own section from its own data; only aggregates leave a subgraph. */
 export type IndicatorReport = {
   __typename?: 'IndicatorReport';
+  /**
+   * Local integrated clinics in the council's municipalities: people enrolled
+   * in the period and at its end, people given each kind of effort, people
+   * in each target group.
+   */
+  clinics: Array<Indicator>;
   /** the council the report is for */
   councilId: Scalars['ID']['output'];
   /** the first day of the period */
@@ -135,12 +141,6 @@ export type IndicatorReport = {
    * gateway signs every subgraph request). Not part of the public API.
    */
   scope: Scalars['ID']['output'];
-  /**
-   * Local integrated clinics in the council's municipalities: people enrolled
-   * in the period and at its end, people given each kind of effort, people
-   * in each target group.
-   */
-  clinics: Array<Indicator>;
 };
 
 /** An audit log review; each organisation type answers its own section. */
@@ -555,11 +555,11 @@ export type ClinicEnrolmentConnectionResolvers<ContextType = ClinicsContext, Par
 
 export type IndicatorReportResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['IndicatorReport'] = ResolversParentTypes['IndicatorReport'], FederationReferenceType extends FederationReferenceTypes['IndicatorReport'] = FederationReferenceTypes['IndicatorReport']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['IndicatorReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  clinics?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  clinics?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 
 export type AuditLogResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['AuditLog'] = ResolversParentTypes['AuditLog'], FederationReferenceType extends FederationReferenceTypes['AuditLog'] = FederationReferenceTypes['AuditLog']> = {

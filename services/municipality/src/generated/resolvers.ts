@@ -339,16 +339,18 @@ export type CooperationAgreement = {
 /** Each organisation computes its own section from its own data; only aggregates leave a subgraph. */
 export type IndicatorReport = {
   __typename?: 'IndicatorReport';
+  /** the municipalities covered */
+  municipalityCodes: Array<Scalars['String']['output']>;
+  /** the organisations whose council members may read the report */
+  memberOrganisationIds: Array<Scalars['ID']['output']>;
+  /** social services: joint care plans, their follow-up and signatures, and the councils' agreements */
+  municipality: Array<Indicator>;
   /** the council the report is for */
   councilId: Scalars['ID']['output'];
   /** the first day of the period */
   from: Scalars['Date']['output'];
   /** the last day of the period */
   to: Scalars['Date']['output'];
-  /** the municipalities covered */
-  municipalityCodes: Array<Scalars['String']['output']>;
-  /** the organisations whose council members may read the report */
-  memberOrganisationIds: Array<Scalars['ID']['output']>;
   /**
    * The council's municipalities and member organisations in one opaque value,
    * computed by social services: part of the report's key, so that every section
@@ -356,8 +358,6 @@ export type IndicatorReport = {
    * gateway signs every subgraph request). Not part of the public API.
    */
   scope: Scalars['ID']['output'];
-  /** social services: joint care plans, their follow-up and signatures, and the councils' agreements */
-  municipality: Array<Indicator>;
 };
 
 /**
@@ -1102,13 +1102,13 @@ export type CooperationAgreementResolvers<ContextType = MunicipalityContext, Par
 
 export type IndicatorReportResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['IndicatorReport'] = ResolversParentTypes['IndicatorReport'], FederationReferenceType extends FederationReferenceTypes['IndicatorReport'] = FederationReferenceTypes['IndicatorReport']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['IndicatorReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  municipalityCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  memberOrganisationIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  municipality?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  municipalityCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  memberOrganisationIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 
 export type AuditLogResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['AuditLog'] = ResolversParentTypes['AuditLog'], FederationReferenceType extends FederationReferenceTypes['AuditLog'] = FederationReferenceTypes['AuditLog']> = {

@@ -166,6 +166,13 @@ export type ContractCareOrderInput = {
 /** Each organisation computes its own section from its own data; only aggregates leave a subgraph. */
 export type IndicatorReport = {
   __typename?: 'IndicatorReport';
+  /**
+   * Probation: contract care for the council's municipalities (orders with one
+   * of them as the partner social services): people with an active order,
+   * evaluations held by their 90-day due date, deviations reported and the
+   * days taken to report them, breaches recorded.
+   */
+  probation: Array<Indicator>;
   /** the council the report is for */
   councilId: Scalars['ID']['output'];
   /** the first day of the period */
@@ -179,13 +186,6 @@ export type IndicatorReport = {
    * gateway signs every subgraph request). Not part of the public API.
    */
   scope: Scalars['ID']['output'];
-  /**
-   * Probation: contract care for the council's municipalities (orders with one
-   * of them as the partner social services): people with an active order,
-   * evaluations held by their 90-day due date, deviations reported and the
-   * days taken to report them, breaches recorded.
-   */
-  probation: Array<Indicator>;
 };
 
 /** An audit log review; each organisation type answers its own section. */
@@ -640,11 +640,11 @@ export type JointCarePlanResolvers<ContextType = ProbationContext, ParentType ex
 
 export type IndicatorReportResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['IndicatorReport'] = ResolversParentTypes['IndicatorReport'], FederationReferenceType extends FederationReferenceTypes['IndicatorReport'] = FederationReferenceTypes['IndicatorReport']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['IndicatorReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  probation?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  probation?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 
 export type AuditLogResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['AuditLog'] = ResolversParentTypes['AuditLog'], FederationReferenceType extends FederationReferenceTypes['AuditLog'] = FederationReferenceTypes['AuditLog']> = {

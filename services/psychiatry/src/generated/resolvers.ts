@@ -345,10 +345,16 @@ export type JointCarePlan = {
   withdrawalReferral: Maybe<WithdrawalReferral>;
 };
 
-/** A council's indicator report (owned by social services); psychiatry computes its own section. */
+/** Each organisation computes its own section from its own data; only aggregates leave a subgraph. */
 export type IndicatorReport = {
   __typename?: 'IndicatorReport';
-  /** the council */
+  /**
+   * Psychiatry: requests for withdrawal treatment, assessment within 14 days,
+   * places within 14 days of a decision, lapsed places, screening with
+   * AUDIT/DUDIT and ASI, ward capacity and waiting time.
+   */
+  psychiatry: Array<Indicator>;
+  /** the council the report is for */
   councilId: Scalars['ID']['output'];
   /** the first day of the period */
   from: Scalars['Date']['output'];
@@ -361,12 +367,6 @@ export type IndicatorReport = {
    * gateway signs every subgraph request). Not part of the public API.
    */
   scope: Scalars['ID']['output'];
-  /**
-   * Psychiatry: requests for withdrawal treatment, assessment within 14 days,
-   * places within 14 days of a decision, lapsed places, screening with
-   * AUDIT/DUDIT and ASI, ward capacity and waiting time.
-   */
-  psychiatry: Array<Indicator>;
 };
 
 /** An audit log review; each organisation type answers its own section. */
@@ -941,11 +941,11 @@ export type JointCarePlanResolvers<ContextType = PsychiatryContext, ParentType e
 
 export type IndicatorReportResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['IndicatorReport'] = ResolversParentTypes['IndicatorReport'], FederationReferenceType extends FederationReferenceTypes['IndicatorReport'] = FederationReferenceTypes['IndicatorReport']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['IndicatorReport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  psychiatry?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
   councilId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  psychiatry?: Resolver<Array<ResolversTypes['Indicator']>, ParentType, ContextType>;
 };
 
 export type AuditLogResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['AuditLog'] = ResolversParentTypes['AuditLog'], FederationReferenceType extends FederationReferenceTypes['AuditLog'] = FederationReferenceTypes['AuditLog']> = {
