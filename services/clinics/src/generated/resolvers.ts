@@ -27,10 +27,10 @@ export type Scalars = {
 /** A person, known to every organisation by the same pseudonymous id. */
 export type Person = {
   __typename?: 'Person';
-  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
-  id: Scalars['ID']['output'];
   /** this person's enrolments at the caller's own clinic (empty for anyone but the clinic's staff) */
   clinicEnrolments: Array<ClinicEnrolment>;
+  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
+  id: Scalars['ID']['output'];
 };
 
 /** The target groups of the county policy's guidelines. */
@@ -517,8 +517,8 @@ export type ResolversParentTypes = {
 
 export type PersonResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   clinicEnrolments?: Resolver<Array<ResolversTypes['ClinicEnrolment']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ClinicResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['Clinic'] = ResolversParentTypes['Clinic'], FederationReferenceType extends FederationReferenceTypes['Clinic'] = FederationReferenceTypes['Clinic']> = {

@@ -43,12 +43,12 @@ export type Viewer = {
 /** A person, known to every organisation by the same pseudonymous id. */
 export type Person = {
   __typename?: 'Person';
-  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
-  id: Scalars['ID']['output'];
   /** the joint care plans about this person that the caller may see */
   jointCarePlans: Array<JointCarePlan>;
   /** the consents this person has given that the caller's organisation is party to */
   consents: Array<Consent>;
+  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
+  id: Scalars['ID']['output'];
 };
 
 /**
@@ -969,9 +969,9 @@ export type ViewerResolvers<ContextType = MunicipalityContext, ParentType extend
 
 export type PersonResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   jointCarePlans?: Resolver<Array<ResolversTypes['JointCarePlan']>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent'], FederationReferenceType extends FederationReferenceTypes['Consent'] = FederationReferenceTypes['Consent']> = {

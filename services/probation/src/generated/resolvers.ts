@@ -29,10 +29,10 @@ export type Scalars = {
 /** A person, known to every organisation by the same pseudonymous id. */
 export type Person = {
   __typename?: 'Person';
-  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
-  id: Scalars['ID']['output'];
   /** the contract-care orders about this person that the caller may see */
   contractCareOrders: Array<ContractCareOrder>;
+  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
+  id: Scalars['ID']['output'];
 };
 
 /** Where a contract-care order stands. */
@@ -581,8 +581,8 @@ export type ResolversParentTypes = {
 
 export type PersonResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   contractCareOrders?: Resolver<Array<ResolversTypes['ContractCareOrder']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ContractCareOrderResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['ContractCareOrder'] = ResolversParentTypes['ContractCareOrder'], FederationReferenceType extends FederationReferenceTypes['ContractCareOrder'] = FederationReferenceTypes['ContractCareOrder']> = {

@@ -28,10 +28,10 @@ export type Scalars = {
 /** A person, known to every organisation by the same pseudonymous id. */
 export type Person = {
   __typename?: 'Person';
-  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
-  id: Scalars['ID']['output'];
   /** the withdrawal referrals of this person that the caller may see (empty for anyone else) */
   withdrawalReferrals: Array<WithdrawalReferral>;
+  /** the pseudonymous id (a keyed hash of the personnummer); the number itself never crosses organisations */
+  id: Scalars['ID']['output'];
 };
 
 /** A kind of substance the individual uses, misuses or depends on. */
@@ -827,8 +827,8 @@ export type ResolversParentTypes = {
 
 export type PersonResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   withdrawalReferrals?: Resolver<Array<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type CaseworkerContactResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['CaseworkerContact'] = ResolversParentTypes['CaseworkerContact']> = {
