@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
-import { participants, recordConsent } from '../helpers/plans.ts';
+import { contractCarePlan, recordConsent } from '../helpers/plans.ts';
 import { register } from '../helpers/probation.ts';
 
 const officer: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], sub: 'po-batching', name: 'Petra Frivård' };
@@ -31,20 +31,14 @@ beforeAll(async () => {
     const plan = await gql(
       'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
       {
-        i: {
-          kind: 'CONTRACT_CARE',
-          personnummer: input.personnummer,
-          consentId: consent.id,
-          goals: ['Fullföljd behandling'],
-          participants: participants(
-            'Klient',
-            ['municipality:1980', 'caseworker', 'Anna'],
-            ['psychiatry:19', 'physician', 'Erik'],
-            ['probation:vasteras', 'probation officer', 'Petra'],
-          ),
-          followUpOn: '2099-01-01',
-          contractCareOrderId: order.id,
-        },
+        i: contractCarePlan(
+          { personnummer: input.personnummer, consentId: consent.id, orderId: order.id },
+          ['Fullföljd behandling'],
+          'Klient',
+          ['municipality:1980', 'caseworker', 'Anna'],
+          ['psychiatry:19', 'physician', 'Erik'],
+          ['probation:vasteras', 'probation officer', 'Petra'],
+        ),
       },
       { as: caseworker },
     );

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
-import { participants, recordConsent } from '../helpers/plans.ts';
+import { contractCarePlan, recordConsent } from '../helpers/plans.ts';
 import { register } from '../helpers/probation.ts';
 
 const officer: As = { org: 'probation:stockholm', roles: ['PROBATION_OFFICER'], sub: 'petra', name: 'Petra Frivård' };
@@ -29,20 +29,14 @@ describe('a contract-care plan signed by all four parties', () => {
     const created = await gql(
       `mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { ${PLAN} } }`,
       {
-        i: {
-          kind: 'CONTRACT_CARE',
-          personnummer: input.personnummer,
-          consentId: consent.id,
-          goals: ['Drogfrihet under kontraktstiden', 'Sysselsättning'],
-          participants: participants(
-            'Klient Klientsson',
-            ['municipality:0180', 'caseworker', 'Cecilia Handläggare'],
-            ['clinic:0180-sodermalm', 'care provider', 'Lina Mottagning'],
-            ['probation:stockholm', 'probation officer', 'Petra Frivård'],
-          ),
-          followUpOn: '2099-01-01',
-          contractCareOrderId: order.id,
-        },
+        i: contractCarePlan(
+          { personnummer: input.personnummer, consentId: consent.id, orderId: order.id },
+          ['Drogfrihet under kontraktstiden', 'Sysselsättning'],
+          'Klient Klientsson',
+          ['municipality:0180', 'caseworker', 'Cecilia Handläggare'],
+          ['clinic:0180-sodermalm', 'care provider', 'Lina Mottagning'],
+          ['probation:stockholm', 'probation officer', 'Petra Frivård'],
+        ),
       },
       { as: caseworker },
     );

@@ -42,4 +42,22 @@ export function sip(personnummer: string, consentId: string, extra: Record<strin
   };
 }
 
+/** A contract-care plan for an order: its goals and participants, the individual first. */
+export function contractCarePlan(
+  on: { personnummer: string; consentId: string; orderId: string },
+  goals: string[],
+  individual: string,
+  ...members: Array<[organisationId: string, role: string, name: string]>
+) {
+  return {
+    kind: 'CONTRACT_CARE',
+    personnummer: on.personnummer,
+    consentId: on.consentId,
+    goals,
+    participants: participants(individual, ...members),
+    followUpOn: '2099-01-01',
+    contractCareOrderId: on.orderId,
+  };
+}
+
 export const PLAN = `query($id: ID!) { jointCarePlan(id: $id) { ${PLAN_FIELDS} } }`;
