@@ -40,6 +40,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   const log = createLogger('gateway', config.logLevel);
   const development = config.mode === 'development';
   const gateway = createHubGateway(config, supergraphSdl, log, options.planner);
+  // Load the supergraph and the query planner before listening: the WebSocket server validates
+  // against the schema directly, and would otherwise see none on a first request that is not HTTP.
+  await gateway.getSchema();
   const verifyToken = createTokenVerifier(config);
 
   const app = express();

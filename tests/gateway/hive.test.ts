@@ -155,6 +155,16 @@ describe('subscriptions through the gateway', () => {
     expect(ticker.seen.slice(before)).toEqual([{ signed: true, caller: 'subscriber' }]);
   });
 
+  it('over WebSocket as the very first request to a new gateway: the schema is loaded before it listens', async () => {
+    const fresh = await startGateway(loadGatewayConfig({ ...hub().env, GATEWAY_PORT: '0' }), ticker.supergraph);
+    try {
+      const values = await overWebSocket(fresh.url, TICKS, token);
+      expect(values.map((v) => (v as { data?: unknown }).data)).toEqual([{ ticks: 1 }, { ticks: 2 }, { ticks: 3 }]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('over SSE without a token: 401, and the subgraph is never asked', async () => {
     const before = ticker.seen.length;
     const res = await fetch(gateway.url, {
