@@ -8,7 +8,7 @@
 import type { AuditEntry } from './audit.ts';
 import { appendAudit } from './audit.ts';
 import type { Caller, Role } from './caller.ts';
-import { organisation } from './directory.ts';
+import { storedOrganisation } from './directory.ts';
 import { checkDigit } from './personnummer.ts';
 import { addDays, stockholmDate } from './time.ts';
 
@@ -31,11 +31,7 @@ export function demoClock(now: Date) {
 }
 
 /** An organisation the demo names, from the directory (a demo naming another is a bug, and fails the seed). */
-export function demoOrganisation(id: string) {
-  const org = organisation(id);
-  if (!org) throw new Error(`the demo names ${id}, which is not in the organisation directory`);
-  return org;
-}
+export const demoOrganisation = storedOrganisation;
 
 /** A demo staff member of an organisation of the directory. */
 export function demoStaff(organisationId: string, role: Role, name: string, userId = `${organisationId}:${role}`): Caller {

@@ -35,6 +35,16 @@ export function organisation(id: string): Organisation | undefined {
   return byId.get(id);
 }
 
+/**
+ * An organisation a stored row (or the demo) names. Every such id was checked against the
+ * directory when it was written, so a miss is a broken invariant, not an answer for a caller.
+ */
+export function storedOrganisation(id: string): Organisation {
+  const found = byId.get(id);
+  if (!found) throw new Error(`${id}, named by a stored row, is not an organisation of the directory`);
+  return found;
+}
+
 export function organisationsOf(agency?: Agency): Organisation[] {
   return ORGANISATIONS.filter((o) => !agency || o.agency === agency);
 }

@@ -1,6 +1,6 @@
 /** The organisation directory, as any member of staff may read it, and the organisations stored rows name. */
 import { requirePermission } from '../../../shared/src/access.ts';
-import { organisation, organisationsOf, type Agency, type Organisation } from '../../../shared/src/directory.ts';
+import { organisationsOf, storedOrganisation, type Agency, type Organisation } from '../../../shared/src/directory.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 
 export function listOrganisations(caller: Caller, agency?: Agency | null) {
@@ -8,12 +8,8 @@ export function listOrganisations(caller: Caller, agency?: Agency | null) {
   return organisationsOf(agency ?? undefined);
 }
 
-/** An organisation a stored row names; rows name only organisations of the directory, so a miss is a broken invariant. */
-export function organisationOf(id: string): Organisation {
-  const found = organisation(id);
-  if (!found) throw new Error(`${id} is not an organisation of the directory.`);
-  return found;
-}
+/** An organisation a stored row names (the shared check). */
+export const organisationOf = storedOrganisation;
 
 /** The organisation a row names, or null where the row names none (the individual, a relative). */
 export const organisationOrNull = (id: string | null): Organisation | null => (id === null ? null : organisationOf(id));

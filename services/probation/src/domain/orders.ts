@@ -7,7 +7,7 @@
 import { recordReaders } from '../../../shared/src/record-access.ts';
 import { eq } from 'drizzle-orm';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
-import { organisation, type Organisation } from '../../../shared/src/directory.ts';
+import { storedOrganisation, type Organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
@@ -62,15 +62,8 @@ export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: 
   return { ...page, nodes: orderAccess.see(ctx, page.nodes, fields) };
 }
 
-/** An organisation a stored row names: every such id was checked against the directory when it was written. */
-function named(id: string): Organisation {
-  const org = organisation(id);
-  if (!org) throw new Error(`${id}, stored on a contract-care row, is not in the organisation directory`);
-  return org;
-}
-
-export const probationOffice = (o: OrderRow): Organisation => named(o.probationOfficeId);
-export const reportingOrganisation = (d: DeviationRow): Organisation => named(d.reportedByOrganisationId);
+export const probationOffice = (o: OrderRow): Organisation => storedOrganisation(o.probationOfficeId);
+export const reportingOrganisation = (d: DeviationRow): Organisation => storedOrganisation(d.reportedByOrganisationId);
 
 export const deviationsOf = (ctx: ProbationContext, o: OrderRow): Promise<DeviationRow[]> => ctx.loaders.deviations.load(o.id);
 export const evaluationsOf = (ctx: ProbationContext, o: OrderRow): Promise<EvaluationRow[]> => ctx.loaders.evaluations.load(o.id);

@@ -5,7 +5,7 @@
  * Built from the stored row by pure functions, so a field's shape is decided
  * here and checked against the SDL through the generated resolver types.
  */
-import { organisation, type Organisation } from '../../../shared/src/directory.ts';
+import { storedOrganisation } from '../../../shared/src/directory.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReferralRow, StoredCycle } from '../db/schema.ts';
 import * as deadlines from './deadlines.ts';
@@ -87,9 +87,4 @@ export function earlierCyclesOf(r: ReferralRow): CycleView[] {
   }));
 }
 
-/** An organisation a stored row names: always one of the directory's, so a missing one is a broken row, not an answer. */
-export function storedOrganisation(id: string): Organisation {
-  const o = organisation(id);
-  if (!o) throw new Error(`organisation ${id} named by a stored row is not in the directory`);
-  return o;
-}
+export { storedOrganisation };
