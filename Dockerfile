@@ -11,6 +11,8 @@ COPY tsconfig.json ./
 COPY schema ./schema
 COPY services ./services
 COPY gateway ./gateway
+# npm run audit:verify (and the other operational scripts) must run in a container too.
+COPY scripts ./scripts
 USER node
 # Overridden per service in docker-compose.yml.
 CMD ["node", "--import", "tsx", "gateway/src/index.ts"]

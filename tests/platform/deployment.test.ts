@@ -148,7 +148,17 @@ describe('Dockerfile', () => {
 
   it('installs production dependencies only and copies what the containers run', () => {
     expect(dockerfile).toContain('RUN npm ci --omit=dev');
-    for (const dir of ['schema', 'services', 'gateway']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+    for (const dir of ['schema', 'services', 'gateway', 'scripts']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+  });
+
+  it('runs as the non-root node user', () => {
+    expect(
+      dockerfile
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('USER ')),
+    ).toEqual(['USER node']);
+    expect(dockerfile.indexOf('USER node')).toBeGreaterThan(dockerfile.indexOf('COPY scripts ./scripts'));
   });
 
   it('every package the containers import is a production dependency', () => {
