@@ -5,7 +5,7 @@
  * unless the caller brings them ready (`prepare: false`).
  */
 import { readFileSync } from 'node:fs';
-import { loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { LINKED_SUBGRAPHS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
 import { ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
 import type { SubgraphModule } from '../services/shared/src/main.ts';
@@ -66,17 +66,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(Object.values(running).map((s) => s.close()));
   };
   try {
-    await Promise.all(
-      SUBGRAPHS.map(async (name) => {
-        const upper = name.toUpperCase();
-        const config = loadSubgraphConfig(name, {
-          ...options.env,
-          [`${upper}_DATABASE_URL`]: databaseUrls[name],
-          [`${upper}_PORT`]: String(options.ports?.[name] ?? 0),
-        });
-        running[name] = await startSubgraph(MODULES[name].definition, config);
-      }),
-    );
+    const start = async (name: SubgraphName) => {
+      const upper = name.toUpperCase();
+      const config = loadSubgraphConfig(name, {
+        ...options.env,
+        [`${upper}_DATABASE_URL`]: databaseUrls[name],
+        [`${upper}_PORT`]: String(options.ports?.[name] ?? 0),
+        // where the subgraphs it links to listen (started before it)
+        ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${s.toUpperCase()}_URL`, running[s]!.url])),
+      });
+      running[name] = await startSubgraph(MODULES[name].definition, config);
+    };
+    const linking = SUBGRAPHS.filter((s) => LINKED_SUBGRAPHS[s].length > 0);
+    await Promise.all(SUBGRAPHS.filter((s) => !linking.includes(s)).map(start));
+    await Promise.all(linking.map(start));
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, running[s]!.url])) as Record<SubgraphName, string>;
     const gatewayConfig = loadGatewayConfig({
       ...options.env,

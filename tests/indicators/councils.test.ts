@@ -2,11 +2,11 @@
  * Councils: who sits on which, agreements, and social services' section of
  * the indicators against a hand-computed fixture, dated with the clock header.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
 import { recordConsent } from '../helpers/plans.ts';
+import { register } from '../helpers/probation.ts';
 
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'], name: 'Vera Västerås' };
 const member19: As = { org: 'psychiatry:19', roles: ['COUNCIL_MEMBER'], name: 'Rune Region' };
@@ -117,6 +117,16 @@ describe('the municipality section of the indicators', () => {
 
   const probation: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], name: 'Petra Frivård' };
 
+  /** The court order a contract-care plan belongs to: social services must be a partner to see it, and so to link a plan to it. */
+  async function orderFor(pnr: string, clock: string): Promise<string> {
+    const { order } = await register(
+      probation,
+      { personnummer: pnr, courtDecisionOn: '2033-01-10', endsOn: '2034-01-10', partnerOrganisationIds: ['municipality:1981', 'psychiatry:19'] },
+      clock,
+    );
+    return order.id as string;
+  }
+
   async function planFor(gender: 'WOMEN' | 'MEN', clock: string, sign: boolean, kind: 'SIP' | 'CONTRACT_CARE' = 'SIP') {
     const pnr = personnummer(gender);
     const orgs = kind === 'SIP' ? ['municipality:1981', 'psychiatry:19'] : ['municipality:1981', 'psychiatry:19', 'probation:vasteras'];
@@ -131,7 +141,7 @@ describe('the municipality section of the indicators', () => {
           goals: ['g'],
           participants: orgs.map((organisationId) => ({ organisationId, role: 'staff', name: organisationId })),
           followUpOn: '2033-04-15',
-          ...(kind === 'CONTRACT_CARE' ? { contractCareOrderId: randomUUID() } : {}),
+          ...(kind === 'CONTRACT_CARE' ? { contractCareOrderId: await orderFor(pnr, clock) } : {}),
         },
       },
       { as: cw, clock },

@@ -1,7 +1,9 @@
 /** Authentication at the gateway: every bad token is refused with 401 before any planning. */
 import { describe, expect, it } from 'vitest';
-import { base64url } from 'jose';
-import { gql, hub, tokenFor } from '../helpers/hub.ts';
+import { base64url, importJWK, SignJWT } from 'jose';
+import { createTokenVerifier } from '../../services/shared/src/auth.ts';
+import { loadGatewayConfig } from '../../services/shared/src/env.ts';
+import { gql, hub, subgraphRequest, tokenFor } from '../helpers/hub.ts';
 
 const ME = '{ me { userId name organisation { id name agency } roles } }';
 const caseworker = { org: 'municipality:1980', roles: ['CASEWORKER' as const], sub: 'anna.svensson', name: 'Anna Svensson' };
@@ -23,6 +25,38 @@ function unsignedToken(): string {
   );
   return `${header}.${payload}.`;
 }
+
+/** A token of the hub's test issuer with exactly these times and subject (seconds from now; null leaves the claim out). */
+async function timedToken(t: { sub?: string | null; iat?: number | null; exp?: number; nbf?: number }): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const { issuer } = hub();
+  const claims: Record<string, unknown> = { name: 'Anna Svensson', org: 'municipality:1980', agency: 'MUNICIPALITY', roles: ['CASEWORKER'] };
+  if (t.sub !== null) claims.sub = t.sub ?? 'anna.svensson';
+  if (t.iat !== null) claims.iat = now + (t.iat ?? 0);
+  claims.exp = now + (t.exp ?? 600);
+  if (t.nbf !== undefined) claims.nbf = now + t.nbf;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: issuer.kid, typ: 'JWT' })
+    .setIssuer(hub().env.HUB_JWT_ISSUER!)
+    .setAudience(hub().env.HUB_JWT_AUDIENCE!)
+    .sign(await importJWK(issuer.privateJwk, 'ES256'));
+}
+
+/** Tokens of the trusted issuer, correctly signed, that the hub's own rules refuse: [case, token, the exact message]. */
+const badClaims: Array<[string, () => Promise<string>, string]> = [
+  ['an empty sub', () => timedToken({ sub: '' }), 'The token names no user (its sub is empty); sign in again.'],
+  ['a blank sub', () => timedToken({ sub: '   ' }), 'The token names no user (its sub is empty); sign in again.'],
+  ['no sub', () => timedToken({ sub: null }), 'The token must say who it is for, when it was issued and when it expires; sign in again.'],
+  ['no iat', () => timedToken({ iat: null }), 'The token must say who it is for, when it was issued and when it expires; sign in again.'],
+  [
+    'a lifetime over 12 hours (exp − iat = 12 h + 1 s)',
+    () => timedToken({ iat: -60, exp: 12 * 3600 - 59 }),
+    'The token lives longer than this hub allows (at most 12 hours); sign in again.',
+  ],
+  ['a lifetime of a year', () => timedToken({ exp: 365 * 24 * 3600 }), 'The token lives longer than this hub allows (at most 12 hours); sign in again.'],
+  ['an iat 2 minutes in the future', () => timedToken({ iat: 120, exp: 3600 }), 'The token was issued in the future; check the clock of the issuer.'],
+  ['an nbf 2 minutes in the future', () => timedToken({ nbf: 120, exp: 3600 }), 'The token is not valid yet.'],
+];
 
 const refused: Array<[string, () => Promise<string | null>, RegExp]> = [
   ['no token', () => Promise.resolve(null), /Sign in/],
@@ -46,6 +80,38 @@ describe('gateway authentication', () => {
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(res.errors?.[0]?.message).toMatch(message);
+  });
+
+  it.each(badClaims)('refuses a token with %s at the gateway: 401 UNAUTHENTICATED, plain words', async (_case, makeToken, message) => {
+    const res = await gql(ME, {}, { as: await makeToken() });
+    expect(res.status).toBe(401);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors).toEqual([{ message, extensions: { code: 'UNAUTHENTICATED' } }]);
+  });
+
+  it.each(badClaims)('refuses a token with %s in a subgraph too, on a request the gateway signed', async (_case, makeToken, message) => {
+    const res = await subgraphRequest('municipality', '{ me { userId } }', { headers: { authorization: `Bearer ${await makeToken()}` } });
+    expect(res.status).toBe(401);
+    expect(res.body.errors.map((e: { message: string; extensions: { code: string } }) => [e.message, e.extensions.code])).toEqual([
+      [message, 'UNAUTHENTICATED'],
+    ]);
+  });
+
+  it('accepts a lifetime of exactly 12 hours, an iat and nbf within the 30 s skew', async () => {
+    for (const token of [await timedToken({ iat: 0, exp: 12 * 3600 }), await timedToken({ iat: 20, exp: 3600, nbf: 20 })]) {
+      const res = await gql('{ me { userId } }', {}, { as: token });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.me).toEqual({ userId: 'anna.svensson' });
+    }
+  });
+
+  it('takes the maximum lifetime from HUB_TOKEN_MAX_LIFETIME_SECONDS', async () => {
+    const verify = createTokenVerifier(loadGatewayConfig({ ...hub().env, HUB_TOKEN_MAX_LIFETIME_SECONDS: '3600' }));
+    await expect(verify(`Bearer ${await timedToken({ exp: 3600 })}`)).resolves.toMatchObject({ userId: 'anna.svensson' });
+    await expect(verify(`Bearer ${await timedToken({ exp: 3601 })}`)).rejects.toMatchObject({
+      message: 'The token lives longer than this hub allows (at most 1 hour); sign in again.',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('answers `me` with the caller of a good token', async () => {

@@ -4,6 +4,7 @@
  * published port, one database per subgraph, and an image that carries
  * what the containers import.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,8 +39,8 @@ function resolve(env: Record<string, string>, given: Record<string, string>): Re
 const secrets = {
   HUB_JWT_ISSUER: 'https://login.region.example/',
   HUB_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'prod-1' }] }),
-  HUB_GATEWAY_SECRET: 'p'.repeat(48),
-  HUB_PERSON_ID_SECRET: 'q'.repeat(48),
+  HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
+  HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
   POSTGRES_PASSWORD: 'pg',
   MUNICIPALITY_DB_PASSWORD: 'm',
   PSYCHIATRY_DB_PASSWORD: 'p',

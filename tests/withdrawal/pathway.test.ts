@@ -191,6 +191,7 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
     expect(reads).toEqual([
       ['psychiatry:19', 'receiving psychiatry organisation'], // the inbox
       ['municipality:1980', 'referring organisation'], // AWAITING_DECISION
+      ['municipality:1980', 'referring organisation'], // drawing up the plan: social services asks psychiatry whether the caseworker may see the referral
       ['municipality:1980', 'referring organisation'], // the plan link, as the caseworker
       ['psychiatry:19', 'receiving psychiatry organisation'], // the plan link, as the coordinator
       ['municipality:1980', 'referring organisation'], // the caseworker's follow-up

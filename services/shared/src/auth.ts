@@ -1,7 +1,11 @@
 /**
  * Bearer-token verification, the same at the gateway and in every subgraph
  * (zero trust: a subgraph checks the token again rather than believe the
- * gateway). jose checks signature, issuer, audience, expiry and algorithm.
+ * gateway). jose checks signature, issuer, audience, expiry and algorithm;
+ * the hub adds a non-empty `sub`, a lifetime (exp − iat) no longer than
+ * HUB_TOKEN_MAX_LIFETIME_SECONDS, and no `iat`/`nbf` in the future beyond
+ * the clock skew allowed. A token without `iat` is refused (its lifetime
+ * cannot be known).
  */
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from './env.ts';
@@ -17,6 +21,22 @@ function keySet(config: AuthConfig): JWTVerifyGetKey {
   throw new Error('no JWKS configured');
 }
 
+/** Clock skew allowed between the issuer and the hub, both ways (expiry, nbf, iat). */
+export const CLOCK_SKEW_SECONDS = 30;
+
+const hours = (seconds: number) => (seconds === 3600 ? '1 hour' : seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${seconds} seconds`);
+
+/** The hub's own rules on a verified token's times and subject (jose has checked the signature, exp and nbf). */
+export function checkTokenClaims(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  if (typeof payload.sub !== 'string' || payload.sub.trim() === '') throw unauthenticated('The token names no user (its sub is empty); sign in again.');
+  const { iat, exp, nbf } = payload;
+  if (typeof iat !== 'number' || typeof exp !== 'number') throw unauthenticated('The token must say when it was issued and when it expires; sign in again.');
+  if (iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthenticated('The token was issued in the future; check the clock of the issuer.');
+  if (typeof nbf === 'number' && nbf > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthenticated('The token is not valid yet.');
+  if (exp - iat > maxLifetimeSeconds)
+    throw unauthenticated(`The token lives longer than this hub allows (at most ${hours(maxLifetimeSeconds)}); sign in again.`);
+}
+
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const keys = keySet(config);
   return async (authorization) => {
@@ -29,18 +49,24 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         audience: config.audience,
         algorithms: config.algorithms,
         requiredClaims: ['sub', 'exp', 'iat'],
-        clockTolerance: 30,
+        clockTolerance: CLOCK_SKEW_SECONDS,
       }));
     } catch (err) {
       const code = (err as { code?: string }).code;
+      const claim = (err as { claim?: string }).claim;
       const reason =
         code === 'ERR_JWT_EXPIRED'
           ? 'The token has expired; sign in again.'
-          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
-            ? `The token is not for this hub (${(err as { claim?: string }).claim ?? 'claim'} does not match).`
-            : 'The token could not be verified; sign in again.';
+          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'nbf'
+            ? 'The token is not valid yet.'
+            : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'sub' || claim === 'iat' || claim === 'exp')
+              ? 'The token must say who it is for, when it was issued and when it expires; sign in again.'
+              : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+                ? `The token is not for this hub (${claim ?? 'claim'} does not match).`
+                : 'The token could not be verified; sign in again.';
       throw unauthenticated(reason);
     }
+    checkTokenClaims(payload, config.tokenMaxLifetimeSeconds);
     return callerFromClaims(payload);
   };
 }

@@ -3,6 +3,9 @@
  * validated here once. A missing or malformed setting stops start-up with a
  * message that names it; all problems are listed together.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export const SUBGRAPHS = ['municipality', 'psychiatry', 'probation', 'clinics'] as const;
@@ -28,7 +31,26 @@ export class ConfigError extends Error {
   }
 }
 
-const secret = (name: string) => z.string({ error: `${name} is required` }).min(32, `${name} must be at least 32 characters`);
+/** Bits of a secret by its Shannon estimate: length × the entropy of its own character distribution. */
+export function estimatedSecretBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = [...value].length;
+  let perChar = 0;
+  for (const c of counts.values()) perChar -= (c / n) * Math.log2(c / n);
+  return n * perChar;
+}
+
+/** A secret must be at least 32 characters and carry at least this many bits by the estimate (64 random hex digits give about 250). */
+export const MIN_SECRET_BITS = 128;
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .min(32, `${name} must be at least 32 characters`)
+    .refine((v) => v.length < 32 || estimatedSecretBits(v) >= MIN_SECRET_BITS, {
+      message: `${name} is too predictable (under ${MIN_SECRET_BITS} bits by its character distribution); use e.g. 64 random hex digits (openssl rand -hex 32)`,
+    });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -61,6 +83,13 @@ const common = {
   HUB_JWKS_URL: z.url({ error: 'HUB_JWKS_URL must be a URL' }).optional(),
   HUB_GATEWAY_SECRET: secret('HUB_GATEWAY_SECRET'),
   HUB_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /** the longest a caller's token may live, exp − iat (default 12 hours) */
+  HUB_TOKEN_MAX_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(12 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** the interface a process listens on when it runs on its own (containers: all interfaces) */
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -69,6 +98,16 @@ const common = {
 function envName(subgraph: SubgraphName) {
   return subgraph.toUpperCase();
 }
+
+/** The subgraphs whose records a subgraph links to, and asks (a signed request, as the caller) whether the caller may see them. */
+export const LINKED_SUBGRAPHS: Record<SubgraphName, SubgraphName[]> = {
+  municipality: ['psychiatry', 'probation'],
+  psychiatry: [],
+  probation: [],
+  clinics: [],
+};
+
+const subgraphUrl = (s: SubgraphName) => z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`);
 
 function subgraphShape(name: SubgraphName) {
   const upper = envName(name);
@@ -79,6 +118,7 @@ function subgraphShape(name: SubgraphName) {
       .string({ error: `${upper}_DATABASE_URL is required` })
       .regex(/^postgres(ql)?:\/\//, `${upper}_DATABASE_URL must be a postgres:// URL`),
     [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
+    ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
   });
 }
 
@@ -86,9 +126,7 @@ const gatewayShape = z.object({
   ...common,
   GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
-  ...Object.fromEntries(
-    SUBGRAPHS.map((s) => [`${envName(s)}_URL`, z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`)]),
-  ),
+  ...Object.fromEntries(SUBGRAPHS.map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
 });
 
 export interface AuthConfig {
@@ -100,6 +138,8 @@ export interface AuthConfig {
   jwksUrl?: string;
   gatewaySecret: string;
   signatureMaxAgeSeconds: number;
+  /** the longest lifetime (exp − iat) of a caller's token */
+  tokenMaxLifetimeSeconds: number;
   logLevel: string;
   host: string;
 }
@@ -109,6 +149,8 @@ export interface SubgraphConfig extends AuthConfig {
   databaseUrl: string;
   port: number;
   personIdSecret: string;
+  /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
+  linkedUrls: Partial<Record<SubgraphName, string>>;
 }
 
 export interface GatewayConfig extends AuthConfig {
@@ -134,14 +176,58 @@ function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
   return result.data;
 }
 
-function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof gatewayShape>): AuthConfig {
+/** RFC 7638 JWK thumbprint (SHA-256, base64url): the key's material, whatever its kid says. Equal to jose's calculateJwkThumbprint. */
+export function jwkThumbprint(jwk: Record<string, unknown>): string {
+  const members: Record<string, string[]> = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'] };
+  const names = members[String(jwk.kty)];
+  if (!names) return '';
+  const canonical = `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify(String(jwk[n] ?? ''))}`).join(',')}}`;
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** What the development installation made (.hub/local.json, or HUB_DIR's): its issuer's public key and its secrets. */
+export interface DevelopmentState {
+  issuer?: { publicJwk?: Record<string, unknown> };
+  gatewaySecret?: string;
+  personIdSecret?: string;
+}
+
+const DEFAULT_HUB_DIR = fileURLToPath(new URL('../../../.hub/', import.meta.url));
+
+/** The development installation's state on this machine, if there is one (production refuses what it holds). */
+export function developmentState(env: Env): DevelopmentState | null {
+  const dir = env.HUB_DIR ? `${env.HUB_DIR.replace(/\/$/, '')}/` : DEFAULT_HUB_DIR;
+  const file = `${dir}local.json`;
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DevelopmentState;
+  } catch {
+    return null;
+  }
+}
+
+/** A development secret: marked as one, or one the development installation on this machine made (whatever it was renamed to). */
+function developmentSecretProblem(name: string, value: string, state: DevelopmentState | null): string | null {
+  const known = [state?.gatewaySecret, state?.personIdSecret].filter((v): v is string => typeof v === 'string' && v !== '');
+  return value.startsWith(DEV_SECRET_PREFIX) || known.includes(value) ? `${name} is a development secret; production refuses it` : null;
+}
+
+function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof gatewayShape>, env: Env): AuthConfig {
   const problems: string[] = [];
   if (!e.HUB_JWKS && !e.HUB_JWKS_URL) problems.push("HUB_JWKS or HUB_JWKS_URL is required (the keys that sign callers' tokens)");
   if (e.HUB_MODE === 'production') {
-    const devKid = e.HUB_JWKS?.keys.find((k) => typeof k.kid === 'string' && k.kid.startsWith(DEV_KID_PREFIX));
-    if (devKid) problems.push(`HUB_JWKS contains the development issuer's key (${String(devKid.kid)}); production refuses it`);
+    const state = developmentState(env);
+    // By the key's material: a development key under another kid is still the development key.
+    const devPrints = new Set([state?.issuer?.publicJwk].filter((k): k is Record<string, unknown> => !!k).map(jwkThumbprint));
+    const devKey = e.HUB_JWKS?.keys.find((k) => (typeof k.kid === 'string' && k.kid.startsWith(DEV_KID_PREFIX)) || devPrints.has(jwkThumbprint(k)));
+    if (devKey) problems.push(`HUB_JWKS contains the development issuer's key (${String(devKey.kid ?? 'without kid')}); production refuses it`);
     if (e.HUB_JWT_ISSUER === DEV_ISSUER) problems.push('HUB_JWT_ISSUER is the development issuer; production refuses it');
-    if (e.HUB_GATEWAY_SECRET.startsWith(DEV_SECRET_PREFIX)) problems.push('HUB_GATEWAY_SECRET is a development secret; production refuses it');
+    const devSecret = developmentSecretProblem('HUB_GATEWAY_SECRET', e.HUB_GATEWAY_SECRET, state);
+    if (devSecret) problems.push(devSecret);
+    if ('HUB_PERSON_ID_SECRET' in e && typeof e.HUB_PERSON_ID_SECRET === 'string') {
+      const devPerson = developmentSecretProblem('HUB_PERSON_ID_SECRET', e.HUB_PERSON_ID_SECRET, state);
+      if (devPerson) problems.push(devPerson);
+    }
     if (e.HUB_JWKS_URL && !e.HUB_JWKS_URL.startsWith('https://')) problems.push('HUB_JWKS_URL must use https in production');
   }
   if (problems.length) throw new ConfigError(problems);
@@ -154,6 +240,7 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     jwksUrl: e.HUB_JWKS_URL,
     gatewaySecret: e.HUB_GATEWAY_SECRET,
     signatureMaxAgeSeconds: e.HUB_SIGNATURE_MAX_AGE_SECONDS,
+    tokenMaxLifetimeSeconds: e.HUB_TOKEN_MAX_LIFETIME_SECONDS,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
   };
@@ -161,24 +248,22 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
 
 export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
   const e = parse(subgraphShape(name), env) as Record<string, unknown> & z.infer<ReturnType<typeof subgraphShape>>;
-  const auth = authFrom(e);
+  const auth = authFrom(e, env);
   const personIdSecret = e.HUB_PERSON_ID_SECRET;
-  if (auth.mode === 'production' && personIdSecret.startsWith(DEV_SECRET_PREFIX)) {
-    throw new ConfigError(['HUB_PERSON_ID_SECRET is a development secret; production refuses it']);
-  }
   return {
     ...auth,
     name,
     databaseUrl: String(e[`${envName(name)}_DATABASE_URL`]),
     port: Number(e[`${envName(name)}_PORT`]),
     personIdSecret,
+    linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
   };
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const e = parse(gatewayShape, env) as Record<string, unknown> & z.infer<typeof gatewayShape>;
   return {
-    ...authFrom(e),
+    ...authFrom(e, env),
     port: e.GATEWAY_PORT,
     maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, String(e[`${envName(s)}_URL`])])) as Record<SubgraphName, string>,

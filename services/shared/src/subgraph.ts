@@ -46,6 +46,8 @@ export interface HubContext<S extends Record<string, unknown> = Record<string, u
   stats: StatementCounter;
   /** the shared pseudonymous Person id of a normalised personnummer */
   pseudonym: (normalisedNumber: string) => string;
+  /** the caller's Authorization and clock headers as received, for a signed request to the subgraph owning a linked record */
+  forwarded: { authorization?: string; clock?: string };
 }
 
 export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
@@ -159,6 +161,10 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
           log,
           stats,
           pseudonym: (n: string) => pseudonymFor(config.personIdSecret, n),
+          forwarded: {
+            ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
+            ...(typeof req.headers[CLOCK_HEADER] === 'string' ? { clock: req.headers[CLOCK_HEADER] } : {}),
+          },
         };
         return { ...base, loaders: def.createLoaders(db, base) };
       },

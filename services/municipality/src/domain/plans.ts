@@ -27,6 +27,7 @@ import {
 } from '../db/schema.ts';
 import type { MunicipalityContext } from '../context.ts';
 import { readConsent } from './consent.ts';
+import { requireLinkedRecord } from './linked.ts';
 import {
   BASIS_PLAN_OWNER,
   planAccess,
@@ -296,6 +297,10 @@ function fresh(ctx: Ctx, row: PlanRow, view: Pick<PlanView, 'basis' | 'consent'>
 export async function createPlan(ctx: Ctx, input: CreateInput): Promise<PlanView> {
   requirePermission(ctx.caller, 'plan.write');
   const row = newPlan(input, ctx.caller, ctx.now, ctx.pseudonym);
+  // The linked record first, in the subgraph that owns it: one the caller may not see is not found,
+  // before any conflict with a plan already on it could tell that it exists.
+  if (row.withdrawalReferralId) await requireLinkedRecord(ctx, 'WITHDRAWAL_REFERRAL', row.withdrawalReferralId, row.personId);
+  if (row.contractCareOrderId) await requireLinkedRecord(ctx, 'CONTRACT_CARE_ORDER', row.contractCareOrderId, row.personId);
   const planConsent = requirePlanConsent(ctx.caller, await ctx.loaders.consent.load(input.consentId), input.consentId, row, ctx.now);
   try {
     await ctx.db.transaction(async (tx) => {
