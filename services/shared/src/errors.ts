@@ -5,6 +5,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { safeError } from './log-safety.ts';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
 
@@ -40,7 +41,9 @@ const SAFE_CODES = new Set([
 
 /**
  * Apollo `formatError`: keeps our own errors and Apollo's request errors,
- * replaces everything else by a generic message (logged with its stack).
+ * replaces everything else by a generic message. The log line has the error's summary only
+ * (log-safety.ts: a database error's code, constraint and table, never its statement,
+ * parameters or row) and the response path.
  */
 export function createErrorFormatter(log: { error: (obj: unknown, msg: string) => void }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -54,7 +57,7 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
       // Apollo prefixes errors thrown while building the context; callers need only the reason.
       return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
     }
-    log.error({ err: unwrapResolverError(error) }, 'internal error');
+    log.error({ err: safeError(unwrapResolverError(error)), ...(formatted.path ? { path: formatted.path } : {}) }, 'internal error');
     return {
       message: 'Something went wrong on our side. The error has been logged; please try again or contact support.',
       ...(formatted.path ? { path: formatted.path } : {}),
