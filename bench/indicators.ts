@@ -8,11 +8,15 @@
  * large seed (`scripts/seed-large.ts`, scale 1 or BENCH_SCALE), then asks the
  * gateway over HTTP, as a COUNCIL_MEMBER of municipality:0180, for
  * `council { indicators(from, to) { <every section the supergraph offers> } }`:
- * warm-up runs, then timed runs, for the regional council over the year, the
- * local council over the year, and the regional council over the last
- * quarter. It prints the median, 95th percentile and maximum latency, the
- * SQL statements each subgraph ran (the gateway's development extension),
- * and the rows seeded. No assertion on time: it reports.
+ * warm-up runs, then timed runs one at a time (1 connection), then as many
+ * requests as 10 concurrent connections complete in BENCH_SECONDS (default 10),
+ * for the regional and the local council, each over the year and over the
+ * last quarter (whole calendar months, as every period is). It prints the
+ * median, 95th percentile and maximum latency at 1 connection, the requests
+ * per second at 10, the SQL statements each subgraph ran (the gateway's
+ * development extension), and the rows seeded. No assertion on time: it reports.
+ *
+ * A short check: BENCH_SCALE=0.2 BENCH_RUNS=5 BENCH_SECONDS=2 npm run bench:indicators
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +32,8 @@ const YEAR = { from: addDays(UNTIL, -364), to: UNTIL };
 const QUARTER = { from: '2026-04-01', to: UNTIL };
 const WARMUP = 3;
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
 /** The indicator sections of IndicatorReport in the composed supergraph: whichever subgraphs offer one. */
@@ -75,10 +81,11 @@ try {
   console.log(`${WARMUP} warm-up runs, then ${RUNS} timed runs per row\n`);
   const cases = [
     { council: 'council:regional-01', label: 'year', period: YEAR },
-    { council: 'council:local-0180', label: 'year', period: YEAR },
     { council: 'council:regional-01', label: 'quarter', period: QUARTER },
+    { council: 'council:local-0180', label: 'year', period: YEAR },
+    { council: 'council:local-0180', label: 'quarter', period: QUARTER },
   ];
-  const head = `council              period                   median ms  p95 ms  max ms  SQL statements per subgraph`;
+  const head = `council              period                   median ms  p95 ms  max ms  RPS@${CONNECTIONS}  SQL statements per subgraph`;
   console.log(head);
   console.log('-'.repeat(head.length + 20));
   let regionalYear: any;
@@ -92,11 +99,24 @@ try {
     }
     times.sort((a, b) => a - b);
     if (c === cases[0]) regionalYear = last!.data;
+    // 10 connections, each asking again as soon as its answer arrives, for SECONDS (bounded in time).
+    let done = 0;
+    const until = performance.now() + SECONDS * 1000;
+    const t1 = performance.now();
+    await Promise.all(
+      [...Array(CONNECTIONS)].map(async () => {
+        while (performance.now() < until) {
+          await indicators(c.council, c.period);
+          done++;
+        }
+      }),
+    );
+    const rps = done / ((performance.now() - t1) / 1000);
     const statements = SUBGRAPHS.filter((s) => last!.subgraphs[s])
       .map((s) => `${s} ${last!.subgraphs[s]!.sqlStatements ?? '?'}`)
       .join(', ');
     console.log(
-      `${c.council.padEnd(20)} ${`${c.label} ${c.period.from}..${c.period.to.slice(5)}`.padEnd(24)} ${pct(times, 50).toFixed(0).padStart(9)}  ${pct(times, 95).toFixed(0).padStart(6)}  ${times[times.length - 1]!.toFixed(0).padStart(6)}  ${statements}`,
+      `${c.council.padEnd(20)} ${`${c.label} ${c.period.from}..${c.period.to.slice(5)}`.padEnd(24)} ${pct(times, 50).toFixed(0).padStart(9)}  ${pct(times, 95).toFixed(0).padStart(6)}  ${times[times.length - 1]!.toFixed(0).padStart(6)}  ${rps.toFixed(1).padStart(6)}  ${statements}`,
     );
   }
 

@@ -9,7 +9,7 @@ import type { Caller } from './caller.ts';
 import { can } from './access.ts';
 import { ORGANISATIONS } from './directory.ts';
 import { badInput, forbidden } from './errors.ts';
-import { daysBetween, isCalendarDate } from './time.ts';
+import { isCalendarDate } from './time.ts';
 
 export interface CouncilScope {
   level: 'LOCAL' | 'REGIONAL';
@@ -34,13 +34,35 @@ export function requireCouncilMember(caller: Caller, memberOrganisationIds: stri
   if (!sitsOn(caller, memberOrganisationIds)) throw forbidden("Only council members of the council's member organisations see its indicators.");
 }
 
-export const MAX_PERIOD_DAYS = 3 * 366;
+/** A period is at most 36 whole calendar months (three years). */
+export const MAX_PERIOD_MONTHS = 36;
 
+/** The last day (YYYY-MM-DD) of the calendar month `date` falls in. */
+export function lastDayOfMonth(date: string): string {
+  const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** Calendar months from the month of `from` to the month of `to`, both counted. */
+export const monthsIn = (from: string, to: string): number =>
+  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+
+/**
+ * The period of an indicator report: `from` and `to` are both inclusive Stockholm calendar
+ * days, and the period is made of whole calendar months (a month, a quarter, a year, or any
+ * run of up to 36 months): `from` is the first day of a month, `to` the last day of a month.
+ * A period cut at any other day could be compared with one a day longer and reveal, by their
+ * difference, one person's day (README, "Indicators: periods and differencing").
+ */
 export function validatePeriod(from: string, to: string): void {
   if (!isCalendarDate(from)) throw badInput('from', `${from} is not a date; write it as YYYY-MM-DD.`);
   if (!isCalendarDate(to)) throw badInput('to', `${to} is not a date; write it as YYYY-MM-DD.`);
   if (to < from) throw badInput('to', 'The period must end on or after the day it starts.');
-  if (daysBetween(from, to) > MAX_PERIOD_DAYS) throw badInput('to', 'A period may be at most three years.');
+  if (!from.endsWith('-01'))
+    throw badInput('from', `Indicators are given for whole calendar months: from must be the first day of a month (${from.slice(0, 8)}01), not ${from}.`);
+  if (to !== lastDayOfMonth(to))
+    throw badInput('to', `Indicators are given for whole calendar months: to must be the last day of a month (${lastDayOfMonth(to)}), not ${to}.`);
+  if (monthsIn(from, to) > MAX_PERIOD_MONTHS) throw badInput('to', 'A period may be at most three years (36 calendar months).');
 }
 
 /** An indicator report as every section receives it: its key and the council's scope. */
@@ -86,10 +108,12 @@ function decodeScope(scope: string | null | undefined): Pick<ReportKey, 'municip
 
 /**
  * The report a section resolver receives from the gateway, with the council's scope read
- * from its key; a representation without a well-formed scope grants nothing and is refused.
+ * from its key; a representation without a well-formed scope grants nothing and is refused,
+ * and one whose period is not whole calendar months is refused as the council field refuses it.
  */
 export function reportKey(r: ReportReference): ReportKey {
   const scope = decodeScope(r.scope);
   if (!scope) throw forbidden("Only council members of the council's member organisations see its indicators.");
+  validatePeriod(r.from, r.to);
   return { councilId: r.councilId, from: r.from, to: r.to, ...scope };
 }

@@ -73,6 +73,7 @@ export const jointCarePlan = pgTable(
   (t) => [
     index('joint_care_plan_person_idx').on(t.personId),
     index('joint_care_plan_created_idx').on(t.createdAt),
+    index('joint_care_plan_follow_up_idx').on(t.followUpOn),
     index('joint_care_plan_owner_idx').on(t.ownerOrganisationId),
     index('joint_care_plan_participants_idx').using('gin', t.participantOrganisationIds),
     // One open plan per referral and per court order.

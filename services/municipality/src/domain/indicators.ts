@@ -44,7 +44,12 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
       count(*) filter (where p.kind = 'CONTRACT_CARE' and p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} and exists (
         select 1 from care_plan_signature s where s.plan_id = p.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
     from joint_care_plan p
+    -- the period in the where clause: a plan counts by the day it was drawn up or its follow-up day, each
+    -- a range on its own index (joint_care_plan_created_idx, joint_care_plan_follow_up_idx), combined
+    -- with the participants' GIN index (an array of organisations has no place in a btree)
     where p.participant_organisation_ids && ${orgArray}
+      and ((p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})
+        or p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1))
     group by p.legal_gender`)) as unknown as Array<{
     gender: string | null;
     drawn_up: number;

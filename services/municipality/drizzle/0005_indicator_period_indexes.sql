@@ -1,0 +1,1 @@
+CREATE INDEX "joint_care_plan_follow_up_idx" ON "joint_care_plan" USING btree ("follow_up_on");
