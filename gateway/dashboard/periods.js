@@ -30,7 +30,8 @@ const parts = (date) => /** @type {[number, number, number]} */ (date.split('-')
 const endOfMonth = (/** @type {number} */ y, /** @type {number} */ m) => iso(y, m + 1, 0);
 
 /**
- * The period a preset stands for, as of `now` (a date).
+ * The period a preset stands for, as of `now` (a date): always whole calendar
+ * months (the API refuses other periods, so that figures cannot be differenced).
  * @param {'thisYear' | 'last12' | 'thisQuarter' | 'lastQuarter'} preset
  * @param {string} now
  * @returns {{ from: string, to: string }}
@@ -40,12 +41,12 @@ export function presetPeriod(preset, now) {
   const q = Math.floor((m - 1) / 3); // 0..3
   switch (preset) {
     case 'thisYear':
-      return { from: `${y}-01-01`, to: now };
+      return { from: `${y}-01-01`, to: endOfMonth(y, m) };
     case 'last12':
       // the 12 calendar months up to and including this one
-      return { from: iso(y, m - 11, 1), to: now };
+      return { from: iso(y, m - 11, 1), to: endOfMonth(y, m) };
     case 'thisQuarter':
-      return { from: iso(y, q * 3 + 1, 1), to: now };
+      return { from: iso(y, q * 3 + 1, 1), to: endOfMonth(y, q * 3 + 3) };
     case 'lastQuarter':
       return { from: iso(y, q * 3 - 2, 1), to: endOfMonth(y, q * 3) };
   }

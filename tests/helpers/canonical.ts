@@ -10,6 +10,7 @@ import { dropDatabase } from '../../services/shared/src/db.ts';
 import { createIssuerKeys, signToken } from '../../services/shared/src/issuer.ts';
 import type { Role } from '../../services/shared/src/caller.ts';
 import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
+import { lastDayOfMonth } from '../../services/shared/src/councils.ts';
 import { seedDemo } from '../../scripts/demo-data.ts';
 import { startStack, type Stack } from '../../scripts/stack.ts';
 
@@ -56,7 +57,8 @@ export function canonicalOperations(planId: string, today: string): CanonicalOpe
       query: `query Indicators($from: Date!, $to: Date!) { council(id: "council:regional-19") { id name
         indicators(from: $from, to: $to) { from to municipalityCodes
           municipality { ${INDICATOR} } psychiatry { ${INDICATOR} } probation { ${INDICATOR} } clinics { ${INDICATOR} } } } }`,
-      variables: { from: addDays(today, -365), to: today },
+      // the twelve whole calendar months up to the end of this one (indicators take whole months only)
+      variables: { from: `${addDays(lastDayOfMonth(today), -364).slice(0, 8)}01`, to: lastDayOfMonth(today) },
       direct: `query Indicators($from: Date!, $to: Date!) { council(id: "council:regional-19") { id name
         indicators(from: $from, to: $to) { from to municipalityCodes municipality { ${INDICATOR} } } } }`,
     },

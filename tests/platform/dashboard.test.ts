@@ -183,10 +183,10 @@ describe("the page's periods (gateway/dashboard/periods.js, run here under Node)
   const periods = () => import('../../gateway/dashboard/periods.js' as string) as Promise<Periods>;
 
   it.each([
-    ['thisYear', '2026-11-23', { from: '2026-01-01', to: '2026-11-23' }],
-    ['last12', '2026-11-23', { from: '2025-12-01', to: '2026-11-23' }],
-    ['last12', '2026-01-05', { from: '2025-02-01', to: '2026-01-05' }],
-    ['thisQuarter', '2026-11-23', { from: '2026-10-01', to: '2026-11-23' }],
+    ['thisYear', '2026-11-23', { from: '2026-01-01', to: '2026-11-30' }],
+    ['last12', '2026-11-23', { from: '2025-12-01', to: '2026-11-30' }],
+    ['last12', '2026-01-05', { from: '2025-02-01', to: '2026-01-31' }],
+    ['thisQuarter', '2026-11-23', { from: '2026-10-01', to: '2026-12-31' }],
     ['lastQuarter', '2026-11-23', { from: '2026-07-01', to: '2026-09-30' }],
     ['lastQuarter', '2026-02-10', { from: '2025-10-01', to: '2025-12-31' }],
     ['lastQuarter', '2024-05-31', { from: '2024-01-01', to: '2024-03-31' }],
