@@ -88,8 +88,8 @@ describe('configuration', () => {
 
   it('computes the RFC 7638 thumbprint as jose does', async () => {
     const keys = await createIssuerKeys('any-');
-    expect(jwkThumbprint(keys.publicJwk as Record<string, unknown>)).toBe(await calculateJwkThumbprint(keys.publicJwk));
-    expect(jwkThumbprint({ ...keys.publicJwk, kid: 'renamed' } as Record<string, unknown>)).toBe(await calculateJwkThumbprint(keys.publicJwk));
+    expect(jwkThumbprint(keys.publicJwk)).toBe(await calculateJwkThumbprint(keys.publicJwk));
+    expect(jwkThumbprint({ ...keys.publicJwk, kid: 'renamed' })).toBe(await calculateJwkThumbprint(keys.publicJwk));
   });
 
   describe("the development installation's key and secrets (HUB_DIR/local.json), in production", () => {

@@ -181,7 +181,7 @@ export function jwkThumbprint(jwk: Record<string, unknown>): string {
   const members: Record<string, string[]> = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'] };
   const names = members[String(jwk.kty)];
   if (!names) return '';
-  const canonical = `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify(String(jwk[n] ?? ''))}`).join(',')}}`;
+  const canonical = `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify(typeof jwk[n] === 'string' ? jwk[n] : '')}`).join(',')}}`;
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
@@ -220,7 +220,8 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     // By the key's material: a development key under another kid is still the development key.
     const devPrints = new Set([state?.issuer?.publicJwk].filter((k): k is Record<string, unknown> => !!k).map(jwkThumbprint));
     const devKey = e.HUB_JWKS?.keys.find((k) => (typeof k.kid === 'string' && k.kid.startsWith(DEV_KID_PREFIX)) || devPrints.has(jwkThumbprint(k)));
-    if (devKey) problems.push(`HUB_JWKS contains the development issuer's key (${String(devKey.kid ?? 'without kid')}); production refuses it`);
+    if (devKey)
+      problems.push(`HUB_JWKS contains the development issuer's key (${typeof devKey.kid === 'string' ? devKey.kid : 'without kid'}); production refuses it`);
     if (e.HUB_JWT_ISSUER === DEV_ISSUER) problems.push('HUB_JWT_ISSUER is the development issuer; production refuses it');
     const devSecret = developmentSecretProblem('HUB_GATEWAY_SECRET', e.HUB_GATEWAY_SECRET, state);
     if (devSecret) problems.push(devSecret);
