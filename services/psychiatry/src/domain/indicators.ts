@@ -15,16 +15,12 @@ import { organisation, organisationsOf } from '../../../shared/src/directory.ts'
 import { fromRows, publish, publishAggregate, type Indicator, type RawIndicator } from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { PsychiatryContext } from '../context.ts';
-import { LAST_COUNTED_AT } from '../db/schema.ts';
 
 const list = (values: string[]) =>
   sql`array[${sql.join(
     values.map((v) => sql`${v}`),
     sql`, `,
   )}]::text[]`;
-/** The first instant of a Stockholm day, and the first instant after it. */
-const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
-const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
 const day = (ts: string) => sql.raw(`(${ts} at time zone 'Europe/Stockholm')::date`);
 
 type Row = { gender: string | null } & Record<string, number | null | string>;
@@ -63,11 +59,7 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       select r.assessments, r.cycle, r.cycle_started_at, r.assessment_due_by, r.assessment_meeting_at, r.assessment_deadline_missed,
         r.decision_needed, r.decided_at, r.place_offered_at, r.place_due_by, r.place_start_date, r.place_lapses_on, r.admitted_at, r.earlier_cycles,
         case when substring(r.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender
-      from withdrawal_referral r
-      -- the period as an index range (withdrawal_referral_indicator_idx): every date counted below lies
-      -- between the referral's receipt and LAST_COUNTED_AT, so a referral outside that span counts for nothing
-      where r.referring_organisation_id = any(${list(referring)})
-        and ${LAST_COUNTED_AT} >= ${start(r.from)} and r.received_at < ${end(r.to)}
+      from withdrawal_referral r where r.referring_organisation_id = any(${list(referring)})
     ), cyc as (
       select gender, assessments, cycle as n, ${day('cycle_started_at')} as started, assessment_due_by as due,
         ${day('assessment_meeting_at')} as meeting, assessment_deadline_missed as missed,
@@ -84,9 +76,8 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       from ref, jsonb_array_elements(ref.earlier_cycles) c
     )`;
 
-  // One pass over the period's referrals: every count and median, by gender and for everyone.
-  const all = (await ctx.db.execute(sql`${cycles}
-    select gender, grouping(gender) = 1 as total,
+  const counts = (await ctx.db.execute(sql`${cycles}
+    select gender,
       count(*) filter (where n = 1 and started between ${from} and ${to})::int as received,
       count(*) filter (where started between ${from} and ${to} and (meeting is not null or due < ${now}))::int as assess_due,
       count(*) filter (where started between ${from} and ${to} and meeting is not null and not missed)::int as assess_in_time,
@@ -96,24 +87,24 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       count(*) filter (where offered between ${from} and ${to} and admitted is null and (closed_lapsed or lapses_on < ${now}))::int as lapsed,
       count(*) filter (where n > 1 and started between ${from} and ${to})::int as new_after_lapse,
       count(*) filter (where n = 1 and started between ${from} and ${to} and exists (select 1 from jsonb_array_elements(assessments) a where a->>'instrument' in ('AUDIT', 'DUDIT')))::int as screened,
-      count(*) filter (where n = 1 and started between ${from} and ${to} and exists (select 1 from jsonb_array_elements(assessments) a where a->>'instrument' = 'ASI'))::int as asi,
-      count(*) filter (where started between ${from} and ${to} and meeting is not null)::int as n_meeting,
-      percentile_cont(0.5) within group (order by meeting - started) filter (where started between ${from} and ${to} and meeting is not null) as median_meeting,
-      count(*) filter (where needed and decided between ${from} and ${to} and offered is not null)::int as n_place,
-      percentile_cont(0.5) within group (order by place_start - decided) filter (where needed and decided between ${from} and ${to} and offered is not null) as median_place,
-      count(*) filter (where admitted between ${from} and ${to} and offered is not null)::int as n_waiting,
-      percentile_cont(0.5) within group (order by admitted - offered) filter (where admitted between ${from} and ${to} and offered is not null) as median_waiting
-    from cyc group by grouping sets ((gender), ())`)) as unknown as Array<Row & { total: boolean }>;
-  const counts = all.filter((x) => !x.total);
-  const medians = (['meeting', 'place', 'waiting'] as const).flatMap((what) =>
-    all.map((x) => ({
-      gender: x.gender,
-      total: x.total,
-      what,
-      n: Number(x[`n_${what}`] ?? 0),
-      median: x[`median_${what}`] === null || x[`median_${what}`] === undefined ? null : Number(x[`median_${what}`]),
-    })),
-  );
+      count(*) filter (where n = 1 and started between ${from} and ${to} and exists (select 1 from jsonb_array_elements(assessments) a where a->>'instrument' = 'ASI'))::int as asi
+    from cyc group by gender`)) as unknown as Row[];
+
+  const medians = (await ctx.db.execute(sql`${cycles}
+    select gender, grouping(gender) = 1 as total, 'meeting' as what, count(*)::int as n, percentile_cont(0.5) within group (order by meeting - started) as median
+      from cyc where started between ${from} and ${to} and meeting is not null group by grouping sets ((gender), ())
+    union all
+    select gender, grouping(gender) = 1, 'place', count(*)::int, percentile_cont(0.5) within group (order by place_start - decided)
+      from cyc where needed and decided between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())
+    union all
+    select gender, grouping(gender) = 1, 'waiting', count(*)::int, percentile_cont(0.5) within group (order by admitted - offered)
+      from cyc where admitted between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())`)) as unknown as Array<{
+    gender: string | null;
+    total: boolean;
+    what: string;
+    n: number;
+    median: number | null;
+  }>;
 
   // Ward capacity now (or at the end of a past period): places, people in them, free places.
   const refDay = r.to < today ? r.to : today;
