@@ -46,13 +46,6 @@ export type Stage = (typeof STAGES)[number];
  * A request for action (åtgärdsförfrågan) for planned withdrawal treatment,
  * with the current assessment cycle's meeting, decision and place offer.
  */
-/**
- * The last instant at which a referral has an event the council indicators count by (its current
- * cycle's start, decision, place offer and admission; earlier cycles all end before the current one
- * starts). Written exactly as the indicator SQL writes it, so that the index on it serves the query.
- */
-export const LAST_COUNTED_AT = sql`greatest(cycle_started_at, decided_at, place_offered_at, admitted_at)`;
-
 export const withdrawalReferral = pgTable(
   'withdrawal_referral',
   {
@@ -113,9 +106,6 @@ export const withdrawalReferral = pgTable(
     index('withdrawal_referral_sent_idx').on(t.referringOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_person_idx').on(t.personId),
     index('withdrawal_referral_ward_idx').on(t.placeWardId, t.stage),
-    // Council indicators: a referral's dated events all fall between its receipt and this instant
-    // (domain/indicators.ts LAST_COUNTED_AT), so a period is a range on it, per referring organisation.
-    index('withdrawal_referral_indicator_idx').on(t.referringOrganisationId, LAST_COUNTED_AT),
   ],
 );
 

@@ -1,1 +1,0 @@
-CREATE INDEX "withdrawal_referral_indicator_idx" ON "withdrawal_referral" USING btree ("referring_organisation_id",greatest(cycle_started_at, decided_at, place_offered_at, admitted_at));
