@@ -263,6 +263,25 @@ describe('the municipality section of the indicators', () => {
     ]);
   });
 
+  it.each([
+    [
+      { from: '2033-03-02', to: '2033-03-31' },
+      'from',
+      'Indicators are given for whole calendar months: from must be the first day of a month (2033-03-01), not 2033-03-02.',
+    ],
+    [
+      { from: '2033-03-01', to: '2033-03-30' },
+      'to',
+      'Indicators are given for whole calendar months: to must be the last day of a month (2033-03-31), not 2033-03-30.',
+    ],
+    [{ from: '2033-01-01', to: '2036-01-31' }, 'to', 'A period may be at most three years (36 calendar months).'],
+  ])('refuses %o: indicators only for whole calendar months, at most 36', async (period, field, message) => {
+    const res = await gql(INDICATORS, period, { as: member1980 });
+    // nothing is computed: the council comes back null with the refusal
+    expect(res.data).toEqual({ council: null });
+    expect(res.errors![0]!).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT', field } });
+  });
+
   it('refuses a period that ends before it starts, naming the field', async () => {
     const res = await gql(INDICATORS, { from: '2033-03-01', to: '2033-02-01' }, { as: member1980 });
     expect(res.errors![0]!).toMatchObject({
