@@ -289,6 +289,14 @@ describe('trusted documents', () => {
     );
   });
 
+  it('asks for a token before it runs a registered document; refuses an untrusted one before looking at the token', async () => {
+    const registeredAnonymous = await post(enforced, persisted(documentHash(registered)));
+    expect(registeredAnonymous.status).toBe(401);
+    expect(registeredAnonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectRefused(await post(enforced, persisted(documentHash(unregistered))), 'PERSISTED_QUERY_NOT_FOUND');
+    expectRefused(await post(enforced, { query: unregistered }), 'PERSISTED_QUERY_REQUIRED');
+  });
+
   it('needs a manifest to enforce', () => {
     expect(() => loadGatewayConfig({ ...hub().env, HUB_TRUSTED_DOCUMENTS_MODE: 'enforce' })).toThrow(
       'HUB_TRUSTED_DOCUMENTS_MODE=enforce needs HUB_TRUSTED_DOCUMENTS (the manifest of trusted documents)',
