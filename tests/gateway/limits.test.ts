@@ -44,6 +44,34 @@ async function post(url: string, body: Record<string, unknown>, headers: Record<
 const bearer = async (as: { org: string; roles: Array<'CASEWORKER'>; sub?: string }) => ({ authorization: `Bearer ${await tokenFor(as)}` });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+describe('configuration', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadGatewayConfig({ ...hub().env, ...env });
+    } catch (err) {
+      return (err as { problems?: string[] }).problems;
+    }
+    return [];
+  };
+
+  it('has limits for a front-end by default, no origins, no proxy, no trusted documents', () => {
+    const { HUB_RATE_LIMIT_PER_MINUTE: _a, HUB_RATE_LIMIT_ANON_PER_MINUTE: _b, ...env } = hub().env;
+    const config = loadGatewayConfig(env);
+    expect(config.rateLimit).toEqual({ perMinute: 600, burst: 120, anonPerMinute: 60, anonBurst: 20, trustProxy: false });
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.trustedDocuments).toBeUndefined();
+  });
+
+  it('names a malformed setting', () => {
+    expect(problems({ HUB_CORS_ORIGINS: 'https://app.example.se/path' })).toEqual([
+      'HUB_CORS_ORIGINS must be comma-separated origins such as https://app.example.se (scheme and host, no path)',
+    ]);
+    expect(problems({ HUB_TRUST_PROXY: 'yes' })).toEqual(['HUB_TRUST_PROXY must be true or false']);
+    expect(problems({ HUB_TRUSTED_DOCUMENTS_MODE: 'strict' })).toEqual(['HUB_TRUSTED_DOCUMENTS_MODE must be off, allow-arbitrary-in-development or enforce']);
+    expect(problems({ HUB_RATE_LIMIT_PER_MINUTE: '-1' })).toEqual([expect.stringMatching(/^HUB_RATE_LIMIT_PER_MINUTE: /)]);
+  });
+});
+
 describe('token buckets', () => {
   it('refill at the rate a minute up to the burst, and say in whole seconds when the next request fits', () => {
     let now = 0;
