@@ -52,3 +52,20 @@ export function corsMiddleware(origins: readonly string[], mode: 'development' |
     next();
   };
 }
+
+/**
+ * The same allow-list for WebSocket connections, which CORS does not cover: a browser sends
+ * its page's Origin with the upgrade; one that is neither the gateway's own host nor allowed is
+ * refused (403) before any message. Clients that are not browsers send no Origin.
+ */
+export function webSocketOriginAllowed(origins: readonly string[]): (origin: string | undefined, host: string | undefined) => boolean {
+  const allowed = new Set(origins);
+  return (origin, host) => {
+    if (origin === undefined || allowed.has(origin)) return true;
+    try {
+      return host !== undefined && new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  };
+}

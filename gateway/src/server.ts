@@ -18,7 +18,7 @@ import { CLOCK_HEADER } from './context.ts';
 import { createHubGateway, GRAPHQL_PATH, type Planner } from './runtime.ts';
 import { dashboardRouter, type DevTokenSigner } from './dashboard.ts';
 import { consoleRouter } from './console.ts';
-import { corsMiddleware } from './cors.ts';
+import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
 import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 
 export interface RunningGateway {
@@ -85,7 +85,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   // GraphQL over WebSocket (graphql-ws) on the same path. The token comes in the connection's
   // `connectionParams` (browsers cannot set headers on a WebSocket); a connection without a
   // good one is closed (4403) before any operation, and every operation is checked again.
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.maxBodyBytes });
+  const originAllowed = webSocketOriginAllowed(config.corsOrigins);
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: config.maxBodyBytes,
+    verifyClient: ({ origin, req }: { origin?: string; req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
+      originAllowed(origin || undefined, req.headers.host) ? done(true) : done(false, 403, 'Origin not allowed'),
+  });
   const wsRequest = (params: Record<string, unknown> | undefined, connection?: http.IncomingMessage) => {
     const headers: Record<string, string> = {};
     const authorization = text(params?.authorization) ?? text(params?.Authorization);

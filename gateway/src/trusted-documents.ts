@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { GatewayConfigSupergraph, GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { GatewayConfig } from '../../services/shared/src/env.ts';
+import { ConfigError, type GatewayConfig } from '../../services/shared/src/env.ts';
 
 export const documentHash = (document: string): string => createHash('sha256').update(document, 'utf8').digest('hex');
 
@@ -101,7 +101,13 @@ export interface TrustedDocumentsSetup {
 export function trustedDocuments(config: Pick<GatewayConfig, 'mode' | 'trustedDocuments'>): TrustedDocumentsSetup | undefined {
   const setup = config.trustedDocuments;
   if (!setup || setup.mode === 'off') return undefined;
-  const documents = loadTrustedDocuments(setup.path);
+  let documents: Map<string, TrustedDocument>;
+  try {
+    documents = loadTrustedDocuments(setup.path);
+  } catch (err) {
+    const missing = (err as { code?: string }).code === 'ENOENT';
+    throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${missing ? `${setup.path} does not exist` : (err as Error).message}`]);
+  }
   const arbitrary = setup.mode === 'allow-arbitrary-in-development' && config.mode === 'development';
   // The full documents of this request that the manifest holds (decided before Yoga's onParams, where the plugin asks).
   const registered = new WeakSet<Request>();

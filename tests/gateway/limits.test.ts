@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/src/server.ts';
 import { addressKey, TokenBuckets } from '../../gateway/src/rate-limit.ts';
@@ -228,6 +229,23 @@ describe('CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('refuses a WebSocket from a page of another origin (403), and takes one from an allowed origin, its own host or no browser', async () => {
+    const upgrade = (origin?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', origin ? { origin } : {});
+        socket.on('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.on('error', reject);
+      });
+    expect(await upgrade('https://evil.example.com')).toBe(403);
+    expect(await upgrade(allowed)).toBe(101);
+    expect(await upgrade(new URL(url).origin)).toBe(101);
+    expect(await upgrade()).toBe(101);
+  });
+
   it('allows no origin by default', async () => {
     const none = await gateway({});
     const res = await fetch(none.url, { method: 'OPTIONS', headers: { origin: allowed, 'access-control-request-method': 'POST' } });
@@ -315,6 +333,7 @@ describe('trusted documents', () => {
     await expect(gateway({ HUB_TRUSTED_DOCUMENTS: bad })).rejects.toThrow(
       `${bad}: ${documentHash('query A { me { userId } }')} is not the SHA-256 of its document`,
     );
+    await expect(gateway({ HUB_TRUSTED_DOCUMENTS: join(dir, 'nowhere') })).rejects.toThrow(`HUB_TRUSTED_DOCUMENTS: ${join(dir, 'nowhere')} does not exist`);
   });
 
   it('asks for a token before it runs a registered document; refuses an untrusted one before looking at the token', async () => {
