@@ -319,6 +319,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   if (e.HUB_TRUSTED_DOCUMENTS_MODE === 'enforce' && !e.HUB_TRUSTED_DOCUMENTS) {
     throw new ConfigError(['HUB_TRUSTED_DOCUMENTS_MODE=enforce needs HUB_TRUSTED_DOCUMENTS (the manifest of trusted documents)']);
   }
+  if (e.HUB_TRUSTED_DOCUMENTS && e.HUB_TRUSTED_DOCUMENTS_MODE !== 'off' && !existsSync(e.HUB_TRUSTED_DOCUMENTS)) {
+    throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${e.HUB_TRUSTED_DOCUMENTS} does not exist`]);
+  }
   return {
     ...authFrom(e, env),
     port: e.GATEWAY_PORT,
