@@ -53,9 +53,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.
   // Development token mints count per client address (rate-limit.ts).
   if (options.devTokens) app.post('/dashboard/dev-token', limiter.mints);
+  // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.
   app.use('/dashboard', dashboardRouter(options.devTokens ? { devTokens: options.devTokens } : {}));
   // Browser pages of the allowed origins only (HUB_CORS_ORIGINS); preflights end here, before any route answers OPTIONS.
   app.use(GRAPHQL_PATH, corsMiddleware(config.corsOrigins, config.mode));

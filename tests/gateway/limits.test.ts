@@ -110,10 +110,11 @@ describe('token buckets', () => {
 describe('rate limits', () => {
   let url: string;
   let base: string;
+  const origin = 'https://app.example.se';
   const limited = { HUB_RATE_LIMIT_PER_MINUTE: '30', HUB_RATE_LIMIT_BURST: '3', HUB_RATE_LIMIT_ANON_PER_MINUTE: '30', HUB_RATE_LIMIT_ANON_BURST: '2' };
 
   beforeAll(async () => {
-    const g = await gateway(limited, { devTokens: () => Promise.resolve('a-development-token') });
+    const g = await gateway({ ...limited, HUB_CORS_ORIGINS: origin }, { devTokens: () => Promise.resolve('a-development-token') });
     url = g.url;
     base = url.replace(/\/graphql$/, '');
   });
@@ -122,8 +123,11 @@ describe('rate limits', () => {
     const alice = await bearer({ ...caseworker, sub: 'limits-alice' });
     const bob = await bearer({ ...caseworker, sub: 'limits-bob' });
     for (let i = 0; i < 3; i++) expect((await post(url, { query: ME }, alice)).status).toBe(200);
-    const refused = await post(url, { query: ME }, alice);
+    const refused = await post(url, { query: ME }, { ...alice, origin });
     expect(refused.status).toBe(429);
+    // A page of an allowed origin can read the refusal and its Retry-After.
+    expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(refused.headers.get('access-control-expose-headers')).toBe('retry-after, x-request-id');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(2);
