@@ -24,6 +24,8 @@ import type { Logger } from '../../services/shared/src/logger.ts';
 import { hubRequest, useHubCaller } from './context.ts';
 import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { trustedDocuments } from './trusted-documents.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -118,8 +120,17 @@ function hiveLogger(log: Logger): HiveLogger {
 /** Which query planner plans the operations: the Rust one (the hub's), or Hive's JavaScript one (for comparison). */
 export type Planner = 'rust' | 'javascript';
 
-export function createHubGateway(config: GatewayConfig, supergraph: string, log: Logger, planner: Planner = 'rust'): GatewayRuntime {
+export function createHubGateway(
+  config: GatewayConfig,
+  supergraph: string,
+  log: Logger,
+  planner: Planner = 'rust',
+  limiter: RateLimiter = createRateLimiter(config.rateLimit),
+): GatewayRuntime {
   const development = config.mode === 'development';
+  const trusted = trustedDocuments(config);
+  if (trusted) log.info({ documents: trusted.count, mode: config.trustedDocuments?.mode }, 'trusted documents');
+  else if (!development) log.warn('no trusted documents (HUB_TRUSTED_DOCUMENTS): any client may send any operation');
   return createGatewayRuntime({
     supergraph,
     ...(planner === 'rust' ? { unifiedGraphHandler } : {}),
@@ -134,9 +145,13 @@ export function createHubGateway(config: GatewayConfig, supergraph: string, log:
     // Development names the subgraph an error came from; production does not.
     subgraphErrors: development ? { errorCode: false, subgraphNameProp: 'serviceName' } : false,
     requestId: false,
+    // Cross-origin answers come from the allow-list in front of the gateway (cors.ts), never from Yoga's default.
+    cors: false,
+    ...(trusted ? { persistedDocuments: trusted.persistedDocuments } : {}),
     plugins: () => [
       useCsrfPrevention(),
-      useHubCaller(config, createTokenVerifier(config)),
+      ...(trusted ? [trusted.plugin] : []),
+      useHubCaller(config, createTokenVerifier(config), limiter.check),
       armor(config.mode),
       useRequestErrorCodes(),
       useKnownOperationTypes(),

@@ -126,6 +126,41 @@ const gatewayShape = z.object({
   ...common,
   GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /** requests a minute per caller (token subject and organisation), 0 for no limit; bursts up to HUB_RATE_LIMIT_BURST */
+  HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  HUB_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /** requests a minute per client address without a good token (and development token mints), 0 for no limit */
+  HUB_RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  HUB_RATE_LIMIT_ANON_BURST: z.coerce.number().int().min(1).default(20),
+  /** take the client address from X-Forwarded-For (set only behind a proxy that sets it) */
+  HUB_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'HUB_TRUST_PROXY must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** origins (exact, comma-separated) whose browser pages may call the gateway */
+  HUB_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^https?:\/\/[^/\s?#]+$/, {
+          error: 'HUB_CORS_ORIGINS must be comma-separated origins such as https://app.example.se (scheme and host, no path)',
+        }),
+      ),
+    ),
+  /** a trusted-documents manifest ({ hash: document }) or a directory of them, one per partner */
+  HUB_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  HUB_TRUSTED_DOCUMENTS_MODE: z
+    .enum(['off', 'allow-arbitrary-in-development', 'enforce'], {
+      error: 'HUB_TRUSTED_DOCUMENTS_MODE must be off, allow-arbitrary-in-development or enforce',
+    })
+    .default('allow-arbitrary-in-development'),
   ...Object.fromEntries(SUBGRAPHS.map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
 });
 
@@ -153,9 +188,27 @@ export interface SubgraphConfig extends AuthConfig {
   linkedUrls: Partial<Record<SubgraphName, string>>;
 }
 
+export interface RateLimitConfig {
+  /** per caller (token subject with organisation); 0: no limit */
+  perMinute: number;
+  burst: number;
+  /** per client address, for requests without a good token and for development token mints; 0: no limit */
+  anonPerMinute: number;
+  anonBurst: number;
+  /** the client address from X-Forwarded-For rather than the socket */
+  trustProxy: boolean;
+}
+
+export type TrustedDocumentsMode = 'off' | 'allow-arbitrary-in-development' | 'enforce';
+
 export interface GatewayConfig extends AuthConfig {
   port: number;
   maxBodyBytes: number;
+  rateLimit: RateLimitConfig;
+  /** exact origins allowed by CORS; none by default */
+  corsOrigins: string[];
+  /** the trusted documents (persisted operations): a manifest file or a directory of them */
+  trustedDocuments?: { path: string; mode: TrustedDocumentsMode };
   subgraphUrls: Record<SubgraphName, string>;
 }
 
@@ -263,10 +316,25 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const e = parse(gatewayShape, env) as Record<string, unknown> & z.infer<typeof gatewayShape>;
+  if (e.HUB_TRUSTED_DOCUMENTS_MODE === 'enforce' && !e.HUB_TRUSTED_DOCUMENTS) {
+    throw new ConfigError(['HUB_TRUSTED_DOCUMENTS_MODE=enforce needs HUB_TRUSTED_DOCUMENTS (the manifest of trusted documents)']);
+  }
+  if (e.HUB_TRUSTED_DOCUMENTS && e.HUB_TRUSTED_DOCUMENTS_MODE !== 'off' && !existsSync(e.HUB_TRUSTED_DOCUMENTS)) {
+    throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${e.HUB_TRUSTED_DOCUMENTS} does not exist`]);
+  }
   return {
     ...authFrom(e, env),
     port: e.GATEWAY_PORT,
     maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES,
+    rateLimit: {
+      perMinute: e.HUB_RATE_LIMIT_PER_MINUTE,
+      burst: e.HUB_RATE_LIMIT_BURST,
+      anonPerMinute: e.HUB_RATE_LIMIT_ANON_PER_MINUTE,
+      anonBurst: e.HUB_RATE_LIMIT_ANON_BURST,
+      trustProxy: e.HUB_TRUST_PROXY,
+    },
+    corsOrigins: e.HUB_CORS_ORIGINS,
+    ...(e.HUB_TRUSTED_DOCUMENTS ? { trustedDocuments: { path: e.HUB_TRUSTED_DOCUMENTS, mode: e.HUB_TRUSTED_DOCUMENTS_MODE } } : {}),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, String(e[`${envName(s)}_URL`])])) as Record<SubgraphName, string>,
   };
 }
