@@ -92,10 +92,14 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       where jsonb_array_length(ref.earlier_cycles) > 0
     )`;
 
-  // One statement for the counts and the medians: the cycles (a CTE used twice, so materialised once)
-  // are built once, each date read in Stockholm time once per cycle.
   type MedianRow = { gender: string | null; total: boolean; what: string; n: number; median: number | null };
-  const [both] = (await ctx.db.execute(sql`${cycles}, counts as (
+  // Ward capacity now (or at the end of a past period): places, people in them, free places.
+  const refDay = r.to < today ? r.to : today;
+  // Three statements at once (the request's pool has connections to spare). The first gives the counts
+  // and the medians together: the cycles (a CTE used twice, so materialised once) are built once, each
+  // date read in Stockholm time once per cycle.
+  const [[both], wards, inUseRows] = (await Promise.all([
+    ctx.db.execute(sql`${cycles}, counts as (
       select gender,
         count(*) filter (where n = 1 and started between ${from} and ${to})::int as received,
         count(*) filter (where started between ${from} and ${to} and (meeting is not null or due < ${now}))::int as assess_due,
@@ -118,25 +122,18 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       select gender, grouping(gender) = 1, 'waiting', count(*)::int, percentile_cont(0.5) within group (order by admitted - offered)
         from cyc where admitted between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())
     )
-    select (select coalesce(json_agg(counts), '[]') from counts) as counts, (select coalesce(json_agg(medians), '[]') from medians) as medians`)) as unknown as Array<{
-    counts: Row[];
-    medians: MedianRow[];
-  }>;
-  const counts = both!.counts;
-  const medians = both!.medians;
-
-  // Ward capacity now (or at the end of a past period): places, people in them, free places.
-  const refDay = r.to < today ? r.to : today;
-  const wards = (await ctx.db.execute(
-    sql`select coalesce(sum(places), 0)::int as places from ward where organisation_id = any(${list(receiving)})`,
-  )) as unknown as Array<{ places: number }>;
-  const places = wards[0]?.places ?? 0;
-  const inUseRows = (await ctx.db.execute(sql`
+    select (select coalesce(json_agg(counts), '[]') from counts) as counts, (select coalesce(json_agg(medians), '[]') from medians) as medians`),
+    ctx.db.execute(sql`select coalesce(sum(places), 0)::int as places from ward where organisation_id = any(${list(receiving)})`),
+    ctx.db.execute(sql`
     select case when substring(x.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender, count(*)::int as in_use
     from withdrawal_referral x join ward w on w.id = x.place_ward_id
     where w.organisation_id = any(${list(receiving)}) and x.admitted_at is not null
       and ${day('x.admitted_at')} <= ${refDay}::date and (x.completed_at is null or ${day('x.completed_at')} > ${refDay}::date)
-    group by 1`)) as unknown as Array<{ gender: string; in_use: number }>;
+    group by 1`),
+  ])) as unknown as [Array<{ counts: Row[]; medians: MedianRow[] }>, Array<{ places: number }>, Array<{ gender: string; in_use: number }>];
+  const counts = both!.counts;
+  const medians = both!.medians;
+  const places = wards[0]?.places ?? 0;
   const occupied = publish(fromRows(inUseRows, 'wards.placesInUse', 'Inpatient places in use', 'COUNT', (x) => ({ numerator: x.in_use, denominator: null })));
   const inUse = occupied.numerator ?? inUseRows.reduce((n, x) => n + x.in_use, 0);
   // Places are not people, but free = places − in use would reveal a hidden count of people in use.
