@@ -45,6 +45,8 @@ export const clinicEnrolment = pgTable(
     unique('clinic_enrolment_person_once').on(t.clinicId, t.personId),
     index('clinic_enrolment_person_idx').on(t.personId),
     index('clinic_enrolment_list_idx').on(t.clinicId, t.enrolledAt, t.id),
+    /** the council indicators: a clinic's enrolments up to the period's end, as a range */
+    index('clinic_enrolment_enrolled_idx').on(t.clinicId, t.enrolledOn),
   ],
 );
 

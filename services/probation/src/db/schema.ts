@@ -51,7 +51,11 @@ export const contractCareDeviation = pgTable(
     reportedBy: text('reported_by').notNull(),
     reportedByName: text('reported_by_name').notNull(),
   },
-  (t) => [index('contract_care_deviation_order_idx').on(t.orderId, t.seq)],
+  (t) => [
+    index('contract_care_deviation_order_idx').on(t.orderId, t.seq),
+    /** the council indicators: the deviations reported in a period, as a range (then joined to the council's orders) */
+    index('contract_care_deviation_reported_idx').on(t.reportedAt, t.orderId),
+  ],
 );
 
 /** An evaluation of the treatment programme, held by the probation office with the partners. */
