@@ -9,6 +9,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import type { TokenVerifier } from '../../services/shared/src/auth.ts';
 import { CLOCK_HEADER, clockHeader } from '../../services/shared/src/clock.ts';
+import { noteCaller } from '../../services/shared/src/request-log.ts';
 
 export { CLOCK_HEADER };
 
@@ -32,7 +33,7 @@ export function useHubCaller(config: GatewayConfig, verifyToken: TokenVerifier):
     async onParams({ request }) {
       // Every operation, also each one on a long-lived WebSocket: a token may expire meanwhile.
       const authorization = request.headers.get('authorization') ?? '';
-      await verifyToken(authorization);
+      noteCaller(await verifyToken(authorization));
       const clock = clockHeader(request.headers.get(CLOCK_HEADER) ?? undefined, config.mode)?.text;
       requests.set(request, { authorization, ...(clock !== undefined ? { clock } : {}), subgraphs: {} });
     },

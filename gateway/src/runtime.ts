@@ -17,10 +17,12 @@ import { createGatewayRuntime, Logger as HiveLogger, type GatewayPlugin, type Ga
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TransportGetSubgraphExecutor } from '@graphql-mesh/transport-common';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import type { Logger } from '../../services/shared/src/logger.ts';
+import type { HubMetrics } from '../../services/shared/src/metrics.ts';
+import { noteErrors, noteOperation } from '../../services/shared/src/request-log.ts';
 import { hubRequest, useHubCaller } from './context.ts';
 import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
@@ -101,6 +103,23 @@ function useDiagnostics(): GatewayPlugin {
   };
 }
 
+/** What the request's log line and metrics need from GraphQL: the operation's name and how many errors were answered. */
+function useRequestObservation(): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      noteOperation(params.operationName);
+    },
+    onExecute({ args }) {
+      const { document, operationName } = args as { document: DocumentNode; operationName?: string | null };
+      noteOperation(getOperationAST(document, operationName)?.name?.value ?? operationName);
+    },
+    onResultProcess({ result }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      noteErrors((result as ExecutionResult).errors?.length ?? 0);
+    },
+  };
+}
+
 /** Hive's own log lines go to the hub's pino logger. */
 function hiveLogger(log: Logger): HiveLogger {
   return new HiveLogger({
@@ -118,7 +137,7 @@ function hiveLogger(log: Logger): HiveLogger {
 /** Which query planner plans the operations: the Rust one (the hub's), or Hive's JavaScript one (for comparison). */
 export type Planner = 'rust' | 'javascript';
 
-export function createHubGateway(config: GatewayConfig, supergraph: string, log: Logger, planner: Planner = 'rust'): GatewayRuntime {
+export function createHubGateway(config: GatewayConfig, supergraph: string, log: Logger, planner: Planner = 'rust', metrics?: HubMetrics): GatewayRuntime {
   const development = config.mode === 'development';
   return createGatewayRuntime({
     supergraph,
@@ -135,6 +154,7 @@ export function createHubGateway(config: GatewayConfig, supergraph: string, log:
     subgraphErrors: development ? { errorCode: false, subgraphNameProp: 'serviceName' } : false,
     requestId: false,
     plugins: () => [
+      useRequestObservation(),
       useCsrfPrevention(),
       useHubCaller(config, createTokenVerifier(config)),
       armor(config.mode),
@@ -142,7 +162,7 @@ export function createHubGateway(config: GatewayConfig, supergraph: string, log:
       useKnownOperationTypes(),
       useDataEntry(),
       ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
-      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls),
+      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls, metrics),
     ],
   });
 }
