@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
-import { stopOnSignals } from '../../services/shared/src/shutdown.ts';
+import { detachAdapterTerminateHandlers, stopOnSignals } from '../../services/shared/src/shutdown.ts';
 import { setupTelemetry, shutdownTelemetry } from '../../services/shared/src/telemetry.ts';
 import { startGateway } from './server.ts';
 
@@ -19,6 +19,7 @@ try {
 setupTelemetry('gateway', { env: config.telemetry });
 const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const running = await startGateway(config, supergraph, { host: config.host });
+detachAdapterTerminateHandlers(running.runtime);
 stopOnSignals(createLogger('gateway', config.logLevel), config.shutdownGraceSeconds, async (graceMs) => {
   await running.close(graceMs);
   await shutdownTelemetry();

@@ -25,6 +25,8 @@ import { consoleRouter } from './console.ts';
 
 export interface RunningGateway {
   url: string;
+  /** the Hive Gateway runtime (gateway/src/index.ts detaches its own signal handlers) */
+  runtime: object;
   /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once) */
   close: (graceMs?: number) => Promise<void>;
 }
@@ -123,6 +125,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   log.info({ url }, 'gateway listening');
   return {
     url,
+    runtime: gateway,
     close: async (graceMs = 0) => {
       stopping.stopping = true;
       await wsCleanup.dispose();

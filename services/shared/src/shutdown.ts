@@ -49,6 +49,21 @@ export async function closeGracefully(server: http.Server, state: Stopping, grac
   }
 }
 
+/**
+ * Hive Gateway's server adapter (@whatwg-node/server) disposes the gateway on SIGTERM/SIGINT by
+ * itself, aborting requests in flight; the gateway process stops on its own terms instead
+ * (stopOnSignals), disposing the gateway last. `adapter` is the gateway runtime: asking for its
+ * disposable stack makes the adapter register its handlers now, so they can be removed.
+ */
+export function detachAdapterTerminateHandlers(adapter: object): void {
+  void (adapter as { disposableStack?: unknown }).disposableStack;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (listener.name === 'terminateHandler') process.removeListener(signal, listener);
+    }
+  }
+}
+
 /** Runs `stop(graceMs)` once on the first SIGTERM or SIGINT, then exits 0 (1 if stopping failed). */
 export function stopOnSignals(log: Logger, graceSeconds: number, stop: (graceMs: number) => Promise<void>): void {
   let stopping = false;
