@@ -109,9 +109,12 @@ function useRequestObservation(): GatewayPlugin {
     onParams({ params }) {
       noteOperation(params.operationName);
     },
-    onExecute({ args }) {
-      const { document, operationName } = args as { document: DocumentNode; operationName?: string | null };
-      noteOperation(getOperationAST(document, operationName)?.name?.value ?? operationName);
+    // the name in the document, known once it is parsed (also when it then fails validation)
+    onParse({ context }) {
+      const asked = (context as { params?: { operationName?: string | null } }).params?.operationName ?? null;
+      return ({ result }) => {
+        if (result && typeof result === 'object' && 'kind' in result) noteOperation(getOperationAST(result as DocumentNode, asked)?.name?.value ?? asked);
+      };
     },
     onResultProcess({ result }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
