@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { context } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import type { Logger } from './logger.ts';
 import type { HubMetrics } from './metrics.ts';
 import { endSpan, startServerSpan } from './telemetry.ts';
@@ -57,6 +57,15 @@ export function noteCaller(caller: { organisation: { id: string }; roles: readon
 export function noteErrors(count: number) {
   const s = store.getStore();
   if (s) s.errors = count;
+}
+
+/** For a request a subgraph makes to another (a linked-record check): the request id and the trace context, passed on. */
+export function passedOnHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const s = store.getStore();
+  if (s) headers[REQUEST_ID_HEADER] = s.id;
+  propagation.inject(context.active(), headers);
+  return headers;
 }
 
 /** The middleware in front of a process's GraphQL route: request id, span, metrics and the log line. */
