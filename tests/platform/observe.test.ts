@@ -3,7 +3,8 @@
  * echoed, passed on to subgraphs), Prometheus `/metrics` on every process,
  * `/health` and `/ready` (exact bodies), and one OpenTelemetry trace per
  * gateway request across gateway, subgraph and SQL. None of these routes
- * needs a token.
+ * needs a token. The Grafana dashboard (deploy/grafana/hub.json) asks only
+ * for metrics that /metrics exposes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -220,5 +221,46 @@ describe('traces', () => {
       expect(Object.keys(s.attributes).sort()).toEqual(['db.namespace', 'db.operation.name', 'db.system.name', SERVICE_ATTRIBUTE]);
     }
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('psychiatry:19');
+  });
+});
+
+interface Panel {
+  title: string;
+  targets: Array<{ expr: string }>;
+}
+const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/hub.json'), 'utf8')) as {
+  panels: Panel[];
+  templating: { list: Array<{ query?: unknown }> };
+};
+
+/** The metric names a PromQL expression selects: the identifiers followed by a selector or a range. */
+const metricNames = (expr: string) => [...expr.matchAll(/\b([a-z_:][a-z0-9_:]*)\s*[{[]/g)].map((m) => m[1]!);
+
+/** The series names one process exposes, histogram series included. */
+async function exposedNames(graphqlUrl: string): Promise<Set<string>> {
+  const res = await fetch(`${new URL(graphqlUrl).origin}/metrics`);
+  expect(res.status).toBe(200);
+  const names = new Set<string>();
+  for (const m of (await res.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    names.add(m[1]!);
+    if (m[2] === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(`${m[1]}${s}`);
+  }
+  return names;
+}
+
+describe('deploy/grafana/hub.json', () => {
+  it('has panels, each with a query', () => {
+    expect(dashboard.panels.length).toBeGreaterThan(5);
+    for (const p of dashboard.panels) expect(p.targets.length, p.title).toBeGreaterThan(0);
+  });
+
+  it('uses only metrics that /metrics exposes', async () => {
+    const all = new Set<string>();
+    for (const url of [hub().gatewayUrl, ...SUBGRAPHS.map((s) => hub().subgraphUrls[s])]) for (const n of await exposedNames(url)) all.add(n);
+    const used = new Set<string>();
+    for (const p of dashboard.panels) for (const t of p.targets) for (const n of metricNames(t.expr)) used.add(n);
+    for (const v of dashboard.templating.list) if (typeof v.query === 'string') for (const m of v.query.matchAll(/label_values\((\w+)/g)) used.add(m[1]!);
+    expect(used.size).toBeGreaterThan(10);
+    expect([...used].filter((n) => !all.has(n))).toEqual([]);
   });
 });
