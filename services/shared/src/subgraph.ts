@@ -108,7 +108,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const verifyToken = createTokenVerifier(config);
   const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000);
   const metrics = createMetrics(def.name);
-  metrics.dbPoolMax.set(10);
+  metrics.dbPoolMax.set(pool.options.max);
   // every statement of a request is counted, timed and traced
   const observed = observedSql(pool, (statement) => {
     const kind = statementKind(statement);
