@@ -30,6 +30,7 @@ export interface TelemetryEnv {
 
 /** Whether the environment asks for traces. */
 export function tracingRequested(env: TelemetryEnv = process.env): boolean {
+  if (env.OTEL_TRACES_EXPORTER === 'none') return false;
   return !!env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_TRACES_EXPORTER === 'otlp';
 }
 
