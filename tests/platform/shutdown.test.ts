@@ -259,4 +259,43 @@ describe('SIGTERM', () => {
       if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('flushes its spans to the OTLP endpoint before it exits', async () => {
+    const received: Array<{ path: string; body: string }> = [];
+    const collector = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += String(d)));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const { port: collectorPort } = collector.address() as { port: number };
+    try {
+      const port = await freePort();
+      const proc = startEntryPoint('gateway/src/index.ts', {
+        GATEWAY_PORT: String(port),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
+        ...Object.fromEntries(Object.entries(hub().subgraphUrls).map(([s, url]) => [`${s.toUpperCase()}_URL`, url])),
+      });
+      await proc.waitFor(/gateway listening/);
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(psychiatryCoordinator)}` },
+        body: JSON.stringify({ query: 'query Exported { wards { id } }' }),
+      });
+      expect(res.status).toBe(200);
+      proc.child.kill('SIGTERM');
+      expect(await exited(proc.child)).toBe(0);
+      expect(received.map((r) => r.path)).toContain('/v1/traces');
+      const sent = received.map((r) => r.body).join('\n');
+      expect(sent).toContain('"gateway"');
+      expect(sent).toContain('subgraph psychiatry');
+      expect(sent).toContain('Exported');
+      expect(sent).not.toContain('Sam Samordnare');
+    } finally {
+      await new Promise<void>((r) => collector.close(() => r()));
+    }
+  }, 60_000);
 });
