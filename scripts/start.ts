@@ -12,8 +12,11 @@ import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.
 import { AUDIENCE, developmentEnv, EMBEDDED_PG_PORT, loadOrCreateLocalState, PG_DATA_DIR } from './local-state.ts';
 import { startStack, type Stack } from './stack.ts';
 import { seedDemo } from './demo-data.ts';
+import { setupTelemetry, shutdownTelemetry } from '../services/shared/src/telemetry.ts';
 
 const started = performance.now();
+// OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER=otlp) asks for it: one service for the five servers, `hub.service` says which
+setupTelemetry('coordination-hub');
 let embedded: EmbeddedServer | undefined;
 let stack: Stack | undefined;
 let stopping = false;
@@ -24,6 +27,7 @@ async function shutdown(signal: string, code = 0) {
   console.log(`\n${signal}: stopping the hub…`);
   try {
     await stack?.stop();
+    await shutdownTelemetry();
   } finally {
     await embedded?.stop();
     console.log('Stopped.');

@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import type { TokenVerifier } from '../../services/shared/src/auth.ts';
 import type { Caller } from '../../services/shared/src/caller.ts';
 import { CLOCK_HEADER, clockHeader } from '../../services/shared/src/clock.ts';
+import { noteCaller } from '../../services/shared/src/request-log.ts';
 
 export { CLOCK_HEADER };
 
@@ -43,6 +44,7 @@ export function useHubCaller(config: GatewayConfig, verifyToken: TokenVerifier, 
         check?.(request, context, null);
         throw err;
       }
+      noteCaller(caller);
       check?.(request, context, caller);
       const clock = clockHeader(request.headers.get(CLOCK_HEADER) ?? undefined, config.mode)?.text;
       requests.set(request, { authorization, ...(clock !== undefined ? { clock } : {}), subgraphs: {} });

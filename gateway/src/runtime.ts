@@ -17,10 +17,12 @@ import { createGatewayRuntime, Logger as HiveLogger, type GatewayPlugin, type Ga
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TransportGetSubgraphExecutor } from '@graphql-mesh/transport-common';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import type { Logger } from '../../services/shared/src/logger.ts';
+import type { HubMetrics } from '../../services/shared/src/metrics.ts';
+import { noteErrors, noteOperation } from '../../services/shared/src/request-log.ts';
 import { hubRequest, useHubCaller } from './context.ts';
 import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
@@ -103,6 +105,26 @@ function useDiagnostics(): GatewayPlugin {
   };
 }
 
+/** What the request's log line and metrics need from GraphQL: the operation's name and how many errors were answered. */
+function useRequestObservation(): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      noteOperation(params.operationName);
+    },
+    // the name in the document, known once it is parsed (also when it then fails validation)
+    onParse({ context }) {
+      const asked = (context as { params?: { operationName?: string | null } }).params?.operationName ?? null;
+      return ({ result }) => {
+        if (result && typeof result === 'object' && 'kind' in result) noteOperation(getOperationAST(result as DocumentNode, asked)?.name?.value ?? asked);
+      };
+    },
+    onResultProcess({ result }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      noteErrors((result as ExecutionResult).errors?.length ?? 0);
+    },
+  };
+}
+
 /** Hive's own log lines go to the hub's pino logger. */
 function hiveLogger(log: Logger): HiveLogger {
   return new HiveLogger({
@@ -126,6 +148,7 @@ export function createHubGateway(
   log: Logger,
   planner: Planner = 'rust',
   limiter: RateLimiter = createRateLimiter(config.rateLimit),
+  metrics?: HubMetrics,
 ): GatewayRuntime {
   const development = config.mode === 'development';
   const trusted = trustedDocuments(config);
@@ -149,6 +172,7 @@ export function createHubGateway(
     cors: false,
     ...(trusted ? { persistedDocuments: trusted.persistedDocuments } : {}),
     plugins: () => [
+      useRequestObservation(),
       useCsrfPrevention(),
       ...(trusted ? [trusted.plugin] : []),
       useHubCaller(config, createTokenVerifier(config), limiter.check),
@@ -157,7 +181,7 @@ export function createHubGateway(
       useKnownOperationTypes(),
       useDataEntry(),
       ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
-      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls),
+      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls, metrics),
     ],
   });
 }

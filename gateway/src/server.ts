@@ -14,6 +14,10 @@ import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
 import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
+import { createMetrics } from '../../services/shared/src/metrics.ts';
+import { observeRequests } from '../../services/shared/src/request-log.ts';
+import { closeGracefully, refuseWhileStopping, type Stopping } from '../../services/shared/src/shutdown.ts';
+import { gatewayReadiness } from '../../services/shared/src/health.ts';
 import { CLOCK_HEADER } from './context.ts';
 import { createHubGateway, GRAPHQL_PATH, type Planner } from './runtime.ts';
 import { dashboardRouter, type DevTokenSigner } from './dashboard.ts';
@@ -23,7 +27,10 @@ import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 
 export interface RunningGateway {
   url: string;
-  close: () => Promise<void>;
+  /** the Hive Gateway runtime (gateway/src/index.ts detaches its own signal handlers) */
+  runtime: object;
+  /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once) */
+  close: (graceMs?: number) => Promise<void>;
 }
 
 export type { DevTokenSigner };
@@ -42,7 +49,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   const log = createLogger('gateway', config.logLevel);
   const development = config.mode === 'development';
   const limiter = createRateLimiter(config.rateLimit);
-  const gateway = createHubGateway(config, supergraphSdl, log, options.planner, limiter);
+  const metrics = createMetrics('gateway');
+  const stopping: Stopping = { stopping: false };
+  const gateway = createHubGateway(config, supergraphSdl, log, options.planner, limiter, metrics);
   // Load the supergraph and the query planner before listening: the WebSocket server validates
   // against the schema directly, and would otherwise see none on a first request that is not HTTP.
   await gateway.getSchema();
@@ -50,9 +59,15 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(refuseWhileStopping(stopping));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/ready', async (_req, res) => {
+    const { ready, body } = await gatewayReadiness(config.subgraphUrls);
+    res.status(ready ? 200 : 503).json(body);
+  });
+  app.get('/metrics', metrics.handler);
   // Development token mints count per client address (rate-limit.ts).
   if (options.devTokens) app.post('/dashboard/dev-token', limiter.mints);
   // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.
@@ -63,6 +78,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   if (development) app.use(consoleRouter());
   app.use(
     GRAPHQL_PATH,
+    observeRequests('gateway', log, metrics),
     // The body limit before Hive reads anything; the buffered body is handed on as it came.
     express.raw({ type: () => true, limit: config.maxBodyBytes }),
     gateway,
@@ -127,11 +143,12 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   log.info({ url }, 'gateway listening');
   return {
     url,
-    close: async () => {
+    runtime: gateway,
+    close: async (graceMs = 0) => {
+      stopping.stopping = true;
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await closeGracefully(httpServer, stopping, graceMs);
       await gateway.dispose();
     },
   };

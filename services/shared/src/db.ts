@@ -50,6 +50,58 @@ export interface StatementCounter {
   count: number;
 }
 
+/** Told of each statement when it starts; the function it returns is called when it ends (with its error, if any). */
+export type StatementObserver = (statement: string) => (error?: unknown) => void;
+
+/**
+ * The pool as drizzle sees it, with every statement observed (metrics, trace spans). drizzle runs
+ * statements through `unsafe` (and `.values()` on it), transactions through `begin` and
+ * `savepoint`; postgres.js runs a query when it is first awaited, which is when it is observed.
+ */
+export function observedSql(pool: Sql, observe: StatementObserver): Sql {
+  const query = <Q extends object>(q: Q, statement: string): Q =>
+    new Proxy(q, {
+      get(target, prop) {
+        if (prop === 'values' || prop === 'raw')
+          return (...args: unknown[]) => query((target as Record<string, (...a: unknown[]) => object>)[prop]!(...args), statement);
+        if (prop === 'then') {
+          return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
+            const end = observe(statement);
+            return (target as unknown as Promise<unknown>)
+              .then(
+                (v) => {
+                  end();
+                  return v;
+                },
+                (e: unknown) => {
+                  end(e);
+                  throw e;
+                },
+              )
+              .then(onFulfilled, onRejected);
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  const client = (sql: Sql): Sql =>
+    new Proxy(sql, {
+      get(target, prop) {
+        if (prop === 'unsafe') return (text: string, ...rest: unknown[]) => query((target.unsafe as (...a: unknown[]) => object)(text, ...rest), text);
+        if (prop === 'begin' || prop === 'savepoint') {
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (tx: Sql) => unknown;
+            return (Reflect.get(target, prop, target) as (...a: unknown[]) => unknown).call(target, ...args, (tx: Sql) => fn(client(tx)));
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return client(pool);
+}
+
 export function requestDb<S extends Record<string, unknown>>(pool: Sql, schema: S, counter: StatementCounter): Db<S> {
   return drizzle({
     client: pool,

@@ -93,6 +93,11 @@ const common = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** the interface a process listens on when it runs on its own (containers: all interfaces) */
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut */
+  HUB_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'HUB_SHUTDOWN_GRACE_SECONDS must be a number of seconds' }).min(0).max(600).default(10),
+  /** OpenTelemetry traces: off unless one of these is set (services/shared/src/telemetry.ts) */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be a URL' }).optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none'], { error: 'OTEL_TRACES_EXPORTER must be otlp or none' }).optional(),
 };
 
 function envName(subgraph: SubgraphName) {
@@ -177,6 +182,9 @@ export interface AuthConfig {
   tokenMaxLifetimeSeconds: number;
   logLevel: string;
   host: string;
+  shutdownGraceSeconds: number;
+  /** the OpenTelemetry settings as given (tracing is off when neither asks for it) */
+  telemetry: { OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_TRACES_EXPORTER?: string };
 }
 
 export interface SubgraphConfig extends AuthConfig {
@@ -297,6 +305,14 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     tokenMaxLifetimeSeconds: e.HUB_TOKEN_MAX_LIFETIME_SECONDS,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
+    shutdownGraceSeconds: e.HUB_SHUTDOWN_GRACE_SECONDS,
+    telemetry:
+      e.OTEL_TRACES_EXPORTER === 'none'
+        ? {}
+        : {
+            ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+            ...(e.OTEL_TRACES_EXPORTER === 'otlp' ? { OTEL_TRACES_EXPORTER: 'otlp' } : {}),
+          },
   };
 }
 

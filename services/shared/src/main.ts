@@ -10,6 +10,8 @@ import { migrateDatabase, type Db } from './db.ts';
 import { loadSchema } from './schema-file.ts';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.ts';
 import { createLogger } from './logger.ts';
+import { stopOnSignals } from './shutdown.ts';
+import { setupTelemetry, shutdownTelemetry } from './telemetry.ts';
 
 export interface SubgraphModule<S extends Record<string, unknown>, L> {
   definition: SubgraphDefinition<S, L>;
@@ -56,17 +58,12 @@ export async function runSubgraph<S extends Record<string, unknown>, L>(name: Su
     throw err;
   }
   const log = createLogger(`subgraph:${name}`, config.logLevel);
+  setupTelemetry(name, { env: config.telemetry });
   await migrateDatabase(config.databaseUrl, mod.migrationsFolder);
   await mod.seedReference(config.databaseUrl);
   const running = await startSubgraph(mod.definition, config, { host: config.host });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    await running.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(log, config.shutdownGraceSeconds, async (graceMs) => {
+    await running.close(graceMs);
+    await shutdownTelemetry();
+  });
 }

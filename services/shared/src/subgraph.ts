@@ -24,12 +24,17 @@ import type { Caller } from './caller.ts';
 import { createTokenVerifier } from './auth.ts';
 import { SignatureVerifier } from './signing.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
-import { createPool, requestDb, type Db, type StatementCounter } from './db.ts';
+import { createPool, observedSql, requestDb, type Db, type StatementCounter } from './db.ts';
 import { createErrorFormatter } from './errors.ts';
 import { CLOCK_HEADER, clockHeader } from './clock.ts';
 import { pseudonymFor } from './person-id.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
+import { createMetrics, statementKind } from './metrics.ts';
+import { apolloRequestPlugin, noteCaller, observeRequests } from './request-log.ts';
+import { closeGracefully, refuseWhileStopping, type Stopping } from './shutdown.ts';
+import { journalLength, subgraphReadiness } from './health.ts';
+import { endSpan, startSqlSpan } from './telemetry.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -62,7 +67,8 @@ export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
 export interface RunningSubgraph {
   url: string;
   pool: Sql;
-  close: () => Promise<void>;
+  /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once), closes the pool */
+  close: (graceMs?: number) => Promise<void>;
 }
 
 function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloServerPlugin<HubContext<S, L>> {
@@ -101,6 +107,22 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const pool = createPool(config.databaseUrl);
   const verifyToken = createTokenVerifier(config);
   const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000);
+  const metrics = createMetrics(def.name);
+  metrics.dbPoolMax.set(pool.options.max);
+  // every statement of a request is counted, timed and traced
+  const observed = observedSql(pool, (statement) => {
+    const kind = statementKind(statement);
+    const span = startSqlSpan(def.name, kind);
+    const end = metrics.dbDuration.startTimer({ statement: kind });
+    return (error) => {
+      end();
+      metrics.dbQueries.inc({ statement: kind });
+      if (error) metrics.dbErrors.inc({ statement: kind });
+      endSpan(span, error);
+    };
+  });
+  const expectedMigrations = journalLength(def.name);
+  const stopping: Stopping = { stopping: false };
 
   const server = new ApolloServer<HubContext<S, L>>({
     schema: buildSubgraphSchema([
@@ -109,7 +131,10 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     introspection: config.mode === 'development',
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
+    // the process stops on signals itself (main.ts, shutdown.ts): in-flight requests first, then the server
+    stopOnTerminationSignals: false,
     plugins: [
+      apolloRequestPlugin<HubContext<S, L>>(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
@@ -121,16 +146,18 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
-    try {
-      await pool`select 1`;
-      res.json({ status: 'ok', subgraph: def.name });
-    } catch {
-      res.status(503).json({ status: 'unavailable', subgraph: def.name });
-    }
+  app.use(refuseWhileStopping(stopping));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', subgraph: def.name });
   });
+  app.get('/ready', async (_req, res) => {
+    const { ready, body } = await subgraphReadiness(def.name, pool, expectedMigrations);
+    res.status(ready ? 200 : 503).json(body);
+  });
+  app.get('/metrics', metrics.handler);
   app.use(
     '/graphql',
+    observeRequests(def.name, log, metrics),
     express.json({
       limit: '2mb',
       verify: (req, _res, buf) => {
@@ -149,9 +176,10 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     expressMiddleware(server, {
       context: async ({ req }) => {
         const caller = await verifyToken(req.headers.authorization);
+        noteCaller(caller);
         const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
         const stats: StatementCounter = { count: 0 };
-        const db = requestDb(pool, def.schema, stats);
+        const db = requestDb(observed, def.schema, stats);
         const base = {
           caller,
           now,
@@ -179,10 +207,9 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   return {
     url,
     pool,
-    close: async () => {
+    close: async (graceMs = 0) => {
+      await closeGracefully(httpServer, stopping, graceMs);
       await server.stop();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await pool.end({ timeout: 5 });
     },
   };
