@@ -24,6 +24,7 @@ import type { Logger } from '../../services/shared/src/logger.ts';
 import { hubRequest, useHubCaller } from './context.ts';
 import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
+import { useInputRules } from './input-rules.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -140,6 +141,7 @@ export function createHubGateway(config: GatewayConfig, supergraph: string, log:
       armor(config.mode),
       useRequestErrorCodes(),
       useKnownOperationTypes(),
+      useInputRules(),
       useDataEntry(),
       ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
       useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls),

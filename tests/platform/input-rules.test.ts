@@ -85,6 +85,16 @@ describe('text rules', () => {
     expect(await referralsOf(input.personnummer)).toBe(0);
   });
 
+  it('the gateway refuses before any subgraph is asked (no subgraph named, even in development), status 400', async () => {
+    const res = await gql(SUBMIT, { input: referralInput({ currentProblems: 'a\u0000' }) }, { as: caseworker1980 });
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([
+      { message: 'input.currentProblems: contains a control character; remove it.', extensions: { code: 'BAD_USER_INPUT', field: 'input.currentProblems' } },
+    ]);
+    expect(res.data ?? null).toBeNull();
+    expect(res.extensions?.hub).toBeUndefined();
+  });
+
   it('the subgraph refuses on its own, whoever reached it (a signed request straight to it)', async () => {
     const res = await subgraphRequest('psychiatry', SUBMIT, { as: caseworker1980, variables: { input: referralInput({ medications: ['a\u0000'] }) } });
     expect(res.status).toBe(400);
