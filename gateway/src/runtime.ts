@@ -28,6 +28,7 @@ import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { trustedDocuments } from './trusted-documents.ts';
+import { useInputRules } from './input-rules.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -179,6 +180,7 @@ export function createHubGateway(
       armor(config.mode),
       useRequestErrorCodes(),
       useKnownOperationTypes(),
+      useInputRules(),
       useDataEntry(),
       ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
       useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls, metrics),

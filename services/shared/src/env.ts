@@ -124,8 +124,20 @@ function subgraphShape(name: SubgraphName) {
       .regex(/^postgres(ql)?:\/\//, `${upper}_DATABASE_URL must be a postgres:// URL`),
     [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
     ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
+    ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
   });
 }
+
+/** Settings only the municipality subgraph (consents and plans) reads. */
+const MUNICIPALITY_ONLY = {
+  /** the longest a documented consent may be valid, in years from the day it is given */
+  HUB_CONSENT_MAX_YEARS: z.coerce
+    .number({ error: 'HUB_CONSENT_MAX_YEARS must be a whole number of years' })
+    .int('HUB_CONSENT_MAX_YEARS must be a whole number of years')
+    .min(1, 'HUB_CONSENT_MAX_YEARS must be at least 1')
+    .max(50, 'HUB_CONSENT_MAX_YEARS must be at most 50')
+    .default(3),
+};
 
 const gatewayShape = z.object({
   ...common,
@@ -194,6 +206,8 @@ export interface SubgraphConfig extends AuthConfig {
   personIdSecret: string;
   /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
   linkedUrls: Partial<Record<SubgraphName, string>>;
+  /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
+  consentMaxYears: number;
 }
 
 export interface RateLimitConfig {
@@ -327,6 +341,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     port: Number(e[`${envName(name)}_PORT`]),
     personIdSecret,
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
+    consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
   };
 }
 

@@ -35,6 +35,7 @@ import { apolloRequestPlugin, noteCaller, observeRequests } from './request-log.
 import { closeGracefully, refuseWhileStopping, type Stopping } from './shutdown.ts';
 import { journalLength, subgraphReadiness } from './health.ts';
 import { endSpan, startSqlSpan } from './telemetry.ts';
+import { inputRulesPlugin } from './input-rules.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -71,12 +72,27 @@ export interface RunningSubgraph {
   close: (graceMs?: number) => Promise<void>;
 }
 
+/**
+ * A mutation that was refused as a whole: errors, and no root field answered. What it read while
+ * deciding to refuse was shown to nobody, so its buffered reads are not written (README, Audit).
+ * A mutation of which one field succeeded keeps every read of the request.
+ */
+export function refusedMutation(
+  operation: 'query' | 'mutation' | 'subscription' | undefined,
+  result: { data?: unknown; errors?: readonly unknown[] },
+): boolean {
+  if (operation !== 'mutation' || !result.errors?.length) return false;
+  const data = result.data as Record<string, unknown> | null | undefined;
+  return !data || Object.values(data).every((v) => v === null || v === undefined);
+}
+
 function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloServerPlugin<HubContext<S, L>> {
   return {
     requestDidStart() {
       return Promise.resolve({
-        async willSendResponse({ contextValue, response }) {
-          const entries = contextValue.audit.entries;
+        async willSendResponse({ contextValue, response, operation }) {
+          const refused = response.body.kind === 'single' && refusedMutation(operation?.operation, response.body.singleResult);
+          const entries = refused ? [] : contextValue.audit.entries;
           if (entries.length > 0) {
             try {
               await contextValue.db.transaction((tx) => appendAudit(tx, contextValue.caller, entries));
@@ -139,6 +155,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      inputRulesPlugin<HubContext<S, L>>(),
       auditPlugin<S, L>(log),
     ],
   });
