@@ -47,7 +47,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', (_req, res) => {
+  // liveness and readiness alike: the gateway listens only once its supergraph and planner are loaded
+  app.get(['/health', '/ready'], (_req, res) => {
     res.json({ status: 'ok' });
   });
   // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.

@@ -123,7 +123,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
+  app.get(['/health', '/ready'], async (_req, res) => {
     try {
       await pool`select 1`;
       res.json({ status: 'ok', subgraph: def.name });
