@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configVariables, DEFAULT_PORTS, loadDatabaseConfig, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../../services/shared/src/env.ts';
@@ -205,6 +205,34 @@ describe('Dockerfile', () => {
         .filter((l) => l.startsWith('USER ')),
     ).toEqual(['USER node']);
     expect(dockerfile.indexOf('USER node')).toBeGreaterThan(dockerfile.indexOf('COPY scripts ./scripts'));
+  });
+
+  it('carries what operators run: npm run migrate and npm run audit:verify, importing production dependencies only', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const copied = ['schema', 'services', 'gateway', 'scripts'].filter((d) => dockerfile.includes(`COPY ${d} ./${d}`));
+    for (const script of ['migrate', 'audit:verify']) {
+      const [runner, entry] = scripts[script]!.split(' ');
+      expect(runner, script).toBe('tsx');
+      // every file the script loads, following relative imports (static ones: what runs when it starts)
+      const seen = new Set<string>();
+      const packages = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        expect(copied, `${file} is in the image`).toContain(file.split('/')[0]);
+        const source = readFileSync(join(ROOT, file), 'utf8');
+        for (const m of source.matchAll(/^import (?!type)[^'"]*['"]([^'"]+)['"]/gm)) {
+          const spec = m[1]!;
+          if (spec.startsWith('.')) visit(join(dirname(file), spec));
+          else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+        }
+      };
+      visit(entry!);
+      expect(
+        [...packages].filter((p) => !(p in pkg.dependencies)),
+        script,
+      ).toEqual([]);
+    }
   });
 
   it('every package the containers import is a production dependency', () => {
