@@ -5,6 +5,7 @@
  * refused by every replica, the first included. Migrations started by two
  * replicas at once on a new database both succeed, and apply the journal once.
  */
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { postgresNonceStore } from '../../services/shared/src/nonce-store.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
 import { psychiatry } from '../../services/psychiatry/src/server.ts';
 import { gql, hub, subgraphRequest } from '../helpers/hub.ts';
-import { ROOT, runScript } from '../helpers/processes.ts';
+import { exited, ROOT, runScript, startScript } from '../helpers/processes.ts';
 import { coordinator19 } from '../helpers/withdrawal.ts';
 
 /** A round-robin HTTP proxy: request n goes to targets[n % targets.length]; it counts what each got. */
@@ -155,6 +156,55 @@ describe('migrations', () => {
       await dropDatabase(h.postgresUrl, name);
     }
   });
+
+  it('two subgraph processes started at once on a new database both migrate (taking turns) and listen; with HUB_MIGRATE_ON_START=false, one does not migrate', async () => {
+    const h = hub();
+    const name = `${h.prefix}_procs`;
+    const bare = `${h.prefix}_bare`;
+    await ensureDatabase(h.postgresUrl, name);
+    await ensureDatabase(h.postgresUrl, bare);
+    const env = (db: string, extra: Record<string, string> = {}) => ({
+      ...h.env,
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PSYCHIATRY_DATABASE_URL: withDatabase(h.postgresUrl, db),
+      PSYCHIATRY_PORT: '0',
+      ...extra,
+    });
+    const processes = [
+      startScript('services/psychiatry/src/index.ts', env(name)),
+      startScript('services/psychiatry/src/index.ts', env(name)),
+      startScript('services/psychiatry/src/index.ts', env(bare, { HUB_MIGRATE_ON_START: 'false' })),
+    ];
+    try {
+      await Promise.all(processes.map((p) => p.waitFor(/subgraph listening/, 100_000)));
+      const sql = postgres(withDatabase(h.postgresUrl, name), { max: 1, onnotice: () => {} });
+      try {
+        const [applied] = await sql<Array<{ n: number }>>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+        expect(applied!.n).toBe(journal(psychiatry.migrationsFolder));
+        const [seeded] = await sql<Array<{ n: number }>>`select count(*)::int as n from seed_run`;
+        expect(seeded!.n).toBe(1);
+      } finally {
+        await sql.end();
+      }
+      const untouched = postgres(withDatabase(h.postgresUrl, bare), { max: 1, onnotice: () => {} });
+      try {
+        expect(await untouched`select to_regclass('ward')::text as ward, to_regclass('request_nonce')::text as nonce`).toEqual([{ ward: null, nonce: null }]);
+      } finally {
+        await untouched.end();
+      }
+      expect(processes[2]!.output()).toContain('HUB_MIGRATE_ON_START=false: not migrating');
+    } finally {
+      // tsx runs the subgraph as a child process of its own: stop that child (by its parent's pid), then tsx
+      for (const p of processes) {
+        spawnSync('pkill', ['-KILL', '-P', String(p.child.pid)]);
+        p.child.kill('SIGKILL');
+      }
+      await Promise.all(processes.map((p) => exited(p.child)));
+      await dropDatabase(h.postgresUrl, name);
+      await dropDatabase(h.postgresUrl, bare);
+    }
+  }, 150_000); // three processes start on a shared machine
 
   it('npm run migrate migrates every database the environment names, and exits 0; again, it finds nothing to do', async () => {
     const h = hub();
