@@ -157,7 +157,7 @@ describe('migrations', () => {
     }
   });
 
-  it('two subgraph processes started at once on a new database both migrate (taking turns) and listen; with HUB_MIGRATE_ON_START=false, one does not migrate', async () => {
+  it('two subgraph processes started at once on a new database both migrate (taking turns) and listen; with HUB_MIGRATE_ON_START=false, one does not migrate; SIGTERM stops each with exit 0', async () => {
     const h = hub();
     const name = `${h.prefix}_procs`;
     const bare = `${h.prefix}_bare`;
@@ -171,6 +171,7 @@ describe('migrations', () => {
       PSYCHIATRY_PORT: '0',
       ...extra,
     });
+    const stopped: unknown[] = [];
     const processes = [
       startScript('services/psychiatry/src/index.ts', env(name)),
       startScript('services/psychiatry/src/index.ts', env(name)),
@@ -195,15 +196,23 @@ describe('migrations', () => {
       }
       expect(processes[2]!.output()).toContain('HUB_MIGRATE_ON_START=false: not migrating');
     } finally {
-      // tsx runs the subgraph as a child process of its own: stop that child (by its parent's pid), then tsx
+      // SIGTERM, as Kubernetes and docker stop a container: each subgraph stops and exits 0
+      for (const p of processes) p.child.kill('SIGTERM');
+      const codes = await Promise.all(
+        processes.map((p) => Promise.race([exited(p.child), new Promise((resolve) => setTimeout(() => resolve('running'), 15_000))])),
+      );
+      // tsx runs the subgraph as a child process of its own: one still running is stopped by its parent's pid, then tsx
       for (const p of processes) {
+        if (p.child.exitCode !== null) continue;
         spawnSync('pkill', ['-KILL', '-P', String(p.child.pid)]);
         p.child.kill('SIGKILL');
       }
       await Promise.all(processes.map((p) => exited(p.child)));
+      stopped.push(...codes);
       await dropDatabase(h.postgresUrl, name);
       await dropDatabase(h.postgresUrl, bare);
     }
+    expect(stopped).toEqual([0, 0, 0]);
   }, 150_000); // three processes start on a shared machine
 
   it('npm run migrate migrates every database the environment names, and exits 0; again, it finds nothing to do', async () => {

@@ -109,6 +109,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       { typeDefs: def.typeDefs, resolvers: { Date: DateScalar, DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> },
     ]),
     introspection: config.mode === 'development',
+    // the process's own SIGINT/SIGTERM handler stops the server (main.ts); Apollo's, outside tests, re-raised the signal into it and the process never exited
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
     plugins: [
