@@ -3,13 +3,13 @@
  * first event whose link or content does not match (exit 1), or that every
  * chain is intact (exit 0).
  *
- * Databases: `<SUBGRAPH>_DATABASE_URL` when set (production); otherwise the
+ * Databases: `<SUBGRAPH>_DATABASE_URL` (or its _FILE, with <SUBGRAPH>_DATABASE_PASSWORD) when set (production); otherwise the
  * development installation (HUB_POSTGRES_URL, or the embedded server, which
  * is started for the check if `npm start` is not running).
  * `--subgraph <name>` checks one subgraph only.
  */
 import { parseArgs } from 'node:util';
-import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { ConfigError, loadDatabaseConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
 import { createPool, withDatabase } from '../services/shared/src/db.ts';
 import { verifyAuditChain } from '../services/shared/src/audit.ts';
 import type { EmbeddedServer } from './embedded-postgres.ts';
@@ -25,9 +25,16 @@ if (chosen.some((s) => !SUBGRAPHS.includes(s))) {
 
 let embedded: EmbeddedServer | undefined;
 const urls: Partial<Record<SubgraphName, string>> = {};
-const fromEnv = chosen.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`]);
+const fromEnv = chosen.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`] || process.env[`${s.toUpperCase()}_DATABASE_URL_FILE`]);
 if (fromEnv) {
-  for (const s of chosen) urls[s] = process.env[`${s.toUpperCase()}_DATABASE_URL`]!;
+  // as the subgraphs read them: X_FILE, a password apart from its URL (the runtime role may read the audit tables)
+  try {
+    for (const s of chosen) urls[s] = loadDatabaseConfig(s).databaseUrl;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(78);
+  }
 } else {
   const server = await developmentPostgres(readLocalState());
   if (!server) {

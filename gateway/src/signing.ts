@@ -1,6 +1,7 @@
 /**
- * The gateway's side of "only the gateway talks to subgraphs", as a Hive
- * Gateway `onFetch` plugin, so it holds for every subgraph request whichever
+ * The gateway's side of "only hub components talk to subgraphs" (the other
+ * signer is a subgraph asking another about a linked record, see
+ * services/shared/src/signing.ts), as a Hive Gateway `onFetch` plugin, so it holds for every subgraph request whichever
  * query planner made it: each carries the caller's token (the subgraph
  * verifies it again), the development clock if any, and an HMAC signature
  * over the exact body that is sent. The answer's SQL statement count is

@@ -114,14 +114,36 @@ export const LINKED_SUBGRAPHS: Record<SubgraphName, SubgraphName[]> = {
 
 const subgraphUrl = (s: SubgraphName) => z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`);
 
+const postgresUrl = (variable: string) => z.string({ error: `${variable} is required` }).regex(/^postgres(ql)?:\/\//, `${variable} must be a postgres:// URL`);
+
+const flag = (variable: string) =>
+  z
+    .enum(['true', 'false'], { error: `${variable} must be true or false` })
+    .default('true')
+    .transform((v) => v === 'true');
+
+/**
+ * A subgraph's database settings: the runtime role's URL, and optionally the owner's URL for
+ * migrations; each password may be given apart from its URL (then any character may be in it).
+ */
+function databaseShape(name: SubgraphName) {
+  const upper = envName(name);
+  return {
+    [`${upper}_DATABASE_URL`]: postgresUrl(`${upper}_DATABASE_URL`),
+    [`${upper}_DATABASE_PASSWORD`]: z.string().optional(),
+    [`${upper}_MIGRATION_DATABASE_URL`]: postgresUrl(`${upper}_MIGRATION_DATABASE_URL`).optional(),
+    [`${upper}_MIGRATION_DATABASE_PASSWORD`]: z.string().optional(),
+  };
+}
+
 function subgraphShape(name: SubgraphName) {
   const upper = envName(name);
   return z.object({
     ...common,
     HUB_PERSON_ID_SECRET: secret('HUB_PERSON_ID_SECRET'),
-    [`${upper}_DATABASE_URL`]: z
-      .string({ error: `${upper}_DATABASE_URL is required` })
-      .regex(/^postgres(ql)?:\/\//, `${upper}_DATABASE_URL must be a postgres:// URL`),
+    ...databaseShape(name),
+    /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
+    HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
     [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
     ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
     ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
@@ -199,9 +221,20 @@ export interface AuthConfig {
   telemetry: { OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_TRACES_EXPORTER?: string };
 }
 
-export interface SubgraphConfig extends AuthConfig {
-  name: SubgraphName;
+/** Where a subgraph's database is, for the runtime role and for migrations. */
+export interface DatabaseConfig {
+  /** the runtime role's URL, its password (if given apart) encoded into it */
   databaseUrl: string;
+  /** the owner's URL that migrations run with (the runtime URL when no migration URL is set) */
+  migrationDatabaseUrl: string;
+  /** the role migrations grant the runtime privileges to; null when migrations and runtime use the same role */
+  runtimeRole: string | null;
+}
+
+export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
+  name: SubgraphName;
+  /** migrate before listening (HUB_MIGRATE_ON_START) */
+  migrateOnStart: boolean;
   port: number;
   personIdSecret: string;
   /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
@@ -236,19 +269,87 @@ export interface GatewayConfig extends AuthConfig {
 
 type Env = Record<string, string | undefined>;
 
-function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
-  // Empty strings count as unset, as in most deployment tools.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = shape.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
-        const key = String(i.path[0] ?? '');
-        return i.message.includes(key) || !key ? i.message : `${key}: ${i.message}`;
-      }),
-    );
+/** The variables that hold secrets (or URLs with passwords in them): each may instead be read from the file X_FILE names. */
+export function secretVariables(): string[] {
+  return ['HUB_GATEWAY_SECRET', 'HUB_PERSON_ID_SECRET', 'HUB_JWKS', ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s)))];
+}
+
+/**
+ * X_FILE for every secret X (Docker and Kubernetes secrets mounted as files): X is read from that
+ * file, one trailing newline dropped. Setting both X and X_FILE is refused, as is a file that
+ * cannot be read.
+ */
+function withFileSecrets(env: Env, names: string[]): { env: Env; problems: string[] } {
+  const out: Env = { ...env };
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    delete out[`${name}_FILE`];
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`${name} and ${name}_FILE are both set; set only one of them`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      problems.push(`${name}_FILE names a file that cannot be read (${file})`);
+    }
   }
+  return { env: out, problems };
+}
+
+function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
+  const files = withFileSecrets(env, secretVariables());
+  // Empty strings count as unset, as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(files.env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = shape.safeParse(cleaned);
+  const problems = [
+    ...files.problems,
+    ...(result.success
+      ? []
+      : result.error.issues
+          // a variable read from a file that could not be read is named once, by its _FILE
+          .filter((i) => !files.problems.some((p) => p.startsWith(`${String(i.path[0] ?? '')}_FILE `) || p.startsWith(`${String(i.path[0] ?? '')} and `)))
+          .map((i) => {
+            const key = String(i.path[0] ?? '');
+            return i.message.includes(key) || !key ? i.message : `${key}: ${i.message}`;
+          })),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
+}
+
+/** `url` with `password` (any characters) put in as its password, encoded; `url` itself when no password is given apart. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined || password === '') return url;
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** The role name in a postgres:// URL. */
+export function urlRole(url: string): string {
+  return decodeURIComponent(new URL(url).username);
+}
+
+function databaseFrom(name: SubgraphName, e: Record<string, unknown>): DatabaseConfig {
+  const upper = envName(name);
+  const str = (k: string) => (typeof e[k] === 'string' ? e[k] : undefined);
+  const databaseUrl = withPassword(String(e[`${upper}_DATABASE_URL`]), str(`${upper}_DATABASE_PASSWORD`));
+  const migrationUrl = str(`${upper}_MIGRATION_DATABASE_URL`);
+  const migrationDatabaseUrl = migrationUrl ? withPassword(migrationUrl, str(`${upper}_MIGRATION_DATABASE_PASSWORD`)) : databaseUrl;
+  const runtime = urlRole(databaseUrl);
+  const runtimeRole = migrationUrl && runtime !== urlRole(migrationDatabaseUrl) ? runtime : null;
+  if (runtimeRole !== null && !/^[a-z_][a-z0-9_]*$/.test(runtimeRole)) {
+    throw new ConfigError([`${upper}_DATABASE_URL: the runtime role's name must be a plain lower-case SQL name (letters, digits, _)`]);
+  }
+  return { databaseUrl, migrationDatabaseUrl, runtimeRole };
+}
+
+/** Only a subgraph's database settings (npm run migrate, npm run audit:verify): no keys or secrets needed. */
+export function loadDatabaseConfig(name: SubgraphName, env: Env = process.env): DatabaseConfig {
+  return databaseFrom(name, parse(z.object(databaseShape(name)), env));
 }
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url): the key's material, whatever its kid says. Equal to jose's calculateJwkThumbprint. */
@@ -337,7 +438,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
   return {
     ...auth,
     name,
-    databaseUrl: String(e[`${envName(name)}_DATABASE_URL`]),
+    ...databaseFrom(name, e),
+    migrateOnStart: e.HUB_MIGRATE_ON_START,
     port: Number(e[`${envName(name)}_PORT`]),
     personIdSecret,
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),

@@ -23,6 +23,7 @@ import type { SubgraphConfig } from './env.ts';
 import type { Caller } from './caller.ts';
 import { createTokenVerifier } from './auth.ts';
 import { SignatureVerifier } from './signing.ts';
+import { postgresNonceStore } from './nonce-store.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
 import { createPool, observedSql, requestDb, type Db, type StatementCounter } from './db.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -122,7 +123,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const log = createLogger(`subgraph:${def.name}`, config.logLevel);
   const pool = createPool(config.databaseUrl);
   const verifyToken = createTokenVerifier(config);
-  const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000);
+  // nonces in the subgraph's database: a request one replica accepted, every replica refuses again
+  const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000, Date.now, postgresNonceStore(pool));
   const metrics = createMetrics(def.name);
   metrics.dbPoolMax.set(pool.options.max);
   // every statement of a request is counted, timed and traced
@@ -181,9 +183,12 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
         (req as unknown as { rawBody: Buffer }).rawBody = buf;
       },
     }),
-    (req, res, next) => {
+    async (req, res, next) => {
       const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-      const check = signatures.verify(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw);
+      const check = await signatures.check(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw).catch((err: unknown) => {
+        log.error({ err }, 'replay check failed; request refused');
+        return { ok: false as const, reason: 'The request could not be checked against replays; it must be sent again.' };
+      });
       if (!check.ok) {
         res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
