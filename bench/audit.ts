@@ -87,7 +87,8 @@ const db = postgres(stack.databaseUrls.psychiatry, { max: 1, onnotice: () => {} 
 async function auditBytes() {
   const [rows] = await db`select coalesce(sum(pg_column_size(e.*)), 0)::bigint as rows from audit_event e`;
   // a partitioned table is the sum of its partitions (pg_partition_tree lists none for a plain table)
-  const [table] = await db`select (pg_total_relation_size('audit_event') + coalesce((select sum(pg_total_relation_size(relid)) from pg_partition_tree('audit_event') where relid <> 'audit_event'::regclass), 0))::bigint as total`;
+  const [table] =
+    await db`select (pg_total_relation_size('audit_event') + coalesce((select sum(pg_total_relation_size(relid)) from pg_partition_tree('audit_event') where relid <> 'audit_event'::regclass), 0))::bigint as total`;
   return { rows: Number(rows!.rows), total: Number(table!.total) };
 }
 
