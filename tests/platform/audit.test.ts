@@ -200,7 +200,7 @@ describe('audit events through the gateway', () => {
   });
 });
 
-describe('npm run audit:verify', () => {
+describe('npm run audit:verify', { timeout: 120_000 }, () => {
   const KEY = randomBytes(32).toString('hex');
   const caller = { userId: 'u1', name: 'Test Person', organisation: organisation('municipality:1980')!, roles: ['CASEWORKER' as const] };
   const databases: string[] = [];
@@ -214,7 +214,8 @@ describe('npm run audit:verify', () => {
   /**
    * A database of the test's own (tampering cannot disturb other tests): 4 events, written two
    * by two, each pair sealed (seal 1 and seal 2). Other databases' transactions on the server can
-   * hold a seal back for a moment (the oldest running transaction bounds it), so each pair waits for them.
+   * hold a seal back for a while (the oldest running transaction on the server bounds it), so each pair
+   * waits (bounded) for them.
    */
   async function sealedTrail() {
     const name = `${hub().prefix}_tamper_${randomBytes(3).toString('hex')}`;
@@ -230,7 +231,7 @@ describe('npm run audit:verify', () => {
       }
       // Wait (bounded) until every transaction up to the pair's has ended, then seal once.
       const [last] = await sql`select max(xid)::text as xid from audit_event`;
-      for (let attempt = 0; attempt < 200; attempt++) {
+      for (let attempt = 0; attempt < 600; attempt++) {
         const [passed] = await sql`select pg_snapshot_xmin(pg_current_snapshot()) > ${last!.xid}::xid8 as ok`;
         if (passed!.ok) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -352,6 +353,20 @@ describe('npm run audit:verify', () => {
       expect(broken(t.verify('--grace-seconds', '0'))).toBe(
         `municipality: BROKEN: audit event seq ${t.events[0]!.seq} (id ${t.events[0]!.id}): no seal covers it, and it is older than 0 s (added after the last seal, or the seals after it were removed)`,
       );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('names a seal removed from the middle, and refuses to check seals without the key', async () => {
+    const t = await sealedTrail();
+    try {
+      const noKey = runScript('scripts/audit-verify.ts', ['--subgraph', 'municipality'], {
+        MUNICIPALITY_DATABASE_URL: withDatabase(hub().postgresUrl, databases[0]!),
+      });
+      expect(broken(noKey)).toBe('municipality: BROKEN: the audit key (HUB_AUDIT_KEY) is needed to check the seals');
+      await t.tamper('delete from audit_seal where seal_no = 1');
+      expect(broken(t.verify())).toBe('municipality: BROKEN: seal 1 is missing (the next is seal 2): seals were removed');
     } finally {
       await t.close();
     }

@@ -245,10 +245,11 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
     }
   }
 
-  const seals = await pool<
+  // The seals in order, each with the events of its range (one streamed query: a range join on the xid index).
+  const rowsOfSeals = pool<
     Array<{
       seal_no: string;
-      at: Date;
+      at: string;
       xid_from: string;
       xid_to: string;
       event_count: number;
@@ -256,45 +257,67 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
       last_seq: string | null;
       root: string;
       mac: string;
+      content_hash: string | null;
     }>
-  >`select seal_no::text, at, xid_from::text, xid_to::text, event_count, first_seq::text, last_seq::text, root, mac from audit_seal order by seal_no`;
+  >`select s.seal_no::text, to_json(s.at) #>> '{}' as at, s.xid_from::text, s.xid_to::text, s.event_count, s.first_seq::text, s.last_seq::text, s.root, s.mac,
+      e.content_hash
+    from audit_seal s left join lateral (
+      select e.seq, e.content_hash from audit_event e where e.xid >= s.xid_from and e.xid < s.xid_to
+    ) e on true
+    order by s.seal_no, e.seq`.cursor(1000);
   let prevRoot = GENESIS_HASH;
   let prevTo = '0';
   let n = 0;
   const key = options.key ?? '';
-  if (seals.length > 0 && !key) return fail(0, 'the audit key (HUB_AUDIT_KEY) is needed to check the seals');
-  for (const s of seals) {
-    const fields: SealFields = {
-      sealNo: Number(s.seal_no),
-      xidFrom: s.xid_from,
-      xidTo: s.xid_to,
-      eventCount: s.event_count,
-      firstSeq: s.first_seq === null ? null : Number(s.first_seq),
-      lastSeq: s.last_seq === null ? null : Number(s.last_seq),
-    };
-    if (fields.sealNo !== n + 1) return fail(n, `seal ${n + 1} is missing (the next is seal ${fields.sealNo}): seals were removed`);
-    if (sealMac(key, { ...fields, at: s.at, root: s.root }) !== s.mac)
-      return fail(n, `seal ${fields.sealNo}: its mac was not made with the audit key (a forged or altered seal)`);
-    if (fields.xidFrom !== prevTo) return fail(n, `seal ${fields.sealNo}: it does not start where seal ${n} ended (seals were removed or forged)`);
-    const covered = await pool<Array<{ seq: string; content_hash: string }>>`
-      select seq::text, content_hash from audit_event where xid >= ${s.xid_from}::xid8 and xid < ${s.xid_to}::xid8 order by seq`;
-    if (covered.length !== fields.eventCount) {
-      const what = covered.length < fields.eventCount ? 'an event was removed' : 'an event was added';
-      return fail(n, `seal ${fields.sealNo}: it sealed ${fields.eventCount} audit events, ${covered.length} are there (${what})`);
+  type Pending = { fields: SealFields; at: string; root: string; mac: string; hashes: string[] };
+  const check = (p: Pending): string | null => {
+    const { fields } = p;
+    if (fields.sealNo !== n + 1) return `seal ${n + 1} is missing (the next is seal ${fields.sealNo}): seals were removed`;
+    if (!key) return 'the audit key (HUB_AUDIT_KEY) is needed to check the seals';
+    if (sealMac(key, { ...fields, at: new Date(p.at), root: p.root }) !== p.mac)
+      return `seal ${fields.sealNo}: its mac was not made with the audit key (a forged or altered seal)`;
+    if (fields.xidFrom !== prevTo) return `seal ${fields.sealNo}: it does not start where seal ${n} ended (seals were removed or forged)`;
+    if (p.hashes.length !== fields.eventCount) {
+      const what = p.hashes.length < fields.eventCount ? 'an event was removed' : 'an event was added';
+      return `seal ${fields.sealNo}: it sealed ${fields.eventCount} audit events, ${p.hashes.length} are there (${what})`;
     }
-    if (
-      sealRoot(
-        key,
-        prevRoot,
-        fields,
-        covered.map((e) => e.content_hash),
-      ) !== s.root
-    ) {
-      return fail(n, `seal ${fields.sealNo}: the audit events it covers do not match its root (an event was altered, removed or added)`);
-    }
-    prevRoot = s.root;
+    if (sealRoot(key, prevRoot, fields, p.hashes) !== p.root)
+      return `seal ${fields.sealNo}: the audit events it covers do not match its root (an event was altered, removed or added)`;
+    prevRoot = p.root;
     prevTo = fields.xidTo;
     n++;
+    return null;
+  };
+  let pending = null as Pending | null;
+  for await (const batch of rowsOfSeals) {
+    for (const r of batch) {
+      const sealNo = Number(r.seal_no);
+      if (pending?.fields.sealNo !== sealNo) {
+        if (pending) {
+          const problem = check(pending);
+          if (problem) return fail(n, problem);
+        }
+        pending = {
+          fields: {
+            sealNo,
+            xidFrom: r.xid_from,
+            xidTo: r.xid_to,
+            eventCount: r.event_count,
+            firstSeq: r.first_seq === null ? null : Number(r.first_seq),
+            lastSeq: r.last_seq === null ? null : Number(r.last_seq),
+          },
+          at: r.at,
+          root: r.root,
+          mac: r.mac,
+          hashes: [],
+        };
+      }
+      if (r.content_hash !== null) pending.hashes.push(r.content_hash);
+    }
+  }
+  if (pending !== null) {
+    const problem = check(pending);
+    if (problem) return fail(n, problem);
   }
   const head = n > 0 ? { sealNo: n, root: prevRoot } : null;
   if (options.expectHead) {
