@@ -90,6 +90,30 @@ describe('audit events through the gateway', () => {
     }
   });
 
+  it("is sealed by the subgraph's own sealer soon after, with no request waiting for it", async () => {
+    const userId = `sealed-test-${randomBytes(4).toString('hex')}`;
+    const res = await gql(
+      'query($p: String!) { findPerson(personnummer: $p) { id } }',
+      { p: personnummer() },
+      { as: { org: 'municipality:1981', roles: ['CASEWORKER'], sub: userId } },
+    );
+    expect(res.errors).toBeUndefined();
+    const sql = postgres(hub().databaseUrls.municipality, { max: 1 });
+    try {
+      const [event] = await sql`select xid::text as xid from audit_event where user_id = ${userId}`;
+      let seal: Record<string, unknown> | undefined;
+      // bounded: the sealer runs every second, held back only while older transactions on the server run
+      for (let attempt = 0; attempt < 300 && !seal; attempt++) {
+        [seal] = await sql`select seal_no::int as seal_no, event_count from audit_seal where xid_from <= ${event!.xid}::xid8 and xid_to > ${event!.xid}::xid8`;
+        if (!seal) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seal).toMatchObject({ seal_no: expect.any(Number), event_count: expect.any(Number) });
+      expect(seal!.event_count as number).toBeGreaterThanOrEqual(1);
+    } finally {
+      await sql.end();
+    }
+  }, 60_000);
+
   it('logs a 16-row inbox page as one row of 16 records and persons, in under 2 KB, and the log lists 16 events with ids of their own', async () => {
     const coordinator: As = { ...coordinator19, sub: `coordinator-test-${randomBytes(4).toString('hex')}` };
     const pnr = personnummer();
