@@ -178,6 +178,38 @@ describe('audit events through the gateway', () => {
     expect(read).toEqual(Array.from({ length: 16 }, () => `READ ${person}`));
   });
 
+  it('lists the events written before seals (audit_event_legacy) in the audit log as they were, after the newer ones', async () => {
+    const person = `p_legacy_${randomBytes(6).toString('hex')}`;
+    const id = `00000000-0000-4000-8000-${randomBytes(6).toString('hex')}`;
+    const at = new Date(Date.now() - 30_000);
+    const sql = postgres(hub().databaseUrls.municipality, { max: 1 });
+    try {
+      // an event from before the migration: the table takes no new rows, so as a superuser with the triggers off
+      await sql`set session_replication_role = replica`;
+      await sql`insert into audit_event_legacy (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_id, person_id, fields, basis, owner_organisation_id, prev_hash, hash)
+        values (${id}, ${at.toISOString()}::timestamptz, 'old-user', 'Old User', 'municipality:1981', ${['CASEWORKER']}, 'READ', 'Person', ${person}, ${person}, null, 'own case', 'municipality:1981', ${GENESIS_HASH}, ${'0'.repeat(64)})`;
+    } finally {
+      await sql.end();
+    }
+    const reviewer: As = { org: 'municipality:1981', roles: ['LOG_REVIEWER'], sub: `reviewer-${randomBytes(4).toString('hex')}`, name: 'Granskare' };
+    const res = await gql(
+      `query($from: DateTime!, $to: DateTime!, $p: ID) { auditLog(from: $from, to: $to, personId: $p) {
+        municipality(first: 10) { totalCount nodes { id action entity personId userId basis } } } }`,
+      { from: new Date(Date.now() - 120_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), p: person },
+      { as: reviewer },
+    );
+    expect(res.errors).toBeUndefined();
+    const section = (res.data as { auditLog: { municipality: { totalCount: number; nodes: Array<Record<string, unknown>> } } }).auditLog.municipality;
+    // the review (a new event, first: newest first) and the legacy read
+    expect(section.totalCount).toBe(2);
+    expect(section.nodes.map((n) => [n.action, n.userId, n.personId])).toEqual([
+      ['AUDIT_REVIEW', reviewer.sub, person],
+      ['READ', 'old-user', person],
+    ]);
+    expect(section.nodes[1]!.id).toBe(id);
+    expect(section.nodes[0]!.id).toMatch(/^[0-9a-f-]{36}\.1$/);
+  });
+
   describe('the audit tables, with an event in them (a row-level trigger refuses only rows that exist)', () => {
     beforeAll(async () => {
       const res = await gql(
@@ -199,6 +231,18 @@ describe('audit events through the gateway', () => {
       const sql = postgres(hub().databaseUrls.municipality, { max: 1, onnotice: () => {} });
       try {
         await expect(sql.unsafe(statement)).rejects.toThrow(`${table} is append-only: ${op} is not allowed`);
+      } finally {
+        await sql.end();
+      }
+    });
+
+    it('takes no new rows into the legacy table', async () => {
+      const sql = postgres(hub().databaseUrls.municipality, { max: 1, onnotice: () => {} });
+      try {
+        await expect(
+          sql`insert into audit_event_legacy (id, at, user_id, user_name, organisation_id, roles, action, entity, basis, prev_hash, hash)
+            values (gen_random_uuid(), now(), 'u', 'U', 'municipality:1981', '{}', 'READ', 'Person', 'own case', ${GENESIS_HASH}, ${GENESIS_HASH})`,
+        ).rejects.toThrow('audit_event_legacy is closed: INSERT is not allowed');
       } finally {
         await sql.end();
       }
@@ -419,8 +463,11 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
           prevHash,
         };
         const hash = legacyHashOf(row);
+        // events from before the migration: the table takes no new rows, so with the triggers off
+        await t.sql`set session_replication_role = replica`;
         await t.sql`insert into audit_event_legacy (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_id, person_id, fields, basis, owner_organisation_id, prev_hash, hash)
           values (${row.id}, ${row.at.toISOString()}::timestamptz, ${row.userId}, ${row.userName}, ${row.organisationId}, ${row.roles}, ${row.action}, ${row.entity}, ${row.entityId}, ${row.personId}, ${row.fields}, ${row.basis}, ${row.ownerOrganisationId}, ${row.prevHash}, ${hash})`;
+        await t.sql`set session_replication_role = origin`;
         prevHash = hash;
         ids.push(row.id);
       }
