@@ -42,6 +42,7 @@ const secrets = {
   HUB_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'prod-1' }] }),
   HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
   HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+  HUB_AUDIT_KEY: randomBytes(32).toString('hex'),
   POSTGRES_PASSWORD: 'pg',
   MUNICIPALITY_DB_PASSWORD: 'm',
   PSYCHIATRY_DB_PASSWORD: 'p',

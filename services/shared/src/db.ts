@@ -7,6 +7,7 @@
 import postgres, { type Sql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { ensurePartitions } from './audit-seal.ts';
 import { count, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
@@ -145,12 +146,17 @@ export interface MigrateOptions {
  * outside its journal (request_nonce) and the runtime role's grants. One connection holds the
  * migration lock throughout; whoever waits for it finds the journal applied.
  */
+/** Months of audit partitions each migration run makes ready ahead: run `npm run migrate` at least once in that time. */
+export const MIGRATION_PARTITION_MONTHS = 24;
+
 export async function migrateDatabase(url: string, migrationsFolder: string, options: MigrateOptions = {}): Promise<void> {
   await withConnection(url, async (sql) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
     try {
       await migrate(drizzle({ client: sql }), { migrationsFolder });
       await ensurePlatformTables(sql);
+      // As the owner: the audit partitions of this month and the next 24 (a runtime role cannot create them).
+      await ensurePartitions(sql, undefined, new Date(), MIGRATION_PARTITION_MONTHS);
       if (options.runtimeRole) await grantRuntimeRole(sql, options.runtimeRole);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`;

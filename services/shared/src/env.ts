@@ -141,6 +141,8 @@ function subgraphShape(name: SubgraphName) {
   return z.object({
     ...common,
     HUB_PERSON_ID_SECRET: secret('HUB_PERSON_ID_SECRET'),
+    HUB_AUDIT_KEY: secret('HUB_AUDIT_KEY'),
+    HUB_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
     ...databaseShape(name),
     /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
     HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
@@ -237,6 +239,10 @@ export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
   migrateOnStart: boolean;
   port: number;
   personIdSecret: string;
+  /** the key of the audit seals' HMACs (never in the database) */
+  auditKey: string;
+  /** how often the sealer seals the audit events written since the last seal */
+  auditSealIntervalMs: number;
   /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
   linkedUrls: Partial<Record<SubgraphName, string>>;
   /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
@@ -271,7 +277,7 @@ type Env = Record<string, string | undefined>;
 
 /** The variables that hold secrets (or URLs with passwords in them): each may instead be read from the file X_FILE names. */
 export function secretVariables(): string[] {
-  return ['HUB_GATEWAY_SECRET', 'HUB_PERSON_ID_SECRET', 'HUB_JWKS', ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s)))];
+  return ['HUB_GATEWAY_SECRET', 'HUB_PERSON_ID_SECRET', 'HUB_AUDIT_KEY', 'HUB_JWKS', ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s)))];
 }
 
 /**
@@ -366,6 +372,7 @@ export interface DevelopmentState {
   issuer?: { publicJwk?: Record<string, unknown> };
   gatewaySecret?: string;
   personIdSecret?: string;
+  auditKey?: string;
 }
 
 const DEFAULT_HUB_DIR = fileURLToPath(new URL('../../../.hub/', import.meta.url));
@@ -384,7 +391,7 @@ export function developmentState(env: Env): DevelopmentState | null {
 
 /** A development secret: marked as one, or one the development installation on this machine made (whatever it was renamed to). */
 function developmentSecretProblem(name: string, value: string, state: DevelopmentState | null): string | null {
-  const known = [state?.gatewaySecret, state?.personIdSecret].filter((v): v is string => typeof v === 'string' && v !== '');
+  const known = [state?.gatewaySecret, state?.personIdSecret, state?.auditKey].filter((v): v is string => typeof v === 'string' && v !== '');
   return value.startsWith(DEV_SECRET_PREFIX) || known.includes(value) ? `${name} is a development secret; production refuses it` : null;
 }
 
@@ -404,6 +411,10 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     if ('HUB_PERSON_ID_SECRET' in e && typeof e.HUB_PERSON_ID_SECRET === 'string') {
       const devPerson = developmentSecretProblem('HUB_PERSON_ID_SECRET', e.HUB_PERSON_ID_SECRET, state);
       if (devPerson) problems.push(devPerson);
+    }
+    if ('HUB_AUDIT_KEY' in e && typeof e.HUB_AUDIT_KEY === 'string') {
+      const devAudit = developmentSecretProblem('HUB_AUDIT_KEY', e.HUB_AUDIT_KEY, state);
+      if (devAudit) problems.push(devAudit);
     }
     if (e.HUB_JWKS_URL && !e.HUB_JWKS_URL.startsWith('https://')) problems.push('HUB_JWKS_URL must use https in production');
   }
@@ -442,6 +453,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     migrateOnStart: e.HUB_MIGRATE_ON_START,
     port: Number(e[`${envName(name)}_PORT`]),
     personIdSecret,
+    auditKey: e.HUB_AUDIT_KEY,
+    auditSealIntervalMs: e.HUB_AUDIT_SEAL_INTERVAL_MS,
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
     consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
   };

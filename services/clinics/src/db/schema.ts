@@ -1,7 +1,7 @@
 /** Tables of the clinics subgraph (local integrated clinics). */
 import { index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
-export { auditEvent } from '../../../shared/src/audit.ts';
+export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /** A local integrated clinic; its id is also its organisation id in the directory. */

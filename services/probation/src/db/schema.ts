@@ -1,7 +1,7 @@
 /** Tables of the probation subgraph (frivården). */
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
-export { auditEvent } from '../../../shared/src/audit.ts';
+export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /**
