@@ -18,7 +18,7 @@ const auditOf = (userId: string) =>
   withSql(
     'municipality',
     async (sql) =>
-      (await sql`select action, entity, entity_id, organisation_id, basis, owner_organisation_id from audit_event where user_id = ${userId} order by seq`) as unknown as Array<
+      (await sql`select e.action, e.entity, x.entity_id, e.organisation_id, e.basis, e.owner_organisation_id from audit_event e, unnest(e.entity_ids) with ordinality as x(entity_id, n) where e.user_id = ${userId} order by e.seq, x.n`) as unknown as Array<
         Record<string, string>
       >,
   );

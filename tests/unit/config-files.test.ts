@@ -26,6 +26,7 @@ const base = () => ({
   HUB_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }),
   HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
   HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+  HUB_AUDIT_KEY: randomBytes(32).toString('hex'),
   MUNICIPALITY_DATABASE_URL: 'postgres://hub_municipality_runtime@db.example:5432/hub_municipality',
 });
 
