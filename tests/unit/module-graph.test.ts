@@ -2,7 +2,7 @@
  * What scripts/run.mjs loads before tsx: the packages an entry's module
  * graph imports, read from the sources (scripts/module-graph.mjs).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,11 @@ describe('moduleGraph', () => {
       files: ['b.ts', 'c.ts', 'd.ts', 'entry.ts'].map((f) => join(dir, f)),
       packages: ['@scope/pkg/sub', 'dynamic-package', 'express', 'side-effect', 'zod'],
     });
+  });
+
+  it("is what npm start runs, in the place of npm's shell (exec), so that SIGTERM to npm reaches it", () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('exec node scripts/run.mjs --early scripts/databases-worker.ts scripts/start.ts');
   });
 
   it("keeps npm start's worker light: the databases without Apollo or the gateway; the start with both", () => {
