@@ -12,14 +12,16 @@
  * start the bench sends SIGTERM to the npm process and waits for it to exit
  * with 0 and leave no PostgreSQL behind, as a user's Ctrl-C would.
  *
- *   npm run bench:start [-- --cold 1 --warm 5 --root <checkout> --stop sigterm|ctrl-c]
+ *   npm run bench:start [-- --cold 1 --warm 5 --root <checkout> --stop sigterm|ctrl-c --compare <checkout>]
  *
  * `--cold` fresh directories (default 1, at most 5), `--warm` warm starts in
  * the last of them (default 5, at most 20), `--root` another checkout to
  * start (to compare with main's code: a clone with node_modules beside it),
  * `--stop ctrl-c` SIGINT to the whole process group as a terminal's Ctrl-C
  * does, instead of SIGTERM to npm alone (which a checkout whose SIGTERM
- * stops at npm's shell needs).
+ * stops at npm's shell needs). `--compare <checkout>` alternates every start
+ * with one of that checkout (stopped with Ctrl-C), so that both meet the
+ * same load, and prints the figures of each.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '5' },
     root: { type: 'string' },
     stop: { type: 'string', default: 'sigterm' },
+    compare: { type: 'string' },
   },
 });
 /** sigterm: SIGTERM to the npm process only (it must reach the hub); ctrl-c: SIGINT to the whole process group, as a terminal does. */
@@ -46,6 +49,17 @@ const CTRL_C = values.stop === 'ctrl-c';
 const COLD = Math.min(5, Math.max(1, Number(values.cold) || 1));
 const WARM = Math.min(20, Math.max(0, Number(values.warm) || 0));
 const ROOT = values.root ? resolve(values.root) : fileURLToPath(new URL('..', import.meta.url));
+interface Target {
+  root: string;
+  ctrlC: boolean;
+  cold: Round[];
+  warm: Round[];
+  hubDir: string;
+  env: Record<string, string>;
+}
+const targets: Target[] = [{ root: ROOT, ctrlC: CTRL_C, cold: [], warm: [], hubDir: '', env: {} }];
+// --compare <checkout>: the other checkout's starts alternate with these (stopped with Ctrl-C), so both see the same load
+if (values.compare) targets.push({ root: resolve(values.compare), ctrlC: true, cold: [], warm: [], hubDir: '', env: {} });
 /** Longest a start may take before the bench gives up on it. */
 const START_LIMIT_MS = 120_000;
 
@@ -72,10 +86,10 @@ interface Round {
   readyIn: number | null;
 }
 
-async function startOnce(hubDir: string, env: Record<string, string>): Promise<Round> {
+async function startOnce({ root, ctrlC, hubDir, env }: Target): Promise<Round> {
   const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   const t0 = performance.now();
-  const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, ...env, HUB_DIR: hubDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start'], { cwd: root, env: { ...process.env, ...env, HUB_DIR: hubDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));
   child.stderr.on('data', (d) => (out += String(d)));
@@ -119,10 +133,10 @@ async function startOnce(hubDir: string, env: Record<string, string>): Promise<R
     else await sleep(20);
   }
   const readyIn = /ready in ([\d.]+) s/.exec(out);
-  if (CTRL_C) process.kill(-child.pid!, 'SIGINT');
+  if (ctrlC) process.kill(-child.pid!, 'SIGINT');
   else child.kill('SIGTERM');
   const code = await Promise.race([exited(child), sleep(90_000).then(() => 'timeout' as const)]);
-  if (!CTRL_C && code !== 0) fail(`npm start did not stop cleanly on SIGTERM (${code})`);
+  if (!ctrlC && code !== 0) fail(`npm start did not stop cleanly on SIGTERM (${code})`);
   const pidFile = join(hubDir, 'pgdata', 'postmaster.pid');
   for (let i = 0; i < 300 && existsSync(pidFile); i++) await sleep(100);
   if (existsSync(pidFile)) fail('PostgreSQL was left running');
@@ -140,21 +154,22 @@ async function freshEnv(): Promise<Record<string, string>> {
   return env;
 }
 
-const cold: Round[] = [];
-const warm: Round[] = [];
-let hubDir = '';
-let env: Record<string, string> = {};
 for (let i = 0; i < COLD; i++) {
-  hubDir = mkdtempSync(join(tmpdir(), 'hub-bench-start-'));
-  chmodSync(hubDir, 0o755); // as root: the postgres user must reach the data directory in it
-  dirs.push(hubDir);
-  env = await freshEnv();
-  cold.push(await startOnce(hubDir, env));
-  process.stdout.write(`cold ${i + 1}/${COLD}: /health ${(cold.at(-1)!.health / 1000).toFixed(2)} s\n`);
+  for (const t of targets) {
+    t.hubDir = mkdtempSync(join(tmpdir(), 'hub-bench-start-'));
+    chmodSync(t.hubDir, 0o755); // as root: the postgres user must reach the data directory in it
+    dirs.push(t.hubDir);
+    t.env = await freshEnv();
+    t.cold.push(await startOnce(t));
+    process.stdout.write(`${t.root} cold ${i + 1}/${COLD}: /health ${(t.cold.at(-1)!.health / 1000).toFixed(2)} s\n`);
+  }
 }
 for (let i = 0; i < WARM; i++) {
-  warm.push(await startOnce(hubDir, env));
-  process.stdout.write(`warm ${i + 1}/${WARM}: /health ${(warm.at(-1)!.health / 1000).toFixed(2)} s\n`);
+  // the order alternates too, so that neither always follows the other
+  for (const t of i % 2 ? [...targets].reverse() : targets) {
+    t.warm.push(await startOnce(t));
+    process.stdout.write(`${t.root} warm ${i + 1}/${WARM}: /health ${(t.warm.at(-1)!.health / 1000).toFixed(2)} s\n`);
+  }
 }
 
 function stats(xs: number[]): string {
@@ -165,15 +180,17 @@ function stats(xs: number[]): string {
   return `median ${f(median)} s, min ${f(s[0]!)} s, max ${f(s.at(-1)!)} s`;
 }
 
-console.log(`\nnpm start in ${ROOT} (Node ${process.version}), wall clock from spawn:`);
-for (const [name, rounds] of [
-  ['cold', cold],
-  ['warm', warm],
-] as const) {
-  if (rounds.length === 0) continue;
-  console.log(`  ${name} (${rounds.length})`);
-  console.log(`    /health 200        ${stats(rounds.map((r) => r.health))}`);
-  console.log(`    GraphQL answered   ${stats(rounds.map((r) => r.query))}`);
-  const ready = rounds.map((r) => r.readyIn).filter((r): r is number => r !== null);
-  if (ready.length) console.log(`    its own "ready in" ${stats(ready)}`);
+for (const t of targets) {
+  console.log(`\nnpm start in ${t.root} (Node ${process.version}), wall clock from spawn:`);
+  for (const [name, rounds] of [
+    ['cold', t.cold],
+    ['warm', t.warm],
+  ] as const) {
+    if (rounds.length === 0) continue;
+    console.log(`  ${name} (${rounds.length})`);
+    console.log(`    /health 200        ${stats(rounds.map((r) => r.health))}`);
+    console.log(`    GraphQL answered   ${stats(rounds.map((r) => r.query))}`);
+    const ready = rounds.map((r) => r.readyIn).filter((r): r is number => r !== null);
+    if (ready.length) console.log(`    its own "ready in" ${stats(ready)}`);
+  }
 }
