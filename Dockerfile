@@ -11,7 +11,7 @@ COPY tsconfig.json ./
 COPY schema ./schema
 COPY services ./services
 COPY gateway ./gateway
-# npm run audit:verify (and the other operational scripts) must run in a container too.
+# npm run migrate and npm run audit:verify (and the other operational scripts) must run in a container too.
 COPY scripts ./scripts
 USER node
 # Overridden per service in docker-compose.yml.

@@ -12,6 +12,7 @@ const HUB_FREE = [
   'tests/unit/**/*.test.ts',
   'tests/platform/composition.test.ts',
   'tests/platform/deployment.test.ts',
+  'tests/platform/kubernetes.test.ts',
   'tests/start.test.ts',
   'tests/fresh-clone.test.ts',
 ];

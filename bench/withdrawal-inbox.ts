@@ -6,7 +6,10 @@
  * statements the psychiatry subgraph ran per page and in all, and the
  * latency of listing them all (median and 95th percentile of 20 runs).
  * Each referral is listed with its person, ward (a fifth have a place
- * offered) and timeline, as the inbox shows it.
+ * offered) and timeline, as the inbox shows it. Then single pages of 25, 50,
+ * 100 and 200 of the 500, interleaved round by round (BENCH_RUNS rounds,
+ * default 30), with each size's median against that of 50: a page of 100
+ * should cost less than twice a page of 50.
  */
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +22,11 @@ const SIZES = [5, 50, 500];
 
 const RUNS = 20;
 const PAGE = 200;
+/** single pages of these sizes, asked of the largest person's referrals */
+const PAGE_SIZES = [25, 50, 100, 200];
+const PAGE_RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const WARMUP = 3;
+let biggest = '';
 
 const stack = await startStandaloneHub(process.env.BENCH_POSTGRES_URL, 'bench');
 
@@ -146,6 +154,31 @@ try {
     const total = first.perPage.reduce((a, b) => a + b, 0);
     console.log(
       `${String(n).padStart(9)}  ${String(first.perPage.length).padStart(5)}  ${first.perPage.join(', ').padStart(15)}  ${String(total).padStart(16)}  ${pct(times, 50).toFixed(1).padStart(6)}  ${pct(times, 95).toFixed(1).padStart(6)}`,
+    );
+    if (n === Math.max(...SIZES)) biggest = personId;
+  }
+
+  // One page of each size, interleaved (each round asks every size once, in turn), so a change in the
+  // machine's load falls on all sizes alike: what a row costs as the page grows.
+  console.log(`\nOne page of the ${Math.max(...SIZES)} referrals, ${PAGE_RUNS} rounds (interleaved), after ${WARMUP} warm-up rounds\n`);
+  console.log('page size  p50 ms  p95 ms  p50 ÷ p50 of 50');
+  const bySize = new Map<number, number[]>(PAGE_SIZES.map((s) => [s, []]));
+  for (let round = 0; round < WARMUP + PAGE_RUNS; round++)
+    for (const size of PAGE_SIZES) {
+      const t0 = performance.now();
+      const body = await gql(INBOX, { p: biggest, first: size, after: null }, 'coordinator', '2026-06-03T10:00:00+02:00');
+      if (body.data.withdrawalReferrals.nodes.length !== size) throw new Error(`a page of ${size} had ${body.data.withdrawalReferrals.nodes.length}`);
+      if (round >= WARMUP) bySize.get(size)!.push(performance.now() - t0);
+    }
+  const p50of = (size: number) =>
+    pct(
+      [...bySize.get(size)!].sort((a, b) => a - b),
+      50,
+    );
+  for (const size of PAGE_SIZES) {
+    const sorted = [...bySize.get(size)!].sort((a, b) => a - b);
+    console.log(
+      `${String(size).padStart(9)}  ${pct(sorted, 50).toFixed(1).padStart(6)}  ${pct(sorted, 95).toFixed(1).padStart(6)}  ${(p50of(size) / p50of(50)).toFixed(2).padStart(15)}`,
     );
   }
 } finally {

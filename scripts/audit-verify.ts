@@ -1,35 +1,68 @@
 /**
- * `npm run audit:verify`: walks each subgraph's audit chain and reports the
- * first event whose link or content does not match (exit 1), or that every
- * chain is intact (exit 0).
+ * `npm run audit:verify`: checks each subgraph's audit trail: every event's
+ * content hash, every seal's root and mac (with HUB_AUDIT_KEY), that the
+ * seals follow each other and cover every event but the newest (written
+ * within the grace, default 300 s: `--grace-seconds`), and the legacy hash
+ * chain of the events written before seals. Reports the first problem,
+ * naming the event or seal (exit 1), or that all is intact (exit 0), with
+ * each subgraph's head (its last seal and root).
  *
- * Databases: `<SUBGRAPH>_DATABASE_URL` when set (production); otherwise the
+ * `--expect-head <seal_no>:<root>` (with `--subgraph`): the head recorded
+ * outside the database earlier (a previous run's output); a database whose
+ * seals stop before it, or differ at it, is reported: this is what finds the
+ * last seals removed together with their events.
+ *
+ * Databases: `<SUBGRAPH>_DATABASE_URL` (or its _FILE, with <SUBGRAPH>_DATABASE_PASSWORD) when set (production); otherwise the
  * development installation (HUB_POSTGRES_URL, or the embedded server, which
  * is started for the check if `npm start` is not running).
  * `--subgraph <name>` checks one subgraph only.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { ConfigError, loadDatabaseConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
 import { createPool, withDatabase } from '../services/shared/src/db.ts';
-import { verifyAuditChain } from '../services/shared/src/audit.ts';
+import { verifyLegacyChain } from '../services/shared/src/audit.ts';
+import { verifyAuditSeals } from '../services/shared/src/audit-seal.ts';
 import type { EmbeddedServer } from './embedded-postgres.ts';
 import { developmentPostgres } from './development-postgres.ts';
 import { readLocalState } from './local-state.ts';
 
-const { values } = parseArgs({ options: { subgraph: { type: 'string' } } });
+const { values } = parseArgs({ options: { subgraph: { type: 'string' }, 'expect-head': { type: 'string' }, 'grace-seconds': { type: 'string' } } });
 const chosen = values.subgraph ? [values.subgraph as SubgraphName] : [...SUBGRAPHS];
 if (chosen.some((s) => !SUBGRAPHS.includes(s))) {
   console.error(`--subgraph must be one of ${SUBGRAPHS.join(', ')}`);
   process.exit(2);
 }
+const headMatch = values['expect-head'] ? /^(\d+):([0-9a-f]{64})$/.exec(values['expect-head']) : null;
+if (values['expect-head'] && (!headMatch || !values.subgraph)) {
+  console.error('--expect-head takes <seal_no>:<root> (64 hex digits), with --subgraph');
+  process.exit(2);
+}
+const expectHead = headMatch ? { sealNo: Number(headMatch[1]), root: headMatch[2]! } : null;
+const graceSeconds = Number(values['grace-seconds'] ?? 300);
+if (!Number.isFinite(graceSeconds) || graceSeconds < 0) {
+  console.error('--grace-seconds must be a number of seconds');
+  process.exit(2);
+}
 
 let embedded: EmbeddedServer | undefined;
 const urls: Partial<Record<SubgraphName, string>> = {};
-const fromEnv = chosen.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`]);
+const fromEnv = chosen.every((s) => process.env[`${s.toUpperCase()}_DATABASE_URL`] || process.env[`${s.toUpperCase()}_DATABASE_URL_FILE`]);
+const state = readLocalState();
+// The key is never in the database: the environment's (or its file's), or the development installation's.
+const keyFile = process.env.HUB_AUDIT_KEY_FILE;
+const key = process.env.HUB_AUDIT_KEY || (keyFile ? readFileSync(keyFile, 'utf8').replace(/\r?\n$/, '') : undefined) || (fromEnv ? undefined : state?.auditKey);
 if (fromEnv) {
-  for (const s of chosen) urls[s] = process.env[`${s.toUpperCase()}_DATABASE_URL`]!;
+  // as the subgraphs read them: X_FILE, a password apart from its URL (the runtime role may read the audit tables)
+  try {
+    for (const s of chosen) urls[s] = loadDatabaseConfig(s).databaseUrl;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(78);
+  }
 } else {
-  const server = await developmentPostgres(readLocalState());
+  const server = await developmentPostgres(state);
   if (!server) {
     console.error('No databases to check: set <SUBGRAPH>_DATABASE_URL, or run `npm start` once to create the development installation.');
     process.exit(2);
@@ -43,12 +76,22 @@ try {
   for (const s of chosen) {
     const pool = createPool(urls[s]!, 1);
     try {
-      const result = await verifyAuditChain(pool);
-      if (result.ok) {
-        console.log(`${s}: ${result.rows} audit events, chain intact`);
+      const sealed = await verifyAuditSeals(pool, { key, graceMs: graceSeconds * 1000, expectHead });
+      if (sealed.ok) {
+        const head = sealed.head ? `head ${sealed.head.sealNo}:${sealed.head.root}` : 'no seal yet';
+        console.log(
+          `${s}: ${sealed.events} audit events in ${sealed.rows} rows, ${sealed.seals} seals, intact (${sealed.unsealed} rows not sealed yet; ${head})`,
+        );
       } else {
         broken = true;
-        console.log(`${s}: BROKEN at audit event seq ${result.brokenAt.seq} (id ${result.brokenAt.id}): ${result.brokenAt.reason}`);
+        console.log(`${s}: BROKEN: ${sealed.problem}`);
+      }
+      const legacy = await verifyLegacyChain(pool);
+      if (legacy.ok) {
+        console.log(`${s}: ${legacy.rows} legacy audit events, chain intact`);
+      } else {
+        broken = true;
+        console.log(`${s}: legacy chain BROKEN at audit event seq ${legacy.brokenAt.seq} (id ${legacy.brokenAt.id}): ${legacy.brokenAt.reason}`);
       }
     } finally {
       await pool.end();

@@ -19,6 +19,8 @@ export interface LocalState {
   issuer: IssuerKeys;
   gatewaySecret: string;
   personIdSecret: string;
+  /** the key of the audit seals (added to an installation made before seals) */
+  auditKey: string;
   pgPassword: string;
 }
 
@@ -28,12 +30,19 @@ export function readLocalState(): LocalState | null {
 
 export async function loadOrCreateLocalState(): Promise<LocalState> {
   const existing = readLocalState();
-  if (existing) return existing;
+  if (existing) {
+    if (!existing.auditKey) {
+      existing.auditKey = `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`;
+      writeFileSync(STATE_FILE, JSON.stringify(existing, null, 2), { mode: 0o600 });
+    }
+    return existing;
+  }
   mkdirSync(HUB_DIR, { recursive: true });
   const state: LocalState = {
     issuer: await createIssuerKeys(DEV_KID_PREFIX),
     gatewaySecret: `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`,
     personIdSecret: `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`,
+    auditKey: `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`,
     pgPassword: randomBytes(18).toString('base64url'),
   };
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
@@ -49,6 +58,7 @@ export function developmentEnv(state: LocalState): Record<string, string> {
     HUB_JWKS: JSON.stringify({ keys: [state.issuer.publicJwk] }),
     HUB_GATEWAY_SECRET: state.gatewaySecret,
     HUB_PERSON_ID_SECRET: state.personIdSecret,
+    HUB_AUDIT_KEY: state.auditKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
 }

@@ -18,7 +18,10 @@ import { fromWorker, openStartDatabases, type StartDatabases } from './databases
 import { AUDIENCE, developmentEnv, EMBEDDED_PG_PORT } from './local-state.ts';
 import type { Stack } from './stack.ts';
 import type { DevTokenSigner } from '../gateway/src/server.ts';
+import { setupTelemetry, shutdownTelemetry } from '../services/shared/src/telemetry.ts';
 
+// OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER=otlp) asks for it: one service for the five servers, `hub.service` says which
+setupTelemetry('coordination-hub');
 let stopServer: (() => Promise<void>) | undefined;
 let stack: Stack | undefined;
 let stopping = false;
@@ -29,6 +32,7 @@ async function shutdown(signal: string, code = 0) {
   console.log(`\n${signal}: stopping the hub…`);
   try {
     await stack?.stop();
+    await shutdownTelemetry();
   } finally {
     await stopServer?.();
     console.log('Stopped.');

@@ -44,7 +44,7 @@ const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 
 async function plan(gender: 'WOMEN' | 'MEN', clock: string, signed: boolean) {
   const pnr = personnummer(gender);
-  const consent = await recordConsent(caseworker, pnr, ['municipality:1980', 'psychiatry:19'], '2099-01-01', clock);
+  const consent = await recordConsent(caseworker, pnr, ['municipality:1980', 'psychiatry:19'], undefined, clock);
   const res = await gql(
     'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
     {

@@ -1,6 +1,9 @@
 /** Runs the gateway as its own process (docker-compose, production). */
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadGatewayConfig } from '../../services/shared/src/env.ts';
+import { createLogger } from '../../services/shared/src/logger.ts';
+import { detachAdapterTerminateHandlers, stopOnSignals } from '../../services/shared/src/shutdown.ts';
+import { setupTelemetry, shutdownTelemetry } from '../../services/shared/src/telemetry.ts';
 import { startGateway } from './server.ts';
 
 let config;
@@ -13,13 +16,11 @@ try {
   }
   throw err;
 }
+setupTelemetry('gateway', { env: config.telemetry });
 const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const running = await startGateway(config, supergraph, { host: config.host });
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void running.close().then(() => process.exit(0));
-  });
-}
+detachAdapterTerminateHandlers(running.runtime);
+stopOnSignals(createLogger('gateway', config.logLevel), config.shutdownGraceSeconds, async (graceMs) => {
+  await running.close(graceMs);
+  await shutdownTelemetry();
+});

@@ -17,13 +17,18 @@ import { createGatewayRuntime, Logger as HiveLogger, type GatewayPlugin, type Ga
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TransportGetSubgraphExecutor } from '@graphql-mesh/transport-common';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import type { Logger } from '../../services/shared/src/logger.ts';
+import type { HubMetrics } from '../../services/shared/src/metrics.ts';
+import { noteErrors, noteOperation } from '../../services/shared/src/request-log.ts';
 import { hubRequest, useHubCaller } from './context.ts';
 import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { trustedDocuments } from './trusted-documents.ts';
+import { useInputRules } from './input-rules.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -101,6 +106,26 @@ function useDiagnostics(): GatewayPlugin {
   };
 }
 
+/** What the request's log line and metrics need from GraphQL: the operation's name and how many errors were answered. */
+function useRequestObservation(): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      noteOperation(params.operationName);
+    },
+    // the name in the document, known once it is parsed (also when it then fails validation)
+    onParse({ context }) {
+      const asked = (context as { params?: { operationName?: string | null } }).params?.operationName ?? null;
+      return ({ result }) => {
+        if (result && typeof result === 'object' && 'kind' in result) noteOperation(getOperationAST(result as DocumentNode, asked)?.name?.value ?? asked);
+      };
+    },
+    onResultProcess({ result }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      noteErrors((result as ExecutionResult).errors?.length ?? 0);
+    },
+  };
+}
+
 /** Hive's own log lines go to the hub's pino logger. */
 function hiveLogger(log: Logger): HiveLogger {
   return new HiveLogger({
@@ -118,8 +143,18 @@ function hiveLogger(log: Logger): HiveLogger {
 /** Which query planner plans the operations: the Rust one (the hub's), or Hive's JavaScript one (for comparison). */
 export type Planner = 'rust' | 'javascript';
 
-export function createHubGateway(config: GatewayConfig, supergraph: string, log: Logger, planner: Planner = 'rust'): GatewayRuntime {
+export function createHubGateway(
+  config: GatewayConfig,
+  supergraph: string,
+  log: Logger,
+  planner: Planner = 'rust',
+  limiter: RateLimiter = createRateLimiter(config.rateLimit),
+  metrics?: HubMetrics,
+): GatewayRuntime {
   const development = config.mode === 'development';
+  const trusted = trustedDocuments(config);
+  if (trusted) log.info({ documents: trusted.count, mode: config.trustedDocuments?.mode }, 'trusted documents');
+  else if (!development) log.warn('no trusted documents (HUB_TRUSTED_DOCUMENTS): any client may send any operation');
   return createGatewayRuntime({
     supergraph,
     ...(planner === 'rust' ? { unifiedGraphHandler } : {}),
@@ -134,15 +169,21 @@ export function createHubGateway(config: GatewayConfig, supergraph: string, log:
     // Development names the subgraph an error came from; production does not.
     subgraphErrors: development ? { errorCode: false, subgraphNameProp: 'serviceName' } : false,
     requestId: false,
+    // Cross-origin answers come from the allow-list in front of the gateway (cors.ts), never from Yoga's default.
+    cors: false,
+    ...(trusted ? { persistedDocuments: trusted.persistedDocuments } : {}),
     plugins: () => [
+      useRequestObservation(),
       useCsrfPrevention(),
-      useHubCaller(config, createTokenVerifier(config)),
+      ...(trusted ? [trusted.plugin] : []),
+      useHubCaller(config, createTokenVerifier(config), limiter.check),
       armor(config.mode),
       useRequestErrorCodes(),
       useKnownOperationTypes(),
+      useInputRules(),
       useDataEntry(),
       ...(development ? [useDiagnostics()] : [useNoIntrospection()]),
-      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls),
+      useSignedSubgraphRequests(config.gatewaySecret, config.subgraphUrls, metrics),
     ],
   });
 }

@@ -14,14 +14,23 @@ import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
 import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
+import { createMetrics } from '../../services/shared/src/metrics.ts';
+import { observeRequests } from '../../services/shared/src/request-log.ts';
+import { closeGracefully, refuseWhileStopping, type Stopping } from '../../services/shared/src/shutdown.ts';
+import { gatewayReadiness } from '../../services/shared/src/health.ts';
 import { CLOCK_HEADER } from './context.ts';
 import { createHubGateway, GRAPHQL_PATH, type Planner } from './runtime.ts';
 import { dashboardRouter, type DevTokenSigner } from './dashboard.ts';
 import { consoleRouter } from './console.ts';
+import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
+import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 
 export interface RunningGateway {
   url: string;
-  close: () => Promise<void>;
+  /** the Hive Gateway runtime (gateway/src/index.ts detaches its own signal handlers) */
+  runtime: object;
+  /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once) */
+  close: (graceMs?: number) => Promise<void>;
 }
 
 export type { DevTokenSigner };
@@ -39,7 +48,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   if (options.devTokens && config.mode !== 'development') throw new Error('a development token signer is refused outside development mode');
   const log = createLogger('gateway', config.logLevel);
   const development = config.mode === 'development';
-  const gateway = createHubGateway(config, supergraphSdl, log, options.planner);
+  const limiter = createRateLimiter(config.rateLimit);
+  const metrics = createMetrics('gateway');
+  const stopping: Stopping = { stopping: false };
+  const gateway = createHubGateway(config, supergraphSdl, log, options.planner, limiter, metrics);
   // Load the supergraph and the query planner before listening: the WebSocket server validates
   // against the schema directly, and would otherwise see none on a first request that is not HTTP.
   await gateway.getSchema();
@@ -47,15 +59,26 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(refuseWhileStopping(stopping));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/ready', async (_req, res) => {
+    const { ready, body } = await gatewayReadiness(config.subgraphUrls);
+    res.status(ready ? 200 : 503).json(body);
+  });
+  app.get('/metrics', metrics.handler);
+  // Development token mints count per client address (rate-limit.ts).
+  if (options.devTokens) app.post('/dashboard/dev-token', limiter.mints);
   // The council dashboard page (gateway/src/dashboard.ts); its token picker only in development.
   app.use('/dashboard', dashboardRouter(options.devTokens ? { devTokens: options.devTokens } : {}));
+  // Browser pages of the allowed origins only (HUB_CORS_ORIGINS); preflights end here, before any route answers OPTIONS.
+  app.use(GRAPHQL_PATH, corsMiddleware(config.corsOrigins, config.mode));
   // The development query console (an IDE of the gateway's own, nothing from a CDN).
   if (development) app.use(consoleRouter());
   app.use(
     GRAPHQL_PATH,
+    observeRequests('gateway', log, metrics),
     // The body limit before Hive reads anything; the buffered body is handed on as it came.
     express.raw({ type: () => true, limit: config.maxBodyBytes }),
     gateway,
@@ -78,16 +101,27 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   // GraphQL over WebSocket (graphql-ws) on the same path. The token comes in the connection's
   // `connectionParams` (browsers cannot set headers on a WebSocket); a connection without a
   // good one is closed (4403) before any operation, and every operation is checked again.
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.maxBodyBytes });
-  const wsRequest = (params: Record<string, unknown> | undefined) => {
+  const originAllowed = webSocketOriginAllowed(config.corsOrigins);
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: config.maxBodyBytes,
+    verifyClient: ({ origin, req }: { origin?: string; req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
+      originAllowed(origin || undefined, req.headers.host) ? done(true) : done(false, 403, 'Origin not allowed'),
+  });
+  const wsRequest = (params: Record<string, unknown> | undefined, connection?: http.IncomingMessage) => {
     const headers: Record<string, string> = {};
     const authorization = text(params?.authorization) ?? text(params?.Authorization);
     if (authorization) headers.authorization = authorization;
     const clock = text(params?.[CLOCK_HEADER]);
     if (clock) headers[CLOCK_HEADER] = clock;
-    return new Request(`http://gateway${GRAPHQL_PATH}`, { method: 'POST', headers });
+    const request = new Request(`http://gateway${GRAPHQL_PATH}`, { method: 'POST', headers });
+    // The connection's address, for the rate limit of operations without a good token.
+    return connection ? rememberClientAddress(request, connection, config.rateLimit.trustProxy) : request;
   };
-  const wsOptions = getGraphQLWSOptions(gateway, (ctx) => ({ request: wsRequest(ctx.connectionParams) }));
+  const wsOptions = getGraphQLWSOptions(gateway, (ctx) => ({
+    request: wsRequest(ctx.connectionParams, (ctx.extra as { request?: http.IncomingMessage }).request),
+  }));
   const wsCleanup = useServer(
     {
       ...wsOptions,
@@ -109,11 +143,12 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   log.info({ url }, 'gateway listening');
   return {
     url,
-    close: async () => {
+    runtime: gateway,
+    close: async (graceMs = 0) => {
+      stopping.stopping = true;
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await closeGracefully(httpServer, stopping, graceMs);
       await gateway.dispose();
     },
   };

@@ -1,6 +1,7 @@
 /**
- * The gateway's side of "only the gateway talks to subgraphs", as a Hive
- * Gateway `onFetch` plugin, so it holds for every subgraph request whichever
+ * The gateway's side of "only hub components talk to subgraphs" (the other
+ * signer is a subgraph asking another about a linked record, see
+ * services/shared/src/signing.ts), as a Hive Gateway `onFetch` plugin, so it holds for every subgraph request whichever
  * query planner made it: each carries the caller's token (the subgraph
  * verifies it again), the development clock if any, and an HMAC signature
  * over the exact body that is sent. The answer's SQL statement count is
@@ -9,6 +10,9 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { signRequest } from '../../services/shared/src/signing.ts';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
+import type { HubMetrics } from '../../services/shared/src/metrics.ts';
+import { currentRequest, REQUEST_ID_HEADER } from '../../services/shared/src/request-log.ts';
+import { endSpan, startClientSpan } from '../../services/shared/src/telemetry.ts';
 import { CLOCK_HEADER, hubRequest } from './context.ts';
 
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -22,7 +26,7 @@ function headersOf(init: unknown): HeaderMap {
   return { ...(init as HeaderMap) };
 }
 
-export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<SubgraphName, string>): GatewayPlugin {
+export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<SubgraphName, string>, metrics?: HubMetrics): GatewayPlugin {
   const names = new Map(Object.entries(subgraphUrls).map(([name, url]) => [url, name]));
   return {
     onFetch(payload) {
@@ -40,6 +44,11 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
       }
       // The signature is bound to the subgraph it is for, the path, the body, the caller's token and the clock.
       const subgraph = names.get(url) ?? new URL(url).host;
+      // The client request's id and trace go on to the subgraph (outside the signature: they change nothing it answers).
+      const requestId = currentRequest()?.id ?? request?.headers.get(REQUEST_ID_HEADER);
+      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+      const span = startClientSpan('gateway', `subgraph ${subgraph}`, { 'hub.subgraph': subgraph }, headers);
+      const started = performance.now();
       Object.assign(
         headers,
         signRequest(secret, {
@@ -52,8 +61,14 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
         }),
       );
       payload.setOptions({ ...options, headers });
-      if (!hub) return;
       return ({ response }) => {
+        const failed = !response.ok;
+        span.setAttribute('http.response.status_code', response.status);
+        endSpan(span, failed ? new Error(String(response.status)) : undefined);
+        metrics?.subgraphRequests.inc({ subgraph, status: String(response.status) });
+        metrics?.subgraphDuration.observe({ subgraph }, (performance.now() - started) / 1000);
+        if (failed) metrics?.subgraphErrors.inc({ subgraph });
+        if (!hub) return;
         const figures = (hub.subgraphs[subgraph] ??= { requests: 0, sqlStatements: 0 });
         figures.requests++;
         figures.sqlStatements += Number(response.headers.get(STATEMENTS_HEADER) ?? 0);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) {
     const { input, order } = await register(officer, { partnerOrganisationIds: partners });
     mine.add(order.id);
-    const consent = await recordConsent(caseworker, input.personnummer, ['municipality:1980', 'psychiatry:19', 'probation:vasteras'], '2099-01-01');
+    const consent = await recordConsent(caseworker, input.personnummer, ['municipality:1980', 'psychiatry:19', 'probation:vasteras']);
     const plan = await gql(
       'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
       {

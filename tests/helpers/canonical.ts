@@ -98,7 +98,11 @@ export async function startDemoHub(
     HUB_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
     HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
     HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+    HUB_AUDIT_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
+    // Test files and benchmarks send many requests as one caller; tests/gateway/limits.test.ts turns the limits on.
+    HUB_RATE_LIMIT_PER_MINUTE: '0',
+    HUB_RATE_LIMIT_ANON_PER_MINUTE: '0',
   };
   const stack = await startStack({ postgresUrl, databasePrefix, env });
   const stop = async () => {

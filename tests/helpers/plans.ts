@@ -1,6 +1,7 @@
 /** Building blocks for tests of consent and joint care plans. */
 import { expect } from 'vitest';
 import { gql, type As } from './hub.ts';
+import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
 
 export const caseworkerSthlm: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: 'cw-sthlm', name: 'Cecilia Handläggare' };
 export const clinicStaff: As = { org: 'clinic:0180-sodermalm', roles: ['CLINIC_STAFF'], sub: 'lim-sod', name: 'Lina Mottagning' };
@@ -16,7 +17,9 @@ export function participants(individual: string, ...members: Array<[organisation
   return [{ role: 'individual', name: individual }, ...members.map(([organisationId, role, name]) => ({ organisationId, role, name }))];
 }
 
-export async function recordConsent(as: As, personnummer: string, organisationIds: string[], validUntil = '2099-12-31', clock?: string) {
+/** Documents a consent; valid (by default) for three years (1095 days) from the day it is given, `clock`'s day when given (at most HUB_CONSENT_MAX_YEARS, 3). */
+export async function recordConsent(as: As, personnummer: string, organisationIds: string[], validUntil?: string, clock?: string) {
+  validUntil ??= addDays(stockholmDate(clock ? new Date(clock) : new Date()), 1095);
   const res = await gql(
     `mutation($i: ConsentInput!) { recordConsent(input: $i) { id active person { id } } }`,
     { i: { personnummer, purpose: 'Samordnad individuell plan', organisationIds, validUntil } },

@@ -66,6 +66,7 @@ export interface AuditRow {
 export async function auditOfUser(subgraph: SubgraphName, userId: string): Promise<AuditRow[]> {
   return withSql(
     subgraph,
-    (sql) => sql`select action, entity, entity_id, person_id, organisation_id, basis, fields from audit_event where user_id = ${userId} order by seq`,
+    (sql) =>
+      sql`select e.action, e.entity, x.entity_id, x.person_id, e.organisation_id, e.basis, e.fields from audit_event e, unnest(e.entity_ids, e.person_ids) with ordinality as x(entity_id, person_id, n) where e.user_id = ${userId} order by e.seq, x.n`,
   ) as Promise<AuditRow[]>;
 }

@@ -89,6 +89,7 @@ export async function storedReferralsFor(pnr: string): Promise<number> {
 /** The psychiatry audit events about one referral, oldest first. */
 export async function auditOf(referralId: string) {
   return psychiatrySql(
-    (sql) => sql`select action, entity, user_id, organisation_id, basis, fields from audit_event where entity_id = ${referralId} order by seq`,
+    (sql) =>
+      sql`select e.action, e.entity, e.user_id, e.organisation_id, e.basis, e.fields from audit_event e, unnest(e.entity_ids) with ordinality as x(entity_id, n) where e.entity_ids @> array[${referralId}]::text[] and x.entity_id = ${referralId} order by e.seq, x.n`,
   ) as Promise<Array<{ action: string; entity: string; user_id: string; organisation_id: string; basis: string; fields: string[] | null }>>;
 }

@@ -130,7 +130,7 @@ describe('the municipality section of the indicators', () => {
   async function planFor(gender: 'WOMEN' | 'MEN', clock: string, sign: boolean, kind: 'SIP' | 'CONTRACT_CARE' = 'SIP') {
     const pnr = personnummer(gender);
     const orgs = kind === 'SIP' ? ['municipality:1981', 'psychiatry:19'] : ['municipality:1981', 'psychiatry:19', 'probation:vasteras'];
-    const consent = await recordConsent(cw, pnr, orgs, '2099-01-01', clock);
+    const consent = await recordConsent(cw, pnr, orgs, undefined, clock);
     const res = await gql(
       'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
       {

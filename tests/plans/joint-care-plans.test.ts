@@ -198,7 +198,7 @@ describe('a SIP between social services and a local integrated clinic', () => {
   it('lists a plan past its follow-up date as overdue until a follow-up is recorded', async () => {
     const pnr = personnummer();
     const clock = '2026-12-01T10:00:00+01:00';
-    const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm'], '2099-01-01', clock);
+    const consent = await recordConsent(caseworkerSthlm, pnr, ['municipality:0180', 'clinic:0180-sodermalm'], undefined, clock);
     const plan = (await createPlan(caseworkerSthlm, sip(pnr, consent.id, { followUpOn: '2027-01-15' }), clock)).data!.createJointCarePlan;
     const list = (at: string) =>
       gql(

@@ -39,6 +39,16 @@ describe('configuration', () => {
     expect(problems(() => loadSubgraphConfig('municipality', env))).toEqual([message]);
   });
 
+  it('HUB_CONSENT_MAX_YEARS: 3 by default, a whole number of years from 1 to 50, read by the municipality only', () => {
+    expect(loadSubgraphConfig('municipality', good()).consentMaxYears).toBe(3);
+    expect(loadSubgraphConfig('municipality', { ...good(), HUB_CONSENT_MAX_YEARS: '5' }).consentMaxYears).toBe(5);
+    expect(problems(() => loadSubgraphConfig('municipality', { ...good(), HUB_CONSENT_MAX_YEARS: '0' }))).toEqual(['HUB_CONSENT_MAX_YEARS must be at least 1']);
+    expect(problems(() => loadSubgraphConfig('municipality', { ...good(), HUB_CONSENT_MAX_YEARS: '2.5' }))).toEqual([
+      'HUB_CONSENT_MAX_YEARS must be a whole number of years',
+    ]);
+    expect(problems(() => loadSubgraphConfig('municipality', { ...good(), HUB_CONSENT_MAX_YEARS: 'ever' }))).toHaveLength(1);
+  });
+
   it('lists every problem at once', () => {
     const env = { ...good(), MUNICIPALITY_DATABASE_URL: 'mysql://x', HUB_GATEWAY_SECRET: 'short', MUNICIPALITY_PORT: 'eighty' };
     expect(problems(() => loadSubgraphConfig('municipality', env))).toEqual([

@@ -97,6 +97,24 @@ describe('production mode', () => {
     }
   });
 
+  it('names no subgraph in any error (no extensions.serviceName): a domain refusal, an input rule, a bad variable, a refused change', async () => {
+    const answers = [
+      await gql(FIND, { p: '12345' }, { as: caseworker, url: gateway.url }),
+      await gql(FIND, { p: '19121212-1212\u0000' }, { as: caseworker, url: gateway.url }),
+      await gql(
+        'mutation($d: Date!) { updateJointCarePlan(id: "x", expectedVersion: 1, followUpOn: $d) { id } }',
+        { d: '9999-01-01' },
+        { as: caseworker, url: gateway.url },
+      ),
+      await gql('mutation { revokeConsent(id: "00000000-0000-4000-8000-000000000000") { id } }', {}, { as: caseworker, url: gateway.url }),
+    ];
+    expect(answers.map((r) => r.errors?.map((e) => e.extensions?.code))).toEqual([['BAD_USER_INPUT'], ['BAD_USER_INPUT'], ['BAD_USER_INPUT'], ['NOT_FOUND']]);
+    for (const res of answers) {
+      for (const e of res.errors ?? []) expect(e.extensions, e.message).not.toHaveProperty('serviceName');
+      expect(JSON.stringify(res)).not.toMatch(/municipality"|psychiatry"|probation"|clinics"|serviceName/);
+    }
+  });
+
   it('does not suggest field names to a caller who guesses', async () => {
     const res = await gql('{ mee { userId } }', {}, { as: caseworker, url: gateway.url });
     expect(res.errors?.[0]?.message).not.toMatch(/Did you mean/);

@@ -66,7 +66,11 @@ export async function hubEnv(label: string): Promise<HubEnv> {
     HUB_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
     HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
     HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+    HUB_AUDIT_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // Test files and benchmarks send many requests as one caller; tests/gateway/limits.test.ts turns the limits on.
+    HUB_RATE_LIMIT_PER_MINUTE: '0',
+    HUB_RATE_LIMIT_ANON_PER_MINUTE: '0',
   };
   return { env, issuer, stranger };
 }

@@ -116,9 +116,10 @@ describe('consent state', () => {
     expect([consentActive(expired, NOW), consentInactiveReason(expired, NOW)]).toEqual([false, 'the consent expired after 2026-03-01']);
   });
 
-  it('is active on its last day and until the moment of revocation', () => {
+  it('is active on its last day; a revocation holds whatever "now" is asked for (a clock set before it included)', () => {
     expect(consentActive(consentRow({ validUntil: TODAY }), NOW)).toBe(true);
-    expect(consentActive(consentRow({ revokedAt: new Date(NOW.getTime() + 1) }), NOW)).toBe(true);
+    const later = consentRow({ revokedAt: new Date(NOW.getTime() + 86_400_000) });
+    expect([consentActive(later, NOW), consentInactiveReason(later, NOW)]).toEqual([false, 'the individual revoked the consent on 2026-03-03']);
     expect(consentActive(consentRow({ revokedAt: NOW }), NOW)).toBe(false);
   });
 });

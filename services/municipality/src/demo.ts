@@ -81,7 +81,6 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         at(p.createdDaysAgo + 1),
         pseudonym,
       );
-      if (p.revokedDaysAgo !== undefined) consent = { ...consent, ...revocation(owner, at(p.revokedDaysAgo)) };
       let row = newPlan(
         { kind: p.kind, personnummer: p.pnr, consentId: consent.id, goals: p.goals, participants: p.people, followUpOn: p.followUpOn, ...p.link },
         owner,
@@ -111,6 +110,8 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
           at(p.createdDaysAgo - row.version),
         );
       });
+      // The revocation comes later than everything above (a revoked consent carries no new plan, whatever the time).
+      if (p.revokedDaysAgo !== undefined) consent = { ...consent, ...revocation(owner, at(p.revokedDaysAgo)) };
       await tx.insert(schema.consent).values(consent);
       await tx.insert(schema.jointCarePlan).values(row);
       await tx.insert(schema.jointCarePlanVersion).values(versions);

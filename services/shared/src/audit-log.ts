@@ -6,12 +6,12 @@
  * and optionally by person or user. The filter travels as the key of the
  * AuditLog entity, so every section answers the same question.
  */
-import { eq, gte, lte, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from './access.ts';
-import { appendAudit, auditEvent, type AuditRow } from './audit.ts';
+import { appendAudit } from './audit.ts';
 import { organisation } from './directory.ts';
 import { badInput } from './errors.ts';
-import { decodeCursor, paginateTable, pageSize } from './pagination.ts';
+import { decodeCursor, paginate, pageSize } from './pagination.ts';
 import { parseDateTime } from './time.ts';
 import type { HubContext } from './subgraph.ts';
 import type { Caller } from './caller.ts';
@@ -52,7 +52,27 @@ export function openAuditLog(caller: Caller, args: { from: Date; to: Date; perso
   return { key: auditLogKey(filter), from: args.from, to: args.to };
 }
 
-export function auditEventView(r: AuditRow) {
+/** One AuditEvent as the log lists it: one record and person of an event row (legacy rows hold one). */
+export interface AuditEventRow {
+  seq: number;
+  /** the record's place in its row (1 for a legacy row) */
+  n: number;
+  id: string;
+  at: Date;
+  userId: string;
+  userName: string;
+  organisationId: string;
+  roles: string[];
+  action: string;
+  entity: string;
+  entityId: string | null;
+  personId: string | null;
+  fields: string[] | null;
+  basis: string;
+  ownerOrganisationId: string | null;
+}
+
+export function auditEventView(r: AuditEventRow) {
   return {
     id: r.id,
     at: r.at,
@@ -70,6 +90,46 @@ export function auditEventView(r: AuditRow) {
   };
 }
 
+/**
+ * The events of a filter, one per record and person: each event row expanded with its
+ * ordinality (its id is the row's id and that place, so it is the same on every read), and the
+ * legacy rows as they are. seq orders both (the legacy rows come first: the new table's
+ * sequence starts after them), then the place in the row.
+ */
+function expandedEvents(owner: string, from: Date, to: Date, personId: string | null, userId: string | null): SQL {
+  const person = personId ? sql`and e.person_ids @> array[${personId}]::text[] and x.person_id = ${personId}` : sql``;
+  const user = userId ? sql`and e.user_id = ${userId}` : sql``;
+  const legacyPerson = personId ? sql`and l.person_id = ${personId}` : sql``;
+  const legacyUser = userId ? sql`and l.user_id = ${userId}` : sql``;
+  return sql`select e.seq, x.n::int as n, e.id::text || '.' || x.n as id, e.at, e.user_id, e.user_name, e.organisation_id, e.roles, e.action, e.entity,
+      x.entity_id, x.person_id, e.fields, e.basis, e.owner_organisation_id
+    from audit_event e cross join lateral unnest(e.entity_ids, e.person_ids) with ordinality as x(entity_id, person_id, n)
+    where e.owner_organisation_id = ${owner} and e.at >= ${from.toISOString()}::timestamptz and e.at <= ${to.toISOString()}::timestamptz ${person} ${user}
+    union all
+    select l.seq, 1, l.id::text, l.at, l.user_id, l.user_name, l.organisation_id, l.roles, l.action, l.entity,
+      l.entity_id, l.person_id, l.fields, l.basis, l.owner_organisation_id
+    from audit_event_legacy l
+    where l.owner_organisation_id = ${owner} and l.at >= ${from.toISOString()}::timestamptz and l.at <= ${to.toISOString()}::timestamptz ${legacyPerson} ${legacyUser}`;
+}
+
+const rowOf = (r: Record<string, unknown>): AuditEventRow => ({
+  seq: Number(r.seq),
+  n: Number(r.n),
+  id: String(r.id),
+  at: new Date(r.at as string | Date),
+  userId: String(r.user_id),
+  userName: String(r.user_name),
+  organisationId: String(r.organisation_id),
+  roles: r.roles as string[],
+  action: String(r.action),
+  entity: String(r.entity),
+  entityId: (r.entity_id as string | null) ?? null,
+  personId: (r.person_id as string | null) ?? null,
+  fields: (r.fields as string[] | null) ?? null,
+  basis: String(r.basis),
+  ownerOrganisationId: (r.owner_organisation_id as string | null) ?? null,
+});
+
 /** One subgraph's section; the review itself is recorded before anything is shown. */
 export async function auditSection(ctx: HubContext, key: string, section: string, args: { first?: number | null; after?: string | null }) {
   requirePermission(ctx.caller, 'audit.read');
@@ -80,27 +140,36 @@ export async function auditSection(ctx: HubContext, key: string, section: string
   const size = { what: 'audit events', defaultSize: 50, maxSize: 500 } as const;
   // A bad page size or cursor is refused before the review is recorded.
   pageSize(args.first, size.what, size.defaultSize, size.maxSize);
-  if (args.after) decodeCursor(args.after, ['int']);
-  const filters: SQL[] = [eq(auditEvent.ownerOrganisationId, ctx.caller.organisation.id), gte(auditEvent.at, from), lte(auditEvent.at, to)];
-  if (f.personId) filters.push(eq(auditEvent.personId, f.personId));
-  if (f.userId) filters.push(eq(auditEvent.userId, f.userId));
+  if (args.after) decodeCursor(args.after, ['int', 'int']);
 
-  await ctx.db.transaction((tx) =>
-    appendAudit(tx, ctx.caller, [
-      {
-        action: 'AUDIT_REVIEW',
-        entity: 'AuditLog',
-        personId: f.personId,
-        fields: [`section=${section}`, `from=${f.from}`, `to=${f.to}`, ...(f.userId ? [`userId=${f.userId}`] : [])],
-        basis: 'log review of own organisation',
-      },
-    ]),
-  );
-  const page = await paginateTable(args, ctx.db, auditEvent, {
+  await appendAudit(ctx.db, ctx.caller, [
+    {
+      action: 'AUDIT_REVIEW',
+      entity: 'AuditLog',
+      personId: f.personId,
+      fields: [`section=${section}`, `from=${f.from}`, `to=${f.to}`, ...(f.userId ? [`userId=${f.userId}`] : [])],
+      basis: 'log review of own organisation',
+    },
+  ]);
+  const events = expandedEvents(ctx.caller.organisation.id, from, to, f.personId, f.userId);
+  const page = await paginate(args, {
     ...size,
     direction: 'desc',
-    keys: [{ column: auditEvent.seq, kind: 'int', of: (r: AuditRow) => r.seq }],
-    where: filters,
+    keys: [
+      { column: sql.raw('seq'), kind: 'int', of: (r: AuditEventRow) => r.seq },
+      { column: sql.raw('n'), kind: 'int', of: (r: AuditEventRow) => r.n },
+    ],
+    where: [],
+    count: async () => {
+      const [row] = await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from (${events}) ev`);
+      return Number(row?.n ?? 0);
+    },
+    rows: async (where, limit) => {
+      const rows = await ctx.db.execute<Record<string, unknown>>(
+        sql`select * from (${events}) ev ${where ? sql`where ${where}` : sql``} order by seq desc, n desc limit ${limit}`,
+      );
+      return [...rows].map(rowOf);
+    },
   });
   return { ...page, nodes: page.nodes.map(auditEventView) };
 }

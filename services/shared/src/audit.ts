@@ -1,21 +1,86 @@
 /**
  * The audit trail (HSLF-FS 2016:40 ch. 4 § 9): every read or change of
  * personal data is an event naming who, which person, what, when and on
- * which basis. Each subgraph keeps its own append-only table (a trigger
- * refuses UPDATE, DELETE and TRUNCATE) whose rows are hash-chained: each
- * row's hash covers its content and the previous row's hash, so an altered
- * or removed row breaks the chain at that point and `audit:verify` names it.
+ * which basis. Each subgraph keeps its own append-only tables (a trigger
+ * refuses UPDATE, DELETE and TRUNCATE).
+ *
+ * Writing takes no lock and reads nothing: a request inserts its events
+ * (one row per action, entity, basis, fields and owner, with the records
+ * and persons as two arrays of the same length), each row carrying the
+ * SHA-256 of its own content and the id of the transaction that wrote it.
+ * A sealer in each subgraph process (audit-seal.ts) later chains them: every
+ * second it writes a seal over the events of the transactions that have
+ * ended since the previous seal, HMAC'd with HUB_AUDIT_KEY (which is not in
+ * the database), so an altered, removed or forged event or seal shows when
+ * `audit:verify` recomputes them.
+ *
+ * The table is partitioned by month on `at`; events written before this
+ * design are kept, with their own hash chain, in audit_event_legacy.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { bigserial, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import type { Caller } from './caller.ts';
 
+/** A PostgreSQL transaction id (xid8), read and written as its decimal string. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
 export const auditEvent = pgTable(
   'audit_event',
+  {
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    id: uuid('id').notNull(),
+    at: instant('at').notNull(),
+    /** the transaction that wrote the event: the sealer seals the events of ended transactions */
+    xid: xid8('xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    userId: text('user_id').notNull(),
+    userName: text('user_name').notNull(),
+    organisationId: text('organisation_id').notNull(),
+    roles: text('roles').array().notNull(),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    /** the records of this event, and (same order, same length) the person each concerns; an element may be null */
+    entityIds: text('entity_ids').array().notNull().$type<Array<string | null>>(),
+    personIds: text('person_ids').array().notNull().$type<Array<string | null>>(),
+    fields: text('fields').array(),
+    basis: text('basis').notNull(),
+    /** the organisation whose records were read or changed (its log reviewer sees the event) */
+    ownerOrganisationId: text('owner_organisation_id').notNull(),
+    /** SHA-256 of the row's canonical content (contentHash below) */
+    contentHash: text('content_hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.seq, t.at] }),
+    index('audit_event_owner_at_idx').on(t.ownerOrganisationId, t.at),
+    index('audit_event_person_ids_idx').using('gin', t.personIds),
+    index('audit_event_user_at_idx').on(t.userId, t.at),
+    index('audit_event_xid_idx').on(t.xid),
+  ],
+);
+
+/** A seal: the events of the transactions with ids in [xid_from, xid_to), in seq order, chained to the seal before. */
+export const auditSeal = pgTable('audit_seal', {
+  sealNo: bigint('seal_no', { mode: 'number' }).primaryKey(),
+  at: instant('at').notNull(),
+  xidFrom: xid8('xid_from').notNull(),
+  xidTo: xid8('xid_to').notNull(),
+  eventCount: integer('event_count').notNull(),
+  firstSeq: bigint('first_seq', { mode: 'number' }),
+  lastSeq: bigint('last_seq', { mode: 'number' }),
+  /** HMAC-SHA256(HUB_AUDIT_KEY, previous root, the range, the events' content hashes in seq order) */
+  root: text('root').notNull(),
+  /** HMAC-SHA256(HUB_AUDIT_KEY, the seal's own fields and root): a seal made without the key shows */
+  mac: text('mac').notNull(),
+});
+
+/** The events written before seals (one row per record, a hash chain of its own), kept as they were. */
+export const auditEventLegacy = pgTable(
+  'audit_event_legacy',
   {
     seq: bigserial('seq', { mode: 'number' }).primaryKey(),
     id: uuid('id').notNull().unique(),
@@ -30,16 +95,15 @@ export const auditEvent = pgTable(
     personId: text('person_id'),
     fields: text('fields').array(),
     basis: text('basis').notNull(),
-    /** the organisation whose record was read or changed (its log reviewer sees the event) */
     ownerOrganisationId: text('owner_organisation_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
   (t) => [
-    index('audit_event_at_idx').on(t.at),
-    index('audit_event_person_idx').on(t.personId),
-    index('audit_event_user_idx').on(t.userId),
-    index('audit_event_owner_idx').on(t.ownerOrganisationId, t.at),
+    index('audit_event_legacy_at_idx').on(t.at),
+    index('audit_event_legacy_person_idx').on(t.personId),
+    index('audit_event_legacy_user_idx').on(t.userId),
+    index('audit_event_legacy_owner_idx').on(t.ownerOrganisationId, t.at),
   ],
 );
 
@@ -60,12 +124,78 @@ export interface AuditEntry {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-/** One chain per database: writers take this transaction-scoped lock in turn. */
-const AUDIT_LOCK_KEY = 7_130_001;
 
-type Content = Omit<AuditRow, 'seq' | 'hash'>;
+/** What an event row's content hash covers: everything but seq, xid and the hash itself. */
+export type AuditContent = Omit<AuditRow, 'seq' | 'xid' | 'contentHash'>;
 
-export function hashOf(row: Content): string {
+export function contentHash(row: AuditContent): string {
+  const canonical = JSON.stringify([
+    'audit-event/2',
+    row.id,
+    row.at.toISOString(),
+    row.userId,
+    row.userName,
+    row.organisationId,
+    row.roles,
+    row.action,
+    row.entity,
+    row.entityIds,
+    row.personIds,
+    row.fields,
+    row.basis,
+    row.ownerOrganisationId,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the audit table is the same in each, whatever its schema
+type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
+
+/** The rows of a set of entries: one per action, entity, basis, fields and owner, records and persons in entry order. */
+export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Date): Array<AuditContent & { contentHash: string }> {
+  const groups = new Map<string, AuditContent>();
+  for (const e of entries) {
+    const owner = e.owner ?? caller.organisation.id;
+    const fields = e.fields ?? null;
+    const key = JSON.stringify([e.action, e.entity, e.basis, fields, owner]);
+    let row = groups.get(key);
+    if (!row) {
+      row = {
+        id: randomUUID(),
+        at,
+        userId: caller.userId,
+        userName: caller.name,
+        organisationId: caller.organisation.id,
+        roles: [...caller.roles],
+        action: e.action,
+        entity: e.entity,
+        entityIds: [],
+        personIds: [],
+        fields,
+        basis: e.basis,
+        ownerOrganisationId: owner,
+      };
+      groups.set(key, row);
+    }
+    row.entityIds.push(e.entityId ?? null);
+    row.personIds.push(e.personId ?? null);
+  }
+  return [...groups.values()].map((row) => ({ ...row, contentHash: contentHash(row) }));
+}
+
+/**
+ * Appends events in one INSERT (inside the caller's transaction when given one: the same
+ * transaction as the change they record). No lock, nothing read first.
+ */
+export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEntry[], at: Date = new Date()): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(auditEvent).values(auditRows(caller, entries, at));
+}
+
+/** The hash of a legacy event (audit_event_legacy): its content and the previous event's hash. */
+type LegacyContent = Omit<typeof auditEventLegacy.$inferSelect, 'seq' | 'hash'>;
+
+export function legacyHashOf(row: LegacyContent): string {
   const canonical = JSON.stringify([
     row.id,
     row.at.toISOString(),
@@ -86,59 +216,19 @@ export function hashOf(row: Content): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the audit table is the same in each, whatever its schema
-type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
+export type LegacyVerifyResult = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: { seq: number; id: string; reason: string } };
 
-/**
- * Appends events inside the caller's transaction (the same transaction as
- * the change they record), chained to the last row.
- */
-export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEntry[], at: Date = new Date()): Promise<void> {
-  if (entries.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const last = await tx
-    .select({ hash: auditEvent.hash })
-    .from(auditEvent)
-    .orderBy(sql`${auditEvent.seq} desc`)
-    .limit(1);
-  let prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const rows = entries.map((e) => {
-    const content: Content = {
-      id: randomUUID(),
-      at,
-      userId: caller.userId,
-      userName: caller.name,
-      organisationId: caller.organisation.id,
-      roles: [...caller.roles],
-      action: e.action,
-      entity: e.entity,
-      entityId: e.entityId ?? null,
-      personId: e.personId ?? null,
-      fields: e.fields ?? null,
-      basis: e.basis,
-      ownerOrganisationId: e.owner ?? caller.organisation.id,
-      prevHash,
-    };
-    const hash = hashOf(content);
-    prevHash = hash;
-    return { ...content, hash };
-  });
-  await tx.insert(auditEvent).values(rows);
-}
-
-export type VerifyResult = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: { seq: number; id: string; reason: string } };
-
-/** Walks the chain in order and reports the first row whose link or content does not match. */
-export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
+/** Walks the legacy chain in order and reports the first row whose link or content does not match. */
+export async function verifyLegacyChain(pool: Sql): Promise<LegacyVerifyResult> {
   let prev = GENESIS_HASH;
   let count = 0;
   const cursor = pool<Array<Record<string, unknown>>>`
     select seq, id, at, user_id, user_name, organisation_id, roles, action, entity, entity_id, person_id, fields, basis, owner_organisation_id, prev_hash, hash
-    from audit_event order by seq`.cursor(500);
+    from audit_event_legacy order by seq`.cursor(500);
   for await (const batch of cursor) {
     for (const r of batch) {
       count++;
-      const content: Content = {
+      const content: LegacyContent = {
         id: String(r.id),
         at: r.at as Date,
         userId: String(r.user_id),
@@ -162,7 +252,7 @@ export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
           brokenAt: { seq, id: content.id, reason: 'its link to the previous event does not match (an event before it was removed or altered)' },
         };
       }
-      if (hashOf(content) !== r.hash) {
+      if (legacyHashOf(content) !== r.hash) {
         return { ok: false, rows: count, brokenAt: { seq, id: content.id, reason: 'its content does not match its hash (the event was altered)' } };
       }
       prev = String(r.hash);
@@ -173,7 +263,7 @@ export async function verifyAuditChain(pool: Sql): Promise<VerifyResult> {
 
 /**
  * Reads of personal data collected during one request, written in one
- * transaction before the response leaves the subgraph. If they cannot be
+ * statement before the response leaves the subgraph. If they cannot be
  * written, the response is replaced by an error: no read goes unlogged.
  */
 export class AuditBuffer {
@@ -182,7 +272,7 @@ export class AuditBuffer {
   /** Logs a read; the same record read on the same basis twice in one request is one event. */
   read(entry: Omit<AuditEntry, 'action'> & { action?: AuditEntry['action'] }): void {
     const full: AuditEntry = { action: 'READ', ...entry };
-    const key = JSON.stringify([full.action, full.entity, full.entityId, full.personId, full.fields, full.basis]);
+    const key = JSON.stringify([full.action, full.entity, full.entityId, full.personId, full.fields, full.basis, full.owner ?? null]);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.entries.push(full);

@@ -93,6 +93,11 @@ const common = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** the interface a process listens on when it runs on its own (containers: all interfaces) */
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut */
+  HUB_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'HUB_SHUTDOWN_GRACE_SECONDS must be a number of seconds' }).min(0).max(600).default(10),
+  /** OpenTelemetry traces: off unless one of these is set (services/shared/src/telemetry.ts) */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be a URL' }).optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none'], { error: 'OTEL_TRACES_EXPORTER must be otlp or none' }).optional(),
 };
 
 function envName(subgraph: SubgraphName) {
@@ -109,23 +114,94 @@ export const LINKED_SUBGRAPHS: Record<SubgraphName, SubgraphName[]> = {
 
 const subgraphUrl = (s: SubgraphName) => z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`);
 
+const postgresUrl = (variable: string) => z.string({ error: `${variable} is required` }).regex(/^postgres(ql)?:\/\//, `${variable} must be a postgres:// URL`);
+
+const flag = (variable: string) =>
+  z
+    .enum(['true', 'false'], { error: `${variable} must be true or false` })
+    .default('true')
+    .transform((v) => v === 'true');
+
+/**
+ * A subgraph's database settings: the runtime role's URL, and optionally the owner's URL for
+ * migrations; each password may be given apart from its URL (then any character may be in it).
+ */
+function databaseShape(name: SubgraphName) {
+  const upper = envName(name);
+  return {
+    [`${upper}_DATABASE_URL`]: postgresUrl(`${upper}_DATABASE_URL`),
+    [`${upper}_DATABASE_PASSWORD`]: z.string().optional(),
+    [`${upper}_MIGRATION_DATABASE_URL`]: postgresUrl(`${upper}_MIGRATION_DATABASE_URL`).optional(),
+    [`${upper}_MIGRATION_DATABASE_PASSWORD`]: z.string().optional(),
+  };
+}
+
 function subgraphShape(name: SubgraphName) {
   const upper = envName(name);
   return z.object({
     ...common,
     HUB_PERSON_ID_SECRET: secret('HUB_PERSON_ID_SECRET'),
-    [`${upper}_DATABASE_URL`]: z
-      .string({ error: `${upper}_DATABASE_URL is required` })
-      .regex(/^postgres(ql)?:\/\//, `${upper}_DATABASE_URL must be a postgres:// URL`),
+    HUB_AUDIT_KEY: secret('HUB_AUDIT_KEY'),
+    HUB_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+    ...databaseShape(name),
+    /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
+    HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
     [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
     ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
+    ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
   });
 }
+
+/** Settings only the municipality subgraph (consents and plans) reads. */
+const MUNICIPALITY_ONLY = {
+  /** the longest a documented consent may be valid, in years from the day it is given */
+  HUB_CONSENT_MAX_YEARS: z.coerce
+    .number({ error: 'HUB_CONSENT_MAX_YEARS must be a whole number of years' })
+    .int('HUB_CONSENT_MAX_YEARS must be a whole number of years')
+    .min(1, 'HUB_CONSENT_MAX_YEARS must be at least 1')
+    .max(50, 'HUB_CONSENT_MAX_YEARS must be at most 50')
+    .default(3),
+};
 
 const gatewayShape = z.object({
   ...common,
   GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  /** requests a minute per caller (token subject and organisation), 0 for no limit; bursts up to HUB_RATE_LIMIT_BURST */
+  HUB_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  HUB_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /** requests a minute per client address without a good token (and development token mints), 0 for no limit */
+  HUB_RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  HUB_RATE_LIMIT_ANON_BURST: z.coerce.number().int().min(1).default(20),
+  /** take the client address from X-Forwarded-For (set only behind a proxy that sets it) */
+  HUB_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'HUB_TRUST_PROXY must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** origins (exact, comma-separated) whose browser pages may call the gateway */
+  HUB_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^https?:\/\/[^/\s?#]+$/, {
+          error: 'HUB_CORS_ORIGINS must be comma-separated origins such as https://app.example.se (scheme and host, no path)',
+        }),
+      ),
+    ),
+  /** a trusted-documents manifest ({ hash: document }) or a directory of them, one per partner */
+  HUB_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  HUB_TRUSTED_DOCUMENTS_MODE: z
+    .enum(['off', 'allow-arbitrary-in-development', 'enforce'], {
+      error: 'HUB_TRUSTED_DOCUMENTS_MODE must be off, allow-arbitrary-in-development or enforce',
+    })
+    .default('allow-arbitrary-in-development'),
   ...Object.fromEntries(SUBGRAPHS.map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
 });
 
@@ -142,38 +218,144 @@ export interface AuthConfig {
   tokenMaxLifetimeSeconds: number;
   logLevel: string;
   host: string;
+  shutdownGraceSeconds: number;
+  /** the OpenTelemetry settings as given (tracing is off when neither asks for it) */
+  telemetry: { OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_TRACES_EXPORTER?: string };
 }
 
-export interface SubgraphConfig extends AuthConfig {
-  name: SubgraphName;
+/** Where a subgraph's database is, for the runtime role and for migrations. */
+export interface DatabaseConfig {
+  /** the runtime role's URL, its password (if given apart) encoded into it */
   databaseUrl: string;
+  /** the owner's URL that migrations run with (the runtime URL when no migration URL is set) */
+  migrationDatabaseUrl: string;
+  /** the role migrations grant the runtime privileges to; null when migrations and runtime use the same role */
+  runtimeRole: string | null;
+}
+
+export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
+  name: SubgraphName;
+  /** migrate before listening (HUB_MIGRATE_ON_START) */
+  migrateOnStart: boolean;
   port: number;
   personIdSecret: string;
+  /** the key of the audit seals' HMACs (never in the database) */
+  auditKey: string;
+  /** how often the sealer seals the audit events written since the last seal */
+  auditSealIntervalMs: number;
   /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
   linkedUrls: Partial<Record<SubgraphName, string>>;
+  /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
+  consentMaxYears: number;
 }
+
+export interface RateLimitConfig {
+  /** per caller (token subject with organisation); 0: no limit */
+  perMinute: number;
+  burst: number;
+  /** per client address, for requests without a good token and for development token mints; 0: no limit */
+  anonPerMinute: number;
+  anonBurst: number;
+  /** the client address from X-Forwarded-For rather than the socket */
+  trustProxy: boolean;
+}
+
+export type TrustedDocumentsMode = 'off' | 'allow-arbitrary-in-development' | 'enforce';
 
 export interface GatewayConfig extends AuthConfig {
   port: number;
   maxBodyBytes: number;
+  rateLimit: RateLimitConfig;
+  /** exact origins allowed by CORS; none by default */
+  corsOrigins: string[];
+  /** the trusted documents (persisted operations): a manifest file or a directory of them */
+  trustedDocuments?: { path: string; mode: TrustedDocumentsMode };
   subgraphUrls: Record<SubgraphName, string>;
 }
 
 type Env = Record<string, string | undefined>;
 
-function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
-  // Empty strings count as unset, as in most deployment tools.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = shape.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
-        const key = String(i.path[0] ?? '');
-        return i.message.includes(key) || !key ? i.message : `${key}: ${i.message}`;
-      }),
-    );
+/** The variables that hold secrets (or URLs with passwords in them): each may instead be read from the file X_FILE names. */
+export function secretVariables(): string[] {
+  return ['HUB_GATEWAY_SECRET', 'HUB_PERSON_ID_SECRET', 'HUB_AUDIT_KEY', 'HUB_JWKS', ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s)))];
+}
+
+/**
+ * X_FILE for every secret X (Docker and Kubernetes secrets mounted as files): X is read from that
+ * file, one trailing newline dropped. Setting both X and X_FILE is refused, as is a file that
+ * cannot be read.
+ */
+function withFileSecrets(env: Env, names: string[]): { env: Env; problems: string[] } {
+  const out: Env = { ...env };
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    delete out[`${name}_FILE`];
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`${name} and ${name}_FILE are both set; set only one of them`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      problems.push(`${name}_FILE names a file that cannot be read (${file})`);
+    }
   }
+  return { env: out, problems };
+}
+
+function parse<T extends z.ZodType>(shape: T, env: Env): z.infer<T> {
+  const files = withFileSecrets(env, secretVariables());
+  // Empty strings count as unset, as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(files.env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = shape.safeParse(cleaned);
+  const problems = [
+    ...files.problems,
+    ...(result.success
+      ? []
+      : result.error.issues
+          // a variable read from a file that could not be read is named once, by its _FILE
+          .filter((i) => !files.problems.some((p) => p.startsWith(`${String(i.path[0] ?? '')}_FILE `) || p.startsWith(`${String(i.path[0] ?? '')} and `)))
+          .map((i) => {
+            const key = String(i.path[0] ?? '');
+            return i.message.includes(key) || !key ? i.message : `${key}: ${i.message}`;
+          })),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
+}
+
+/** `url` with `password` (any characters) put in as its password, encoded; `url` itself when no password is given apart. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined || password === '') return url;
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** The role name in a postgres:// URL. */
+export function urlRole(url: string): string {
+  return decodeURIComponent(new URL(url).username);
+}
+
+function databaseFrom(name: SubgraphName, e: Record<string, unknown>): DatabaseConfig {
+  const upper = envName(name);
+  const str = (k: string) => (typeof e[k] === 'string' ? e[k] : undefined);
+  const databaseUrl = withPassword(String(e[`${upper}_DATABASE_URL`]), str(`${upper}_DATABASE_PASSWORD`));
+  const migrationUrl = str(`${upper}_MIGRATION_DATABASE_URL`);
+  const migrationDatabaseUrl = migrationUrl ? withPassword(migrationUrl, str(`${upper}_MIGRATION_DATABASE_PASSWORD`)) : databaseUrl;
+  const runtime = urlRole(databaseUrl);
+  const runtimeRole = migrationUrl && runtime !== urlRole(migrationDatabaseUrl) ? runtime : null;
+  if (runtimeRole !== null && !/^[a-z_][a-z0-9_]*$/.test(runtimeRole)) {
+    throw new ConfigError([`${upper}_DATABASE_URL: the runtime role's name must be a plain lower-case SQL name (letters, digits, _)`]);
+  }
+  return { databaseUrl, migrationDatabaseUrl, runtimeRole };
+}
+
+/** Only a subgraph's database settings (npm run migrate, npm run audit:verify): no keys or secrets needed. */
+export function loadDatabaseConfig(name: SubgraphName, env: Env = process.env): DatabaseConfig {
+  return databaseFrom(name, parse(z.object(databaseShape(name)), env));
 }
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url): the key's material, whatever its kid says. Equal to jose's calculateJwkThumbprint. */
@@ -190,6 +372,7 @@ export interface DevelopmentState {
   issuer?: { publicJwk?: Record<string, unknown> };
   gatewaySecret?: string;
   personIdSecret?: string;
+  auditKey?: string;
 }
 
 const DEFAULT_HUB_DIR = fileURLToPath(new URL('../../../.hub/', import.meta.url));
@@ -208,7 +391,7 @@ export function developmentState(env: Env): DevelopmentState | null {
 
 /** A development secret: marked as one, or one the development installation on this machine made (whatever it was renamed to). */
 function developmentSecretProblem(name: string, value: string, state: DevelopmentState | null): string | null {
-  const known = [state?.gatewaySecret, state?.personIdSecret].filter((v): v is string => typeof v === 'string' && v !== '');
+  const known = [state?.gatewaySecret, state?.personIdSecret, state?.auditKey].filter((v): v is string => typeof v === 'string' && v !== '');
   return value.startsWith(DEV_SECRET_PREFIX) || known.includes(value) ? `${name} is a development secret; production refuses it` : null;
 }
 
@@ -229,6 +412,10 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
       const devPerson = developmentSecretProblem('HUB_PERSON_ID_SECRET', e.HUB_PERSON_ID_SECRET, state);
       if (devPerson) problems.push(devPerson);
     }
+    if ('HUB_AUDIT_KEY' in e && typeof e.HUB_AUDIT_KEY === 'string') {
+      const devAudit = developmentSecretProblem('HUB_AUDIT_KEY', e.HUB_AUDIT_KEY, state);
+      if (devAudit) problems.push(devAudit);
+    }
     if (e.HUB_JWKS_URL && !e.HUB_JWKS_URL.startsWith('https://')) problems.push('HUB_JWKS_URL must use https in production');
   }
   if (problems.length) throw new ConfigError(problems);
@@ -244,6 +431,14 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     tokenMaxLifetimeSeconds: e.HUB_TOKEN_MAX_LIFETIME_SECONDS,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
+    shutdownGraceSeconds: e.HUB_SHUTDOWN_GRACE_SECONDS,
+    telemetry:
+      e.OTEL_TRACES_EXPORTER === 'none'
+        ? {}
+        : {
+            ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+            ...(e.OTEL_TRACES_EXPORTER === 'otlp' ? { OTEL_TRACES_EXPORTER: 'otlp' } : {}),
+          },
   };
 }
 
@@ -254,19 +449,38 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
   return {
     ...auth,
     name,
-    databaseUrl: String(e[`${envName(name)}_DATABASE_URL`]),
+    ...databaseFrom(name, e),
+    migrateOnStart: e.HUB_MIGRATE_ON_START,
     port: Number(e[`${envName(name)}_PORT`]),
     personIdSecret,
+    auditKey: e.HUB_AUDIT_KEY,
+    auditSealIntervalMs: e.HUB_AUDIT_SEAL_INTERVAL_MS,
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
+    consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
   };
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const e = parse(gatewayShape, env) as Record<string, unknown> & z.infer<typeof gatewayShape>;
+  if (e.HUB_TRUSTED_DOCUMENTS_MODE === 'enforce' && !e.HUB_TRUSTED_DOCUMENTS) {
+    throw new ConfigError(['HUB_TRUSTED_DOCUMENTS_MODE=enforce needs HUB_TRUSTED_DOCUMENTS (the manifest of trusted documents)']);
+  }
+  if (e.HUB_TRUSTED_DOCUMENTS && e.HUB_TRUSTED_DOCUMENTS_MODE !== 'off' && !existsSync(e.HUB_TRUSTED_DOCUMENTS)) {
+    throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${e.HUB_TRUSTED_DOCUMENTS} does not exist`]);
+  }
   return {
     ...authFrom(e, env),
     port: e.GATEWAY_PORT,
     maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES,
+    rateLimit: {
+      perMinute: e.HUB_RATE_LIMIT_PER_MINUTE,
+      burst: e.HUB_RATE_LIMIT_BURST,
+      anonPerMinute: e.HUB_RATE_LIMIT_ANON_PER_MINUTE,
+      anonBurst: e.HUB_RATE_LIMIT_ANON_BURST,
+      trustProxy: e.HUB_TRUST_PROXY,
+    },
+    corsOrigins: e.HUB_CORS_ORIGINS,
+    ...(e.HUB_TRUSTED_DOCUMENTS ? { trustedDocuments: { path: e.HUB_TRUSTED_DOCUMENTS, mode: e.HUB_TRUSTED_DOCUMENTS_MODE } } : {}),
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, String(e[`${envName(s)}_URL`])])) as Record<SubgraphName, string>,
   };
 }

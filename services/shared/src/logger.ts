@@ -9,7 +9,19 @@ import { errorSerializer, REDACT_PATHS } from './log-safety.ts';
 /** Where log lines go: standard output unless given (the tests collect them). */
 export type LogDestination = DestinationStream;
 
+let capture: { destination: LogDestination; level: string } | undefined;
+
+/**
+ * The tests: every logger created from now on writes to `destination` at `level`, whatever the
+ * configuration says (tests/platform/mutation-fuzz.test.ts reads every line the hub writes).
+ * Without an argument, loggers are as configured again.
+ */
+export function captureLogs(to?: { destination: LogDestination; level: string }): void {
+  capture = to;
+}
+
 export function createLogger(name: string, level = 'info', destination?: LogDestination): Logger {
+  if (capture) ({ destination, level } = { destination: destination ?? capture.destination, level: capture.level });
   const options = {
     name,
     level,

@@ -1,15 +1,17 @@
 /**
  * Runs one subgraph as its own process (docker-compose, production): read
- * the configuration, migrate its database, seed reference data, listen,
- * and stop cleanly on SIGINT/SIGTERM.
+ * the configuration, migrate its database and seed reference data (unless
+ * HUB_MIGRATE_ON_START=false), listen, and stop cleanly on SIGINT/SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
 import type { Caller } from './caller.ts';
-import { ConfigError, loadSubgraphConfig, type SubgraphName } from './env.ts';
+import { ConfigError, loadSubgraphConfig, type DatabaseConfig, type SubgraphName } from './env.ts';
 import { migrateDatabase, type Db } from './db.ts';
 import { loadSchema } from './schema-file.ts';
 import { startSubgraph, type SubgraphDefinition } from './subgraph.ts';
 import { createLogger } from './logger.ts';
+import { stopOnSignals } from './shutdown.ts';
+import { setupTelemetry, shutdownTelemetry } from './telemetry.ts';
 
 export interface SubgraphModule<S extends Record<string, unknown>, L> {
   definition: SubgraphDefinition<S, L>;
@@ -44,6 +46,15 @@ export function defineSubgraph<S extends Record<string, unknown>, L>(
   };
 }
 
+/**
+ * Migrations (as the owner role, under the migration lock), the runtime role's grants, and the
+ * reference data: what `npm run migrate` and a subgraph starting with HUB_MIGRATE_ON_START do.
+ */
+export async function migrateSubgraph<S extends Record<string, unknown>, L>(mod: SubgraphModule<S, L>, db: DatabaseConfig): Promise<void> {
+  await migrateDatabase(db.migrationDatabaseUrl, mod.migrationsFolder, { runtimeRole: db.runtimeRole });
+  await mod.seedReference(db.migrationDatabaseUrl);
+}
+
 export async function runSubgraph<S extends Record<string, unknown>, L>(name: SubgraphName, mod: SubgraphModule<S, L>): Promise<void> {
   let config;
   try {
@@ -56,17 +67,12 @@ export async function runSubgraph<S extends Record<string, unknown>, L>(name: Su
     throw err;
   }
   const log = createLogger(`subgraph:${name}`, config.logLevel);
-  await migrateDatabase(config.databaseUrl, mod.migrationsFolder);
-  await mod.seedReference(config.databaseUrl);
+  setupTelemetry(name, { env: config.telemetry });
+  if (config.migrateOnStart) await migrateSubgraph(mod, config);
+  else log.info('HUB_MIGRATE_ON_START=false: not migrating (npm run migrate is run before start)');
   const running = await startSubgraph(mod.definition, config, { host: config.host });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    await running.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(log, config.shutdownGraceSeconds, async (graceMs) => {
+    await running.close(graceMs);
+    await shutdownTelemetry();
+  });
 }

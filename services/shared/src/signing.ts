@@ -1,12 +1,17 @@
 /**
- * Only the gateway talks to subgraphs. The gateway signs each subgraph request with an
- * HMAC bound to that one request: the method, the target subgraph, the path, a timestamp,
- * a one-time nonce, the body, the caller's Authorization header and the development clock
- * header (each hashed). A subgraph refuses a request whose signature is missing, wrong,
- * stale, already used, or made for another subgraph, path, caller or clock: a signature
- * captured on its way to one subgraph opens no other, and a token or clock swapped into a
- * signed request breaks it. Entity representations reaching a subgraph are therefore the
- * gateway's, and `_entities` cannot be called around it.
+ * Only hub components talk to subgraphs: the gateway, and a subgraph asking another about a
+ * record it links to (services/municipality/src/domain/linked.ts), both with the shared
+ * gateway secret. Each subgraph request is signed with an HMAC bound to that one request: the
+ * method, the target subgraph, the path, a timestamp, a one-time nonce, the body, the caller's
+ * Authorization header and the development clock header (each hashed). A subgraph refuses a
+ * request whose signature is missing, wrong, stale, already used, or made for another subgraph,
+ * path, caller or clock: a signature captured on its way to one subgraph opens no other, and a
+ * token or clock swapped into a signed request breaks it. Entity representations reaching a
+ * subgraph are therefore the hub's, and `_entities` cannot be called around it.
+ *
+ * "Already used" holds across replicas: besides its own memory (a fast first filter), a
+ * verifier given a NonceStore claims each nonce in the subgraph's database, which every replica
+ * of that subgraph shares, and the first claim wins.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { CLOCK_HEADER } from './clock.ts';
@@ -50,6 +55,13 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
+export const REPLAY_REFUSED = 'The request was already received once (replay refused).';
+
+/** Nonces accepted by any replica of one subgraph: claim is true for the first claim of a nonce only. */
+export interface NonceStore {
+  claim(nonce: string, expiresAt: number): Promise<boolean>;
+}
+
 /** Verifies signatures and remembers nonces for as long as a signature is fresh. */
 export class SignatureVerifier {
   private readonly seen = new Map<string, number>();
@@ -60,7 +72,18 @@ export class SignatureVerifier {
     private readonly target: string,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
+    /** shared with the other replicas; without one, nonces are remembered in this process only */
+    private readonly store?: NonceStore,
   ) {}
+
+  /** verify, then (with a store) the nonce's claim in the store: a nonce another replica accepted is a replay here too. */
+  async check(method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer | string): Promise<SignatureCheck> {
+    const local = this.verify(method, path, headers, body);
+    if (!local.ok || !this.store) return local;
+    const nonce = headers[NONCE_HEADER] as string;
+    const claimed = await this.store.claim(nonce, this.seen.get(nonce) ?? this.now() + this.maxAgeMs + 5_000);
+    return claimed ? local : { ok: false, reason: REPLAY_REFUSED };
+  }
 
   verify(method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer | string): SignatureCheck {
     const ts = headers[TIMESTAMP_HEADER];
@@ -81,7 +104,7 @@ export class SignatureVerifier {
       return { ok: false, reason: 'The request signature is stale; it must be sent again by the gateway.' };
     }
     this.forgetExpired(now);
-    if (this.seen.has(nonce)) return { ok: false, reason: 'The request was already received once (replay refused).' };
+    if (this.seen.has(nonce)) return { ok: false, reason: REPLAY_REFUSED };
     this.seen.set(nonce, Number(ts) + this.maxAgeMs + 5_000);
     return { ok: true };
   }

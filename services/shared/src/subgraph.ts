@@ -23,13 +23,21 @@ import type { SubgraphConfig } from './env.ts';
 import type { Caller } from './caller.ts';
 import { createTokenVerifier } from './auth.ts';
 import { SignatureVerifier } from './signing.ts';
+import { postgresNonceStore } from './nonce-store.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
-import { createPool, requestDb, type Db, type StatementCounter } from './db.ts';
+import { startAuditSealer } from './audit-seal.ts';
+import { createPool, observedSql, requestDb, type Db, type StatementCounter } from './db.ts';
 import { createErrorFormatter } from './errors.ts';
 import { CLOCK_HEADER, clockHeader } from './clock.ts';
 import { pseudonymFor } from './person-id.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
+import { createMetrics, statementKind } from './metrics.ts';
+import { apolloRequestPlugin, noteCaller, observeRequests } from './request-log.ts';
+import { closeGracefully, refuseWhileStopping, type Stopping } from './shutdown.ts';
+import { journalLength, subgraphReadiness } from './health.ts';
+import { endSpan, startSqlSpan } from './telemetry.ts';
+import { inputRulesPlugin } from './input-rules.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -62,18 +70,37 @@ export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
 export interface RunningSubgraph {
   url: string;
   pool: Sql;
-  close: () => Promise<void>;
+  /** seals the audit events written so far now (the tests) */
+  sealAudit: () => Promise<unknown>;
+  /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once), seals, closes the pool */
+  close: (graceMs?: number) => Promise<void>;
+}
+
+/**
+ * A mutation that was refused as a whole: errors, and no root field answered. What it read while
+ * deciding to refuse was shown to nobody, so its buffered reads are not written (README, Audit).
+ * A mutation of which one field succeeded keeps every read of the request.
+ */
+export function refusedMutation(
+  operation: 'query' | 'mutation' | 'subscription' | undefined,
+  result: { data?: unknown; errors?: readonly unknown[] },
+): boolean {
+  if (operation !== 'mutation' || !result.errors?.length) return false;
+  const data = result.data as Record<string, unknown> | null | undefined;
+  return !data || Object.values(data).every((v) => v === null || v === undefined);
 }
 
 function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloServerPlugin<HubContext<S, L>> {
   return {
     requestDidStart() {
       return Promise.resolve({
-        async willSendResponse({ contextValue, response }) {
-          const entries = contextValue.audit.entries;
+        async willSendResponse({ contextValue, response, operation }) {
+          const refused = response.body.kind === 'single' && refusedMutation(operation?.operation, response.body.singleResult);
+          const entries = refused ? [] : contextValue.audit.entries;
           if (entries.length > 0) {
             try {
-              await contextValue.db.transaction((tx) => appendAudit(tx, contextValue.caller, entries));
+              // one INSERT, no lock: atomic on its own
+              await appendAudit(contextValue.db, contextValue.caller, entries);
             } catch (err) {
               log.error({ err }, 'audit write failed; response withheld');
               if (response.body.kind === 'single') {
@@ -99,8 +126,26 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
 ): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph:${def.name}`, config.logLevel);
   const pool = createPool(config.databaseUrl);
+  const sealer = startAuditSealer(pool, config.auditKey, config.auditSealIntervalMs, log);
   const verifyToken = createTokenVerifier(config);
-  const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000);
+  // nonces in the subgraph's database: a request one replica accepted, every replica refuses again
+  const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000, Date.now, postgresNonceStore(pool));
+  const metrics = createMetrics(def.name);
+  metrics.dbPoolMax.set(pool.options.max);
+  // every statement of a request is counted, timed and traced
+  const observed = observedSql(pool, (statement) => {
+    const kind = statementKind(statement);
+    const span = startSqlSpan(def.name, kind);
+    const end = metrics.dbDuration.startTimer({ statement: kind });
+    return (error) => {
+      end();
+      metrics.dbQueries.inc({ statement: kind });
+      if (error) metrics.dbErrors.inc({ statement: kind });
+      endSpan(span, error);
+    };
+  });
+  const expectedMigrations = journalLength(def.name);
+  const stopping: Stopping = { stopping: false };
 
   const server = new ApolloServer<HubContext<S, L>>({
     schema: buildSubgraphSchema([
@@ -109,11 +154,15 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     introspection: config.mode === 'development',
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
+    // the process stops on signals itself (main.ts, shutdown.ts): in-flight requests first, then the server
+    stopOnTerminationSignals: false,
     plugins: [
+      apolloRequestPlugin<HubContext<S, L>>(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      inputRulesPlugin<HubContext<S, L>>(),
       auditPlugin<S, L>(log),
     ],
   });
@@ -121,25 +170,30 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
-    try {
-      await pool`select 1`;
-      res.json({ status: 'ok', subgraph: def.name });
-    } catch {
-      res.status(503).json({ status: 'unavailable', subgraph: def.name });
-    }
+  app.use(refuseWhileStopping(stopping));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', subgraph: def.name });
   });
+  app.get('/ready', async (_req, res) => {
+    const { ready, body } = await subgraphReadiness(def.name, pool, expectedMigrations);
+    res.status(ready ? 200 : 503).json(body);
+  });
+  app.get('/metrics', metrics.handler);
   app.use(
     '/graphql',
+    observeRequests(def.name, log, metrics),
     express.json({
       limit: '2mb',
       verify: (req, _res, buf) => {
         (req as unknown as { rawBody: Buffer }).rawBody = buf;
       },
     }),
-    (req, res, next) => {
+    async (req, res, next) => {
       const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-      const check = signatures.verify(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw);
+      const check = await signatures.check(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw).catch((err: unknown) => {
+        log.error({ err }, 'replay check failed; request refused');
+        return { ok: false as const, reason: 'The request could not be checked against replays; it must be sent again.' };
+      });
       if (!check.ok) {
         res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
@@ -149,9 +203,10 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     expressMiddleware(server, {
       context: async ({ req }) => {
         const caller = await verifyToken(req.headers.authorization);
+        noteCaller(caller);
         const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
         const stats: StatementCounter = { count: 0 };
-        const db = requestDb(pool, def.schema, stats);
+        const db = requestDb(observed, def.schema, stats);
         const base = {
           caller,
           now,
@@ -179,10 +234,11 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   return {
     url,
     pool,
-    close: async () => {
+    sealAudit: sealer.sealNow,
+    close: async (graceMs = 0) => {
+      await closeGracefully(httpServer, stopping, graceMs);
       await server.stop();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await sealer.stop();
       await pool.end({ timeout: 5 });
     },
   };

@@ -1,7 +1,7 @@
 /** Tables of the clinics subgraph (local integrated clinics). */
 import { index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
-export { auditEvent } from '../../../shared/src/audit.ts';
+export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /** A local integrated clinic; its id is also its organisation id in the directory. */
@@ -45,6 +45,8 @@ export const clinicEnrolment = pgTable(
     unique('clinic_enrolment_person_once').on(t.clinicId, t.personId),
     index('clinic_enrolment_person_idx').on(t.personId),
     index('clinic_enrolment_list_idx').on(t.clinicId, t.enrolledAt, t.id),
+    /** the council indicators: a clinic's enrolments up to the period's end, as a range */
+    index('clinic_enrolment_enrolled_idx').on(t.clinicId, t.enrolledOn),
   ],
 );
 

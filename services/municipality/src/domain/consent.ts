@@ -32,8 +32,8 @@ export function consentOrganisations(c: ConsentRow): Organisation[] {
 }
 
 /** The consent as the caller documents it, from checked input, given at `now`. */
-export function newConsent(input: ConsentInput, caller: Caller, now: Date, pseudonym: (normalisedNumber: string) => string): ConsentRow {
-  const v = validateConsent(input, caller.organisation.id, now);
+export function newConsent(input: ConsentInput, caller: Caller, now: Date, pseudonym: (normalisedNumber: string) => string, maxYears?: number): ConsentRow {
+  const v = validateConsent(input, caller.organisation.id, now, maxYears);
   return {
     id: randomUUID(),
     personId: pseudonym(v.identity.normalised),
@@ -55,7 +55,7 @@ export function revocation(caller: Caller, now: Date): Pick<ConsentRow, 'revoked
 
 export async function recordConsent(ctx: Ctx, input: ConsentInput): Promise<ConsentRow> {
   requirePermission(ctx.caller, 'consent.record');
-  const row = newConsent(input, ctx.caller, ctx.now, ctx.pseudonym);
+  const row = newConsent(input, ctx.caller, ctx.now, ctx.pseudonym, ctx.config.consentMaxYears);
   await ctx.db.transaction(async (tx) => {
     await tx.insert(consent).values(row);
     await appendAudit(tx, ctx.caller, [

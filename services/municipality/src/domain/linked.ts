@@ -13,6 +13,7 @@
 import { signRequest } from '../../../shared/src/signing.ts';
 import { badInput, HubError } from '../../../shared/src/errors.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
+import { passedOnHeaders } from '../../../shared/src/request-log.ts';
 import type { SubgraphName } from '../../../shared/src/env.ts';
 import type { MunicipalityContext } from '../context.ts';
 
@@ -63,6 +64,7 @@ async function askOwner(ctx: Ctx, kind: LinkedKind, id: string): Promise<{ id: s
     ...signRequest(ctx.config.gatewaySecret, { method: 'POST', target: link.owner, path: new URL(url).pathname, body, authorization, clock }),
     ...(authorization ? { authorization } : {}),
     ...(clock ? { 'x-hub-clock': clock } : {}),
+    ...passedOnHeaders(),
   };
   const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
   const answer = (await res.json()) as OwnerAnswer;

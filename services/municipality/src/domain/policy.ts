@@ -30,13 +30,18 @@ import { consent, jointCarePlan, type ConsentRow, type CouncilRow, type PlanRow 
 
 // ---------------------------------------------------------------- consent state
 
+/**
+ * Active: not revoked, and `now` not past its last day. A revocation is effective from the moment
+ * it is recorded whatever "now" a request asks for: a development clock (x-hub-clock) set before
+ * the revocation does not bring the consent, or what was shared on it, back.
+ */
 export function consentActive(c: Pick<ConsentRow, 'revokedAt' | 'validUntil'>, now: Date): boolean {
-  return (c.revokedAt === null || c.revokedAt > now) && c.validUntil >= stockholmDate(now);
+  return c.revokedAt === null && c.validUntil >= stockholmDate(now);
 }
 
 /** Why a consent is not active now, in words; null while it is. */
 export function consentInactiveReason(c: Pick<ConsentRow, 'revokedAt' | 'validUntil'>, now: Date): string | null {
-  if (c.revokedAt !== null && c.revokedAt <= now) return `the individual revoked the consent on ${stockholmDate(c.revokedAt)}`;
+  if (c.revokedAt !== null) return `the individual revoked the consent on ${stockholmDate(c.revokedAt)}`;
   if (c.validUntil < stockholmDate(now)) return `the consent expired after ${c.validUntil}`;
   return null;
 }
@@ -115,7 +120,7 @@ export function visiblePlansSql(caller: Caller, now: Date): SQL | null {
     and(
       sql`${org} = any(${jointCarePlan.participantOrganisationIds})`,
       sql`exists (select 1 from ${consent} c where c.id = ${jointCarePlan.consentId}
-        and (c.revoked_at is null or c.revoked_at > ${now.toISOString()}::timestamptz)
+        and c.revoked_at is null
         and c.valid_until >= ${today}::date and ${org} = any(c.organisation_ids))`,
     ),
   )!;

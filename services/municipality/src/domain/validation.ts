@@ -44,13 +44,30 @@ export interface ConsentInput {
   validUntil: string;
 }
 
-export function validateConsent(input: ConsentInput, callerOrg: string, now: Date) {
-  return {
+/** The same calendar day `years` years later (29 February becomes 28 February). */
+export function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** A consent is valid from the day it is given (today) until `validUntil`: at least today, at most `maxYears` years on (HUB_CONSENT_MAX_YEARS). */
+export function validateConsent(input: ConsentInput, callerOrg: string, now: Date, maxYears = 3) {
+  const today = stockholmDate(now);
+  const checked = {
     identity: identity('input.personnummer', input.personnummer, now),
     purpose: text('input.purpose', input.purpose, 'The purpose'),
     organisationIds: organisationIds('input.organisationIds', input.organisationIds, callerOrg),
-    validUntil: dateNotBefore('input.validUntil', input.validUntil, stockholmDate(now), 'A consent must be valid at least until today.'),
+    validUntil: dateNotBefore('input.validUntil', input.validUntil, today, 'A consent must be valid at least until today.'),
   };
+  const latest = addYears(today, maxYears);
+  if (checked.validUntil > latest) {
+    throw badInput(
+      'input.validUntil',
+      `A consent may be valid for at most ${maxYears} year${maxYears === 1 ? '' : 's'} from the day it is given: ${latest} at the latest. Ask the individual again when it runs out.`,
+    );
+  }
+  return checked;
 }
 
 export function goals(field: string, list: string[]): string[] {

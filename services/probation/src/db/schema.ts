@@ -1,7 +1,7 @@
 /** Tables of the probation subgraph (frivården). */
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
-export { auditEvent } from '../../../shared/src/audit.ts';
+export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /**
@@ -51,7 +51,11 @@ export const contractCareDeviation = pgTable(
     reportedBy: text('reported_by').notNull(),
     reportedByName: text('reported_by_name').notNull(),
   },
-  (t) => [index('contract_care_deviation_order_idx').on(t.orderId, t.seq)],
+  (t) => [
+    index('contract_care_deviation_order_idx').on(t.orderId, t.seq),
+    /** the council indicators: the deviations reported in a period, as a range (then joined to the council's orders) */
+    index('contract_care_deviation_reported_idx').on(t.reportedAt, t.orderId),
+  ],
 );
 
 /** An evaluation of the treatment programme, held by the probation office with the partners. */

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant } from '../../../shared/src/columns.ts';
-export { auditEvent } from '../../../shared/src/audit.ts';
+export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /** Inpatient wards that take planned withdrawal treatment. */
@@ -106,6 +106,20 @@ export const withdrawalReferral = pgTable(
     index('withdrawal_referral_sent_idx').on(t.referringOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_person_idx').on(t.personId),
     index('withdrawal_referral_ward_idx').on(t.placeWardId, t.stage),
+    // council indicators (domain/indicators.ts): the period as a range per date column, by referring organisation
+    index('withdrawal_referral_started_idx').on(t.referringOrganisationId, t.cycleStartedAt),
+    index('withdrawal_referral_decided_idx')
+      .on(t.referringOrganisationId, t.decidedAt)
+      .where(sql`decided_at is not null`),
+    index('withdrawal_referral_offered_idx')
+      .on(t.referringOrganisationId, t.placeOfferedAt)
+      .where(sql`place_offered_at is not null`),
+    index('withdrawal_referral_admitted_idx')
+      .on(t.referringOrganisationId, t.admittedAt)
+      .where(sql`admitted_at is not null`),
+    index('withdrawal_referral_recycled_idx')
+      .on(t.referringOrganisationId, t.cycleStartedAt)
+      .where(sql`cycle > 1`),
   ],
 );
 

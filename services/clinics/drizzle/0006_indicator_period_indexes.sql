@@ -1,0 +1,1 @@
+CREATE INDEX "clinic_enrolment_enrolled_idx" ON "clinic_enrolment" USING btree ("clinic_id","enrolled_on");

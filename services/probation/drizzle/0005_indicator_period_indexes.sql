@@ -1,0 +1,1 @@
+CREATE INDEX "contract_care_deviation_reported_idx" ON "contract_care_deviation" USING btree ("reported_at","order_id");

@@ -1,0 +1,5 @@
+CREATE INDEX "withdrawal_referral_started_idx" ON "withdrawal_referral" USING btree ("referring_organisation_id","cycle_started_at");--> statement-breakpoint
+CREATE INDEX "withdrawal_referral_decided_idx" ON "withdrawal_referral" USING btree ("referring_organisation_id","decided_at") WHERE decided_at is not null;--> statement-breakpoint
+CREATE INDEX "withdrawal_referral_offered_idx" ON "withdrawal_referral" USING btree ("referring_organisation_id","place_offered_at") WHERE place_offered_at is not null;--> statement-breakpoint
+CREATE INDEX "withdrawal_referral_admitted_idx" ON "withdrawal_referral" USING btree ("referring_organisation_id","admitted_at") WHERE admitted_at is not null;--> statement-breakpoint
+CREATE INDEX "withdrawal_referral_recycled_idx" ON "withdrawal_referral" USING btree ("referring_organisation_id","cycle_started_at") WHERE cycle > 1;

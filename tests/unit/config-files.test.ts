@@ -1,0 +1,114 @@
+/**
+ * Secrets from files (X_FILE, as Docker and Kubernetes mount them), database
+ * passwords apart from their URLs, the migration role's URL, and
+ * HUB_MIGRATE_ON_START.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadDatabaseConfig, loadGatewayConfig, loadSubgraphConfig, secretVariables } from '../../services/shared/src/env.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hub-config-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content, { mode: 0o600 });
+  return p;
+}
+
+const base = () => ({
+  HUB_MODE: 'development',
+  HUB_JWT_ISSUER: 'https://issuer.example',
+  HUB_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }),
+  HUB_GATEWAY_SECRET: randomBytes(32).toString('hex'),
+  HUB_PERSON_ID_SECRET: randomBytes(32).toString('hex'),
+  MUNICIPALITY_DATABASE_URL: 'postgres://hub_municipality_runtime@db.example:5432/hub_municipality',
+});
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('secrets from files', () => {
+  it('reads X from the file X_FILE names, dropping one trailing newline', () => {
+    const gatewaySecret = randomBytes(32).toString('hex');
+    const personSecret = randomBytes(32).toString('hex');
+    const { HUB_GATEWAY_SECRET: _g, HUB_PERSON_ID_SECRET: _p, ...env } = base();
+    const c = loadSubgraphConfig('municipality', {
+      ...env,
+      HUB_GATEWAY_SECRET_FILE: file('gateway-secret', `${gatewaySecret}\n`),
+      HUB_PERSON_ID_SECRET_FILE: file('person-secret', personSecret),
+    });
+    expect([c.gatewaySecret, c.personIdSecret]).toEqual([gatewaySecret, personSecret]);
+  });
+
+  it('refuses X and X_FILE both set, naming both', () => {
+    const env = { ...base(), HUB_GATEWAY_SECRET_FILE: file('both', randomBytes(32).toString('hex')) };
+    expect(problems(() => loadGatewayConfig(env))).toEqual(['HUB_GATEWAY_SECRET and HUB_GATEWAY_SECRET_FILE are both set; set only one of them']);
+  });
+
+  it('names an X_FILE that cannot be read, once', () => {
+    const { HUB_PERSON_ID_SECRET: _p, ...env } = base();
+    const missing = join(dir, 'no-such-file');
+    expect(problems(() => loadSubgraphConfig('municipality', { ...env, HUB_PERSON_ID_SECRET_FILE: missing }))).toEqual([
+      `HUB_PERSON_ID_SECRET_FILE names a file that cannot be read (${missing})`,
+    ]);
+  });
+
+  it('offers X_FILE for every secret and every database URL and password', () => {
+    expect(secretVariables()).toEqual(
+      expect.arrayContaining([
+        'HUB_GATEWAY_SECRET',
+        'HUB_PERSON_ID_SECRET',
+        'MUNICIPALITY_DATABASE_URL',
+        'MUNICIPALITY_DATABASE_PASSWORD',
+        'CLINICS_MIGRATION_DATABASE_URL',
+        'CLINICS_MIGRATION_DATABASE_PASSWORD',
+      ]),
+    );
+  });
+});
+
+describe('database settings', () => {
+  it('puts a password given apart into the URL, encoded, so that postgres.js reads it back exactly', () => {
+    const password = 'p@ss/w#rd:?%&=';
+    const c = loadDatabaseConfig('municipality', { ...base(), MUNICIPALITY_DATABASE_PASSWORD_FILE: file('db-password', `${password}\n`) });
+    const options = postgres(c.databaseUrl).options as unknown as { user: string; pass: string; host: string[]; database: string };
+    expect([options.user, options.pass, options.host, options.database]).toEqual(['hub_municipality_runtime', password, ['db.example'], 'hub_municipality']);
+    expect(c.migrationDatabaseUrl).toBe(c.databaseUrl);
+    expect(c.runtimeRole).toBeNull();
+  });
+
+  it('migrates as the owner the migration URL names, granting the runtime URL role', () => {
+    const c = loadDatabaseConfig('municipality', {
+      ...base(),
+      MUNICIPALITY_MIGRATION_DATABASE_URL: 'postgres://hub_municipality@db.example:5432/hub_municipality',
+      MUNICIPALITY_MIGRATION_DATABASE_PASSWORD: 'ow/ner#',
+    });
+    expect(c.runtimeRole).toBe('hub_municipality_runtime');
+    expect((postgres(c.migrationDatabaseUrl).options as unknown as { user: string; pass: string }).pass).toBe('ow/ner#');
+  });
+
+  it('needs no keys or secrets to migrate', () => {
+    expect(loadDatabaseConfig('municipality', { MUNICIPALITY_DATABASE_URL: 'postgres://u@h/d' }).databaseUrl).toBe('postgres://u@h/d');
+    expect(problems(() => loadDatabaseConfig('municipality', {}))).toEqual(['MUNICIPALITY_DATABASE_URL is required']);
+  });
+
+  it('migrates on start unless HUB_MIGRATE_ON_START=false', () => {
+    expect(loadSubgraphConfig('municipality', base()).migrateOnStart).toBe(true);
+    expect(loadSubgraphConfig('municipality', { ...base(), HUB_MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
+    expect(problems(() => loadSubgraphConfig('municipality', { ...base(), HUB_MIGRATE_ON_START: 'no' }))).toEqual([
+      'HUB_MIGRATE_ON_START must be true or false',
+    ]);
+  });
+});
