@@ -43,10 +43,12 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { getTableColumns } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
 import { migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { seedOnce } from '../services/shared/src/seed.ts';
 import { pseudonymFor } from '../services/shared/src/person-id.ts';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
 import { genderOf, type Gender } from '../services/shared/src/indicators.ts';
@@ -84,7 +86,7 @@ import {
 import { newConsent, revocation } from '../services/municipality/src/domain/consent.ts';
 import { newAgreement } from '../services/municipality/src/domain/councils.ts';
 import type { ParticipantInput } from '../services/municipality/src/domain/validation.ts';
-import { MODULES } from './stack.ts';
+import { PREPARATION } from './databases.ts';
 import type { EmbeddedServer } from './embedded-postgres.ts';
 import { developmentPostgres } from './development-postgres.ts';
 import { readLocalState } from './local-state.ts';
@@ -789,15 +791,76 @@ function daysFrom(a: string, b: string): number {
 
 // ------------------------------------------------------------------ writing
 
-/** What the inserts need of a transaction, whichever subgraph's schema it was opened with. */
-interface Inserter {
-  insert<T extends PgTable>(table: T): { values(rows: Array<T['$inferInsert']>): PromiseLike<unknown> };
+/** A column's value as COPY's text format writes it (after drizzle's own mapping to the driver's value). */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const text =
+    typeof value === 'string'
+      ? value
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'number' || typeof value === 'bigint'
+          ? String(value)
+          : JSON.stringify(value);
+  return text.replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
 }
 
-/** Multi-row inserts in chunks that stay well under PostgreSQL's 65,535 parameters per statement. */
-async function insertAll<T extends PgTable>(tx: Inserter, table: T, rows: Array<T['$inferInsert']>) {
-  const chunk = Math.max(1, Math.floor(30_000 / Object.keys(getTableColumns(table)).length));
-  for (let i = 0; i < rows.length; i += chunk) await tx.insert(table).values(rows.slice(i, i + chunk));
+/**
+ * COPY's lines for a table's rows: the columns that any row sets; a row without one of them gets the
+ * column's constant default, or null, as a multi-row insert would give it. Null when a row leaves out a
+ * column whose default is an SQL expression (COPY cannot ask for it): that table is inserted instead.
+ */
+function copyRows(table: PgTable, rows: Array<Record<string, unknown>>): { columns: string[]; lines: string[] } | null {
+  const all = Object.entries(getTableColumns(table));
+  const used = all.filter(([key]) => rows.some((r) => r[key] !== undefined));
+  const lines: string[] = [];
+  for (const row of rows) {
+    const fields: string[] = [];
+    for (const [key, column] of used) {
+      let value = row[key];
+      if (value === undefined) {
+        if (column.default !== undefined && is(column.default, SQL)) return null;
+        value = column.default ?? null;
+      }
+      fields.push(copyText(value === null ? null : column.mapToDriverValue(value)));
+    }
+    lines.push(`${fields.join('\t')}\n`);
+  }
+  return { columns: used.map(([, c]) => c.name), lines };
+}
+
+/** A table's rows by COPY (a multi-row insert where COPY cannot give a row what the insert would). */
+async function writeTable(tx: postgres.TransactionSql, table: PgTable, rows: Array<Record<string, unknown>>): Promise<void> {
+  if (rows.length === 0) return;
+  const copy = copyRows(table, rows);
+  if (!copy) {
+    const db = drizzle({ client: tx as unknown as postgres.Sql });
+    const chunk = Math.max(1, Math.floor(30_000 / Object.keys(getTableColumns(table)).length));
+    for (let i = 0; i < rows.length; i += chunk) await db.insert(table).values(rows.slice(i, i + chunk));
+    return;
+  }
+  const stream = await tx`copy ${tx(getTableName(table))} (${tx(copy.columns)}) from stdin`.writable();
+  // about 1 MB per write: few round trips, little memory
+  const batches = (function* () {
+    for (let i = 0; i < copy.lines.length; i += 2_000) yield copy.lines.slice(i, i + 2_000).join('');
+  })();
+  await pipeline(Readable.from(batches), stream);
+}
+
+/** Runs `fill` once per database in one transaction, remembered in seed_run (as seedOnce does, over COPY's connection). */
+async function seedOnceByCopy(databaseUrl: string, name: string, fill: (tx: postgres.TransactionSql) => Promise<void>): Promise<boolean> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    return await sql.begin(async (tx) => {
+      const inserted = await tx`insert into seed_run (name) values (${name}) on conflict do nothing returning name`;
+      if (inserted.length === 0) return false;
+      await fill(tx);
+      return true;
+    });
+  } finally {
+    await sql.end();
+  }
 }
 
 export type SeedCounts = Record<string, number>;
@@ -821,22 +884,23 @@ export async function seedLarge(
   const schemas: Record<SubgraphName, Record<string, unknown>> = { psychiatry, municipality, probation, clinics };
   // Each subgraph's tables in the order buildLargeSeed made them, which is the order their foreign keys need
   // (a referral before its timeline, a consent before its plan, a plan before its versions).
-  const fill = (s: SubgraphName) => async (tx: Inserter) => {
-    for (const [name, rows] of Object.entries(seed[s])) await insertAll(tx, schemas[s][name] as PgTable, rows as Array<PgTable['$inferInsert']>);
+  const fill = (s: SubgraphName) => async (tx: postgres.TransactionSql) => {
+    for (const [name, rows] of Object.entries(seed[s])) await writeTable(tx, schemas[s][name] as PgTable, rows as Array<Record<string, unknown>>);
   };
   // the four databases are independent: fill them side by side, each in its own transaction
-  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnce(databaseUrls[s], schemas[s], SEED_NAME, fill(s))));
+  const done = await Promise.all(SUBGRAPHS.map((s) => seedOnceByCopy(databaseUrls[s], SEED_NAME, fill(s))));
   const seeded = Object.fromEntries(SUBGRAPHS.map((s, i) => [s, done[i]!])) as Record<SubgraphName, boolean>;
   // Fresh statistics after a bulk load, so the planner does not wait for autovacuum to learn the sizes.
-  for (const s of SUBGRAPHS) {
-    if (!seeded[s]) continue;
-    const sql = postgres(databaseUrls[s], { max: 1, onnotice: () => {} });
-    try {
-      await sql`analyze`;
-    } finally {
-      await sql.end();
-    }
-  }
+  await Promise.all(
+    SUBGRAPHS.filter((s) => seeded[s]).map(async (s) => {
+      const sql = postgres(databaseUrls[s], { max: 1, onnotice: () => {} });
+      try {
+        await sql`analyze`;
+      } finally {
+        await sql.end();
+      }
+    }),
+  );
   return { seeded, counts: countsOf(seed), people: seed.people };
 }
 
@@ -876,10 +940,12 @@ async function main() {
   }
   try {
     const started = performance.now();
-    for (const s of SUBGRAPHS) {
-      await migrateDatabase(urls[s], MODULES[s].migrationsFolder);
-      await MODULES[s].seedReference(urls[s]);
-    }
+    await Promise.all(
+      SUBGRAPHS.map(async (s) => {
+        await migrateDatabase(urls[s], PREPARATION[s].migrationsFolder);
+        await PREPARATION[s].seedReference(urls[s]);
+      }),
+    );
     const { seeded, counts, people } = await seedLarge(urls, { personIdSecret: secret, scale, ...(values.until ? { until: values.until } : {}) });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (SUBGRAPHS.every((s) => !seeded[s])) {

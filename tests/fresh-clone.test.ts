@@ -28,9 +28,8 @@ import { freePort, ROOT } from './helpers/processes.ts';
 const asRoot = process.getuid?.() === 0;
 
 function start(clone: string, env: Record<string, string>) {
-  // What `npm start` runs (package.json): npm itself, given SIGTERM, passes it on and then ends by the
-  // signal whatever the hub's exit code, so the hub's own exit code is read from tsx.
-  const child = spawn(join(clone, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  // What `npm start` runs (package.json, after its `exec`), without npm: the hub's own exit code.
+  const child = spawn(process.execPath, ['scripts/run.mjs', '--early', 'scripts/databases-worker.ts', 'scripts/start.ts'], {
     cwd: clone,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, freePort, runScript, startScript } from './helpers/processes.ts';
+import { exited, freePort, runScript, startCommand, startScript } from './helpers/processes.ts';
 
 const ME = '{ me { userId organisation { id } roles } findPerson(personnummer: "19121212-1212") { id } }';
 
@@ -69,6 +69,7 @@ describe('npm start', () => {
     // Second start: same keys (the old token still works), same data (the audit event of the search is still there).
     const second = startScript('scripts/start.ts', env);
     await second.waitFor(/Coordination hub ready/);
+    expect(second.output()).not.toContain('demo data seeded');
     expect((await ask()).data.findPerson.id).toBe(answer.data.findPerson.id);
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
@@ -76,5 +77,18 @@ describe('npm start', () => {
 
     // Nothing of the first run was lost; the second run added its one search (demo data is seeded once only).
     expect(events()).toBe(afterFirst + 1);
-  }, 120_000);
+
+    // Third start as `npm start` runs it (scripts/run.mjs, the databases in a worker thread): SIGTERM to npm
+    // alone reaches the hub, which stops everything and exits 0, and npm with it.
+    const third = startCommand('npm', ['start'], env);
+    await third.waitFor(/Coordination hub ready in [\d.]+ s \(development mode, embedded PostgreSQL/);
+    expect((await ask()).data.findPerson.id).toBe(answer.data.findPerson.id);
+    third.child.kill('SIGTERM');
+    expect(await exited(third.child)).toBe(0);
+    expect(third.output()).toContain('SIGTERM: stopping the hub…');
+    expect(third.output()).toContain('Stopped.');
+    expect(postgresRunningOn(join(hubDir, 'pgdata'))).toBe(false);
+    expect(existsSync(join(hubDir, 'pgdata', 'postmaster.pid'))).toBe(false);
+    expect(events()).toBe(afterFirst + 2);
+  }, 180_000);
 });

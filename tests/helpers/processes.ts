@@ -16,11 +16,20 @@ export function runScript(script: string, args: string[], env: Record<string, st
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function startScript(
-  script: string,
-  env: Record<string, string>,
-): { child: ChildProcess; output: () => string; waitFor: (text: RegExp, ms?: number) => Promise<string> } {
-  const child = spawn(TSX, [script], {
+export interface Started {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (text: RegExp, ms?: number) => Promise<string>;
+}
+
+/** A script under tsx, as `tsx <script>` runs it. */
+export function startScript(script: string, env: Record<string, string>): Started {
+  return startCommand(TSX, [script], env);
+}
+
+/** A command of the checkout (`npm start`: startCommand('npm', ['start'], env)), its output collected. */
+export function startCommand(command: string, args: string[], env: Record<string, string>): Started {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
