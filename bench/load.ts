@@ -178,6 +178,7 @@ function runningHub(url: string): Target {
 
 interface Outcome {
   ms: number;
+  bytes: number;
   /** undefined: a 200 without errors */
   error?: string;
 }
@@ -192,6 +193,7 @@ async function send(target: Target, op: CanonicalOperation): Promise<Outcome> {
     });
     const text = await res.text();
     const ms = performance.now() - started;
+    const bytes = Buffer.byteLength(text);
     let code: string | undefined;
     try {
       const body = JSON.parse(text) as { errors?: Array<{ extensions?: { code?: string } }> };
@@ -199,10 +201,10 @@ async function send(target: Target, op: CanonicalOperation): Promise<Outcome> {
     } catch {
       code = 'NOT_JSON';
     }
-    if (res.status !== 200) return { ms, error: `HTTP ${res.status}${code ? ` ${code}` : ''}` };
-    return code ? { ms, error: code } : { ms };
+    if (res.status !== 200) return { ms, bytes, error: `HTTP ${res.status}${code ? ` ${code}` : ''}` };
+    return code ? { ms, bytes, error: code } : { ms, bytes };
   } catch {
-    return { ms: performance.now() - started, error: 'NO_RESPONSE' };
+    return { ms: performance.now() - started, bytes: 0, error: 'NO_RESPONSE' };
   }
 }
 
@@ -234,8 +236,11 @@ const diff = (after: Record<string, number[]>, before: Record<string, number[]>)
 
 const target = args.gateway ? runningHub(args.gateway) : await ownHub();
 try {
-  for (let i = 0; i < WARMUP; i++) for (const op of target.operations) await send(target, op);
+  const answers = new Map<string, Outcome>();
+  for (let i = 0; i < WARMUP; i++) for (const op of target.operations) answers.set(op.name, await send(target, op));
   console.log(`\n${target.describe}`);
+  // what one answer is, so that a fast figure is not an empty or refused answer
+  for (const [name, a] of answers) console.log(`${name}: ${a.bytes} bytes an answer${a.error ? `, ${a.error}` : ''}`);
   console.log(
     `Node ${process.version}, ${cpus().length} cores, load average ${loadavg()
       .map((l) => l.toFixed(1))
