@@ -50,13 +50,18 @@ const { values: args } = parseArgs({
     token: { type: 'string' },
   },
 });
+/** a wrong argument: said in one line, exit 2 (no stack) */
+const usage = (message: string): never => {
+  console.error(`bench:load: ${message}`);
+  process.exit(2);
+};
 const REPLICAS = Number(args.replicas);
 const LEVELS = args.connections.split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 5000);
 const WARMUP = 5;
-if (!Number.isInteger(REPLICAS) || REPLICAS < 1) throw new Error('--replicas must be a whole number, 1 or more');
-if (LEVELS.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--connections must be whole numbers, 1 or more, separated by commas');
+if (!Number.isInteger(REPLICAS) || REPLICAS < 1) usage('--replicas must be a whole number, 1 or more');
+if (LEVELS.some((c) => !Number.isInteger(c) || c < 1)) usage('--connections must be whole numbers, 1 or more, separated by commas');
 
 const NAMES = ['coordinator inbox', 'probation caseload with plans', 'council indicators'];
 
@@ -170,8 +175,8 @@ function runningHub(url: string): Target {
   const tokens = new Map<string, string>();
   for (const op of operations) {
     const token = process.env[`BENCH_TOKEN_${op.as.role}`] ?? args.token;
-    if (!token) throw new Error(`--token or BENCH_TOKEN_${op.as.role} is needed for "${op.name}" (a ${op.as.role} of ${op.as.org})`);
-    tokens.set(op.name, token);
+    if (!token) usage(`--token or BENCH_TOKEN_${op.as.role} is needed for "${op.name}" (a ${op.as.role} of ${op.as.org})`);
+    tokens.set(op.name, token!);
   }
   return { gatewayUrl: url, operations, tokens, describe: `the hub at ${url}`, close: async () => {} };
 }
@@ -234,7 +239,8 @@ async function level(target: Target, ops: CanonicalOperation[], connections: num
 const diff = (after: Record<string, number[]>, before: Record<string, number[]>) =>
   Object.fromEntries(Object.entries(after).map(([s, xs]) => [s, xs.map((n, i) => n - (before[s]?.[i] ?? 0))]));
 
-const target = args.gateway ? runningHub(args.gateway) : await ownHub();
+if (args.gateway !== undefined && !URL.canParse(args.gateway)) usage("--gateway must be the URL of a hub's GraphQL endpoint");
+const target = args.gateway !== undefined ? runningHub(args.gateway) : await ownHub();
 try {
   const answers = new Map<string, Outcome>();
   for (let i = 0; i < WARMUP; i++) for (const op of target.operations) answers.set(op.name, await send(target, op));
