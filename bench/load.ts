@@ -24,8 +24,6 @@
  *
  * 127.0.0.1 only in the default mode.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +39,7 @@ import { MODULES } from '../scripts/stack.ts';
 import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
 import { canonicalOperations, startDemoHub, type CanonicalOperation } from '../tests/helpers/canonical.ts';
 import { freePort } from '../tests/helpers/processes.ts';
+import { roundRobin } from '../tests/helpers/round-robin.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,34 +63,6 @@ if (!Number.isInteger(REPLICAS) || REPLICAS < 1) usage('--replicas must be a who
 if (LEVELS.some((c) => !Number.isInteger(c) || c < 1)) usage('--connections must be whole numbers, 1 or more, separated by commas');
 
 const NAMES = ['coordinator inbox', 'probation caseload with plans', 'council indicators'];
-
-/** A round-robin HTTP proxy: request n goes to targets[n % targets.length]; it counts what each got. */
-async function roundRobin(targets: string[]): Promise<{ url: string; served: number[]; close: () => Promise<void> }> {
-  const served = targets.map(() => 0);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  let next = 0;
-  const server = http.createServer((req, res) => {
-    const i = next++ % targets.length;
-    served[i]!++;
-    const upstream = http.request(new URL(req.url ?? '/', targets[i]), { method: req.method, headers: req.headers, agent }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    served,
-    close: () => {
-      agent.destroy();
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 interface Target {
   gatewayUrl: string;

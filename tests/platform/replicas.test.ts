@@ -6,8 +6,6 @@
  * replicas at once on a new database both succeed, and apply the journal once.
  */
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -21,33 +19,7 @@ import { psychiatry } from '../../services/psychiatry/src/server.ts';
 import { gql, hub, subgraphRequest } from '../helpers/hub.ts';
 import { exited, ROOT, runScript, startScript } from '../helpers/processes.ts';
 import { coordinator19 } from '../helpers/withdrawal.ts';
-
-/** A round-robin HTTP proxy: request n goes to targets[n % targets.length]; it counts what each got. */
-async function roundRobin(targets: string[]): Promise<{ url: string; served: number[]; close: () => Promise<void> }> {
-  const served = targets.map(() => 0);
-  let next = 0;
-  const server = http.createServer((req, res) => {
-    const i = next++ % targets.length;
-    served[i]!++;
-    const target = new URL(req.url ?? '/', targets[i]);
-    const upstream = http.request(target, { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    served,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { roundRobin } from '../helpers/round-robin.ts';
 
 const WARDS = '{ wards { id places } }';
 
