@@ -8,7 +8,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from './access.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, eventFieldsOf, type EventFields } from './audit.ts';
 import { organisation } from './directory.ts';
 import { badInput } from './errors.ts';
 import { decodeCursor, paginate, pageSize } from './pagination.ts';
@@ -53,23 +53,10 @@ export function openAuditLog(caller: Caller, args: { from: Date; to: Date; perso
 }
 
 /** One AuditEvent as the log lists it: one record and person of an event row (legacy rows hold one). */
-export interface AuditEventRow {
+export interface AuditEventRow extends EventFields {
   seq: number;
   /** the record's place in its row (1 for a legacy row) */
   n: number;
-  id: string;
-  at: Date;
-  userId: string;
-  userName: string;
-  organisationId: string;
-  roles: string[];
-  action: string;
-  entity: string;
-  entityId: string | null;
-  personId: string | null;
-  fields: string[] | null;
-  basis: string;
-  ownerOrganisationId: string | null;
 }
 
 export function auditEventView(r: AuditEventRow) {
@@ -112,23 +99,7 @@ function expandedEvents(owner: string, from: Date, to: Date, personId: string | 
     where l.owner_organisation_id = ${owner} and l.at >= ${from.toISOString()}::timestamptz and l.at <= ${to.toISOString()}::timestamptz ${legacyPerson} ${legacyUser}`;
 }
 
-const rowOf = (r: Record<string, unknown>): AuditEventRow => ({
-  seq: Number(r.seq),
-  n: Number(r.n),
-  id: String(r.id),
-  at: new Date(r.at as string | Date),
-  userId: String(r.user_id),
-  userName: String(r.user_name),
-  organisationId: String(r.organisation_id),
-  roles: r.roles as string[],
-  action: String(r.action),
-  entity: String(r.entity),
-  entityId: (r.entity_id as string | null) ?? null,
-  personId: (r.person_id as string | null) ?? null,
-  fields: (r.fields as string[] | null) ?? null,
-  basis: String(r.basis),
-  ownerOrganisationId: (r.owner_organisation_id as string | null) ?? null,
-});
+const rowOf = (r: Record<string, unknown>): AuditEventRow => ({ seq: Number(r.seq), n: Number(r.n), ...eventFieldsOf(r) });
 
 /** One subgraph's section; the review itself is recorded before anything is shown. */
 export async function auditSection(ctx: HubContext, key: string, section: string, args: { first?: number | null; after?: string | null }) {

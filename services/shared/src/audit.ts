@@ -216,6 +216,27 @@ export function legacyHashOf(row: LegacyContent): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** One event per record as a row of SQL gives it (snake case): a legacy row, or a row unnested by record (audit-log.ts). */
+export type EventFields = Omit<LegacyContent, 'prevHash'>;
+
+export function eventFieldsOf(r: Record<string, unknown>): EventFields {
+  return {
+    id: String(r.id),
+    at: new Date(r.at as string | Date),
+    userId: String(r.user_id),
+    userName: String(r.user_name),
+    organisationId: String(r.organisation_id),
+    roles: r.roles as string[],
+    action: String(r.action),
+    entity: String(r.entity),
+    entityId: (r.entity_id as string | null) ?? null,
+    personId: (r.person_id as string | null) ?? null,
+    fields: (r.fields as string[] | null) ?? null,
+    basis: String(r.basis),
+    ownerOrganisationId: (r.owner_organisation_id as string | null) ?? null,
+  };
+}
+
 export type LegacyVerifyResult = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: { seq: number; id: string; reason: string } };
 
 /** Walks the legacy chain in order and reports the first row whose link or content does not match. */
@@ -228,22 +249,7 @@ export async function verifyLegacyChain(pool: Sql): Promise<LegacyVerifyResult> 
   for await (const batch of cursor) {
     for (const r of batch) {
       count++;
-      const content: LegacyContent = {
-        id: String(r.id),
-        at: r.at as Date,
-        userId: String(r.user_id),
-        userName: String(r.user_name),
-        organisationId: String(r.organisation_id),
-        roles: r.roles as string[],
-        action: String(r.action),
-        entity: String(r.entity),
-        entityId: (r.entity_id as string | null) ?? null,
-        personId: (r.person_id as string | null) ?? null,
-        fields: (r.fields as string[] | null) ?? null,
-        basis: String(r.basis),
-        ownerOrganisationId: (r.owner_organisation_id as string | null) ?? null,
-        prevHash: String(r.prev_hash),
-      };
+      const content: LegacyContent = { ...eventFieldsOf(r), prevHash: String(r.prev_hash) };
       const seq = Number(r.seq);
       if (content.prevHash !== prev) {
         return {
