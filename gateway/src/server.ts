@@ -24,11 +24,14 @@ import { dashboardRouter, type DevTokenSigner } from './dashboard.ts';
 import { consoleRouter } from './console.ts';
 import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
 import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
+import { postgresSharedCounts, type SharedCounts } from './rate-limit-store.ts';
 
 export interface RunningGateway {
   url: string;
   /** the Hive Gateway runtime (gateway/src/index.ts detaches its own signal handlers) */
   runtime: object;
+  /** the rate-limit counts shared with the other replicas (HUB_GATEWAY_DATABASE_URL), if any */
+  sharedLimits?: Pick<SharedCounts, 'sync' | 'syncs' | 'replica'>;
   /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once) */
   close: (graceMs?: number) => Promise<void>;
 }
@@ -48,13 +51,23 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   if (options.devTokens && config.mode !== 'development') throw new Error('a development token signer is refused outside development mode');
   const log = createLogger('gateway', config.logLevel);
   const development = config.mode === 'development';
-  const limiter = createRateLimiter(config.rateLimit);
+  const sharedConfig = config.rateLimit.shared;
+  // Several replicas count as one through the gateway database (rate-limit-store.ts); one needs none.
+  const limiter = createRateLimiter(
+    config.rateLimit,
+    sharedConfig ? (charge) => postgresSharedCounts({ ...sharedConfig, secret: config.gatewaySecret, charge, log }) : undefined,
+  );
   const metrics = createMetrics('gateway');
   const stopping: Stopping = { stopping: false };
   const gateway = createHubGateway(config, supergraphSdl, log, options.planner, limiter, metrics);
   // Load the supergraph and the query planner before listening: the WebSocket server validates
   // against the schema directly, and would otherwise see none on a first request that is not HTTP.
   await gateway.getSchema();
+  if (limiter.shared) {
+    // makes the table and says at once whether the database answers (a warning if not: the limits then count per replica)
+    await limiter.shared.sync();
+    log.info({ syncMs: sharedConfig?.syncMs, shared: limiter.shared.syncs > 0 }, 'rate limits shared through the gateway database');
+  }
   const verifyToken = createTokenVerifier(config);
 
   const app = express();
@@ -144,12 +157,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   return {
     url,
     runtime: gateway,
+    ...(limiter.shared ? { sharedLimits: limiter.shared } : {}),
     close: async (graceMs = 0) => {
       stopping.stopping = true;
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await closeGracefully(httpServer, stopping, graceMs);
       await gateway.dispose();
+      await limiter.shared?.close();
     },
   };
 }

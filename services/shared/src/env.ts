@@ -163,6 +163,15 @@ const MUNICIPALITY_ONLY = {
     .default(3),
 };
 
+/**
+ * The gateway's own database, optional: the rate-limit counts its replicas share (a PostgreSQL
+ * database of any name; the table is made on first use). Its password may be given apart.
+ */
+const GATEWAY_DATABASE = {
+  HUB_GATEWAY_DATABASE_URL: postgresUrl('HUB_GATEWAY_DATABASE_URL').optional(),
+  HUB_GATEWAY_DATABASE_PASSWORD: z.string().optional(),
+};
+
 const gatewayShape = z.object({
   ...common,
   GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
@@ -178,6 +187,14 @@ const gatewayShape = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'HUB_TRUST_PROXY must be true or false' })
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  ...GATEWAY_DATABASE,
+  /** how often a replica shares its rate-limit counts through the gateway database (gateway/src/rate-limit-store.ts) */
+  HUB_RATE_LIMIT_SYNC_MS: z.coerce
+    .number({ error: 'HUB_RATE_LIMIT_SYNC_MS must be a number of milliseconds' })
+    .int('HUB_RATE_LIMIT_SYNC_MS must be a whole number of milliseconds')
+    .min(50, 'HUB_RATE_LIMIT_SYNC_MS must be at least 50')
+    .max(5000, 'HUB_RATE_LIMIT_SYNC_MS must be at most 5000')
+    .default(500),
   /** origins (exact, comma-separated) whose browser pages may call the gateway */
   HUB_CORS_ORIGINS: z
     .string()
@@ -258,6 +275,11 @@ export interface RateLimitConfig {
   anonBurst: number;
   /** the client address from X-Forwarded-For rather than the socket */
   trustProxy: boolean;
+  /**
+   * Counts shared by the gateway's replicas (HUB_GATEWAY_DATABASE_URL, its password encoded
+   * into the URL), synced every `syncMs`; absent: each replica counts on its own.
+   */
+  shared?: { databaseUrl: string; syncMs: number };
 }
 
 export type TrustedDocumentsMode = 'off' | 'allow-arbitrary-in-development' | 'enforce';
@@ -277,7 +299,14 @@ type Env = Record<string, string | undefined>;
 
 /** The variables that hold secrets (or URLs with passwords in them): each may instead be read from the file X_FILE names. */
 export function secretVariables(): string[] {
-  return ['HUB_GATEWAY_SECRET', 'HUB_PERSON_ID_SECRET', 'HUB_AUDIT_KEY', 'HUB_JWKS', ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s)))];
+  return [
+    'HUB_GATEWAY_SECRET',
+    'HUB_PERSON_ID_SECRET',
+    'HUB_AUDIT_KEY',
+    'HUB_JWKS',
+    ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s))),
+    ...Object.keys(GATEWAY_DATABASE),
+  ];
 }
 
 /**
@@ -468,6 +497,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   if (e.HUB_TRUSTED_DOCUMENTS && e.HUB_TRUSTED_DOCUMENTS_MODE !== 'off' && !existsSync(e.HUB_TRUSTED_DOCUMENTS)) {
     throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${e.HUB_TRUSTED_DOCUMENTS} does not exist`]);
   }
+  if (e.HUB_GATEWAY_DATABASE_PASSWORD !== undefined && !e.HUB_GATEWAY_DATABASE_URL) {
+    throw new ConfigError(['HUB_GATEWAY_DATABASE_PASSWORD is set without HUB_GATEWAY_DATABASE_URL (the database it is the password of)']);
+  }
   return {
     ...authFrom(e, env),
     port: e.GATEWAY_PORT,
@@ -478,6 +510,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       anonPerMinute: e.HUB_RATE_LIMIT_ANON_PER_MINUTE,
       anonBurst: e.HUB_RATE_LIMIT_ANON_BURST,
       trustProxy: e.HUB_TRUST_PROXY,
+      ...(e.HUB_GATEWAY_DATABASE_URL
+        ? { shared: { databaseUrl: withPassword(e.HUB_GATEWAY_DATABASE_URL, e.HUB_GATEWAY_DATABASE_PASSWORD), syncMs: e.HUB_RATE_LIMIT_SYNC_MS } }
+        : {}),
     },
     corsOrigins: e.HUB_CORS_ORIGINS,
     ...(e.HUB_TRUSTED_DOCUMENTS ? { trustedDocuments: { path: e.HUB_TRUSTED_DOCUMENTS, mode: e.HUB_TRUSTED_DOCUMENTS_MODE } } : {}),
