@@ -23,7 +23,9 @@
  * table, which forgets at most the current window's counts. When the database does not answer,
  * each replica goes on limiting by its own counts (a warning is logged) and shares them again
  * when it answers; readiness does not depend on it. Windows before the previous one are deleted
- * now and then by whichever replica is syncing.
+ * now and then by whichever replica is syncing. At most MAX_SHARED_KEYS keys are counted for
+ * sharing at a time (a flood of new addresses cannot make the statement or the memory grow
+ * without bound); a key beyond them is limited by its replica alone.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
@@ -41,6 +43,9 @@ export type Charge = (kind: LimitKind, key: string, spans: Array<{ count: number
 
 /** The length of a counting window: a key's rows live two windows. */
 export const WINDOW_MS = 10_000;
+
+/** Keys counted for sharing at most (those of the current and previous window); beyond it a new key is counted by its replica alone until some expire. */
+export const MAX_SHARED_KEYS = 100_000;
 
 /** Delete old windows at most this often. */
 const CLEAN_EVERY_MS = 30_000;
@@ -222,6 +227,7 @@ export function postgresSharedCounts(options: SharedCountsOptions): SharedCounts
       const w = windowOf(now());
       let e = entries.get(id);
       if (!e) {
+        if (entries.size >= MAX_SHARED_KEYS) return;
         e = { kind, key, hash: hashOf(kind, key), own: new Map(), sent: new Map(), seen: new Map(), synced: false, lastWindow: w };
         entries.set(id, e);
       }

@@ -12,6 +12,7 @@ import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../services/shared/src/db.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
 import { TABLE, WINDOW_MS } from '../../gateway/src/rate-limit-store.ts';
+import { TokenBuckets } from '../../gateway/src/rate-limit.ts';
 import { hub, tokenFor } from '../helpers/hub.ts';
 
 const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
@@ -75,6 +76,38 @@ async function syncsDone(g: RunningGateway, n: number, tries = 500): Promise<boo
   for (let i = 0; i < tries && g.sharedLimits!.syncs < target; i++) await new Promise((r) => setTimeout(r, 20));
   return g.sharedLimits!.syncs >= target;
 }
+
+describe("a bucket charged with the other replicas' requests", () => {
+  it('goes below zero, says how long the debt takes to refill, and owes a first sight only what the refill since has not covered', () => {
+    let now = 0;
+    const buckets = new TokenBuckets(60, 3, 10, () => now);
+    expect(buckets.take('a')).toBe(0);
+    buckets.charge('a', [{ count: 4 }]);
+    // 3 − 1 − 4 = −2: three seconds until one request fits
+    expect(buckets.take('a')).toBe(3);
+    now += 3000;
+    expect([buckets.take('a'), buckets.take('a')]).toEqual([0, 1]);
+    // a first sight: 5 since t = 0 (5 s ago: 5 refilled since, nothing owed) or 2 since t = 4.5 s (0.5 refilled, 1.5 owed)
+    now = 5000;
+    const fresh = new TokenBuckets(60, 3, 10, () => now);
+    fresh.take('b');
+    fresh.charge('b', [
+      { count: 5, since: 0 },
+      { count: 2, since: 4500 },
+    ]);
+    // 3 − 1 − 1.5 = 0.5: half a second until one fits
+    expect(fresh.take('b')).toBe(1);
+    now += 500;
+    expect(fresh.take('b')).toBe(0);
+    // a key without a bucket here, and a bucket without a limit, are left alone
+    fresh.charge('c', [{ count: 10 }]);
+    expect(fresh.take('c')).toBe(0);
+    const unlimited = new TokenBuckets(0, 1, 10, () => now);
+    unlimited.take('d');
+    unlimited.charge('d', [{ count: 10 }]);
+    expect(unlimited.take('d')).toBe(0);
+  });
+});
 
 describe('two gateway replicas sharing one gateway database', () => {
   let a: RunningGateway;
