@@ -223,6 +223,10 @@ describe('moving an offered place', () => {
   it('takes a new start date and a reason, applies the 14-day rule again and checks the beds, its own left out', async () => {
     const ward = await createWard(1);
     const a = await offered(ward, '2026-05-11');
+    const again = await gql(OFFER, { id: a, ward, start: '2026-05-13' }, { as: coordinator19, clock: TODAY });
+    expect(refused(again, 'CONFLICT').message).toBe(
+      'A place is already offered; to change its start date, move it (moveOfferedPlace); this referral is PLACE_OFFERED (place offered, not yet admitted).',
+    );
     const moved = ok(await gql(MOVE, { id: a, start: '2026-05-13', reason: 'Den enskilde är sjuk.' }, { as: coordinator19, clock: TODAY })).moveOfferedPlace;
     expect(moved).toMatchObject({
       status: 'PLACE_OFFERED',

@@ -67,11 +67,11 @@ export function calendar(places: number, holds: readonly Hold[], from: string, d
   });
 }
 
-/** Why a hold does not fit: the first day in its interval with no free bed, and the first start from which the same length fits. */
+/** Why a hold does not fit: the first day in its interval with no free bed, and the first start from which the same length fits (null: a ward without places). */
 export interface Shortage {
   firstFullDay: string;
   taken: number;
-  nextFreeDate: string;
+  nextFreeDate: string | null;
 }
 
 /** The first full day of [from, until] (null when every day has a free bed). */
@@ -88,15 +88,16 @@ function firstFull(places: number, holds: readonly Hold[], from: string, until: 
  * null when it does, else the shortage. The next free date is the earliest
  * start on or after `from` from which an interval of the same length fits
  * (after the last hold ends, every day is free; a ward without places never
- * has one, and names the day after the last hold).
+ * has one).
  */
 export function shortage(places: number, holds: readonly Hold[], from: string, until: string): Shortage | null {
   const full = firstFull(places, holds, from, until);
   if (!full) return null;
+  if (places <= 0) return { firstFullDay: full.day, taken: full.taken, nextFreeDate: null };
   const length = Math.round((Date.parse(until) - Date.parse(from)) / 86_400_000);
   const lastHeld = holds.reduce((m, h) => (h.until > m ? h.until : m), from);
   let start = addDays(full.day, 1);
-  while (places > 0 && start <= lastHeld) {
+  while (start <= lastHeld) {
     const blocked = firstFull(places, holds, start, addDays(start, length));
     if (!blocked) break;
     start = addDays(blocked.day, 1);

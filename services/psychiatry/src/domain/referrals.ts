@@ -279,7 +279,7 @@ async function requireBeds(tx: Tx, ctx: PsychiatryContext, w: WardRow, referralI
   if (!short) return;
   throw conflict(
     `${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); ` +
-      `the first date from which a place is free for the whole ${what} is ${short.nextFreeDate}.`,
+      (short.nextFreeDate ? `the first date from which a place is free for the whole ${what} is ${short.nextFreeDate}.` : 'the ward has no places.'),
     { wardId: w.id, firstFullDay: short.firstFullDay, nextFreeDate: short.nextFreeDate },
   );
 }

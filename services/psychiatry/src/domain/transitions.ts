@@ -80,9 +80,17 @@ export function canTake(step: Step, status: ReferralStatus): boolean {
   return ALLOWED_FROM[step].includes(status);
 }
 
+/** Where a refused step has a step that does what the caller most likely meant, the message names it. */
+const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, string>>>> = {
+  offerPlace: {
+    PLACE_OFFERED: 'A place is already offered; to change its start date, move it (moveOfferedPlace)',
+    ADMISSION_REFUSED: 'A place was offered and the ward refused the admission; to offer it again from a new start date, move it (moveOfferedPlace)',
+  },
+};
+
 export function assertTransition(step: Step, status: ReferralStatus): void {
   if (!canTake(step, status)) {
-    throw conflict(`${STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
+    throw conflict(`${INSTEAD[step]?.[status] ?? STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
   }
 }
 
