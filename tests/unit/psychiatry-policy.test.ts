@@ -114,13 +114,15 @@ describe('lists: the SQL condition of what the caller may see', () => {
 });
 
 describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the side (FORBIDDEN)', () => {
-  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'decide', 'offerPlace', 'admit', 'discharge'];
+  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'decide', 'offerPlace', 'movePlace', 'admit', 'refuseAdmission', 'discharge'];
   const SENDER_STEPS: Step[] = ['requestNewAssessment', 'withdraw'];
   const actorFor: Record<Step, Role> = {
     bookMeeting: 'COORDINATOR',
     decide: 'PHYSICIAN',
     offerPlace: 'COORDINATOR',
+    movePlace: 'COORDINATOR',
     admit: 'COORDINATOR',
+    refuseAdmission: 'COORDINATOR',
     discharge: 'COORDINATOR',
     requestNewAssessment: 'CASEWORKER',
     withdraw: 'CASEWORKER',
@@ -131,7 +133,9 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
       bookMeeting: 'receiver withdrawal.bookMeeting',
       decide: 'receiver withdrawal.decide',
       offerPlace: 'receiver withdrawal.offerPlace',
+      movePlace: 'receiver withdrawal.offerPlace',
       admit: 'receiver withdrawal.admit',
+      refuseAdmission: 'receiver withdrawal.admit',
       discharge: 'receiver withdrawal.admit',
       requestNewAssessment: 'sender withdrawal.followUp',
       withdraw: 'sender withdrawal.followUp',

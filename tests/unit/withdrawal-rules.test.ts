@@ -273,14 +273,16 @@ describe('the state machine', () => {
 
   /** Which step may start from which status: a row a step, a column a status, `x` where it may. */
   const MATRIX = `
-                         RECEIVED ASSESSMENT_BOOKED AWAITING_DECISION NOT_NEEDED CARE_PLANNING PLACE_OFFERED ADMITTED COMPLETED LAPSED WITHDRAWN
-    bookMeeting          x        x                 x                 .          .             .             .        .         .      .
-    decide               .        .                 x                 .          .             .             .        .         .      .
-    offerPlace           .        .                 .                 .          x             .             .        .         .      .
-    admit                .        .                 .                 .          .             x             .        .         .      .
-    discharge            .        .                 .                 .          .             .             x        .         .      .
-    requestNewAssessment .        .                 .                 .          .             .             .        .         x      .
-    withdraw             x        x                 x                 .          x             x             .        .         x      .`;
+                         RECEIVED ASSESSMENT_BOOKED AWAITING_DECISION NOT_NEEDED CARE_PLANNING PLACE_OFFERED ADMISSION_REFUSED ADMITTED COMPLETED LAPSED WITHDRAWN
+    bookMeeting          x        x                 x                 .          .             .             .                 .        .         .      .
+    decide               .        .                 x                 .          .             .             .                 .        .         .      .
+    offerPlace           .        .                 .                 .          x             .             .                 .        .         .      .
+    movePlace            .        .                 .                 .          .             x             x                 .        .         .      .
+    admit                .        .                 .                 .          .             x             .                 .        .         .      .
+    refuseAdmission      .        .                 .                 .          .             x             .                 .        .         .      .
+    discharge            .        .                 .                 .          .             .             .                 x        .         .      .
+    requestNewAssessment .        .                 .                 .          .             .             .                 .        .         x      .
+    withdraw             x        x                 x                 .          x             x             x                 .        .         x      .`;
 
   it("allows exactly the pathway's steps, over every status", () => {
     const [header = [], ...rows] = MATRIX.trim()
@@ -289,7 +291,7 @@ describe('the state machine', () => {
     expect(ALL_STATUSES).toEqual(header);
     const expected = Object.fromEntries(rows.map(([step, ...marks]) => [step, header.filter((_, i) => marks[i] === 'x')]));
     expect(ALLOWED_FROM).toEqual(expected);
-    expect(refusals).toHaveLength(7 * 10 - 14);
+    expect(refusals).toHaveLength(9 * 11 - 18);
   });
 
   it.each(refusals)('refuses %s from %s with CONFLICT naming the status', (step, status) => {

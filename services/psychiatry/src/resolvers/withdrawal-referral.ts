@@ -12,7 +12,7 @@ import type {
 } from '../generated/resolvers.ts';
 import * as deadlines from '../domain/deadlines.ts';
 import { eventsOf, internalNotesOf, referralByReference, referralOfPlan, referralsOfPerson } from '../domain/referrals.ts';
-import { decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation } from '../domain/views.ts';
+import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
@@ -28,6 +28,8 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   overdue: (r, _, ctx) => deadlines.isOverdue(r, ctx.now),
   decision: (r) => decisionOf(r),
   placeOffer: (r) => placeOfferOf(r),
+  treatmentOffer: (r) => treatmentOfferOf(r),
+  admissionRefusal: (r) => admissionRefusalOf(r),
   events: (r, _, ctx) => eventsOf(ctx, r),
   internalNotes: (r, _, ctx) => internalNotesOf(ctx, r),
   earlierCycles: (r) => earlierCyclesOf(r),
