@@ -21,6 +21,9 @@ import type { Sql } from 'postgres';
 import type { Logger } from './logger.ts';
 import { contentHash, GENESIS_HASH, type AuditContent } from './audit.ts';
 
+// Every ORDER BY names its column through the table's alias: `select seal_no::text ... order by
+// seal_no` orders by the text output column of that name ('9' after '10').
+
 /** Taken only by sealers (never by requests): one sealer at a time per database. */
 export const SEAL_LOCK_KEY = 7_130_002;
 /** Months of partitions kept ready ahead of the current one. */
@@ -94,12 +97,12 @@ export async function sealAudit(pool: Sql, key: string, now: Date = new Date()):
     const [elected] = await sql`select pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}) as ok`;
     if (!elected?.ok) return { sealed: 'skipped' } as const;
     const [last] = await sql<Array<{ seal_no: string; xid_to: string; root: string }>>`
-      select seal_no::text, xid_to::text, root from audit_seal order by seal_no desc limit 1`;
+      select s.seal_no::text, s.xid_to::text, s.root from audit_seal s order by s.seal_no desc limit 1`;
     const [snap] = await sql<Array<{ xmin: string }>>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`;
     const xidFrom = last?.xid_to ?? '0';
     const xidTo = snap!.xmin;
     const events = await sql<Array<{ seq: string; content_hash: string }>>`
-      select seq::text, content_hash from audit_event where xid >= ${xidFrom}::xid8 and xid < ${xidTo}::xid8 order by seq`;
+      select e.seq::text, e.content_hash from audit_event e where e.xid >= ${xidFrom}::xid8 and e.xid < ${xidTo}::xid8 order by e.seq`;
     if (events.length === 0) return { sealed: 0, sealNo: null };
     const fields: SealFields = {
       sealNo: (last ? Number(last.seal_no) : 0) + 1,
@@ -235,7 +238,7 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
   const all = pool<
     EventRow[]
   >`select seq::text, xid::text, content_hash, id, to_json(at) #>> '{}' as at, user_id, user_name, organisation_id, roles, action, entity,
-      array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, fields, basis, owner_organisation_id from audit_event order by seq`.cursor(
+      array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, fields, basis, owner_organisation_id from audit_event e order by e.seq`.cursor(
     1000,
   );
   for await (const batch of all) {
@@ -331,7 +334,7 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
   }
   // Events after the last seal: the sealer has not reached them yet, unless they are old.
   const [stale] = await pool<Array<{ seq: string; id: string; at: string; n: number }>>`
-    select seq::text, id, to_json(at) #>> '{}' as at, count(*) over ()::int as n from audit_event where xid >= ${prevTo}::xid8 order by at limit 1`;
+    select e.seq::text, e.id, to_json(e.at) #>> '{}' as at, count(*) over ()::int as n from audit_event e where e.xid >= ${prevTo}::xid8 order by e.at limit 1`;
   if (stale && now.getTime() - new Date(stale.at).getTime() > graceMs) {
     return fail(
       n,
