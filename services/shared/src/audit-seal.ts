@@ -173,6 +173,11 @@ export interface VerifyOptions {
   graceMs?: number;
   /** the head (seal_no and root) known outside this database: a database whose head is behind or different is reported */
   expectHead?: { sealNo: number; root: string } | null;
+  /**
+   * start at this seal, trusting its stored root and range as the anchor (its mac is checked): the
+   * seals before it, and which events they covered, are not (their events' months were dropped under retention)
+   */
+  fromSeal?: number;
   now?: Date;
 }
 
@@ -226,6 +231,7 @@ function contentOf(r: EventRow): AuditContent {
 export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promise<VerifyResult> {
   const graceMs = options.graceMs ?? 5 * 60_000;
   const now = options.now ?? new Date();
+  const from = options.fromSeal ?? 0;
   /** rows, and the events they hold (one per record and person: what the audit log lists) */
   let rows = 0;
   let events = 0;
@@ -269,11 +275,33 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
     from audit_seal s left join lateral (
       select e.seq, e.content_hash from audit_event e where e.xid >= s.xid_from and e.xid < s.xid_to
     ) e on true
+    where s.seal_no > ${from}
     order by s.seal_no, e.seq`.cursor(1000);
   let prevRoot = GENESIS_HASH;
   let prevTo = '0';
   let n = 0;
   const key = options.key ?? '';
+  if (from > 0) {
+    const [anchor] = await pool<
+      Array<{ at: string; xid_from: string; xid_to: string; event_count: number; first_seq: string | null; last_seq: string | null; root: string; mac: string }>
+    >`
+      select to_json(at) #>> '{}' as at, xid_from::text, xid_to::text, event_count, first_seq::text, last_seq::text, root, mac from audit_seal where seal_no = ${from}`;
+    if (!anchor) return fail(0, `seal ${from}, the anchor to start from, is not here`);
+    if (!key) return fail(0, 'the audit key (HUB_AUDIT_KEY) is needed to check the seals');
+    const fields: SealFields = {
+      sealNo: from,
+      xidFrom: anchor.xid_from,
+      xidTo: anchor.xid_to,
+      eventCount: anchor.event_count,
+      firstSeq: anchor.first_seq === null ? null : Number(anchor.first_seq),
+      lastSeq: anchor.last_seq === null ? null : Number(anchor.last_seq),
+    };
+    if (sealMac(key, { ...fields, at: new Date(anchor.at), root: anchor.root }) !== anchor.mac)
+      return fail(0, `seal ${from}: its mac was not made with the audit key (a forged or altered seal)`);
+    prevRoot = anchor.root;
+    prevTo = anchor.xid_to;
+    n = from;
+  }
   type Pending = { fields: SealFields; at: string; root: string; mac: string; hashes: string[] };
   const check = (p: Pending): string | null => {
     const { fields } = p;
