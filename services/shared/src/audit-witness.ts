@@ -190,7 +190,7 @@ export async function sendHead(
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signRequest(secret, { method: 'POST', target: witness, path: WITNESS_PATH, body }, now) },
     body,
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(5_000),
   });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
