@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { LINKED_SUBGRAPHS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { LINKED_SUBGRAPHS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, witnessesOf, type SubgraphName } from '../services/shared/src/env.ts';
 import { dropDatabase } from '../services/shared/src/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
 import { stockholmDate } from '../services/shared/src/time.ts';
@@ -119,6 +119,8 @@ async function ownHub(): Promise<Target> {
     const linking = SUBGRAPHS.filter((s) => LINKED_SUBGRAPHS[s].length > 0);
     for (const s of SUBGRAPHS.filter((s) => !linking.includes(s))) await start(s);
     for (const s of linking) await start(s);
+    // every replica's audit head goes to the other subgraphs, through their proxies
+    for (const s of SUBGRAPHS) for (const r of replicas[s] ?? []) r.witness.setWitnesses(Object.fromEntries(witnessesOf(s).map((o) => [o, proxies[o]!.url])));
     const config = loadGatewayConfig({
       ...env,
       GATEWAY_PORT: '0',

@@ -81,6 +81,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(SUBGRAPHS.filter((s) => !linking.includes(s)).map(start));
     await Promise.all(linking.map(start));
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, running[s]!.url])) as Record<SubgraphName, string>;
+    // each subgraph's audit head goes to the other three, wherever they listen (ports may be chosen at start)
+    for (const s of SUBGRAPHS) running[s]!.witness.setWitnesses(Object.fromEntries(SUBGRAPHS.filter((o) => o !== s).map((o) => [o, subgraphUrls[o]])));
     const gatewayConfig = loadGatewayConfig({
       ...options.env,
       GATEWAY_PORT: String(options.ports?.gateway ?? 0),

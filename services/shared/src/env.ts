@@ -112,6 +112,9 @@ export const LINKED_SUBGRAPHS: Record<SubgraphName, SubgraphName[]> = {
   clinics: [],
 };
 
+/** The subgraphs that witness a subgraph's audit head (audit-witness.ts): every other one. */
+export const witnessesOf = (name: SubgraphName): SubgraphName[] => SUBGRAPHS.filter((s) => s !== name);
+
 const subgraphUrl = (s: SubgraphName) => z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`);
 
 const postgresUrl = (variable: string) => z.string({ error: `${variable} is required` }).regex(/^postgres(ql)?:\/\//, `${variable} must be a postgres:// URL`);
@@ -143,11 +146,19 @@ function subgraphShape(name: SubgraphName) {
     HUB_PERSON_ID_SECRET: secret('HUB_PERSON_ID_SECRET'),
     HUB_AUDIT_KEY: secret('HUB_AUDIT_KEY'),
     HUB_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+    /** how often the latest seal's head is sent to the other subgraphs, its witnesses (audit-witness.ts); 0: never */
+    HUB_AUDIT_WITNESS_INTERVAL_MS: z.coerce
+      .number({ error: 'HUB_AUDIT_WITNESS_INTERVAL_MS must be a whole number of milliseconds' })
+      .int('HUB_AUDIT_WITNESS_INTERVAL_MS must be a whole number of milliseconds')
+      .min(0, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be 0 (never) or more')
+      .max(3_600_000, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be at most 3600000 (an hour)')
+      .default(10_000),
     ...databaseShape(name),
     /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
     HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
     [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
-    ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
+    // the other subgraphs: the ones it links to, and all of them as witnesses of its audit head
+    ...Object.fromEntries(witnessesOf(name).map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
     ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
   });
 }
@@ -260,6 +271,10 @@ export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
   auditKey: string;
   /** how often the sealer seals the audit events written since the last seal */
   auditSealIntervalMs: number;
+  /** how often the audit head is sent to the witnesses (0: never) */
+  auditWitnessIntervalMs: number;
+  /** the GraphQL URLs of the other subgraphs, which witness this one's audit head (their witness endpoint is beside it) */
+  witnessUrls: Partial<Record<SubgraphName, string>>;
   /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
   linkedUrls: Partial<Record<SubgraphName, string>>;
   /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
@@ -484,6 +499,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     personIdSecret,
     auditKey: e.HUB_AUDIT_KEY,
     auditSealIntervalMs: e.HUB_AUDIT_SEAL_INTERVAL_MS,
+    auditWitnessIntervalMs: e.HUB_AUDIT_WITNESS_INTERVAL_MS,
+    witnessUrls: Object.fromEntries(witnessesOf(name).map((s) => [s, String(e[`${envName(s)}_URL`])])),
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
     consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
   };
