@@ -122,7 +122,7 @@ export async function openStartDatabases(onServer?: (stop: () => Promise<void>) 
   let embeddedDataDir: string | undefined;
   let stop = async () => {};
   if (!postgresUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
+    const embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword, ownProcessGroup: true });
     onServer?.(embedded.stop);
     postgresUrl = embedded.url;
     embeddedDataDir = embedded.dataDir;

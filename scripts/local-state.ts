@@ -60,5 +60,7 @@ export function developmentEnv(state: LocalState): Record<string, string> {
     HUB_PERSON_ID_SECRET: state.personIdSecret,
     HUB_AUDIT_KEY: state.auditKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // how long requests in flight may take when npm start is stopped (the servers check it, default 10)
+    ...(process.env.HUB_SHUTDOWN_GRACE_SECONDS !== undefined ? { HUB_SHUTDOWN_GRACE_SECONDS: process.env.HUB_SHUTDOWN_GRACE_SECONDS } : {}),
   };
 }
