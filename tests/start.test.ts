@@ -8,7 +8,7 @@
  * completes with 200 while new connections are refused, and then the process
  * exits 0 with PostgreSQL stopped.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,14 @@ describe('npm start', () => {
     expect((await ask()).data.findPerson.id).toBe(answer.data.findPerson.id);
     await stopWithRequestInFlight(third, () => third.child.kill('SIGTERM'));
     expect(third.output()).toContain('SIGTERM: stopping the hub…');
+    // V8's code cache in the installation's own state, the Node process's only (Node 22 and later: Node 20 has none)
+    const cache = join(hubDir, 'compile-cache');
+    const nodeCache = Number(process.versions.node.split('.')[0]) >= 22;
+    expect(existsSync(cache)).toBe(nodeCache);
+    if (nodeCache) {
+      expect(statSync(cache).mode & 0o777).toBe(0o700);
+      expect(readdirSync(cache).length).toBeGreaterThan(0);
+    }
     expect(events()).toBe(afterFirst + 2);
 
     // Fourth: `npm start` in a terminal of its own, stopped with Ctrl-C, which reaches every process of the group
