@@ -28,11 +28,13 @@ export function startScript(script: string, env: Record<string, string>): Starte
 }
 
 /** A command of the checkout (`npm start`: startCommand('npm', ['start'], env)), its output collected. */
-export function startCommand(command: string, args: string[], env: Record<string, string>): Started {
+export function startCommand(command: string, args: string[], env: Record<string, string>, options: { ownProcessGroup?: boolean } = {}): Started {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // a process group of its own, as a terminal gives a command: its Ctrl-C is `process.kill(-child.pid, 'SIGINT')`
+    detached: options.ownProcessGroup === true,
   });
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));
