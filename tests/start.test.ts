@@ -98,7 +98,7 @@ describe('npm start', () => {
       expect(r.status, r.stdout + r.stderr).toBe(0);
       // every event sealed: the sealer seals once more when the process stops
       const m =
-        /^municipality: (\d+) audit events in \d+ rows, \d+ seals, intact \(0 rows not sealed yet; head \d+:[0-9a-f]{64}\)\nmunicipality: 0 legacy audit events, chain intact$/.exec(
+        /^municipality: (\d+) audit events in \d+ rows, \d+ seals, intact \(0 rows not sealed yet; head \d+:[0-9a-f]{64}\)\nmunicipality: 0 legacy audit events, chain intact\nmunicipality: witnessed by psychiatry up to [^,\n]+, probation up to [^,\n]+, clinics up to [^,\n]+: consistent$/.exec(
           r.stdout.trim(),
         );
       expect(m, r.stdout).not.toBeNull();
