@@ -28,6 +28,7 @@ import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { trustedDocuments } from './trusted-documents.ts';
+import { hubTrustedDocuments } from './hub-documents.ts';
 import { useInputRules } from './input-rules.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
@@ -152,8 +153,9 @@ export function createHubGateway(
   metrics?: HubMetrics,
 ): GatewayRuntime {
   const development = config.mode === 'development';
-  const trusted = trustedDocuments(config);
-  if (trusted) log.info({ documents: trusted.count, mode: config.trustedDocuments?.mode }, 'trusted documents');
+  const trusted = trustedDocuments(config, hubTrustedDocuments());
+  if (config.trustedDocuments && config.trustedDocuments.mode !== 'off')
+    log.info({ documents: trusted.count, mode: config.trustedDocuments.mode }, 'trusted documents');
   else if (!development) log.warn('no trusted documents (HUB_TRUSTED_DOCUMENTS): any client may send any operation');
   return createGatewayRuntime({
     supergraph,
@@ -171,11 +173,11 @@ export function createHubGateway(
     requestId: false,
     // Cross-origin answers come from the allow-list in front of the gateway (cors.ts), never from Yoga's default.
     cors: false,
-    ...(trusted ? { persistedDocuments: trusted.persistedDocuments } : {}),
+    persistedDocuments: trusted.persistedDocuments,
     plugins: () => [
       useRequestObservation(),
       useCsrfPrevention(),
-      ...(trusted ? [trusted.plugin] : []),
+      trusted.plugin,
       useHubCaller(config, createTokenVerifier(config), limiter.check),
       armor(config.mode),
       useRequestErrorCodes(),
