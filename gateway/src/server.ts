@@ -15,7 +15,14 @@ import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
 import { createMetrics } from '../../services/shared/src/metrics.ts';
-import { observeRequests } from '../../services/shared/src/request-log.ts';
+import {
+  observeRequests,
+  observeWebSocketOperation,
+  REQUEST_ID_HEADER,
+  WEBSOCKET_METHOD,
+  type ObservedRequest,
+} from '../../services/shared/src/request-log.ts';
+import type { GraphQLFormattedError } from 'graphql';
 import { closeGracefully, refuseWhileStopping, type Stopping } from '../../services/shared/src/shutdown.ts';
 import { gatewayReadiness } from '../../services/shared/src/health.ts';
 import { CLOCK_HEADER } from './context.ts';
@@ -43,6 +50,28 @@ export interface GatewayOptions {
   devTokens?: DevTokenSigner;
   /** the query planner (default: the Rust one); the other is for comparisons only */
   planner?: Planner;
+}
+
+/** An operation over a WebSocket being observed: the errors answered, and whether it was refused (a graphql-ws error message). */
+interface WebSocketOperation {
+  observed: ObservedRequest;
+  errors: Array<GraphQLFormattedError | { extensions?: Record<string, unknown> }>;
+  refused: boolean;
+}
+const HUB_OPERATION = Symbol('hub.websocketOperation');
+
+/**
+ * The HTTP status the operation would have been answered with: the highest status its errors
+ * carry (as Yoga answers them over HTTP: 401, 400, 429 ...), 400 for a refused operation
+ * whose errors carry none, otherwise 200.
+ */
+export function webSocketStatus(errors: WebSocketOperation['errors'], refused: boolean): number {
+  let status = 0;
+  for (const e of errors) {
+    const http = (e.extensions as { http?: { status?: unknown } } | undefined)?.http;
+    if (typeof http?.status === 'number' && http.status > status) status = http.status;
+  }
+  return status || (refused ? 400 : 200);
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -132,12 +161,32 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     // The connection's address, for the rate limit of operations without a good token.
     return connection ? rememberClientAddress(request, connection, config.rateLimit.trustProxy) : request;
   };
+  // Each operation over a WebSocket is observed as an HTTP request is (request-log.ts): its own
+  // request id, the same metrics and the same log line, when it completes or its socket closes.
+  const operations = new WeakMap<object, Map<string, WebSocketOperation>>();
+  const operationOf = (ctx: object, id: string) => operations.get(ctx)?.get(id);
   const wsOptions = getGraphQLWSOptions(gateway, (ctx) => ({
     request: wsRequest(ctx.connectionParams, (ctx.extra as { request?: http.IncomingMessage }).request),
   }));
+  type Run = NonNullable<typeof wsOptions.execute>;
+  const within =
+    (run: Run) =>
+    (args: Parameters<Run>[0]): ReturnType<Run> => {
+      const observed = (args.contextValue as { [HUB_OPERATION]?: WebSocketOperation })[HUB_OPERATION];
+      return observed ? observed.observed.run(() => run(args)) : run(args);
+    };
+  const finishOperation = (ctx: object, id: string, aborted: boolean) => {
+    const op = operationOf(ctx, id);
+    if (!op) return;
+    operations.get(ctx)!.delete(id);
+    op.observed.state.errors = op.errors.length;
+    op.observed.finish({ method: WEBSOCKET_METHOD, status: webSocketStatus(op.errors, op.refused), aborted });
+  };
   const wsCleanup = useServer(
     {
       ...wsOptions,
+      execute: within(wsOptions.execute as Run),
+      subscribe: within(wsOptions.subscribe as Run),
       onConnect: async (ctx) => {
         try {
           await verifyToken(wsRequest(ctx.connectionParams).headers.get('authorization') ?? '');
@@ -145,6 +194,36 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
         } catch {
           return false;
         }
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const observed = observeWebSocketOperation('gateway', log, metrics, payload.extensions?.[REQUEST_ID_HEADER], GRAPHQL_PATH);
+        const op: WebSocketOperation = { observed, errors: [], refused: false };
+        let ops = operations.get(ctx);
+        if (!ops) operations.set(ctx, (ops = new Map<string, WebSocketOperation>()));
+        ops.set(id, op);
+        const args = await observed.run(() => wsOptions.onSubscribe!(ctx, id, payload));
+        if (!args || !('contextValue' in args)) return args;
+        const contextValue = args.contextValue as { request: Request; [HUB_OPERATION]?: WebSocketOperation };
+        // what the subgraph requests see is this operation's id
+        contextValue.request.headers.set(REQUEST_ID_HEADER, observed.state.id);
+        contextValue[HUB_OPERATION] = op;
+        return args;
+      },
+      onNext: (ctx, id, _payload, _args, result) => {
+        const op = operationOf(ctx, id);
+        if (op && 'errors' in result && result.errors) op.errors.push(...result.errors);
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const op = operationOf(ctx, id);
+        if (op) {
+          op.errors.push(...errors);
+          op.refused = true;
+        }
+      },
+      onComplete: (ctx, id) => finishOperation(ctx, id, false),
+      // operations still running when the socket closes (graphql-ws completes them first; anything left was cut)
+      onClose: (ctx) => {
+        for (const id of [...(operations.get(ctx)?.keys() ?? [])]) finishOperation(ctx, id, true);
       },
     },
     wsServer,
