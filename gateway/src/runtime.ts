@@ -156,7 +156,18 @@ function useRequestObservation(): GatewayPlugin {
 }
 
 /** Hive's own log lines go to the hub's pino logger. */
+/**
+ * Hive's logger reads LOG_LEVEL itself each time it makes a logger (child loggers too, per request)
+ * and throws on pino's `fatal` and `silent`, which the hub accepts. Its level does not matter here
+ * (its lines go to the hub's pino logger, which applies the configured level), so such a value is
+ * given to Hive as `error`.
+ */
+function hiveLogLevelFromEnvironment(): void {
+  if (process.env.LOG_LEVEL === 'fatal' || process.env.LOG_LEVEL === 'silent') process.env.LOG_LEVEL = 'error';
+}
+
 function hiveLogger(log: Logger): HiveLogger {
+  hiveLogLevelFromEnvironment();
   return new HiveLogger({
     level: log.isLevelEnabled('debug') ? 'debug' : log.isLevelEnabled('info') ? 'info' : log.isLevelEnabled('warn') ? 'warn' : 'error',
     writers: [
