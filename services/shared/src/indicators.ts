@@ -278,6 +278,12 @@ export function periodMonths(from: string, to: string): { n: number; base: numbe
   return { n: index(to) - index(from) + 1, base: index(from) };
 }
 
+/** The first day (YYYY-MM-01) of each month of a period of `n` months from `from`: the bounds SQL sorts days into months by. */
+export function monthStarts(from: string, n: number): string[] {
+  const [y, m] = [Number(from.slice(0, 4)), Number(from.slice(5, 7)) - 1];
+  return Array.from({ length: n }, (_, i) => `${String(y + Math.floor((m + i) / 12)).padStart(4, '0')}-${String(((m + i) % 12) + 1).padStart(2, '0')}-01`);
+}
+
 /**
  * A row from SQL for one count of one gender (null: counted in the total only): either a
  * count of events in one month (`month`, 0 = the period's first), or a group of `n` distinct

@@ -21,6 +21,7 @@ import { sql } from 'drizzle-orm';
 import { requireCouncilMember, validatePeriod } from '../../../shared/src/councils.ts';
 import {
   fromRows,
+  monthStarts,
   periodMonths,
   publish,
   runsFigure,
@@ -70,7 +71,12 @@ export async function clinicsSection(ctx: ClinicsContext, r: ReportKey, options:
 
   const period = periodMonths(r.from, r.to);
   /** A day's month in the period (0 = its first month), as a bit of a mask of months. */
-  const bitOf = (d: string) => sql.raw(`(1::bigint << (extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1 - ${period.base}))`);
+  // a binary search among the months' first days, cheaper than extracting year and month of every row
+  const starts = sql`array[${sql.join(
+    monthStarts(r.from, period.n).map((d) => sql`${d}`),
+    sql`, `,
+  )}]::date[]`;
+  const bitOf = (d: string) => sql`(1::bigint << (width_bucket(${sql.raw(d)}, ${starts}) - 1))`;
 
   // Target groups as a bit mask (bit i: TARGET_GROUPS[i]), one row per person over all their enrolments in
   // scope, counted by gender for the figures at the period's end (snapshots). The figures over the period
@@ -87,20 +93,34 @@ export async function clinicsSection(ctx: ClinicsContext, r: ReportKey, options:
         case when substring(e.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender
       from clinic_enrolment e join clinic c on c.id = e.clinic_id
       where c.municipality_code = any(${codes}) and e.enrolled_on <= ${to}
+    ), by_enrolment as (
+      -- each enrolment's months of each kind of effort (bit masks, one column a kind), from the efforts alone
+      select f.enrolment_id, ${sql.join(
+        EFFORT_KINDS.map((k, i) => sql`bit_or(f.bit) filter (where f.kind = ${k}) as ${sql.raw(`k${i}`)}`),
+        sql`, `,
+      )}, bit_or(f.bit) as any_kind
+      from (
+        select enrolment_id, kind, ${bitOf('performed_on')} as bit from clinic_effort
+        where performed_on between ${from} and ${to}
+      ) f
+      group by f.enrolment_id
     ), person as (
-      select e.gender, bit_or(case when e.enrolled_on >= ${from} then ${bitOf('e.enrolled_on')} else 0::bigint end) as enrolled, bit_or(e.groups) as groups
-      from enr e group by e.person_id, e.gender
-    ), given as (
-      select e.person_id, e.gender, f.kind, bit_or(${bitOf('f.performed_on')}) as mask
-      from clinic_effort f join enr e on e.id = f.enrolment_id
-      where f.performed_on between ${from} and ${to}
-      group by e.person_id, e.gender, f.kind
+      -- one row per person over all their enrolments in scope: one aggregate, with no sort by person per figure
+      select e.gender, bit_or(case when e.enrolled_on >= ${from} then ${bitOf('e.enrolled_on')} else 0::bigint end) as enrolled,
+        bit_or(e.groups) as groups, bit_or(x.any_kind) as any_kind, ${sql.join(
+          EFFORT_KINDS.map((_, i) => sql.raw(`bit_or(x.k${i}) as k${i}`)),
+          sql`, `,
+        )}
+      from enr e left join by_enrolment x on x.enrolment_id = e.id
+      group by e.person_id, e.gender
     ), masks as (
-      select gender, 'enrolled' as what, enrolled as mask, count(*)::int as n from person where enrolled <> 0 group by gender, enrolled
-      union all
-      select gender, kind, mask, count(*)::int from given group by gender, kind, mask
-      union all
-      select gender, 'any', mask, count(*)::int from (select person_id, gender, bit_or(mask) as mask from given group by person_id, gender) a group by gender, mask
+      select gender, v.what, v.mask, count(*)::int as n
+      from person, lateral (values ('enrolled', enrolled), ('any', any_kind), ${sql.join(
+        EFFORT_KINDS.map((k, i) => sql`(${k}, ${sql.raw(`k${i}`)})`),
+        sql`, `,
+      )}) v(what, mask)
+      where v.mask <> 0
+      group by gender, v.what, v.mask
     ), snapshot as (
       select gender, count(*)::int as enrolled_at_end, ${sql.join(counted, sql`, `)} from person group by gender
     )

@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import { requireCouncilMember } from '../../../shared/src/councils.ts';
 import { organisationsOf } from '../../../shared/src/directory.ts';
 import {
+  monthStarts,
   periodMonths,
   publish,
   publishAggregate,
@@ -53,7 +54,18 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
   )}]::text[]`;
 
   const period = periodMonths(r.from, r.to);
-  const month = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1 - ${period.base})`);
+  // a day's (or an instant's) month in the period, 0 = its first: a binary search among the months' first days (or
+  // their first instants in Stockholm), with no time-zone conversion of every row
+  const starts = monthStarts(r.from, period.n);
+  const days = sql`array[${sql.join(
+    starts.map((d) => sql`${d}`),
+    sql`, `,
+  )}]::date[]`;
+  const instants = sql`array[${sql.join(
+    starts.map((d) => start(d)),
+    sql`, `,
+  )}]`;
+  const month = (d: string, bounds = days) => sql`(width_bucket(${sql.raw(d)}, ${bounds}) - 1)`;
   // Every count by the month of the day it counts by (mc: drawn up, mf: follow-up day; 0 = the period's
   // first month, null outside it), so that every sub-period of the period comes from this one statement.
   const plans = (await ctx.db.execute(sql`
@@ -69,7 +81,7 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
         select 1 from care_plan_signature s where s.plan_id = x.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
     from (
       select p.id, p.version, p.kind, p.follow_up_set_on, p.follow_up_on, p.legal_gender as gender,
-        case when p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} then ${month("(p.created_at at time zone 'Europe/Stockholm')")} end as mc,
+        case when p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} then ${month('p.created_at', instants)} end as mc,
         case when p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1) then ${month('p.follow_up_on')} end as mf
       from joint_care_plan p
       -- the period in the where clause: a plan counts by the day it was drawn up or its follow-up day, each

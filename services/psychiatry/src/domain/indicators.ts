@@ -14,6 +14,7 @@ import { requireCouncilMember, type ReportKey } from '../../../shared/src/counci
 import { organisation, organisationsOf } from '../../../shared/src/directory.ts';
 import {
   fromRows,
+  monthStarts,
   periodMonths,
   publish,
   publishAggregate,
@@ -78,7 +79,12 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
   const first = sql`(${r.from}::date::timestamp at time zone 'Europe/Stockholm')`;
   const after = sql`((${r.to}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
   const period = periodMonths(r.from, r.to);
-  const month = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1 - ${period.base})`);
+  // a day's month in the period (0 = its first): a binary search among the months' first days, cheaper than extracting year and month
+  const starts = sql`array[${sql.join(
+    monthStarts(r.from, period.n).map((d) => sql`${d}`),
+    sql`, `,
+  )}]::date[]`;
+  const month = (d: string) => sql`(width_bucket(${sql.raw(d)}, ${starts}) - 1)`;
 
   // Every assessment cycle of every referral from the council's municipalities.
   const cycles = sql`
@@ -148,7 +154,7 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
         count(*) filter (where n > 1 and ms is not null)::int as new_after_lapse,
         count(*) filter (where n = 1 and ms is not null and screened)::int as screened,
         count(*) filter (where n = 1 and ms is not null and asi)::int as asi
-      from months where coalesce(ms, md, mo, ma) is not null group by gender, ms, md, mo, ma
+      from months group by gender, ms, md, mo, ma
     ), medians as (
       select gender, grouping(gender) = 1 as total, 'meeting' as what, count(*)::int as n, percentile_cont(0.5) within group (order by meeting - started) as median
         from cyc where started between ${from} and ${to} and meeting is not null group by grouping sets ((gender), ())
