@@ -5,11 +5,11 @@
  * the N+1 tests read the count).
  */
 import postgres, { type Sql } from 'postgres';
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { ensurePartitions } from './audit-seal.ts';
 import { count, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgDialect, PgTable } from 'drizzle-orm/pg-core';
 
 export type Db<S extends Record<string, unknown>> = PostgresJsDatabase<S>;
 
@@ -103,16 +103,34 @@ export function observedSql(pool: Sql, observe: StatementObserver): Sql {
   return client(pool);
 }
 
-export function requestDb<S extends Record<string, unknown>>(pool: Sql, schema: S, counter: StatementCounter): Db<S> {
-  return drizzle({
-    client: pool,
-    schema,
-    logger: {
+/**
+ * The database handles of one subgraph's requests, each counting its own statements. drizzle's
+ * relational config of the schema (every table's columns, relations, indexes walked) and the
+ * driver's type parsers are made once here, not per request: a request's handle is a session and
+ * a database object over them, with the request's counter as its logger.
+ */
+export function requestDbs<S extends Record<string, unknown>>(pool: Sql, schema: S): (counter: StatementCounter) => Db<S> {
+  const base = drizzle({ client: pool, schema });
+  const { dialect } = base as unknown as { dialect: PgDialect };
+  const { fullSchema, schema: tables, tableNamesMap } = base._ as unknown as RelationalSchema;
+  const relational: RelationalSchema = { fullSchema, schema: tables, tableNamesMap };
+  return (counter) => {
+    const logger = {
       logQuery: () => {
         counter.count++;
       },
-    },
-  });
+    };
+    const session = new PostgresJsSession(pool, dialect, relational as never, { logger });
+    const db = new PostgresJsDatabase(dialect, session as never, relational as never) as unknown as Db<S> & { $client: Sql };
+    db.$client = pool;
+    return db;
+  };
+}
+
+interface RelationalSchema {
+  fullSchema: Record<string, unknown>;
+  schema: Record<string, unknown>;
+  tableNamesMap: Record<string, string>;
 }
 
 /** One short-lived connection for an administrative step, always closed. */
