@@ -8,6 +8,7 @@
  * audit table with its indexes.
  */
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
@@ -95,12 +96,13 @@ async function auditBytes() {
 try {
   for (let i = 0; i < 50; i++) await read();
   console.log(`\nThe coordinator's ${ROWS}-row inbox, direct signed calls to the psychiatry subgraph, ${SECONDS} s per level, Node ${process.version}\n`);
-  console.log('connections | reads/s | p50 ms | audit row bytes/read | audit table+index bytes/read');
+  console.log('connections | reads/s | p50 ms | Node CPU ms/read | audit row bytes/read | audit table+index bytes/read | load average');
   for (const n of LEVELS) {
     const before = await auditBytes();
     const times: number[] = [];
     const deadline = performance.now() + SECONDS * 1000;
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: n }, async () => {
         while (performance.now() < deadline) {
@@ -111,6 +113,7 @@ try {
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     // let the sealer (if any) catch up, then measure
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await auditBytes();
@@ -121,8 +124,10 @@ try {
         String(n),
         (reads / elapsed).toFixed(0),
         times[Math.floor(reads / 2)]!.toFixed(1),
+        ((cpu.user + cpu.system) / 1000 / reads).toFixed(2),
         ((after.rows - before.rows) / reads).toFixed(0),
         ((after.total - before.total) / reads).toFixed(0),
+        readFileSync('/proc/loadavg', 'utf8').split(' ')[0],
       ].join(' | '),
     );
   }

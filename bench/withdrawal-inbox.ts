@@ -9,9 +9,12 @@
  * offered) and timeline, as the inbox shows it. Then single pages of 25, 50,
  * 100 and 200 of the 500, interleaved round by round (BENCH_RUNS rounds,
  * default 30), with each size's median against that of 50: a page of 100
- * should cost less than twice a page of 50.
+ * should cost less than twice a page of 50. Last, the page of 50 under load: closed-loop clients at
+ * 1 and at 10 connections for BENCH_SECONDS (default 10) each, with requests per second, p50 and
+ * the Node process's CPU ms per request (the client runs in the same process as the hub).
  */
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
@@ -26,6 +29,8 @@ const PAGE = 200;
 const PAGE_SIZES = [25, 50, 100, 200];
 const PAGE_RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = 3;
+const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const LOAD_LEVELS = [1, 10];
 let biggest = '';
 
 const stack = await startStandaloneHub(process.env.BENCH_POSTGRES_URL, 'bench');
@@ -179,6 +184,31 @@ try {
     const sorted = [...bySize.get(size)!].sort((a, b) => a - b);
     console.log(
       `${String(size).padStart(9)}  ${pct(sorted, 50).toFixed(1).padStart(6)}  ${pct(sorted, 95).toFixed(1).padStart(6)}  ${(p50of(size) / p50of(50)).toFixed(2).padStart(15)}`,
+    );
+  }
+
+  console.log(`\nThe page of 50 under load, ${LOAD_SECONDS} s per level\n`);
+  console.log('connections  req/s  p50 ms  Node CPU ms/request  load average');
+  for (const n of LOAD_LEVELS) {
+    const times: number[] = [];
+    const deadline = performance.now() + LOAD_SECONDS * 1000;
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: n }, async () => {
+        while (performance.now() < deadline) {
+          const t0 = performance.now();
+          const body = await gql(INBOX, { p: biggest, first: 50, after: null }, 'coordinator', '2026-06-03T10:00:00+02:00');
+          if (body.data.withdrawalReferrals.nodes.length !== 50) throw new Error(`a page of 50 had ${body.data.withdrawalReferrals.nodes.length}`);
+          times.push(performance.now() - t0);
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    times.sort((a, b) => a - b);
+    console.log(
+      `${String(n).padStart(11)}  ${(times.length / elapsed).toFixed(1).padStart(5)}  ${pct(times, 50).toFixed(1).padStart(6)}  ${((cpu.user + cpu.system) / 1000 / times.length).toFixed(2).padStart(19)}  ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!.padStart(12)}`,
     );
   }
 } finally {

@@ -114,6 +114,33 @@ describe('gateway authentication', () => {
     });
   });
 
+  it('remembers a verified token for at most a minute and never past its expiry (with the skew)', async () => {
+    const config = loadGatewayConfig(hub().env);
+    let now = Date.now();
+    const verify = createTokenVerifier(config, () => now);
+    const token = `Bearer ${await timedToken({ exp: 600 })}`;
+    const first = await verify(token);
+    expect(first).toMatchObject({ userId: 'anna.svensson', roles: ['CASEWORKER'] });
+    expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true);
+    // the same token again within the minute: the same caller, not verified again
+    now += 59_000;
+    expect(await verify(token)).toBe(first);
+    // after the minute: verified again (a new caller object, the same claims)
+    now += 2_000;
+    const again = await verify(token);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    // remembered again now, but past exp + 30 s it is refused, not answered from memory
+    expect(await verify(token)).toBe(again);
+    now = Date.now() + (600 + 31) * 1000;
+    await expect(verify(token)).rejects.toMatchObject({ message: 'The token has expired; sign in again.', extensions: { code: 'UNAUTHENTICATED' } });
+    // a refused token is not remembered: a bad signature stays refused however often it comes
+    const forged = `${token.slice(0, -4)}AAAA`;
+    for (let i = 0; i < 2; i++) {
+      await expect(verify(forged)).rejects.toMatchObject({ message: 'The token could not be verified; sign in again.' });
+    }
+  });
+
   it('answers `me` with the caller of a good token', async () => {
     const res = await gql(ME, {}, { as: caseworker });
     expect(res.status).toBe(200);

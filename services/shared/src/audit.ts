@@ -24,6 +24,7 @@ import { instant } from './columns.ts';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import type { Caller } from './caller.ts';
+import { runPrepared } from './prepared-sql.ts';
 
 /** A PostgreSQL transaction id (xid8), read and written as its decimal string. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
@@ -184,12 +185,39 @@ export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Da
 }
 
 /**
+ * The insert of appendAudit: the rows as one jsonb array, whatever their number, so that the text
+ * is one prepared statement (prepared-sql.ts). seq and xid take their defaults, as in drizzle's insert.
+ */
+const INSERT_EVENTS = sql.raw(`insert into audit_event
+  (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash)
+  select id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash
+  from jsonb_to_recordset(`);
+const INSERT_EVENTS_END = sql.raw(`::jsonb) as r(id uuid, at timestamptz, user_id text, user_name text, organisation_id text, roles text[], action text,
+  entity text, entity_ids text[], person_ids text[], fields text[], basis text, owner_organisation_id text, content_hash text)`);
+
+/**
  * Appends events in one INSERT (inside the caller's transaction when given one: the same
  * transaction as the change they record). No lock, nothing read first.
  */
 export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEntry[], at: Date = new Date()): Promise<void> {
   if (entries.length === 0) return;
-  await tx.insert(auditEvent).values(auditRows(caller, entries, at));
+  const rows = auditRows(caller, entries, at).map((r) => ({
+    id: r.id,
+    at: r.at.toISOString(),
+    user_id: r.userId,
+    user_name: r.userName,
+    organisation_id: r.organisationId,
+    roles: r.roles,
+    action: r.action,
+    entity: r.entity,
+    entity_ids: r.entityIds,
+    person_ids: r.personIds,
+    fields: r.fields,
+    basis: r.basis,
+    owner_organisation_id: r.ownerOrganisationId,
+    content_hash: r.contentHash,
+  }));
+  await runPrepared(tx, sql`${INSERT_EVENTS}${JSON.stringify(rows)}${INSERT_EVENTS_END}`);
 }
 
 /** The hash of a legacy event (audit_event_legacy): its content and the previous event's hash. */

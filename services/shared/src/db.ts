@@ -5,11 +5,12 @@
  * the N+1 tests read the count).
  */
 import postgres, { type Sql } from 'postgres';
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { ensurePartitions } from './audit-seal.ts';
-import { count, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { runPrepared, type DrizzleInternals } from './prepared-sql.ts';
+import { getTableColumns, getTableName, sql, type Column, type SQL } from 'drizzle-orm';
+import type { PgDialect, PgTable } from 'drizzle-orm/pg-core';
 
 export type Db<S extends Record<string, unknown>> = PostgresJsDatabase<S>;
 
@@ -17,24 +18,89 @@ export type Db<S extends Record<string, unknown>> = PostgresJsDatabase<S>;
 export type AnyDb = Pick<Db<Record<string, unknown>>, 'select'>;
 export type RowOf<T extends PgTable> = T['$inferSelect'];
 
+/** A table's columns in drizzle's order, their select list and the table's quoted name, rendered once per table. */
+interface TableShape {
+  fields: string[];
+  columns: Column[];
+  /** `"t"."a", "t"."b", ...` */
+  list: SQL;
+  from: SQL;
+}
+
+const shapes = new WeakMap<PgTable, TableShape>();
+
+function shapeOf(table: PgTable, dialect: PgDialect): TableShape {
+  let shape = shapes.get(table);
+  if (!shape) {
+    const entries = Object.entries(getTableColumns(table));
+    const name = dialect.escapeName(getTableName(table));
+    shape = {
+      fields: entries.map(([field]) => field),
+      columns: entries.map(([, column]) => column),
+      list: sql.raw(entries.map(([, column]) => `${name}.${dialect.escapeName(column.name)}`).join(', ')),
+      from: sql.raw(name),
+    };
+    shapes.set(table, shape);
+  }
+  return shape;
+}
+
+/** A row as drizzle maps it (field names, each non-null value through its column's decoder), from `offset` in the driver's array. */
+function mapRow(shape: TableShape, values: readonly unknown[], offset: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  const { fields, columns } = shape;
+  for (let i = 0; i < fields.length; i++) {
+    const v = values[i + offset];
+    row[fields[i]!] = v === null || v === undefined ? null : columns[i]!.mapFromDriverValue(v);
+  }
+  return row;
+}
+
+const whereSql = (where: SQL | undefined) => (where ? sql` where ${where}` : sql``);
+const orderSql = (orderBy: SQL[]) => (orderBy.length ? sql` order by ${sql.join(orderBy, sql`, `)}` : sql``);
+
 /** The rows of one table that match `where`, in `orderBy` order (at most `limit`). */
-export function selectRows<T extends PgTable>(db: AnyDb, table: T, where: SQL | undefined, orderBy: SQL[], limit?: number): Promise<Array<RowOf<T>>> {
-  // drizzle cannot name the row type of a table known only as a type parameter: select from it as any
-  // table, and give the rows the type they have, the table's $inferSelect
-  const from: PgTable = table;
-  const query = db
-    .select()
-    .from(from)
-    .where(where)
-    .orderBy(...orderBy);
-  const rows: Promise<unknown> = limit === undefined ? query : query.limit(limit);
-  return rows as Promise<Array<RowOf<T>>>;
+export async function selectRows<T extends PgTable>(db: AnyDb, table: T, where: SQL | undefined, orderBy: SQL[], limit?: number): Promise<Array<RowOf<T>>> {
+  const shape = shapeOf(table, (db as unknown as DrizzleInternals).dialect);
+  const rows = await runPrepared(
+    db,
+    sql`select ${shape.list} from ${shape.from}${whereSql(where)}${orderSql(orderBy)}${limit === undefined ? sql`` : sql` limit ${limit}`}`,
+  );
+  return rows.map((r) => mapRow(shape, r, 0) as RowOf<T>);
 }
 
 /** How many rows of one table match `where`. */
 export async function countRows(db: AnyDb, table: PgTable, where: SQL | undefined): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(table).where(where);
-  return row?.n ?? 0;
+  const shape = shapeOf(table, (db as unknown as DrizzleInternals).dialect);
+  const [row] = await runPrepared(db, sql`select count(*)::int from ${shape.from}${whereSql(where)}`);
+  return Number(row?.[0] ?? 0);
+}
+
+/**
+ * How many rows match `counted`, and the rows that match `where` (the same filters and a cursor,
+ * say) in `orderBy` order, at most `limit`: one statement, where countRows and selectRows are two.
+ * The count is a subquery PostgreSQL answers once; the page joins it laterally, so an empty page
+ * is one row of nulls that says only the total.
+ */
+export async function countAndSelectRows<T extends PgTable>(
+  db: AnyDb,
+  table: T,
+  counted: SQL | undefined,
+  where: SQL | undefined,
+  orderBy: SQL[],
+  limit: number,
+): Promise<{ total: number; rows: Array<RowOf<T>> }> {
+  const shape = shapeOf(table, (db as unknown as DrizzleInternals).dialect);
+  const result = await runPrepared(
+    db,
+    sql`select hub_total.n, ${shape.from}.hub_row, ${shape.list}
+      from (select count(*)::int as n from ${shape.from}${whereSql(counted)}) as hub_total
+      left join lateral (select true as hub_row, ${shape.list} from ${shape.from}${whereSql(where)}${orderSql(orderBy)} limit ${limit}) as ${shape.from} on true${orderSql(orderBy)}`,
+  );
+  const total = Number(result[0]?.[0] ?? 0);
+  const rows: Array<RowOf<T>> = [];
+  for (const r of result) if (r[1] === true) rows.push(mapRow(shape, r, 2));
+  return { total, rows };
 }
 
 /**
@@ -103,16 +169,34 @@ export function observedSql(pool: Sql, observe: StatementObserver): Sql {
   return client(pool);
 }
 
-export function requestDb<S extends Record<string, unknown>>(pool: Sql, schema: S, counter: StatementCounter): Db<S> {
-  return drizzle({
-    client: pool,
-    schema,
-    logger: {
+/**
+ * The database handles of one subgraph's requests, each counting its own statements. drizzle's
+ * relational config of the schema (every table's columns, relations, indexes walked) and the
+ * driver's type parsers are made once here, not per request: a request's handle is a session and
+ * a database object over them, with the request's counter as its logger.
+ */
+export function requestDbs<S extends Record<string, unknown>>(pool: Sql, schema: S): (counter: StatementCounter) => Db<S> {
+  const base = drizzle({ client: pool, schema });
+  const { dialect } = base as unknown as { dialect: PgDialect };
+  const { fullSchema, schema: tables, tableNamesMap } = base._ as unknown as RelationalSchema;
+  const relational: RelationalSchema = { fullSchema, schema: tables, tableNamesMap };
+  return (counter) => {
+    const logger = {
       logQuery: () => {
         counter.count++;
       },
-    },
-  });
+    };
+    const session = new PostgresJsSession(pool, dialect, relational as never, { logger });
+    const db = new PostgresJsDatabase(dialect, session as never, relational as never) as unknown as Db<S> & { $client: Sql };
+    db.$client = pool;
+    return db;
+  };
+}
+
+interface RelationalSchema {
+  fullSchema: Record<string, unknown>;
+  schema: Record<string, unknown>;
+  tableNamesMap: Record<string, string>;
 }
 
 /** One short-lived connection for an administrative step, always closed. */

@@ -4,7 +4,7 @@
  * in key order. Loaders are built per request, never shared between users.
  */
 import DataLoader from 'dataloader';
-import { and, inArray, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { selectRows, type AnyDb, type RowOf } from './db.ts';
 import { isUuid } from './ids.ts';
@@ -45,6 +45,13 @@ export function groupLoader<R, K extends string = string>(
   });
 }
 
+/**
+ * `column = any($1)`, the keys as one array parameter: the statement's text is the same for 1 key
+ * as for 200, so each connection prepares it once (db.ts, runPrepared). PostgreSQL gives the
+ * parameter the array type of the column.
+ */
+export const anyOf = (column: AnyPgColumn, keys: readonly string[]): SQL => sql`${column} = any(${sql.param(keys)})`;
+
 /** A column of the table that is also a string-valued field of its rows (a key to batch by). */
 type KeyField<T extends PgTable> = { [F in keyof RowOf<T> & keyof T]: RowOf<T>[F] extends string | null ? F : never }[keyof RowOf<T> & keyof T];
 
@@ -52,7 +59,7 @@ type KeyField<T extends PgTable> = { [F in keyof RowOf<T> & keyof T]: RowOf<T>[F
 export function tableRowLoader<T extends PgTable, F extends KeyField<T>>(db: AnyDb, table: T, key: F, validKey?: (key: string) => boolean) {
   const column = table[key] as unknown as AnyPgColumn;
   return rowLoader<RowOf<T>>(
-    (keys) => selectRows(db, table, inArray(column, keys), []),
+    (keys) => selectRows(db, table, anyOf(column, keys), []),
     (r) => r[key] as string,
     validKey,
   );
@@ -72,7 +79,7 @@ export function tableGroupLoader<T extends PgTable, F extends KeyField<T>>(
   const column = table[key] as unknown as AnyPgColumn;
   const { visible } = options;
   return groupLoader<RowOf<T>>(
-    (keys) => (visible === null ? Promise.resolve([]) : selectRows(db, table, and(inArray(column, keys), visible), orderBy)),
+    (keys) => (visible === null ? Promise.resolve([]) : selectRows(db, table, and(anyOf(column, keys), visible), orderBy)),
     (r) => (r[key] as string | null) ?? '',
     options.validKey,
   );

@@ -7,7 +7,7 @@
  */
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { countRows, selectRows, type AnyDb, type RowOf } from './db.ts';
+import { countAndSelectRows, countRows, selectRows, type AnyDb, type RowOf } from './db.ts';
 import { badInput } from './errors.ts';
 import { requirePersonId } from './federation.ts';
 import { isUuid } from './ids.ts';
@@ -106,6 +106,8 @@ export interface PageSpec<R> {
   count: (where: SQL | undefined) => Promise<number>;
   /** the page's rows, ordered by the keys in `direction`, at most `limit` */
   rows: (where: SQL | undefined, limit: number) => Promise<R[]>;
+  /** both at once (one statement), when the list can: the total of `counted` and the page of `where` */
+  countAndRows?: (counted: SQL | undefined, where: SQL | undefined, limit: number) => Promise<{ total: number; rows: R[] }>;
 }
 
 /** One page of a list and its total; `rows` are the stored rows of the page, before any per-row access check. */
@@ -114,7 +116,9 @@ export async function paginate<R>(args: PageArgs, spec: PageSpec<R>): Promise<Co
   const kinds = spec.keys.map((k) => k.kind);
   const page = [...spec.where];
   if (args.after !== null && args.after !== undefined) page.push(afterCursor(spec.keys, decodeCursor(args.after, kinds), spec.direction));
-  const [totalCount, rows] = await Promise.all([spec.count(and(...spec.where)), spec.rows(and(...page), first + 1)]);
+  const [totalCount, rows] = spec.countAndRows
+    ? await spec.countAndRows(and(...spec.where), and(...page), first + 1).then(({ total, rows }) => [total, rows] as const)
+    : await Promise.all([spec.count(and(...spec.where)), spec.rows(and(...page), first + 1)]);
   const nodes = rows.slice(0, first);
   const last = nodes.at(-1);
   return {
@@ -136,6 +140,7 @@ export function paginateTable<T extends PgTable>(
     ...spec,
     count: (where) => countRows(db, table, where),
     rows: (where, limit) => selectRows(db, table, where, order, limit),
+    countAndRows: (counted, where, limit) => countAndSelectRows(db, table, counted, where, order, limit),
   });
 }
 

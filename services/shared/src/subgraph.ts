@@ -10,6 +10,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -27,7 +28,7 @@ import { postgresNonceStore } from './nonce-store.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
 import { startAuditSealer } from './audit-seal.ts';
 import { mountWitness, startAuditWitness, type AuditWitnessSender } from './audit-witness.ts';
-import { createPool, observedSql, requestDb, type Db, type StatementCounter } from './db.ts';
+import { createPool, observedSql, requestDbs, type Db, type StatementCounter } from './db.ts';
 import { createErrorFormatter } from './errors.ts';
 import { CLOCK_HEADER, clockHeader } from './clock.ts';
 import { pseudonymFor } from './person-id.ts';
@@ -116,6 +117,7 @@ function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloS
             }
           }
           response.http.headers.set(STATEMENTS_HEADER, String(contextValue.stats.count));
+          response.http.headers.set('cache-control', 'no-store');
         },
       });
     },
@@ -148,6 +150,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       endSpan(span, error);
     };
   });
+  const dbOf = requestDbs(observed, def.schema);
   const expectedMigrations = journalLength(def.name);
   const stopping: Stopping = { stopping: false };
 
@@ -166,6 +169,9 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      // no field has a cache hint: the answer is personal data and never cacheable (auditPlugin says so
+      // itself), and Apollo's cache-control plugin would otherwise look at every resolved field
+      ApolloServerPluginCacheControlDisabled(),
       inputRulesPlugin<HubContext<S, L>>(),
       auditPlugin<S, L>(log),
     ],
@@ -212,7 +218,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
         noteCaller(caller);
         const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
         const stats: StatementCounter = { count: 0 };
-        const db = requestDb(observed, def.schema, stats);
+        const db = dbOf(stats);
         const base = {
           caller,
           now,

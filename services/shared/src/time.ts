@@ -122,9 +122,18 @@ function stockholmWallClock(at: Date, span = spanOf(at)): string {
   return new Date(at.getTime() + span.offsetMs).toISOString().slice(0, 23);
 }
 
+/** The last instant stockholmDate was asked about and its date: a request asks about its own "now" once per row. */
+let lastDateMs = Number.NaN;
+let lastDate = '';
+
 /** The calendar date (YYYY-MM-DD) in Stockholm at the instant `at`. */
 export function stockholmDate(at: Date): string {
-  return stockholmWallClock(at).slice(0, 10);
+  const ms = at.getTime();
+  if (ms !== lastDateMs) {
+    lastDate = stockholmWallClock(at).slice(0, 10);
+    lastDateMs = ms;
+  }
+  return lastDate;
 }
 
 /** Whole calendar days added to a YYYY-MM-DD date. */
