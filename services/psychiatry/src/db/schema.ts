@@ -94,6 +94,21 @@ export const withdrawalReferral = pgTable(
     completedAt: instant('completed_at'),
     withdrawnAt: instant('withdrawn_at'),
     withdrawalReason: text('withdrawal_reason'),
+    /** the open request of the same person this one was knowingly sent beside, as a new cycle */
+    newCycleOf: uuid('new_cycle_of'),
+    /** the coordinator the request is assigned to */
+    assignedToUserId: text('assigned_to_user_id'),
+    assignedToName: text('assigned_to_name'),
+    assignedAt: instant('assigned_at'),
+    assignedByName: text('assigned_by_name'),
+    /** a physician's prepared decision in the current cycle, for the chief physician */
+    preparedNeeded: boolean('prepared_needed'),
+    preparedSetting: text('prepared_setting', { enum: ['INPATIENT', 'OUTPATIENT'] }),
+    preparedRationale: text('prepared_rationale'),
+    preparedAt: instant('prepared_at'),
+    preparedBy: text('prepared_by'),
+    /** who prepared the decision of the current cycle, when a physician did */
+    decisionPreparedBy: text('decision_prepared_by'),
     earlierCycles: jsonb('earlier_cycles')
       .$type<StoredCycle[]>()
       .notNull()
@@ -105,6 +120,10 @@ export const withdrawalReferral = pgTable(
     index('withdrawal_referral_inbox_idx').on(t.receivingOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_sent_idx').on(t.referringOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_person_idx').on(t.personId),
+    // the inbox by due date (the default order), and "mine" for coordinators and caseworkers
+    index('withdrawal_referral_inbox_due_idx').on(t.receivingOrganisationId, t.assessmentDueBy, t.receivedAt, t.id),
+    index('withdrawal_referral_assigned_idx').on(t.receivingOrganisationId, t.assignedToUserId),
+    index('withdrawal_referral_submitted_by_idx').on(t.referringOrganisationId, t.submittedBy),
     index('withdrawal_referral_ward_idx').on(t.placeWardId, t.stage),
     // council indicators (domain/indicators.ts): the period as a range per date column, by referring organisation
     index('withdrawal_referral_started_idx').on(t.referringOrganisationId, t.cycleStartedAt),
@@ -154,6 +173,34 @@ export const withdrawalInternalNote = pgTable(
   (t) => [index('withdrawal_internal_note_referral_idx').on(t.referralId, t.seq)],
 );
 
+/** One field an amendment changed: its value before and after, as JSON values. */
+export interface StoredFieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Corrections and additions social services made to a request after sending it: who (user
+ * and organisation), when, why, and each field with its value before and after. Read by the
+ * same callers as the referral itself.
+ */
+export const withdrawalReferralAmendment = pgTable(
+  'withdrawal_referral_amendment',
+  {
+    ...entryColumns(),
+    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+    at: instant('at').notNull(),
+    byUserId: text('by_user_id').notNull(),
+    byName: text('by_name').notNull(),
+    byOrganisationId: text('by_organisation_id').notNull(),
+    reason: text('reason'),
+    changes: jsonb('changes').$type<StoredFieldChange[]>().notNull(),
+  },
+  (t) => [index('withdrawal_referral_amendment_referral_idx').on(t.referralId, t.seq)],
+);
+
+export type AmendmentRow = typeof withdrawalReferralAmendment.$inferSelect;
 export type WardRow = typeof ward.$inferSelect;
 export type ReferralRow = typeof withdrawalReferral.$inferSelect;
 export type ReferralEventRow = typeof withdrawalReferralEvent.$inferSelect;
