@@ -27,7 +27,7 @@ import { postgresNonceStore } from './nonce-store.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
 import { startAuditSealer } from './audit-seal.ts';
 import { createPool, observedSql, requestDb, type Db, type StatementCounter } from './db.ts';
-import { createErrorFormatter } from './errors.ts';
+import { createErrorFormatter, fieldErrorsPlugin } from './errors.ts';
 import { CLOCK_HEADER, clockHeader } from './clock.ts';
 import { pseudonymFor } from './person-id.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -163,6 +163,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       inputRulesPlugin<HubContext<S, L>>(),
+      fieldErrorsPlugin<HubContext<S, L>>(),
       auditPlugin<S, L>(log),
     ],
   });

@@ -28,7 +28,15 @@ export interface StoredCycle {
   assessmentDueBy: string;
   assessmentMeetingAt: string | null;
   assessmentDeadlineMissed: boolean;
-  decision: { needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; decidedAt: string; decidedBy: string; rationale: string | null } | null;
+  decision: {
+    needed: boolean;
+    setting: 'INPATIENT' | 'OUTPATIENT' | null;
+    decidedAt: string;
+    decidedBy: string;
+    rationale: string | null;
+    /** cycles closed before the chief physician's role have none */
+    preparedBy?: string | null;
+  } | null;
   placeOffer: { wardId: string; offeredAt: string; dueBy: string; startDate: string; lapsesOn: string; reason: string | null } | null;
   outcome: 'LAPSED';
   closedAt: string;

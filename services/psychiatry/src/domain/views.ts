@@ -27,6 +27,8 @@ export interface DecisionView {
   decidedAt: Date;
   decidedBy: string;
   rationale: string | null;
+  /** the physician who prepared the decision, when one did */
+  preparedBy: string | null;
 }
 
 export interface CycleView {
@@ -70,7 +72,14 @@ export function placeOfferOf(r: ReferralRow): PlaceOfferView | null {
 /** The current cycle's decision, or null before the referral group has decided. */
 export function decisionOf(r: ReferralRow): DecisionView | null {
   if (!r.decidedAt || r.decisionNeeded === null || r.decidedBy === null) return null;
-  return { needed: r.decisionNeeded, setting: r.decisionSetting, decidedAt: r.decidedAt, decidedBy: r.decidedBy, rationale: r.decisionRationale };
+  return {
+    needed: r.decisionNeeded,
+    setting: r.decisionSetting,
+    decidedAt: r.decidedAt,
+    decidedBy: r.decidedBy,
+    rationale: r.decisionRationale,
+    preparedBy: r.decisionPreparedBy,
+  };
 }
 
 /** The closed cycles as stored (ISO strings in JSON), with instants as dates again. */
@@ -81,7 +90,7 @@ export function earlierCyclesOf(r: ReferralRow): CycleView[] {
     assessmentDueBy: c.assessmentDueBy,
     assessmentMeetingAt: c.assessmentMeetingAt ? new Date(c.assessmentMeetingAt) : null,
     assessmentDeadlineMissed: c.assessmentDeadlineMissed,
-    decision: c.decision ? { ...c.decision, decidedAt: new Date(c.decision.decidedAt) } : null,
+    decision: c.decision ? { ...c.decision, decidedAt: new Date(c.decision.decidedAt), preparedBy: c.decision.preparedBy ?? null } : null,
     placeOffer: c.placeOffer ? withMark({ ...c.placeOffer, offeredAt: new Date(c.placeOffer.offeredAt) }) : null,
     outcome: c.outcome,
   }));
