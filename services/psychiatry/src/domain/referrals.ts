@@ -24,6 +24,7 @@ import {
   withdrawalReferralEvent,
   ward,
   type ReferralRow,
+  type StoredAssessment,
   type StoredFieldChange,
 } from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
@@ -437,7 +438,16 @@ export function withdrawReferral(ctx: PsychiatryContext, referralId: string, rea
 // ------------------------------------------------------------------ amendments and assignment
 
 /** How a value is shown in an amendment's history: text as it is, lists and documents as JSON, null as null. */
-const shown = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+function shown(field: string, v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  // documents in the order the API names their fields (jsonb keeps its own key order)
+  if (field === 'assessments') {
+    const docs = (v as StoredAssessment[]).map((d) => ({ instrument: d.instrument, performedOn: d.performedOn, score: d.score, summary: d.summary }));
+    return JSON.stringify(docs);
+  }
+  return JSON.stringify(v);
+}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -498,7 +508,7 @@ export function amendmentView(row: { at: Date; byName: string; byOrganisationId:
     at: row.at,
     by: `${row.byName} (${organisation(row.byOrganisationId)?.name ?? row.byOrganisationId})`,
     reason: row.reason,
-    changes: row.changes.map((c) => ({ field: c.field, before: shown(c.before), after: shown(c.after) })),
+    changes: row.changes.map((c) => ({ field: c.field, before: shown(c.field, c.before), after: shown(c.field, c.after) })),
   };
 }
 
