@@ -97,17 +97,18 @@ describe('batching', () => {
 });
 
 describe('the inbox', () => {
-  const Q = `query($p: ID!, $first: Int, $after: String, $status: [ReferralStatus!], $overdue: Boolean) {
-    withdrawalReferrals(personId: $p, first: $first, after: $after, status: $status, overdueOnly: $overdue) {
+  const Q = `query($p: ID!, $first: Int, $after: String, $status: [ReferralStatus!], $overdue: Boolean, $order: ReferralOrder) {
+    withdrawalReferrals(personId: $p, first: $first, after: $after, status: $status, overdueOnly: $overdue, orderBy: $order) {
       totalCount pageInfo { endCursor hasNextPage } nodes { id receivedAt status } } }`;
 
-  it('pages with a cursor, oldest received first, and counts every match', async () => {
+  // the default order is the next deadline (tests/withdrawal/roles.test.ts); this pages in the order received
+  it('pages with a cursor, oldest received first (orderBy: RECEIVED), and counts every match', async () => {
     const seen: string[] = [];
     const sizes: number[] = [];
     let after: string | null = null;
     for (;;) {
       const res: { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { endCursor: string; hasNextPage: boolean } } = ok(
-        await gql(Q, { p: fifty.personId, first: 20, after }, { as: coordinator19, clock: READ_CLOCK }),
+        await gql(Q, { p: fifty.personId, first: 20, after, order: 'RECEIVED' }, { as: coordinator19, clock: READ_CLOCK }),
       ).withdrawalReferrals;
       expect(res.totalCount).toBe(50);
       sizes.push(res.nodes.length);
@@ -135,7 +136,7 @@ describe('the inbox', () => {
   });
 
   it('shows a caseworker only what their own organisation sent', async () => {
-    const mine = ok(await gql(Q, { p: fifty.personId, first: 50 }, { as: caseworker1981, clock: READ_CLOCK })).withdrawalReferrals;
+    const mine = ok(await gql(Q, { p: fifty.personId, first: 50, order: 'RECEIVED' }, { as: caseworker1981, clock: READ_CLOCK })).withdrawalReferrals;
     expect(mine.totalCount).toBe(25);
     expect(mine.nodes.map((n: { id: string }) => n.id)).toEqual(fifty.ids.filter((_, i) => i % 2 === 1));
   });

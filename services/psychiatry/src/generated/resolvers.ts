@@ -153,6 +153,8 @@ export type WithdrawalReferral = {
   assessmentCycle: Scalars['Int']['output'];
   /** receivedAt + 14 days (or the date of a new-assessment request + 14 days) */
   assessmentDueBy: Scalars['Date']['output'];
+  /** the next deadline, which the inbox sorts by: assessmentDueBy until the decision, the place due date (decision + 14 days) until a place is offered, then the day the place lapses; null once admitted or closed */
+  nextDueBy: Maybe<Scalars['Date']['output']>;
   /** the booked assessment and planning meeting */
   assessmentMeetingAt: Maybe<Scalars['DateTime']['output']>;
   /** true when the assessment meeting of this cycle was not offered by assessmentDueBy: booked for a later date, or not booked and the date has passed */
@@ -337,7 +339,7 @@ export type Ward = {
 
 /** The order of a list of withdrawal referrals. */
 export type ReferralOrder =
-  /** the current cycle's assessment due date first (the earliest deadline on top), then the oldest received */
+  /** the earliest next deadline first (nextDueBy; referrals with none last), then the oldest received */
   | 'DUE_DATE'
   /** the oldest received first */
   | 'RECEIVED';
@@ -345,7 +347,7 @@ export type ReferralOrder =
 /** A page of withdrawal referrals. */
 export type WithdrawalReferralConnection = {
   __typename?: 'WithdrawalReferralConnection';
-  /** the referrals of this page, in the order asked for (by default the earliest assessment due date first) */
+  /** the referrals of this page, in the order asked for (by default the earliest next deadline first) */
   nodes: Array<WithdrawalReferral>;
   /** where the page ends */
   pageInfo: PageInfo;
@@ -498,7 +500,7 @@ export type Query = {
   /**
    * The coordinator's inbox (received by the caller's psychiatry organisation),
    * or for a caseworker the requests their organisation sent. By default the earliest
-   * assessment due date first (orderBy).
+   * next deadline first (nextDueBy; orderBy).
    */
   withdrawalReferrals: WithdrawalReferralConnection;
   /** the wards that take planned withdrawal treatment, with places and occupancy */
@@ -1039,6 +1041,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   assessmentCycle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   assessmentDueBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  nextDueBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   assessmentMeetingAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   assessmentDeadlineMissed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['TreatmentDecision']>, ParentType, ContextType>;

@@ -36,6 +36,10 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   assessmentCycle: (r) => r.cycle,
   assessmentDeadlineMissed: (r, _, ctx) => deadlines.assessmentDeadlineMissed(r, ctx.now),
   overdue: (r, _, ctx) => deadlines.isOverdue(r, ctx.now),
+  nextDueBy: (r) => {
+    const due = deadlines.nextDueBy(r);
+    return due === deadlines.NO_DEADLINE ? null : due;
+  },
   decision: (r) => decisionOf(r),
   placeOffer: (r) => placeOfferOf(r),
   events: (r, _, ctx) => eventsOf(ctx, r),
