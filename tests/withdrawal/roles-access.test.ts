@@ -7,7 +7,7 @@
  * nothing; a referral the caller may not see is absent, with none of its secrets anywhere.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gql, type As } from '../helpers/hub.ts';
+import { gql, type As, type GqlResult } from '../helpers/hub.ts';
 import { accessMatrix, entitiesPath, gatewayPath, rowsByCaller, type Seen } from '../helpers/access-matrix.ts';
 import {
   BOOK,
@@ -97,10 +97,7 @@ const STATE = `query($id: ID!) { withdrawalReferral(id: $id) { status amendments
 const UNCHANGED = { status: 'AWAITING_DECISION', amendments: [], assignedCoordinator: null, preparedDecision: null, decision: null };
 
 /** Each mutation: the call, and what the referral looks like after it succeeded for `caller`. */
-const RUN: Record<
-  string,
-  { call: (id: string, input: Record<string, unknown>, caller: As) => Promise<Awaited<ReturnType<typeof gql>>>; after: (caller: As) => unknown }
-> = {
+const RUN: Record<string, { call: (id: string, input: Record<string, unknown>, caller: As) => Promise<GqlResult>; after: (caller: As) => unknown }> = {
   amendWithdrawalReferral: {
     call: (id, _i, caller) =>
       gql('mutation($id: ID!) { amendWithdrawalReferral(referralId: $id, input: { medications: ["Antabus"] }) { id } }', { id }, { as: caller, clock: AFTER }),

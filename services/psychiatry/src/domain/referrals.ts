@@ -42,7 +42,17 @@ import {
   requireSubmit,
   BASIS_SENDER,
 } from './policy.ts';
-import { applyTransition, assertTransition, OPEN_STAGES, placeDueOf, submittedReferral, type Actor, type Step, type StepInput } from './transitions.ts';
+import {
+  applyTransition,
+  assertTransition,
+  OPEN_STAGES,
+  onTimeline,
+  placeDueOf,
+  submittedReferral,
+  type Actor,
+  type Step,
+  type StepInput,
+} from './transitions.ts';
 import {
   validateAmendment,
   validateDecision,
@@ -332,8 +342,7 @@ async function takeStep(
       .set({ ...next.set, updatedAt: now })
       .where(eq(withdrawalReferral.id, referralId))
       .returning();
-    // a prepared decision is psychiatry's own, not on the timeline both sides read
-    if (step !== 'prepareDecision') await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
+    if (onTimeline(step)) await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
     if (after) await after(tx, row);
     if (internalNote) {
       await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId, at: now, kind: next.event.kind, byName: caller.name, text: internalNote });

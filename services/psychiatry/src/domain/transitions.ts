@@ -45,6 +45,9 @@ export const ALL_STATUSES: readonly ReferralStatus[] = [
   'WITHDRAWN',
 ];
 
+/** Whether a step's entry goes on the timeline both sides read (a prepared decision is psychiatry's own). */
+export const onTimeline = (step: Step): boolean => step !== 'prepareDecision';
+
 /** For each step, the statuses it may start from. */
 export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   // rebooking is allowed until the decision (e.g. the individual did not come)
@@ -377,7 +380,7 @@ export function replay(start: { row: ReferralRow; event: EventDraft }, newId: (e
     take: (input, by, now) => {
       const next = applyTransition(r.row, input, by, now);
       r.row = next.row;
-      r.events.push({ id: newId(next.event), ...next.event });
+      if (onTimeline(input.step)) r.events.push({ id: newId(next.event), ...next.event });
       return r.row;
     },
   };
