@@ -1,6 +1,6 @@
 /** Tables of the psychiatry subgraph (adult psychiatry, addiction section). */
-import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
@@ -49,6 +49,19 @@ export interface StoredCycle {
  */
 export const STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'NOT_NEEDED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMITTED', 'COMPLETED', 'WITHDRAWN'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/**
+ * A referral's next deadline as SQL (domain/deadlines.ts nextDueBy: 14 days is PLACE_OFFER_DAYS,
+ * 9999-12-31 NO_DEADLINE), written with constants so that the inbox's order and its index are the
+ * same expression.
+ */
+export function nextDueOn(t: { stage: AnyPgColumn; assessmentDueBy: AnyPgColumn; decidedAt: AnyPgColumn; placeLapsesOn: AnyPgColumn }): SQL {
+  return sql`(case
+    when ${t.stage} in ('RECEIVED', 'ASSESSMENT_BOOKED') then ${t.assessmentDueBy}
+    when ${t.stage} = 'CARE_PLANNING' and ${t.decidedAt} is not null then ((${t.decidedAt} at time zone 'Europe/Stockholm')::date + 14)
+    when ${t.stage} = 'PLACE_OFFERED' and ${t.placeLapsesOn} is not null then ${t.placeLapsesOn}
+    else '9999-12-31'::date end)`;
+}
 
 /**
  * A request for action (åtgärdsförfrågan) for planned withdrawal treatment,
@@ -128,8 +141,8 @@ export const withdrawalReferral = pgTable(
     index('withdrawal_referral_inbox_idx').on(t.receivingOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_sent_idx').on(t.referringOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_person_idx').on(t.personId),
-    // the inbox by due date (the default order), and "mine" for coordinators and caseworkers
-    index('withdrawal_referral_inbox_due_idx').on(t.receivingOrganisationId, t.assessmentDueBy, t.receivedAt, t.id),
+    // the inbox by its next deadline (the default order), and "mine" for coordinators and caseworkers
+    index('withdrawal_referral_inbox_next_due_idx').on(t.receivingOrganisationId, nextDueOn(t), t.receivedAt, t.id),
     index('withdrawal_referral_assigned_idx').on(t.receivingOrganisationId, t.assignedToUserId),
     index('withdrawal_referral_submitted_by_idx').on(t.referringOrganisationId, t.submittedBy),
     index('withdrawal_referral_ward_idx').on(t.placeWardId, t.stage),
