@@ -23,6 +23,7 @@ import {
   withdrawalReferralAmendment,
   withdrawalReferralEvent,
   ward,
+  nextDueOn,
   type ReferralRow,
   type StoredAssessment,
   type StoredFieldChange,
@@ -122,20 +123,9 @@ export interface ListArgs extends PersonListArgs {
   orderBy?: 'DUE_DATE' | 'RECEIVED' | null;
 }
 
-/** deadlines.nextDueBy as SQL, for the order and the cursor of the inbox. */
-function nextDueSql(): SQL {
-  const t = withdrawalReferral;
-  return sql`(case
-    when ${t.stage} in ('RECEIVED', 'ASSESSMENT_BOOKED') then ${t.assessmentDueBy}
-    when ${t.stage} = 'CARE_PLANNING' and ${t.decidedAt} is not null
-      then (${t.decidedAt} at time zone 'Europe/Stockholm')::date + ${deadlines.PLACE_OFFER_DAYS}::int
-    when ${t.stage} = 'PLACE_OFFERED' and ${t.placeLapsesOn} is not null then ${t.placeLapsesOn}
-    else ${deadlines.NO_DEADLINE}::date end)`;
-}
-
 /** The next deadline first (none last), then the oldest received, then the id. */
 const BY_DUE_DATE = [
-  { column: nextDueSql(), kind: 'date', of: (r: ReferralRow) => deadlines.nextDueBy(r) },
+  { column: nextDueOn(withdrawalReferral), kind: 'date', of: (r: ReferralRow) => deadlines.nextDueBy(r) },
   ...thenById(withdrawalReferral, 'receivedAt', 'instant'),
 ] as const;
 
