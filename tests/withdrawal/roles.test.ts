@@ -102,12 +102,15 @@ const MINE = `query($p: ID, $mine: Boolean, $order: ReferralOrder, $overdue: Boo
   withdrawalReferrals(personId: $p, mine: $mine, orderBy: $order, overdueOnly: $overdue, first: $first, after: $after) {
     totalCount pageInfo { endCursor hasNextPage } nodes { id status nextDueBy } } }`;
 
+const STATE_OF = 'query($id: ID!) { withdrawalReferral(id: $id) { assignedCoordinator { userId } } }';
+
 describe('assignment and "mine"', () => {
   it("a coordinator assigns a request to themselves or to a named coordinator; each lists only their own; a caseworker's mine is what they sent", async () => {
     const pnr = personnummer();
     const a = await submit(caseworker1980, RECEIVED, { personnummer: pnr });
     const other: As = { org: 'municipality:1980', roles: ['CASEWORKER'], sub: 'olle.ny', name: 'Olle Ny' };
-    const b = await submit(other, RECEIVED, { personnummer: pnr }, a.referral.id);
+    // received five minutes after A: the same due date, so the list orders them by receipt
+    const b = await submit(other, '2026-05-04T09:05:00+02:00', { personnummer: pnr }, a.referral.id);
     const me = ok(await gql(ASSIGN, { id: a.referral.id }, { as: coordinator19, clock: '2026-05-05T08:00:00+02:00' })).assignWithdrawalReferral;
     expect(me.assignedCoordinator).toEqual({ userId: 'maria.berg', name: 'Maria Berg', assignedAt: '2026-05-05T08:00:00.000+02:00', assignedBy: 'Maria Berg' });
     expect(me.events.at(-1)).toEqual({
@@ -134,6 +137,9 @@ describe('assignment and "mine"', () => {
     const res = await gql(ASSIGN, { id: referral.id, user: ' ' }, { as: coordinator19 });
     expect(res.errors?.map((e) => e.extensions?.field)).toEqual(['coordinatorUserId', 'coordinatorName']);
     refused(await gql(ASSIGN, { id: referral.id, name: 'Per Ås' }, { as: coordinator19 }), 'BAD_USER_INPUT', 'coordinatorName');
+    const long = await gql(ASSIGN, { id: referral.id, user: 'per.as', name: 'P'.repeat(201) }, { as: coordinator19 });
+    expect(refused(long, 'BAD_USER_INPUT', 'coordinatorName').message).toBe("The coordinator's name is too long (at most 200 characters).");
+    expect(ok(await gql(STATE_OF, { id: referral.id }, { as: coordinator19 })).withdrawalReferral.assignedCoordinator).toBeNull();
     ok(
       await gql(
         'mutation($id: ID!) { withdrawWithdrawalReferral(referralId: $id, reason: "Fel person.") { id } }',

@@ -538,6 +538,7 @@ export function assignReferral(ctx: PsychiatryContext, referralId: string, args:
   const p = new FieldProblems();
   if (userId === '') p.add('coordinatorUserId', "The coordinator's user id must be filled in.");
   if (name === '') p.add('coordinatorName', "Give the coordinator's name with their user id.");
+  else if (name.length > 200) p.add('coordinatorName', "The coordinator's name is too long (at most 200 characters).");
   p.throwIfAny();
   return takeStep(ctx, referralId, 'assign', () => ({ step: 'assign', to: { userId, name } }));
 }
