@@ -14,9 +14,12 @@
  *   subgraph's replicas behind a round-robin HTTP proxy (as behind a Kubernetes Service), and one
  *   gateway pointed at the proxies. Rate limits off (HUB_RATE_LIMIT_PER_MINUTE=0 and
  *   HUB_RATE_LIMIT_ANON_PER_MINUTE=0, as the tests' hub): the bench sends as one caller per role.
- *   Prints what each replica served. Everything runs in this one Node process, the load
- *   generator included, so replicas share one event loop: they show that requests spread and
- *   that replicas agree, not what more processes would add. Its databases are dropped at the end.
+ *   Prints what each replica served. Every replica and the gateway is an OS process of its own,
+ *   started as the Dockerfile starts it (`node --import tsx services/<name>/src/index.ts`,
+ *   `gateway/src/index.ts`, NODE_ENV=production, HUB_MIGRATE_ON_START=false over the databases
+ *   the bench migrated and seeded); the proxies and the load generator run in the bench's process.
+ *   `--in-process` runs them all in the bench's one Node process instead (one event loop: the
+ *   figures of before). Its databases are dropped at the end.
  * - `--gateway <url>` with `--token <jwt>` (every operation) or BENCH_TOKEN_COORDINATOR,
  *   BENCH_TOKEN_PROBATION_OFFICER, BENCH_TOKEN_COUNCIL_MEMBER: against a hub already running
  *   (`npm start`; tokens from `npm run token`). Its rate limits apply unless it was started
@@ -24,13 +27,14 @@
  *
  * 127.0.0.1 only in the default mode.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { LINKED_SUBGRAPHS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
+import { LINKED_SUBGRAPHS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, witnessesOf, type SubgraphName } from '../services/shared/src/env.ts';
 import { dropDatabase } from '../services/shared/src/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
 import { stockholmDate } from '../services/shared/src/time.ts';
@@ -38,7 +42,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-
 import { MODULES } from '../scripts/stack.ts';
 import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
 import { canonicalOperations, startDemoHub, type CanonicalOperation } from '../tests/helpers/canonical.ts';
-import { freePort } from '../tests/helpers/processes.ts';
+import { exited, freePort, ROOT } from '../tests/helpers/processes.ts';
 import { roundRobin } from '../tests/helpers/round-robin.ts';
 
 const { values: args } = parseArgs({
@@ -47,6 +51,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '1,10' },
     gateway: { type: 'string' },
     token: { type: 'string' },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 /** a wrong argument: said in one line, exit 2 (no stack) */
@@ -55,6 +60,7 @@ const usage = (message: string): never => {
   process.exit(2);
 };
 const REPLICAS = Number(args.replicas);
+const IN_PROCESS = args['in-process'];
 const LEVELS = args.connections.split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 5000);
@@ -80,9 +86,10 @@ async function ownHub(): Promise<Target> {
   let embedded: EmbeddedServer | undefined;
   let postgresUrl = process.env.BENCH_POSTGRES_URL;
   const prefix = `hub_bench_load_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const replicas: Partial<Record<SubgraphName, RunningSubgraph[]>> = {};
+  const replicas: Partial<Record<SubgraphName, Array<{ url: string; close: () => Promise<void>; witness?: RunningSubgraph['witness'] }>>> = {};
   const proxies: Partial<Record<SubgraphName, Awaited<ReturnType<typeof roundRobin>>>> = {};
-  let gateway: RunningGateway | undefined;
+  let gateway: { url: string; close: () => Promise<void> } | undefined;
+  const hubDir = join(tmp, 'hub-dir');
   const close = async () => {
     await gateway?.close();
     await Promise.all(Object.values(proxies).map((p) => p.close()));
@@ -105,38 +112,105 @@ async function ownHub(): Promise<Target> {
     for (const op of operations) tokens.set(op.name, await demo.tokenFor(op.as));
     const start = async (name: SubgraphName) => {
       const upper = name.toUpperCase();
-      const config = loadSubgraphConfig(name, {
+      const subgraphEnv = {
         ...env,
         [`${upper}_DATABASE_URL`]: demo.stack.databaseUrls[name],
-        [`${upper}_PORT`]: '0',
         // a linking subgraph reaches the ones it links to through their proxies too
         ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${s.toUpperCase()}_URL`, proxies[s]!.url])),
-      });
+      };
       replicas[name] = [];
-      for (let i = 0; i < REPLICAS; i++) replicas[name].push(await startSubgraph(MODULES[name].definition, config));
+      for (let i = 0; i < REPLICAS; i++) {
+        if (IN_PROCESS) {
+          replicas[name].push(await startSubgraph(MODULES[name].definition, loadSubgraphConfig(name, { ...subgraphEnv, [`${upper}_PORT`]: '0' })));
+        } else {
+          const port = await freePort();
+          replicas[name].push(
+            await startProcess(
+              `services/${name}/src/index.ts`,
+              { ...subgraphEnv, [`${upper}_PORT`]: String(port), HUB_MIGRATE_ON_START: 'false', HUB_AUDIT_WITNESS_INTERVAL_MS: '0', HUB_DIR: hubDir },
+              port,
+            ),
+          );
+        }
+      }
       proxies[name] = await roundRobin(replicas[name].map((r) => r.url));
     };
     const linking = SUBGRAPHS.filter((s) => LINKED_SUBGRAPHS[s].length > 0);
     for (const s of SUBGRAPHS.filter((s) => !linking.includes(s))) await start(s);
     for (const s of linking) await start(s);
-    const config = loadGatewayConfig({
-      ...env,
-      GATEWAY_PORT: '0',
-      ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, proxies[s]!.url])),
-    });
+    // every in-process replica's audit head goes to the other subgraphs, through their proxies (a
+    // replica process learns its witnesses from the environment at start, before the later proxies
+    // exist: those run with the witness off)
+    for (const s of SUBGRAPHS) for (const r of replicas[s] ?? []) r.witness?.setWitnesses(Object.fromEntries(witnessesOf(s).map((o) => [o, proxies[o]!.url])));
+    const gatewayEnv = { ...env, ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, proxies[s]!.url])) };
+    const config = loadGatewayConfig({ ...gatewayEnv, GATEWAY_PORT: '0' });
     if (config.rateLimit.perMinute !== 0 || config.rateLimit.anonPerMinute !== 0) throw new Error('the bench expects the rate limits off');
-    gateway = await startGateway(config, readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8'));
+    if (IN_PROCESS) {
+      const running: RunningGateway = await startGateway(config, readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8'));
+      gateway = { url: running.url.replace('//localhost:', '//127.0.0.1:'), close: () => running.close() };
+    } else {
+      const port = await freePort();
+      gateway = await startProcess('gateway/src/index.ts', { ...gatewayEnv, GATEWAY_PORT: String(port), HUB_DIR: hubDir }, port);
+    }
     return {
-      gatewayUrl: gateway.url.replace('//localhost:', '//127.0.0.1:'),
+      gatewayUrl: gateway.url,
       operations: operations.filter((op) => NAMES.includes(op.name)),
       tokens,
       served: () => Object.fromEntries(SUBGRAPHS.map((s) => [s, [...proxies[s]!.served]])) as Record<SubgraphName, number[]>,
-      describe: `own hub over the demo data: ${REPLICAS} replica(s) of each subgraph behind a round-robin proxy, one gateway, rate limits off (HUB_RATE_LIMIT_PER_MINUTE=0, HUB_RATE_LIMIT_ANON_PER_MINUTE=0), all in this process`,
+      describe: `own hub over the demo data: ${REPLICAS} replica(s) of each subgraph behind a round-robin proxy, one gateway, rate limits off (HUB_RATE_LIMIT_PER_MINUTE=0, HUB_RATE_LIMIT_ANON_PER_MINUTE=0), ${
+        IN_PROCESS
+          ? 'all in this process (--in-process)'
+          : `each replica and the gateway an OS process of its own (${SUBGRAPHS.length * REPLICAS + 1} processes; the proxies and the load generator in this one)`
+      }`,
       close,
     };
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/**
+ * An entry point as the Dockerfile runs it (`node --import tsx <entry>`, NODE_ENV=production),
+ * on 127.0.0.1:`port`; resolves once its /health answers 200. Its output is kept for an error.
+ */
+async function startProcess(entry: string, env: Record<string, string>, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    // LOG_LEVEL error, not the demo's silent: Hive Gateway's logger refuses LOG_LEVEL=silent in the gateway's environment
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'production',
+      ...env,
+      LOG_LEVEL: 'error',
+      HOST: '127.0.0.1',
+      HUB_SHUTDOWN_GRACE_SECONDS: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out = (out + String(d)).slice(-4000)));
+  child.stderr!.on('data', (d) => (out = (out + String(d)).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  };
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited ${child.exitCode}:\n${out}`);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url: `${base}/graphql`, close };
+    if (i > 600) {
+      await close();
+      throw new Error(`${entry} did not answer /health within a minute:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

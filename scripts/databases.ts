@@ -8,7 +8,8 @@
  *
  * Light on purpose: it imports no subgraph server, no Apollo and no gateway,
  * so that `npm start` can run it in a worker thread (scripts/run.mjs
- * --early) while the main thread loads those.
+ * --early) while the main thread loads those; and on a warm start not even
+ * drizzle's schemas, the seeds or the migrator (loaded when needed).
  */
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
@@ -16,20 +17,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EarlyWorker } from './early.ts';
 import { SUBGRAPHS, type SubgraphName } from '../services/shared/src/env.ts';
-import { ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
-import { seedReference as municipalityReference } from '../services/municipality/src/seed.ts';
-import { seedReference as psychiatryReference } from '../services/psychiatry/src/seed.ts';
-import { seedReference as probationReference } from '../services/probation/src/seed.ts';
-import { seedReference as clinicsReference } from '../services/clinics/src/seed.ts';
+import { withDatabase } from '../services/shared/src/database-url.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { EMBEDDED_PG_PORT, loadOrCreateLocalState, PG_DATA_DIR, type LocalState } from './local-state.ts';
 
-/** What preparing a subgraph's database takes: the same folder and reference seed as its module in scripts/stack.ts (a test checks). */
-export const PREPARATION: Record<SubgraphName, { migrationsFolder: string; seedReference: (url: string) => Promise<void> }> = {
-  municipality: { migrationsFolder: folder('municipality'), seedReference: municipalityReference },
-  psychiatry: { migrationsFolder: folder('psychiatry'), seedReference: psychiatryReference },
-  probation: { migrationsFolder: folder('probation'), seedReference: probationReference },
-  clinics: { migrationsFolder: folder('clinics'), seedReference: clinicsReference },
+/**
+ * What preparing a subgraph's database takes: the same folder and reference seed as its module in scripts/stack.ts
+ * (a test checks). The seed is loaded when a database needs preparing only: a warm start loads neither the seeds
+ * nor drizzle's schemas.
+ */
+export const PREPARATION: Record<SubgraphName, { migrationsFolder: string; seedReference: () => Promise<(url: string) => Promise<void>> }> = {
+  municipality: { migrationsFolder: folder('municipality'), seedReference: async () => (await import('../services/municipality/src/seed.ts')).seedReference },
+  psychiatry: { migrationsFolder: folder('psychiatry'), seedReference: async () => (await import('../services/psychiatry/src/seed.ts')).seedReference },
+  probation: { migrationsFolder: folder('probation'), seedReference: async () => (await import('../services/probation/src/seed.ts')).seedReference },
+  clinics: { migrationsFolder: folder('clinics'), seedReference: async () => (await import('../services/clinics/src/seed.ts')).seedReference },
 };
 
 function folder(name: SubgraphName): string {
@@ -86,11 +87,14 @@ export async function prepareStartDatabases(
   const databaseUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, withDatabase(postgresUrl, `${prefix}_${s}`)])) as Record<SubgraphName, string>;
   const checks = await Promise.all(SUBGRAPHS.map((s) => readiness(databaseUrls[s], PREPARATION[s].migrationsFolder)));
   if (checks.every(isReady)) return { databaseUrls, prepared: false, seeded: false };
+  const { ensureDatabase, migrateDatabase } = await import('../services/shared/src/db.ts');
   await Promise.all(
     SUBGRAPHS.map(async (s) => {
       await ensureDatabase(postgresUrl, `${prefix}_${s}`);
       await migrateDatabase(databaseUrls[s], PREPARATION[s].migrationsFolder);
-      await PREPARATION[s].seedReference(databaseUrls[s]);
+      await (
+        await PREPARATION[s].seedReference()
+      )(databaseUrls[s]);
     }),
   );
   // the demo data's builders load the domain modules: only when there is something to seed
@@ -122,7 +126,7 @@ export async function openStartDatabases(onServer?: (stop: () => Promise<void>) 
   let embeddedDataDir: string | undefined;
   let stop = async () => {};
   if (!postgresUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword });
+    const embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: EMBEDDED_PG_PORT, password: state.pgPassword, ownProcessGroup: true });
     onServer?.(embedded.stop);
     postgresUrl = embedded.url;
     embeddedDataDir = embedded.dataDir;

@@ -8,6 +8,10 @@
  * relative to the day of seeding so that some are overdue, for Västmanland
  * (sent by Västerås and Sala to psychiatry:19, ward 91) and a few for
  * Stockholm. Names are made up; the personnummer are valid but invented.
+ * Places as a calendar: an outpatient offer (no ward), a place moved to a
+ * new start date, an admission the ward refused, a place Västmanland ordered
+ * on Stockholm's ward, and admissions with their expected discharge; no
+ * ward is over-full on any day.
  */
 import { randomUUID } from 'node:crypto';
 import type { SubgraphName } from '../services/shared/src/env.ts';
@@ -25,8 +29,10 @@ import {
   validateAmendment,
   validateDecision,
   validateMeetingTime,
+  validatePlaceMove,
   validatePlaceOffer,
   validateReferral,
+  validateRefusalReason,
   validateWithdrawalReason,
 } from '../services/psychiatry/src/domain/validation.ts';
 import { REFERENCE_WARDS } from '../services/psychiatry/src/seed.ts';
@@ -72,9 +78,16 @@ interface Story {
   receivedDaysAgo: number;
   /** the assessment meeting (negative: in the future) */
   meetingDaysAgo?: number;
-  decision?: { daysAgo: number; needed: boolean; rationale?: string };
-  offer?: { daysAgo: number; startDaysAgo: number; reason?: string };
+  decision?: { daysAgo: number; needed: boolean; rationale?: string; setting?: 'OUTPATIENT' };
+  /** `provider`: the place is ordered on the other region's ward (Stockholm's for Västmanland) */
+  offer?: { daysAgo: number; startDaysAgo: number; reason?: string; provider?: 'other' };
+  /** the offered place moved to a new start date */
+  moved?: { daysAgo: number; startDaysAgo: number; reason: string };
+  /** the ward refused the admission */
+  refused?: { daysAgo: number; reason: string };
   admittedDaysAgo?: number;
+  /** the expected stay recorded on admission, in days (default 7) */
+  stayDays?: number;
   completedDaysAgo?: number;
   withdrawn?: { daysAgo: number; reason: string };
   /** a lapsed first cycle and a new-assessment request this many days ago */
@@ -128,6 +141,7 @@ const STORIES: Story[] = [
     decision: { daysAgo: 19, needed: true },
     offer: { daysAgo: 15, startDaysAgo: 5 },
     admittedDaysAgo: 2,
+    stayDays: 9,
   }),
   story('Ingrid Demodotter', '590620', '146', 'municipality:1980', 60, {
     meetingDaysAgo: 50,
@@ -147,6 +161,28 @@ const STORIES: Story[] = [
     offer: { daysAgo: 70, startDaysAgo: 60 },
     renewedDaysAgo: 4,
   }),
+  story('Rut Öppensson', '870412', '426', 'municipality:1980', 13, {
+    meetingDaysAgo: 6,
+    decision: { daysAgo: 6, needed: true, setting: 'OUTPATIENT' },
+    offer: { daysAgo: 4, startDaysAgo: -3 },
+  }), // outpatient: no ward, no bed
+  story('Lars Flyttsson', '760929', '517', 'municipality:1981', 15, {
+    meetingDaysAgo: 8,
+    decision: { daysAgo: 8, needed: true },
+    offer: { daysAgo: 7, startDaysAgo: -1 },
+    moved: { daysAgo: 2, startDaysAgo: -5, reason: 'Den enskilde har fått förhinder; ny start efter helgen.' },
+  }),
+  story('Tina Nekadsdotter', '920303', '248', 'municipality:1980', 22, {
+    meetingDaysAgo: 14,
+    decision: { daysAgo: 14, needed: true },
+    offer: { daysAgo: 10, startDaysAgo: 1 },
+    refused: { daysAgo: 1, reason: 'Påverkad vid ankomst; ny tid planeras med socialtjänsten.' },
+  }),
+  story('Olof Beställdsson', '840716', '639', 'municipality:1980', 11, {
+    meetingDaysAgo: 5,
+    decision: { daysAgo: 5, needed: true },
+    offer: { daysAgo: 3, startDaysAgo: -4, provider: 'other' },
+  }), // ordered from Stockholm's ward
   story('Britt Exempeldotter', '610909', '502', 'municipality:1980', 9, { withdrawn: { daysAgo: 3, reason: 'Den enskilde har flyttat till annan kommun.' } }),
   // Stockholm
   story('Tove Demoström', '970228', '024', 'municipality:0180', 3),
@@ -187,6 +223,7 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   const chief = demoUser(staff.chief, sender.receiver);
   const amendments: AmendmentInsert[] = [];
   const { ward } = sender;
+  const otherWard = ward.id === REFERENCE_WARDS[0].id ? REFERENCE_WARDS[1] : REFERENCE_WARDS[0];
 
   const receivedAt = at(s.receivedDaysAgo, 9);
   const valid = validateReferral(
@@ -250,15 +287,31 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   }
   if (s.decision) {
     const { needed, rationale } = s.decision;
-    r.take({ step: 'decide', ...validateDecision({ needed, setting: needed ? 'INPATIENT' : null, rationale }) }, chief, at(s.decision.daysAgo, 15));
+    const setting = needed ? (s.decision.setting ?? 'INPATIENT') : null;
+    r.take({ step: 'decide', ...validateDecision({ needed, setting, rationale }) }, chief, at(s.decision.daysAgo, 15));
   }
   if (s.offer) {
     const offeredAt = at(s.offer.daysAgo, 11);
     const startDate = dayOf(s.offer.startDaysAgo);
     const { reason } = validatePlaceOffer({ startDate, reason: s.offer.reason }, placeDueOf(r.row), offeredAt);
-    r.take({ step: 'offerPlace', ward, startDate, reason }, coordinator, offeredAt);
+    const place = r.row.decisionSetting === 'OUTPATIENT' ? null : s.offer.provider === 'other' ? otherWard : ward;
+    r.take({ step: 'offerPlace', ward: place, startDate, reason }, coordinator, offeredAt);
   }
-  if (s.admittedDaysAgo !== undefined) r.take({ step: 'admit', ward }, coordinator, at(s.admittedDaysAgo, 8));
+  if (s.moved) {
+    const movedAt = at(s.moved.daysAgo, 11);
+    const startDate = dayOf(s.moved.startDaysAgo);
+    const { reason } = validatePlaceMove({ startDate, reason: s.moved.reason }, placeDueOf(r.row), movedAt);
+    r.take({ step: 'movePlace', ward: r.row.placeWardId ? ward : null, startDate, reason }, coordinator, movedAt);
+  }
+  if (s.refused) r.take({ step: 'refuseAdmission', reason: validateRefusalReason(s.refused.reason) }, coordinator, at(s.refused.daysAgo, 9));
+  if (s.admittedDaysAgo !== undefined) {
+    const expectedDischargeOn = s.stayDays === undefined ? undefined : dayOf(s.admittedDaysAgo - s.stayDays);
+    r.take(
+      { step: 'admit', ward: r.row.placeWardId ? ward : null, ...(expectedDischargeOn ? { expectedDischargeOn } : {}) },
+      coordinator,
+      at(s.admittedDaysAgo, 8),
+    );
+  }
   if (s.completedDaysAgo !== undefined) r.take({ step: 'discharge' }, coordinator, at(s.completedDaysAgo, 12));
   if (s.withdrawn) r.take({ step: 'withdraw', reason: validateWithdrawalReason(s.withdrawn.reason) }, caseworker, at(s.withdrawn.daysAgo));
   if (s.renewedDaysAgo !== undefined) r.take({ step: 'requestNewAssessment' }, caseworker, at(s.renewedDaysAgo));

@@ -236,10 +236,16 @@ async function stopLeftover(dataDir: string): Promise<void> {
 function run(
   bin: string,
   args: string[],
-  options: { user: PostgresUser | undefined; cwd: string; log: (line: string) => void; ready?: string; timeoutMs: number },
+  options: { user: PostgresUser | undefined; cwd: string; log: (line: string) => void; ready?: string; timeoutMs: number; detached?: boolean },
 ): { child: ChildProcess; done: Promise<void> } {
   // LC_MESSAGES=C: the readiness line is matched in English.
-  const child = spawn(bin, args, { ...options.user, cwd: options.cwd, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, {
+    ...options.user,
+    cwd: options.cwd,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached === true,
+  });
   const done = new Promise<void>((resolveDone, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGINT');
@@ -268,6 +274,12 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   password: string;
   log?: (line: string) => void;
+  /**
+   * The server in a process group of its own, out of reach of a terminal's Ctrl-C (SIGINT to the whole group), which
+   * would otherwise stop it at once (fast shutdown) and cut the caller's requests in flight: the caller stops it
+   * (`stop`) when it is done (npm start, after its grace). Without it, a Ctrl-C that kills the caller stops the server too.
+   */
+  ownProcessGroup?: boolean;
 }): Promise<EmbeddedServer> {
   // The server's last words, to explain a failed start.
   const recent: string[] = [];
@@ -307,7 +319,7 @@ export async function startEmbeddedPostgres(options: {
   const server = run(
     join(bin, 'bin', 'postgres'),
     ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    { user, cwd, log, ready: 'database system is ready to accept connections', timeoutMs: 60_000 },
+    { user, cwd, log, ready: 'database system is ready to accept connections', timeoutMs: 60_000, detached: options.ownProcessGroup === true },
   );
   try {
     await server.done;

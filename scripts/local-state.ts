@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEV_ISSUER, DEV_KID_PREFIX, DEV_SECRET_PREFIX } from '../services/shared/src/env.ts';
-import { createIssuerKeys, type IssuerKeys } from '../services/shared/src/issuer.ts';
+import type { IssuerKeys } from '../services/shared/src/issuer.ts';
 
 export const HUB_DIR = process.env.HUB_DIR ? `${process.env.HUB_DIR.replace(/\/$/, '')}/` : fileURLToPath(new URL('../.hub/', import.meta.url));
 const STATE_FILE = `${HUB_DIR}local.json`;
@@ -38,6 +38,8 @@ export async function loadOrCreateLocalState(): Promise<LocalState> {
     return existing;
   }
   mkdirSync(HUB_DIR, { recursive: true });
+  // jose, for the first start only (npm start's databases worker loads this module)
+  const { createIssuerKeys } = await import('../services/shared/src/issuer.ts');
   const state: LocalState = {
     issuer: await createIssuerKeys(DEV_KID_PREFIX),
     gatewaySecret: `${DEV_SECRET_PREFIX}${randomBytes(24).toString('hex')}`,
@@ -60,5 +62,7 @@ export function developmentEnv(state: LocalState): Record<string, string> {
     HUB_PERSON_ID_SECRET: state.personIdSecret,
     HUB_AUDIT_KEY: state.auditKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // how long requests in flight may take when npm start is stopped (the servers check it, default 10)
+    ...(process.env.HUB_SHUTDOWN_GRACE_SECONDS !== undefined ? { HUB_SHUTDOWN_GRACE_SECONDS: process.env.HUB_SHUTDOWN_GRACE_SECONDS } : {}),
   };
 }

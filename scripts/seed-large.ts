@@ -943,7 +943,9 @@ async function main() {
     await Promise.all(
       SUBGRAPHS.map(async (s) => {
         await migrateDatabase(urls[s], PREPARATION[s].migrationsFolder);
-        await PREPARATION[s].seedReference(urls[s]);
+        await (
+          await PREPARATION[s].seedReference()
+        )(urls[s]);
       }),
     );
     const { seeded, counts, people } = await seedLarge(urls, { personIdSecret: secret, scale, ...(values.until ? { until: values.until } : {}) });

@@ -9,6 +9,7 @@ import { LINKED_SUBGRAPHS, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS, typ
 import { ensureDatabase, migrateDatabase, withDatabase } from '../services/shared/src/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../services/shared/src/subgraph.ts';
 import type { SubgraphModule } from '../services/shared/src/main.ts';
+import { detachAdapterTerminateHandlers } from '../services/shared/src/shutdown.ts';
 import { startGateway, type DevTokenSigner, type RunningGateway } from '../gateway/src/server.ts';
 import { municipality } from '../services/municipality/src/server.ts';
 import { psychiatry } from '../services/psychiatry/src/server.ts';
@@ -37,7 +38,16 @@ export interface Stack {
   gatewayUrl: string;
   subgraphUrls: Record<SubgraphName, string>;
   databaseUrls: Record<SubgraphName, string>;
-  stop: () => Promise<void>;
+  /** HUB_SHUTDOWN_GRACE_SECONDS of the stack's environment (default 10), for `stop` on a signal */
+  shutdownGraceSeconds: number;
+  /**
+   * Stops the five servers as each process stops in production (services/shared/src/shutdown.ts), within one grace
+   * period shared by all (default 0: cut at once): the gateway first, which stops accepting and lets its
+   * requests in flight finish (their subgraph requests included), then the subgraphs that link to others, then
+   * the rest, each refusing new connections and finishing what it still has, sealing its audit log and closing
+   * its pool. Whatever is still running when the grace ends is cut.
+   */
+  stop: (graceMs?: number) => Promise<void>;
 }
 
 export async function prepareDatabases(options: Pick<StackOptions, 'postgresUrl' | 'databasePrefix'>): Promise<Record<SubgraphName, string>> {
@@ -61,9 +71,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       : await prepareDatabases(options);
   const running: Partial<Record<SubgraphName, RunningSubgraph>> = {};
   let gateway: RunningGateway | undefined;
-  const stop = async () => {
-    await gateway?.close();
-    await Promise.all(Object.values(running).map((s) => s.close()));
+  const linking = SUBGRAPHS.filter((s) => LINKED_SUBGRAPHS[s].length > 0);
+  const stop = async (graceMs = 0) => {
+    const deadline = Date.now() + graceMs;
+    const left = () => Math.max(0, deadline - Date.now());
+    await gateway?.close(left());
+    // the subgraphs that call others first, while those still answer
+    for (const group of [linking, SUBGRAPHS.filter((s) => !linking.includes(s))]) {
+      await Promise.all(group.flatMap((s) => (running[s] ? [running[s].close(left())] : [])));
+    }
   };
   try {
     const start = async (name: SubgraphName) => {
@@ -77,10 +93,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       running[name] = await startSubgraph(MODULES[name].definition, config);
     };
-    const linking = SUBGRAPHS.filter((s) => LINKED_SUBGRAPHS[s].length > 0);
     await Promise.all(SUBGRAPHS.filter((s) => !linking.includes(s)).map(start));
     await Promise.all(linking.map(start));
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, running[s]!.url])) as Record<SubgraphName, string>;
+    // each subgraph's audit head goes to the other three, wherever they listen (ports may be chosen at start)
+    for (const s of SUBGRAPHS) running[s]!.witness.setWitnesses(Object.fromEntries(SUBGRAPHS.filter((o) => o !== s).map((o) => [o, subgraphUrls[o]])));
     const gatewayConfig = loadGatewayConfig({
       ...options.env,
       GATEWAY_PORT: String(options.ports?.gateway ?? 0),
@@ -88,7 +105,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
     gateway = await startGateway(gatewayConfig, supergraph, options.devTokens ? { devTokens: options.devTokens } : {});
-    return { gatewayUrl: gateway.url, subgraphUrls, databaseUrls, stop };
+    // the process that runs the stack stops it (`stop`), not Hive Gateway's own signal handlers, which abort requests in flight
+    detachAdapterTerminateHandlers(gateway.runtime);
+    return { gatewayUrl: gateway.url, subgraphUrls, databaseUrls, shutdownGraceSeconds: gatewayConfig.shutdownGraceSeconds, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,7 +2,10 @@
  * `npm start`: the whole hub on one machine in development mode. An embedded
  * PostgreSQL server (or the one HUB_POSTGRES_URL names), one database per
  * subgraph, migrations, demo data on first start, four subgraphs and the
- * gateway. Ctrl-C or SIGTERM stops everything, PostgreSQL included.
+ * gateway. Ctrl-C or SIGTERM stops everything, PostgreSQL included, as the
+ * processes stop in production: no new connections, requests in flight
+ * finish within HUB_SHUTDOWN_GRACE_SECONDS (default 10), the audit logs are
+ * sealed and the pools closed, then PostgreSQL stops and the process exits 0.
  *
  * Under `npm start` (scripts/run.mjs) the databases are opened in a worker
  * thread (scripts/databases-worker.ts) started before this module, while
@@ -31,7 +34,8 @@ async function shutdown(signal: string, code = 0) {
   stopping = true;
   console.log(`\n${signal}: stopping the hub…`);
   try {
-    await stack?.stop();
+    // as each process stops in production: requests in flight finish within the grace, audit sealed, pools closed
+    await stack?.stop(code === 0 ? stack.shutdownGraceSeconds * 1000 : 0);
     await shutdownTelemetry();
   } finally {
     await stopServer?.();

@@ -9,7 +9,10 @@
  * Västmanland psychiatry council member, picks the council and the period,
  * and reads the chart, the tables, the month-by-month trend and the
  * agreements; switches language; and checks that a Stockholm member does
- * not get Västmanland's councils to choose from.
+ * not get Västmanland's councils to choose from. That gateway enforces trusted
+ * documents (HUB_TRUSTED_DOCUMENTS_MODE=enforce, no partner's document at all):
+ * the page sends only the hashes of the hub's own documents
+ * (gateway/dashboard/documents/), and an arbitrary query is refused.
  *
  * The fixture, by hand (social services' section, rules in services/shared/src/indicators.ts):
  *   September: 3 women (3 signed by the individual), 5 men (3 signed)
@@ -24,11 +27,14 @@
  *     (complements 2 and 1), November has no plans.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadGatewayConfig } from '../services/shared/src/env.ts';
-import { startGateway } from '../gateway/src/server.ts';
+import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
+import { signToken } from '../services/shared/src/issuer.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { gql, hub, tokenFor, type As } from './helpers/hub.ts';
 import { personnummer } from './helpers/people.ts';
@@ -85,8 +91,12 @@ const row = (key: string, col: string) => `table[data-section="municipality"] tr
 
 describe('the council dashboard in Chromium', () => {
   let browser: Browser;
+  let enforcing: RunningGateway;
+  let manifests: string;
   const outside: string[] = [];
   const problems: string[] = [];
+  /** the body of every GraphQL request the page sent */
+  const sent: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
     const clock = (month: number, day: number) => `2041-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:00:00+02:00`;
@@ -107,19 +117,32 @@ describe('the council dashboard in Chromium', () => {
       );
       expect(res.errors).toBeUndefined();
     }
+    // a development gateway (the sign-in picker) over this file's subgraphs that enforces trusted documents
+    manifests = mkdtempSync(join(tmpdir(), 'hub-browser-trusted-'));
+    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
+    const env = hub().env;
+    enforcing = await startGateway(
+      loadGatewayConfig({ ...env, GATEWAY_PORT: '0', HUB_TRUSTED_DOCUMENTS: manifests, HUB_TRUSTED_DOCUMENTS_MODE: 'enforce', ...urls }),
+      supergraph,
+      { devTokens: (c) => signToken(hub().issuer, { ...c, issuer: env.HUB_JWT_ISSUER!, audience: env.HUB_JWT_AUDIENCE! }) },
+    );
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
+    await enforcing?.close();
+    if (manifests) rmSync(manifests, { recursive: true, force: true });
   });
 
   it("signs in through the picker, shows the council's indicators as chart and table, trends, agreements, in Swedish and English", async () => {
-    const origin = new URL(hub().gatewayUrl).origin;
+    const origin = new URL(enforcing.url).origin;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE' });
     const page = await context.newPage();
     page.on('request', (r) => {
       if (!r.url().startsWith(`${origin}/`)) outside.push(r.url());
+      if (r.url() === `${origin}/graphql`) sent.push(r.postDataJSON() as Record<string, unknown>);
     });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
@@ -310,10 +333,28 @@ describe('the council dashboard in Chromium', () => {
 
     // nothing was fetched from anywhere but the hub, and the page logged no error (a CSP violation would be one)
     expect(outside).toEqual([]);
-    // (While the schema lacks a section, the page's first requests are answered 400 naming it and
-    // the page asks again without it; the browser logs those 400s. Nothing else may be logged.)
-    const expected400 = sections.length < 4 ? /^Failed to load resource: the server responded with a status of 400 \(Bad Request\)$/ : /$^/;
-    expect(problems.filter((p) => !expected400.test(p))).toEqual([]);
+    expect(problems).toEqual([]);
+
+    // every GraphQL request was one of the hub's own documents by its hash, never a document's text
+    const documents = JSON.parse(
+      /export const DOCUMENTS = (\{[\s\S]*\});/.exec(await (await fetch(`${origin}/dashboard/operations.js`)).text())![1]!,
+    ) as Record<string, string>;
+    expect(new Set(sent.map((b) => b.operationName))).toEqual(new Set(['Councils', 'CouncilReport', 'CouncilMonths']));
+    for (const body of sent) {
+      expect(Object.keys(body).sort()).toEqual(['extensions', 'operationName', 'variables']);
+      expect(body.extensions).toEqual({ persistedQuery: { version: 1, sha256Hash: documents[body.operationName as string] } });
+    }
+    // and this gateway refuses anything else
+    const token = await page.evaluate(() => sessionStorage.getItem('hub.dashboard.token'));
+    const arbitrary = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ councils { id } }' }),
+    });
+    expect(arbitrary.status).toBe(400);
+    expect(((await arbitrary.json()) as { errors: Array<{ extensions: { code: string } }> }).errors.map((e) => e.extensions.code)).toEqual([
+      'PERSISTED_QUERY_REQUIRED',
+    ]);
     await context.close();
   }, 90_000);
 

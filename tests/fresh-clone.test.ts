@@ -33,7 +33,7 @@ function start(clone: string, env: Record<string, string>) {
     cwd: clone,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so that after a failure the hub and its PostgreSQL stop together (afterAll).
+    // Its own process group, so that after a failure the hub stops (afterAll), and its PostgreSQL with it (the server has a group of its own).
     detached: true,
   });
   let out = '';
@@ -79,7 +79,7 @@ describe('a fresh clone in a directory only its owner may enter', () => {
   const running: ChildProcess[] = [];
 
   afterAll(async () => {
-    // After a failure: the whole group (tsx, the hub, PostgreSQL) gets SIGTERM, a clean stop, and SIGKILL after 30 s.
+    // After a failure: the hub's group gets SIGTERM, a clean stop that stops PostgreSQL too, and SIGKILL after 30 s.
     for (const c of running.filter((r) => r.exitCode === null && r.signalCode === null)) {
       const gone = new Promise((resolve) => c.once('exit', resolve));
       process.kill(-c.pid!, 'SIGTERM');

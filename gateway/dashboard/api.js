@@ -2,9 +2,12 @@
 /**
  * The page's only data source: the hub's public GraphQL API (`../graphql`,
  * the same origin), with the caller's bearer token, as JSON POSTs (the
- * gateway's CSRF prevention lets them through). Aggregates only: nothing
+ * gateway's CSRF prevention lets them through), each a trusted document of the
+ * hub's own sent by its hash (documents/*.graphql). Aggregates only: nothing
  * here asks for anything about a person.
  */
+
+import { DOCUMENTS } from './operations.js';
 
 /**
  * @typedef {{ group: string, value: number | null, numerator: number | null, denominator: number | null, suppressed: boolean }} IndicatorCell
@@ -16,18 +19,8 @@
  * @typedef {{ from: string, to: string, municipalityCodes: string[], sections: Record<string, Indicator[]> }} Report
  */
 
-/**
- * The sections of IndicatorReport, one per kind of organisation, in the order
- * the page shows them. The page asks for all of them; a gateway whose schema
- * does not (yet) have one answers a validation error naming it, and the page
- * leaves that one out from then on. (Introspection is off in production, so
- * the list is fixed here rather than discovered.)
- */
+/** The sections of IndicatorReport, one per kind of organisation, in the order the page shows them. */
 export const SECTIONS = /** @type {const} */ (['municipality', 'psychiatry', 'probation', 'clinics']);
-
-/** The sections this gateway has answered for (narrowed on the first validation error). */
-let available = [...SECTIONS];
-export const availableSections = () => [...available];
 
 export class ApiError extends Error {
   /**
@@ -45,18 +38,20 @@ export class ApiError extends Error {
 const GRAPHQL_URL = new URL('../graphql', document.baseURI).toString();
 
 /**
+ * One of the page's operations, by the hash of its document (documents/*.graphql, which the
+ * gateway trusts as its own): the page never sends a document's text.
  * @param {string} token
- * @param {string} query
+ * @param {keyof typeof DOCUMENTS} operationName
  * @param {Record<string, unknown>} variables
  * @returns {Promise<{ data?: any, errors?: Array<{ message: string, extensions?: { code?: string } }>, status: number }>}
  */
-async function post(token, query, variables) {
+async function post(token, operationName, variables) {
   let res;
   try {
     res = await fetch(GRAPHQL_URL, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ operationName, variables, extensions: { persistedQuery: { version: 1, sha256Hash: DOCUMENTS[operationName] } } }),
       credentials: 'omit',
       cache: 'no-store',
     });
@@ -73,30 +68,17 @@ async function post(token, query, variables) {
   return { ...body, status: res.status };
 }
 
-const MISSING_FIELD = /Cannot query field "(\w+)" on type "(?:IndicatorReport)"/;
-
 /**
- * A query that names sections; retried without any section the schema lacks.
  * @param {string} token
- * @param {(sections: readonly string[]) => string} build
+ * @param {keyof typeof DOCUMENTS} operationName
  * @param {Record<string, unknown>} variables
  */
-async function request(token, build, variables) {
-  for (let attempt = 0; attempt <= SECTIONS.length; attempt++) {
-    const asked = available;
-    const res = await post(token, build(asked), variables);
-    const missing = (res.errors ?? []).map((e) => MISSING_FIELD.exec(e.message)?.[1]).filter((s) => s && asked.includes(/** @type {any} */ (s)));
-    if (missing.length && !res.data) {
-      // (another request may have narrowed the list meanwhile: narrowing twice is harmless)
-      available = available.filter((s) => !missing.includes(s));
-      continue;
-    }
-    if (res.status === 401) throw new ApiError(res.errors?.[0]?.message ?? 'unauthenticated', 'UNAUTHENTICATED', 401);
-    const first = res.errors?.[0];
-    if (first) throw new ApiError(first.message, first.extensions?.code ?? 'ERROR', res.status);
-    return res.data;
-  }
-  throw new ApiError('schema', 'ERROR', 400);
+async function request(token, operationName, variables) {
+  const res = await post(token, operationName, variables);
+  if (res.status === 401) throw new ApiError(res.errors?.[0]?.message ?? 'unauthenticated', 'UNAUTHENTICATED', 401);
+  const first = res.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'ERROR', res.status);
+  return res.data;
 }
 
 /**
@@ -105,11 +87,9 @@ async function request(token, build, variables) {
  * @returns {Promise<CouncilSummary[]>}
  */
 export async function councils(token) {
-  const data = await request(token, () => '{ councils { id name level regionCode municipalityCodes } }', {});
+  const data = await request(token, 'Councils', {});
   return data.councils;
 }
-
-const INDICATOR = 'key label value numerator denominator suppressed byGender { group value numerator denominator suppressed }';
 
 /**
  * A council, its agreements and its indicators over a period.
@@ -120,18 +100,7 @@ const INDICATOR = 'key label value numerator denominator suppressed byGender { g
  * @returns {Promise<{ council: CouncilDetail, report: Report } | null>}
  */
 export async function councilReport(token, id, from, to) {
-  const data = await request(
-    token,
-    (sections) => `query CouncilReport($id: ID!, $from: Date!, $to: Date!) {
-  council(id: $id) {
-    id name level regionCode municipalityCodes
-    memberOrganisations { id name }
-    agreements { id title jointGoals validFrom reviewBy reviewOverdue }
-    indicators(from: $from, to: $to) { from to municipalityCodes ${sections.map((s) => `${s} { ${INDICATOR} }`).join(' ')} }
-  }
-}`,
-    { id, from, to },
-  );
+  const data = await request(token, 'CouncilReport', { id, from, to });
   if (!data.council) return null;
   const { indicators, ...council } = data.council;
   /** @type {Record<string, Indicator[]>} */
@@ -140,12 +109,13 @@ export async function councilReport(token, id, from, to) {
   return { council, report: { from: indicators.from, to: indicators.to, municipalityCodes: indicators.municipalityCodes, sections } };
 }
 
-/** Months per request: each is one aliased `indicators` call (the gateway allows 15 aliases). */
+/** Months per request: each is one aliased `indicators` call of documents/CouncilMonths.graphql (m0 … m11). */
 export const MONTHS_PER_REQUEST = 12;
 
 /**
- * Chosen indicators month by month: one aliased `indicators(from, to)` per
- * month, at most MONTHS_PER_REQUEST of them in one request.
+ * Chosen indicators month by month: CouncilMonths asks for up to MONTHS_PER_REQUEST months in
+ * one request, month j as the alias m<j>, included when $in<j> is true (m0 always is); months
+ * not asked for are given m0's dates (they are not read).
  * @param {string} token
  * @param {string} id
  * @param {Array<{ month: string, from: string, to: string }>} months
@@ -156,22 +126,15 @@ export async function monthly(token, id, months) {
   const out = [];
   for (let i = 0; i < months.length; i += MONTHS_PER_REQUEST) {
     const chunk = months.slice(i, i + MONTHS_PER_REQUEST);
-    /** @type {Record<string, string>} */
+    /** @type {Record<string, string | boolean>} */
     const variables = { id };
-    chunk.forEach((m, j) => {
+    for (let j = 0; j < MONTHS_PER_REQUEST; j++) {
+      const m = chunk[j] ?? /** @type {{ from: string, to: string }} */ (chunk[0]);
       variables[`f${j}`] = m.from;
       variables[`t${j}`] = m.to;
-    });
-    const data = await request(
-      token,
-      (sections) =>
-        `query CouncilMonths($id: ID!, ${chunk.map((_, j) => `$f${j}: Date!, $t${j}: Date!`).join(', ')}) { council(id: $id) { ${chunk
-          .map(
-            (_, j) => `m${j}: indicators(from: $f${j}, to: $t${j}) { ${sections.map((s) => `${s} { key value numerator denominator suppressed }`).join(' ')} }`,
-          )
-          .join(' ')} } }`,
-      variables,
-    );
+      if (j > 0) variables[`in${j}`] = j < chunk.length;
+    }
+    const data = await request(token, 'CouncilMonths', variables);
     if (!data.council) throw new ApiError('not found', 'NOT_FOUND', 200);
     chunk.forEach((_, j) => out.push(data.council[`m${j}`]));
   }

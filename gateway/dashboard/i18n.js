@@ -60,7 +60,7 @@ export const STRINGS = {
     noIndicators: 'Inga indikatorer i den här delen.',
     suppressedLabel: 'dolt',
     suppressedNote:
-      '< 5 betyder att talet är dolt: det bygger på 1–4 personer, eller skulle låta en läsare räkna fram ett sådant tal ur siffrorna bredvid (till exempel summan minus det andra könet). Ett dolt tal är varken noll eller saknat.',
+      '< 5 betyder att talet är dolt: det bygger på 1–4 personer, eller skulle låta en läsare räkna fram ett sådant tal ur andra siffror (till exempel summan minus det andra könet, eller en längre period minus en kortare); ett tal som döljs av det skälet kan vara 5 eller mer. Ett dolt tal är varken noll eller saknat.',
     genderNote: 'Kön är juridiskt kön enligt personnumret.',
     barChartTitle: (/** @type {string} */ section) => `Kvinnor och män per indikator, ${section}`,
     barChartDesc: 'Stapeldiagram; samma tal står i tabellen nedanför. Andelar mäts mot 100 %, antal och dagar mot det största av de två värdena.',
@@ -142,7 +142,7 @@ export const STRINGS = {
     noIndicators: 'No indicators in this section.',
     suppressedLabel: 'suppressed',
     suppressedNote:
-      '< 5 means the figure is suppressed: it rests on 1 to 4 people, or would let a reader work out such a count from the figures beside it (for example the total minus the other gender). A suppressed figure is neither zero nor missing.',
+      '< 5 means the figure is suppressed: it rests on 1 to 4 people, or would let a reader work out such a count from other figures (for example the total minus the other gender, or a longer period minus a shorter one); a figure hidden for that reason can be 5 or more. A suppressed figure is neither zero nor missing.',
     genderNote: 'Gender is legal gender from the personal identity number.',
     barChartTitle: (/** @type {string} */ section) => `Women and men per indicator, ${section}`,
     barChartDesc: 'Bar chart; the same figures are in the table below. Shares are drawn against 100 %, counts and days against the larger of the two values.',

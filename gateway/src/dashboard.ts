@@ -5,6 +5,9 @@
  * - `GET /dashboard` redirects to `/dashboard/`, which serves index.html;
  *   the page's own files (HTML, CSS, ES modules) come from gateway/dashboard/
  *   and nothing else is served (an allow-list of file types, no dotfiles).
+ * - The page's GraphQL operations are fixed documents (gateway/dashboard/documents/), trusted
+ *   as the hub's own (hub-documents.ts); `operations.js` gives the page their hashes, and the
+ *   page sends only those, so it works where trusted documents are enforced.
  * - Every response carries a strict Content-Security-Policy (`default-src
  *   'self'`, no inline script or style), nosniff, no-referrer and no framing.
  * - In development only (a `DevTokenSigner` was given), `GET
@@ -18,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { ORGANISATIONS, organisation } from '../../services/shared/src/directory.ts';
 import { ROLES_BY_AGENCY, type Role } from '../../services/shared/src/caller.ts';
+import { operationsModule } from './hub-documents.ts';
 
 /** Signs a token for a demo caller; given only to a development-mode gateway (the dashboard's sign-in picker). */
 export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string; sub: string }) => Promise<string>;
@@ -100,6 +104,13 @@ export function dashboardRouter(options: { devTokens?: DevTokenSigner } = {}): e
         .catch(next);
     });
   }
+
+  // The hashes of the page's operations, from the documents the gateway trusts as its own (hub-documents.ts).
+  const operations = operationsModule();
+  router.get('/operations.js', (_req, res) => {
+    res.set({ 'Cache-Control': 'no-cache', 'Content-Type': 'text/javascript; charset=utf-8' });
+    res.send(operations);
+  });
 
   router.get(SERVED, (req, res, next) => {
     if (req.path === '/index.html') {

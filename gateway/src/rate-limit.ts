@@ -6,8 +6,11 @@
  * 429 with `Retry-After` (whole seconds until a request fits) and `extensions.code:
  * RATE_LIMITED`.
  *
- * The buckets live in this process's memory: with N gateway replicas a caller may make N times
- * the limit (README, Limits). Memory is bounded: at most MAX_KEYS buckets per kind, the least
+ * The buckets live in this process's memory. With HUB_GATEWAY_DATABASE_URL the gateway's
+ * replicas share what they admitted (rate-limit-store.ts): every few hundred milliseconds each
+ * takes the others' requests from its own buckets, so that all of them follow one bucket per key,
+ * without a database round trip on any request. Without it, with N gateway replicas a caller may
+ * make N times the limit (README, Limits). Memory is bounded: at most MAX_KEYS buckets per kind, the least
  * recently used dropped first (a dropped bucket had been idle longest, so is full or nearly).
  * One Map per kind, no lock: Node runs one request's check at a time.
  *
@@ -20,6 +23,7 @@ import type express from 'express';
 import { GraphQLError } from 'graphql';
 import type { RateLimitConfig } from '../../services/shared/src/env.ts';
 import type { Caller } from '../../services/shared/src/caller.ts';
+import type { Charge, LimitKind, SharedCounts } from './rate-limit-store.ts';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
 
@@ -68,6 +72,22 @@ export class TokenBuckets {
       return 0;
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000));
+  }
+
+  /**
+   * Takes what other replicas admitted from the key's bucket, below zero if need be (a debt the
+   * caller pays by waiting). A span with `since` is the requests since then, less what the bucket
+   * refilled since; of several spans the one that leaves the most is owed. A key without a bucket
+   * here is left alone.
+   */
+  charge(key: string, spans: Array<{ count: number; since?: number }>): void {
+    const bucket = this.buckets.get(key);
+    if (!bucket || this.perMinute === 0) return;
+    const now = this.now();
+    const owed = Math.max(0, ...spans.map((s) => s.count - (s.since === undefined ? 0 : Math.max(0, now - s.since) * this.perMs)));
+    if (owed === 0) return;
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.updated) * this.perMs) - owed;
+    bucket.updated = now;
   }
 }
 
@@ -125,23 +145,35 @@ export interface RateLimiter {
   check: (request: Request, serverContext: unknown, caller: Caller | null) => void;
   /** Express middleware for the development token mint (per address). */
   mints: express.RequestHandler;
+  /** The counts shared with the other replicas, when HUB_GATEWAY_DATABASE_URL is set. */
+  shared?: SharedCounts;
 }
 
-export function createRateLimiter(config: RateLimitConfig): RateLimiter {
-  const callers = new TokenBuckets(config.perMinute, config.burst);
-  const anonymous = new TokenBuckets(config.anonPerMinute, config.anonBurst);
-  const mints = new TokenBuckets(config.anonPerMinute, config.anonBurst);
+/** `openShared`: the counts shared with the other replicas (rate-limit-store.ts), told how to charge this limiter's buckets. */
+export function createRateLimiter(config: RateLimitConfig, openShared?: (charge: Charge) => SharedCounts): RateLimiter {
+  const buckets: Record<LimitKind, TokenBuckets> = {
+    caller: new TokenBuckets(config.perMinute, config.burst),
+    address: new TokenBuckets(config.anonPerMinute, config.anonBurst),
+    mint: new TokenBuckets(config.anonPerMinute, config.anonBurst),
+  };
+  const shared = openShared?.((kind, key, spans) => buckets[kind].charge(key, spans));
+  const take = (kind: LimitKind, key: string): number => {
+    const wait = buckets[kind].take(key);
+    if (wait === 0 && shared && buckets[kind].perMinute > 0) shared.note(kind, key);
+    return wait;
+  };
   const addressOf = (request: Request, serverContext: unknown) => {
     const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
     return req?.socket ? clientAddress(req, config.trustProxy) : (addresses.get(request) ?? 'unknown');
   };
   return {
+    ...(shared ? { shared } : {}),
     check: (request, serverContext, caller) => {
-      const wait = caller ? callers.take(`${caller.organisation.id} ${caller.userId}`) : anonymous.take(addressOf(request, serverContext));
+      const wait = caller ? take('caller', `${caller.organisation.id} ${caller.userId}`) : take('address', addressOf(request, serverContext));
       if (wait > 0) throw rateLimitedError(wait);
     },
     mints: (req, res, next) => {
-      const wait = mints.take(clientAddress(req, config.trustProxy));
+      const wait = take('mint', clientAddress(req, config.trustProxy));
       if (wait === 0) return next();
       res.set({ 'Retry-After': String(wait), 'Cache-Control': 'no-store' });
       res.status(429).json({ error: rateLimitMessage(wait), code: RATE_LIMITED });

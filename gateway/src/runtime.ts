@@ -17,6 +17,7 @@ import { createGatewayRuntime, Logger as HiveLogger, type GatewayPlugin, type Ga
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TransportGetSubgraphExecutor } from '@graphql-mesh/transport-common';
+import { setMaxListeners } from 'node:events';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
@@ -28,10 +29,38 @@ import { useSignedSubgraphRequests } from './signing.ts';
 import { armor } from './limits.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { trustedDocuments } from './trusted-documents.ts';
+import { hubTrustedDocuments } from './hub-documents.ts';
 import { useInputRules } from './input-rules.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** The fetch Hive Gateway gives a transport for its subgraph requests. */
+type SubgraphFetch = NonNullable<Parameters<TransportGetSubgraphExecutor>[0]['fetch']>;
+
+/**
+ * One AbortSignal serves every in-flight request of a subgraph executor: @graphql-tools/executor-http
+ * gives each executor one dispose controller (to cut its requests when the gateway stops) and,
+ * when the operation brings no signal of its own, hands that very signal to every fetch. Node's
+ * http.request and @whatwg-node/node-fetch each add an abort listener to it per request and
+ * remove them when the response ends: as many listeners as requests in flight to that subgraph,
+ * not a leak, but Node 20 warns past 10 (MaxListenersExceededWarning). Node itself no longer
+ * warns for an AbortSignal (nodejs/node#55816: an AbortSignal's limit is 0 by default, "to
+ * enable one signal to control many operations"); this gives the signals our subgraph fetches
+ * get that same default, on Node 20 too. Nothing else's limit changes.
+ */
+export function withSharedSignals(fetch: SubgraphFetch): SubgraphFetch {
+  // (remembered here: Node 20's getMaxListeners throws for a signal whose limit is 0)
+  const unlimited = new WeakSet<AbortSignal>();
+  return (url, init, ...rest) => {
+    const signal = init?.signal;
+    if (signal instanceof AbortSignal && !unlimited.has(signal)) {
+      setMaxListeners(0, signal);
+      unlimited.add(signal);
+    }
+    return fetch(url, init, ...rest);
+  };
+}
 
 /**
  * Subgraphs over HTTP (and SSE for subscriptions) at the configured addresses. In-flight
@@ -43,7 +72,7 @@ function httpTransport(subgraphUrls: Record<SubgraphName, string>): { getSubgrap
     getSubgraphExecutor: ({ subgraphName, transportEntry, fetch, getDisposeReason }) =>
       buildHTTPExecutor({
         endpoint: subgraphUrls[subgraphName as SubgraphName] ?? transportEntry.location,
-        fetch: fetch!,
+        fetch: withSharedSignals(fetch!),
         deduplicateInflightRequests: false,
         ...(getDisposeReason ? { getDisposeReason } : {}),
       }),
@@ -127,7 +156,18 @@ function useRequestObservation(): GatewayPlugin {
 }
 
 /** Hive's own log lines go to the hub's pino logger. */
+/**
+ * Hive's logger reads LOG_LEVEL itself each time it makes a logger (child loggers too, per request)
+ * and throws on pino's `fatal` and `silent`, which the hub accepts. Its level does not matter here
+ * (its lines go to the hub's pino logger, which applies the configured level), so such a value is
+ * given to Hive as `error`.
+ */
+function hiveLogLevelFromEnvironment(): void {
+  if (process.env.LOG_LEVEL === 'fatal' || process.env.LOG_LEVEL === 'silent') process.env.LOG_LEVEL = 'error';
+}
+
 function hiveLogger(log: Logger): HiveLogger {
+  hiveLogLevelFromEnvironment();
   return new HiveLogger({
     level: log.isLevelEnabled('debug') ? 'debug' : log.isLevelEnabled('info') ? 'info' : log.isLevelEnabled('warn') ? 'warn' : 'error',
     writers: [
@@ -152,8 +192,9 @@ export function createHubGateway(
   metrics?: HubMetrics,
 ): GatewayRuntime {
   const development = config.mode === 'development';
-  const trusted = trustedDocuments(config);
-  if (trusted) log.info({ documents: trusted.count, mode: config.trustedDocuments?.mode }, 'trusted documents');
+  const trusted = trustedDocuments(config, hubTrustedDocuments());
+  if (config.trustedDocuments && config.trustedDocuments.mode !== 'off')
+    log.info({ documents: trusted.count, mode: config.trustedDocuments.mode }, 'trusted documents');
   else if (!development) log.warn('no trusted documents (HUB_TRUSTED_DOCUMENTS): any client may send any operation');
   return createGatewayRuntime({
     supergraph,
@@ -171,11 +212,11 @@ export function createHubGateway(
     requestId: false,
     // Cross-origin answers come from the allow-list in front of the gateway (cors.ts), never from Yoga's default.
     cors: false,
-    ...(trusted ? { persistedDocuments: trusted.persistedDocuments } : {}),
+    persistedDocuments: trusted.persistedDocuments,
     plugins: () => [
       useRequestObservation(),
       useCsrfPrevention(),
-      ...(trusted ? [trusted.plugin] : []),
+      trusted.plugin,
       useHubCaller(config, createTokenVerifier(config), limiter.check),
       armor(config.mode),
       useRequestErrorCodes(),

@@ -15,7 +15,14 @@ import type { GatewayConfig } from '../../services/shared/src/env.ts';
 import { createTokenVerifier } from '../../services/shared/src/auth.ts';
 import { createLogger } from '../../services/shared/src/logger.ts';
 import { createMetrics } from '../../services/shared/src/metrics.ts';
-import { observeRequests } from '../../services/shared/src/request-log.ts';
+import {
+  observeRequests,
+  observeWebSocketOperation,
+  REQUEST_ID_HEADER,
+  WEBSOCKET_METHOD,
+  type ObservedRequest,
+} from '../../services/shared/src/request-log.ts';
+import type { GraphQLFormattedError } from 'graphql';
 import { closeGracefully, refuseWhileStopping, type Stopping } from '../../services/shared/src/shutdown.ts';
 import { gatewayReadiness } from '../../services/shared/src/health.ts';
 import { CLOCK_HEADER } from './context.ts';
@@ -24,11 +31,14 @@ import { dashboardRouter, type DevTokenSigner } from './dashboard.ts';
 import { consoleRouter } from './console.ts';
 import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
 import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
+import { postgresSharedCounts, type SharedCounts } from './rate-limit-store.ts';
 
 export interface RunningGateway {
   url: string;
   /** the Hive Gateway runtime (gateway/src/index.ts detaches its own signal handlers) */
   runtime: object;
+  /** the rate-limit counts shared with the other replicas (HUB_GATEWAY_DATABASE_URL), if any */
+  sharedLimits?: Pick<SharedCounts, 'sync' | 'syncs' | 'replica'>;
   /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once) */
   close: (graceMs?: number) => Promise<void>;
 }
@@ -42,19 +52,51 @@ export interface GatewayOptions {
   planner?: Planner;
 }
 
+/** An operation over a WebSocket being observed: the errors answered, and whether it was refused (a graphql-ws error message). */
+interface WebSocketOperation {
+  observed: ObservedRequest;
+  errors: Array<GraphQLFormattedError | { extensions?: Record<string, unknown> }>;
+  refused: boolean;
+}
+const HUB_OPERATION = Symbol('hub.websocketOperation');
+
+/**
+ * The HTTP status the operation would have been answered with: the highest status its errors
+ * carry (as Yoga answers them over HTTP: 401, 400, 429 ...), 400 for a refused operation
+ * whose errors carry none, otherwise 200.
+ */
+export function webSocketStatus(errors: WebSocketOperation['errors'], refused: boolean): number {
+  let status = 0;
+  for (const e of errors) {
+    const http = (e.extensions as { http?: { status?: unknown } } | undefined)?.http;
+    if (typeof http?.status === 'number' && http.status > status) status = http.status;
+  }
+  return status || (refused ? 400 : 200);
+}
+
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export async function startGateway(config: GatewayConfig, supergraphSdl: string, options: GatewayOptions = {}): Promise<RunningGateway> {
   if (options.devTokens && config.mode !== 'development') throw new Error('a development token signer is refused outside development mode');
   const log = createLogger('gateway', config.logLevel);
   const development = config.mode === 'development';
-  const limiter = createRateLimiter(config.rateLimit);
+  const sharedConfig = config.rateLimit.shared;
+  // Several replicas count as one through the gateway database (rate-limit-store.ts); one needs none.
+  const limiter = createRateLimiter(
+    config.rateLimit,
+    sharedConfig ? (charge) => postgresSharedCounts({ ...sharedConfig, secret: config.gatewaySecret, charge, log }) : undefined,
+  );
   const metrics = createMetrics('gateway');
   const stopping: Stopping = { stopping: false };
   const gateway = createHubGateway(config, supergraphSdl, log, options.planner, limiter, metrics);
   // Load the supergraph and the query planner before listening: the WebSocket server validates
   // against the schema directly, and would otherwise see none on a first request that is not HTTP.
   await gateway.getSchema();
+  if (limiter.shared) {
+    // makes the table and says at once whether the database answers (a warning if not: the limits then count per replica)
+    await limiter.shared.sync();
+    log.info({ syncMs: sharedConfig?.syncMs, shared: limiter.shared.syncs > 0 }, 'rate limits shared through the gateway database');
+  }
   const verifyToken = createTokenVerifier(config);
 
   const app = express();
@@ -119,12 +161,32 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     // The connection's address, for the rate limit of operations without a good token.
     return connection ? rememberClientAddress(request, connection, config.rateLimit.trustProxy) : request;
   };
+  // Each operation over a WebSocket is observed as an HTTP request is (request-log.ts): its own
+  // request id, the same metrics and the same log line, when it completes or its socket closes.
+  const operations = new WeakMap<object, Map<string, WebSocketOperation>>();
+  const operationOf = (ctx: object, id: string) => operations.get(ctx)?.get(id);
   const wsOptions = getGraphQLWSOptions(gateway, (ctx) => ({
     request: wsRequest(ctx.connectionParams, (ctx.extra as { request?: http.IncomingMessage }).request),
   }));
+  type Run = NonNullable<typeof wsOptions.execute>;
+  const within =
+    (run: Run) =>
+    (args: Parameters<Run>[0]): ReturnType<Run> => {
+      const observed = (args.contextValue as { [HUB_OPERATION]?: WebSocketOperation })[HUB_OPERATION];
+      return observed ? observed.observed.run(() => run(args)) : run(args);
+    };
+  const finishOperation = (ctx: object, id: string, aborted: boolean) => {
+    const op = operationOf(ctx, id);
+    if (!op) return;
+    operations.get(ctx)!.delete(id);
+    op.observed.state.errors = op.errors.length;
+    op.observed.finish({ method: WEBSOCKET_METHOD, status: webSocketStatus(op.errors, op.refused), aborted });
+  };
   const wsCleanup = useServer(
     {
       ...wsOptions,
+      execute: within(wsOptions.execute as Run),
+      subscribe: within(wsOptions.subscribe as Run),
       onConnect: async (ctx) => {
         try {
           await verifyToken(wsRequest(ctx.connectionParams).headers.get('authorization') ?? '');
@@ -132,6 +194,36 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
         } catch {
           return false;
         }
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const observed = observeWebSocketOperation('gateway', log, metrics, payload.extensions?.[REQUEST_ID_HEADER], GRAPHQL_PATH);
+        const op: WebSocketOperation = { observed, errors: [], refused: false };
+        let ops = operations.get(ctx);
+        if (!ops) operations.set(ctx, (ops = new Map<string, WebSocketOperation>()));
+        ops.set(id, op);
+        const args = await observed.run(() => wsOptions.onSubscribe!(ctx, id, payload));
+        if (!args || !('contextValue' in args)) return args;
+        const contextValue = args.contextValue as { request: Request; [HUB_OPERATION]?: WebSocketOperation };
+        // what the subgraph requests see is this operation's id
+        contextValue.request.headers.set(REQUEST_ID_HEADER, observed.state.id);
+        contextValue[HUB_OPERATION] = op;
+        return args;
+      },
+      onNext: (ctx, id, _payload, _args, result) => {
+        const op = operationOf(ctx, id);
+        if (op && 'errors' in result && result.errors) op.errors.push(...result.errors);
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const op = operationOf(ctx, id);
+        if (op) {
+          op.errors.push(...errors);
+          op.refused = true;
+        }
+      },
+      onComplete: (ctx, id) => finishOperation(ctx, id, false),
+      // operations still running when the socket closes (graphql-ws completes them first; anything left was cut)
+      onClose: (ctx) => {
+        for (const id of [...(operations.get(ctx)?.keys() ?? [])]) finishOperation(ctx, id, true);
       },
     },
     wsServer,
@@ -144,12 +236,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   return {
     url,
     runtime: gateway,
+    ...(limiter.shared ? { sharedLimits: limiter.shared } : {}),
     close: async (graceMs = 0) => {
       stopping.stopping = true;
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await closeGracefully(httpServer, stopping, graceMs);
       await gateway.dispose();
+      await limiter.shared?.close();
     },
   };
 }

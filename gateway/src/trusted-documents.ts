@@ -16,6 +16,9 @@
  *   document is accepted in development, and in production only if it is in the manifest;
  * - `enforce`: a full document is accepted only if it is in the manifest, in either mode.
  *
+ * The hub's own documents (the council dashboard's, hub-documents.ts) are trusted in every mode,
+ * with or without a manifest: the page sends them by hash.
+ *
  * Nothing is ever registered by a request (no automatic persisted queries): an unknown hash is
  * PERSISTED_QUERY_NOT_FOUND, whatever the client sent alongside it.
  */
@@ -94,25 +97,41 @@ export interface TrustedDocumentsSetup {
   persistedDocuments: NonNullable<GatewayConfigSupergraph['persistedDocuments']>;
   /** marks a full document that is in the manifest, so that it is accepted where arbitrary ones are not */
   plugin: GatewayPlugin;
+  /** the partners' documents (the hub's own not counted) */
   count: number;
+  /** whether a full document must be a trusted one */
+  enforced: boolean;
 }
 
-/** Hive Gateway's configuration for the trusted documents, or undefined when there are none (or the mode is off). */
-export function trustedDocuments(config: Pick<GatewayConfig, 'mode' | 'trustedDocuments'>): TrustedDocumentsSetup | undefined {
+/**
+ * Hive Gateway's configuration for the trusted documents: the hub's own (`own`, the dashboard's:
+ * hub-documents.ts), always allowed, and the partners' manifests unless the mode is off. Without
+ * a manifest (or with the mode off) any other document is accepted too, as before trusted documents.
+ */
+export function trustedDocuments(
+  config: Pick<GatewayConfig, 'mode' | 'trustedDocuments'>,
+  own: ReadonlyMap<string, TrustedDocument> = new Map(),
+): TrustedDocumentsSetup {
   const setup = config.trustedDocuments;
-  if (!setup || setup.mode === 'off') return undefined;
-  let documents: Map<string, TrustedDocument>;
-  try {
-    documents = loadTrustedDocuments(setup.path);
-  } catch (err) {
-    const missing = (err as { code?: string }).code === 'ENOENT';
-    throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${missing ? `${setup.path} does not exist` : (err as Error).message}`]);
+  const documents = new Map(own);
+  let partners = 0;
+  if (setup && setup.mode !== 'off') {
+    let loaded: Map<string, TrustedDocument>;
+    try {
+      loaded = loadTrustedDocuments(setup.path);
+    } catch (err) {
+      const missing = (err as { code?: string }).code === 'ENOENT';
+      throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${missing ? `${setup.path} does not exist` : (err as Error).message}`]);
+    }
+    partners = loaded.size;
+    for (const [hash, doc] of loaded) if (!documents.has(hash)) documents.set(hash, doc);
   }
-  const arbitrary = setup.mode === 'allow-arbitrary-in-development' && config.mode === 'development';
+  const arbitrary = !setup || setup.mode === 'off' || (setup.mode === 'allow-arbitrary-in-development' && config.mode === 'development');
   // The full documents of this request that the manifest holds (decided before Yoga's onParams, where the plugin asks).
   const registered = new WeakSet<Request>();
   return {
-    count: documents.size,
+    count: partners,
+    enforced: !arbitrary,
     persistedDocuments: {
       getPersistedOperation: (hash: string) => documents.get(hash)?.document ?? null,
       allowArbitraryDocuments: arbitrary ? true : (request: Request) => registered.has(request),
@@ -120,6 +139,7 @@ export function trustedDocuments(config: Pick<GatewayConfig, 'mode' | 'trustedDo
     },
     plugin: {
       onRequestParse({ request }) {
+        if (arbitrary) return;
         return {
           onRequestParseDone({ requestParserResult }) {
             if (Array.isArray(requestParserResult)) return;

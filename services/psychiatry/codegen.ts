@@ -13,6 +13,8 @@ export const mappers: Record<string, string> = {
   ReferralEvent: '../db/schema.ts#ReferralEventRow',
   InternalNote: '../db/schema.ts#InternalNoteRow',
   PlaceOffer: '../domain/views.ts#PlaceOfferView',
+  TreatmentOffer: '../domain/views.ts#TreatmentOfferView',
+  OrderedPlace: '../db/schema.ts#ReferralRow',
   TreatmentDecision: '../domain/views.ts#DecisionView',
   AssessmentCycle: '../domain/views.ts#CycleView',
   JointCarePlan: '../domain/views.ts#JointCarePlanReference',

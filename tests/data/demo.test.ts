@@ -10,6 +10,9 @@ import { pseudonymFor } from '../../services/shared/src/person-id.ts';
 import * as deadlines from '../../services/psychiatry/src/domain/deadlines.ts';
 import { placeStartMissesDeadline } from '../../services/psychiatry/src/domain/deadlines.ts';
 import { ALL_STATUSES } from '../../services/psychiatry/src/domain/transitions.ts';
+import { calendar } from '../../services/psychiatry/src/domain/capacity.ts';
+import { holdsOf, type HoldRow } from '../../services/psychiatry/src/domain/wards.ts';
+import { stockholmDate } from '../../services/shared/src/time.ts';
 import { seedDemo } from '../../scripts/demo-data.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
 import { MODULES } from '../../scripts/stack.ts';
@@ -54,7 +57,7 @@ describe('demo data', () => {
       }));
       // every status of the pathway (the list itself is pinned in tests/unit/withdrawal-rules.test.ts)
       expect(new Set(view.map((v) => v.status))).toEqual(new Set(ALL_STATUSES));
-      expect(ALL_STATUSES).toHaveLength(10);
+      expect(ALL_STATUSES).toHaveLength(11);
       expect(view.filter((v) => v.overdue).length).toBe(3);
       expect(new Set(view.map((v) => `${v.from}→${v.to}`))).toEqual(
         new Set(['municipality:1980→psychiatry:19', 'municipality:1981→psychiatry:19', 'municipality:0180→psychiatry:01']),
@@ -71,6 +74,26 @@ describe('demo data', () => {
         ['91', 2, 4],
         ['sthlm-beroende-1', 1, 6],
       ]);
+      // places as a calendar: each new state appears, and no ward is over-full on any of the coming 60 days
+      const kinds = await sql`select distinct kind from withdrawal_referral_event where kind in ('PLACE_MOVED', 'ADMISSION_REFUSED') order by kind`;
+      expect(kinds.map((k) => k.kind)).toEqual(['ADMISSION_REFUSED', 'PLACE_MOVED']);
+      const outpatient = await sql`select count(*)::int as n from withdrawal_referral where stage = 'PLACE_OFFERED' and place_ward_id is null`;
+      expect(outpatient[0]!.n).toBe(1);
+      const ordered =
+        await sql`select r.receiving_organisation_id as receiver, w.organisation_id as provider from withdrawal_referral r join ward w on w.id = r.place_ward_id where r.receiving_organisation_id <> w.organisation_id`;
+      expect(ordered.map((o) => [o.receiver, o.provider])).toEqual([['psychiatry:19', 'psychiatry:01']]);
+      const today = stockholmDate(NOW);
+      const wards = await sql`select id, places from ward`;
+      const holdRows =
+        await sql`select id, place_ward_id as "wardId", stage, place_start_date::text as "placeStartDate", place_lapses_on::text as "placeLapsesOn", admitted_at as "admittedAt", expected_discharge_on::text as "expectedDischargeOn" from withdrawal_referral where stage in ('PLACE_OFFERED', 'ADMITTED')`;
+      for (const w of wards) {
+        const holds = holdsOf(holdRows.filter((h) => h.wardId === w.id) as unknown as HoldRow[], today);
+        const days = calendar(w.places, holds, today, 60);
+        expect(
+          days.filter((d) => d.taken > d.places).map((d) => d.date),
+          w.id,
+        ).toEqual([]);
+      }
       const events = await sql`select count(*)::int as n from withdrawal_referral_event`;
       expect(events[0]!.n).toBeGreaterThan(rows.length);
       const audit = await sql`select sum(cardinality(entity_ids))::int as n from audit_event where basis = 'demo data seeded at installation'`;

@@ -111,37 +111,41 @@ describe('rate limits', () => {
   let url: string;
   let base: string;
   const origin = 'https://app.example.se';
-  const limited = { HUB_RATE_LIMIT_PER_MINUTE: '30', HUB_RATE_LIMIT_BURST: '3', HUB_RATE_LIMIT_ANON_PER_MINUTE: '30', HUB_RATE_LIMIT_ANON_BURST: '2' };
+  // A refill of one request a minute: however slow the machine, a bucket spent in a burst stays
+  // empty for the rest of a test. The test that waits for the refill has its own gateway.
+  const limited = { HUB_RATE_LIMIT_PER_MINUTE: '1', HUB_RATE_LIMIT_BURST: '3', HUB_RATE_LIMIT_ANON_PER_MINUTE: '1', HUB_RATE_LIMIT_ANON_BURST: '2' };
+  let refilling: string;
 
   beforeAll(async () => {
     const g = await gateway({ ...limited, HUB_CORS_ORIGINS: origin }, { devTokens: () => Promise.resolve('a-development-token') });
     url = g.url;
     base = url.replace(/\/graphql$/, '');
+    refilling = (await gateway({ ...limited, HUB_RATE_LIMIT_PER_MINUTE: '12', HUB_CORS_ORIGINS: origin })).url;
   });
 
   it('answer a caller over the limit 429 with Retry-After and RATE_LIMITED; another caller of the organisation is unaffected; after the wait the caller is served again', async () => {
     const alice = await bearer({ ...caseworker, sub: 'limits-alice' });
     const bob = await bearer({ ...caseworker, sub: 'limits-bob' });
-    for (let i = 0; i < 3; i++) expect((await post(url, { query: ME }, alice)).status).toBe(200);
-    const refused = await post(url, { query: ME }, { ...alice, origin });
+    for (let i = 0; i < 3; i++) expect((await post(refilling, { query: ME }, alice)).status).toBe(200);
+    const refused = await post(refilling, { query: ME }, { ...alice, origin });
     expect(refused.status).toBe(429);
     // A page of an allowed origin can read the refusal and its Retry-After.
     expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
     expect(refused.headers.get('access-control-expose-headers')).toBe('retry-after, x-request-id');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(2);
+    expect(retryAfter).toBeLessThanOrEqual(5);
     expect(refused.body.errors).toEqual([
       { message: `Too many requests; try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`, extensions: { code: 'RATE_LIMITED' } },
     ]);
     expect(refused.body.data).toBeUndefined();
 
-    const other = await post(url, { query: ME }, bob);
+    const other = await post(refilling, { query: ME }, bob);
     expect(other.status).toBe(200);
     expect(other.body.data).toEqual({ me: { organisation: { id: 'municipality:1980' } } });
 
     await sleep(retryAfter * 1000);
-    const again = await post(url, { query: ME }, alice);
+    const again = await post(refilling, { query: ME }, alice);
     expect(again.status).toBe(200);
     expect(again.body.data).toEqual({ me: { organisation: { id: 'municipality:1980' } } });
   });
@@ -163,7 +167,7 @@ describe('rate limits', () => {
     expect(third.status).toBe(429);
     expect(third.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED' });
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(Number(third.headers.get('retry-after'))).toBeLessThanOrEqual(2);
+    expect(Number(third.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     // A good token from the same address is counted as its caller.
     expect((await post(url, { query: ME }, await bearer({ ...caseworker, sub: 'limits-carol' }))).status).toBe(200);
   });
@@ -179,7 +183,7 @@ describe('rate limits', () => {
     const refused = await mint();
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(2);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(((await refused.json()) as { code: string }).code).toBe('RATE_LIMITED');
   });
 

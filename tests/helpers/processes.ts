@@ -22,17 +22,23 @@ export interface Started {
   waitFor: (text: RegExp, ms?: number) => Promise<string>;
 }
 
-/** A script under tsx, as `tsx <script>` runs it. */
+/**
+ * A script under tsx as the image runs its entry points (`node --import tsx <script>`): one process,
+ * which gets the signals itself (the `tsx` command relays them to a child and kills it when the
+ * child is slow to answer, which a loaded machine can be).
+ */
 export function startScript(script: string, env: Record<string, string>): Started {
-  return startCommand(TSX, [script], env);
+  return startCommand('node', ['--import', 'tsx', script], env);
 }
 
 /** A command of the checkout (`npm start`: startCommand('npm', ['start'], env)), its output collected. */
-export function startCommand(command: string, args: string[], env: Record<string, string>): Started {
+export function startCommand(command: string, args: string[], env: Record<string, string>, options: { ownProcessGroup?: boolean } = {}): Started {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // a process group of its own, as a terminal gives a command: its Ctrl-C is `process.kill(-child.pid, 'SIGINT')`
+    detached: options.ownProcessGroup === true,
   });
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));

@@ -12,7 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, subgraphRequest, withSql, type As } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
 import { staff } from '../helpers/probation.ts';
-import { count, expectSection, hidden, indicatorReport, INDICATOR_FIELDS, type IndicatorOut } from '../helpers/indicators.ts';
+import { computedSection, count, expectSection, hidden, indicatorReport, INDICATOR_FIELDS, reportKeyOf, type IndicatorOut } from '../helpers/indicators.ts';
+import { clinicsSection } from '../../services/clinics/src/domain/indicators.ts';
 
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] };
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
@@ -326,9 +327,14 @@ const KEYS = [
 ];
 
 describe("the clinics' indicator section", () => {
-  it('publishes every figure as hand-computed, by gender, suppressing what rests on 1 to 4 people', async () => {
-    const data = await call(ENTITIES, { r: [REPORT_0180] }, member0180, READ_AT);
-    const section: IndicatorOut[] = data._entities[0].clinics;
+  it('computes every figure as by hand, by gender, suppressing what rests on 1 to 4 people (the period alone)', async () => {
+    const section = await computedSection(
+      'clinics',
+      clinicsSection,
+      { org: 'municipality:0180', name: 'Stina Stockholm' },
+      reportKeyOf('council:local-0180', PERIOD),
+      READ_AT,
+    );
     expectSection(section, {
       // W5–W10 and D, M4–M10 (D's Kista enrolment; W11 came on 1 June)
       'clinics.enrolledInPeriod': [count(14), count(6), count(8)],
@@ -361,6 +367,30 @@ describe("the clinics' indicator section", () => {
       'clinics.targetGroup.opioidMaintenance': [count(11), count(5), count(6)],
     });
     expect(section.map((i) => i.key)).toEqual(KEYS);
+  });
+
+  it('publishes at the subgraph only what no sub-period of March–May gives away by difference; snapshots as they are', async () => {
+    const data = await call(ENTITIES, { r: [REPORT_0180] }, member0180, READ_AT);
+    expectSection(data._entities[0].clinics, {
+      // enrolled by month: women 2, 2, 2 (W5 W6 | W7 W8 | W9 W10), men 3, 2, 3, everyone 5, 4, 5: April alone is 4
+      'clinics.enrolledInPeriod': [hidden, hidden, hidden],
+      'clinics.enrolledAtPeriodEnd': [count(21), count(10), count(11)],
+      // every figure over the period has a sub-period of 1 to 4 people (April's LARO: W1 and M6)
+      'clinics.peopleWithAnyEffort': [hidden, hidden, hidden],
+      'clinics.effort.opioidMaintenanceTreatment': [hidden, hidden, hidden],
+      'clinics.effort.infectionTesting': [hidden, hidden, hidden],
+      'clinics.effort.vaccination': [hidden, count(0), hidden],
+      'clinics.effort.psychiatricAssessment': [hidden, hidden, hidden],
+      'clinics.effort.socialSupport': [hidden, hidden, hidden],
+      'clinics.effort.primaryCareVisit': [count(0), count(0), count(0)],
+      // at the period's end (31 May): the same as computed, with no sub-periods
+      'clinics.targetGroup.pregnant': [count(5), count(5), count(0)],
+      'clinics.targetGroup.parentOfMinor': [count(6), hidden, hidden],
+      'clinics.targetGroup.youngPerson': [count(8), hidden, hidden],
+      'clinics.targetGroup.homeless': [count(7), count(0), count(7)],
+      'clinics.targetGroup.complexNeeds': [hidden, hidden, count(0)],
+      'clinics.targetGroup.opioidMaintenance': [count(11), count(5), count(6)],
+    });
   });
 
   it("counts only the council's clinics: Västmanland's report sees the Västerås clinic's 5 people, none of Stockholm's", async () => {

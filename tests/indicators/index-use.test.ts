@@ -142,7 +142,7 @@ describe('indicator statements read the period by index range', () => {
 
   it("probation: the partners' orders by their index, deviations by the time they were reported", async () => {
     const explained = await explainSection('probation', probationSection);
-    for (const marker of ['evaluationsInTime', 'percentile_cont']) {
+    for (const marker of ['evaluationsMissed', 'percentile_cont']) {
       const cond = conditions(explained, marker);
       expect(cond.contract_care_order_partners_idx).toMatch(/partner_organisation_ids && /);
       expect(cond.contract_care_deviation_reported_idx).toMatch(/reported_at >= .*reported_at < /);

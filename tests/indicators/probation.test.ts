@@ -9,7 +9,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, subgraphRequest, type As } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
 import { BREACH, DEVIATION, EVALUATION, ok, register, staff } from '../helpers/probation.ts';
-import { count, expectSection, hidden, indicatorReport, INDICATOR_FIELDS, median, share, type IndicatorOut } from '../helpers/indicators.ts';
+import {
+  computedSection,
+  count,
+  expectSection,
+  hidden,
+  indicatorReport,
+  INDICATOR_FIELDS,
+  median,
+  reportKeyOf,
+  share,
+  type IndicatorOut,
+} from '../helpers/indicators.ts';
+import { probationSection } from '../../services/probation/src/domain/indicators.ts';
+import type { Indicator } from '../../services/shared/src/indicators.ts';
 
 const member1980: As = { org: 'municipality:1980', roles: ['COUNCIL_MEMBER'] };
 const member0180: As = { org: 'municipality:0180', roles: ['COUNCIL_MEMBER'] };
@@ -112,7 +125,11 @@ async function section(clock: string): Promise<IndicatorOut[]> {
   return data.council.indicators.probation;
 }
 
-let middle: IndicatorOut[];
+/** The section's counts of the period as computed at `clock`, before the rule against differencing. */
+const computed = (clock: string) =>
+  computedSection('probation', probationSection, { org: 'municipality:1980', name: 'Vera Västerås' }, reportKeyOf('council:regional-19', PERIOD), clock);
+
+let middle: Indicator[];
 
 /** Registers, evaluates, reports and breaches in time order; reads the section on 25 May. */
 beforeAll(async () => {
@@ -143,14 +160,14 @@ beforeAll(async () => {
     if (p.breachAt)
       steps.push({ at: p.breachAt, run: async () => ok(await gql(BREACH, { id: await id, r: 'Avbröt behandlingen' }, { as: office, clock: p.breachAt })) });
   }
-  steps.push({ at: day('2061-05-25'), run: async () => (middle = await section(day('2061-05-25'))) });
+  steps.push({ at: day('2061-05-25'), run: async () => (middle = await computed(day('2061-05-25'))) });
   steps.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   for (const s of steps) await s.run();
 }, 120_000);
 
 describe("probation's indicator section", () => {
-  it('publishes every figure as hand-computed, by gender, suppressing what rests on 1 to 4 people', async () => {
-    expectSection(await section(day('2061-07-15')), {
+  it('computes every figure as by hand, by gender, suppressing what rests on 1 to 4 people (the period alone)', async () => {
+    expectSection(await computed(day('2061-07-15')), {
       // W1–W6 (W3 ended in the period, still active in it) and M1–M10 (M2 breached in the period)
       'contractCare.peopleWithActiveOrder': [count(16), count(6), count(10)],
       // women 6 of 6; men M3–M7 of M1–M10 (M1, M8, M10 late; M2, M9 never held, due date passed)
@@ -162,6 +179,21 @@ describe("probation's indicator section", () => {
       // days 0,1,1,2,3 | 4,5,6,7,10 → 3.5; rests on the 7 people
       'contractCare.daysToReportDeviation': [median(3.5, 7), hidden, hidden],
       // M2 alone (X2's breach was before the period)
+      'contractCare.peopleWithBreachRecorded': [hidden, count(0), hidden],
+    });
+  });
+
+  it('publishes through the gateway only what no sub-period of March–June gives away by difference', async () => {
+    expectSection(await section(day('2061-07-15')), {
+      // W3's order ended on 15 April: May–June has 5 of the 6 women (and 15 of the 16 people), 6 − 5 = 1
+      'contractCare.peopleWithActiveOrder': [hidden, hidden, hidden],
+      // March alone has one woman due (W3, 15 March)
+      'contractCare.evaluationsHeldByDueDate': [hidden, hidden, hidden],
+      // each month has 1 to 4 people reported about
+      'contractCare.peopleWithDeviationReported': [hidden, hidden, hidden],
+      'contractCare.deviationsReported': [hidden, hidden, hidden],
+      'contractCare.daysToReportDeviation': [hidden, hidden, hidden],
+      // M2 alone, as before; no woman in any month
       'contractCare.peopleWithBreachRecorded': [hidden, count(0), hidden],
     });
   });

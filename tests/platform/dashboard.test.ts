@@ -5,11 +5,14 @@
  * picker at all in a production-mode gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
-import { gql, hub } from '../helpers/hub.ts';
+import { gql, hub, tokenFor } from '../helpers/hub.ts';
 
 const origin = () => new URL(hub().gatewayUrl).origin;
 const CSP =
@@ -170,6 +173,120 @@ describe('a production-mode gateway', () => {
     await expect(
       startGateway(loadGatewayConfig({ ...hub().env, HUB_MODE: 'production', GATEWAY_PORT: '0' }), supergraph, { devTokens: () => Promise.resolve('x') }),
     ).rejects.toThrow('a development token signer is refused outside development mode');
+  });
+});
+
+describe("the page's operations where trusted documents are enforced", () => {
+  // exactly what gateway/dashboard/api.js sends: the operation's name, its variables and the hash of its document, never its text
+  const pageBody = (operationName: string, variables: Record<string, unknown>, hashes: Record<string, string>) =>
+    JSON.stringify({ operationName, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hashes[operationName] } } });
+  const DOCUMENTS_DIR = new URL('../../gateway/dashboard/documents/', import.meta.url);
+  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  let gateway: RunningGateway;
+  let base: string;
+  let manifests: string;
+  let hashes: Record<string, string>;
+  let token: string;
+  const post = async (body: string, auth = token) => {
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${auth}` },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  };
+
+  beforeAll(async () => {
+    // an enforcing production gateway with no partner document at all: only the hub's own are trusted
+    manifests = mkdtempSync(join(tmpdir(), 'hub-dashboard-trusted-'));
+    const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
+    gateway = await startGateway(
+      loadGatewayConfig({
+        ...hub().env,
+        HUB_MODE: 'production',
+        GATEWAY_PORT: '0',
+        HUB_TRUSTED_DOCUMENTS: manifests,
+        HUB_TRUSTED_DOCUMENTS_MODE: 'enforce',
+        ...urls,
+      }),
+      supergraph,
+    );
+    base = new URL(gateway.url).origin;
+    token = await tokenFor({ org: 'municipality:1980', roles: ['COUNCIL_MEMBER'], name: 'Vera Västerås' });
+    const res = await fetch(`${base}/dashboard/operations.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expectStrictHeaders(res);
+    const source = await res.text();
+    hashes = JSON.parse(/export const DOCUMENTS = (\{[\s\S]*\});/.exec(source)![1]!) as Record<string, string>;
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    rmSync(manifests, { recursive: true, force: true });
+  });
+
+  it('operations.js gives the SHA-256 of every document in gateway/dashboard/documents/, by operation name', () => {
+    const files = readdirSync(DOCUMENTS_DIR).sort();
+    expect(files).toEqual(['CouncilMonths.graphql', 'CouncilReport.graphql', 'Councils.graphql']);
+    expect(hashes).toEqual(Object.fromEntries(files.map((f) => [f.replace(/\.graphql$/, ''), sha256(readFileSync(new URL(f, DOCUMENTS_DIR), 'utf8').trim())])));
+  });
+
+  it("answers the page's Councils by its hash", async () => {
+    const res = await post(pageBody('Councils', {}, hashes));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.councils.map((c: { id: string }) => c.id)).toEqual(['council:local-1980', 'council:regional-19']);
+    expect(Object.keys(res.body.data.councils[0]).sort()).toEqual(['id', 'level', 'municipalityCodes', 'name', 'regionCode']);
+  });
+
+  it("answers the page's CouncilReport by its hash, with every section", async () => {
+    const res = await post(pageBody('CouncilReport', { id: 'council:local-1980', from: '2043-01-01', to: '2043-03-31' }, hashes));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    const council = res.body.data.council;
+    expect(council.name).toBe('Lokalt samråd Västerås');
+    expect([council.indicators.from, council.indicators.to]).toEqual(['2043-01-01', '2043-03-31']);
+    expect(Object.keys(council.indicators).sort()).toEqual(['clinics', 'from', 'municipality', 'municipalityCodes', 'probation', 'psychiatry', 'to']);
+    const drawnUp = (council.indicators.municipality as Array<{ key: string; value: number | null }>).find((i) => i.key === 'plans.drawnUp');
+    expect(drawnUp?.value).toBe(0);
+  });
+
+  it("answers the page's CouncilMonths by its hash: the months asked for, and no others", async () => {
+    const months = [
+      ['2043-01-01', '2043-01-31'],
+      ['2043-02-01', '2043-02-28'],
+      ['2043-03-01', '2043-03-31'],
+    ];
+    const variables: Record<string, string | boolean> = { id: 'council:local-1980' };
+    for (let j = 0; j < 12; j++) {
+      const [from, to] = months[j] ?? months[0]!;
+      variables[`f${j}`] = from!;
+      variables[`t${j}`] = to!;
+      if (j > 0) variables[`in${j}`] = j < months.length;
+    }
+    const res = await post(pageBody('CouncilMonths', variables, hashes));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(Object.keys(res.body.data.council)).toEqual(['m0', 'm1', 'm2']);
+    for (const m of ['m0', 'm1', 'm2']) expect(Object.keys(res.body.data.council[m]).sort()).toEqual(['clinics', 'municipality', 'probation', 'psychiatry']);
+  });
+
+  it('refuses an arbitrary query with PERSISTED_QUERY_REQUIRED, and an unknown hash with PERSISTED_QUERY_NOT_FOUND', async () => {
+    const arbitrary = await post(JSON.stringify({ query: '{ councils { id name } }' }));
+    expect(arbitrary.status).toBe(400);
+    expect(arbitrary.body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_REQUIRED']);
+    expect(arbitrary.body.data).toBeUndefined();
+    const unknown = await post(pageBody('Councils', {}, { Councils: sha256('{ councils { id name } }') }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
+  it("accepts the text of the hub's own document too (it is trusted), as a partner's registered one is", async () => {
+    const text = readFileSync(new URL('Councils.graphql', DOCUMENTS_DIR), 'utf8').trim();
+    const res = await post(JSON.stringify({ query: text }));
+    expect(res.status).toBe(200);
+    expect(res.body.data.councils).toHaveLength(2);
   });
 });
 

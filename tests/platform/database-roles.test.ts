@@ -117,6 +117,9 @@ describe('the runtime and owner database roles', () => {
     ['truncate audit_event', 'permission denied for table audit_event'],
     ["update audit_event set basis = 'changed'", 'permission denied for table audit_event'],
     ['delete from audit_event', 'permission denied for table audit_event'],
+    ["update audit_witness set root = 'changed'", 'permission denied for table audit_witness'],
+    ['delete from audit_witness', 'permission denied for table audit_witness'],
+    ['truncate audit_witness', 'permission denied for table audit_witness'],
   ])('refuse the runtime role `%s` (42501)', async (statement, message) => {
     const error = await as(db.databaseUrl, (sql) =>
       sql.unsafe(statement).then(
@@ -132,11 +135,12 @@ describe('the runtime and owner database roles', () => {
       db.migrationDatabaseUrl,
       (sql) => sql<Array<{ table: string; privileges: string }>>`
         select table_name as table, string_agg(privilege_type, ',' order by privilege_type) as privileges
-        from information_schema.role_table_grants where grantee = ${runtime} and table_name in ('audit_event', 'ward', 'request_nonce')
+        from information_schema.role_table_grants where grantee = ${runtime} and table_name in ('audit_event', 'audit_witness', 'ward', 'request_nonce')
         group by table_name order by table_name`,
     );
     expect(privileges).toEqual([
       { table: 'audit_event', privileges: 'INSERT,SELECT' },
+      { table: 'audit_witness', privileges: 'INSERT,SELECT' },
       { table: 'request_nonce', privileges: 'DELETE,INSERT,SELECT,UPDATE' },
       { table: 'ward', privileges: 'DELETE,INSERT,SELECT,UPDATE' },
     ]);

@@ -10,7 +10,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configVariables, DEFAULT_PORTS, loadDatabaseConfig, loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../../services/shared/src/env.ts';
+import {
+  configVariables,
+  DEFAULT_PORTS,
+  loadDatabaseConfig,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  SUBGRAPHS,
+  witnessesOf,
+} from '../../services/shared/src/env.ts';
 import { ROOT } from '../helpers/processes.ts';
 
 interface Service {
@@ -120,6 +128,9 @@ describe('docker-compose.yml', () => {
       'postgres:5432',
       `/hub_${s}`,
     ]);
+    // its audit head goes to the other subgraphs, by service name
+    expect(config.witnessUrls).toEqual(Object.fromEntries(witnessesOf(s).map((o) => [o, `http://${o}:${DEFAULT_PORTS[o]}/graphql`])));
+    expect(config.auditWitnessIntervalMs).toBe(10_000);
     // the running subgraph holds no owner credentials: nothing to migrate as
     expect(config.runtimeRole).toBeNull();
     expect(config.migrateOnStart).toBe(false);

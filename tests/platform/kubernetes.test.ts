@@ -18,6 +18,7 @@ import {
   configVariables,
   DEFAULT_PORTS,
   LINKED_SUBGRAPHS,
+  witnessesOf,
   loadDatabaseConfig,
   loadGatewayConfig,
   loadSubgraphConfig,
@@ -170,6 +171,8 @@ describe('deploy/k8s/base', () => {
         const url = new URL(c.databaseUrl);
         expect([url.username, decodeURIComponent(url.password), url.pathname]).toEqual([`hub_${name}_runtime`, 'p@ss/w#rd', `/hub_${name}`]);
         expect(c.linkedUrls).toEqual(Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, `http://hub-${s}:${DEFAULT_PORTS[s]}/graphql`])));
+        expect(c.witnessUrls).toEqual(Object.fromEntries(witnessesOf(name).map((s) => [s, `http://hub-${s}:${DEFAULT_PORTS[s]}/graphql`])));
+        expect(c.auditWitnessIntervalMs).toBe(10_000);
         // no owner credentials in a running subgraph
         expect(Object.keys(env).filter((k) => k.includes('MIGRATION'))).toEqual([]);
       }
@@ -196,7 +199,7 @@ describe('deploy/k8s/base', () => {
     expect(Object.keys(env).filter((k) => !/^[A-Z]+_(MIGRATION_)?DATABASE_(URL|PASSWORD_FILE)$/.test(k))).toEqual([]);
   });
 
-  it('lets only the gateway (and municipality, for linked records) reach each subgraph', () => {
+  it('lets only the gateway and the other subgraphs (linked records, witnesses of audit heads) reach each subgraph', () => {
     const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
     const deny = policies.find((p) => p.metadata.name === 'hub-default-deny-ingress')!;
     expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'coordination-hub' } }, policyTypes: ['Ingress'] });
@@ -209,8 +212,10 @@ describe('deploy/k8s/base', () => {
       const from = (rule.from as Array<{ podSelector: { matchLabels: Record<string, string> } }>).map(
         (f) => f.podSelector.matchLabels['app.kubernetes.io/name'],
       );
-      const linkers = SUBGRAPHS.filter((o) => LINKED_SUBGRAPHS[o].includes(s)).map((o) => `hub-${o}`);
-      expect(from.sort()).toEqual(['hub-gateway', ...linkers].sort());
+      const linkers = SUBGRAPHS.filter((o) => LINKED_SUBGRAPHS[o].includes(s));
+      const witnessed = SUBGRAPHS.filter((o) => witnessesOf(o).includes(s));
+      expect(witnessed).toEqual(witnessesOf(s));
+      expect(from.sort()).toEqual(['hub-gateway', ...new Set([...linkers, ...witnessed].map((o) => `hub-${o}`))].sort());
       expect(rule.ports).toEqual([{ port: DEFAULT_PORTS[s], protocol: 'TCP' }]);
     }
     const gateway = policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === 'hub-gateway')!;

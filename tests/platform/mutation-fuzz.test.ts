@@ -68,6 +68,8 @@ const CALLERS: Record<string, As> = {
   assignWithdrawalReferral: coordinator19,
   offerPlace: coordinator19,
   recordAdmission: coordinator19,
+  moveOfferedPlace: coordinator19,
+  recordRefusedAdmission: coordinator19,
   recordDischarge: coordinator19,
   requestNewAssessment: caseworker1980,
   withdrawWithdrawalReferral: caseworker1980,

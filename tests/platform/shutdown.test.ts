@@ -13,11 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
 import { exited, freePort, ROOT } from '../helpers/processes.ts';
 import { hub, subgraphRequest, tokenFor, type As } from '../helpers/hub.ts';
+import { holdLock, refusedAfterStop } from '../helpers/in-flight.ts';
 
 const emptyHubDir = mkdtempSync(join(tmpdir(), 'hub-shutdown-'));
 afterAll(() => rmSync(emptyHubDir, { recursive: true, force: true }));
@@ -59,59 +59,6 @@ const logLines = (out: string) =>
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-
-/** Holds an ACCESS EXCLUSIVE lock on `table` until `release()`; `waiting()` is how many backends wait for a lock there. */
-async function holdLock(databaseUrl: string, table: string) {
-  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  const tx = sql.begin(async (t) => {
-    await t.unsafe(`lock table ${table} in access exclusive mode`);
-    locked();
-    await released;
-  });
-  await isLocked;
-  return {
-    waitForWaiter: async () => {
-      for (let i = 0; i < 200; i++) {
-        const [row] = await sql<
-          Array<{ n: number }>
-        >`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-        if (row!.n > 0) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error('no request is waiting for the lock');
-    },
-    release: async () => {
-      release();
-      await tx;
-      await sql.end();
-    },
-  };
-}
-
-/** A GET on a connection of its own (no keep-alive pool): the status, or the connection error's code. */
-function freshGet(url: string): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-  });
-}
-
-async function refusedAfterStop(url: string): Promise<number | string> {
-  let last: number | string = 0;
-  for (let i = 0; i < 100; i++) {
-    last = await freshGet(url);
-    if (last === 'ECONNREFUSED') return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return last;
-}
 
 const psychiatryCoordinator: As = { org: 'psychiatry:19', roles: ['COORDINATOR'], sub: 'shutdown-sam', name: 'Sam Samordnare' };
 

@@ -27,10 +27,10 @@ describe("npm start's databases", () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('prepares each subgraph as its module does: the same migrations folder and reference seed', () => {
+  it('prepares each subgraph as its module does: the same migrations folder and reference seed', async () => {
     for (const s of SUBGRAPHS) {
       expect(PREPARATION[s].migrationsFolder, s).toBe(MODULES[s].migrationsFolder);
-      expect(PREPARATION[s].seedReference, s).toBe(MODULES[s].seedReference);
+      expect(await PREPARATION[s].seedReference(), s).toBe(MODULES[s].seedReference);
     }
   });
 

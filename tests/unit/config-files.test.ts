@@ -1,7 +1,7 @@
 /**
  * Secrets from files (X_FILE, as Docker and Kubernetes mount them), database
- * passwords apart from their URLs, the migration role's URL, and
- * HUB_MIGRATE_ON_START.
+ * passwords apart from their URLs, the migration role's URL,
+ * HUB_MIGRATE_ON_START, and the gateway's optional database (shared rate-limit counts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +75,8 @@ describe('secrets from files', () => {
         'MUNICIPALITY_DATABASE_PASSWORD',
         'CLINICS_MIGRATION_DATABASE_URL',
         'CLINICS_MIGRATION_DATABASE_PASSWORD',
+        'HUB_GATEWAY_DATABASE_URL',
+        'HUB_GATEWAY_DATABASE_PASSWORD',
       ]),
     );
   });
@@ -110,6 +112,38 @@ describe('database settings', () => {
     expect(loadSubgraphConfig('municipality', { ...base(), HUB_MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
     expect(problems(() => loadSubgraphConfig('municipality', { ...base(), HUB_MIGRATE_ON_START: 'no' }))).toEqual([
       'HUB_MIGRATE_ON_START must be true or false',
+    ]);
+  });
+});
+
+describe("the gateway's database (rate-limit counts shared by its replicas)", () => {
+  it('is not used unless HUB_GATEWAY_DATABASE_URL is set: each replica counts on its own', () => {
+    expect(loadGatewayConfig(base()).rateLimit.shared).toBeUndefined();
+  });
+
+  it('puts a password given apart (or from a file) into the URL, and syncs every HUB_RATE_LIMIT_SYNC_MS (500 by default)', () => {
+    const password = 'gw@ss/w#rd:?%';
+    const url = 'postgres://hub_gateway@db.example:5432/hub_gateway';
+    const c = loadGatewayConfig({ ...base(), HUB_GATEWAY_DATABASE_URL: url, HUB_GATEWAY_DATABASE_PASSWORD_FILE: file('gateway-db-password', `${password}\n`) });
+    const options = postgres(c.rateLimit.shared!.databaseUrl).options as unknown as { user: string; pass: string; host: string[]; database: string };
+    expect([options.user, options.pass, options.host, options.database]).toEqual(['hub_gateway', password, ['db.example'], 'hub_gateway']);
+    expect(c.rateLimit.shared!.syncMs).toBe(500);
+    expect(loadGatewayConfig({ ...base(), HUB_GATEWAY_DATABASE_URL: url, HUB_RATE_LIMIT_SYNC_MS: '250' }).rateLimit.shared).toEqual({
+      databaseUrl: url,
+      syncMs: 250,
+    });
+  });
+
+  it('names a malformed setting', () => {
+    expect(problems(() => loadGatewayConfig({ ...base(), HUB_GATEWAY_DATABASE_URL: 'mysql://db/x' }))).toEqual([
+      'HUB_GATEWAY_DATABASE_URL must be a postgres:// URL',
+    ]);
+    expect(problems(() => loadGatewayConfig({ ...base(), HUB_GATEWAY_DATABASE_PASSWORD: 'secret' }))).toEqual([
+      'HUB_GATEWAY_DATABASE_PASSWORD is set without HUB_GATEWAY_DATABASE_URL (the database it is the password of)',
+    ]);
+    expect(problems(() => loadGatewayConfig({ ...base(), HUB_RATE_LIMIT_SYNC_MS: '10' }))).toEqual(['HUB_RATE_LIMIT_SYNC_MS must be at least 50']);
+    expect(problems(() => loadGatewayConfig({ ...base(), HUB_RATE_LIMIT_SYNC_MS: 'often' }))).toEqual([
+      'HUB_RATE_LIMIT_SYNC_MS must be a number of milliseconds',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 /** The suppression rules of council indicators, against hand-computed cases. */
 import { describe, expect, it } from 'vitest';
-import { genderOf, median, publish, type RawIndicator } from '../../services/shared/src/indicators.ts';
+import { differencingReveals, genderOf, median, publish, Runs, suppressionReasons, type RawIndicator } from '../../services/shared/src/indicators.ts';
 
 const share = (t: [number, number], w: [number, number], m: [number, number]): RawIndicator => ({
   key: 'k',
@@ -112,5 +112,49 @@ describe('legal gender from the personnummer', () => {
   it('reads the second-to-last digit', () => {
     expect(genderOf('191212121212')).toBe('MEN');
     expect(genderOf('198001011245')).toBe('WOMEN');
+  });
+});
+
+describe('sub-periods (Runs) and the rule against differencing', () => {
+  it('counts distinct people over every run of months from their months (bit masks)', () => {
+    // 2 people in months 0 and 2, 3 in month 1 only, 1 in months 0, 1 and 2
+    const r = Runs.distinct(3, [
+      { mask: 0b101, count: 2 },
+      { mask: 0b010, count: 3 },
+      { mask: 0b111, count: 1 },
+    ]);
+    const all = [0, 1, 2].flatMap((a) => [0, 1, 2].filter((b) => b >= a).map((b) => [a, b, r.at(a, b)]));
+    expect(all).toEqual([
+      [0, 0, 3],
+      [0, 1, 6],
+      [0, 2, 6],
+      [1, 1, 4],
+      [1, 2, 6],
+      [2, 2, 3],
+    ]);
+  });
+
+  it('sums counts of events over every run, and a 36-month mask keeps its last month', () => {
+    const r = Runs.monthly(3, [3, 10, 0]);
+    expect([r.at(0, 1), r.at(1, 2), r.whole]).toEqual([13, 10, 13]);
+    expect(differencingReveals(r)).toBe(true);
+    expect(differencingReveals(Runs.monthly(3, [5, 5, 0]))).toBe(false);
+    expect(Runs.distinct(36, [{ mask: 2 ** 35, count: 7 }]).at(35, 35)).toBe(7);
+  });
+
+  it('suppresses a figure for differencing, as a reason of its own, and the other gender beside a published total', () => {
+    const months = (n: number[]) => Runs.monthly(n.length, n);
+    const raw: RawIndicator = {
+      ...count(13, 10),
+      runs: {
+        TOTAL: { numerator: months([8, 15]), denominator: null },
+        WOMEN: { numerator: months([3, 10]), denominator: null },
+        MEN: { numerator: months([5, 5]), denominator: null },
+      },
+    };
+    expect(suppressionReasons(raw)).toEqual({ TOTAL: null, WOMEN: 'DIFFERENCING', MEN: 'OTHER_GENDER' });
+    expect(suppressionReasons(raw, { differencing: false })).toEqual({ TOTAL: null, WOMEN: null, MEN: null });
+    const p = publish(raw);
+    expect([p.value, p.suppressed, p.byGender.map((c) => c.suppressed)]).toEqual([23, false, [true, true]]);
   });
 });

@@ -12,7 +12,7 @@ describe('moduleGraph', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hub-graph-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('follows relative .ts imports, static and dynamic, and lists packages, leaving out node: and type-only imports', () => {
+  it('follows relative .ts imports, static and dynamic, and lists packages, leaving out node: and type-only imports (typeof import too)', () => {
     writeFileSync(
       join(dir, 'entry.ts'),
       [
@@ -27,6 +27,7 @@ describe('moduleGraph', () => {
         "export * from './c.ts';",
         "const lazy = () => import('./d.ts');",
         "export type { T } from 'types-only';",
+        "const sdk = require('cjs-package') as typeof import('cjs-package');",
       ].join('\n'),
     );
     writeFileSync(join(dir, 'b.ts'), "import 'side-effect';\nimport { entry } from './entry.ts';\n");
@@ -35,6 +36,11 @@ describe('moduleGraph', () => {
     expect(moduleGraph(join(dir, 'entry.ts'))).toEqual({
       files: ['b.ts', 'c.ts', 'd.ts', 'entry.ts'].map((f) => join(dir, f)),
       packages: ['@scope/pkg/sub', 'dynamic-package', 'express', 'side-effect', 'zod'],
+    });
+    // what the entry surely loads: not what only import('…') brings
+    expect(moduleGraph(join(dir, 'entry.ts'), { staticOnly: true })).toEqual({
+      files: ['b.ts', 'c.ts', 'entry.ts'].map((f) => join(dir, f)),
+      packages: ['@scope/pkg/sub', 'express', 'side-effect', 'zod'],
     });
   });
 
@@ -48,8 +54,14 @@ describe('moduleGraph', () => {
     expect(worker).toContain('postgres');
     expect(worker).not.toContain('@apollo/server');
     expect(worker).not.toContain('@graphql-hive/gateway-runtime');
+    // a warm start's databases: the server, one query per database and the migrations' hashes; the seeds, drizzle's
+    // schemas and the issuer's keys only when there is something to make
+    expect(moduleGraph('scripts/databases-worker.ts', { staticOnly: true }).packages).toEqual(['drizzle-orm/migrator', 'postgres', 'zod']);
     const start = moduleGraph('scripts/start.ts').packages;
     expect(start).toContain('@apollo/server');
     expect(start).toContain('@graphql-hive/gateway-runtime');
+    // OpenTelemetry's SDK is loaded when tracing is turned on only (services/shared/src/telemetry.ts)
+    expect(start).toContain('@opentelemetry/api');
+    expect(start.filter((p) => p.startsWith('@opentelemetry/') && p !== '@opentelemetry/api')).toEqual([]);
   });
 });

@@ -114,7 +114,7 @@ describe('lists: the SQL condition of what the caller may see', () => {
 });
 
 describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the side (FORBIDDEN)', () => {
-  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'prepareDecision', 'decide', 'offerPlace', 'admit', 'discharge', 'assign'];
+  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'prepareDecision', 'decide', 'offerPlace', 'movePlace', 'admit', 'refuseAdmission', 'discharge', 'assign'];
   const SENDER_STEPS: Step[] = ['requestNewAssessment', 'withdraw', 'amend'];
   // the routine gives the decision to the chief physician; a physician prepares it
   const actorFor: Record<Step, Role> = {
@@ -124,7 +124,9 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
     assign: 'COORDINATOR',
     amend: 'CASEWORKER',
     offerPlace: 'COORDINATOR',
+    movePlace: 'COORDINATOR',
     admit: 'COORDINATOR',
+    refuseAdmission: 'COORDINATOR',
     discharge: 'COORDINATOR',
     requestNewAssessment: 'CASEWORKER',
     withdraw: 'CASEWORKER',
@@ -136,7 +138,9 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
       prepareDecision: 'receiver withdrawal.prepareDecision',
       decide: 'receiver withdrawal.decide',
       offerPlace: 'receiver withdrawal.offerPlace',
+      movePlace: 'receiver withdrawal.offerPlace',
       admit: 'receiver withdrawal.admit',
+      refuseAdmission: 'receiver withdrawal.admit',
       discharge: 'receiver withdrawal.admit',
       requestNewAssessment: 'sender withdrawal.followUp',
       withdraw: 'sender withdrawal.followUp',

@@ -178,7 +178,10 @@ describe('the decision, the offer and what follows', () => {
   it('admission, discharge and withdrawal: their stage, time and entry', () => {
     const offered = step(decided(), { step: 'offerPlace', ward: WARD, startDate: '2026-03-20', reason: null }, COORDINATOR, '2026-03-12T09:00:00Z').row;
     const admitted = step(offered, { step: 'admit', ward: WARD }, COORDINATOR, '2026-03-20T08:00:00Z');
-    expect([admitted.set, admitted.event.note]).toEqual([{ stage: 'ADMITTED', admittedAt: at('2026-03-20T08:00:00Z') }, 'Admitted to Avdelning 91, Västerås.']);
+    expect([admitted.set, admitted.event.note]).toEqual([
+      { stage: 'ADMITTED', admittedAt: at('2026-03-20T08:00:00Z'), expectedDischargeOn: '2026-03-27' },
+      'Admitted to Avdelning 91, Västerås; expected discharge 2026-03-27.',
+    ]);
     const done = step(admitted.row, { step: 'discharge' }, COORDINATOR, '2026-03-28T08:00:00Z');
     expect([done.set, done.event.kind]).toEqual([{ stage: 'COMPLETED', completedAt: at('2026-03-28T08:00:00Z') }, 'DISCHARGED']);
     expect(thrown(() => step(done.row, { step: 'withdraw', reason: 'Flyttat.' }, CASEWORKER, '2026-03-29T08:00:00Z')).extensions.status).toBe('COMPLETED');

@@ -3,7 +3,7 @@
  * in for the days that pass: request → meeting → decision → plan link → offer →
  * admission → discharge; request → offer → lapse → new assessment; the
  * deadlines as the coordinator and the caseworker see them; refused
- * transitions; a full ward.
+ * transitions; a full ward (places as a calendar: tests/withdrawal/places.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { gql } from '../helpers/hub.ts';
@@ -166,7 +166,11 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
           by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)',
           note: `Place on Testavdelning ${ward} from 2026-04-14; it lapses if not used by 2026-05-12.`,
         },
-        { kind: 'ADMITTED', by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)', note: `Admitted to Testavdelning ${ward}.` },
+        {
+          kind: 'ADMITTED',
+          by: 'Maria Berg (Vuxenpsykiatri Västmanland, beroendesektionen)',
+          note: `Admitted to Testavdelning ${ward}; expected discharge 2026-04-21.`,
+        },
       ],
     });
     expect(JSON.stringify(seen)).not.toMatch(/Tolk behövs|Remissgruppen/);
@@ -205,7 +209,7 @@ describe('request, offer, lapse, new assessment', () => {
     const { referral } = await submit(caseworker1981, '2026-10-01T10:00:00+02:00');
     const id = referral.id;
     ok(await gql(BOOK, { id, at: '2026-10-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-10-02T10:00:00+02:00' }));
-    ok(await gql(DECIDE, { id, needed: true, setting: 'OUTPATIENT' }, { as: chiefPhysician19, clock: '2026-10-05T10:00:00+02:00' }));
+    ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-10-05T10:00:00+02:00' }));
 
     // a start after the due date (19 October) needs a reason and counts as a missed deadline
     const noReason = await gql(OFFER, { id, ward, start: '2026-10-22' }, { as: coordinator19, clock: '2026-10-06T10:00:00+02:00' });
@@ -373,37 +377,25 @@ describe('ward places', () => {
     expect(await wardOf('91')).toMatchObject({ id: '91', name: 'Avdelning 91, Västerås', places: 4, organisation: { id: 'psychiatry:19' } });
   });
 
-  it('a full ward refuses admission and offers with CONFLICT; a discharge frees the place', async () => {
+  it('a full ward refuses offers with CONFLICT (offers reserve their place); a discharge frees the place', async () => {
     const ward = await createWard(1);
     const a = await offeredOn(ward);
-    const b = await offeredOn(ward);
     const c = await submit(caseworker1980, '2026-05-04T10:00:00+02:00');
     ok(await gql(BOOK, { id: c.referral.id, at: '2026-05-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
     ok(await gql(DECIDE, { id: c.referral.id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-05-05T10:00:00+02:00' }));
 
     const clock = '2026-05-11T09:00:00+02:00';
     ok(await gql(ADMIT, { id: a }, { as: coordinator19, clock }));
-    const full = await gql(ADMIT, { id: b }, { as: coordinator19, clock });
-    expect(refused(full, 'CONFLICT').message).toBe(
-      `Testavdelning ${ward} is full (1 of 1 places taken); the admission cannot be recorded until a place is free.`,
-    );
     const fullOffer = await gql(OFFER, { id: c.referral.id, ward, start: '2026-05-12' }, { as: coordinator19, clock });
-    expect(refused(fullOffer, 'CONFLICT').message).toMatch(/is full \(1 of 1 places taken\)/);
-    expect(ok(await gql(GET, { id: b }, { as: coordinator19, clock })).withdrawalReferral.status).toBe('PLACE_OFFERED');
+    expect(refused(fullOffer, 'CONFLICT').message).toBe(
+      `Testavdelning ${ward} has no free place on 2026-05-12 (1 of 1 places taken or offered); the first date from which a place is free for the whole offer (start date to lapse date) is 2026-05-18.`,
+    );
+    expect(ok(await gql(GET, { id: c.referral.id }, { as: coordinator19, clock })).withdrawalReferral.status).toBe('CARE_PLANNING');
 
     ok(await gql(DISCHARGE, { id: a }, { as: coordinator19, clock: '2026-05-15T09:00:00+02:00' }));
-    expect(ok(await gql(ADMIT, { id: b }, { as: coordinator19, clock: '2026-05-15T10:00:00+02:00' })).recordAdmission.status).toBe('ADMITTED');
-  });
-
-  it('two concurrent admissions to the last place: exactly one gets it', async () => {
-    const ward = await createWard(1);
-    const a = await offeredOn(ward);
-    const b = await offeredOn(ward);
-    const clock = '2026-05-11T09:00:00+02:00';
-    const results = await Promise.all([gql(ADMIT, { id: a }, { as: coordinator19, clock }), gql(ADMIT, { id: b }, { as: coordinator19, clock })]);
-    const codes = results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort();
-    expect(codes).toEqual(['CONFLICT', 'OK']);
-    expect(await wardOf(ward)).toMatchObject({ occupied: 1, free: 0 });
+    expect(await wardOf(ward)).toMatchObject({ occupied: 0, free: 1 });
+    const offered = await gql(OFFER, { id: c.referral.id, ward, start: '2026-05-15' }, { as: coordinator19, clock: '2026-05-15T10:00:00+02:00' });
+    expect(ok(offered).offerPlace.status).toBe('PLACE_OFFERED');
   });
 
   it("an offer on another region's ward is refused", async () => {

@@ -10,6 +10,7 @@ import type { Caller } from '../../shared/src/caller.ts';
 import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
+import { holdRowsOnWards, type HoldRow } from './domain/wards.ts';
 
 const { ward, withdrawalReferral, withdrawalReferralAmendment, withdrawalReferralEvent, withdrawalInternalNote } = schema;
 
@@ -17,6 +18,8 @@ export interface Loaders {
   ward: DataLoader<string, schema.WardRow | null>;
   /** places taken per ward: referrals admitted and not yet discharged */
   occupancy: DataLoader<string, number>;
+  /** per ward, the referrals that may hold a bed on it (offered places, admitted individuals; domain/capacity.ts) */
+  holds: DataLoader<string, HoldRow[]>;
   /** referrals by id, unfiltered: the domain layer applies the policy */
   referral: DataLoader<string, schema.ReferralRow | null>;
   /** the referrals of a person that the caller may see */
@@ -37,6 +40,10 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
         .groupBy(withdrawalReferral.placeWardId);
       const byId = new Map(rows.map((r) => [r.wardId, Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
+    }),
+    holds: new DataLoader(async (ids) => {
+      const byWard = await holdRowsOnWards(db, ids);
+      return ids.map((id) => byWard.get(id) ?? []);
     }),
     referral: tableRowLoader(db, withdrawalReferral, 'id', isUuid),
     referralsOfPerson: tableGroupLoader(db, withdrawalReferral, 'personId', [asc(withdrawalReferral.receivedAt), asc(withdrawalReferral.id)], {

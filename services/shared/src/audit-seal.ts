@@ -21,6 +21,9 @@ import type { Sql } from 'postgres';
 import type { Logger } from './logger.ts';
 import { contentHash, GENESIS_HASH, type AuditContent } from './audit.ts';
 
+// Every ORDER BY names its column through the table's alias: `select seal_no::text ... order by
+// seal_no` orders by the text output column of that name ('9' after '10').
+
 /** Taken only by sealers (never by requests): one sealer at a time per database. */
 export const SEAL_LOCK_KEY = 7_130_002;
 /** Months of partitions kept ready ahead of the current one. */
@@ -94,12 +97,12 @@ export async function sealAudit(pool: Sql, key: string, now: Date = new Date()):
     const [elected] = await sql`select pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}) as ok`;
     if (!elected?.ok) return { sealed: 'skipped' } as const;
     const [last] = await sql<Array<{ seal_no: string; xid_to: string; root: string }>>`
-      select seal_no::text, xid_to::text, root from audit_seal order by seal_no desc limit 1`;
+      select s.seal_no::text, s.xid_to::text, s.root from audit_seal s order by s.seal_no desc limit 1`;
     const [snap] = await sql<Array<{ xmin: string }>>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`;
     const xidFrom = last?.xid_to ?? '0';
     const xidTo = snap!.xmin;
     const events = await sql<Array<{ seq: string; content_hash: string }>>`
-      select seq::text, content_hash from audit_event where xid >= ${xidFrom}::xid8 and xid < ${xidTo}::xid8 order by seq`;
+      select e.seq::text, e.content_hash from audit_event e where e.xid >= ${xidFrom}::xid8 and e.xid < ${xidTo}::xid8 order by e.seq`;
     if (events.length === 0) return { sealed: 0, sealNo: null };
     const fields: SealFields = {
       sealNo: (last ? Number(last.seal_no) : 0) + 1,
@@ -170,6 +173,11 @@ export interface VerifyOptions {
   graceMs?: number;
   /** the head (seal_no and root) known outside this database: a database whose head is behind or different is reported */
   expectHead?: { sealNo: number; root: string } | null;
+  /**
+   * start at this seal, trusting its stored root and range as the anchor (its mac is checked): the
+   * seals before it, and which events they covered, are not (their events' months were dropped under retention)
+   */
+  fromSeal?: number;
   now?: Date;
 }
 
@@ -223,6 +231,7 @@ function contentOf(r: EventRow): AuditContent {
 export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promise<VerifyResult> {
   const graceMs = options.graceMs ?? 5 * 60_000;
   const now = options.now ?? new Date();
+  const from = options.fromSeal ?? 0;
   /** rows, and the events they hold (one per record and person: what the audit log lists) */
   let rows = 0;
   let events = 0;
@@ -235,7 +244,7 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
   const all = pool<
     EventRow[]
   >`select seq::text, xid::text, content_hash, id, to_json(at) #>> '{}' as at, user_id, user_name, organisation_id, roles, action, entity,
-      array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, fields, basis, owner_organisation_id from audit_event order by seq`.cursor(
+      array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, fields, basis, owner_organisation_id from audit_event e order by e.seq`.cursor(
     1000,
   );
   for await (const batch of all) {
@@ -266,11 +275,33 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
     from audit_seal s left join lateral (
       select e.seq, e.content_hash from audit_event e where e.xid >= s.xid_from and e.xid < s.xid_to
     ) e on true
+    where s.seal_no > ${from}
     order by s.seal_no, e.seq`.cursor(1000);
   let prevRoot = GENESIS_HASH;
   let prevTo = '0';
   let n = 0;
   const key = options.key ?? '';
+  if (from > 0) {
+    const [anchor] = await pool<
+      Array<{ at: string; xid_from: string; xid_to: string; event_count: number; first_seq: string | null; last_seq: string | null; root: string; mac: string }>
+    >`
+      select to_json(at) #>> '{}' as at, xid_from::text, xid_to::text, event_count, first_seq::text, last_seq::text, root, mac from audit_seal where seal_no = ${from}`;
+    if (!anchor) return fail(0, `seal ${from}, the anchor to start from, is not here`);
+    if (!key) return fail(0, 'the audit key (HUB_AUDIT_KEY) is needed to check the seals');
+    const fields: SealFields = {
+      sealNo: from,
+      xidFrom: anchor.xid_from,
+      xidTo: anchor.xid_to,
+      eventCount: anchor.event_count,
+      firstSeq: anchor.first_seq === null ? null : Number(anchor.first_seq),
+      lastSeq: anchor.last_seq === null ? null : Number(anchor.last_seq),
+    };
+    if (sealMac(key, { ...fields, at: new Date(anchor.at), root: anchor.root }) !== anchor.mac)
+      return fail(0, `seal ${from}: its mac was not made with the audit key (a forged or altered seal)`);
+    prevRoot = anchor.root;
+    prevTo = anchor.xid_to;
+    n = from;
+  }
   type Pending = { fields: SealFields; at: string; root: string; mac: string; hashes: string[] };
   const check = (p: Pending): string | null => {
     const { fields } = p;
@@ -331,7 +362,7 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
   }
   // Events after the last seal: the sealer has not reached them yet, unless they are old.
   const [stale] = await pool<Array<{ seq: string; id: string; at: string; n: number }>>`
-    select seq::text, id, to_json(at) #>> '{}' as at, count(*) over ()::int as n from audit_event where xid >= ${prevTo}::xid8 order by at limit 1`;
+    select e.seq::text, e.id, to_json(e.at) #>> '{}' as at, count(*) over ()::int as n from audit_event e where e.xid >= ${prevTo}::xid8 order by e.at limit 1`;
   if (stale && now.getTime() - new Date(stale.at).getTime() > graceMs) {
     return fail(
       n,

@@ -217,9 +217,4 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   await withConnection(adminUrl, (sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
 }
 
-/** The URL of database `name` on the same server as `url`. */
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+export { withDatabase } from './database-url.ts';

@@ -112,6 +112,9 @@ export const LINKED_SUBGRAPHS: Record<SubgraphName, SubgraphName[]> = {
   clinics: [],
 };
 
+/** The subgraphs that witness a subgraph's audit head (audit-witness.ts): every other one. */
+export const witnessesOf = (name: SubgraphName): SubgraphName[] => SUBGRAPHS.filter((s) => s !== name);
+
 const subgraphUrl = (s: SubgraphName) => z.url({ error: `${envName(s)}_URL must be a URL` }).default(`http://127.0.0.1:${DEFAULT_PORTS[s]}/graphql`);
 
 const postgresUrl = (variable: string) => z.string({ error: `${variable} is required` }).regex(/^postgres(ql)?:\/\//, `${variable} must be a postgres:// URL`);
@@ -143,11 +146,19 @@ function subgraphShape(name: SubgraphName) {
     HUB_PERSON_ID_SECRET: secret('HUB_PERSON_ID_SECRET'),
     HUB_AUDIT_KEY: secret('HUB_AUDIT_KEY'),
     HUB_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+    /** how often the latest seal's head is sent to the other subgraphs, its witnesses (audit-witness.ts); 0: never */
+    HUB_AUDIT_WITNESS_INTERVAL_MS: z.coerce
+      .number({ error: 'HUB_AUDIT_WITNESS_INTERVAL_MS must be a whole number of milliseconds' })
+      .int('HUB_AUDIT_WITNESS_INTERVAL_MS must be a whole number of milliseconds')
+      .min(0, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be 0 (never) or more')
+      .max(3_600_000, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be at most 3600000 (an hour)')
+      .default(10_000),
     ...databaseShape(name),
     /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
     HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
     [`${upper}_PORT`]: port(DEFAULT_PORTS[name]),
-    ...Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
+    // the other subgraphs: the ones it links to, and all of them as witnesses of its audit head
+    ...Object.fromEntries(witnessesOf(name).map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
     ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
   });
 }
@@ -161,6 +172,15 @@ const MUNICIPALITY_ONLY = {
     .min(1, 'HUB_CONSENT_MAX_YEARS must be at least 1')
     .max(50, 'HUB_CONSENT_MAX_YEARS must be at most 50')
     .default(3),
+};
+
+/**
+ * The gateway's own database, optional: the rate-limit counts its replicas share (a PostgreSQL
+ * database of any name; the table is made on first use). Its password may be given apart.
+ */
+const GATEWAY_DATABASE = {
+  HUB_GATEWAY_DATABASE_URL: postgresUrl('HUB_GATEWAY_DATABASE_URL').optional(),
+  HUB_GATEWAY_DATABASE_PASSWORD: z.string().optional(),
 };
 
 const gatewayShape = z.object({
@@ -178,6 +198,14 @@ const gatewayShape = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'HUB_TRUST_PROXY must be true or false' })
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  ...GATEWAY_DATABASE,
+  /** how often a replica shares its rate-limit counts through the gateway database (gateway/src/rate-limit-store.ts) */
+  HUB_RATE_LIMIT_SYNC_MS: z.coerce
+    .number({ error: 'HUB_RATE_LIMIT_SYNC_MS must be a number of milliseconds' })
+    .int('HUB_RATE_LIMIT_SYNC_MS must be a whole number of milliseconds')
+    .min(50, 'HUB_RATE_LIMIT_SYNC_MS must be at least 50')
+    .max(5000, 'HUB_RATE_LIMIT_SYNC_MS must be at most 5000')
+    .default(500),
   /** origins (exact, comma-separated) whose browser pages may call the gateway */
   HUB_CORS_ORIGINS: z
     .string()
@@ -243,6 +271,10 @@ export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
   auditKey: string;
   /** how often the sealer seals the audit events written since the last seal */
   auditSealIntervalMs: number;
+  /** how often the audit head is sent to the witnesses (0: never) */
+  auditWitnessIntervalMs: number;
+  /** the GraphQL URLs of the other subgraphs, which witness this one's audit head (their witness endpoint is beside it) */
+  witnessUrls: Partial<Record<SubgraphName, string>>;
   /** where the subgraphs it links to answer (LINKED_SUBGRAPHS) */
   linkedUrls: Partial<Record<SubgraphName, string>>;
   /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
@@ -258,6 +290,11 @@ export interface RateLimitConfig {
   anonBurst: number;
   /** the client address from X-Forwarded-For rather than the socket */
   trustProxy: boolean;
+  /**
+   * Counts shared by the gateway's replicas (HUB_GATEWAY_DATABASE_URL, its password encoded
+   * into the URL), synced every `syncMs`; absent: each replica counts on its own.
+   */
+  shared?: { databaseUrl: string; syncMs: number };
 }
 
 export type TrustedDocumentsMode = 'off' | 'allow-arbitrary-in-development' | 'enforce';
@@ -277,7 +314,14 @@ type Env = Record<string, string | undefined>;
 
 /** The variables that hold secrets (or URLs with passwords in them): each may instead be read from the file X_FILE names. */
 export function secretVariables(): string[] {
-  return ['HUB_GATEWAY_SECRET', 'HUB_PERSON_ID_SECRET', 'HUB_AUDIT_KEY', 'HUB_JWKS', ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s)))];
+  return [
+    'HUB_GATEWAY_SECRET',
+    'HUB_PERSON_ID_SECRET',
+    'HUB_AUDIT_KEY',
+    'HUB_JWKS',
+    ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s))),
+    ...Object.keys(GATEWAY_DATABASE),
+  ];
 }
 
 /**
@@ -455,6 +499,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     personIdSecret,
     auditKey: e.HUB_AUDIT_KEY,
     auditSealIntervalMs: e.HUB_AUDIT_SEAL_INTERVAL_MS,
+    auditWitnessIntervalMs: e.HUB_AUDIT_WITNESS_INTERVAL_MS,
+    witnessUrls: Object.fromEntries(witnessesOf(name).map((s) => [s, String(e[`${envName(s)}_URL`])])),
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
     consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
   };
@@ -468,6 +514,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   if (e.HUB_TRUSTED_DOCUMENTS && e.HUB_TRUSTED_DOCUMENTS_MODE !== 'off' && !existsSync(e.HUB_TRUSTED_DOCUMENTS)) {
     throw new ConfigError([`HUB_TRUSTED_DOCUMENTS: ${e.HUB_TRUSTED_DOCUMENTS} does not exist`]);
   }
+  if (e.HUB_GATEWAY_DATABASE_PASSWORD !== undefined && !e.HUB_GATEWAY_DATABASE_URL) {
+    throw new ConfigError(['HUB_GATEWAY_DATABASE_PASSWORD is set without HUB_GATEWAY_DATABASE_URL (the database it is the password of)']);
+  }
   return {
     ...authFrom(e, env),
     port: e.GATEWAY_PORT,
@@ -478,6 +527,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       anonPerMinute: e.HUB_RATE_LIMIT_ANON_PER_MINUTE,
       anonBurst: e.HUB_RATE_LIMIT_ANON_BURST,
       trustProxy: e.HUB_TRUST_PROXY,
+      ...(e.HUB_GATEWAY_DATABASE_URL
+        ? { shared: { databaseUrl: withPassword(e.HUB_GATEWAY_DATABASE_URL, e.HUB_GATEWAY_DATABASE_PASSWORD), syncMs: e.HUB_RATE_LIMIT_SYNC_MS } }
+        : {}),
     },
     corsOrigins: e.HUB_CORS_ORIGINS,
     ...(e.HUB_TRUSTED_DOCUMENTS ? { trustedDocuments: { path: e.HUB_TRUSTED_DOCUMENTS, mode: e.HUB_TRUSTED_DOCUMENTS_MODE } } : {}),

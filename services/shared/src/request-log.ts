@@ -5,6 +5,9 @@
  * and the caller's organisation and roles. Never the user id or name, never
  * the query text or its variables.
  *
+ * An operation over a WebSocket (graphql-ws) is observed as a request of its
+ * own, with the same line and metrics (observeWebSocketOperation).
+ *
  * The request id comes from `x-request-id` when it is short and of safe
  * characters, otherwise one is made; it is echoed in the response, and the
  * gateway passes it on to every subgraph request (gateway/src/signing.ts).
@@ -68,25 +71,43 @@ export function passedOnHeaders(): Record<string, string> {
   return headers;
 }
 
-/** The middleware in front of a process's GraphQL route: request id, span, metrics and the log line. */
-export function observeRequests(service: string, log: Logger, metrics: HubMetrics) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    const state: RequestState = { id: requestIdFrom(req.headers[REQUEST_ID_HEADER]), errors: 0 };
-    // what the GraphQL layer and the subgraph requests see is the checked id
-    req.headers[REQUEST_ID_HEADER] = state.id;
-    res.setHeader(REQUEST_ID_HEADER, state.id);
-    const { span, ctx } = startServerSpan(service, `${req.method} ${req.baseUrl || req.path}`, req.headers);
-    span.setAttribute('hub.request_id', state.id);
-    metrics.inFlight.inc();
-    let done = false;
-    const finish = () => {
+/** How one request ended, for its metrics, its span and its log line. */
+interface Ending {
+  method: string;
+  status: number;
+  aborted: boolean;
+}
+
+/**
+ * One request being observed: its state (in the AsyncLocalStorage for what `run` runs), its
+ * server span, and, once `finish` is called (later calls do nothing), its metrics and its log line.
+ */
+export interface ObservedRequest {
+  state: RequestState;
+  run: <T>(fn: () => T) => T;
+  finish: (ending: Ending) => void;
+}
+
+function observe(
+  service: string,
+  log: Logger,
+  metrics: HubMetrics,
+  state: RequestState,
+  spanName: string,
+  carrier: Record<string, string | string[] | undefined>,
+): ObservedRequest {
+  const started = process.hrtime.bigint();
+  const { span, ctx } = startServerSpan(service, spanName, carrier);
+  span.setAttribute('hub.request_id', state.id);
+  let done = false;
+  return {
+    state,
+    run: (fn) => store.run(state, () => context.with(ctx, fn)),
+    finish: ({ method, status, aborted }) => {
       if (done) return;
       done = true;
-      metrics.inFlight.dec();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const operation = metrics.operationLabel(state.operation);
-      const status = res.statusCode;
       metrics.requests.inc({ operation, status: String(status) });
       metrics.duration.observe({ operation }, ms / 1000);
       if (status >= 400 || state.errors > 0) metrics.errors.inc({ operation });
@@ -96,22 +117,56 @@ export function observeRequests(service: string, log: Logger, metrics: HubMetric
       log.info(
         {
           requestId: state.id,
-          method: req.method,
+          method,
           operation,
           status,
           errors: state.errors,
           durationMs: Math.round(ms * 10) / 10,
           organisation: state.organisation ?? null,
           roles: state.roles ?? [],
-          ...(res.writableFinished ? {} : { aborted: true }),
+          ...(aborted ? { aborted: true } : {}),
         },
         'request',
       );
+    },
+  };
+}
+
+/** The middleware in front of a process's GraphQL route: request id, span, metrics and the log line. */
+export function observeRequests(service: string, log: Logger, metrics: HubMetrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const state: RequestState = { id: requestIdFrom(req.headers[REQUEST_ID_HEADER]), errors: 0 };
+    // what the GraphQL layer and the subgraph requests see is the checked id
+    req.headers[REQUEST_ID_HEADER] = state.id;
+    res.setHeader(REQUEST_ID_HEADER, state.id);
+    const observed = observe(service, log, metrics, state, `${req.method} ${req.baseUrl || req.path}`, req.headers);
+    metrics.inFlight.inc();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      metrics.inFlight.dec();
+      observed.finish({ method: req.method, status: res.statusCode, aborted: !res.writableFinished });
     };
     res.once('finish', finish);
     res.once('close', finish);
-    store.run(state, () => context.with(ctx, next));
+    observed.run(next);
   };
+}
+
+/** The method of an operation over a WebSocket (graphql-ws) in its log line. */
+export const WEBSOCKET_METHOD = 'WS';
+
+/**
+ * One GraphQL operation over a WebSocket (graphql-ws), observed as an HTTP request is: its own
+ * request id (`x-request-id` of the operation's `extensions`, when safe, otherwise a new one), the
+ * same metrics and the same log line, `method` being `WS` and `status` the HTTP status the same
+ * operation would have been answered with over HTTP. The caller calls `finish` when the operation
+ * completes (or its socket closes: `aborted`).
+ */
+export function observeWebSocketOperation(service: string, log: Logger, metrics: HubMetrics, requestId: unknown, path: string): ObservedRequest {
+  const state: RequestState = { id: requestIdFrom(typeof requestId === 'string' ? requestId : undefined), errors: 0 };
+  return observe(service, log, metrics, state, `${WEBSOCKET_METHOD} ${path}`, {});
 }
 
 /** Apollo Server's side (the subgraphs): the operation's name and the number of errors answered. */

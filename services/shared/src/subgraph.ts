@@ -26,6 +26,7 @@ import { SignatureVerifier } from './signing.ts';
 import { postgresNonceStore } from './nonce-store.ts';
 import { AuditBuffer, appendAudit } from './audit.ts';
 import { startAuditSealer } from './audit-seal.ts';
+import { mountWitness, startAuditWitness, type AuditWitnessSender } from './audit-witness.ts';
 import { createPool, observedSql, requestDb, type Db, type StatementCounter } from './db.ts';
 import { createErrorFormatter, fieldErrorsPlugin } from './errors.ts';
 import { CLOCK_HEADER, clockHeader } from './clock.ts';
@@ -72,6 +73,8 @@ export interface RunningSubgraph {
   pool: Sql;
   /** seals the audit events written so far now (the tests) */
   sealAudit: () => Promise<unknown>;
+  /** sends the audit head to the other subgraphs, its witnesses (audit-witness.ts) */
+  witness: AuditWitnessSender;
   /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once), seals, closes the pool */
   close: (graceMs?: number) => Promise<void>;
 }
@@ -130,6 +133,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const verifyToken = createTokenVerifier(config);
   // nonces in the subgraph's database: a request one replica accepted, every replica refuses again
   const signatures = new SignatureVerifier(config.gatewaySecret, def.name, config.signatureMaxAgeSeconds * 1000, Date.now, postgresNonceStore(pool));
+  const witness = startAuditWitness(pool, def.name, config.gatewaySecret, config.witnessUrls, config.auditWitnessIntervalMs, log);
   const metrics = createMetrics(def.name);
   metrics.dbPoolMax.set(pool.options.max);
   // every statement of a request is counted, timed and traced
@@ -180,6 +184,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     res.status(ready ? 200 : 503).json(body);
   });
   app.get('/metrics', metrics.handler);
+  // the other subgraphs' audit heads, signed like every request between hub components
+  mountWitness(app, pool, def.name, signatures, log);
   app.use(
     '/graphql',
     observeRequests(def.name, log, metrics),
@@ -236,10 +242,12 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     url,
     pool,
     sealAudit: sealer.sealNow,
+    witness,
     close: async (graceMs = 0) => {
       await closeGracefully(httpServer, stopping, graceMs);
       await server.stop();
       await sealer.stop();
+      await witness.stop();
       await pool.end({ timeout: 5 });
     },
   };

@@ -9,11 +9,22 @@
  *
  * Without a registered provider every call here is the API's no-op.
  */
+import { createRequire } from 'node:module';
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
-import { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { NodeTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-node';
+
+/**
+ * The SDK, the exporter and the resource are loaded when tracing is turned on only (their CommonJS builds,
+ * synchronously: setupTelemetry is): a process without traces, `npm start` by default, starts without them.
+ * The API (loaded always) finds the provider they register through its global, whichever build registered it.
+ */
+const require = createRequire(import.meta.url);
+const sdk = () => ({
+  ...(require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node')),
+  ...(require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')),
+  ...(require('@opentelemetry/resources') as typeof import('@opentelemetry/resources')),
+  ...(require('@opentelemetry/semantic-conventions') as typeof import('@opentelemetry/semantic-conventions')),
+});
 
 export { SpanKind, SpanStatusCode };
 const TRACER = 'coordination-hub';
@@ -42,6 +53,7 @@ export function setupTelemetry(serviceName: string, options: { env?: TelemetryEn
   if (provider) return true;
   const env = options.env ?? process.env;
   if (!options.exporter && !tracingRequested(env)) return false;
+  const { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, OTLPTraceExporter, resourceFromAttributes, ATTR_SERVICE_NAME } = sdk();
   const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318').replace(/\/$/, '');
   const processor = options.exporter ? new SimpleSpanProcessor(options.exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }));
   provider = new NodeTracerProvider({

@@ -2,6 +2,7 @@
 import { index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
+export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /** A local integrated clinic; its id is also its organisation id in the directory. */

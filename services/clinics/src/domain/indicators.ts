@@ -19,7 +19,18 @@
  */
 import { sql } from 'drizzle-orm';
 import { requireCouncilMember, validatePeriod } from '../../../shared/src/councils.ts';
-import { fromRows, publish, type Gender, type Indicator } from '../../../shared/src/indicators.ts';
+import {
+  fromRows,
+  monthStarts,
+  periodMonths,
+  publish,
+  runsFigure,
+  runsOf,
+  type Gender,
+  type Indicator,
+  type PublishOptions,
+  type RunRow,
+} from '../../../shared/src/indicators.ts';
 import { EFFORT_KINDS, TARGET_GROUPS, type EffortKind, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
@@ -45,10 +56,10 @@ export const TARGET_GROUP_LABELS: Record<TargetGroup, string> = {
   OPIOID_MAINTENANCE: 'People enrolled at the end of the period: maintenance treatment for opiate dependence',
 };
 
-/** One row per gender: enrolled_in_period, enrolled_at_end, any_effort, k0… (efforts by kind), g0… (target groups). */
+/** One row per gender: enrolled_at_end, g0… (target groups), the snapshots at the period's end. */
 type CountRow = { gender: Gender } & Record<string, number | string | null>;
 
-export async function clinicsSection(ctx: ClinicsContext, r: ReportKey): Promise<Indicator[]> {
+export async function clinicsSection(ctx: ClinicsContext, r: ReportKey, options: PublishOptions = {}): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
   validatePeriod(r.from, r.to);
   const codes = sql`array[${sql.join(
@@ -58,19 +69,21 @@ export async function clinicsSection(ctx: ClinicsContext, r: ReportKey): Promise
   const from = sql`${r.from}::date`;
   const to = sql`${r.to}::date`;
 
-  // Efforts by enrolment and target groups as bit masks (bit i: EFFORT_KINDS[i], TARGET_GROUPS[i]), one
-  // row per person over all their enrolments in scope, then counts by gender: every figure counts
-  // distinct people, with hash aggregates and no distinct-count per figure.
-  const kindList = sql`array[${sql.join(
-    EFFORT_KINDS.map((k) => sql`${k}`),
+  const period = periodMonths(r.from, r.to);
+  /** A day's month in the period (0 = its first month), as a bit of a mask of months. */
+  // a binary search among the months' first days, cheaper than extracting year and month of every row
+  const starts = sql`array[${sql.join(
+    monthStarts(r.from, period.n).map((d) => sql`${d}`),
     sql`, `,
-  )}]::text[]`;
-  const bit = (mask: string, i: number) => sql.raw(`count(*) filter (where (${mask} & ${1 << i}) <> 0)::int`);
-  const counted = [
-    ...EFFORT_KINDS.map((_, i) => sql`${bit('kinds', i)} as ${sql.raw(`k${i}`)}`),
-    ...TARGET_GROUPS.map((_, i) => sql`${bit('groups', i)} as ${sql.raw(`g${i}`)}`),
-  ];
-  const rows = (await ctx.db.execute(sql`
+  )}]::date[]`;
+  const bitOf = (d: string) => sql`(1::bigint << (width_bucket(${sql.raw(d)}, ${starts}) - 1))`;
+
+  // Target groups as a bit mask (bit i: TARGET_GROUPS[i]), one row per person over all their enrolments in
+  // scope, counted by gender for the figures at the period's end (snapshots). The figures over the period
+  // count distinct people over every sub-period of it at once: each person's months (a bit mask of months,
+  // bit i for month i) of enrolment, of any effort and of each kind of effort, counted by gender and mask.
+  const counted = TARGET_GROUPS.map((_, i) => sql.raw(`count(*) filter (where (groups & ${1 << i}) <> 0)::int as g${i}`));
+  const [result] = (await ctx.db.execute(sql`
     with enr as (
       select e.id, e.person_id, e.enrolled_on,
         ${sql.join(
@@ -80,28 +93,55 @@ export async function clinicsSection(ctx: ClinicsContext, r: ReportKey): Promise
         case when substring(e.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender
       from clinic_enrolment e join clinic c on c.id = e.clinic_id
       where c.municipality_code = any(${codes}) and e.enrolled_on <= ${to}
-    ), given as (
-      select f.enrolment_id, bit_or(1 << (array_position(${kindList}, f.kind) - 1)) as kinds
-      from clinic_effort f
-      where f.performed_on between ${from} and ${to} and f.enrolment_id in (select id from enr)
+    ), by_enrolment as (
+      -- each enrolment's months of each kind of effort (bit masks, one column a kind), from the efforts alone
+      select f.enrolment_id, ${sql.join(
+        EFFORT_KINDS.map((k, i) => sql`bit_or(f.bit) filter (where f.kind = ${k}) as ${sql.raw(`k${i}`)}`),
+        sql`, `,
+      )}, bit_or(f.bit) as any_kind
+      from (
+        select enrolment_id, kind, ${bitOf('performed_on')} as bit from clinic_effort
+        where performed_on between ${from} and ${to}
+      ) f
       group by f.enrolment_id
     ), person as (
-      select e.gender, bool_or(e.enrolled_on >= ${from}) as enrolled_in_period, bool_or(x.kinds is not null) as any_effort,
-        bit_or(coalesce(x.kinds, 0)) as kinds, bit_or(e.groups) as groups
-      from enr e left join given x on x.enrolment_id = e.id
+      -- one row per person over all their enrolments in scope: one aggregate, with no sort by person per figure
+      select e.gender, bit_or(case when e.enrolled_on >= ${from} then ${bitOf('e.enrolled_on')} else 0::bigint end) as enrolled,
+        bit_or(e.groups) as groups, bit_or(x.any_kind) as any_kind, ${sql.join(
+          EFFORT_KINDS.map((_, i) => sql.raw(`bit_or(x.k${i}) as k${i}`)),
+          sql`, `,
+        )}
+      from enr e left join by_enrolment x on x.enrolment_id = e.id
       group by e.person_id, e.gender
+    ), masks as (
+      select gender, v.what, v.mask, count(*)::int as n
+      from person, lateral (values ('enrolled', enrolled), ('any', any_kind), ${sql.join(
+        EFFORT_KINDS.map((k, i) => sql`(${k}, ${sql.raw(`k${i}`)})`),
+        sql`, `,
+      )}) v(what, mask)
+      where v.mask <> 0
+      group by gender, v.what, v.mask
+    ), snapshot as (
+      select gender, count(*)::int as enrolled_at_end, ${sql.join(counted, sql`, `)} from person group by gender
     )
-    select gender, count(*) filter (where enrolled_in_period)::int as enrolled_in_period, count(*)::int as enrolled_at_end,
-      count(*) filter (where any_effort)::int as any_effort, ${sql.join(counted, sql`, `)}
-    from person group by gender`)) as unknown as CountRow[];
+    select (select coalesce(json_agg(snapshot), '[]') from snapshot) as snapshot, (select coalesce(json_agg(masks), '[]') from masks) as masks`)) as unknown as Array<{
+    snapshot: CountRow[];
+    masks: RunRow[];
+  }>;
+  const rows = result!.snapshot;
+  const runs = runsOf(period.n, result!.masks, ['enrolled', 'any', ...EFFORT_KINDS]);
   const figure = (column: string, key: string, label: string) =>
-    publish(fromRows(rows, key, label, 'COUNT', (x) => ({ numerator: Number(x[column] ?? 0), denominator: null })));
+    publish(
+      fromRows(rows, key, label, 'COUNT', (x) => ({ numerator: Number(x[column] ?? 0), denominator: null })),
+      options,
+    );
+  const overPeriod = (what: string, key: string, label: string) => publish(runsFigure(key, label, 'COUNT', runs[what]!), options);
 
   return [
-    figure('enrolled_in_period', 'clinics.enrolledInPeriod', 'People enrolled at a local integrated clinic in the period'),
+    overPeriod('enrolled', 'clinics.enrolledInPeriod', 'People enrolled at a local integrated clinic in the period'),
     figure('enrolled_at_end', 'clinics.enrolledAtPeriodEnd', 'People enrolled at a local integrated clinic at the end of the period'),
-    figure('any_effort', 'clinics.peopleWithAnyEffort', 'People given any effort at a local integrated clinic in the period'),
-    ...EFFORT_KINDS.map((k, i) => figure(`k${i}`, `clinics.effort.${camel(k)}`, EFFORT_LABELS[k])),
+    overPeriod('any', 'clinics.peopleWithAnyEffort', 'People given any effort at a local integrated clinic in the period'),
+    ...EFFORT_KINDS.map((k) => overPeriod(k, `clinics.effort.${camel(k)}`, EFFORT_LABELS[k])),
     ...TARGET_GROUPS.map((g, i) => figure(`g${i}`, `clinics.targetGroup.${camel(g)}`, TARGET_GROUP_LABELS[g])),
   ];
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, instant } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
+export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
 /** Local councils (one per municipality or city district) and regional councils. */

@@ -12,7 +12,18 @@
 import { sql } from 'drizzle-orm';
 import { requireCouncilMember } from '../../../shared/src/councils.ts';
 import { organisationsOf } from '../../../shared/src/directory.ts';
-import { fromRows, publish, publishAggregate, type Indicator } from '../../../shared/src/indicators.ts';
+import {
+  monthStarts,
+  periodMonths,
+  publish,
+  publishAggregate,
+  runsFigure,
+  runsOf,
+  runsShare,
+  type Indicator,
+  type PublishOptions,
+  type RunRow,
+} from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { MunicipalityContext } from '../context.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
@@ -20,7 +31,17 @@ import type { ReportKey } from '../../../shared/src/councils.ts';
 const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
 const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
 
-export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey): Promise<Indicator[]> {
+/** Each count and the month it counts by: mc, the month the plan was drawn up; mf, its follow-up day's. */
+const COUNTED_BY = {
+  drawn_up: 'mc',
+  signed_by_individual: 'mc',
+  contract_care: 'mc',
+  probation_planned: 'mc',
+  follow_up_due: 'mf',
+  followed_up: 'mf',
+} as const;
+
+export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey, options: PublishOptions = {}): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
   const orgIds = organisationsOf('MUNICIPALITY')
     .filter((o) => o.municipalityCode !== null && r.municipalityCodes.includes(o.municipalityCode))
@@ -32,33 +53,52 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     sql`, `,
   )}]::text[]`;
 
+  const period = periodMonths(r.from, r.to);
+  // a day's (or an instant's) month in the period, 0 = its first: a binary search among the months' first days (or
+  // their first instants in Stockholm), with no time-zone conversion of every row
+  const starts = monthStarts(r.from, period.n);
+  const days = sql`array[${sql.join(
+    starts.map((d) => sql`${d}`),
+    sql`, `,
+  )}]::date[]`;
+  const instants = sql`array[${sql.join(
+    starts.map((d) => start(d)),
+    sql`, `,
+  )}]`;
+  const month = (d: string, bounds = days) => sql`(width_bucket(${sql.raw(d)}, ${bounds}) - 1)`;
+  // Every count by the month of the day it counts by (mc: drawn up, mf: follow-up day; 0 = the period's
+  // first month, null outside it), so that every sub-period of the period comes from this one statement.
   const plans = (await ctx.db.execute(sql`
-    select p.legal_gender as gender,
-      count(*) filter (where p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})::int as drawn_up,
-      count(*) filter (where p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} and exists (
-        select 1 from care_plan_signature s where s.plan_id = p.id and s.version = p.version and s.as_individual))::int as signed_by_individual,
-      count(*) filter (where p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1))::int as follow_up_due,
-      count(*) filter (where p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1) and exists (
-        select 1 from care_plan_follow_up f where f.plan_id = p.id and f.held_on between p.follow_up_set_on and p.follow_up_on))::int as followed_up,
-      count(*) filter (where p.kind = 'CONTRACT_CARE' and p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})::int as contract_care,
-      count(*) filter (where p.kind = 'CONTRACT_CARE' and p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} and exists (
-        select 1 from care_plan_signature s where s.plan_id = p.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
-    from joint_care_plan p
-    -- the period in the where clause: a plan counts by the day it was drawn up or its follow-up day, each
-    -- a range on its own index (joint_care_plan_created_idx, joint_care_plan_follow_up_idx), combined
-    -- with the participants' GIN index (an array of organisations has no place in a btree)
-    where p.participant_organisation_ids && ${orgArray}
-      and ((p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})
-        or p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1))
-    group by p.legal_gender`)) as unknown as Array<{
-    gender: string | null;
-    drawn_up: number;
-    signed_by_individual: number;
-    follow_up_due: number;
-    followed_up: number;
-    contract_care: number;
-    probation_planned: number;
-  }>;
+    select gender, mc, mf,
+      count(*) filter (where mc is not null)::int as drawn_up,
+      count(*) filter (where mc is not null and exists (
+        select 1 from care_plan_signature s where s.plan_id = x.id and s.version = x.version and s.as_individual))::int as signed_by_individual,
+      count(*) filter (where mf is not null)::int as follow_up_due,
+      count(*) filter (where mf is not null and exists (
+        select 1 from care_plan_follow_up f where f.plan_id = x.id and f.held_on between x.follow_up_set_on and x.follow_up_on))::int as followed_up,
+      count(*) filter (where x.kind = 'CONTRACT_CARE' and mc is not null)::int as contract_care,
+      count(*) filter (where x.kind = 'CONTRACT_CARE' and mc is not null and exists (
+        select 1 from care_plan_signature s where s.plan_id = x.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
+    from (
+      select p.id, p.version, p.kind, p.follow_up_set_on, p.follow_up_on, p.legal_gender as gender,
+        case when p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} then ${month('p.created_at', instants)} end as mc,
+        case when p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1) then ${month('p.follow_up_on')} end as mf
+      from joint_care_plan p
+      -- the period in the where clause: a plan counts by the day it was drawn up or its follow-up day, each
+      -- a range on its own index (joint_care_plan_created_idx, joint_care_plan_follow_up_idx), combined
+      -- with the participants' GIN index (an array of organisations has no place in a btree)
+      where p.participant_organisation_ids && ${orgArray}
+        and ((p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})
+          or p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1))
+    ) x
+    group by gender, mc, mf`)) as unknown as Array<Record<string, number | string | null> & { gender: string | null; mc: number | null; mf: number | null }>;
+  const rows: RunRow[] = [];
+  for (const x of plans)
+    for (const [what, by] of Object.entries(COUNTED_BY)) {
+      const n = Number(x[what] ?? 0);
+      if (n > 0) rows.push({ gender: x.gender, what, month: x[by], n });
+    }
+  const runs = runsOf(period.n, rows, Object.keys(COUNTED_BY));
 
   // Agreements at the reference day (the period's end, or today): an agreement is superseded
   // once a newer one of the same council applies; the latest one applying is the council's.
@@ -82,27 +122,33 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
   `)) as unknown as Array<{ local_councils: number; with_current: number; past_review: number }>;
 
   return [
-    publish(fromRows(plans, 'plans.drawnUp', 'Joint care plans drawn up', 'COUNT', (x) => ({ numerator: x.drawn_up, denominator: null }))),
+    publish(runsFigure('plans.drawnUp', 'Joint care plans drawn up', 'COUNT', runs.drawn_up!), options),
     publish(
-      fromRows(plans, 'plans.signedByIndividual', 'Share of plans drawn up whose current version the individual has signed', 'SHARE', (x) => ({
-        numerator: x.signed_by_individual,
-        denominator: x.drawn_up,
-      })),
+      runsShare(
+        'plans.signedByIndividual',
+        'Share of plans drawn up whose current version the individual has signed',
+        runs.signed_by_individual!,
+        runs.drawn_up!,
+      ),
+      options,
     ),
     publish(
-      fromRows(plans, 'plans.followedUpInTime', 'Share of plans due for follow-up in the period that were followed up by their planned date', 'SHARE', (x) => ({
-        numerator: x.followed_up,
-        denominator: x.follow_up_due,
-      })),
+      runsShare(
+        'plans.followedUpInTime',
+        'Share of plans due for follow-up in the period that were followed up by their planned date',
+        runs.followed_up!,
+        runs.follow_up_due!,
+      ),
+      options,
     ),
     publish(
-      fromRows(
-        plans,
+      runsShare(
         'contractCare.probationTookPartInPlanning',
         'Share of contract-care plans the probation service signed (took part in planning)',
-        'SHARE',
-        (x) => ({ numerator: x.probation_planned, denominator: x.contract_care }),
+        runs.probation_planned!,
+        runs.contract_care!,
       ),
+      options,
     ),
     publishAggregate(
       'agreements.localCouncilsWithCurrentAgreement',

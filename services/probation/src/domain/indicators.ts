@@ -32,7 +32,20 @@
 import { sql } from 'drizzle-orm';
 import { requireCouncilMember, validatePeriod, type ReportKey } from '../../../shared/src/councils.ts';
 import { organisationsOf } from '../../../shared/src/directory.ts';
-import { fromRows, GENDERS, publish, type Gender, type Indicator, type RawIndicator } from '../../../shared/src/indicators.ts';
+import {
+  GENDERS,
+  periodMonths,
+  publish,
+  runsFigure,
+  runsOf,
+  runsShare,
+  type Gender,
+  type GroupRuns,
+  type Indicator,
+  type PublishOptions,
+  type RawIndicator,
+  type RunRow,
+} from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ProbationContext } from '../context.ts';
 import { EVALUATION_INTERVAL_DAYS } from './rules.ts';
@@ -46,7 +59,6 @@ const list = (values: string[]) =>
 const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
 const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
 
-type CountRow = { gender: Gender; what: string; n: number };
 type MedianRow = { gender: Gender | null; total: boolean; people: number; median: number | string | null };
 
 /** A count of events published only where the count of the people they concern is, cell by cell. */
@@ -61,7 +73,7 @@ function alongside(people: Indicator, events: RawIndicator): Indicator {
   };
 }
 
-export async function probationSection(ctx: ProbationContext, r: ReportKey): Promise<Indicator[]> {
+export async function probationSection(ctx: ProbationContext, r: ReportKey, options: PublishOptions = {}): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
   validatePeriod(r.from, r.to);
   const socialServices = organisationsOf('MUNICIPALITY')
@@ -85,6 +97,14 @@ export async function probationSection(ctx: ProbationContext, r: ReportKey): Pro
       where d.reported_at >= ${start(r.from)} and d.reported_at < ${end(r.to)}
     )`;
 
+  const period = periodMonths(r.from, r.to);
+  const last = sql.raw(String(period.n - 1));
+  /** A day's month in the period (0 = its first month). */
+  const month = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1 - ${period.base})`);
+  const bitOf = (d: string) => sql`(1::bigint << ${month(d)})`;
+
+  // Every count over every sub-period of the period, in one statement: a count of people as groups of
+  // people by the months they count in (a bit mask, bit i for month i), a count of deviations by month.
   const [counts, medians] = await Promise.all([
     ctx.db.execute(sql`${scope}, due as (
       -- each evaluation held, with the due date that applied when it was held (rules.ts withDueDates)
@@ -97,87 +117,78 @@ export async function probationSection(ctx: ProbationContext, r: ReportKey): Pro
       from ord o left join contract_care_evaluation e on e.order_id = o.id
       group by o.id, o.court_decision_on
     ), evaluated as (
-      select o.person_id, o.gender, bool_and(d.held_on is not null and d.held_on <= d.due_by) as all_in_time
+      -- per person, the months with an evaluation due, and the months with one due that was not held by its date
+      select o.person_id, o.gender, bit_or(${bitOf('d.due_by')}) as due,
+        bit_or(case when d.held_on is not null and d.held_on <= d.due_by then 0::bigint else ${bitOf('d.due_by')} end) as missed
       from due d join ord o on o.id = d.order_id
       where d.due_by between ${from} and ${to}
         and (d.held_on is not null or (d.due_by < ${today} and d.due_by <= o.ends_on and (o.breached_on is null or o.breached_on > d.due_by)))
       group by o.person_id, o.gender
+    ), active as (
+      -- an order is active in a month from its court decision's month to its end's (or its breach's)
+      select person_id, gender, greatest(0, ${month('court_decision_on')}) as lo,
+        least(${last}, ${month('ends_on')}, coalesce(${month('breached_on')}, ${last})) as hi
+      from ord where ends_on >= ${from} and (breached_on is null or breached_on >= ${from})
     )
-    select gender, 'active' as what, count(distinct person_id)::int as n from ord
-      where ends_on >= ${from} and (breached_on is null or breached_on >= ${from}) group by gender
+    select gender, 'active' as what, mask, null::int as month, count(*)::int as n from (
+      select person_id, gender, bit_or((1::bigint << (hi + 1)) - (1::bigint << lo)) as mask from active where lo <= hi group by person_id, gender
+    ) p group by gender, mask
     union all
-    select gender, 'breached', count(distinct person_id)::int from ord
-      where breached_at >= ${start(r.from)} and breached_at < ${end(r.to)} group by gender
+    select gender, 'breached', mask, null, count(*)::int from (
+      select person_id, gender, bit_or(${bitOf('breached_on')}) as mask from ord
+      where breached_at >= ${start(r.from)} and breached_at < ${end(r.to)} group by person_id, gender
+    ) p group by gender, mask
     union all
-    select gender, 'deviationPeople', count(distinct person_id)::int from dev group by gender
+    select gender, 'deviationPeople', mask, null, count(*)::int from (
+      select person_id, gender, bit_or(${bitOf('reported_on')}) as mask from dev group by person_id, gender
+    ) p group by gender, mask
     union all
-    select gender, 'deviations', count(*)::int from dev group by gender
+    select gender, 'deviations', null, ${month('reported_on')}, count(*)::int from dev group by 1, 4
     union all
-    select gender, 'evaluationsDue', count(*)::int from evaluated group by gender
+    select gender, 'evaluationsDue', due, null, count(*)::int from evaluated group by gender, due
     union all
-    select gender, 'evaluationsInTime', (count(*) filter (where all_in_time))::int from evaluated group by gender`) as unknown as Promise<CountRow[]>,
+    select gender, 'evaluationsMissed', missed, null, count(*)::int from evaluated where missed <> 0 group by gender, missed`) as unknown as Promise<RunRow[]>,
     ctx.db.execute(sql`${scope}
     select gender, grouping(gender) = 1 as total, count(distinct person_id)::int as people,
       percentile_cont(0.5) within group (order by reported_on - occurred_on) as median
     from dev group by grouping sets ((gender), ())`) as unknown as Promise<MedianRow[]>,
   ]);
+  const runs = runsOf(period.n, counts, ['active', 'breached', 'deviationPeople', 'deviations', 'evaluationsDue', 'evaluationsMissed']);
+  // held by the due date in a sub-period: an evaluation due in it, and none missed in it (missed months ⊆ due months)
+  const inTime = Object.fromEntries((['TOTAL', ...GENDERS] as const).map((g) => [g, runs.evaluationsDue![g].minus(runs.evaluationsMissed![g])])) as GroupRuns;
 
-  // One row per gender with every count (the SQL gives one row per gender and count).
-  const rows = GENDERS.map((gender) => {
-    const n = (what: string) => counts.find((c) => c.gender === gender && c.what === what)?.n ?? 0;
-    return {
-      gender,
-      active: n('active'),
-      breached: n('breached'),
-      deviationPeople: n('deviationPeople'),
-      deviations: n('deviations'),
-      evaluationsDue: n('evaluationsDue'),
-      evaluationsInTime: n('evaluationsInTime'),
-    };
-  });
-  type Row = (typeof rows)[number];
-  const count = (key: string, label: string, pick: (x: Row) => number) =>
-    fromRows(rows, key, label, 'COUNT', (x) => ({ numerator: pick(x), denominator: null }));
-
-  const pickMedian = (m?: MedianRow) => ({
-    numerator: m?.people ?? 0,
-    denominator: null,
-    value: m?.median === null || m?.median === undefined ? null : Number(m.median),
-  });
-  const daysToReport: RawIndicator = {
-    key: 'contractCare.daysToReportDeviation',
-    label: 'Days from a deviation to its report (median over the deviations reported in the period)',
-    kind: 'MEDIAN',
-    total: pickMedian(medians.find((m) => m.total)),
-    byGender: {
-      WOMEN: pickMedian(medians.find((m) => !m.total && m.gender === 'WOMEN')),
-      MEN: pickMedian(medians.find((m) => !m.total && m.gender === 'MEN')),
+  const medianOf = (m?: MedianRow) => (m?.median === null || m?.median === undefined ? null : Number(m.median));
+  const daysToReport = runsFigure(
+    'contractCare.daysToReportDeviation',
+    'Days from a deviation to its report (median over the deviations reported in the period)',
+    'MEDIAN',
+    runs.deviationPeople!,
+    {
+      TOTAL: medianOf(medians.find((m) => m.total)),
+      WOMEN: medianOf(medians.find((m) => !m.total && m.gender === 'WOMEN')),
+      MEN: medianOf(medians.find((m) => !m.total && m.gender === 'MEN')),
     },
-  };
+  );
+  const count = (key: string, label: string, what: string) => runsFigure(key, label, 'COUNT', runs[what]!);
 
   const deviationPeople = publish(
-    count('contractCare.peopleWithDeviationReported', 'People with a deviation from their contract care reported in the period', (x) => x.deviationPeople),
+    count('contractCare.peopleWithDeviationReported', 'People with a deviation from their contract care reported in the period', 'deviationPeople'),
+    options,
   );
   return [
-    publish(count('contractCare.peopleWithActiveOrder', 'People with an active contract-care order in the period', (x) => x.active)),
+    publish(count('contractCare.peopleWithActiveOrder', 'People with an active contract-care order in the period', 'active'), options),
     publish(
-      fromRows(
-        rows,
+      runsShare(
         'contractCare.evaluationsHeldByDueDate',
         'Share of people with a contract-care evaluation due in the period whose every evaluation due was held by its due date',
-        'SHARE',
-        (x) => ({
-          numerator: x.evaluationsInTime,
-          denominator: x.evaluationsDue,
-        }),
+        inTime,
+        runs.evaluationsDue!,
       ),
+      options,
     ),
     deviationPeople,
-    alongside(
-      deviationPeople,
-      count('contractCare.deviationsReported', 'Deviations from contract care reported in the period', (x) => x.deviations),
-    ),
-    publish(daysToReport),
-    publish(count('contractCare.peopleWithBreachRecorded', 'People whose contract-care order had a breach recorded in the period', (x) => x.breached)),
+    alongside(deviationPeople, count('contractCare.deviationsReported', 'Deviations from contract care reported in the period', 'deviations')),
+    publish(daysToReport, options),
+    publish(count('contractCare.peopleWithBreachRecorded', 'People whose contract-care order had a breach recorded in the period', 'breached'), options),
   ];
 }

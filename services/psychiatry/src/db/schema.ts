@@ -3,9 +3,16 @@ import { sql, type SQL } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
+export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 
-/** Inpatient wards that take planned withdrawal treatment. */
+/**
+ * Inpatient wards that take planned withdrawal treatment. `places` is the
+ * ward's capacity on every day: the beds for planned withdrawal treatment.
+ * A bed is taken on a day by an admitted individual (from the admission date
+ * to the day before the expected, or actual, discharge) and by an offered
+ * place (from its start date to lapsesOn) - see domain/capacity.ts.
+ */
 export const ward = pgTable('ward', {
   id: text('id').primaryKey(),
   organisationId: text('organisation_id').notNull(),
@@ -37,7 +44,7 @@ export interface StoredCycle {
     /** cycles closed before the chief physician's role have none */
     preparedBy?: string | null;
   } | null;
-  placeOffer: { wardId: string; offeredAt: string; dueBy: string; startDate: string; lapsesOn: string; reason: string | null } | null;
+  placeOffer: { wardId: string | null; offeredAt: string; dueBy: string; startDate: string; lapsesOn: string; reason: string | null } | null;
   outcome: 'LAPSED';
   closedAt: string;
 }
@@ -47,7 +54,17 @@ export interface StoredCycle {
  * but derived on read from the clock: AWAITING_DECISION (a booked meeting
  * whose time has come) and LAPSED (an offered place not used by lapsesOn).
  */
-export const STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'NOT_NEEDED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMITTED', 'COMPLETED', 'WITHDRAWN'] as const;
+export const STAGES = [
+  'RECEIVED',
+  'ASSESSMENT_BOOKED',
+  'NOT_NEEDED',
+  'CARE_PLANNING',
+  'PLACE_OFFERED',
+  'ADMISSION_REFUSED',
+  'ADMITTED',
+  'COMPLETED',
+  'WITHDRAWN',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**
@@ -105,6 +122,7 @@ export const withdrawalReferral = pgTable(
     decidedAt: instant('decided_at'),
     decidedBy: text('decided_by'),
     decisionRationale: text('decision_rationale'),
+    /** null for an outpatient offer (no ward, no bed); a ward of another organisation when the care is ordered from another provider */
     placeWardId: text('place_ward_id'),
     placeOfferedAt: instant('place_offered_at'),
     placeDueBy: day('place_due_by'),
@@ -112,6 +130,11 @@ export const withdrawalReferral = pgTable(
     placeLapsesOn: day('place_lapses_on'),
     placeReason: text('place_reason'),
     admittedAt: instant('admitted_at'),
+    /** the day the individual is expected to leave the ward (recorded on admission; the bed is free again that day) */
+    expectedDischargeOn: day('expected_discharge_on'),
+    /** the ward refused the admission of an offered place: recorded, and never a lapse */
+    admissionRefusedAt: instant('admission_refused_at'),
+    admissionRefusalReason: text('admission_refusal_reason'),
     completedAt: instant('completed_at'),
     withdrawnAt: instant('withdrawn_at'),
     withdrawalReason: text('withdrawal_reason'),

@@ -12,7 +12,19 @@
 import { sql } from 'drizzle-orm';
 import { requireCouncilMember, type ReportKey } from '../../../shared/src/councils.ts';
 import { organisation, organisationsOf } from '../../../shared/src/directory.ts';
-import { fromRows, publish, publishAggregate, type Indicator, type RawIndicator } from '../../../shared/src/indicators.ts';
+import {
+  fromRows,
+  monthStarts,
+  periodMonths,
+  publish,
+  publishAggregate,
+  runsFigure,
+  runsOf,
+  runsShare,
+  type Indicator,
+  type PublishOptions,
+  type RunRow,
+} from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { PsychiatryContext } from '../context.ts';
 
@@ -23,25 +35,37 @@ const list = (values: string[]) =>
   )}]::text[]`;
 const day = (ts: string) => sql.raw(`(${ts} at time zone 'Europe/Stockholm')::date`);
 
+/** Each count and the date column whose month it counts by (ms: started, md: decided, mo: offered, ma: admitted). */
+const COUNTED_BY = {
+  received: 'ms',
+  assess_due: 'ms',
+  assess_in_time: 'ms',
+  meeting_n: 'ms',
+  new_after_lapse: 'ms',
+  screened: 'ms',
+  asi: 'ms',
+  decisions: 'md',
+  placed_in_time: 'md',
+  place_n: 'md',
+  offers_settled: 'mo',
+  lapsed: 'mo',
+  waiting_n: 'ma',
+} as const;
+
 type Row = { gender: string | null } & Record<string, number | null | string>;
 
-/** A median row per gender and one for everyone (grouping sets), as a raw figure. */
-function medianFigure(rows: Array<{ gender: string | null; total: boolean; n: number; median: number | null }>, key: string, label: string): RawIndicator {
-  const pick = (r?: { n: number; median: number | null }) => ({
-    numerator: r?.n ?? 0,
-    denominator: null,
-    value: r?.median === null || r?.median === undefined ? null : Number(r.median),
-  });
+/** The median values of one median figure for everyone and each gender (grouping sets), by the people counted. */
+function medianValues(rows: Array<{ gender: string | null; total: boolean; what: string; median: number | null }>, what: string) {
+  const v = (row?: { median: number | null }) => (row?.median === null || row?.median === undefined ? null : Number(row.median));
+  const mine = rows.filter((x) => x.what === what);
   return {
-    key,
-    label,
-    kind: 'MEDIAN',
-    total: pick(rows.find((r) => r.total)),
-    byGender: { WOMEN: pick(rows.find((r) => !r.total && r.gender === 'WOMEN')), MEN: pick(rows.find((r) => !r.total && r.gender === 'MEN')) },
+    TOTAL: v(mine.find((x) => x.total)),
+    WOMEN: v(mine.find((x) => !x.total && x.gender === 'WOMEN')),
+    MEN: v(mine.find((x) => !x.total && x.gender === 'MEN')),
   };
 }
 
-export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): Promise<Indicator[]> {
+export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, options: PublishOptions = {}): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
   const referring = organisationsOf('MUNICIPALITY')
     .filter((o) => o.municipalityCode !== null && r.municipalityCodes.includes(o.municipalityCode))
@@ -54,6 +78,13 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
   // the first instant of the period's first day, and the first instant after its last day, in Stockholm
   const first = sql`(${r.from}::date::timestamp at time zone 'Europe/Stockholm')`;
   const after = sql`((${r.to}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
+  const period = periodMonths(r.from, r.to);
+  // a day's month in the period (0 = its first): a binary search among the months' first days, cheaper than extracting year and month
+  const starts = sql`array[${sql.join(
+    monthStarts(r.from, period.n).map((d) => sql`${d}`),
+    sql`, `,
+  )}]::date[]`;
+  const month = (d: string) => sql`(width_bucket(${sql.raw(d)}, ${starts}) - 1)`;
 
   // Every assessment cycle of every referral from the council's municipalities.
   const cycles = sql`
@@ -99,19 +130,31 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
   // and the medians together: the cycles (a CTE used twice, so materialised once) are built once, each
   // date read in Stockholm time once per cycle.
   const [[both], wards, inUseRows] = (await Promise.all([
-    ctx.db.execute(sql`${cycles}, counts as (
-      select gender,
-        count(*) filter (where n = 1 and started between ${from} and ${to})::int as received,
-        count(*) filter (where started between ${from} and ${to} and (meeting is not null or due < ${now}))::int as assess_due,
-        count(*) filter (where started between ${from} and ${to} and meeting is not null and not missed)::int as assess_in_time,
-        count(*) filter (where needed and decided between ${from} and ${to} and (offered is not null or decided + 14 < ${now}))::int as decisions,
-        count(*) filter (where needed and decided between ${from} and ${to} and offered is not null and place_start <= place_due)::int as placed_in_time,
-        count(*) filter (where offered between ${from} and ${to} and (admitted is not null or closed_lapsed or lapses_on < ${now}))::int as offers_settled,
-        count(*) filter (where offered between ${from} and ${to} and admitted is null and (closed_lapsed or lapses_on < ${now}))::int as lapsed,
-        count(*) filter (where n > 1 and started between ${from} and ${to})::int as new_after_lapse,
-        count(*) filter (where n = 1 and started between ${from} and ${to} and screened)::int as screened,
-        count(*) filter (where n = 1 and started between ${from} and ${to} and asi)::int as asi
-      from cyc group by gender
+    ctx.db.execute(sql`${cycles}, months as (
+      -- each date's month in the period (0 = its first month), null outside it: every count by the month
+      -- of the date it counts by, so that every sub-period of the period comes from this one pass
+      select cyc.*,
+        case when started between ${from} and ${to} then ${month('started')} end as ms,
+        case when decided between ${from} and ${to} then ${month('decided')} end as md,
+        case when offered between ${from} and ${to} then ${month('offered')} end as mo,
+        case when admitted between ${from} and ${to} then ${month('admitted')} end as ma
+      from cyc
+    ), counts as (
+      select gender, ms, md, mo, ma,
+        count(*) filter (where n = 1 and ms is not null)::int as received,
+        count(*) filter (where ms is not null and (meeting is not null or due < ${now}))::int as assess_due,
+        count(*) filter (where ms is not null and meeting is not null and not missed)::int as assess_in_time,
+        count(*) filter (where ms is not null and meeting is not null)::int as meeting_n,
+        count(*) filter (where needed and md is not null and (offered is not null or decided + 14 < ${now}))::int as decisions,
+        count(*) filter (where needed and md is not null and offered is not null and place_start <= place_due)::int as placed_in_time,
+        count(*) filter (where needed and md is not null and offered is not null)::int as place_n,
+        count(*) filter (where mo is not null and (admitted is not null or closed_lapsed or lapses_on < ${now}))::int as offers_settled,
+        count(*) filter (where mo is not null and admitted is null and (closed_lapsed or lapses_on < ${now}))::int as lapsed,
+        count(*) filter (where ma is not null and offered is not null)::int as waiting_n,
+        count(*) filter (where n > 1 and ms is not null)::int as new_after_lapse,
+        count(*) filter (where n = 1 and ms is not null and screened)::int as screened,
+        count(*) filter (where n = 1 and ms is not null and asi)::int as asi
+      from months group by gender, ms, md, mo, ma
     ), medians as (
       select gender, grouping(gender) = 1 as total, 'meeting' as what, count(*)::int as n, percentile_cont(0.5) within group (order by meeting - started) as median
         from cyc where started between ${from} and ${to} and meeting is not null group by grouping sets ((gender), ())
@@ -131,33 +174,36 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
       and ${day('x.admitted_at')} <= ${refDay}::date and (x.completed_at is null or ${day('x.completed_at')} > ${refDay}::date)
     group by 1`),
   ])) as unknown as [Array<{ counts: Row[]; medians: MedianRow[] }>, Array<{ places: number }>, Array<{ gender: string; in_use: number }>];
-  const counts = both!.counts;
+  const rows: RunRow[] = [];
+  for (const x of both!.counts)
+    for (const [what, by] of Object.entries(COUNTED_BY)) {
+      const n = Number(x[what] ?? 0);
+      if (n > 0) rows.push({ gender: x.gender, what, month: x[by] as number, n });
+    }
+  const runs = runsOf(period.n, rows, Object.keys(COUNTED_BY));
   const medians = both!.medians;
   const places = wards[0]?.places ?? 0;
-  const occupied = publish(fromRows(inUseRows, 'wards.placesInUse', 'Inpatient places in use', 'COUNT', (x) => ({ numerator: x.in_use, denominator: null })));
+  const occupied = publish(
+    fromRows(inUseRows, 'wards.placesInUse', 'Inpatient places in use', 'COUNT', (x) => ({ numerator: x.in_use, denominator: null })),
+    options,
+  );
   const inUse = occupied.numerator ?? inUseRows.reduce((n, x) => n + x.in_use, 0);
   // Places are not people, but free = places − in use would reveal a hidden count of people in use.
   const free = occupied.suppressed
     ? { key: 'wards.placesFree', label: 'Inpatient places free', value: null, numerator: null, denominator: null, suppressed: true, byGender: [] }
     : publishAggregate('wards.placesFree', 'Inpatient places free', places - inUse, null);
 
-  const c = (key: string, label: string, kind: 'COUNT' | 'SHARE', num: string, den?: string) =>
-    publish(fromRows(counts, key, label, kind, (x) => ({ numerator: Number(x[num] ?? 0), denominator: den ? Number(x[den] ?? 0) : null })));
-  const m = (what: string, key: string, label: string) =>
-    publish(
-      medianFigure(
-        medians.filter((x) => x.what === what),
-        key,
-        label,
-      ),
-    );
+  const c = (key: string, label: string, kind: 'COUNT' | 'SHARE', num: keyof typeof COUNTED_BY, den?: keyof typeof COUNTED_BY) =>
+    publish(den ? runsShare(key, label, runs[num]!, runs[den]!) : runsFigure(key, label, 'COUNT', runs[num]!), options);
+  const m = (what: string, people: keyof typeof COUNTED_BY, key: string, label: string) =>
+    publish(runsFigure(key, label, 'MEDIAN', runs[people]!, medianValues(medians, what)), options);
 
   return [
     c('withdrawal.requestsReceived', 'Requests for withdrawal treatment received', 'COUNT', 'received'),
     c('withdrawal.assessmentWithin14Days', 'Share of requests whose assessment meeting was offered within 14 days', 'SHARE', 'assess_in_time', 'assess_due'),
-    m('meeting', 'withdrawal.daysToAssessment', 'Days from request to assessment meeting (median)'),
+    m('meeting', 'meeting_n', 'withdrawal.daysToAssessment', 'Days from request to assessment meeting (median)'),
     c('withdrawal.placeWithin14Days', 'Share of treatment decisions followed by a place within 14 days', 'SHARE', 'placed_in_time', 'decisions'),
-    m('place', 'withdrawal.daysDecisionToPlace', 'Days from decision to place (median)'),
+    m('place', 'place_n', 'withdrawal.daysDecisionToPlace', 'Days from decision to place (median)'),
     c('withdrawal.placesLapsed', 'Share of offered places that lapsed (not used within 4 weeks)', 'SHARE', 'lapsed', 'offers_settled'),
     c('withdrawal.newAssessmentsAfterLapse', 'New assessments booked after a lapse', 'COUNT', 'new_after_lapse'),
     c('withdrawal.screenedAuditOrDudit', 'Share of new requests screened with AUDIT or DUDIT', 'SHARE', 'screened', 'received'),
@@ -165,6 +211,6 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey): P
     publishAggregate('wards.places', 'Inpatient places for withdrawal treatment', places, null),
     occupied,
     free,
-    m('waiting', 'wards.daysWaitingForAdmission', 'Days from place offer to admission (median)'),
+    m('waiting', 'waiting_n', 'wards.daysWaitingForAdmission', 'Days from place offer to admission (median)'),
   ];
 }

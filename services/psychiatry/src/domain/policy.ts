@@ -97,7 +97,9 @@ export const STEP_ACTION: Record<Step, { permission: Permission; side: 'receiver
   prepareDecision: { permission: 'withdrawal.prepareDecision', side: 'receiver' },
   decide: { permission: 'withdrawal.decide', side: 'receiver' },
   offerPlace: { permission: 'withdrawal.offerPlace', side: 'receiver' },
+  movePlace: { permission: 'withdrawal.offerPlace', side: 'receiver' },
   admit: { permission: 'withdrawal.admit', side: 'receiver' },
+  refuseAdmission: { permission: 'withdrawal.admit', side: 'receiver' },
   discharge: { permission: 'withdrawal.admit', side: 'receiver' },
   requestNewAssessment: { permission: 'withdrawal.followUp', side: 'sender' },
   withdraw: { permission: 'withdrawal.followUp', side: 'sender' },
@@ -130,8 +132,43 @@ export function requireWards(caller: Caller): void {
   requirePermission(caller, 'ward.read');
 }
 
-/** A place is offered and taken only on a ward of the receiving psychiatry organisation. */
+/**
+ * A place is offered on a ward of the receiving psychiatry organisation or,
+ * when the coordinator orders the care from another care provider
+ * (`fromOtherProvider`), on a ward of another psychiatry organisation of the
+ * directory (another region's). BAD_USER_INPUT naming the field otherwise.
+ */
+export function requireOfferableWard(w: WardRow | undefined, wardId: string, receivingOrganisationId: string, fromOtherProvider: boolean): WardRow {
+  if (!fromOtherProvider) return requireOwnWard(w, wardId, receivingOrganisationId);
+  if (w?.organisationId === receivingOrganisationId) {
+    throw badInput('fromOtherProvider', `Ward ${wardId} is your own organisation's ward; leave fromOtherProvider out to offer a place on it.`);
+  }
+  if (!w || !organisationsOf('PSYCHIATRY').some((o) => o.id === w.organisationId)) {
+    throw badInput('wardId', `Ward ${wardId} is not a ward of another care provider in the directory.`);
+  }
+  return w;
+}
+
+/** A place is offered only on a ward of the receiving psychiatry organisation (unless ordered from another provider, above). */
 export function requireOwnWard(w: WardRow | undefined, wardId: string, receivingOrganisationId: string): WardRow {
   if (!w || w.organisationId !== receivingOrganisationId) throw badInput('wardId', `Ward ${wardId} is not a ward of your organisation.`);
   return w;
+}
+
+/** The ward a stored offer names (its own organisation's or an ordered one): it must still exist. */
+export function requireStoredWard(w: WardRow | undefined, wardId: string): WardRow {
+  if (!w) throw new Error(`ward ${wardId} referenced by a referral is missing`);
+  return w;
+}
+
+export const BASIS_PROVIDER = 'care provider of an ordered place';
+
+/**
+ * A care provider whose ward was ordered for a referral of another
+ * psychiatry organisation sees only what it needs to receive and treat the
+ * individual (OrderedPlace), and only while the place holds a bed on its
+ * ward: psychiatry staff of the ward's organisation. Never the referral itself.
+ */
+export function requireOrderedPlaces(caller: Caller): void {
+  requirePermission(caller, 'withdrawal.readReceived');
 }

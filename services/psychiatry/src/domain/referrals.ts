@@ -8,7 +8,7 @@
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { can } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
@@ -16,7 +16,7 @@ import { organisation } from '../../../shared/src/directory.ts';
 import { badInput, conflict, FieldProblems } from '../../../shared/src/errors.ts';
 import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { stockholmDate } from '../../../shared/src/time.ts';
+import { addDays, stockholmDate } from '../../../shared/src/time.ts';
 import {
   withdrawalInternalNote,
   withdrawalReferral,
@@ -27,8 +27,10 @@ import {
   type ReferralRow,
   type StoredAssessment,
   type StoredFieldChange,
+  type WardRow,
 } from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
+import * as capacity from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import {
@@ -37,7 +39,8 @@ import {
   notVisible,
   referralAccess,
   requireInternalNotes,
-  requireOwnWard,
+  requireOfferableWard,
+  requireStoredWard,
   requireStep,
   requireReceiver,
   requireSubmit,
@@ -59,14 +62,18 @@ import {
   validateDecision,
   validateMeetingTime,
   validateNote,
+  validateExpectedDischarge,
+  validatePlaceMove,
   validatePlaceOffer,
   validateReferral,
+  validateRefusalReason,
   validateWithdrawalReason,
   type AmendmentInput,
   type DecisionInput,
   type ReferralInput,
 } from './validation.ts';
 import type { JointCarePlanReference } from './views.ts';
+import { holdsOnWard } from './wards.ts';
 
 const ENTITY = 'WithdrawalReferral';
 
@@ -380,22 +387,48 @@ export function prepareTreatmentDecision(ctx: PsychiatryContext, referralId: str
   return takeStep(ctx, referralId, 'prepareDecision', () => ({ step: 'prepareDecision', ...d }), note);
 }
 
-/** Locks the ward row (admissions and offers to one ward queue up here) and counts its places in use. */
-async function lockWard(tx: Tx, wardId: string, organisationId: string) {
+/**
+ * Locks the ward row: offers, moves and admissions to one ward queue up here
+ * (per ward, never across wards), so the holds read after the lock are all
+ * there are until this transaction ends (READ COMMITTED reads what the
+ * transactions before it committed).
+ */
+async function lockWard(tx: Tx, wardId: string): Promise<WardRow | undefined> {
   const [w] = await tx.select().from(ward).where(eq(ward.id, wardId)).for('update');
-  const own = requireOwnWard(w, wardId, organisationId);
-  const [{ n } = { n: 0 }] = await tx
-    .select({ n: count() })
-    .from(withdrawalReferral)
-    .where(and(eq(withdrawalReferral.placeWardId, wardId), eq(withdrawalReferral.stage, 'ADMITTED')));
-  return { ward: own, occupied: Number(n) };
+  return w;
 }
 
-export function offerPlace(
-  ctx: PsychiatryContext,
-  referralId: string,
-  args: { wardId: string; startDate: string; reason?: string | null; internalNote?: string | null },
-) {
+/**
+ * One more bed on `w` on every day of [from, until] (the referral's own
+ * hold, if any, left out), under the ward's lock: CONFLICT naming the first
+ * full day and the next date from which a bed is free for as long otherwise.
+ */
+async function requireBeds(tx: Tx, ctx: PsychiatryContext, w: WardRow, referralId: string, from: string, until: string, what: string): Promise<void> {
+  const holds = await holdsOnWard(tx, w.id, stockholmDate(ctx.now), referralId);
+  const short = capacity.shortage(w.places, holds, from, until);
+  if (!short) return;
+  throw conflict(
+    `${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); ` +
+      (short.nextFreeDate ? `the first date from which a place is free for the whole ${what} is ${short.nextFreeDate}.` : 'the ward has no places.'),
+    { wardId: w.id, firstFullDay: short.firstFullDay, nextFreeDate: short.nextFreeDate },
+  );
+}
+
+export interface OfferArgs {
+  wardId?: string | null;
+  fromOtherProvider?: boolean | null;
+  startDate: string;
+  reason?: string | null;
+  internalNote?: string | null;
+}
+
+/**
+ * An offer: an outpatient decision names no ward and takes no bed; an
+ * inpatient one names a ward (its own organisation's, or another care
+ * provider's when ordered) with a bed free on every day from the start date
+ * to lapsesOn.
+ */
+export function offerPlace(ctx: PsychiatryContext, referralId: string, args: OfferArgs) {
   mayTake(ctx.caller, 'offerPlace');
   const note = validateNote(args.internalNote, 'internalNote');
   return takeStep(
@@ -404,29 +437,68 @@ export function offerPlace(
     'offerPlace',
     async (r, tx) => {
       const { reason } = validatePlaceOffer(args, placeDueOf(r), ctx.now);
-      const { ward: w, occupied } = await lockWard(tx, args.wardId, r.receivingOrganisationId);
-      if (occupied >= w.places) throw conflict(`${w.name} is full (${occupied} of ${w.places} places taken); offer a place when one is free.`);
+      if (r.decisionSetting === 'OUTPATIENT') {
+        if (args.wardId) throw badInput('wardId', 'The decision is outpatient treatment, which takes no ward place; leave wardId out.');
+        if (args.fromOtherProvider) throw badInput('fromOtherProvider', 'Outpatient treatment is not ordered from another care provider through the hub.');
+        return { step: 'offerPlace', ward: null, startDate: args.startDate, reason };
+      }
+      if (!args.wardId) throw badInput('wardId', 'The decision is inpatient treatment: name the ward of the place.');
+      const w = requireOfferableWard(await lockWard(tx, args.wardId), args.wardId, r.receivingOrganisationId, args.fromOtherProvider === true);
+      await requireBeds(tx, ctx, w, r.id, args.startDate, deadlines.lapsesOn(args.startDate), 'offer (start date to lapse date)');
       return { step: 'offerPlace', ward: w, startDate: args.startDate, reason };
     },
     note,
   );
 }
 
-export function recordAdmission(ctx: PsychiatryContext, referralId: string, internalNote?: string | null) {
+/** An offered place moved to a new start date (or offered again after a refused admission): a reason, the 14-day rule and the beds checked again. */
+export function moveOfferedPlace(ctx: PsychiatryContext, referralId: string, args: { startDate: string; reason: string; internalNote?: string | null }) {
+  mayTake(ctx.caller, 'movePlace');
+  const note = validateNote(args.internalNote, 'internalNote');
+  return takeStep(
+    ctx,
+    referralId,
+    'movePlace',
+    async (r, tx) => {
+      const { reason } = validatePlaceMove(args, placeDueOf(r), ctx.now);
+      if (r.stage === 'PLACE_OFFERED' && args.startDate === r.placeStartDate) {
+        throw badInput('startDate', `The place already starts on ${args.startDate}; give a new start date.`);
+      }
+      if (!r.placeWardId) return { step: 'movePlace', ward: null, startDate: args.startDate, reason };
+      const w = requireStoredWard(await lockWard(tx, r.placeWardId), r.placeWardId);
+      await requireBeds(tx, ctx, w, r.id, args.startDate, deadlines.lapsesOn(args.startDate), 'offer (start date to lapse date)');
+      return { step: 'movePlace', ward: w, startDate: args.startDate, reason };
+    },
+    note,
+  );
+}
+
+/** The admission, with the expected discharge (default: the admission date + 7 days); the ward's bed is checked for every day of the stay. */
+export function recordAdmission(ctx: PsychiatryContext, referralId: string, args: { expectedDischargeOn?: string | null; internalNote?: string | null }) {
   mayTake(ctx.caller, 'admit');
-  const note = validateNote(internalNote, 'internalNote');
+  const note = validateNote(args.internalNote, 'internalNote');
+  const today = stockholmDate(ctx.now);
+  const expected = validateExpectedDischarge(args.expectedDischargeOn, today, capacity.MAX_STAY_DAYS) ?? capacity.defaultExpectedDischarge(today);
   return takeStep(
     ctx,
     referralId,
     'admit',
     async (r, tx) => {
-      const { ward: w, occupied } = await lockWard(tx, r.placeWardId ?? '', r.receivingOrganisationId);
-      if (occupied >= w.places)
-        throw conflict(`${w.name} is full (${occupied} of ${w.places} places taken); the admission cannot be recorded until a place is free.`);
-      return { step: 'admit', ward: w };
+      if (!r.placeWardId) return { step: 'admit', ward: null, expectedDischargeOn: expected };
+      const w = requireStoredWard(await lockWard(tx, r.placeWardId), r.placeWardId);
+      await requireBeds(tx, ctx, w, r.id, today, addDays(expected, -1), 'stay (admission to expected discharge)');
+      return { step: 'admit', ward: w, expectedDischargeOn: expected };
     },
     note,
   );
+}
+
+/** The ward refused the individual when they came: recorded with the reason; the place frees its bed and never lapses. */
+export function recordRefusedAdmission(ctx: PsychiatryContext, referralId: string, reason: string, internalNote?: string | null) {
+  mayTake(ctx.caller, 'refuseAdmission');
+  const why = validateRefusalReason(reason);
+  const note = validateNote(internalNote, 'internalNote');
+  return takeStep(ctx, referralId, 'refuseAdmission', () => ({ step: 'refuseAdmission', reason: why }), note);
 }
 
 export function recordDischarge(ctx: PsychiatryContext, referralId: string, internalNote?: string | null) {

@@ -10,14 +10,26 @@
  * so a rule changed here changes the seeded data with it.
  */
 import { conflict } from '../../../shared/src/errors.ts';
-import { formatStockholm, stockholmDate } from '../../../shared/src/time.ts';
+import { addDays, formatStockholm, stockholmDate } from '../../../shared/src/time.ts';
 import type { ReferralEventRow, ReferralRow, StoredCycle } from '../db/schema.ts';
+import { DEFAULT_STAY_DAYS } from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import type { ValidReferral } from './validation.ts';
 
 export type Step =
-  'bookMeeting' | 'prepareDecision' | 'decide' | 'offerPlace' | 'admit' | 'discharge' | 'requestNewAssessment' | 'withdraw' | 'amend' | 'assign';
+  | 'bookMeeting'
+  | 'prepareDecision'
+  | 'decide'
+  | 'offerPlace'
+  | 'movePlace'
+  | 'admit'
+  | 'refuseAdmission'
+  | 'discharge'
+  | 'requestNewAssessment'
+  | 'withdraw'
+  | 'amend'
+  | 'assign';
 
 /** A request is open until it is closed: treatment found not needed, completed, or withdrawn. */
 export const OPEN_STATUSES: readonly ReferralStatus[] = [
@@ -26,11 +38,12 @@ export const OPEN_STATUSES: readonly ReferralStatus[] = [
   'AWAITING_DECISION',
   'CARE_PLANNING',
   'PLACE_OFFERED',
+  'ADMISSION_REFUSED',
   'ADMITTED',
   'LAPSED',
 ];
 /** The stored stages of an open request (AWAITING_DECISION and LAPSED are derived from two of them). */
-export const OPEN_STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMITTED'] as const;
+export const OPEN_STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMISSION_REFUSED', 'ADMITTED'] as const;
 
 export const ALL_STATUSES: readonly ReferralStatus[] = [
   'RECEIVED',
@@ -39,6 +52,7 @@ export const ALL_STATUSES: readonly ReferralStatus[] = [
   'NOT_NEEDED',
   'CARE_PLANNING',
   'PLACE_OFFERED',
+  'ADMISSION_REFUSED',
   'ADMITTED',
   'COMPLETED',
   'LAPSED',
@@ -56,10 +70,14 @@ export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   prepareDecision: ['AWAITING_DECISION'],
   decide: ['AWAITING_DECISION'],
   offerPlace: ['CARE_PLANNING'],
+  // a place still valid is moved to a new start date; one refused at admission is offered again from a new one
+  movePlace: ['PLACE_OFFERED', 'ADMISSION_REFUSED'],
   admit: ['PLACE_OFFERED'],
+  // the ward refused the individual when they came: recorded, so the place never counts as lapsed
+  refuseAdmission: ['PLACE_OFFERED'],
   discharge: ['ADMITTED'],
   requestNewAssessment: ['LAPSED'],
-  withdraw: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'CARE_PLANNING', 'PLACE_OFFERED', 'LAPSED'],
+  withdraw: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMISSION_REFUSED', 'LAPSED'],
   // corrections and the coordinator's assignment while the request is open
   amend: OPEN_STATUSES,
   assign: OPEN_STATUSES,
@@ -72,6 +90,7 @@ const STATUS_WORDS: Record<ReferralStatus, string> = {
   NOT_NEEDED: 'closed: treatment was found not needed',
   CARE_PLANNING: 'care planning, with no place offered yet',
   PLACE_OFFERED: 'place offered, not yet admitted',
+  ADMISSION_REFUSED: 'the ward refused the admission; the place can be moved to a new start date',
   ADMITTED: 'admitted',
   COMPLETED: 'completed',
   LAPSED: 'lapsed: the offered place was not used in time',
@@ -83,6 +102,8 @@ const STEP_WORDS: Record<Step, string> = {
   prepareDecision: 'A treatment decision can be prepared only after the assessment meeting has taken place, before the decision',
   decide: 'A treatment decision can be recorded only after the assessment meeting has taken place',
   offerPlace: 'A place can be offered only after a decision that treatment is needed',
+  movePlace: 'An offered place can be moved only while it is still valid, or after the ward refused the admission',
+  refuseAdmission: 'A refused admission can be recorded only while an offered place is still valid',
   admit: 'An admission can be recorded only while an offered place is still valid',
   discharge: 'A discharge can be recorded only for an admitted individual',
   requestNewAssessment: 'A new assessment can be requested only after an offered place has lapsed',
@@ -95,9 +116,17 @@ export function canTake(step: Step, status: ReferralStatus): boolean {
   return ALLOWED_FROM[step].includes(status);
 }
 
+/** Where a refused step has a step that does what the caller most likely meant, the message names it. */
+const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, string>>>> = {
+  offerPlace: {
+    PLACE_OFFERED: 'A place is already offered; to change its start date, move it (moveOfferedPlace)',
+    ADMISSION_REFUSED: 'A place was offered and the ward refused the admission; to offer it again from a new start date, move it (moveOfferedPlace)',
+  },
+};
+
 export function assertTransition(step: Step, status: ReferralStatus): void {
   if (!canTake(step, status)) {
-    throw conflict(`${STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
+    throw conflict(`${INSTEAD[step]?.[status] ?? STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
   }
 }
 
@@ -118,8 +147,11 @@ export type StepInput =
   | { step: 'bookMeeting'; at: Date }
   | { step: 'prepareDecision'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
   | { step: 'decide'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
-  | { step: 'offerPlace'; ward: { id: string; name: string }; startDate: string; reason: string | null }
-  | { step: 'admit'; ward: { name: string } }
+  | { step: 'offerPlace'; ward: { id: string; name: string; organisationId?: string } | null; startDate: string; reason: string | null }
+  | { step: 'movePlace'; ward: { name: string } | null; startDate: string; reason: string }
+  /** the expected discharge defaults to the admission date + 7 days (domain/capacity.ts) */
+  | { step: 'admit'; ward: { name: string } | null; expectedDischargeOn?: string }
+  | { step: 'refuseAdmission'; reason: string }
   | { step: 'discharge' }
   | { step: 'requestNewAssessment' }
   | { step: 'withdraw'; reason: string }
@@ -157,6 +189,9 @@ const CLEARED_CYCLE = {
   placeStartDate: null,
   placeLapsesOn: null,
   placeReason: null,
+  expectedDischargeOn: null,
+  admissionRefusedAt: null,
+  admissionRefusalReason: null,
   preparedNeeded: null,
   preparedSetting: null,
   preparedRationale: null,
@@ -251,7 +286,7 @@ export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
           }
         : null,
     placeOffer:
-      r.placeOfferedAt && r.placeWardId && r.placeDueBy && r.placeStartDate && r.placeLapsesOn
+      r.placeOfferedAt && r.placeDueBy && r.placeStartDate && r.placeLapsesOn
         ? {
             wardId: r.placeWardId,
             offeredAt: r.placeOfferedAt.toISOString(),
@@ -313,10 +348,15 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
     case 'offerPlace': {
       const dueBy = placeDueOf(r);
       const lapses = deadlines.lapsesOn(input.startDate);
+      const where = !input.ward
+        ? 'Outpatient withdrawal treatment'
+        : input.ward.organisationId && input.ward.organisationId !== r.receivingOrganisationId
+          ? `Place ordered from another care provider, on ${input.ward.name},`
+          : `Place on ${input.ward.name}`;
       return {
         set: {
           stage: 'PLACE_OFFERED',
-          placeWardId: input.ward.id,
+          placeWardId: input.ward?.id ?? null,
           placeOfferedAt: now,
           placeDueBy: dueBy,
           placeStartDate: input.startDate,
@@ -324,11 +364,42 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           placeReason: input.reason,
         },
         kind: 'PLACE_OFFERED',
-        note: `Place on ${input.ward.name} from ${input.startDate}; it lapses if not used by ${lapses}.${input.reason ? ` Start after the due date ${dueBy}: ${input.reason}` : ''}`,
+        note: `${where} from ${input.startDate}; it lapses if not used by ${lapses}.${input.reason ? ` Start after the due date ${dueBy}: ${input.reason}` : ''}`,
       };
     }
-    case 'admit':
-      return { set: { stage: 'ADMITTED', admittedAt: now }, kind: 'ADMITTED', note: `Admitted to ${input.ward.name}.` };
+    case 'movePlace': {
+      // the 14-day rule again: the due date stays the decision's + 14 days; a later start is a missed deadline
+      const dueBy = placeDueOf(r);
+      const lapses = deadlines.lapsesOn(input.startDate);
+      const late = deadlines.placeStartMissesDeadline(input.startDate, dueBy) ? ` (after the due date ${dueBy})` : '';
+      return {
+        set: {
+          stage: 'PLACE_OFFERED',
+          placeStartDate: input.startDate,
+          placeLapsesOn: lapses,
+          placeReason: input.reason,
+          admissionRefusedAt: null,
+          admissionRefusalReason: null,
+        },
+        kind: 'PLACE_MOVED',
+        note: `${input.ward ? `Place on ${input.ward.name}` : 'Outpatient withdrawal treatment'} moved from ${r.placeStartDate} to ${input.startDate}${late}; it lapses if not used by ${lapses}. Reason: ${input.reason}`,
+      };
+    }
+    case 'admit': {
+      const admittedOn = stockholmDate(now);
+      const expected = input.expectedDischargeOn ?? addDays(admittedOn, DEFAULT_STAY_DAYS);
+      return {
+        set: { stage: 'ADMITTED', admittedAt: now, expectedDischargeOn: expected },
+        kind: 'ADMITTED',
+        note: `${input.ward ? `Admitted to ${input.ward.name}` : 'Outpatient withdrawal treatment started'}; expected discharge ${expected}.`,
+      };
+    }
+    case 'refuseAdmission':
+      return {
+        set: { stage: 'ADMISSION_REFUSED', admissionRefusedAt: now, admissionRefusalReason: input.reason },
+        kind: 'ADMISSION_REFUSED',
+        note: `The ward refused the admission: ${input.reason}`,
+      };
     case 'discharge':
       return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: 'Withdrawal treatment completed; discharged from the ward.' };
     case 'requestNewAssessment': {

@@ -6,7 +6,7 @@
  */
 import { badInput, FieldProblems } from '../../../shared/src/errors.ts';
 import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
-import { isCalendarDate, stockholmDate } from '../../../shared/src/time.ts';
+import { addDays, isCalendarDate, stockholmDate } from '../../../shared/src/time.ts';
 import type { StoredAssessment } from '../db/schema.ts';
 
 export const SUBSTANCES = ['ALCOHOL', 'OPIOIDS', 'BENZODIAZEPINES', 'CANNABIS', 'CENTRAL_STIMULANTS', 'GHB', 'OTHER'] as const;
@@ -274,4 +274,26 @@ export function validateNote(note: string | null | undefined, field: string): st
 
 export function validateWithdrawalReason(reason: string): string {
   return required(reason, 'reason', 'The reason for withdrawing the request');
+}
+
+/** Moving an offered place: a reason always (for both sides), and the offer's own rules for the new start date. */
+export function validatePlaceMove(o: { startDate: string; reason: string }, dueBy: string, now: Date): { reason: string } {
+  const reason = required(o.reason, 'reason', 'The reason for moving the place');
+  validatePlaceOffer({ startDate: o.startDate, reason }, dueBy, now);
+  return { reason };
+}
+
+/** The reason the ward refused the admission, for both sides. */
+export function validateRefusalReason(reason: string): string {
+  return required(reason, 'reason', 'The reason the admission was refused');
+}
+
+/** The expected discharge: after the admission date, at most `maxDays` later. */
+export function validateExpectedDischarge(date: string | null | undefined, admittedOn: string, maxDays: number): string | null {
+  if (date === null || date === undefined) return null;
+  if (date <= admittedOn) throw badInput('expectedDischargeOn', `The expected discharge must be after the admission date ${admittedOn}.`);
+  if (date > addDays(admittedOn, maxDays)) {
+    throw badInput('expectedDischargeOn', `The expected discharge can be at most ${maxDays} days after the admission date ${admittedOn}.`);
+  }
+  return date;
 }

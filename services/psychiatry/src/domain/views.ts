@@ -10,7 +10,7 @@ import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReferralRow, StoredCycle } from '../db/schema.ts';
 import * as deadlines from './deadlines.ts';
 
-/** A place offer; PlaceOffer.ward resolves wardId to the ward. */
+/** A place offer on a ward (an outpatient offer is a TreatmentOffer only); PlaceOffer.ward resolves wardId to the ward. */
 export interface PlaceOfferView {
   wardId: string;
   offeredAt: Date;
@@ -69,6 +69,39 @@ export function placeOfferOf(r: ReferralRow): PlaceOfferView | null {
   });
 }
 
+/** Any offer of the current cycle, outpatient (no ward) or inpatient; TreatmentOffer resolves ward and provider. */
+export interface TreatmentOfferView {
+  setting: 'INPATIENT' | 'OUTPATIENT';
+  wardId: string | null;
+  receivingOrganisationId: string;
+  offeredAt: Date;
+  dueBy: string;
+  startDate: string;
+  lapsesOn: string;
+  reason: string | null;
+  deadlineMissed: boolean;
+}
+
+export function treatmentOfferOf(r: ReferralRow): TreatmentOfferView | null {
+  if (!r.placeOfferedAt || !r.placeDueBy || !r.placeStartDate || !r.placeLapsesOn) return null;
+  return {
+    setting: r.placeWardId ? 'INPATIENT' : 'OUTPATIENT',
+    wardId: r.placeWardId,
+    receivingOrganisationId: r.receivingOrganisationId,
+    offeredAt: r.placeOfferedAt,
+    dueBy: r.placeDueBy,
+    startDate: r.placeStartDate,
+    lapsesOn: r.placeLapsesOn,
+    reason: r.placeReason,
+    deadlineMissed: deadlines.placeStartMissesDeadline(r.placeStartDate, r.placeDueBy),
+  };
+}
+
+/** The recorded refusal of an admission, or null. */
+export function admissionRefusalOf(r: ReferralRow): { at: Date; reason: string } | null {
+  return r.admissionRefusedAt && r.admissionRefusalReason ? { at: r.admissionRefusedAt, reason: r.admissionRefusalReason } : null;
+}
+
 /** The current cycle's decision, or null before the referral group has decided. */
 export function decisionOf(r: ReferralRow): DecisionView | null {
   if (!r.decidedAt || r.decisionNeeded === null || r.decidedBy === null) return null;
@@ -91,7 +124,8 @@ export function earlierCyclesOf(r: ReferralRow): CycleView[] {
     assessmentMeetingAt: c.assessmentMeetingAt ? new Date(c.assessmentMeetingAt) : null,
     assessmentDeadlineMissed: c.assessmentDeadlineMissed,
     decision: c.decision ? { ...c.decision, decidedAt: new Date(c.decision.decidedAt), preparedBy: c.decision.preparedBy ?? null } : null,
-    placeOffer: c.placeOffer ? withMark({ ...c.placeOffer, offeredAt: new Date(c.placeOffer.offeredAt) }) : null,
+    // a closed cycle's outpatient offer had no ward: PlaceOffer is a ward place
+    placeOffer: c.placeOffer?.wardId ? withMark({ ...c.placeOffer, wardId: c.placeOffer.wardId, offeredAt: new Date(c.placeOffer.offeredAt) }) : null,
     outcome: c.outcome,
   }));
 }

@@ -5,7 +5,7 @@ import type { Indicator as PublishedIndicator } from '../../../shared/src/indica
 import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow } from '../db/schema.ts';
-import type { PlaceOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
+import type { PlaceOfferView, TreatmentOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
 import type { PsychiatryContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -76,6 +76,8 @@ export type ReferralStatus =
   | 'CARE_PLANNING'
   /** a place is offered; it lapses if not used by lapsesOn */
   | 'PLACE_OFFERED'
+  /** the ward refused the admission when the individual came (see admissionRefusal); never lapses; the place can be moved to a new start date */
+  | 'ADMISSION_REFUSED'
   /** admitted to the ward */
   | 'ADMITTED'
   /** treatment completed and the individual discharged; the place is free again */
@@ -161,8 +163,14 @@ export type WithdrawalReferral = {
   assessmentDeadlineMissed: Scalars['Boolean']['output'];
   /** the referral group's decision in this cycle */
   decision: Maybe<TreatmentDecision>;
-  /** the place offered in this cycle */
+  /** the place on a ward offered in this cycle (null for an outpatient offer: see treatmentOffer) */
   placeOffer: Maybe<PlaceOffer>;
+  /** the offer of this cycle in either setting: an outpatient offer has no ward; an inpatient one may be ordered from another care provider */
+  treatmentOffer: Maybe<TreatmentOffer>;
+  /** the day the individual is expected to leave the ward, recorded on admission (default: the admission date + 7 days); the bed is free again that day */
+  expectedDischargeOn: Maybe<Scalars['Date']['output']>;
+  /** the ward's refusal of the admission, when recorded */
+  admissionRefusal: Maybe<AdmissionRefusal>;
   /** true when no meeting is booked and today (Stockholm) is after assessmentDueBy */
   overdue: Scalars['Boolean']['output'];
   /** when the individual was admitted to the ward */
@@ -273,12 +281,99 @@ export type PlaceOffer = {
   deadlineMissed: Scalars['Boolean']['output'];
 };
 
+/**
+ * The offer of a cycle in either setting. An inpatient offer holds a bed on its
+ * ward on every day from startDate to lapsesOn; an outpatient offer takes none.
+ */
+export type TreatmentOffer = {
+  __typename?: 'TreatmentOffer';
+  /** outpatient (no ward, no bed) or inpatient */
+  setting: TreatmentSetting;
+  /** the ward of an inpatient place; null for outpatient treatment */
+  ward: Maybe<Ward>;
+  /** who gives the care: the receiving psychiatry organisation, or the other care provider whose ward was ordered */
+  provider: Organisation;
+  /** true when the place was ordered from another care provider (a ward of another psychiatry organisation) */
+  orderedFromOtherProvider: Scalars['Boolean']['output'];
+  /** when the place was offered */
+  offeredAt: Scalars['DateTime']['output'];
+  /** the place must be offered within 14 days of the decision */
+  dueBy: Scalars['Date']['output'];
+  /** the day the place is available from (after a move, the new one) */
+  startDate: Scalars['Date']['output'];
+  /** startDate + 28 days: not used by then, it lapses */
+  lapsesOn: Scalars['Date']['output'];
+  /** why the start date is after dueBy, or why the place was moved */
+  reason: Maybe<Scalars['String']['output']>;
+  /** true when the start date is after dueBy */
+  deadlineMissed: Scalars['Boolean']['output'];
+};
+
+/** A ward's refusal to admit the individual of an offered place. */
+export type AdmissionRefusal = {
+  __typename?: 'AdmissionRefusal';
+  /** when it was recorded */
+  at: Scalars['DateTime']['output'];
+  /** why, for both sides */
+  reason: Scalars['String']['output'];
+};
+
+/** One day of a ward's free-places calendar. */
+export type WardDay = {
+  __typename?: 'WardDay';
+  /** the day */
+  date: Scalars['Date']['output'];
+  /** the ward's places */
+  places: Scalars['Int']['output'];
+  /** places taken that day: admitted individuals until their expected discharge, and offered places from their start date until they lapse */
+  taken: Scalars['Int']['output'];
+  /** places free that day */
+  free: Scalars['Int']['output'];
+};
+
+/**
+ * A place on a ward of the caller's organisation that another psychiatry
+ * organisation ordered: what the provider needs to receive and treat the
+ * individual, while the place holds a bed (offered and not lapsed, or admitted).
+ */
+export type OrderedPlace = {
+  __typename?: 'OrderedPlace';
+  /** the referral's id at the ordering organisation (the referral itself is not readable here) */
+  referralId: Scalars['ID']['output'];
+  /** the ward */
+  ward: Ward;
+  /** the psychiatry organisation that ordered the care */
+  orderedBy: Organisation;
+  /** PLACE_OFFERED or ADMITTED */
+  status: ReferralStatus;
+  /** the individual's personnummer or samordningsnummer, written YYYYMMDD-NNNN */
+  personnummer: Scalars['String']['output'];
+  /** the individual's name */
+  name: Scalars['String']['output'];
+  /** the substances used */
+  substances: Array<Substance>;
+  /** the current problems and symptoms */
+  currentProblems: Scalars['String']['output'];
+  /** null: not known; empty list: known to be none */
+  otherIllnesses: Maybe<Array<Scalars['String']['output']>>;
+  /** null: not known; empty list: known to be none */
+  medications: Maybe<Array<Scalars['String']['output']>>;
+  /** the first day of the place */
+  startDate: Scalars['Date']['output'];
+  /** the last day the place can be used */
+  lapsesOn: Scalars['Date']['output'];
+  /** when the individual was admitted */
+  admittedAt: Maybe<Scalars['DateTime']['output']>;
+  /** the expected discharge, once admitted */
+  expectedDischargeOn: Maybe<Scalars['Date']['output']>;
+};
+
 /** One entry of a referral's timeline. */
 export type ReferralEvent = {
   __typename?: 'ReferralEvent';
   /** when it happened */
   at: Scalars['DateTime']['output'];
-  /** what happened: SUBMITTED, MEETING_BOOKED, DECISION_RECORDED, PLACE_OFFERED, ADMITTED, DISCHARGED, NEW_ASSESSMENT_REQUESTED, WITHDRAWN */
+  /** what happened: SUBMITTED, MEETING_BOOKED, DECISION_RECORDED, PLACE_OFFERED, PLACE_MOVED, ADMITTED, ADMISSION_REFUSED, DISCHARGED, NEW_ASSESSMENT_REQUESTED, WITHDRAWN */
   kind: Scalars['String']['output'];
   /** who did it, with their organisation */
   by: Scalars['String']['output'];
@@ -335,6 +430,23 @@ export type Ward = {
   occupied: Scalars['Int']['output'];
   /** places free now */
   free: Scalars['Int']['output'];
+  /** places free on a day, today or later: admitted individuals until their expected discharge and offered places from their start date until they lapse taken off */
+  freeOn: Scalars['Int']['output'];
+  /** the free-places calendar, one entry a day */
+  calendar: Array<WardDay>;
+};
+
+
+/** An inpatient ward that takes planned withdrawal treatment. */
+export type WardFreeOnArgs = {
+  date: Scalars['Date']['input'];
+};
+
+
+/** An inpatient ward that takes planned withdrawal treatment. */
+export type WardCalendarArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The order of a list of withdrawal referrals. */
@@ -505,6 +617,8 @@ export type Query = {
   withdrawalReferrals: WithdrawalReferralConnection;
   /** the wards that take planned withdrawal treatment, with places and occupancy */
   wards: Array<Ward>;
+  /** places other psychiatry organisations ordered on the caller's organisation's wards that hold a bed now or later, earliest start first */
+  orderedPlaces: Array<OrderedPlace>;
 };
 
 
@@ -552,8 +666,12 @@ export type Mutation = {
   prepareTreatmentDecision: WithdrawalReferral;
   /** startDate after the due date needs a reason, and counts as a missed deadline */
   offerPlace: WithdrawalReferral;
-  /** the coordinator records the admission; a full ward refuses */
+  /** the coordinator records the admission; a ward without a place on every day of the stay refuses (CONFLICT naming firstFullDay and nextFreeDate) */
   recordAdmission: WithdrawalReferral;
+  /** the coordinator moves an offered place (or one refused at admission) to a new start date; the 14-day rule and the ward's places are checked again */
+  moveOfferedPlace: WithdrawalReferral;
+  /** the coordinator records that the ward refused to admit the individual of an offered place: frees the bed, and the place never lapses */
+  recordRefusedAdmission: WithdrawalReferral;
   /** the coordinator records that treatment is completed and the individual discharged; frees the place */
   recordDischarge: WithdrawalReferral;
   /** after an offered place lapsed, the referring organisation asks for a new assessment (a new cycle, due in 14 days) */
@@ -616,7 +734,8 @@ export type MutationPrepareTreatmentDecisionArgs = {
 /** What the psychiatry subgraph changes. */
 export type MutationOfferPlaceArgs = {
   referralId: Scalars['ID']['input'];
-  wardId: Scalars['ID']['input'];
+  wardId?: InputMaybe<Scalars['ID']['input']>;
+  fromOtherProvider?: InputMaybe<Scalars['Boolean']['input']>;
   startDate: Scalars['Date']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
   internalNote?: InputMaybe<Scalars['String']['input']>;
@@ -626,6 +745,24 @@ export type MutationOfferPlaceArgs = {
 /** What the psychiatry subgraph changes. */
 export type MutationRecordAdmissionArgs = {
   referralId: Scalars['ID']['input'];
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+  expectedDischargeOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationMoveOfferedPlaceArgs = {
+  referralId: Scalars['ID']['input'];
+  startDate: Scalars['Date']['input'];
+  reason: Scalars['String']['input'];
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationRecordRefusedAdmissionArgs = {
+  referralId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
   internalNote?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -930,6 +1067,10 @@ export type ResolversTypes = {
   PreparedDecision: ResolverTypeWrapper<PreparedDecision>;
   TreatmentDecision: ResolverTypeWrapper<DecisionView>;
   PlaceOffer: ResolverTypeWrapper<PlaceOfferView>;
+  TreatmentOffer: ResolverTypeWrapper<TreatmentOfferView>;
+  AdmissionRefusal: ResolverTypeWrapper<AdmissionRefusal>;
+  WardDay: ResolverTypeWrapper<WardDay>;
+  OrderedPlace: ResolverTypeWrapper<ReferralRow>;
   ReferralEvent: ResolverTypeWrapper<ReferralEventRow>;
   InternalNote: ResolverTypeWrapper<InternalNoteRow>;
   AssessmentCycle: ResolverTypeWrapper<CycleView>;
@@ -976,6 +1117,10 @@ export type ResolversParentTypes = {
   PreparedDecision: PreparedDecision;
   TreatmentDecision: DecisionView;
   PlaceOffer: PlaceOfferView;
+  TreatmentOffer: TreatmentOfferView;
+  AdmissionRefusal: AdmissionRefusal;
+  WardDay: WardDay;
+  OrderedPlace: ReferralRow;
   ReferralEvent: ReferralEventRow;
   InternalNote: InternalNoteRow;
   AssessmentCycle: CycleView;
@@ -1046,6 +1191,9 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   assessmentDeadlineMissed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['TreatmentDecision']>, ParentType, ContextType>;
   placeOffer?: Resolver<Maybe<ResolversTypes['PlaceOffer']>, ParentType, ContextType>;
+  treatmentOffer?: Resolver<Maybe<ResolversTypes['TreatmentOffer']>, ParentType, ContextType>;
+  expectedDischargeOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  admissionRefusal?: Resolver<Maybe<ResolversTypes['AdmissionRefusal']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   admittedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1105,6 +1253,48 @@ export type PlaceOfferResolvers<ContextType = PsychiatryContext, ParentType exte
   deadlineMissed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type TreatmentOfferResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['TreatmentOffer'] = ResolversParentTypes['TreatmentOffer']> = {
+  setting?: Resolver<ResolversTypes['TreatmentSetting'], ParentType, ContextType>;
+  ward?: Resolver<Maybe<ResolversTypes['Ward']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  orderedFromOtherProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  offeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dueBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lapsesOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deadlineMissed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AdmissionRefusalResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['AdmissionRefusal'] = ResolversParentTypes['AdmissionRefusal']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WardDayResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WardDay'] = ResolversParentTypes['WardDay']> = {
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  places?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taken?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  free?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OrderedPlaceResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['OrderedPlace'] = ResolversParentTypes['OrderedPlace']> = {
+  referralId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ward?: Resolver<ResolversTypes['Ward'], ParentType, ContextType>;
+  orderedBy?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReferralStatus'], ParentType, ContextType>;
+  personnummer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  substances?: Resolver<Array<ResolversTypes['Substance']>, ParentType, ContextType>;
+  currentProblems?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  otherIllnesses?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  medications?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lapsesOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  admittedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  expectedDischargeOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
 export type ReferralEventResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ReferralEvent'] = ResolversParentTypes['ReferralEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1137,6 +1327,8 @@ export type WardResolvers<ContextType = PsychiatryContext, ParentType extends Re
   places?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   occupied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   free?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  freeOn?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<WardFreeOnArgs, 'date'>>;
+  calendar?: Resolver<Array<ResolversTypes['WardDay']>, ParentType, ContextType, Partial<WardCalendarArgs>>;
 };
 
 export type WithdrawalReferralConnectionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WithdrawalReferralConnection'] = ResolversParentTypes['WithdrawalReferralConnection']> = {
@@ -1170,6 +1362,7 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
   withdrawalReferral?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType, RequireFields<QueryWithdrawalReferralArgs, 'id'>>;
   withdrawalReferrals?: Resolver<ResolversTypes['WithdrawalReferralConnection'], ParentType, ContextType, Partial<QueryWithdrawalReferralsArgs>>;
   wards?: Resolver<Array<ResolversTypes['Ward']>, ParentType, ContextType, Partial<QueryWardsArgs>>;
+  orderedPlaces?: Resolver<Array<ResolversTypes['OrderedPlace']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1179,8 +1372,10 @@ export type MutationResolvers<ContextType = PsychiatryContext, ParentType extend
   bookAssessmentMeeting?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationBookAssessmentMeetingArgs, 'referralId' | 'at'>>;
   recordTreatmentDecision?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordTreatmentDecisionArgs, 'referralId' | 'needed'>>;
   prepareTreatmentDecision?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationPrepareTreatmentDecisionArgs, 'referralId' | 'needed'>>;
-  offerPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationOfferPlaceArgs, 'referralId' | 'wardId' | 'startDate'>>;
+  offerPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationOfferPlaceArgs, 'referralId' | 'startDate'>>;
   recordAdmission?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordAdmissionArgs, 'referralId'>>;
+  moveOfferedPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationMoveOfferedPlaceArgs, 'referralId' | 'startDate' | 'reason'>>;
+  recordRefusedAdmission?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordRefusedAdmissionArgs, 'referralId' | 'reason'>>;
   recordDischarge?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordDischargeArgs, 'referralId'>>;
   requestNewAssessment?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRequestNewAssessmentArgs, 'referralId'>>;
   withdrawWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationWithdrawWithdrawalReferralArgs, 'referralId' | 'reason'>>;
@@ -1265,6 +1460,10 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   PreparedDecision?: PreparedDecisionResolvers<ContextType>;
   TreatmentDecision?: TreatmentDecisionResolvers<ContextType>;
   PlaceOffer?: PlaceOfferResolvers<ContextType>;
+  TreatmentOffer?: TreatmentOfferResolvers<ContextType>;
+  AdmissionRefusal?: AdmissionRefusalResolvers<ContextType>;
+  WardDay?: WardDayResolvers<ContextType>;
+  OrderedPlace?: OrderedPlaceResolvers<ContextType>;
   ReferralEvent?: ReferralEventResolvers<ContextType>;
   InternalNote?: InternalNoteResolvers<ContextType>;
   AssessmentCycle?: AssessmentCycleResolvers<ContextType>;

@@ -5,6 +5,7 @@ import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
+import { OrderedPlace, TreatmentOffer } from './ordered-place.ts';
 import { psychiatrySection } from '../domain/indicators.ts';
 
 export const resolvers: Resolvers = {
@@ -16,5 +17,7 @@ export const resolvers: Resolvers = {
   ReferralEvent,
   InternalNote,
   Ward,
+  OrderedPlace,
+  TreatmentOffer,
   JointCarePlan,
 };

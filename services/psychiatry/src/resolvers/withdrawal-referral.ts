@@ -22,7 +22,7 @@ import {
   referralOfPlan,
   referralsOfPerson,
 } from '../domain/referrals.ts';
-import { decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation } from '../domain/views.ts';
+import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
@@ -42,6 +42,8 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   },
   decision: (r) => decisionOf(r),
   placeOffer: (r) => placeOfferOf(r),
+  treatmentOffer: (r) => treatmentOfferOf(r),
+  admissionRefusal: (r) => admissionRefusalOf(r),
   events: (r, _, ctx) => eventsOf(ctx, r),
   internalNotes: (r, _, ctx) => internalNotesOf(ctx, r),
   earlierCycles: (r) => earlierCyclesOf(r),
