@@ -75,7 +75,11 @@ describe("the referral group's decision: the chief physician records it, a physi
     refused(await gql(PREPARE, { id, needed: false }, { as: physician19, clock: AFTER_MEETING }), 'BAD_USER_INPUT', 'rationale');
     ok(await gql(PREPARE, { id, needed: false, rationale: 'Öppenvård räcker.' }, { as: physician19, clock: AFTER_MEETING }));
     const caseworkerView = await gql(DECISION_VIEW, { id }, { as: caseworker1980, clock: AFTER_MEETING });
-    expect(refused(caseworkerView, 'FORBIDDEN').path).toEqual(['withdrawalReferral', 'preparedDecision']);
+    const e = refused(caseworkerView, 'FORBIDDEN');
+    expect([e.path, e.message]).toEqual([
+      ['withdrawalReferral', 'preparedDecision'],
+      'A prepared decision is for the staff of the psychiatry organisation that received the request; the decision shows once the chief physician records it.',
+    ]);
     expect(caseworkerView.data?.withdrawalReferral).toMatchObject({ status: 'AWAITING_DECISION', decision: null, preparedDecision: null });
   });
 

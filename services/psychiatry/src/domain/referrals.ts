@@ -13,7 +13,7 @@ import { can } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { organisation } from '../../../shared/src/directory.ts';
-import { badInput, conflict, FieldProblems } from '../../../shared/src/errors.ts';
+import { badInput, conflict, FieldProblems, forbidden } from '../../../shared/src/errors.ts';
 import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { addDays, stockholmDate } from '../../../shared/src/time.ts';
@@ -38,12 +38,14 @@ import {
   mayTake,
   notVisible,
   referralAccess,
+  mayReadInternalNotes,
   requireInternalNotes,
   requireOfferableWard,
   requireStoredWard,
   requireStep,
   requireReceiver,
   requireSubmit,
+  BASIS_RECEIVER,
   BASIS_SENDER,
 } from './policy.ts';
 import {
@@ -166,7 +168,12 @@ export async function amendmentsOf(ctx: PsychiatryContext, r: ReferralRow) {
 
 /** A physician's prepared decision: like internal notes, FORBIDDEN for anyone but the receiving organisation's staff. */
 export function preparedDecisionOf(ctx: PsychiatryContext, r: ReferralRow) {
-  const basis = requireInternalNotes(ctx.caller, r);
+  if (!mayReadInternalNotes(ctx.caller, r)) {
+    throw forbidden(
+      'A prepared decision is for the staff of the psychiatry organisation that received the request; the decision shows once the chief physician records it.',
+    );
+  }
+  const basis = BASIS_RECEIVER;
   if (r.preparedAt === null || r.preparedNeeded === null || r.preparedBy === null) return null;
   ctx.audit.read({ entity: ENTITY, entityId: r.id, personId: r.personId, fields: ['preparedDecision'], basis, owner: r.receivingOrganisationId });
   return { needed: r.preparedNeeded, setting: r.preparedSetting, rationale: r.preparedRationale, preparedAt: r.preparedAt, preparedBy: r.preparedBy };
