@@ -5,7 +5,7 @@
  * open one, unless it is knowingly sent as a new cycle.
  */
 import { describe, expect, it } from 'vitest';
-import { gql } from '../helpers/hub.ts';
+import { gql, subgraphRequest } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
 import {
   auditOf,
@@ -58,6 +58,24 @@ describe('every invalid field of an input in one response', () => {
       "The caseworker's e-mail address is not valid, e.g. name@kommun.se.",
     ]);
     expect(res.errors!.every((e) => JSON.stringify(e.path) === '["submitWithdrawalReferral"]')).toBe(true);
+    expect(await storedReferralsFor(input.personnummer)).toBe(0);
+  });
+
+  it('the text rules checked before anything runs (gateway and subgraph) report every broken field too', async () => {
+    const input = referralInput({ name: 'x'.repeat(201), caseworker: { name: 'Anna Svensson', phone: '021-39 00 00', email: 'anna\u0000@vasteras.se' } });
+    const res = await gql(SUBMIT, { input }, { as: caseworker1980, clock: CLOCK });
+    expect(res.status).toBe(400);
+    expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'input.name', 'input.name: is 201 characters long; at most 200 are allowed.'],
+      ['BAD_USER_INPUT', 'input.caseworker.email', 'input.caseworker.email: contains a control character; remove it.'],
+    ]);
+    // the subgraph, reached directly, answers the same
+    const direct = await subgraphRequest('psychiatry', SUBMIT, { as: caseworker1980, variables: { input } });
+    expect(direct.status).toBe(400);
+    expect(direct.body.errors.map((e: { extensions: Record<string, unknown> }) => [e.extensions.code, e.extensions.field])).toEqual([
+      ['BAD_USER_INPUT', 'input.name'],
+      ['BAD_USER_INPUT', 'input.caseworker.email'],
+    ]);
     expect(await storedReferralsFor(input.personnummer)).toBe(0);
   });
 
