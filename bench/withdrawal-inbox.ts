@@ -39,7 +39,7 @@ const token = (org: string, role: Role) => stack.token({ org, roles: [role], nam
 const tokens = {
   caseworker: await token('municipality:1980', 'CASEWORKER'),
   coordinator: await token('psychiatry:19', 'COORDINATOR'),
-  physician: await token('psychiatry:19', 'PHYSICIAN'),
+  physician: await token('psychiatry:19', 'CHIEF_PHYSICIAN'),
 };
 
 async function gql(query: string, variables: Record<string, unknown>, as: keyof typeof tokens, clock?: string) {
@@ -65,16 +65,18 @@ const wardId = 'bench-ward';
   await sql.end();
 }
 
-const SUBMIT = `mutation($input: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $input) { id } }`;
+const SUBMIT = `mutation($input: WithdrawalReferralInput!, $newCycleOf: ID) { submitWithdrawalReferral(input: $input, newCycleOf: $newCycleOf) { id } }`;
 async function seed(n: number): Promise<string> {
   const pnr = personnummer();
   const ids: string[] = [];
-  for (let i = 0; i < n; i += 25) {
+  // one person's requests from one municipality: each after the first is knowingly sent beside it (newCycleOf)
+  for (let i = 0; i < n; i += i === 0 ? 1 : 25) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(25, n - i) }, () =>
+      Array.from({ length: i === 0 ? 1 : Math.min(25, n - i) }, () =>
         gql(
           SUBMIT,
           {
+            newCycleOf: ids[0] ?? null,
             input: {
               personnummer: pnr,
               name: 'Bench Person',

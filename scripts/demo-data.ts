@@ -26,6 +26,7 @@ import * as psychiatrySchema from '../services/psychiatry/src/db/schema.ts';
 import type { ReferralRow } from '../services/psychiatry/src/db/schema.ts';
 import { placeDueOf, replay, submittedReferral, type Actor } from '../services/psychiatry/src/domain/transitions.ts';
 import {
+  validateAmendment,
   validateDecision,
   validateMeetingTime,
   validatePlaceMove,
@@ -41,6 +42,7 @@ import { seedDemo as seedClinicsDemo } from '../services/clinics/src/demo.ts';
 import { seedDemo as seedMunicipalityDemo, type DemoLink, type DemoLinks } from '../services/municipality/src/demo.ts';
 
 type EventInsert = typeof psychiatrySchema.withdrawalReferralEvent.$inferInsert;
+type AmendmentInsert = typeof psychiatrySchema.withdrawalReferralAmendment.$inferInsert;
 
 const SENDERS = {
   'municipality:1980': {
@@ -61,9 +63,10 @@ const SENDERS = {
 } as const;
 type Sender = keyof typeof SENDERS;
 
-const STAFF: Record<string, { coordinator: string; physician: string }> = {
-  'psychiatry:19': { coordinator: 'Maria Berg', physician: 'Erik Holm' },
-  'psychiatry:01': { coordinator: 'Jonas Ny', physician: 'Lisa Ström' },
+/** The coordinator, a physician who prepares decisions, and the chief physician (överläkare) who records them. */
+const STAFF: Record<string, { coordinator: string; physician: string; chief: string }> = {
+  'psychiatry:19': { coordinator: 'Maria Berg', physician: 'Lina Falk', chief: 'Erik Holm' },
+  'psychiatry:01': { coordinator: 'Jonas Ny', physician: 'Omar Said', chief: 'Lisa Ström' },
 };
 
 /** What the demo shows for one referral: the steps taken, in days before the day of seeding. */
@@ -89,6 +92,12 @@ interface Story {
   withdrawn?: { daysAgo: number; reason: string };
   /** a lapsed first cycle and a new-assessment request this many days ago */
   renewedDaysAgo?: number;
+  /** the coordinator took the request (assigned it to themselves) this many days ago */
+  assignedDaysAgo?: number;
+  /** a physician prepared the decision this many days ago (for the chief physician) */
+  preparedDaysAgo?: number;
+  /** the caseworker corrected the phone number and added a new AUDIT result this many days ago */
+  amendedDaysAgo?: number;
 }
 
 type Steps = Omit<Story, 'name' | 'born' | 'serial' | 'from' | 'receivedDaysAgo'>;
@@ -105,16 +114,16 @@ const story = (name: string, born: string, serial: string, from: Sender, receive
 
 const STORIES: Story[] = [
   story('Per Demosson', '780312', '231', 'municipality:1980', 2),
-  story('Karl Exempel', '650904', '457', 'municipality:1980', 19), // overdue
+  story('Karl Exempel', '650904', '457', 'municipality:1980', 19, { assignedDaysAgo: 10 }), // overdue, assigned
   story('Sofia Provsdotter', '910127', '246', 'municipality:1981', 16), // overdue
-  story('Johan Testare', '830615', '613', 'municipality:1981', 6, { meetingDaysAgo: -3 }),
-  story('Lena Fiktiv', '700222', '128', 'municipality:1980', 20, { meetingDaysAgo: -2 }), // booked late
-  story('Oskar Påhittad', '880430', '375', 'municipality:1980', 12, { meetingDaysAgo: 1 }),
+  story('Johan Testare', '830615', '613', 'municipality:1981', 6, { meetingDaysAgo: -3, assignedDaysAgo: 5, amendedDaysAgo: 2 }), // corrected
+  story('Lena Fiktiv', '700222', '128', 'municipality:1980', 20, { meetingDaysAgo: -2, assignedDaysAgo: 8 }), // booked late
+  story('Oskar Påhittad', '880430', '375', 'municipality:1980', 12, { meetingDaysAgo: 1, preparedDaysAgo: 0 }), // decision prepared
   story('Maja Låtsas', '950808', '064', 'municipality:1981', 25, {
     meetingDaysAgo: 15,
     decision: { daysAgo: 14, needed: false, rationale: 'Abstinensen bedöms kunna hanteras i öppenvård via vårdcentralen.' },
   }),
-  story('Nils Demoberg', '720119', '591', 'municipality:1980', 14, { meetingDaysAgo: 5, decision: { daysAgo: 5, needed: true } }),
+  story('Nils Demoberg', '720119', '591', 'municipality:1980', 14, { meetingDaysAgo: 5, preparedDaysAgo: 5, decision: { daysAgo: 4, needed: true } }),
   story('Greta Exempelsson', '600505', '382', 'municipality:1980', 30, { meetingDaysAgo: 20, decision: { daysAgo: 17, needed: true } }), // place overdue
   story('Ali Provare', '890910', '733', 'municipality:1981', 24, {
     meetingDaysAgo: 14,
@@ -198,7 +207,7 @@ function personnummerOf(s: Story): string {
  * and input checks (domain/validation.ts), each step at its own time, so the
  * rows, notes and deadlines are exactly what the mutations would have stored.
  */
-function buildStory(s: Story, now: Date, personIdSecret: string): { row: ReferralRow; events: EventInsert[] } {
+function buildStory(s: Story, now: Date, personIdSecret: string): { row: ReferralRow; events: EventInsert[]; amendments: AmendmentInsert[] } {
   const at = (daysAgo: number, hour = 10) => {
     const d = new Date(now.getTime() - daysAgo * DAY);
     d.setUTCHours(hour - 1, 0, 0, 0);
@@ -211,6 +220,8 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   const caseworker = demoUser(sender.caseworker.name, s.from);
   const coordinator = demoUser(staff.coordinator, sender.receiver);
   const physician = demoUser(staff.physician, sender.receiver);
+  const chief = demoUser(staff.chief, sender.receiver);
+  const amendments: AmendmentInsert[] = [];
   const { ward } = sender;
   const otherWard = ward.id === REFERENCE_WARDS[0].id ? REFERENCE_WARDS[1] : REFERENCE_WARDS[0];
 
@@ -239,10 +250,45 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
     validateMeetingTime(meetingAt, bookedAt);
     r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, bookedAt);
   }
+  if (s.assignedDaysAgo !== undefined)
+    r.take({ step: 'assign', to: { userId: coordinator.userId, name: coordinator.name } }, coordinator, at(s.assignedDaysAgo, 8));
+  if (s.amendedDaysAgo !== undefined) {
+    const amendedAt = at(s.amendedDaysAgo, 14);
+    const reason = 'Nytt telefonnummer och ny AUDIT-screening.';
+    const a = validateAmendment(
+      {
+        caseworker: { phone: sender.caseworker.phone.replace(/00$/, '11') },
+        addAssessments: [{ instrument: 'AUDIT', performedOn: dayOf(s.amendedDaysAgo + 1), score: 19, summary: 'Ny screening efter återfall.' }],
+        reason,
+      },
+      amendedAt,
+    );
+    const before = r.row;
+    const set = { caseworkerPhone: a.caseworkerPhone!, assessments: [...before.assessments, ...a.addAssessments] };
+    r.take({ step: 'amend', set, fields: ['caseworker.phone', 'assessments'], reason }, caseworker, amendedAt);
+    amendments.push({
+      id: randomUUID(),
+      referralId: before.id,
+      at: amendedAt,
+      byUserId: caseworker.userId,
+      byName: caseworker.name,
+      byOrganisationId: caseworker.organisationId,
+      reason,
+      changes: [
+        { field: 'caseworker.phone', before: before.caseworkerPhone, after: set.caseworkerPhone },
+        { field: 'assessments', before: before.assessments, after: set.assessments },
+      ],
+    });
+  }
+  if (s.preparedDaysAgo !== undefined) {
+    const needed = s.decision?.needed ?? true;
+    const prepared = validateDecision({ needed, setting: needed ? 'INPATIENT' : null, rationale: s.decision?.rationale });
+    r.take({ step: 'prepareDecision', ...prepared }, physician, at(s.preparedDaysAgo, 14));
+  }
   if (s.decision) {
     const { needed, rationale } = s.decision;
     const setting = needed ? (s.decision.setting ?? 'INPATIENT') : null;
-    r.take({ step: 'decide', ...validateDecision({ needed, setting, rationale }) }, physician, at(s.decision.daysAgo, 15));
+    r.take({ step: 'decide', ...validateDecision({ needed, setting, rationale }) }, chief, at(s.decision.daysAgo, 15));
   }
   if (s.offer) {
     const offeredAt = at(s.offer.daysAgo, 11);
@@ -269,7 +315,7 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   if (s.completedDaysAgo !== undefined) r.take({ step: 'discharge' }, coordinator, at(s.completedDaysAgo, 12));
   if (s.withdrawn) r.take({ step: 'withdraw', reason: validateWithdrawalReason(s.withdrawn.reason) }, caseworker, at(s.withdrawn.daysAgo));
   if (s.renewedDaysAgo !== undefined) r.take({ step: 'requestNewAssessment' }, caseworker, at(s.renewedDaysAgo));
-  return { row: r.row, events: r.events };
+  return { row: r.row, events: r.events, amendments };
 }
 
 /** The demo referrals, built for "now" (exported for the demo-data test). */
@@ -329,6 +375,7 @@ async function seedReferrals(databaseUrls: Record<SubgraphName, string>, personI
     const built = demoReferrals(now, personIdSecret);
     await tx.insert(psychiatrySchema.withdrawalReferral).values(built.map((b) => b.row));
     await tx.insert(psychiatrySchema.withdrawalReferralEvent).values(built.flatMap((b) => b.events));
+    await tx.insert(psychiatrySchema.withdrawalReferralAmendment).values(built.flatMap((b) => b.amendments));
     // the seeding is itself an access to personal data, and is logged as such
     const seeder: Caller = { userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation('psychiatry:19')!, roles: [] };
     await appendAudit(

@@ -105,6 +105,36 @@ describe('demo data', () => {
   });
 });
 
+describe("demo data shows issue 14's states", () => {
+  it('an amended request with its history, requests assigned to the coordinator, a prepared decision, and a decision the chief physician recorded on a prepared one', async () => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const amended =
+        await sql`select a.by_name, a.changes, r.name, r.caseworker_phone from withdrawal_referral_amendment a join withdrawal_referral r on r.id = a.referral_id`;
+      expect(amended.map((a) => [a.name, a.by_name, a.caseworker_phone, (a.changes as Array<{ field: string }>).map((c) => c.field)])).toEqual([
+        ['Johan Testare', 'Sara Lind', '0224-74 70 11', ['caseworker.phone', 'assessments']],
+      ]);
+      const assigned = await sql`select name from withdrawal_referral where assigned_to_name = 'Maria Berg' order by name`;
+      expect(assigned.map((r) => r.name)).toEqual(['Johan Testare', 'Karl Exempel', 'Lena Fiktiv']);
+      const prepared =
+        await sql`select name, stage, prepared_by, decided_by, decision_prepared_by from withdrawal_referral where prepared_by is not null order by name`;
+      expect(prepared.map((r) => ({ ...r }))).toEqual([
+        { name: 'Nils Demoberg', stage: 'CARE_PLANNING', prepared_by: 'Lina Falk', decided_by: 'Erik Holm', decision_prepared_by: 'Lina Falk' },
+        { name: 'Oskar Påhittad', stage: 'ASSESSMENT_BOOKED', prepared_by: 'Lina Falk', decided_by: null, decision_prepared_by: null },
+      ]);
+      const kinds =
+        await sql`select kind, count(*)::int as n from withdrawal_referral_event where kind in ('AMENDED', 'ASSIGNED', 'DECISION_PREPARED') group by kind order by kind`;
+      // a prepared decision is not on the timeline both sides read
+      expect(kinds.map((k) => [k.kind, k.n])).toEqual([
+        ['AMENDED', 1],
+        ['ASSIGNED', 3],
+      ]);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
 describe("demo plans link the organisations' demo records", () => {
   it('a withdrawal plan for an admitted Västerås referral, a contract-care plan for a Stockholm order, a SIP for a clinic client, agreements', async () => {
     const q = async <T>(u: string, text: string) => {

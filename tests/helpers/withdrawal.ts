@@ -10,7 +10,10 @@ export const caseworker1980: As = { org: 'municipality:1980', roles: ['CASEWORKE
 export const caseworker1981: As = { org: 'municipality:1981', roles: ['CASEWORKER'], sub: 'sara.lind', name: 'Sara Lind' };
 export const caseworker0180: As = { org: 'municipality:0180', roles: ['CASEWORKER'], sub: 'karin.ek', name: 'Karin Ek' };
 export const coordinator19: As = { org: 'psychiatry:19', roles: ['COORDINATOR'], sub: 'maria.berg', name: 'Maria Berg' };
-export const physician19: As = { org: 'psychiatry:19', roles: ['PHYSICIAN'], sub: 'erik.holm', name: 'Erik Holm' };
+/** a physician of the referral group: prepares decisions (the routine gives the decision itself to the chief physician) */
+export const physician19: As = { org: 'psychiatry:19', roles: ['PHYSICIAN'], sub: 'lina.falk', name: 'Lina Falk' };
+/** the chief physician (överläkare) of the referral group, who records its decisions */
+export const chiefPhysician19: As = { org: 'psychiatry:19', roles: ['CHIEF_PHYSICIAN'], sub: 'erik.holm', name: 'Erik Holm' };
 export const nurse19: As = { org: 'psychiatry:19', roles: ['NURSE'], sub: 'lena.ahl', name: 'Lena Ahl' };
 export const coordinator01: As = { org: 'psychiatry:01', roles: ['COORDINATOR'], sub: 'jonas.ny', name: 'Jonas Ny' };
 
@@ -43,7 +46,7 @@ export const REFERRAL_FIELDS = `
   events { at kind by note }
 `;
 
-export const SUBMIT = `mutation($input: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $input) { ${REFERRAL_FIELDS} } }`;
+export const SUBMIT = `mutation($input: WithdrawalReferralInput!, $newCycleOf: ID) { submitWithdrawalReferral(input: $input, newCycleOf: $newCycleOf) { ${REFERRAL_FIELDS} } }`;
 export const GET = `query($id: ID!) { withdrawalReferral(id: $id) { ${REFERRAL_FIELDS} } }`;
 export const BOOK = `mutation($id: ID!, $at: DateTime!, $note: String) { bookAssessmentMeeting(referralId: $id, at: $at, internalNote: $note) { ${REFERRAL_FIELDS} } }`;
 export const DECIDE = `mutation($id: ID!, $needed: Boolean!, $setting: TreatmentSetting, $rationale: String, $note: String) {
@@ -55,10 +58,10 @@ export const DISCHARGE = `mutation($id: ID!) { recordDischarge(referralId: $id) 
 export const NEW_ASSESSMENT = `mutation($id: ID!) { requestNewAssessment(referralId: $id) { ${REFERRAL_FIELDS} earlierCycles { cycle assessmentDueBy assessmentMeetingAt decision { needed } placeOffer { startDate lapsesOn ward { id } } outcome } } }`;
 export const WITHDRAW = `mutation($id: ID!, $reason: String!) { withdrawWithdrawalReferral(referralId: $id, reason: $reason) { id status } }`;
 
-/** Submits a complete request as `as` at `clock` and returns the referral. */
-export async function submit(as: As = caseworker1980, clock?: string, overrides: Record<string, unknown> = {}) {
+/** Submits a complete request as `as` at `clock` (as a new cycle beside the open request `newCycleOf`) and returns the referral. */
+export async function submit(as: As = caseworker1980, clock?: string, overrides: Record<string, unknown> = {}, newCycleOf?: string) {
   const input = referralInput(overrides);
-  const res = await gql(SUBMIT, { input }, { as, ...(clock ? { clock } : {}) });
+  const res = await gql(SUBMIT, { input, ...(newCycleOf ? { newCycleOf } : {}) }, { as, ...(clock ? { clock } : {}) });
   return { input, referral: ok(res).submitWithdrawalReferral as Record<string, any> };
 }
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../services/shared/src/time.ts';
 import { subgraphRequest, withSql, type As } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
-import { caseworker1980, coordinator19, physician19, referralInput } from '../helpers/withdrawal.ts';
+import { caseworker1980, coordinator19, chiefPhysician19, referralInput } from '../helpers/withdrawal.ts';
 import { reportRepresentation } from '../helpers/indicators.ts';
 
 async function call(query: string, variables: Record<string, unknown>, as: As, clock: string) {
@@ -63,7 +63,7 @@ async function seedFixture() {
     await call(
       'mutation($id: ID!, $n: Boolean!, $s: TreatmentSetting, $why: String) { recordTreatmentDecision(referralId: $id, needed: $n, setting: $s, rationale: $why) { id } }',
       { id: r.id, n: needed, s: needed ? 'INPATIENT' : null, why: needed ? null : 'Öppenvård räcker' },
-      physician19,
+      chiefPhysician19,
       at(decided, '09:00'),
     );
     if (!needed || k === 4) continue;

@@ -117,9 +117,12 @@ describe('audit events through the gateway', () => {
   it('logs a 16-row inbox page as one row of 16 records and persons, in under 2 KB, and the log lists 16 events with ids of their own', async () => {
     const coordinator: As = { ...coordinator19, sub: `coordinator-test-${randomBytes(4).toString('hex')}` };
     const pnr = personnummer();
+    // one person's 16 requests from one municipality: each after the first knowingly sent beside it (newCycleOf)
+    let first: string | undefined;
     for (let i = 0; i < 16; i++) {
-      const sent = await gql(SUBMIT, { input: referralInput({ personnummer: pnr }) }, { as: caseworker1980 });
+      const sent = await gql(SUBMIT, { input: referralInput({ personnummer: pnr }), newCycleOf: first }, { as: caseworker1980 });
       expect(sent.errors).toBeUndefined();
+      first ??= sent.data!.submitWithdrawalReferral.id as string;
     }
     const person = (await gql('query($p: String!) { findPerson(personnummer: $p) { id } }', { p: pnr }, { as: coordinator })).data!.findPerson.id as string;
     const inbox = await gql(

@@ -23,7 +23,7 @@ import {
 import { captureLogs } from '../../services/shared/src/logger.ts';
 import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
 import { gql, ok, type As } from '../helpers/hub.ts';
-import { caseworker1980, coordinator19, createWard, physician19, submit } from '../helpers/withdrawal.ts';
+import { caseworker1980, chiefPhysician19, coordinator19, createWard, physician19, submit } from '../helpers/withdrawal.ts';
 import { caseworkerSthlm, clinicStaff, createPlan, recordConsent, sip } from '../helpers/plans.ts';
 import { register, staff } from '../helpers/probation.ts';
 import { personnummer } from '../helpers/people.ts';
@@ -62,7 +62,10 @@ const CALLERS: Record<string, As> = {
   recordContractCareBreach: officer,
   submitWithdrawalReferral: caseworker1980,
   bookAssessmentMeeting: coordinator19,
-  recordTreatmentDecision: physician19,
+  recordTreatmentDecision: chiefPhysician19,
+  prepareTreatmentDecision: physician19,
+  amendWithdrawalReferral: caseworker1980,
+  assignWithdrawalReferral: coordinator19,
   offerPlace: coordinator19,
   recordAdmission: coordinator19,
   moveOfferedPlace: coordinator19,

@@ -114,11 +114,15 @@ describe('lists: the SQL condition of what the caller may see', () => {
 });
 
 describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the side (FORBIDDEN)', () => {
-  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'decide', 'offerPlace', 'movePlace', 'admit', 'refuseAdmission', 'discharge'];
-  const SENDER_STEPS: Step[] = ['requestNewAssessment', 'withdraw'];
+  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'prepareDecision', 'decide', 'offerPlace', 'movePlace', 'admit', 'refuseAdmission', 'discharge', 'assign'];
+  const SENDER_STEPS: Step[] = ['requestNewAssessment', 'withdraw', 'amend'];
+  // the routine gives the decision to the chief physician; a physician prepares it
   const actorFor: Record<Step, Role> = {
     bookMeeting: 'COORDINATOR',
-    decide: 'PHYSICIAN',
+    prepareDecision: 'PHYSICIAN',
+    decide: 'CHIEF_PHYSICIAN',
+    assign: 'COORDINATOR',
+    amend: 'CASEWORKER',
     offerPlace: 'COORDINATOR',
     movePlace: 'COORDINATOR',
     admit: 'COORDINATOR',
@@ -131,6 +135,7 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
   it('names the side and permission of every step', () => {
     expect(Object.fromEntries(Object.entries(STEP_ACTION).map(([s, a]) => [s, `${a.side} ${a.permission}`]))).toEqual({
       bookMeeting: 'receiver withdrawal.bookMeeting',
+      prepareDecision: 'receiver withdrawal.prepareDecision',
       decide: 'receiver withdrawal.decide',
       offerPlace: 'receiver withdrawal.offerPlace',
       movePlace: 'receiver withdrawal.offerPlace',
@@ -139,6 +144,8 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
       discharge: 'receiver withdrawal.admit',
       requestNewAssessment: 'sender withdrawal.followUp',
       withdraw: 'sender withdrawal.followUp',
+      amend: 'sender withdrawal.amend',
+      assign: 'receiver withdrawal.assign',
     });
   });
 
@@ -157,7 +164,9 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
     const e = thrown(() => requireStep(caller('psychiatry:19', 'COORDINATOR'), REFERRAL, REFERRAL.id, step));
     expect([e.extensions.code, e.message]).toEqual([
       'FORBIDDEN',
-      'Your role (COORDINATOR) does not allow you to ask for a new assessment or withdraw a request.',
+      step === 'amend'
+        ? 'Your role (COORDINATOR) does not allow you to correct or add to a request for withdrawal treatment.'
+        : 'Your role (COORDINATOR) does not allow you to ask for a new assessment or withdraw a request.',
     ]);
   });
 

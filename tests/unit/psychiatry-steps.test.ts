@@ -103,6 +103,8 @@ describe('the decision, the offer and what follows', () => {
       decisionRationale: null,
       decidedAt: at('2026-03-10T14:00:00Z'),
       decidedBy: 'Erik Holm',
+      // no physician prepared it
+      decisionPreparedBy: null,
     });
     expect(next.event.note).toBe('Withdrawal treatment is needed (inpatient); a place is to be offered by 2026-03-24.');
   });
@@ -160,7 +162,7 @@ describe('the decision, the offer and what follows', () => {
         assessmentDueBy: '2026-03-16',
         assessmentMeetingAt: '2026-03-10T09:00:00.000Z',
         assessmentDeadlineMissed: false,
-        decision: { needed: true, setting: 'INPATIENT', decidedAt: '2026-03-10T14:00:00.000Z', decidedBy: 'Erik Holm', rationale: null },
+        decision: { needed: true, setting: 'INPATIENT', decidedAt: '2026-03-10T14:00:00.000Z', decidedBy: 'Erik Holm', rationale: null, preparedBy: null },
         placeOffer: { wardId: '91', offeredAt: '2026-03-12T09:00:00.000Z', dueBy: '2026-03-24', startDate: '2026-03-20', lapsesOn: '2026-04-17', reason: null },
         outcome: 'LAPSED',
         closedAt: '2026-04-20T08:00:00.000Z',

@@ -275,6 +275,7 @@ describe('the state machine', () => {
   const MATRIX = `
                          RECEIVED ASSESSMENT_BOOKED AWAITING_DECISION NOT_NEEDED CARE_PLANNING PLACE_OFFERED ADMISSION_REFUSED ADMITTED COMPLETED LAPSED WITHDRAWN
     bookMeeting          x        x                 x                 .          .             .             .                 .        .         .      .
+    prepareDecision      .        .                 x                 .          .             .             .                 .        .         .      .
     decide               .        .                 x                 .          .             .             .                 .        .         .      .
     offerPlace           .        .                 .                 .          x             .             .                 .        .         .      .
     movePlace            .        .                 .                 .          .             x             x                 .        .         .      .
@@ -282,7 +283,9 @@ describe('the state machine', () => {
     refuseAdmission      .        .                 .                 .          .             x             .                 .        .         .      .
     discharge            .        .                 .                 .          .             .             .                 x        .         .      .
     requestNewAssessment .        .                 .                 .          .             .             .                 .        .         x      .
-    withdraw             x        x                 x                 .          x             x             x                 .        .         x      .`;
+    withdraw             x        x                 x                 .          x             x             x                 .        .         x      .
+    amend                x        x                 x                 .          x             x             x                 x        .         x      .
+    assign               x        x                 x                 .          x             x             x                 x        .         x      .`;
 
   it("allows exactly the pathway's steps, over every status", () => {
     const [header = [], ...rows] = MATRIX.trim()
@@ -291,7 +294,7 @@ describe('the state machine', () => {
     expect(ALL_STATUSES).toEqual(header);
     const expected = Object.fromEntries(rows.map(([step, ...marks]) => [step, header.filter((_, i) => marks[i] === 'x')]));
     expect(ALLOWED_FROM).toEqual(expected);
-    expect(refusals).toHaveLength(9 * 11 - 18);
+    expect(refusals).toHaveLength(12 * 11 - 35);
   });
 
   it.each(refusals)('refuses %s from %s with CONFLICT naming the status', (step, status) => {

@@ -6,7 +6,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
-import { BOOK, caseworker1980, caseworker1981, coordinator19, createWard, DECIDE, OFFER, ok, physician19, refused, submit } from '../helpers/withdrawal.ts';
+import {
+  BOOK,
+  caseworker1980,
+  caseworker1981,
+  coordinator19,
+  createWard,
+  DECIDE,
+  OFFER,
+  ok,
+  chiefPhysician19,
+  refused,
+  submit,
+} from '../helpers/withdrawal.ts';
 
 interface Group {
   personId: string;
@@ -19,12 +31,14 @@ const READ_CLOCK = '2026-06-03T10:00:00+02:00';
 async function group(n: number, offered: number, wards: [string, string]): Promise<Group> {
   const pnr = personnummer();
   const ids: string[] = [];
-  for (let start = 0; start < n; start += 10) {
+  // the first request of each municipality, then the others knowingly sent beside it (a second open request needs newCycleOf)
+  const firstOf = (i: number) => (i < 2 ? undefined : ids[i % 2]);
+  for (let start = 0; start < n; start += start === 0 ? Math.min(2, n) : 10) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(10, n - start) }, (_, k) => {
+      Array.from({ length: start === 0 ? Math.min(2, n) : Math.min(10, n - start) }, (_, k) => {
         const i = start + k;
         const clock = new Date(Date.parse('2026-06-01T08:00:00Z') + i * 60_000).toISOString();
-        return submit(i % 2 ? caseworker1981 : caseworker1980, clock, { personnummer: pnr });
+        return submit(i % 2 ? caseworker1981 : caseworker1980, clock, { personnummer: pnr }, firstOf(i));
       }),
     );
     ids.push(...batch.map((b) => b.referral.id as string));
@@ -32,7 +46,7 @@ async function group(n: number, offered: number, wards: [string, string]): Promi
   await Promise.all(
     ids.slice(0, offered).map(async (id, i) => {
       ok(await gql(BOOK, { id, at: '2026-06-02T09:00:00+02:00' }, { as: coordinator19, clock: '2026-06-01T12:00:00+02:00' }));
-      ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-06-02T10:00:00+02:00' }));
+      ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-06-02T10:00:00+02:00' }));
       ok(await gql(OFFER, { id, ward: wards[i % 2], start: '2026-06-05' }, { as: coordinator19, clock: '2026-06-02T11:00:00+02:00' }));
     }),
   );
@@ -83,17 +97,18 @@ describe('batching', () => {
 });
 
 describe('the inbox', () => {
-  const Q = `query($p: ID!, $first: Int, $after: String, $status: [ReferralStatus!], $overdue: Boolean) {
-    withdrawalReferrals(personId: $p, first: $first, after: $after, status: $status, overdueOnly: $overdue) {
+  const Q = `query($p: ID!, $first: Int, $after: String, $status: [ReferralStatus!], $overdue: Boolean, $order: ReferralOrder) {
+    withdrawalReferrals(personId: $p, first: $first, after: $after, status: $status, overdueOnly: $overdue, orderBy: $order) {
       totalCount pageInfo { endCursor hasNextPage } nodes { id receivedAt status } } }`;
 
-  it('pages with a cursor, oldest received first, and counts every match', async () => {
+  // the default order is the next deadline (tests/withdrawal/roles.test.ts); this pages in the order received
+  it('pages with a cursor, oldest received first (orderBy: RECEIVED), and counts every match', async () => {
     const seen: string[] = [];
     const sizes: number[] = [];
     let after: string | null = null;
     for (;;) {
       const res: { totalCount: number; nodes: Array<{ id: string }>; pageInfo: { endCursor: string; hasNextPage: boolean } } = ok(
-        await gql(Q, { p: fifty.personId, first: 20, after }, { as: coordinator19, clock: READ_CLOCK }),
+        await gql(Q, { p: fifty.personId, first: 20, after, order: 'RECEIVED' }, { as: coordinator19, clock: READ_CLOCK }),
       ).withdrawalReferrals;
       expect(res.totalCount).toBe(50);
       sizes.push(res.nodes.length);
@@ -121,7 +136,7 @@ describe('the inbox', () => {
   });
 
   it('shows a caseworker only what their own organisation sent', async () => {
-    const mine = ok(await gql(Q, { p: fifty.personId, first: 50 }, { as: caseworker1981, clock: READ_CLOCK })).withdrawalReferrals;
+    const mine = ok(await gql(Q, { p: fifty.personId, first: 50, order: 'RECEIVED' }, { as: caseworker1981, clock: READ_CLOCK })).withdrawalReferrals;
     expect(mine.totalCount).toBe(25);
     expect(mine.nodes.map((n: { id: string }) => n.id)).toEqual(fifty.ids.filter((_, i) => i % 2 === 1));
   });

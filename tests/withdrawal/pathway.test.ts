@@ -22,7 +22,7 @@ import {
   NEW_ASSESSMENT,
   OFFER,
   ok,
-  physician19,
+  chiefPhysician19,
   refused,
   submit,
   WITHDRAW,
@@ -53,7 +53,7 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
     });
 
     // the physician cannot decide before a meeting
-    const early = await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-03-23T08:00:00+01:00' });
+    const early = await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-03-23T08:00:00+01:00' });
     expect(refused(early, 'CONFLICT').message).toMatch(/only after the assessment meeting has taken place; this referral is RECEIVED/);
 
     // the coordinator books the meeting for 31 March (summer time from 29 March), within the 14 days
@@ -66,7 +66,7 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
       assessmentDeadlineMissed: false,
       overdue: false,
     });
-    const notYet = await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-03-31T12:59:00+02:00' });
+    const notYet = await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-03-31T12:59:00+02:00' });
     expect(refused(notYet, 'CONFLICT').message).toMatch(/this referral is ASSESSMENT_BOOKED/);
 
     // after the meeting the referral awaits the referral group's decision
@@ -77,7 +77,7 @@ describe('the whole pathway: request, meeting, decision, plan link, offer, admis
       await gql(
         DECIDE,
         { id, needed: true, setting: 'INPATIENT', rationale: 'Tidigare komplicerad abstinens.', note: 'Remissgruppen 31/3.' },
-        { as: physician19, clock: '2026-03-31T15:00:00+02:00' },
+        { as: chiefPhysician19, clock: '2026-03-31T15:00:00+02:00' },
       ),
     ).recordTreatmentDecision;
     expect(decided.status).toBe('CARE_PLANNING');
@@ -209,7 +209,7 @@ describe('request, offer, lapse, new assessment', () => {
     const { referral } = await submit(caseworker1981, '2026-10-01T10:00:00+02:00');
     const id = referral.id;
     ok(await gql(BOOK, { id, at: '2026-10-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-10-02T10:00:00+02:00' }));
-    ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-10-05T10:00:00+02:00' }));
+    ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-10-05T10:00:00+02:00' }));
 
     // a start after the due date (19 October) needs a reason and counts as a missed deadline
     const noReason = await gql(OFFER, { id, ward, start: '2026-10-22' }, { as: coordinator19, clock: '2026-10-06T10:00:00+02:00' });
@@ -322,13 +322,13 @@ describe('deadlines and transitions as the coordinator meets them', () => {
     const { referral } = await submit(caseworker1980, '2026-05-04T10:00:00+02:00');
     const id = referral.id;
     ok(await gql(BOOK, { id, at: '2026-05-06T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
-    const noRationale = await gql(DECIDE, { id, needed: false }, { as: physician19, clock: '2026-05-06T10:00:00+02:00' });
+    const noRationale = await gql(DECIDE, { id, needed: false }, { as: chiefPhysician19, clock: '2026-05-06T10:00:00+02:00' });
     expect(refused(noRationale, 'BAD_USER_INPUT', 'rationale').message).toMatch(/so that social services sees why/);
     ok(
       await gql(
         DECIDE,
         { id, needed: false, rationale: 'Abstinensen kan hanteras i öppenvård via vårdcentralen.' },
-        { as: physician19, clock: '2026-05-06T10:00:00+02:00' },
+        { as: chiefPhysician19, clock: '2026-05-06T10:00:00+02:00' },
       ),
     );
     const seen = ok(await gql(GET, { id }, { as: caseworker1980, clock: '2026-05-07T10:00:00+02:00' })).withdrawalReferral;
@@ -367,7 +367,7 @@ async function offeredOn(ward: string, as = caseworker1980) {
   const { referral } = await submit(as, '2026-05-04T10:00:00+02:00');
   const id = referral.id;
   ok(await gql(BOOK, { id, at: '2026-05-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
-  ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-05-05T10:00:00+02:00' }));
+  ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-05-05T10:00:00+02:00' }));
   ok(await gql(OFFER, { id, ward, start: '2026-05-11' }, { as: coordinator19, clock: '2026-05-05T11:00:00+02:00' }));
   return id;
 }
@@ -382,7 +382,7 @@ describe('ward places', () => {
     const a = await offeredOn(ward);
     const c = await submit(caseworker1980, '2026-05-04T10:00:00+02:00');
     ok(await gql(BOOK, { id: c.referral.id, at: '2026-05-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
-    ok(await gql(DECIDE, { id: c.referral.id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-05-05T10:00:00+02:00' }));
+    ok(await gql(DECIDE, { id: c.referral.id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-05-05T10:00:00+02:00' }));
 
     const clock = '2026-05-11T09:00:00+02:00';
     ok(await gql(ADMIT, { id: a }, { as: coordinator19, clock }));
@@ -402,7 +402,7 @@ describe('ward places', () => {
     const { referral } = await submit(caseworker1980, '2026-05-04T10:00:00+02:00');
     const id = referral.id;
     ok(await gql(BOOK, { id, at: '2026-05-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
-    ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: physician19, clock: '2026-05-05T10:00:00+02:00' }));
+    ok(await gql(DECIDE, { id, needed: true, setting: 'INPATIENT' }, { as: chiefPhysician19, clock: '2026-05-05T10:00:00+02:00' }));
     const res = await gql(OFFER, { id, ward: 'sthlm-beroende-1', start: '2026-05-11' }, { as: coordinator19, clock: '2026-05-05T11:00:00+02:00' });
     expect(refused(res, 'BAD_USER_INPUT', 'wardId').message).toBe('Ward sthlm-beroende-1 is not a ward of your organisation.');
   });

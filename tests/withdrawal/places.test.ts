@@ -21,7 +21,7 @@ import {
   DECIDE,
   nurse19,
   ok,
-  physician19,
+  chiefPhysician19,
   psychiatrySql,
   refused,
   submit,
@@ -53,7 +53,7 @@ async function decided(setting: 'INPATIENT' | 'OUTPATIENT' = 'INPATIENT') {
   const { referral, input } = await submit(caseworker1980, '2026-05-04T10:00:00+02:00');
   const id = referral.id as string;
   ok(await gql(BOOK, { id, at: '2026-05-05T09:00:00+02:00' }, { as: coordinator19, clock: '2026-05-04T11:00:00+02:00' }));
-  ok(await gql(DECIDE, { id, needed: true, setting }, { as: physician19, clock: DECIDED }));
+  ok(await gql(DECIDE, { id, needed: true, setting }, { as: chiefPhysician19, clock: DECIDED }));
   return { id, input, person: referral.person.id as string };
 }
 

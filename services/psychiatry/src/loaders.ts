@@ -12,7 +12,7 @@ import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 import { holdRowsOnWards, type HoldRow } from './domain/wards.ts';
 
-const { ward, withdrawalReferral, withdrawalReferralEvent, withdrawalInternalNote } = schema;
+const { ward, withdrawalReferral, withdrawalReferralAmendment, withdrawalReferralEvent, withdrawalInternalNote } = schema;
 
 export interface Loaders {
   ward: DataLoader<string, schema.WardRow | null>;
@@ -26,6 +26,7 @@ export interface Loaders {
   referralsOfPerson: DataLoader<string, schema.ReferralRow[]>;
   events: DataLoader<string, schema.ReferralEventRow[]>;
   internalNotes: DataLoader<string, schema.InternalNoteRow[]>;
+  amendments: DataLoader<string, schema.AmendmentRow[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -50,5 +51,6 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     }),
     events: tableGroupLoader(db, withdrawalReferralEvent, 'referralId', [asc(withdrawalReferralEvent.seq)]),
     internalNotes: tableGroupLoader(db, withdrawalInternalNote, 'referralId', [asc(withdrawalInternalNote.seq)]),
+    amendments: tableGroupLoader(db, withdrawalReferralAmendment, 'referralId', [asc(withdrawalReferralAmendment.seq)]),
   };
 }

@@ -7,13 +7,23 @@
 import type { Caller, Role } from './caller.ts';
 import { forbidden } from './errors.ts';
 
-const STAFF_WITH_CLIENTS: Role[] = ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF'];
+const STAFF_WITH_CLIENTS: Role[] = ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF'];
 
 export const PERMISSIONS = {
   /** look up a person's pseudonymous id from a personnummer (the search itself is audited) */
   'person.search': [...STAFF_WITH_CLIENTS, 'LOG_REVIEWER'],
   /** read the organisation directory */
-  'directory.read': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF', 'COUNCIL_MEMBER', 'LOG_REVIEWER'],
+  'directory.read': [
+    'CASEWORKER',
+    'COORDINATOR',
+    'PHYSICIAN',
+    'CHIEF_PHYSICIAN',
+    'NURSE',
+    'PROBATION_OFFICER',
+    'CLINIC_STAFF',
+    'COUNCIL_MEMBER',
+    'LOG_REVIEWER',
+  ],
 
   // Pathway 1, planned withdrawal treatment. Record-level rules on top (psychiatry's policy.ts):
   // the sender is the caller's own municipality, the receiver the caller's own psychiatry organisation.
@@ -22,13 +32,19 @@ export const PERMISSIONS = {
   /** read the requests one's own organisation sent (status, meeting, decision, place, timeline) */
   'withdrawal.readSent': ['CASEWORKER'],
   /** read the requests one's own psychiatry organisation received (the coordinator's inbox) */
-  'withdrawal.readReceived': ['COORDINATOR', 'PHYSICIAN', 'NURSE'],
-  /** read and write psychiatry's internal notes on a received request */
-  'withdrawal.internalNotes': ['COORDINATOR', 'PHYSICIAN', 'NURSE'],
+  'withdrawal.readReceived': ['COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE'],
+  /** read and write psychiatry's internal notes (and a prepared decision) on a received request */
+  'withdrawal.internalNotes': ['COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE'],
+  /** correct or add fields of a request one's own organisation sent, while it is open */
+  'withdrawal.amend': ['CASEWORKER'],
+  /** assign a received request to a coordinator */
+  'withdrawal.assign': ['COORDINATOR'],
   /** book the assessment and planning meeting */
   'withdrawal.bookMeeting': ['COORDINATOR'],
-  /** record the referral group's decision (the chief physician decides) */
-  'withdrawal.decide': ['PHYSICIAN'],
+  /** prepare the referral group's decision for the chief physician */
+  'withdrawal.prepareDecision': ['PHYSICIAN', 'CHIEF_PHYSICIAN'],
+  /** record the referral group's decision: the routine gives it to the chief physician (överläkare) */
+  'withdrawal.decide': ['CHIEF_PHYSICIAN'],
   /** offer a place on a ward */
   'withdrawal.offerPlace': ['COORDINATOR'],
   /** record admission to, and discharge from, the ward */
@@ -36,7 +52,7 @@ export const PERMISSIONS = {
   /** ask for a new assessment after an offered place lapsed, or withdraw the request */
   'withdrawal.followUp': ['CASEWORKER'],
   /** see the wards that take withdrawal treatment, their places and occupancy (no personal data) */
-  'ward.read': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE'],
+  'ward.read': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE'],
 
   // Joint care plans and consent (municipality's policy.ts adds: own organisation, or participant
   // named by an active consent).
@@ -54,16 +70,16 @@ export const PERMISSIONS = {
   /** read the contract-care orders one's own probation office registered */
   'contractCare.readOwnOffice': ['PROBATION_OFFICER'],
   /** read the contract-care orders one's organisation takes part in (social services, care provider) */
-  'contractCare.readAsPartner': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'CLINIC_STAFF'],
+  'contractCare.readAsPartner': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE', 'CLINIC_STAFF'],
   /** report a deviation on an order one's organisation takes part in or registered */
-  'contractCare.reportDeviation': ['PROBATION_OFFICER', 'CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'CLINIC_STAFF'],
+  'contractCare.reportDeviation': ['PROBATION_OFFICER', 'CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE', 'CLINIC_STAFF'],
   /** record an evaluation of, or a breach of, an order of one's own probation office */
   'contractCare.follow': ['PROBATION_OFFICER'],
 
   // Local integrated clinics (clinics subgraph). Record-level rule on top (clinics' policy.ts):
   // enrolments and efforts belong to the clinic that is the caller's own organisation.
   /** list the local integrated clinics (no personal data) */
-  'clinic.list': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF', 'COUNCIL_MEMBER', 'LOG_REVIEWER'],
+  'clinic.list': ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF', 'COUNCIL_MEMBER', 'LOG_REVIEWER'],
   /** enrol a person at one's own clinic, and read its enrolments */
   'clinic.enrol': ['CLINIC_STAFF', 'PHYSICIAN', 'NURSE'],
   /** read the enrolments (and their efforts) of one's own clinic */
@@ -98,7 +114,10 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'withdrawal.readReceived': 'read the requests for withdrawal treatment your organisation received',
   'withdrawal.internalNotes': "read or write psychiatry's internal notes on a request",
   'withdrawal.bookMeeting': 'book an assessment meeting',
-  'withdrawal.decide': "record the referral group's treatment decision",
+  'withdrawal.decide': "record the referral group's treatment decision (the chief physician's)",
+  'withdrawal.prepareDecision': "prepare the referral group's treatment decision",
+  'withdrawal.amend': 'correct or add to a request for withdrawal treatment',
+  'withdrawal.assign': 'assign a request to a coordinator',
   'withdrawal.offerPlace': 'offer a place for withdrawal treatment',
   'withdrawal.admit': 'record admission to or discharge from a ward',
   'withdrawal.followUp': 'ask for a new assessment or withdraw a request',

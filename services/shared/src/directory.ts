@@ -15,18 +15,51 @@ export interface Organisation {
   regionCode: string;
   /** kommunkod for municipalities and clinics; null for regional organisations */
   municipalityCode: string | null;
+  /** how to reach the organisation's functions; empty where the directory has no published details */
+  contacts: readonly ContactPoint[];
 }
 
+/** One function of an organisation and how to reach it. */
+export interface ContactPoint {
+  function: string;
+  phone: string | null;
+  email: string | null;
+  hours: string | null;
+}
+
+/**
+ * Västmanland's routine for planned withdrawal treatment (seeds/000_cee64fd67e88d779.txt):
+ * the coordinator is reached on weekdays at 021-17 44 13, or ward 91 at 021-17 39 41;
+ * e-mail avd91@regionvastmanland.se. No other organisation's details are published in the
+ * sources, so none are invented.
+ */
+const VASTMANLAND_WITHDRAWAL_CONTACTS: readonly ContactPoint[] = [
+  {
+    function: 'Samordnare (coordinator), planned withdrawal treatment',
+    phone: '021-17 44 13',
+    email: 'avd91@regionvastmanland.se',
+    hours: 'weekdays (vardagar)',
+  },
+  { function: 'Avdelning 91 (ward 91)', phone: '021-17 39 41', email: 'avd91@regionvastmanland.se', hours: 'weekdays (vardagar)' },
+];
+
 export const ORGANISATIONS: readonly Organisation[] = [
-  { id: 'municipality:1980', name: 'Västerås stad, socialtjänsten', agency: 'MUNICIPALITY', regionCode: '19', municipalityCode: '1980' },
-  { id: 'municipality:1981', name: 'Sala kommun, socialtjänsten', agency: 'MUNICIPALITY', regionCode: '19', municipalityCode: '1981' },
-  { id: 'municipality:0180', name: 'Stockholms stad, socialtjänsten', agency: 'MUNICIPALITY', regionCode: '01', municipalityCode: '0180' },
-  { id: 'psychiatry:19', name: 'Vuxenpsykiatri Västmanland, beroendesektionen', agency: 'PSYCHIATRY', regionCode: '19', municipalityCode: null },
-  { id: 'psychiatry:01', name: 'Beroendevården Region Stockholm', agency: 'PSYCHIATRY', regionCode: '01', municipalityCode: null },
-  { id: 'probation:vasteras', name: 'Frivården Västerås', agency: 'PROBATION', regionCode: '19', municipalityCode: null },
-  { id: 'probation:stockholm', name: 'Frivården Stockholm', agency: 'PROBATION', regionCode: '01', municipalityCode: null },
-  { id: 'clinic:0180-sodermalm', name: 'Lokal integrerad mottagning Södermalm', agency: 'CLINIC', regionCode: '01', municipalityCode: '0180' },
-  { id: 'clinic:0180-kista', name: 'Lokal integrerad mottagning Kista', agency: 'CLINIC', regionCode: '01', municipalityCode: '0180' },
+  { id: 'municipality:1980', name: 'Västerås stad, socialtjänsten', agency: 'MUNICIPALITY', regionCode: '19', municipalityCode: '1980', contacts: [] },
+  { id: 'municipality:1981', name: 'Sala kommun, socialtjänsten', agency: 'MUNICIPALITY', regionCode: '19', municipalityCode: '1981', contacts: [] },
+  { id: 'municipality:0180', name: 'Stockholms stad, socialtjänsten', agency: 'MUNICIPALITY', regionCode: '01', municipalityCode: '0180', contacts: [] },
+  {
+    id: 'psychiatry:19',
+    name: 'Vuxenpsykiatri Västmanland, beroendesektionen',
+    agency: 'PSYCHIATRY',
+    regionCode: '19',
+    municipalityCode: null,
+    contacts: VASTMANLAND_WITHDRAWAL_CONTACTS,
+  },
+  { id: 'psychiatry:01', name: 'Beroendevården Region Stockholm', agency: 'PSYCHIATRY', regionCode: '01', municipalityCode: null, contacts: [] },
+  { id: 'probation:vasteras', name: 'Frivården Västerås', agency: 'PROBATION', regionCode: '19', municipalityCode: null, contacts: [] },
+  { id: 'probation:stockholm', name: 'Frivården Stockholm', agency: 'PROBATION', regionCode: '01', municipalityCode: null, contacts: [] },
+  { id: 'clinic:0180-sodermalm', name: 'Lokal integrerad mottagning Södermalm', agency: 'CLINIC', regionCode: '01', municipalityCode: '0180', contacts: [] },
+  { id: 'clinic:0180-kista', name: 'Lokal integrerad mottagning Kista', agency: 'CLINIC', regionCode: '01', municipalityCode: '0180', contacts: [] },
 ];
 
 const byId = new Map(ORGANISATIONS.map((o) => [o.id, o]));

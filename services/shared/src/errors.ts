@@ -5,6 +5,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { safeError } from './log-safety.ts';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
@@ -19,6 +20,52 @@ export class HubError extends GraphQLError {
 }
 
 export const badInput = (field: string, message: string) => new HubError('BAD_USER_INPUT', message, { field });
+
+/** One invalid field of an input, in words. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Every invalid field of an input in one refusal. One problem is a plain BAD_USER_INPUT; more
+ * travel in `extensions.fieldErrors` of one error, which fieldErrorsPlugin answers as one
+ * BAD_USER_INPUT error per field, each with its `extensions.field`.
+ */
+export function badInputs(problems: readonly FieldProblem[]): HubError {
+  const [first] = problems;
+  if (!first) throw new Error('badInputs needs at least one problem');
+  if (problems.length === 1) return badInput(first.field, first.message);
+  return new HubError('BAD_USER_INPUT', first.message, { field: first.field, fieldErrors: problems.map((p) => ({ field: p.field, message: p.message })) });
+}
+
+/**
+ * Collects the BAD_USER_INPUT refusals of an input's checks, so that all of them are answered
+ * together: `take` runs one check (its value, or undefined when it refused), `throwIfAny` refuses.
+ */
+export class FieldProblems {
+  readonly list: FieldProblem[] = [];
+
+  add(field: string, message: string): void {
+    this.list.push({ field, message });
+  }
+
+  take<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (err) {
+      if (!(err instanceof HubError) || err.extensions.code !== 'BAD_USER_INPUT') throw err;
+      const many = err.extensions.fieldErrors as FieldProblem[] | undefined;
+      if (many) this.list.push(...many);
+      else this.add(String(err.extensions.field), err.message);
+      return undefined;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw badInputs(this.list);
+  }
+}
 export const forbidden = (message = 'You are not allowed to do this.') => new HubError('FORBIDDEN', message);
 export const notFound = (message: string) => new HubError('NOT_FOUND', message);
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => new HubError('CONFLICT', message, extra);
@@ -67,6 +114,31 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * Apollo Server plugin: an error carrying `extensions.fieldErrors` (badInputs) is answered as
+ * one BAD_USER_INPUT error per field, each with its path and `extensions.field`.
+ */
+export function fieldErrorsPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return Promise.resolve();
+          const result = response.body.singleResult;
+          if (result.errors) result.errors = result.errors.flatMap(expandFieldErrors);
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
+
+function expandFieldErrors(error: GraphQLFormattedError): GraphQLFormattedError[] {
+  const { fieldErrors, ...extensions } = error.extensions ?? {};
+  if (!Array.isArray(fieldErrors)) return [error];
+  return (fieldErrors as FieldProblem[]).map((p) => ({ ...error, message: p.message, extensions: { ...extensions, field: p.field } }));
 }
 
 /** True when a database error (possibly wrapped by drizzle) is a unique violation, optionally of one index. */

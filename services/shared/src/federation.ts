@@ -1,11 +1,18 @@
 /** Resolvers that every subgraph shares: the organisation directory and the Person key. */
-import { organisation } from './directory.ts';
+import { organisation, type Organisation } from './directory.ts';
+import { requirePermission } from './access.ts';
+import type { Caller } from './caller.ts';
 import { isPseudonym } from './person-id.ts';
 import { badInput } from './errors.ts';
 
 export const organisationResolvers = {
   Organisation: {
     __resolveReference: (ref: { id: string }) => organisation(ref.id) ?? null,
+    /** the directory's contact details: for any member of staff who may read the directory */
+    contacts: (o: Organisation, _: unknown, ctx: { caller: Caller }) => {
+      requirePermission(ctx.caller, 'directory.read');
+      return [...o.contacts];
+    },
   },
 };
 

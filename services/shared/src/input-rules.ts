@@ -75,99 +75,92 @@ export interface InputProblem {
   message: string;
 }
 
-function checkValue(value: unknown, type: GraphQLInputType, path: string, name: string): InputProblem | null {
-  if (value === null || value === undefined) return null;
+/** Every problem of one input value (and its items and fields), in the order they are met, added to `out`. */
+function checkValue(value: unknown, type: GraphQLInputType, path: string, name: string, out: InputProblem[]): void {
+  if (value === null || value === undefined) return;
   const t = getNullableType(type);
   if (isListType(t)) {
-    if (!Array.isArray(value)) return checkValue(value, t.ofType, path, name);
-    if (value.length > MAX_LIST_ITEMS) return { field: path, message: `has ${value.length} items; at most ${MAX_LIST_ITEMS} are allowed.` };
-    for (let i = 0; i < value.length; i++) {
-      const p = checkValue(value[i], t.ofType, `${path}[${i}]`, name);
-      if (p) return p;
+    if (!Array.isArray(value)) return checkValue(value, t.ofType, path, name, out);
+    if (value.length > MAX_LIST_ITEMS) {
+      out.push({ field: path, message: `has ${value.length} items; at most ${MAX_LIST_ITEMS} are allowed.` });
+      return;
     }
-    return null;
+    for (let i = 0; i < value.length; i++) checkValue(value[i], t.ofType, `${path}[${i}]`, name, out);
+    return;
   }
   if (isInputObjectType(t)) {
-    if (typeof value !== 'object') return null;
+    if (typeof value !== 'object') return;
     const fields = t.getFields();
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const f = fields[key];
-      if (!f) continue;
-      const p = checkValue(v, f.type, `${path}.${key}`, key);
-      if (p) return p;
+      if (f) checkValue(v, f.type, `${path}.${key}`, key, out);
     }
-    return null;
+    return;
   }
   // String, ID, and a custom scalar whose value is still text (Date): the same character rules.
   if (isScalarType(t) && typeof value === 'string') {
     const message = textProblem(value, maxLength(name, t.name));
-    return message ? { field: path, message } : null;
+    if (message) out.push({ field: path, message });
   }
-  return null;
 }
 
 /**
- * The first input of the operation that breaks a rule, or null. Variables that do not fit
- * their types are left to execution (which refuses them with its own words).
+ * Every input of the operation that breaks a rule, in the order they are met (empty when none
+ * does). Variables that do not fit their types are left to execution (which refuses them with
+ * its own words).
  */
-export function inputProblem(
+export function inputProblems(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | undefined,
-): InputProblem | null {
+): InputProblem[] {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}, { maxErrors: 1 });
-  if ('errors' in coerced && coerced.errors) return null;
+  if ('errors' in coerced && coerced.errors) return [];
   const variables = coerced.coerced ?? {};
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const visited = new Set<string>();
+  const out: InputProblem[] = [];
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType): InputProblem | null => {
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType): void => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         if (!('getFields' in parent)) continue;
         const def = parent.getFields()[sel.name.value];
         if (!def) continue;
         if (def.args.length > 0 && sel.arguments?.length) {
-          let args: Record<string, unknown>;
+          let args: Record<string, unknown> | null = null;
           try {
             args = getArgumentValues(def, sel, variables);
           } catch {
-            continue; // execution refuses it
+            // execution refuses it
           }
-          for (const a of def.args) {
-            const p = checkValue(args[a.name], a.type, a.name, a.name);
-            if (p) return p;
-          }
+          if (args) for (const a of def.args) checkValue(args[a.name], a.type, a.name, a.name, out);
         }
         const named = getNamedType(def.type);
-        if (sel.selectionSet && isCompositeType(named)) {
-          const p = walk(sel.selectionSet, named);
-          if (p) return p;
-        }
+        if (sel.selectionSet && isCompositeType(named)) walk(sel.selectionSet, named);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const on = sel.typeCondition ? typeFromAST(schema, sel.typeCondition) : parent;
-        if (on && isCompositeType(on)) {
-          const p = walk(sel.selectionSet, on);
-          if (p) return p;
-        }
+        if (on && isCompositeType(on)) walk(sel.selectionSet, on);
       } else {
         const name = sel.name.value;
         const frag = fragments.get(name);
         if (!frag || visited.has(name)) continue;
         visited.add(name);
         const on = typeFromAST(schema, frag.typeCondition);
-        if (on && isCompositeType(on)) {
-          const p = walk(frag.selectionSet, on);
-          if (p) return p;
-        }
+        if (on && isCompositeType(on)) walk(frag.selectionSet, on);
       }
     }
-    return null;
   };
   const root = schema.getRootType(operation.operation);
-  return root ? walk(operation.selectionSet, root) : null;
+  if (root) walk(operation.selectionSet, root);
+  return out;
+}
+
+/** The first input of the operation that breaks a rule, or null. */
+export function inputProblem(...args: Parameters<typeof inputProblems>): InputProblem | null {
+  return inputProblems(...args)[0] ?? null;
 }
 
 /** The refusal of a broken input rule: BAD_USER_INPUT, the field named, status 400. */
@@ -177,14 +170,32 @@ export function inputRefusal(problem: InputProblem): GraphQLError {
   });
 }
 
+/**
+ * The refusal of every broken input rule at once: one error, whose `extensions.fieldErrors` the
+ * subgraph answers as one BAD_USER_INPUT error per field (fieldErrorsPlugin in errors.ts).
+ */
+export function inputRefusals(problems: readonly InputProblem[]): GraphQLError {
+  const [first, ...more] = problems;
+  if (!first) throw new Error('inputRefusals needs at least one problem');
+  if (more.length === 0) return inputRefusal(first);
+  return new GraphQLError(`${first.field}: ${first.message}`, {
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      field: first.field,
+      fieldErrors: problems.map((p) => ({ field: p.field, message: `${p.field}: ${p.message}` })),
+      http: { status: 400 },
+    },
+  });
+}
+
 /** Apollo Server plugin: every operation's inputs checked once it is resolved, before it executes. */
 export function inputRulesPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
   return {
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ schema, document, operation, request }) {
-          const problem = operation ? inputProblem(schema, document, operation, request.variables) : null;
-          return problem ? Promise.reject(inputRefusal(problem)) : Promise.resolve();
+          const problems = operation ? inputProblems(schema, document, operation, request.variables) : [];
+          return problems.length > 0 ? Promise.reject(inputRefusals(problems)) : Promise.resolve();
         },
       });
     },

@@ -29,7 +29,7 @@ import { AuditBuffer, appendAudit } from './audit.ts';
 import { startAuditSealer } from './audit-seal.ts';
 import { mountWitness, startAuditWitness, type AuditWitnessSender } from './audit-witness.ts';
 import { createPool, observedSql, requestDbs, type Db, type StatementCounter } from './db.ts';
-import { createErrorFormatter } from './errors.ts';
+import { createErrorFormatter, fieldErrorsPlugin } from './errors.ts';
 import { CLOCK_HEADER, clockHeader } from './clock.ts';
 import { pseudonymFor } from './person-id.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -173,6 +173,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       // itself), and Apollo's cache-control plugin would otherwise look at every resolved field
       ApolloServerPluginCacheControlDisabled(),
       inputRulesPlugin<HubContext<S, L>>(),
+      fieldErrorsPlugin<HubContext<S, L>>(),
       auditPlugin<S, L>(log),
     ],
   });

@@ -634,8 +634,10 @@ export type Role =
   | 'CASEWORKER'
   /** the psychiatry coordinator (samordnare) who receives requests */
   | 'COORDINATOR'
-  /** a physician; in psychiatry the chief physician of the referral group decides */
+  /** a physician; in psychiatry a physician prepares the referral group's decision */
   | 'PHYSICIAN'
+  /** psychiatry's chief physician (överläkare), who records the referral group's decision */
+  | 'CHIEF_PHYSICIAN'
   /** a nurse */
   | 'NURSE'
   /** a probation officer (frivårdsinspektör) */
@@ -656,6 +658,21 @@ export type Organisation = {
   name: Scalars['String']['output'];
   /** which kind of organisation it is */
   agency: Agency;
+  /** how to reach the organisation's functions (phone, e-mail, hours), as the directory gives them; empty where it gives none */
+  contacts: Array<ContactPoint>;
+};
+
+/** One function of an organisation and how to reach it, from the directory. */
+export type ContactPoint = {
+  __typename?: 'ContactPoint';
+  /** the function, e.g. the coordinator (samordnare) or a ward */
+  function: Scalars['String']['output'];
+  /** a phone number, as the organisation publishes it */
+  phone: Maybe<Scalars['String']['output']>;
+  /** an e-mail address */
+  email: Maybe<Scalars['String']['output']>;
+  /** when it is reachable, in words (e.g. weekdays) */
+  hours: Maybe<Scalars['String']['output']>;
 };
 
 /** Where a connection's page ends and whether more follow. */
@@ -912,6 +929,7 @@ export type ResolversTypes = {
   Agency: Agency;
   Role: Role;
   Organisation: ResolverTypeWrapper<DirectoryOrganisation>;
+  ContactPoint: ResolverTypeWrapper<ContactPoint>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Indicator: ResolverTypeWrapper<PublishedIndicator>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -952,6 +970,7 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Organisation: DirectoryOrganisation;
+  ContactPoint: ContactPoint;
   PageInfo: PageInfo;
   Indicator: PublishedIndicator;
   Float: Scalars['Float']['output'];
@@ -1156,6 +1175,14 @@ export type OrganisationResolvers<ContextType = MunicipalityContext, ParentType 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['ContactPoint']>, ParentType, ContextType>;
+};
+
+export type ContactPointResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['ContactPoint'] = ResolversParentTypes['ContactPoint']> = {
+  function?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hours?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1225,6 +1252,7 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Organisation?: OrganisationResolvers<ContextType>;
+  ContactPoint?: ContactPointResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Indicator?: IndicatorResolvers<ContextType>;
   IndicatorCell?: IndicatorCellResolvers<ContextType>;

@@ -1,6 +1,6 @@
 /** Tables of the psychiatry subgraph (adult psychiatry, addiction section). */
-import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { belongsTo, day, entryColumns, instant } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
@@ -35,7 +35,15 @@ export interface StoredCycle {
   assessmentDueBy: string;
   assessmentMeetingAt: string | null;
   assessmentDeadlineMissed: boolean;
-  decision: { needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; decidedAt: string; decidedBy: string; rationale: string | null } | null;
+  decision: {
+    needed: boolean;
+    setting: 'INPATIENT' | 'OUTPATIENT' | null;
+    decidedAt: string;
+    decidedBy: string;
+    rationale: string | null;
+    /** cycles closed before the chief physician's role have none */
+    preparedBy?: string | null;
+  } | null;
   placeOffer: { wardId: string | null; offeredAt: string; dueBy: string; startDate: string; lapsesOn: string; reason: string | null } | null;
   outcome: 'LAPSED';
   closedAt: string;
@@ -58,6 +66,19 @@ export const STAGES = [
   'WITHDRAWN',
 ] as const;
 export type Stage = (typeof STAGES)[number];
+
+/**
+ * A referral's next deadline as SQL (domain/deadlines.ts nextDueBy: 14 days is PLACE_OFFER_DAYS,
+ * 9999-12-31 NO_DEADLINE), written with constants so that the inbox's order and its index are the
+ * same expression.
+ */
+export function nextDueOn(t: { stage: AnyPgColumn; assessmentDueBy: AnyPgColumn; decidedAt: AnyPgColumn; placeLapsesOn: AnyPgColumn }): SQL {
+  return sql`(case
+    when ${t.stage} in ('RECEIVED', 'ASSESSMENT_BOOKED') then ${t.assessmentDueBy}
+    when ${t.stage} = 'CARE_PLANNING' and ${t.decidedAt} is not null then ((${t.decidedAt} at time zone 'Europe/Stockholm')::date + 14)
+    when ${t.stage} = 'PLACE_OFFERED' and ${t.placeLapsesOn} is not null then ${t.placeLapsesOn}
+    else '9999-12-31'::date end)`;
+}
 
 /**
  * A request for action (åtgärdsförfrågan) for planned withdrawal treatment,
@@ -117,6 +138,21 @@ export const withdrawalReferral = pgTable(
     completedAt: instant('completed_at'),
     withdrawnAt: instant('withdrawn_at'),
     withdrawalReason: text('withdrawal_reason'),
+    /** the open request of the same person this one was knowingly sent beside, as a new cycle */
+    newCycleOf: uuid('new_cycle_of'),
+    /** the coordinator the request is assigned to */
+    assignedToUserId: text('assigned_to_user_id'),
+    assignedToName: text('assigned_to_name'),
+    assignedAt: instant('assigned_at'),
+    assignedByName: text('assigned_by_name'),
+    /** a physician's prepared decision in the current cycle, for the chief physician */
+    preparedNeeded: boolean('prepared_needed'),
+    preparedSetting: text('prepared_setting', { enum: ['INPATIENT', 'OUTPATIENT'] }),
+    preparedRationale: text('prepared_rationale'),
+    preparedAt: instant('prepared_at'),
+    preparedBy: text('prepared_by'),
+    /** who prepared the decision of the current cycle, when a physician did */
+    decisionPreparedBy: text('decision_prepared_by'),
     earlierCycles: jsonb('earlier_cycles')
       .$type<StoredCycle[]>()
       .notNull()
@@ -128,6 +164,10 @@ export const withdrawalReferral = pgTable(
     index('withdrawal_referral_inbox_idx').on(t.receivingOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_sent_idx').on(t.referringOrganisationId, t.receivedAt, t.id),
     index('withdrawal_referral_person_idx').on(t.personId),
+    // the inbox by its next deadline (the default order), and "mine" for coordinators and caseworkers
+    index('withdrawal_referral_inbox_next_due_idx').on(t.receivingOrganisationId, nextDueOn(t), t.receivedAt, t.id),
+    index('withdrawal_referral_assigned_idx').on(t.receivingOrganisationId, t.assignedToUserId),
+    index('withdrawal_referral_submitted_by_idx').on(t.referringOrganisationId, t.submittedBy),
     index('withdrawal_referral_ward_idx').on(t.placeWardId, t.stage),
     // council indicators (domain/indicators.ts): the period as a range per date column, by referring organisation
     index('withdrawal_referral_started_idx').on(t.referringOrganisationId, t.cycleStartedAt),
@@ -177,6 +217,34 @@ export const withdrawalInternalNote = pgTable(
   (t) => [index('withdrawal_internal_note_referral_idx').on(t.referralId, t.seq)],
 );
 
+/** One field an amendment changed: its value before and after, as JSON values. */
+export interface StoredFieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Corrections and additions social services made to a request after sending it: who (user
+ * and organisation), when, why, and each field with its value before and after. Read by the
+ * same callers as the referral itself.
+ */
+export const withdrawalReferralAmendment = pgTable(
+  'withdrawal_referral_amendment',
+  {
+    ...entryColumns(),
+    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+    at: instant('at').notNull(),
+    byUserId: text('by_user_id').notNull(),
+    byName: text('by_name').notNull(),
+    byOrganisationId: text('by_organisation_id').notNull(),
+    reason: text('reason'),
+    changes: jsonb('changes').$type<StoredFieldChange[]>().notNull(),
+  },
+  (t) => [index('withdrawal_referral_amendment_referral_idx').on(t.referralId, t.seq)],
+);
+
+export type AmendmentRow = typeof withdrawalReferralAmendment.$inferSelect;
 export type WardRow = typeof ward.$inferSelect;
 export type ReferralRow = typeof withdrawalReferral.$inferSelect;
 export type ReferralEventRow = typeof withdrawalReferralEvent.$inferSelect;

@@ -66,3 +66,18 @@ export function assessmentDeadlineMissed(r: { stage: Stage; assessmentDueBy: str
 export function placeStartMissesDeadline(startDate: string, dueBy: string): boolean {
   return startDate > dueBy;
 }
+
+/** The far date that sorts a referral with no deadline ahead of it last. */
+export const NO_DEADLINE = '9999-12-31';
+
+/**
+ * The next deadline of a referral, which the inbox sorts by: the assessment due date until the
+ * decision, the place due date (decision + 14 days) while no place is offered, the day the
+ * offered place lapses; none (NO_DEADLINE) once admitted or closed.
+ */
+export function nextDueBy(r: { stage: Stage; assessmentDueBy: string; decidedAt: Date | null; placeLapsesOn: string | null }): string {
+  if (r.stage === 'RECEIVED' || r.stage === 'ASSESSMENT_BOOKED') return r.assessmentDueBy;
+  if (r.stage === 'CARE_PLANNING' && r.decidedAt) return placeDueBy(r.decidedAt);
+  if (r.stage === 'PLACE_OFFERED' && r.placeLapsesOn) return r.placeLapsesOn;
+  return NO_DEADLINE;
+}

@@ -2,7 +2,7 @@
  * Who may see and do what with a withdrawal referral, record by record, on
  * top of the role table in shared/access.ts. A referral is visible to staff
  * of the psychiatry organisation that received it (coordinator, physician,
- * nurse) and to caseworkers of the municipality that sent it; to nobody else,
+ * chief physician, nurse) and to caseworkers of the municipality that sent it; to nobody else,
  * by any path. A referral one may not see is treated as absent (null,
  * NOT_FOUND, left out of lists), so its existence is not revealed. Every
  * decision of that kind is made here; the domain functions ask.
@@ -94,6 +94,7 @@ export function requireReceiver(caller: Caller): Organisation {
 /** Which permission each step needs, and which side of the referral takes it. */
 export const STEP_ACTION: Record<Step, { permission: Permission; side: 'receiver' | 'sender' }> = {
   bookMeeting: { permission: 'withdrawal.bookMeeting', side: 'receiver' },
+  prepareDecision: { permission: 'withdrawal.prepareDecision', side: 'receiver' },
   decide: { permission: 'withdrawal.decide', side: 'receiver' },
   offerPlace: { permission: 'withdrawal.offerPlace', side: 'receiver' },
   movePlace: { permission: 'withdrawal.offerPlace', side: 'receiver' },
@@ -102,6 +103,8 @@ export const STEP_ACTION: Record<Step, { permission: Permission; side: 'receiver
   discharge: { permission: 'withdrawal.admit', side: 'receiver' },
   requestNewAssessment: { permission: 'withdrawal.followUp', side: 'sender' },
   withdraw: { permission: 'withdrawal.followUp', side: 'sender' },
+  amend: { permission: 'withdrawal.amend', side: 'sender' },
+  assign: { permission: 'withdrawal.assign', side: 'receiver' },
 };
 
 /** The role check alone, before anything else, so a caller who may never take the step learns nothing from input errors. */

@@ -8,14 +8,27 @@
  */
 import { recordReaders } from '../../../shared/src/record-access.ts';
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { can } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
-import { badInput, conflict } from '../../../shared/src/errors.ts';
+import { organisation } from '../../../shared/src/directory.ts';
+import { badInput, conflict, FieldProblems, forbidden } from '../../../shared/src/errors.ts';
 import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { addDays, stockholmDate } from '../../../shared/src/time.ts';
-import { withdrawalInternalNote, withdrawalReferral, withdrawalReferralEvent, ward, type ReferralRow, type WardRow } from '../db/schema.ts';
+import {
+  withdrawalInternalNote,
+  withdrawalReferral,
+  withdrawalReferralAmendment,
+  withdrawalReferralEvent,
+  ward,
+  nextDueOn,
+  type ReferralRow,
+  type StoredAssessment,
+  type StoredFieldChange,
+  type WardRow,
+} from '../db/schema.ts';
 import type { PsychiatryContext } from '../context.ts';
 import * as capacity from './capacity.ts';
 import * as deadlines from './deadlines.ts';
@@ -25,16 +38,29 @@ import {
   mayTake,
   notVisible,
   referralAccess,
+  mayReadInternalNotes,
   requireInternalNotes,
   requireOfferableWard,
   requireStoredWard,
   requireStep,
   requireReceiver,
   requireSubmit,
+  BASIS_RECEIVER,
   BASIS_SENDER,
 } from './policy.ts';
-import { applyTransition, assertTransition, placeDueOf, submittedReferral, type Actor, type Step, type StepInput } from './transitions.ts';
 import {
+  applyTransition,
+  assertTransition,
+  OPEN_STAGES,
+  onTimeline,
+  placeDueOf,
+  submittedReferral,
+  type Actor,
+  type Step,
+  type StepInput,
+} from './transitions.ts';
+import {
+  validateAmendment,
   validateDecision,
   validateMeetingTime,
   validateNote,
@@ -44,6 +70,7 @@ import {
   validateReferral,
   validateRefusalReason,
   validateWithdrawalReason,
+  type AmendmentInput,
   type DecisionInput,
   type ReferralInput,
 } from './validation.ts';
@@ -76,27 +103,55 @@ function statusSql(now: Date): SQL<string> {
     else ${t.stage} end`;
 }
 
+/**
+ * A missed deadline still in front of the coordinator: no meeting booked by the assessment due
+ * date (day 15 on), a meeting booked for a date after it (until the decision), or no place
+ * offered by the place due date (the decision's Stockholm date + 14 days).
+ */
 function overdueSql(now: Date): SQL {
-  return sql`(${withdrawalReferral.stage} = 'RECEIVED' and ${withdrawalReferral.assessmentDueBy} < ${stockholmDate(now)}::date)`;
+  const t = withdrawalReferral;
+  const today = stockholmDate(now);
+  return sql`((${t.stage} = 'RECEIVED' and ${t.assessmentDueBy} < ${today}::date)
+    or (${t.stage} = 'ASSESSMENT_BOOKED' and ${t.assessmentDeadlineMissed})
+    or (${t.stage} = 'CARE_PLANNING' and (${t.decidedAt} at time zone 'Europe/Stockholm')::date + ${deadlines.PLACE_OFFER_DAYS}::int < ${today}::date))`;
+}
+
+/** The caller's own: requests they sent, or requests assigned to them. */
+function mineSql(caller: Caller): SQL {
+  const t = withdrawalReferral;
+  return or(
+    and(eq(t.referringOrganisationId, caller.organisation.id), eq(t.submittedBy, caller.userId)),
+    and(eq(t.receivingOrganisationId, caller.organisation.id), eq(t.assignedToUserId, caller.userId)),
+  )!;
 }
 
 export interface ListArgs extends PersonListArgs {
   status?: ReferralStatus[] | null;
   overdueOnly?: boolean | null;
+  mine?: boolean | null;
+  orderBy?: 'DUE_DATE' | 'RECEIVED' | null;
 }
+
+/** The next deadline first (none last), then the oldest received, then the id. */
+const BY_DUE_DATE = [
+  { column: nextDueOn(withdrawalReferral), kind: 'date', of: (r: ReferralRow) => deadlines.nextDueBy(r) },
+  ...thenById(withdrawalReferral, 'receivedAt', 'instant'),
+] as const;
 
 /**
  * The coordinator's inbox (what the caller's psychiatry organisation
- * received) or a caseworker's sent requests, oldest received first.
+ * received) or a caseworker's sent requests, by default the earliest
+ * assessment due date first.
  */
 export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fields: string[] | null) {
   const filters = personListFilters(listScope(ctx.caller), withdrawalReferral.personId, args);
   if (args.status && args.status.length > 0) filters.push(inArray(statusSql(ctx.now), args.status));
   if (args.overdueOnly) filters.push(overdueSql(ctx.now));
+  if (args.mine) filters.push(mineSql(ctx.caller));
   const page = await paginateTable(args, ctx.db, withdrawalReferral, {
     what: 'referrals',
     direction: 'asc',
-    keys: thenById(withdrawalReferral, 'receivedAt', 'instant'),
+    keys: args.orderBy === 'RECEIVED' ? thenById(withdrawalReferral, 'receivedAt', 'instant') : BY_DUE_DATE,
     where: filters,
   });
   return { ...page, nodes: referralAccess.see(ctx, page.nodes, fields) };
@@ -104,6 +159,24 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
 
 export async function eventsOf(ctx: PsychiatryContext, r: ReferralRow) {
   return ctx.loaders.events.load(r.id);
+}
+
+/** The amendments of a referral the caller sees (the field is reached only through a visible referral, whose read is audited). */
+export async function amendmentsOf(ctx: PsychiatryContext, r: ReferralRow) {
+  return ctx.loaders.amendments.load(r.id);
+}
+
+/** A physician's prepared decision: like internal notes, FORBIDDEN for anyone but the receiving organisation's staff. */
+export function preparedDecisionOf(ctx: PsychiatryContext, r: ReferralRow) {
+  if (!mayReadInternalNotes(ctx.caller, r)) {
+    throw forbidden(
+      'A prepared decision is for the staff of the psychiatry organisation that received the request; the decision shows once the chief physician records it.',
+    );
+  }
+  const basis = BASIS_RECEIVER;
+  if (r.preparedAt === null || r.preparedNeeded === null || r.preparedBy === null) return null;
+  ctx.audit.read({ entity: ENTITY, entityId: r.id, personId: r.personId, fields: ['preparedDecision'], basis, owner: r.receivingOrganisationId });
+  return { needed: r.preparedNeeded, setting: r.preparedSetting, rationale: r.preparedRationale, preparedAt: r.preparedAt, preparedBy: r.preparedBy };
 }
 
 /** Internal notes: FORBIDDEN for anyone but the receiving psychiatry organisation's staff. */
@@ -135,19 +208,67 @@ export async function referralOfPlan(ctx: PsychiatryContext, plan: JointCarePlan
 
 // ------------------------------------------------------------------ submit
 
-export async function submitReferral(ctx: PsychiatryContext, input: ReferralInput): Promise<ReferralRow> {
+/**
+ * A second open request for the same person from the same organisation to the same receiver:
+ * CONFLICT naming the open one (extensions.existingId), unless the caller names it as the
+ * request this one is a new cycle beside (newCycleOf). Another organisation's requests are not
+ * looked at: it could not see them, and a refusal would tell it they exist.
+ */
+async function refuseDuplicate(tx: Tx, ctx: PsychiatryContext, row: ReferralRow, newCycleOf: string | null): Promise<void> {
+  const t = withdrawalReferral;
+  const open = await tx
+    .select()
+    .from(t)
+    .where(
+      and(
+        eq(t.referringOrganisationId, row.referringOrganisationId),
+        eq(t.receivingOrganisationId, row.receivingOrganisationId),
+        eq(t.personId, row.personId),
+        inArray(t.stage, [...OPEN_STAGES]),
+      ),
+    )
+    .orderBy(asc(t.receivedAt), asc(t.id));
+  if (newCycleOf !== null) {
+    if (!open.some((o) => o.id === newCycleOf)) {
+      throw badInput('newCycleOf', `newCycleOf names no open request for this person that your organisation sent (${newCycleOf}).`);
+    }
+    return;
+  }
+  const [existing] = open;
+  if (!existing) return;
+  const status = deadlines.deriveStatus(existing, ctx.now);
+  throw conflict(
+    `Your organisation already has an open request for this person (${existing.id}, ${status}, received ${stockholmDate(existing.receivedAt)}). ` +
+      'Correct it with amendWithdrawalReferral, or send this one as a new cycle with newCycleOf set to that id.',
+    { existingId: existing.id, existingStatus: status },
+  );
+}
+
+export async function submitReferral(ctx: PsychiatryContext, input: ReferralInput, newCycleOf: string | null = null): Promise<ReferralRow> {
   const { caller, now } = ctx;
   requireSubmit(caller);
   const valid = validateReferral(input, now);
+  if (newCycleOf !== null && !isReferralId(newCycleOf)) throw badInput('newCycleOf', `newCycleOf is not a referral id (${newCycleOf}).`);
   const receiver = requireReceiver(caller);
   const { row, event } = submittedReferral(
     valid,
     actorOf(caller),
     { id: randomUUID(), personId: ctx.pseudonym(valid.personnummer), receivingOrganisationId: receiver.id },
     now,
+    newCycleOf,
   );
 
   const created = await ctx.db.transaction(async (tx) => {
+    // one submission at a time per sender and person, so two concurrent requests cannot both pass the duplicate check
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`withdrawal:${row.referringOrganisationId}:${row.personId}`}, 0))`);
+    if (valid.idempotencyKey !== null) {
+      const [same] = await tx
+        .select({ id: withdrawalReferral.id })
+        .from(withdrawalReferral)
+        .where(and(eq(withdrawalReferral.referringOrganisationId, row.referringOrganisationId), eq(withdrawalReferral.idempotencyKey, valid.idempotencyKey)));
+      if (same) return null; // a retry: answered below
+    }
+    await refuseDuplicate(tx, ctx, row, newCycleOf);
     const inserted = await tx
       .insert(withdrawalReferral)
       .values(row)
@@ -209,6 +330,7 @@ async function takeStep(
   step: Step,
   input: (row: ReferralRow, tx: Tx) => Promise<StepInput> | StepInput,
   internalNote: string | null = null,
+  after?: (tx: Tx, before: ReferralRow) => Promise<void>,
 ): Promise<ReferralRow> {
   const { caller, now } = ctx;
   mayTake(caller, step);
@@ -224,7 +346,8 @@ async function takeStep(
       .set({ ...next.set, updatedAt: now })
       .where(eq(withdrawalReferral.id, referralId))
       .returning();
-    await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
+    if (onTimeline(step)) await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
+    if (after) await after(tx, row);
     if (internalNote) {
       await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId, at: now, kind: next.event.kind, byName: caller.name, text: internalNote });
     }
@@ -250,11 +373,25 @@ export function bookAssessmentMeeting(ctx: PsychiatryContext, referralId: string
   return takeStep(ctx, referralId, 'bookMeeting', () => ({ step: 'bookMeeting', at }), note);
 }
 
+/**
+ * The referral group's decision: the chief physician records it. A physician without that role
+ * who calls this (as clients did before the role existed) prepares the decision instead: the
+ * same inputs, the status stays AWAITING_DECISION, and the chief physician sees it.
+ */
 export function recordTreatmentDecision(ctx: PsychiatryContext, referralId: string, input: DecisionInput & { internalNote?: string | null }) {
+  if (!can(ctx.caller, 'withdrawal.decide') && can(ctx.caller, 'withdrawal.prepareDecision')) return prepareTreatmentDecision(ctx, referralId, input);
   mayTake(ctx.caller, 'decide');
   const d = validateDecision(input);
   const note = validateNote(input.internalNote, 'internalNote');
   return takeStep(ctx, referralId, 'decide', () => ({ step: 'decide', ...d }), note);
+}
+
+/** A physician prepares the decision for the chief physician (again, to change it, until the decision). */
+export function prepareTreatmentDecision(ctx: PsychiatryContext, referralId: string, input: DecisionInput & { internalNote?: string | null }) {
+  mayTake(ctx.caller, 'prepareDecision');
+  const d = validateDecision(input);
+  const note = validateNote(input.internalNote, 'internalNote');
+  return takeStep(ctx, referralId, 'prepareDecision', () => ({ step: 'prepareDecision', ...d }), note);
 }
 
 /**
@@ -385,4 +522,102 @@ export function withdrawReferral(ctx: PsychiatryContext, referralId: string, rea
   mayTake(ctx.caller, 'withdraw');
   const why = validateWithdrawalReason(reason);
   return takeStep(ctx, referralId, 'withdraw', () => ({ step: 'withdraw', reason: why }));
+}
+
+// ------------------------------------------------------------------ amendments and assignment
+
+/** How a value is shown in an amendment's history: text as it is, lists and documents as JSON, null as null. */
+function shown(field: string, v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  // documents in the order the API names their fields (jsonb keeps its own key order)
+  if (field === 'assessments') {
+    const docs = (v as StoredAssessment[]).map((d) => ({ instrument: d.instrument, performedOn: d.performedOn, score: d.score, summary: d.summary }));
+    return JSON.stringify(docs);
+  }
+  return JSON.stringify(v);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The referring organisation's caseworker corrects or adds fields of an open request. Only
+ * fields whose value changes are stored; each with its value before and after, who (user and
+ * organisation) and when, in the amendment history, and on the timeline by name only.
+ */
+export function amendReferral(ctx: PsychiatryContext, referralId: string, input: AmendmentInput) {
+  mayTake(ctx.caller, 'amend');
+  const a = validateAmendment(input, ctx.now);
+  let changes: StoredFieldChange[] = [];
+  return takeStep(
+    ctx,
+    referralId,
+    'amend',
+    (r) => {
+      const set: Partial<ReferralRow> = {};
+      changes = [];
+      const change = <K extends keyof ReferralRow>(field: string, column: K, after: ReferralRow[K] | undefined) => {
+        if (after === undefined || same(r[column], after)) return;
+        set[column] = after;
+        changes.push({ field, before: r[column] ?? null, after: after ?? null });
+      };
+      change('name', 'name', a.name);
+      change('substances', 'substances', a.substances);
+      change('currentProblems', 'currentProblems', a.currentProblems);
+      change('postTreatmentPlan', 'postTreatmentPlan', a.postTreatmentPlan);
+      change('otherIllnesses', 'otherIllnesses', a.otherIllnesses);
+      change('medications', 'medications', a.medications);
+      change('caseworker.name', 'caseworkerName', a.caseworkerName);
+      change('caseworker.phone', 'caseworkerPhone', a.caseworkerPhone);
+      change('caseworker.email', 'caseworkerEmail', a.caseworkerEmail);
+      if (a.addAssessments.length > 0) change('assessments', 'assessments', [...r.assessments, ...a.addAssessments]);
+      if (changes.length === 0) throw badInput('input', 'The amendment changes nothing: every field given already has that value.');
+      return { step: 'amend', set, fields: changes.map((c) => c.field), reason: a.reason };
+    },
+    null,
+    async (tx) => {
+      const { caller, now } = ctx;
+      await tx.insert(withdrawalReferralAmendment).values({
+        id: randomUUID(),
+        referralId,
+        at: now,
+        byUserId: caller.userId,
+        byName: caller.name,
+        byOrganisationId: caller.organisation.id,
+        reason: a.reason,
+        changes,
+      });
+    },
+  );
+}
+
+/** An amendment as the API shows it: who with their organisation, the values as text. */
+export function amendmentView(row: { at: Date; byName: string; byOrganisationId: string; reason: string | null; changes: StoredFieldChange[] }) {
+  return {
+    at: row.at,
+    by: `${row.byName} (${organisation(row.byOrganisationId)?.name ?? row.byOrganisationId})`,
+    reason: row.reason,
+    changes: row.changes.map((c) => ({ field: c.field, before: shown(c.field, c.before), after: shown(c.field, c.after) })),
+  };
+}
+
+/**
+ * A coordinator of the receiving organisation assigns the request to a coordinator: to
+ * themselves when no user id is given, else to the user id and name given (the hub has no
+ * staff directory to check them against; the token of that user is what later lists "mine").
+ */
+export function assignReferral(ctx: PsychiatryContext, referralId: string, args: { coordinatorUserId?: string | null; coordinatorName?: string | null }) {
+  mayTake(ctx.caller, 'assign');
+  const userId = args.coordinatorUserId?.trim() ?? '';
+  const name = args.coordinatorName?.trim() ?? '';
+  if (args.coordinatorUserId === null || args.coordinatorUserId === undefined) {
+    if (name !== '') throw badInput('coordinatorName', 'Give coordinatorName only together with coordinatorUserId.');
+    return takeStep(ctx, referralId, 'assign', () => ({ step: 'assign', to: { userId: ctx.caller.userId, name: ctx.caller.name } }));
+  }
+  const p = new FieldProblems();
+  if (userId === '') p.add('coordinatorUserId', "The coordinator's user id must be filled in.");
+  if (name === '') p.add('coordinatorName', "Give the coordinator's name with their user id.");
+  else if (name.length > 200) p.add('coordinatorName', "The coordinator's name is too long (at most 200 characters).");
+  p.throwIfAny();
+  return takeStep(ctx, referralId, 'assign', () => ({ step: 'assign', to: { userId, name } }));
 }

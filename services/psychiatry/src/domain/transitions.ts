@@ -17,7 +17,33 @@ import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import type { ValidReferral } from './validation.ts';
 
-export type Step = 'bookMeeting' | 'decide' | 'offerPlace' | 'movePlace' | 'admit' | 'refuseAdmission' | 'discharge' | 'requestNewAssessment' | 'withdraw';
+export type Step =
+  | 'bookMeeting'
+  | 'prepareDecision'
+  | 'decide'
+  | 'offerPlace'
+  | 'movePlace'
+  | 'admit'
+  | 'refuseAdmission'
+  | 'discharge'
+  | 'requestNewAssessment'
+  | 'withdraw'
+  | 'amend'
+  | 'assign';
+
+/** A request is open until it is closed: treatment found not needed, completed, or withdrawn. */
+export const OPEN_STATUSES: readonly ReferralStatus[] = [
+  'RECEIVED',
+  'ASSESSMENT_BOOKED',
+  'AWAITING_DECISION',
+  'CARE_PLANNING',
+  'PLACE_OFFERED',
+  'ADMISSION_REFUSED',
+  'ADMITTED',
+  'LAPSED',
+];
+/** The stored stages of an open request (AWAITING_DECISION and LAPSED are derived from two of them). */
+export const OPEN_STAGES = ['RECEIVED', 'ASSESSMENT_BOOKED', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMISSION_REFUSED', 'ADMITTED'] as const;
 
 export const ALL_STATUSES: readonly ReferralStatus[] = [
   'RECEIVED',
@@ -33,11 +59,15 @@ export const ALL_STATUSES: readonly ReferralStatus[] = [
   'WITHDRAWN',
 ];
 
+/** Whether a step's entry goes on the timeline both sides read (a prepared decision is psychiatry's own). */
+export const onTimeline = (step: Step): boolean => step !== 'prepareDecision';
+
 /** For each step, the statuses it may start from. */
 export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   // rebooking is allowed until the decision (e.g. the individual did not come)
   bookMeeting: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION'],
   // the referral group decides after the meeting has taken place
+  prepareDecision: ['AWAITING_DECISION'],
   decide: ['AWAITING_DECISION'],
   offerPlace: ['CARE_PLANNING'],
   // a place still valid is moved to a new start date; one refused at admission is offered again from a new one
@@ -48,6 +78,9 @@ export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   discharge: ['ADMITTED'],
   requestNewAssessment: ['LAPSED'],
   withdraw: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMISSION_REFUSED', 'LAPSED'],
+  // corrections and the coordinator's assignment while the request is open
+  amend: OPEN_STATUSES,
+  assign: OPEN_STATUSES,
 };
 
 const STATUS_WORDS: Record<ReferralStatus, string> = {
@@ -66,6 +99,7 @@ const STATUS_WORDS: Record<ReferralStatus, string> = {
 
 const STEP_WORDS: Record<Step, string> = {
   bookMeeting: 'An assessment meeting can be booked only before the decision',
+  prepareDecision: 'A treatment decision can be prepared only after the assessment meeting has taken place, before the decision',
   decide: 'A treatment decision can be recorded only after the assessment meeting has taken place',
   offerPlace: 'A place can be offered only after a decision that treatment is needed',
   movePlace: 'An offered place can be moved only while it is still valid, or after the ward refused the admission',
@@ -74,6 +108,8 @@ const STEP_WORDS: Record<Step, string> = {
   discharge: 'A discharge can be recorded only for an admitted individual',
   requestNewAssessment: 'A new assessment can be requested only after an offered place has lapsed',
   withdraw: 'A request can be withdrawn only while it is still open',
+  amend: 'A request can be corrected only while it is still open',
+  assign: 'A request can be assigned only while it is still open',
 };
 
 export function canTake(step: Step, status: ReferralStatus): boolean {
@@ -109,6 +145,7 @@ export type EventDraft = Omit<ReferralEventRow, 'id' | 'seq'>;
 /** What a step needs besides the referral, the actor and the time. Inputs are already validated. */
 export type StepInput =
   | { step: 'bookMeeting'; at: Date }
+  | { step: 'prepareDecision'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
   | { step: 'decide'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
   | { step: 'offerPlace'; ward: { id: string; name: string; organisationId?: string } | null; startDate: string; reason: string | null }
   | { step: 'movePlace'; ward: { name: string } | null; startDate: string; reason: string }
@@ -117,7 +154,10 @@ export type StepInput =
   | { step: 'refuseAdmission'; reason: string }
   | { step: 'discharge' }
   | { step: 'requestNewAssessment' }
-  | { step: 'withdraw'; reason: string };
+  | { step: 'withdraw'; reason: string }
+  /** the columns an amendment changes, the input's names of the fields, and why */
+  | { step: 'amend'; set: Partial<ReferralRow>; fields: readonly string[]; reason: string | null }
+  | { step: 'assign'; to: { userId: string; name: string } };
 
 export interface StepResult {
   /** the columns the step changes (updatedAt aside), e.g. for the audit event's fields */
@@ -152,10 +192,22 @@ const CLEARED_CYCLE = {
   expectedDischargeOn: null,
   admissionRefusedAt: null,
   admissionRefusalReason: null,
+  preparedNeeded: null,
+  preparedSetting: null,
+  preparedRationale: null,
+  preparedAt: null,
+  preparedBy: null,
+  decisionPreparedBy: null,
 } as const satisfies Partial<ReferralRow>;
 
 /** A request as the coordinator receives it: RECEIVED, cycle 1, the assessment due 14 days after receipt. */
-export function submittedReferral(valid: ValidReferral, sender: Actor, ids: NewReferralIds, now: Date): { row: ReferralRow; event: EventDraft } {
+export function submittedReferral(
+  valid: ValidReferral,
+  sender: Actor,
+  ids: NewReferralIds,
+  now: Date,
+  newCycleOf: string | null = null,
+): { row: ReferralRow; event: EventDraft } {
   const row: ReferralRow = {
     id: ids.id,
     receivingOrganisationId: ids.receivingOrganisationId,
@@ -185,10 +237,16 @@ export function submittedReferral(valid: ValidReferral, sender: Actor, ids: NewR
     completedAt: null,
     withdrawnAt: null,
     withdrawalReason: null,
+    newCycleOf,
+    assignedToUserId: null,
+    assignedToName: null,
+    assignedAt: null,
+    assignedByName: null,
     earlierCycles: [],
     updatedAt: now,
   };
-  return { row, event: eventOf(row.id, sender, now, 'SUBMITTED', null) };
+  const note = newCycleOf ? `Sent as a new cycle beside the open request ${newCycleOf}.` : null;
+  return { row, event: eventOf(row.id, sender, now, 'SUBMITTED', note) };
 }
 
 const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: string | null): EventDraft => ({
@@ -218,7 +276,14 @@ export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
     assessmentDeadlineMissed: r.assessmentDeadlineMissed,
     decision:
       r.decidedAt && r.decisionNeeded !== null && r.decidedBy !== null
-        ? { needed: r.decisionNeeded, setting: r.decisionSetting, decidedAt: r.decidedAt.toISOString(), decidedBy: r.decidedBy, rationale: r.decisionRationale }
+        ? {
+            needed: r.decisionNeeded,
+            setting: r.decisionSetting,
+            decidedAt: r.decidedAt.toISOString(),
+            decidedBy: r.decidedBy,
+            rationale: r.decisionRationale,
+            preparedBy: r.decisionPreparedBy,
+          }
         : null,
     placeOffer:
       r.placeOfferedAt && r.placeDueBy && r.placeStartDate && r.placeLapsesOn
@@ -249,6 +314,21 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         note: `Assessment and planning meeting on ${localTime(input.at)}${late ? ` (after the due date ${r.assessmentDueBy})` : ''}.`,
       };
     }
+    case 'prepareDecision':
+      // psychiatry's own: a prepared decision is not on the timeline both sides read
+      return {
+        set: { preparedNeeded: input.needed, preparedSetting: input.setting, preparedRationale: input.rationale, preparedAt: now, preparedBy: by.name },
+        kind: 'DECISION_PREPARED',
+        note: null,
+      };
+    case 'amend':
+      return { set: input.set, kind: 'AMENDED', note: `Corrected or added: ${input.fields.join(', ')}.${input.reason ? ` ${input.reason}` : ''}` };
+    case 'assign':
+      return {
+        set: { assignedToUserId: input.to.userId, assignedToName: input.to.name, assignedAt: now, assignedByName: by.name },
+        kind: 'ASSIGNED',
+        note: `Assigned to the coordinator ${input.to.name}.`,
+      };
     case 'decide':
       return {
         set: {
@@ -258,6 +338,7 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           decisionRationale: input.rationale,
           decidedAt: now,
           decidedBy: by.name,
+          decisionPreparedBy: r.preparedBy,
         },
         kind: 'DECISION_RECORDED',
         note: input.needed
@@ -370,7 +451,7 @@ export function replay(start: { row: ReferralRow; event: EventDraft }, newId: (e
     take: (input, by, now) => {
       const next = applyTransition(r.row, input, by, now);
       r.row = next.row;
-      r.events.push({ id: newId(next.event), ...next.event });
+      if (onTimeline(input.step)) r.events.push({ id: newId(next.event), ...next.event });
       return r.row;
     },
   };

@@ -4,7 +4,7 @@
  * BAD_USER_INPUT naming the field (input.personnummer,
  * input.assessments[0].score, ...) in words a caseworker understands.
  */
-import { badInput } from '../../../shared/src/errors.ts';
+import { badInput, FieldProblems } from '../../../shared/src/errors.ts';
 import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { addDays, isCalendarDate, stockholmDate } from '../../../shared/src/time.ts';
 import type { StoredAssessment } from '../db/schema.ts';
@@ -81,73 +81,154 @@ export function isEmail(text: string): boolean {
   return /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text) && text.length <= 254;
 }
 
-export function validateReferral(input: ReferralInput, now: Date): ValidReferral {
-  const parsed = parseIdentityNumber(input.personnummer, now);
-  if (!parsed.ok) throw badInput('input.personnummer', `The personnummer or samordningsnummer ${parsed.reason}.`);
-  const name = required(input.name, 'input.name', "The individual's name", MAX_SHORT);
+type AssessmentInput = NonNullable<ReferralInput['assessments']>[number];
 
-  if (input.substances.length === 0) throw badInput('input.substances', 'Name at least one substance the individual uses.');
-  const substances = [...new Set(input.substances)];
-  const currentProblems = required(input.currentProblems, 'input.currentProblems', 'The description of the current problems and symptoms');
-  const postTreatmentPlan = required(
-    input.postTreatmentPlan,
-    'input.postTreatmentPlan',
-    'The plan for after the withdrawal treatment (the routine requires one)',
-  );
-  const otherIllnesses = knownList(input.otherIllnesses, 'input.otherIllnesses', 'other illnesses');
-  const medications = knownList(input.medications, 'input.medications', 'medications');
-
+/** The attached documents, each checked (dates not in the future, scores in their range); `at` names the input list. */
+function assessmentsOf(list: readonly AssessmentInput[], at: string, now: Date, p: FieldProblems): StoredAssessment[] {
   const today = stockholmDate(now);
-  const assessments: StoredAssessment[] = (input.assessments ?? []).map((a, i) => {
-    const at = `input.assessments[${i}]`;
-    if (!isCalendarDate(a.performedOn)) throw badInput(`${at}.performedOn`, 'The date the assessment was performed must be written YYYY-MM-DD.');
-    if (a.performedOn > today) throw badInput(`${at}.performedOn`, `The ${a.instrument} assessment cannot be dated in the future (${a.performedOn}).`);
+  return list.map((a, i) => {
+    const field = `${at}[${i}]`;
+    p.take(() => {
+      if (!isCalendarDate(a.performedOn)) throw badInput(`${field}.performedOn`, 'The date the assessment was performed must be written YYYY-MM-DD.');
+      if (a.performedOn > today) throw badInput(`${field}.performedOn`, `The ${a.instrument} assessment cannot be dated in the future (${a.performedOn}).`);
+    });
     const score = a.score ?? null;
     if (score !== null) {
       const range = SCORE_RANGE[a.instrument];
       if (range && (score < range.min || score > range.max)) {
-        throw badInput(`${at}.score`, `An ${a.instrument} score must be between ${range.min} and ${range.max}; ${score} is outside that range.`);
+        p.add(`${field}.score`, `An ${a.instrument} score must be between ${range.min} and ${range.max}; ${score} is outside that range.`);
       }
-      if (!range && score < 0) throw badInput(`${at}.score`, `A ${a.instrument} score cannot be negative.`);
+      if (!range && score < 0) p.add(`${field}.score`, `A ${a.instrument} score cannot be negative.`);
     }
-    return { instrument: a.instrument, performedOn: a.performedOn, score, summary: optionalText(a.summary, `${at}.summary`, 'The summary') };
+    const summary = p.take(() => optionalText(a.summary, `${field}.summary`, 'The summary')) ?? null;
+    return { instrument: a.instrument, performedOn: a.performedOn, score, summary };
   });
+}
+
+const PHONE_WORDS = "The caseworker's phone number must be 7 to 15 digits, e.g. 021-17 44 13 or +46 21 17 44 13.";
+const EMAIL_WORDS = "The caseworker's e-mail address is not valid, e.g. name@kommun.se.";
+
+function substancesOf(list: readonly Substance[], field: string): Substance[] {
+  if (list.length === 0) throw badInput(field, 'Name at least one substance the individual uses.');
+  return [...new Set(list)];
+}
+
+/** Every field of a request checked; all invalid fields are refused together, each naming its field. */
+export function validateReferral(input: ReferralInput, now: Date): ValidReferral {
+  const p = new FieldProblems();
+  const parsed = parseIdentityNumber(input.personnummer, now);
+  if (!parsed.ok) p.add('input.personnummer', `The personnummer or samordningsnummer ${parsed.reason}.`);
+  const name = p.take(() => required(input.name, 'input.name', "The individual's name", MAX_SHORT));
+
+  const substances = p.take(() => substancesOf(input.substances, 'input.substances'));
+  const currentProblems = p.take(() => required(input.currentProblems, 'input.currentProblems', 'The description of the current problems and symptoms'));
+  const postTreatmentPlan = p.take(() =>
+    required(input.postTreatmentPlan, 'input.postTreatmentPlan', 'The plan for after the withdrawal treatment (the routine requires one)'),
+  );
+  const otherIllnesses = p.take(() => knownList(input.otherIllnesses, 'input.otherIllnesses', 'other illnesses'));
+  const medications = p.take(() => knownList(input.medications, 'input.medications', 'medications'));
+  const assessments = assessmentsOf(input.assessments ?? [], 'input.assessments', now, p);
 
   const caseworker = {
-    name: required(input.caseworker.name, 'input.caseworker.name', "The caseworker's name", MAX_SHORT),
+    name: p.take(() => required(input.caseworker.name, 'input.caseworker.name', "The caseworker's name", MAX_SHORT)) ?? '',
     phone: input.caseworker.phone.trim(),
     email: input.caseworker.email.trim(),
   };
-  if (!isPhoneNumber(caseworker.phone)) {
-    throw badInput('input.caseworker.phone', "The caseworker's phone number must be 7 to 15 digits, e.g. 021-17 44 13 or +46 21 17 44 13.");
-  }
-  if (!isEmail(caseworker.email)) throw badInput('input.caseworker.email', "The caseworker's e-mail address is not valid, e.g. name@kommun.se.");
+  if (!isPhoneNumber(caseworker.phone)) p.add('input.caseworker.phone', PHONE_WORDS);
+  if (!isEmail(caseworker.email)) p.add('input.caseworker.email', EMAIL_WORDS);
 
   if (input.individualConsents !== true) {
-    throw badInput(
-      'input.individualConsents',
-      'The individual must be positive to planned withdrawal treatment before a request is sent (the routine requires it).',
-    );
+    p.add('input.individualConsents', 'The individual must be positive to planned withdrawal treatment before a request is sent (the routine requires it).');
   }
   let idempotencyKey: string | null = null;
   if (input.idempotencyKey !== null && input.idempotencyKey !== undefined) {
     idempotencyKey = input.idempotencyKey.trim();
     if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_SHORT) {
-      throw badInput('input.idempotencyKey', `The idempotency key must be 1 to ${MAX_SHORT} characters.`);
+      p.add('input.idempotencyKey', `The idempotency key must be 1 to ${MAX_SHORT} characters.`);
     }
   }
+  p.throwIfAny();
+  if (!parsed.ok) throw new Error('unreachable: an invalid personnummer is refused above');
   return {
     personnummer: parsed.value.normalised,
-    name,
-    substances,
-    currentProblems,
-    postTreatmentPlan,
-    otherIllnesses,
-    medications,
+    name: name!,
+    substances: substances!,
+    currentProblems: currentProblems!,
+    postTreatmentPlan: postTreatmentPlan!,
+    otherIllnesses: otherIllnesses ?? null,
+    medications: medications ?? null,
     assessments,
     caseworker,
     idempotencyKey,
   };
+}
+
+/** An amendment as the mutation receives it: a field left out does not change; null for the two lists means "not known". */
+export interface AmendmentInput {
+  name?: string | null;
+  substances?: Substance[] | null;
+  currentProblems?: string | null;
+  postTreatmentPlan?: string | null;
+  otherIllnesses?: string[] | null;
+  medications?: string[] | null;
+  addAssessments?: AssessmentInput[] | null;
+  caseworker?: { name?: string | null; phone?: string | null; email?: string | null } | null;
+  reason?: string | null;
+}
+
+/** The new values of the fields an amendment gives, checked (all invalid fields together); undefined: unchanged. */
+export interface ValidAmendment {
+  name?: string;
+  substances?: Substance[];
+  currentProblems?: string;
+  postTreatmentPlan?: string;
+  otherIllnesses?: string[] | null;
+  medications?: string[] | null;
+  addAssessments: StoredAssessment[];
+  caseworkerName?: string;
+  caseworkerPhone?: string;
+  caseworkerEmail?: string;
+  reason: string | null;
+}
+
+const given = <K extends string>(o: Partial<Record<K, unknown>>, k: K): boolean => Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined;
+
+export function validateAmendment(input: AmendmentInput, now: Date): ValidAmendment {
+  const p = new FieldProblems();
+  const out: ValidAmendment = { addAssessments: [], reason: null };
+  const nonNull = (k: 'name' | 'substances' | 'currentProblems' | 'postTreatmentPlan', what: string) => {
+    if (input[k] === null) p.add(`input.${k}`, `${what} cannot be removed; leave the field out to keep it.`);
+    return given(input, k) && input[k] !== null;
+  };
+  if (nonNull('name', "The individual's name")) out.name = p.take(() => required(input.name!, 'input.name', "The individual's name", MAX_SHORT));
+  if (nonNull('substances', 'The substances')) out.substances = p.take(() => substancesOf(input.substances!, 'input.substances'));
+  if (nonNull('currentProblems', 'The description of the current problems')) {
+    out.currentProblems = p.take(() => required(input.currentProblems!, 'input.currentProblems', 'The description of the current problems and symptoms'));
+  }
+  if (nonNull('postTreatmentPlan', 'The plan for after the withdrawal treatment')) {
+    out.postTreatmentPlan = p.take(() => required(input.postTreatmentPlan!, 'input.postTreatmentPlan', 'The plan for after the withdrawal treatment'));
+  }
+  if (given(input, 'otherIllnesses') || input.otherIllnesses === null) {
+    out.otherIllnesses = p.take(() => knownList(input.otherIllnesses, 'input.otherIllnesses', 'other illnesses')) ?? null;
+  }
+  if (given(input, 'medications') || input.medications === null) {
+    out.medications = p.take(() => knownList(input.medications, 'input.medications', 'medications')) ?? null;
+  }
+  if (input.addAssessments) out.addAssessments = assessmentsOf(input.addAssessments, 'input.addAssessments', now, p);
+  const cw = input.caseworker ?? {};
+  if (cw.name !== undefined && cw.name !== null)
+    out.caseworkerName = p.take(() => required(cw.name!, 'input.caseworker.name', "The caseworker's name", MAX_SHORT));
+  if (cw.phone !== undefined && cw.phone !== null) {
+    out.caseworkerPhone = cw.phone.trim();
+    if (!isPhoneNumber(out.caseworkerPhone)) p.add('input.caseworker.phone', PHONE_WORDS);
+  }
+  if (cw.email !== undefined && cw.email !== null) {
+    out.caseworkerEmail = cw.email.trim();
+    if (!isEmail(out.caseworkerEmail)) p.add('input.caseworker.email', EMAIL_WORDS);
+  }
+  out.reason = p.take(() => optionalText(input.reason, 'input.reason', 'The reason')) ?? null;
+  p.throwIfAny();
+  return out;
 }
 
 /** A meeting time must not lie in the past. */

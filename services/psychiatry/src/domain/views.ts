@@ -27,6 +27,8 @@ export interface DecisionView {
   decidedAt: Date;
   decidedBy: string;
   rationale: string | null;
+  /** the physician who prepared the decision, when one did */
+  preparedBy: string | null;
 }
 
 export interface CycleView {
@@ -103,7 +105,14 @@ export function admissionRefusalOf(r: ReferralRow): { at: Date; reason: string }
 /** The current cycle's decision, or null before the referral group has decided. */
 export function decisionOf(r: ReferralRow): DecisionView | null {
   if (!r.decidedAt || r.decisionNeeded === null || r.decidedBy === null) return null;
-  return { needed: r.decisionNeeded, setting: r.decisionSetting, decidedAt: r.decidedAt, decidedBy: r.decidedBy, rationale: r.decisionRationale };
+  return {
+    needed: r.decisionNeeded,
+    setting: r.decisionSetting,
+    decidedAt: r.decidedAt,
+    decidedBy: r.decidedBy,
+    rationale: r.decisionRationale,
+    preparedBy: r.decisionPreparedBy,
+  };
 }
 
 /** The closed cycles as stored (ISO strings in JSON), with instants as dates again. */
@@ -114,7 +123,7 @@ export function earlierCyclesOf(r: ReferralRow): CycleView[] {
     assessmentDueBy: c.assessmentDueBy,
     assessmentMeetingAt: c.assessmentMeetingAt ? new Date(c.assessmentMeetingAt) : null,
     assessmentDeadlineMissed: c.assessmentDeadlineMissed,
-    decision: c.decision ? { ...c.decision, decidedAt: new Date(c.decision.decidedAt) } : null,
+    decision: c.decision ? { ...c.decision, decidedAt: new Date(c.decision.decidedAt), preparedBy: c.decision.preparedBy ?? null } : null,
     // a closed cycle's outpatient offer had no ward: PlaceOffer is a ward place
     placeOffer: c.placeOffer?.wardId ? withMark({ ...c.placeOffer, wardId: c.placeOffer.wardId, offeredAt: new Date(c.placeOffer.offeredAt) }) : null,
     outcome: c.outcome,

@@ -155,6 +155,8 @@ export type WithdrawalReferral = {
   assessmentCycle: Scalars['Int']['output'];
   /** receivedAt + 14 days (or the date of a new-assessment request + 14 days) */
   assessmentDueBy: Scalars['Date']['output'];
+  /** the next deadline, which the inbox sorts by: assessmentDueBy until the decision, the place due date (decision + 14 days) until a place is offered, then the day the place lapses; null once admitted or closed */
+  nextDueBy: Maybe<Scalars['Date']['output']>;
   /** the booked assessment and planning meeting */
   assessmentMeetingAt: Maybe<Scalars['DateTime']['output']>;
   /** true when the assessment meeting of this cycle was not offered by assessmentDueBy: booked for a later date, or not booked and the date has passed */
@@ -181,6 +183,66 @@ export type WithdrawalReferral = {
   earlierCycles: Array<AssessmentCycle>;
   /** psychiatry's internal notes: only staff of the receiving psychiatry organisation may read them (FORBIDDEN for anyone else) */
   internalNotes: Maybe<Array<InternalNote>>;
+  /** corrections and additions social services made after sending the request, oldest first, with the values before and after */
+  amendments: Array<ReferralAmendment>;
+  /** the coordinator who handles the request, once one is assigned */
+  assignedCoordinator: Maybe<AssignedCoordinator>;
+  /** a physician's prepared decision in this cycle, for the chief physician: only staff of the receiving psychiatry organisation may read it (FORBIDDEN for anyone else) */
+  preparedDecision: Maybe<PreparedDecision>;
+  /** the open request of the same person that this one was knowingly sent beside, as a new cycle (submitWithdrawalReferral's newCycleOf) */
+  newCycleOf: Maybe<WithdrawalReferral>;
+};
+
+/** A correction or addition to a request, as social services made it. */
+export type ReferralAmendment = {
+  __typename?: 'ReferralAmendment';
+  /** when it was made */
+  at: Scalars['DateTime']['output'];
+  /** who made it, with their organisation */
+  by: Scalars['String']['output'];
+  /** why, as the caseworker gave it */
+  reason: Maybe<Scalars['String']['output']>;
+  /** each field changed, with its value before and after */
+  changes: Array<FieldChange>;
+};
+
+/** One field of a request as an amendment changed it. */
+export type FieldChange = {
+  __typename?: 'FieldChange';
+  /** the field, as the input names it: caseworker.phone, assessments, otherIllnesses, ... */
+  field: Scalars['String']['output'];
+  /** the value before, as text (lists and documents as JSON); null where there was none or it was not known */
+  before: Maybe<Scalars['String']['output']>;
+  /** the value after, written the same way */
+  after: Maybe<Scalars['String']['output']>;
+};
+
+/** The coordinator assigned to a request. */
+export type AssignedCoordinator = {
+  __typename?: 'AssignedCoordinator';
+  /** the coordinator's user id */
+  userId: Scalars['ID']['output'];
+  /** the coordinator's name */
+  name: Scalars['String']['output'];
+  /** when they were assigned */
+  assignedAt: Scalars['DateTime']['output'];
+  /** who assigned them */
+  assignedBy: Scalars['String']['output'];
+};
+
+/** A decision a physician prepared for the referral group; the chief physician records the decision. */
+export type PreparedDecision = {
+  __typename?: 'PreparedDecision';
+  /** whether withdrawal treatment is needed, as prepared */
+  needed: Scalars['Boolean']['output'];
+  /** outpatient or inpatient, when needed */
+  setting: Maybe<TreatmentSetting>;
+  /** the prepared rationale */
+  rationale: Maybe<Scalars['String']['output']>;
+  /** when it was prepared */
+  preparedAt: Scalars['DateTime']['output'];
+  /** the physician who prepared it */
+  preparedBy: Scalars['String']['output'];
 };
 
 /** The referral group's decision on withdrawal treatment. */
@@ -192,8 +254,10 @@ export type TreatmentDecision = {
   setting: Maybe<TreatmentSetting>;
   /** when the decision was recorded */
   decidedAt: Scalars['DateTime']['output'];
-  /** the physician who decided */
+  /** the chief physician who decided */
   decidedBy: Scalars['String']['output'];
+  /** the physician who prepared the decision, when one did */
+  preparedBy: Maybe<Scalars['String']['output']>;
   /** why; always given when treatment is not needed, so the caseworker sees why */
   rationale: Maybe<Scalars['String']['output']>;
 };
@@ -385,10 +449,17 @@ export type WardCalendarArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The order of a list of withdrawal referrals. */
+export type ReferralOrder =
+  /** the earliest next deadline first (nextDueBy; referrals with none last), then the oldest received */
+  | 'DUE_DATE'
+  /** the oldest received first */
+  | 'RECEIVED';
+
 /** A page of withdrawal referrals. */
 export type WithdrawalReferralConnection = {
   __typename?: 'WithdrawalReferralConnection';
-  /** the referrals of this page, oldest received first */
+  /** the referrals of this page, in the order asked for (by default the earliest next deadline first) */
   nodes: Array<WithdrawalReferral>;
   /** where the page ends */
   pageInfo: PageInfo;
@@ -442,6 +513,42 @@ export type WithdrawalReferralInput = {
   individualConsents: Scalars['Boolean']['input'];
   /** retries with the same key return the first result and create nothing new */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The caseworker to contact, as an amendment changes it: only the fields given change. */
+export type CaseworkerContactAmendmentInput = {
+  /** the caseworker's name */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** a phone number, e.g. 021-17 44 13 or +46 21 17 44 13 */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** an e-mail address */
+  email?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A correction or addition to a request: only the fields given change. For
+ * otherIllnesses and medications an explicit null means "not known" and an
+ * empty list "known to be none".
+ */
+export type WithdrawalReferralAmendmentInput = {
+  /** the individual's name */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** at least one substance */
+  substances?: InputMaybe<Array<Substance>>;
+  /** description of the current problems and symptoms */
+  currentProblems?: InputMaybe<Scalars['String']['input']>;
+  /** the plan for after the withdrawal treatment */
+  postTreatmentPlan?: InputMaybe<Scalars['String']['input']>;
+  /** null: social services does not know; empty list: known to be none */
+  otherIllnesses?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** null: social services does not know; empty list: known to be none */
+  medications?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** new ASI, AUDIT, DUDIT or other results to attach (the earlier ones stay) */
+  addAssessments?: InputMaybe<Array<AssessmentDocumentInput>>;
+  /** the caseworker to contact */
+  caseworker?: InputMaybe<CaseworkerContactAmendmentInput>;
+  /** why, for both sides */
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A joint care plan (owned by social services); psychiatry resolves the referral a withdrawal plan belongs to. */
@@ -504,7 +611,8 @@ export type Query = {
   withdrawalReferral: Maybe<WithdrawalReferral>;
   /**
    * The coordinator's inbox (received by the caller's psychiatry organisation),
-   * or for a caseworker the requests their organisation sent. Oldest received first.
+   * or for a caseworker the requests their organisation sent. By default the earliest
+   * next deadline first (nextDueBy; orderBy).
    */
   withdrawalReferrals: WithdrawalReferralConnection;
   /** the wards that take planned withdrawal treatment, with places and occupancy */
@@ -524,6 +632,8 @@ export type QueryWithdrawalReferralArgs = {
 export type QueryWithdrawalReferralsArgs = {
   status?: InputMaybe<Array<ReferralStatus>>;
   overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
+  orderBy?: InputMaybe<ReferralOrder>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   personId?: InputMaybe<Scalars['ID']['input']>;
@@ -540,10 +650,20 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** a caseworker sends a request to the psychiatry organisation of their region */
   submitWithdrawalReferral: WithdrawalReferral;
+  /** the referring organisation's caseworker corrects or adds fields of an open request; each change is kept with who, when and the values before and after */
+  amendWithdrawalReferral: WithdrawalReferral;
+  /** a coordinator of the receiving organisation assigns the request to a coordinator (without a user id: to themselves) */
+  assignWithdrawalReferral: WithdrawalReferral;
   /** the coordinator books (or rebooks) the assessment and planning meeting */
   bookAssessmentMeeting: WithdrawalReferral;
-  /** a physician records the referral group's decision, after the assessment meeting */
+  /**
+   * The chief physician records the referral group's decision, after the assessment meeting.
+   * A physician without the CHIEF_PHYSICIAN role who calls it prepares the decision instead
+   * (as prepareTreatmentDecision): the status stays AWAITING_DECISION.
+   */
   recordTreatmentDecision: WithdrawalReferral;
+  /** a physician prepares the referral group's decision for the chief physician, after the assessment meeting */
+  prepareTreatmentDecision: WithdrawalReferral;
   /** startDate after the due date needs a reason, and counts as a missed deadline */
   offerPlace: WithdrawalReferral;
   /** the coordinator records the admission; a ward without a place on every day of the stay refuses (CONFLICT naming firstFullDay and nextFreeDate) */
@@ -564,6 +684,22 @@ export type Mutation = {
 /** What the psychiatry subgraph changes. */
 export type MutationSubmitWithdrawalReferralArgs = {
   input: WithdrawalReferralInput;
+  newCycleOf?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationAmendWithdrawalReferralArgs = {
+  referralId: Scalars['ID']['input'];
+  input: WithdrawalReferralAmendmentInput;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationAssignWithdrawalReferralArgs = {
+  referralId: Scalars['ID']['input'];
+  coordinatorUserId?: InputMaybe<Scalars['ID']['input']>;
+  coordinatorName?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -577,6 +713,16 @@ export type MutationBookAssessmentMeetingArgs = {
 
 /** What the psychiatry subgraph changes. */
 export type MutationRecordTreatmentDecisionArgs = {
+  referralId: Scalars['ID']['input'];
+  needed: Scalars['Boolean']['input'];
+  setting?: InputMaybe<TreatmentSetting>;
+  rationale?: InputMaybe<Scalars['String']['input']>;
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationPrepareTreatmentDecisionArgs = {
   referralId: Scalars['ID']['input'];
   needed: Scalars['Boolean']['input'];
   setting?: InputMaybe<TreatmentSetting>;
@@ -657,8 +803,10 @@ export type Role =
   | 'CASEWORKER'
   /** the psychiatry coordinator (samordnare) who receives requests */
   | 'COORDINATOR'
-  /** a physician; in psychiatry the chief physician of the referral group decides */
+  /** a physician; in psychiatry a physician prepares the referral group's decision */
   | 'PHYSICIAN'
+  /** psychiatry's chief physician (överläkare), who records the referral group's decision */
+  | 'CHIEF_PHYSICIAN'
   /** a nurse */
   | 'NURSE'
   /** a probation officer (frivårdsinspektör) */
@@ -679,6 +827,21 @@ export type Organisation = {
   name: Scalars['String']['output'];
   /** which kind of organisation it is */
   agency: Agency;
+  /** how to reach the organisation's functions (phone, e-mail, hours), as the directory gives them; empty where it gives none */
+  contacts: Array<ContactPoint>;
+};
+
+/** One function of an organisation and how to reach it, from the directory. */
+export type ContactPoint = {
+  __typename?: 'ContactPoint';
+  /** the function, e.g. the coordinator (samordnare) or a ward */
+  function: Scalars['String']['output'];
+  /** a phone number, as the organisation publishes it */
+  phone: Maybe<Scalars['String']['output']>;
+  /** an e-mail address */
+  email: Maybe<Scalars['String']['output']>;
+  /** when it is reachable, in words (e.g. weekdays) */
+  hours: Maybe<Scalars['String']['output']>;
 };
 
 /** Where a connection's page ends and whether more follow. */
@@ -898,6 +1061,10 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   WithdrawalReferral: ResolverTypeWrapper<ReferralRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ReferralAmendment: ResolverTypeWrapper<ReferralAmendment>;
+  FieldChange: ResolverTypeWrapper<FieldChange>;
+  AssignedCoordinator: ResolverTypeWrapper<AssignedCoordinator>;
+  PreparedDecision: ResolverTypeWrapper<PreparedDecision>;
   TreatmentDecision: ResolverTypeWrapper<DecisionView>;
   PlaceOffer: ResolverTypeWrapper<PlaceOfferView>;
   TreatmentOffer: ResolverTypeWrapper<TreatmentOfferView>;
@@ -908,10 +1075,13 @@ export type ResolversTypes = {
   InternalNote: ResolverTypeWrapper<InternalNoteRow>;
   AssessmentCycle: ResolverTypeWrapper<CycleView>;
   Ward: ResolverTypeWrapper<WardRow>;
+  ReferralOrder: ReferralOrder;
   WithdrawalReferralConnection: ResolverTypeWrapper<Omit<WithdrawalReferralConnection, 'nodes'> & { nodes: Array<ResolversTypes['WithdrawalReferral']> }>;
   CaseworkerContactInput: CaseworkerContactInput;
   AssessmentDocumentInput: AssessmentDocumentInput;
   WithdrawalReferralInput: WithdrawalReferralInput;
+  CaseworkerContactAmendmentInput: CaseworkerContactAmendmentInput;
+  WithdrawalReferralAmendmentInput: WithdrawalReferralAmendmentInput;
   JointCarePlan: ResolverTypeWrapper<JointCarePlanReference>;
   IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversTypes['AuditEventConnection'] }>;
@@ -922,6 +1092,7 @@ export type ResolversTypes = {
   Agency: Agency;
   Role: Role;
   Organisation: ResolverTypeWrapper<DirectoryOrganisation>;
+  ContactPoint: ResolverTypeWrapper<ContactPoint>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Indicator: ResolverTypeWrapper<PublishedIndicator>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -940,6 +1111,10 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   WithdrawalReferral: ReferralRow;
   Boolean: Scalars['Boolean']['output'];
+  ReferralAmendment: ReferralAmendment;
+  FieldChange: FieldChange;
+  AssignedCoordinator: AssignedCoordinator;
+  PreparedDecision: PreparedDecision;
   TreatmentDecision: DecisionView;
   PlaceOffer: PlaceOfferView;
   TreatmentOffer: TreatmentOfferView;
@@ -954,6 +1129,8 @@ export type ResolversParentTypes = {
   CaseworkerContactInput: CaseworkerContactInput;
   AssessmentDocumentInput: AssessmentDocumentInput;
   WithdrawalReferralInput: WithdrawalReferralInput;
+  CaseworkerContactAmendmentInput: CaseworkerContactAmendmentInput;
+  WithdrawalReferralAmendmentInput: WithdrawalReferralAmendmentInput;
   JointCarePlan: JointCarePlanReference;
   IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
@@ -962,6 +1139,7 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Organisation: DirectoryOrganisation;
+  ContactPoint: ContactPoint;
   PageInfo: PageInfo;
   Indicator: PublishedIndicator;
   Float: Scalars['Float']['output'];
@@ -1008,6 +1186,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   assessmentCycle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   assessmentDueBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  nextDueBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   assessmentMeetingAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   assessmentDeadlineMissed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   decision?: Resolver<Maybe<ResolversTypes['TreatmentDecision']>, ParentType, ContextType>;
@@ -1021,6 +1200,38 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   events?: Resolver<Array<ResolversTypes['ReferralEvent']>, ParentType, ContextType>;
   earlierCycles?: Resolver<Array<ResolversTypes['AssessmentCycle']>, ParentType, ContextType>;
   internalNotes?: Resolver<Maybe<Array<ResolversTypes['InternalNote']>>, ParentType, ContextType>;
+  amendments?: Resolver<Array<ResolversTypes['ReferralAmendment']>, ParentType, ContextType>;
+  assignedCoordinator?: Resolver<Maybe<ResolversTypes['AssignedCoordinator']>, ParentType, ContextType>;
+  preparedDecision?: Resolver<Maybe<ResolversTypes['PreparedDecision']>, ParentType, ContextType>;
+  newCycleOf?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
+};
+
+export type ReferralAmendmentResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ReferralAmendment'] = ResolversParentTypes['ReferralAmendment']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['FieldChange']>, ParentType, ContextType>;
+};
+
+export type FieldChangeResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['FieldChange'] = ResolversParentTypes['FieldChange']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AssignedCoordinatorResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['AssignedCoordinator'] = ResolversParentTypes['AssignedCoordinator']> = {
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  assignedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  assignedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PreparedDecisionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['PreparedDecision'] = ResolversParentTypes['PreparedDecision']> = {
+  needed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setting?: Resolver<Maybe<ResolversTypes['TreatmentSetting']>, ParentType, ContextType>;
+  rationale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preparedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  preparedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TreatmentDecisionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['TreatmentDecision'] = ResolversParentTypes['TreatmentDecision']> = {
@@ -1028,6 +1239,7 @@ export type TreatmentDecisionResolvers<ContextType = PsychiatryContext, ParentTy
   setting?: Resolver<Maybe<ResolversTypes['TreatmentSetting']>, ParentType, ContextType>;
   decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   decidedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  preparedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rationale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -1155,8 +1367,11 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   submitWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationSubmitWithdrawalReferralArgs, 'input'>>;
+  amendWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAmendWithdrawalReferralArgs, 'referralId' | 'input'>>;
+  assignWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAssignWithdrawalReferralArgs, 'referralId'>>;
   bookAssessmentMeeting?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationBookAssessmentMeetingArgs, 'referralId' | 'at'>>;
   recordTreatmentDecision?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordTreatmentDecisionArgs, 'referralId' | 'needed'>>;
+  prepareTreatmentDecision?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationPrepareTreatmentDecisionArgs, 'referralId' | 'needed'>>;
   offerPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationOfferPlaceArgs, 'referralId' | 'startDate'>>;
   recordAdmission?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordAdmissionArgs, 'referralId'>>;
   moveOfferedPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationMoveOfferedPlaceArgs, 'referralId' | 'startDate' | 'reason'>>;
@@ -1179,6 +1394,14 @@ export type OrganisationResolvers<ContextType = PsychiatryContext, ParentType ex
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['ContactPoint']>, ParentType, ContextType>;
+};
+
+export type ContactPointResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ContactPoint'] = ResolversParentTypes['ContactPoint']> = {
+  function?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hours?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1231,6 +1454,10 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   CaseworkerContact?: CaseworkerContactResolvers<ContextType>;
   AssessmentDocument?: AssessmentDocumentResolvers<ContextType>;
   WithdrawalReferral?: WithdrawalReferralResolvers<ContextType>;
+  ReferralAmendment?: ReferralAmendmentResolvers<ContextType>;
+  FieldChange?: FieldChangeResolvers<ContextType>;
+  AssignedCoordinator?: AssignedCoordinatorResolvers<ContextType>;
+  PreparedDecision?: PreparedDecisionResolvers<ContextType>;
   TreatmentDecision?: TreatmentDecisionResolvers<ContextType>;
   PlaceOffer?: PlaceOfferResolvers<ContextType>;
   TreatmentOffer?: TreatmentOfferResolvers<ContextType>;
@@ -1250,6 +1477,7 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Organisation?: OrganisationResolvers<ContextType>;
+  ContactPoint?: ContactPointResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Indicator?: IndicatorResolvers<ContextType>;
   IndicatorCell?: IndicatorCellResolvers<ContextType>;

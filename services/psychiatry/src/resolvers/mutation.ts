@@ -3,7 +3,10 @@ import type { MutationResolvers } from '../generated/resolvers.ts';
 import * as referrals from '../domain/referrals.ts';
 
 export const Mutation: MutationResolvers = {
-  submitWithdrawalReferral: (_, args, ctx) => referrals.submitReferral(ctx, args.input),
+  submitWithdrawalReferral: (_, args, ctx) => referrals.submitReferral(ctx, args.input, args.newCycleOf ?? null),
+  amendWithdrawalReferral: (_, args, ctx) => referrals.amendReferral(ctx, args.referralId, args.input),
+  assignWithdrawalReferral: (_, args, ctx) => referrals.assignReferral(ctx, args.referralId, args),
+  prepareTreatmentDecision: (_, args, ctx) => referrals.prepareTreatmentDecision(ctx, args.referralId, args),
   bookAssessmentMeeting: (_, args, ctx) => referrals.bookAssessmentMeeting(ctx, args.referralId, args.at, args.internalNote),
   recordTreatmentDecision: (_, args, ctx) => referrals.recordTreatmentDecision(ctx, args.referralId, args),
   offerPlace: (_, args, ctx) => referrals.offerPlace(ctx, args.referralId, args),

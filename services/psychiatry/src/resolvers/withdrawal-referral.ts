@@ -11,7 +11,17 @@ import type {
   WithdrawalReferralResolvers,
 } from '../generated/resolvers.ts';
 import * as deadlines from '../domain/deadlines.ts';
-import { eventsOf, internalNotesOf, referralByReference, referralOfPlan, referralsOfPerson } from '../domain/referrals.ts';
+import {
+  amendmentsOf,
+  amendmentView,
+  eventsOf,
+  internalNotesOf,
+  preparedDecisionOf,
+  referralById,
+  referralByReference,
+  referralOfPlan,
+  referralsOfPerson,
+} from '../domain/referrals.ts';
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
 
@@ -26,6 +36,10 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   assessmentCycle: (r) => r.cycle,
   assessmentDeadlineMissed: (r, _, ctx) => deadlines.assessmentDeadlineMissed(r, ctx.now),
   overdue: (r, _, ctx) => deadlines.isOverdue(r, ctx.now),
+  nextDueBy: (r) => {
+    const due = deadlines.nextDueBy(r);
+    return due === deadlines.NO_DEADLINE ? null : due;
+  },
   decision: (r) => decisionOf(r),
   placeOffer: (r) => placeOfferOf(r),
   treatmentOffer: (r) => treatmentOfferOf(r),
@@ -33,6 +47,14 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   events: (r, _, ctx) => eventsOf(ctx, r),
   internalNotes: (r, _, ctx) => internalNotesOf(ctx, r),
   earlierCycles: (r) => earlierCyclesOf(r),
+  amendments: async (r, _, ctx) => (await amendmentsOf(ctx, r)).map(amendmentView),
+  assignedCoordinator: (r) =>
+    r.assignedToUserId && r.assignedToName && r.assignedAt
+      ? { userId: r.assignedToUserId, name: r.assignedToName, assignedAt: r.assignedAt, assignedBy: r.assignedByName ?? '' }
+      : null,
+  preparedDecision: (r, _, ctx) => preparedDecisionOf(ctx, r),
+  // the linked request is shown only where the caller may see it (the same check as the direct query)
+  newCycleOf: (r, _, ctx) => (r.newCycleOf ? referralById(ctx, r.newCycleOf, ['id']) : null),
 };
 
 export const PlaceOffer: PlaceOfferResolvers = {

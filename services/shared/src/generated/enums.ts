@@ -18,8 +18,10 @@ export const Role = {
   CASEWORKER: 'CASEWORKER',
   /** the psychiatry coordinator (samordnare) who receives requests */
   COORDINATOR: 'COORDINATOR',
-  /** a physician; in psychiatry the chief physician of the referral group decides */
+  /** a physician; in psychiatry a physician prepares the referral group's decision */
   PHYSICIAN: 'PHYSICIAN',
+  /** psychiatry's chief physician (överläkare), who records the referral group's decision */
+  CHIEF_PHYSICIAN: 'CHIEF_PHYSICIAN',
   /** a nurse */
   NURSE: 'NURSE',
   /** a probation officer (frivårdsinspektör) */
