@@ -209,7 +209,7 @@ describe('migrations', () => {
     } finally {
       for (const s of SUBGRAPHS) await dropDatabase(h.postgresUrl, `${h.prefix}_cli_${s}`);
     }
-  });
+  }, 120_000); // two runs of four migrations as child processes: about 24 s alone, more on a busy machine
 
   it('npm run migrate names a missing database URL and exits 78 before touching any database', () => {
     const r = runScript('scripts/migrate.ts', ['--subgraph', 'probation'], {});
