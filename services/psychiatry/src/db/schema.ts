@@ -244,6 +244,61 @@ export const withdrawalReferralAmendment = pgTable(
   (t) => [index('withdrawal_referral_amendment_referral_idx').on(t.referralId, t.seq)],
 );
 
+/** Who takes part in a meeting: the individual, a relative (by relation), or staff by role; the organisation a role acts for. */
+export interface StoredParticipant {
+  role: 'INDIVIDUAL' | 'RELATIVE' | 'CASEWORKER' | 'PHYSICIAN' | 'COORDINATOR';
+  /** a relative's relation to the individual (mother, partner, ...) */
+  relation: string | null;
+  /** a name only where it is needed (e.g. which physician); never required */
+  name: string | null;
+  /** the organisation the participant acts for; null for the individual and relatives */
+  organisationId: string | null;
+}
+
+/** An organisation's invitation to a meeting and its answer. */
+export interface StoredInvitation {
+  organisationId: string;
+  answer: 'PENDING' | 'ACCEPTED' | 'PROPOSED_TIME';
+  proposedAt: string | null;
+  comment: string | null;
+  answeredAt: string | null;
+  answeredByName: string | null;
+}
+
+export const MEETING_STATUSES = ['BOOKED', 'HELD', 'NO_SHOW', 'CANCELLED'] as const;
+
+/**
+ * A meeting on a referral: the assessment and planning meeting, or the joint care-planning
+ * meeting after the decision. `firstOfferedAt` is the time first offered (the 14-day rule is
+ * judged by it); `startAt` the current one after moves. Invitations are the organisations
+ * asked to come (the referring municipality always), each with its answer.
+ */
+export const withdrawalMeeting = pgTable(
+  'withdrawal_meeting',
+  {
+    id: uuid('id').primaryKey(),
+    referralId: belongsTo('referral_id', () => withdrawalReferral.id),
+    cycle: integer('cycle').notNull(),
+    kind: text('kind', { enum: ['ASSESSMENT', 'CARE_PLANNING'] }).notNull(),
+    startAt: instant('start_at').notNull(),
+    firstOfferedAt: instant('first_offered_at').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    place: text('place'),
+    videoLink: text('video_link'),
+    participants: jsonb('participants').$type<StoredParticipant[]>().notNull(),
+    invitations: jsonb('invitations').$type<StoredInvitation[]>().notNull(),
+    status: text('status', { enum: MEETING_STATUSES }).notNull(),
+    outcomeReason: text('outcome_reason'),
+    outcomeAt: instant('outcome_at'),
+    outcomeByName: text('outcome_by_name'),
+    bookedAt: instant('booked_at').notNull(),
+    bookedByName: text('booked_by_name').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('withdrawal_meeting_referral_idx').on(t.referralId, t.firstOfferedAt, t.id)],
+);
+
+export type MeetingRow = typeof withdrawalMeeting.$inferSelect;
 export type AmendmentRow = typeof withdrawalReferralAmendment.$inferSelect;
 export type WardRow = typeof ward.$inferSelect;
 export type ReferralRow = typeof withdrawalReferral.$inferSelect;
