@@ -18,5 +18,8 @@ export const mappers: Record<string, string> = {
   TreatmentDecision: '../domain/views.ts#DecisionView',
   AssessmentCycle: '../domain/views.ts#CycleView',
   JointCarePlan: '../domain/views.ts#JointCarePlanReference',
+  WithdrawalMeeting: '../domain/meetings.ts#MeetingView',
+  MeetingParticipant: '../db/schema.ts#StoredParticipant',
+  MeetingInvitation: '../db/schema.ts#StoredInvitation',
 };
 export const contextType = '../context.ts#PsychiatryContext';

@@ -65,6 +65,16 @@ export async function submit(as: As = caseworker1980, clock?: string, overrides:
   return { input, referral: ok(res).submitWithdrawalReferral as Record<string, any> };
 }
 
+/**
+ * A meeting time on a weekday after today (real clock), in the receiving unit's opening hours
+ * (weekdays 08:00–17:00 Stockholm): 10:00 UTC is 11:00 or 12:00 there. For tests that run on the real clock.
+ */
+export function nextWorkingDayAt10Utc(daysAhead = 1): string {
+  const d = new Date(Date.now() + daysAhead * 86_400_000);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  return `${d.toISOString().slice(0, 10)}T10:00:00Z`;
+}
+
 export const uniqueKey = () => `key-${randomUUID()}`;
 
 /** Runs SQL against the psychiatry database (test fixtures and checks that the API cannot make). */

@@ -16,6 +16,7 @@ import {
   caseworker1981,
   coordinator01,
   coordinator19,
+  nextWorkingDayAt10Utc,
   nurse19,
   ok,
   physician19,
@@ -33,7 +34,7 @@ beforeAll(async () => {
   referralId = referral.id;
   personId = referral.person.id;
   pnr = input.personnummer;
-  ok(await gql(BOOK, { id: referralId, at: new Date(Date.now() + 86_400_000).toISOString(), note: INTERNAL }, { as: coordinator19 }));
+  ok(await gql(BOOK, { id: referralId, at: nextWorkingDayAt10Utc(), note: INTERNAL }, { as: coordinator19 }));
 });
 
 const as = (org: string, role: As['roles'][number]): As => ({ org, roles: [role], sub: `${org}-${role}`.toLowerCase(), name: `${role} ${org}` });
@@ -104,7 +105,7 @@ describe("psychiatry's internal notes", () => {
 });
 
 describe('steps on a referral one may not see, or may not take', () => {
-  const at = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
+  const at = () => nextWorkingDayAt10Utc(2);
   it.each<[string, As, string, RegExp]>([
     ["the other region's coordinator books a meeting", coordinator01, 'NOT_FOUND', /no withdrawal referral .* that you can see/],
     ['a caseworker of another municipality asks for a new assessment', caseworker1981, 'NOT_FOUND', /that you can see/],

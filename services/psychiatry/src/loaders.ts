@@ -12,7 +12,7 @@ import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 import { holdRowsOnWards, type HoldRow } from './domain/wards.ts';
 
-const { ward, withdrawalReferral, withdrawalReferralAmendment, withdrawalReferralEvent, withdrawalInternalNote } = schema;
+const { ward, withdrawalMeeting, withdrawalReferral, withdrawalReferralAmendment, withdrawalReferralEvent, withdrawalInternalNote } = schema;
 
 export interface Loaders {
   ward: DataLoader<string, schema.WardRow | null>;
@@ -27,6 +27,8 @@ export interface Loaders {
   events: DataLoader<string, schema.ReferralEventRow[]>;
   internalNotes: DataLoader<string, schema.InternalNoteRow[]>;
   amendments: DataLoader<string, schema.AmendmentRow[]>;
+  /** the meetings of a referral, the first offered first (the domain layer decides what the caller sees) */
+  meetings: DataLoader<string, schema.MeetingRow[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -52,5 +54,6 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     events: tableGroupLoader(db, withdrawalReferralEvent, 'referralId', [asc(withdrawalReferralEvent.seq)]),
     internalNotes: tableGroupLoader(db, withdrawalInternalNote, 'referralId', [asc(withdrawalInternalNote.seq)]),
     amendments: tableGroupLoader(db, withdrawalReferralAmendment, 'referralId', [asc(withdrawalReferralAmendment.seq)]),
+    meetings: tableGroupLoader(db, withdrawalMeeting, 'referralId', [asc(withdrawalMeeting.firstOfferedAt), asc(withdrawalMeeting.id)]),
   };
 }

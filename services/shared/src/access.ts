@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   'withdrawal.assign': ['COORDINATOR'],
   /** book the assessment and planning meeting */
   'withdrawal.bookMeeting': ['COORDINATOR'],
+  /** answer an invitation to a meeting (assessment, care planning) that one's own organisation received */
+  'withdrawal.answerMeeting': ['CASEWORKER'],
   /** prepare the referral group's decision for the chief physician */
   'withdrawal.prepareDecision': ['PHYSICIAN', 'CHIEF_PHYSICIAN'],
   /** record the referral group's decision: the routine gives it to the chief physician (överläkare) */
@@ -114,6 +116,7 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'withdrawal.readReceived': 'read the requests for withdrawal treatment your organisation received',
   'withdrawal.internalNotes': "read or write psychiatry's internal notes on a request",
   'withdrawal.bookMeeting': 'book an assessment meeting',
+  'withdrawal.answerMeeting': 'answer an invitation to a meeting',
   'withdrawal.decide': "record the referral group's treatment decision (the chief physician's)",
   'withdrawal.prepareDecision': "prepare the referral group's treatment decision",
   'withdrawal.amend': 'correct or add to a request for withdrawal treatment',

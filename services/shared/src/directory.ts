@@ -17,6 +17,23 @@ export interface Organisation {
   municipalityCode: string | null;
   /** how to reach the organisation's functions; empty where the directory has no published details */
   contacts: readonly ContactPoint[];
+  /** when the unit holds meetings (psychiatry's meetings of the withdrawal pathway); DEFAULT_OPENING_HOURS when left out */
+  openingHours?: OpeningHours;
+}
+
+/** The days (ISO weekday numbers, 1 = Monday) and the hours (HH:mm, Europe/Stockholm) a unit holds meetings. */
+export interface OpeningHours {
+  days: readonly number[];
+  opens: string;
+  closes: string;
+}
+
+/** Weekdays 08:00–17:00 Stockholm time: the coordinator works weekdays (the routine: "vardagar"). */
+export const DEFAULT_OPENING_HOURS: OpeningHours = { days: [1, 2, 3, 4, 5], opens: '08:00', closes: '17:00' };
+
+/** The opening hours of an organisation of the directory (the default where none are given). */
+export function openingHoursOf(id: string): OpeningHours {
+  return byId.get(id)?.openingHours ?? DEFAULT_OPENING_HOURS;
 }
 
 /** One function of an organisation and how to reach it. */

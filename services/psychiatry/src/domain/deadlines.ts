@@ -57,6 +57,15 @@ export function meetingMissesDeadline(meetingAt: Date, dueBy: string): boolean {
   return stockholmDate(meetingAt) > dueBy;
 }
 
+/**
+ * The 14-day rule is met by the first time offered in the cycle (the first booking), not the
+ * one the meeting is finally held at: missed when that time is after the due date, or when it
+ * was offered only after the due date had passed. A later move never changes the mark.
+ */
+export function firstOfferMissesDeadline(firstOfferedAt: Date, offeredOn: Date, dueBy: string): boolean {
+  return meetingMissesDeadline(firstOfferedAt, dueBy) || stockholmDate(offeredOn) > dueBy;
+}
+
 /** The missed-deadline mark: stays once a late meeting was booked; also true while unbooked and overdue. */
 export function assessmentDeadlineMissed(r: { stage: Stage; assessmentDueBy: string; assessmentDeadlineMissed: boolean }, now: Date): boolean {
   return r.assessmentDeadlineMissed || isOverdue(r, now);

@@ -24,6 +24,7 @@ import {
   withdrawalReferralEvent,
   ward,
   nextDueOn,
+  type MeetingRow,
   type ReferralRow,
   type StoredAssessment,
   type StoredFieldChange,
@@ -32,6 +33,7 @@ import {
 import type { PsychiatryContext } from '../context.ts';
 import * as capacity from './capacity.ts';
 import * as deadlines from './deadlines.ts';
+import * as meetings from './meetings.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import {
   listScope,
@@ -62,7 +64,6 @@ import {
 import {
   validateAmendment,
   validateDecision,
-  validateMeetingTime,
   validateNote,
   validateExpectedDischarge,
   validatePlaceMove,
@@ -366,11 +367,66 @@ async function takeStep(
   });
 }
 
-export function bookAssessmentMeeting(ctx: PsychiatryContext, referralId: string, at: Date, internalNote?: string | null) {
+export interface BookMeetingArgs {
+  at: Date;
+  internalNote?: string | null;
+  place?: string | null;
+  videoLink?: string | null;
+  durationMinutes?: number | null;
+  participants?: meetings.ParticipantInput[] | null;
+}
+
+/**
+ * The coordinator books (or rebooks) the assessment and planning meeting: the referral's meeting
+ * time and the meeting record (place or video link, duration, participants, the referring
+ * municipality's invitation) in one transaction. A rebooking moves the booked meeting of the
+ * cycle (its first offered time kept) or, after a no-show or cancellation, books a new one.
+ * The time must lie within the receiving unit's opening hours; every invalid field is answered at once.
+ */
+export function bookAssessmentMeeting(ctx: PsychiatryContext, referralId: string, args: BookMeetingArgs) {
   mayTake(ctx.caller, 'bookMeeting');
-  validateMeetingTime(at, ctx.now);
-  const note = validateNote(internalNote, 'internalNote');
-  return takeStep(ctx, referralId, 'bookMeeting', () => ({ step: 'bookMeeting', at }), note);
+  const p = new FieldProblems();
+  const note = p.take(() => validateNote(args.internalNote, 'internalNote')) ?? null;
+  let valid: meetings.ValidMeeting | null = null;
+  let before: MeetingRow | null = null;
+  return takeStep(
+    ctx,
+    referralId,
+    'bookMeeting',
+    async (row, tx) => {
+      before = await meetings.bookedAssessmentMeeting(tx, row);
+      valid = meetings.validateMeeting(p, args, row, 'ASSESSMENT', ctx.now, before, false);
+      p.throwIfAny();
+      return { step: 'bookMeeting', at: args.at };
+    },
+    note,
+    async (tx, row) => {
+      if (valid) await meetings.writeAssessmentMeeting(tx, ctx, row, before, valid);
+    },
+  );
+}
+
+/** The coordinator moves a booked meeting; an assessment meeting moves the referral's meeting time with it (a MEETING_MOVED step). */
+export function rescheduleMeeting(ctx: PsychiatryContext, meetingId: string, args: { at: Date; reason?: string | null }) {
+  return meetings.rescheduleMeeting(ctx, meetingId, args, async (tx, row, at, reason) => {
+    const next = applyTransition(row, { step: 'bookMeeting', at, moved: true, reason }, actorOf(ctx.caller), ctx.now);
+    await tx
+      .update(withdrawalReferral)
+      .set({ ...next.set, updatedAt: ctx.now })
+      .where(eq(withdrawalReferral.id, row.id));
+    await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
+    await appendAudit(tx, ctx.caller, [
+      {
+        action: 'UPDATE',
+        entity: ENTITY,
+        entityId: row.id,
+        personId: row.personId,
+        fields: [next.event.kind, ...Object.keys(next.set)],
+        basis: BASIS_RECEIVER,
+        owner: row.receivingOrganisationId,
+      },
+    ]);
+  });
 }
 
 /**

@@ -144,7 +144,8 @@ export type EventDraft = Omit<ReferralEventRow, 'id' | 'seq'>;
 
 /** What a step needs besides the referral, the actor and the time. Inputs are already validated. */
 export type StepInput =
-  | { step: 'bookMeeting'; at: Date }
+  /** moved: the coordinator moved the booked meeting (rescheduleMeeting), with the reason for both sides */
+  | { step: 'bookMeeting'; at: Date; moved?: boolean; reason?: string | null }
   | { step: 'prepareDecision'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
   | { step: 'decide'; needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null }
   | { step: 'offerPlace'; ward: { id: string; name: string; organisationId?: string } | null; startDate: string; reason: string | null }
@@ -258,7 +259,7 @@ const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: st
   note,
 });
 
-const localTime = (at: Date) => formatStockholm(at).slice(0, 16).replace('T', ' ');
+export const localTime = (at: Date) => formatStockholm(at).slice(0, 16).replace('T', ' ');
 
 /** The place offer's due date: 14 days after the decision of the current cycle. */
 export function placeDueOf(r: Pick<ReferralRow, 'decidedAt'>): string {
@@ -304,12 +305,20 @@ export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
 function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: Partial<ReferralRow>; kind: string; note: string | null } {
   switch (input.step) {
     case 'bookMeeting': {
-      // the mark is decided by the first meeting of the cycle: a rebooking of a meeting offered in time keeps it in time
+      // the mark is decided by the time first offered in the cycle: a meeting offered in time and moved later stays in time
       const firstOfCycle = r.assessmentMeetingAt === null;
       const late = deadlines.meetingMissesDeadline(input.at, r.assessmentDueBy);
-      const missed = firstOfCycle ? late || stockholmDate(now) > r.assessmentDueBy : r.assessmentDeadlineMissed;
+      const missed = firstOfCycle ? deadlines.firstOfferMissesDeadline(input.at, now, r.assessmentDueBy) : r.assessmentDeadlineMissed;
+      const set = { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: input.at, assessmentDeadlineMissed: missed } as const;
+      if (input.moved) {
+        return {
+          set,
+          kind: 'MEETING_MOVED',
+          note: `Assessment and planning meeting moved to ${localTime(input.at)}.${input.reason ? ` ${input.reason}` : ''}`,
+        };
+      }
       return {
-        set: { stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: input.at, assessmentDeadlineMissed: missed },
+        set,
         kind: 'MEETING_BOOKED',
         note: `Assessment and planning meeting on ${localTime(input.at)}${late ? ` (after the due date ${r.assessmentDueBy})` : ''}.`,
       };

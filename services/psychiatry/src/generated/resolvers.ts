@@ -4,8 +4,9 @@ import type { Organisation as DirectoryOrganisation } from '../../../shared/src/
 import type { Indicator as PublishedIndicator } from '../../../shared/src/indicators.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReportReference } from '../../../shared/src/councils.ts';
-import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow } from '../db/schema.ts';
+import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow, StoredParticipant, StoredInvitation } from '../db/schema.ts';
 import type { PlaceOfferView, TreatmentOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
+import type { MeetingView } from '../domain/meetings.ts';
 import type { PsychiatryContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -191,6 +192,8 @@ export type WithdrawalReferral = {
   preparedDecision: Maybe<PreparedDecision>;
   /** the open request of the same person that this one was knowingly sent beside, as a new cycle (submitWithdrawalReferral's newCycleOf) */
   newCycleOf: Maybe<WithdrawalReferral>;
+  /** the meetings of this referral (assessment and care planning), the first offered first: for the receiving organisation's staff and the invited organisations */
+  meetings: Array<WithdrawalMeeting>;
 };
 
 /** A correction or addition to a request, as social services made it. */
@@ -373,7 +376,7 @@ export type ReferralEvent = {
   __typename?: 'ReferralEvent';
   /** when it happened */
   at: Scalars['DateTime']['output'];
-  /** what happened: SUBMITTED, MEETING_BOOKED, DECISION_RECORDED, PLACE_OFFERED, PLACE_MOVED, ADMITTED, ADMISSION_REFUSED, DISCHARGED, NEW_ASSESSMENT_REQUESTED, WITHDRAWN */
+  /** what happened: SUBMITTED, MEETING_BOOKED, MEETING_MOVED, CARE_PLANNING_MEETING_BOOKED, INVITATION_ACCEPTED, INVITATION_TIME_PROPOSED, MEETING_HELD, MEETING_NO_SHOW, MEETING_CANCELLED, DECISION_RECORDED, PLACE_OFFERED, PLACE_MOVED, ADMITTED, ADMISSION_REFUSED, DISCHARGED, NEW_ASSESSMENT_REQUESTED, WITHDRAWN */
   kind: Scalars['String']['output'];
   /** who did it, with their organisation */
   by: Scalars['String']['output'];
@@ -413,6 +416,136 @@ export type AssessmentCycle = {
   placeOffer: Maybe<PlaceOffer>;
   /** how the cycle ended: LAPSED */
   outcome: ReferralStatus;
+};
+
+/** Which meeting of the routine. */
+export type MeetingKind =
+  /** the assessment and planning meeting, within 14 days of the request */
+  | 'ASSESSMENT'
+  /** the joint care-planning meeting after the decision (the individual, relatives, social services, physician, coordinator) */
+  | 'CARE_PLANNING';
+
+/** Where a meeting stands. */
+export type MeetingStatus =
+  /** booked, no outcome recorded yet */
+  | 'BOOKED'
+  /** the meeting was held */
+  | 'HELD'
+  /** the individual did not come */
+  | 'NO_SHOW'
+  /** cancelled (see outcomeReason) */
+  | 'CANCELLED';
+
+/** The outcome the coordinator records. */
+export type MeetingOutcome =
+  /** the meeting was held */
+  | 'HELD'
+  /** the individual did not come */
+  | 'NO_SHOW'
+  /** the meeting was cancelled; a reason is required */
+  | 'CANCELLED';
+
+/** Who takes part in a meeting. */
+export type MeetingParticipantRole =
+  /** the individual the request is about */
+  | 'INDIVIDUAL'
+  /** a relative, named by their relation to the individual */
+  | 'RELATIVE'
+  /** the social-services caseworker (the referring organisation) */
+  | 'CASEWORKER'
+  /** a physician of the receiving psychiatry organisation */
+  | 'PHYSICIAN'
+  /** the coordinator of the receiving psychiatry organisation */
+  | 'COORDINATOR';
+
+/** An invited organisation's answer so far. */
+export type InvitationAnswer =
+  /** not answered yet (again after the meeting was moved) */
+  | 'PENDING'
+  /** the time is accepted */
+  | 'ACCEPTED'
+  /** another time is proposed (see proposedAt) */
+  | 'PROPOSED_TIME';
+
+/** How an invited organisation answers. */
+export type MeetingInvitationReply =
+  /** accept the time */
+  | 'ACCEPT'
+  /** propose another time (proposedAt) */
+  | 'PROPOSE_TIME';
+
+/** One participant of a meeting: a role, a relative's relation, a name only where needed. */
+export type MeetingParticipant = {
+  __typename?: 'MeetingParticipant';
+  /** the role */
+  role: MeetingParticipantRole;
+  /** a relative's relation to the individual */
+  relation: Maybe<Scalars['String']['output']>;
+  /** a name, where one was given */
+  name: Maybe<Scalars['String']['output']>;
+  /** the organisation the participant acts for; null for the individual and relatives */
+  organisation: Maybe<Organisation>;
+};
+
+/** An organisation's invitation to a meeting and its answer. */
+export type MeetingInvitation = {
+  __typename?: 'MeetingInvitation';
+  /** the invited organisation */
+  organisation: Organisation;
+  /** the answer so far */
+  answer: InvitationAnswer;
+  /** the time proposed instead */
+  proposedAt: Maybe<Scalars['DateTime']['output']>;
+  /** a comment with the answer */
+  comment: Maybe<Scalars['String']['output']>;
+  /** when it was answered */
+  answeredAt: Maybe<Scalars['DateTime']['output']>;
+  /** who answered, with their organisation */
+  answeredBy: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A meeting of the withdrawal pathway. Staff of the receiving psychiatry organisation see
+ * every invitation; an invited organisation sees only its own.
+ */
+export type WithdrawalMeeting = {
+  __typename?: 'WithdrawalMeeting';
+  /** the meeting's id */
+  id: Scalars['ID']['output'];
+  /** assessment or care planning */
+  kind: MeetingKind;
+  /** the assessment cycle it belongs to */
+  cycle: Scalars['Int']['output'];
+  /** booked, held, no-show or cancelled */
+  status: MeetingStatus;
+  /** the start time now (after any move) */
+  at: Scalars['DateTime']['output'];
+  /** the time first offered; the 14-day rule is judged by it */
+  firstOfferedAt: Scalars['DateTime']['output'];
+  /** how long, in minutes */
+  durationMinutes: Scalars['Int']['output'];
+  /** where it is held, when in person */
+  place: Maybe<Scalars['String']['output']>;
+  /** the video link, when held by video */
+  videoLink: Maybe<Scalars['String']['output']>;
+  /** who takes part */
+  participants: Array<MeetingParticipant>;
+  /** the invitations the caller may see: all for the receiving organisation, its own for an invited organisation */
+  invitations: Array<MeetingInvitation>;
+  /** why it was cancelled (or a note with another outcome) */
+  outcomeReason: Maybe<Scalars['String']['output']>;
+  /** when the outcome was recorded */
+  outcomeRecordedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A participant to invite. */
+export type MeetingParticipantInput = {
+  /** the role */
+  role: MeetingParticipantRole;
+  /** a relative's relation to the individual (required for RELATIVE, only for RELATIVE) */
+  relation?: InputMaybe<Scalars['String']['input']>;
+  /** a name, only where it is needed */
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An inpatient ward that takes planned withdrawal treatment. */
@@ -656,6 +789,14 @@ export type Mutation = {
   assignWithdrawalReferral: WithdrawalReferral;
   /** the coordinator books (or rebooks) the assessment and planning meeting */
   bookAssessmentMeeting: WithdrawalReferral;
+  /** the coordinator books the joint care-planning meeting, after a decision that treatment is needed */
+  bookCarePlanningMeeting: WithdrawalMeeting;
+  /** the coordinator moves a booked meeting; the time first offered is kept, and the invitations are asked again */
+  rescheduleMeeting: WithdrawalMeeting;
+  /** an invited organisation answers its invitation: accept, or propose another time */
+  answerMeetingInvitation: WithdrawalMeeting;
+  /** the coordinator records how a meeting went: held or no-show once its time has come, or cancelled (with a reason) */
+  recordMeetingOutcome: WithdrawalMeeting;
   /**
    * The chief physician records the referral group's decision, after the assessment meeting.
    * A physician without the CHIEF_PHYSICIAN role who calls it prepares the decision instead
@@ -708,6 +849,47 @@ export type MutationBookAssessmentMeetingArgs = {
   referralId: Scalars['ID']['input'];
   at: Scalars['DateTime']['input'];
   internalNote?: InputMaybe<Scalars['String']['input']>;
+  place?: InputMaybe<Scalars['String']['input']>;
+  videoLink?: InputMaybe<Scalars['String']['input']>;
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  participants?: InputMaybe<Array<MeetingParticipantInput>>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationBookCarePlanningMeetingArgs = {
+  referralId: Scalars['ID']['input'];
+  at: Scalars['DateTime']['input'];
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  place?: InputMaybe<Scalars['String']['input']>;
+  videoLink?: InputMaybe<Scalars['String']['input']>;
+  participants?: InputMaybe<Array<MeetingParticipantInput>>;
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationRescheduleMeetingArgs = {
+  meetingId: Scalars['ID']['input'];
+  at: Scalars['DateTime']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationAnswerMeetingInvitationArgs = {
+  meetingId: Scalars['ID']['input'];
+  answer: MeetingInvitationReply;
+  proposedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationRecordMeetingOutcomeArgs = {
+  meetingId: Scalars['ID']['input'];
+  outcome: MeetingOutcome;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1074,6 +1256,16 @@ export type ResolversTypes = {
   ReferralEvent: ResolverTypeWrapper<ReferralEventRow>;
   InternalNote: ResolverTypeWrapper<InternalNoteRow>;
   AssessmentCycle: ResolverTypeWrapper<CycleView>;
+  MeetingKind: MeetingKind;
+  MeetingStatus: MeetingStatus;
+  MeetingOutcome: MeetingOutcome;
+  MeetingParticipantRole: MeetingParticipantRole;
+  InvitationAnswer: InvitationAnswer;
+  MeetingInvitationReply: MeetingInvitationReply;
+  MeetingParticipant: ResolverTypeWrapper<StoredParticipant>;
+  MeetingInvitation: ResolverTypeWrapper<StoredInvitation>;
+  WithdrawalMeeting: ResolverTypeWrapper<MeetingView>;
+  MeetingParticipantInput: MeetingParticipantInput;
   Ward: ResolverTypeWrapper<WardRow>;
   ReferralOrder: ReferralOrder;
   WithdrawalReferralConnection: ResolverTypeWrapper<Omit<WithdrawalReferralConnection, 'nodes'> & { nodes: Array<ResolversTypes['WithdrawalReferral']> }>;
@@ -1124,6 +1316,10 @@ export type ResolversParentTypes = {
   ReferralEvent: ReferralEventRow;
   InternalNote: InternalNoteRow;
   AssessmentCycle: CycleView;
+  MeetingParticipant: StoredParticipant;
+  MeetingInvitation: StoredInvitation;
+  WithdrawalMeeting: MeetingView;
+  MeetingParticipantInput: MeetingParticipantInput;
   Ward: WardRow;
   WithdrawalReferralConnection: Omit<WithdrawalReferralConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['WithdrawalReferral']> };
   CaseworkerContactInput: CaseworkerContactInput;
@@ -1204,6 +1400,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   assignedCoordinator?: Resolver<Maybe<ResolversTypes['AssignedCoordinator']>, ParentType, ContextType>;
   preparedDecision?: Resolver<Maybe<ResolversTypes['PreparedDecision']>, ParentType, ContextType>;
   newCycleOf?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
+  meetings?: Resolver<Array<ResolversTypes['WithdrawalMeeting']>, ParentType, ContextType>;
 };
 
 export type ReferralAmendmentResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ReferralAmendment'] = ResolversParentTypes['ReferralAmendment']> = {
@@ -1320,6 +1517,38 @@ export type AssessmentCycleResolvers<ContextType = PsychiatryContext, ParentType
   outcome?: Resolver<ResolversTypes['ReferralStatus'], ParentType, ContextType>;
 };
 
+export type MeetingParticipantResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['MeetingParticipant'] = ResolversParentTypes['MeetingParticipant']> = {
+  role?: Resolver<ResolversTypes['MeetingParticipantRole'], ParentType, ContextType>;
+  relation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+};
+
+export type MeetingInvitationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['MeetingInvitation'] = ResolversParentTypes['MeetingInvitation']> = {
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  answer?: Resolver<ResolversTypes['InvitationAnswer'], ParentType, ContextType>;
+  proposedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  answeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WithdrawalMeetingResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WithdrawalMeeting'] = ResolversParentTypes['WithdrawalMeeting']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['MeetingKind'], ParentType, ContextType>;
+  cycle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MeetingStatus'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  firstOfferedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  place?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  videoLink?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  participants?: Resolver<Array<ResolversTypes['MeetingParticipant']>, ParentType, ContextType>;
+  invitations?: Resolver<Array<ResolversTypes['MeetingInvitation']>, ParentType, ContextType>;
+  outcomeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcomeRecordedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type WardResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Ward'] = ResolversParentTypes['Ward']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1370,6 +1599,10 @@ export type MutationResolvers<ContextType = PsychiatryContext, ParentType extend
   amendWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAmendWithdrawalReferralArgs, 'referralId' | 'input'>>;
   assignWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAssignWithdrawalReferralArgs, 'referralId'>>;
   bookAssessmentMeeting?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationBookAssessmentMeetingArgs, 'referralId' | 'at'>>;
+  bookCarePlanningMeeting?: Resolver<ResolversTypes['WithdrawalMeeting'], ParentType, ContextType, RequireFields<MutationBookCarePlanningMeetingArgs, 'referralId' | 'at'>>;
+  rescheduleMeeting?: Resolver<ResolversTypes['WithdrawalMeeting'], ParentType, ContextType, RequireFields<MutationRescheduleMeetingArgs, 'meetingId' | 'at'>>;
+  answerMeetingInvitation?: Resolver<ResolversTypes['WithdrawalMeeting'], ParentType, ContextType, RequireFields<MutationAnswerMeetingInvitationArgs, 'meetingId' | 'answer'>>;
+  recordMeetingOutcome?: Resolver<ResolversTypes['WithdrawalMeeting'], ParentType, ContextType, RequireFields<MutationRecordMeetingOutcomeArgs, 'meetingId' | 'outcome'>>;
   recordTreatmentDecision?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordTreatmentDecisionArgs, 'referralId' | 'needed'>>;
   prepareTreatmentDecision?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationPrepareTreatmentDecisionArgs, 'referralId' | 'needed'>>;
   offerPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationOfferPlaceArgs, 'referralId' | 'startDate'>>;
@@ -1467,6 +1700,9 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   ReferralEvent?: ReferralEventResolvers<ContextType>;
   InternalNote?: InternalNoteResolvers<ContextType>;
   AssessmentCycle?: AssessmentCycleResolvers<ContextType>;
+  MeetingParticipant?: MeetingParticipantResolvers<ContextType>;
+  MeetingInvitation?: MeetingInvitationResolvers<ContextType>;
+  WithdrawalMeeting?: WithdrawalMeetingResolvers<ContextType>;
   Ward?: WardResolvers<ContextType>;
   WithdrawalReferralConnection?: WithdrawalReferralConnectionResolvers<ContextType>;
   JointCarePlan?: JointCarePlanResolvers<ContextType>;

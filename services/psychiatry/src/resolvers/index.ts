@@ -3,7 +3,17 @@ import { commonResolvers } from '../../../shared/src/resolvers.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
-import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
+import {
+  InternalNote,
+  JointCarePlan,
+  MeetingInvitation,
+  MeetingParticipant,
+  Person,
+  PlaceOffer,
+  ReferralEvent,
+  WithdrawalMeeting,
+  WithdrawalReferral,
+} from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
 import { OrderedPlace, TreatmentOffer } from './ordered-place.ts';
 import { psychiatrySection } from '../domain/indicators.ts';
@@ -20,4 +30,7 @@ export const resolvers: Resolvers = {
   OrderedPlace,
   TreatmentOffer,
   JointCarePlan,
+  WithdrawalMeeting,
+  MeetingParticipant,
+  MeetingInvitation,
 };

@@ -1,13 +1,18 @@
 /** Mutations of the psychiatry subgraph: thin calls into the domain layer. */
 import type { MutationResolvers } from '../generated/resolvers.ts';
 import * as referrals from '../domain/referrals.ts';
+import * as meetings from '../domain/meetings.ts';
 
 export const Mutation: MutationResolvers = {
   submitWithdrawalReferral: (_, args, ctx) => referrals.submitReferral(ctx, args.input, args.newCycleOf ?? null),
   amendWithdrawalReferral: (_, args, ctx) => referrals.amendReferral(ctx, args.referralId, args.input),
   assignWithdrawalReferral: (_, args, ctx) => referrals.assignReferral(ctx, args.referralId, args),
   prepareTreatmentDecision: (_, args, ctx) => referrals.prepareTreatmentDecision(ctx, args.referralId, args),
-  bookAssessmentMeeting: (_, args, ctx) => referrals.bookAssessmentMeeting(ctx, args.referralId, args.at, args.internalNote),
+  bookAssessmentMeeting: (_, args, ctx) => referrals.bookAssessmentMeeting(ctx, args.referralId, args),
+  bookCarePlanningMeeting: (_, args, ctx) => meetings.bookCarePlanningMeeting(ctx, args.referralId, args),
+  rescheduleMeeting: (_, args, ctx) => referrals.rescheduleMeeting(ctx, args.meetingId, args),
+  answerMeetingInvitation: (_, args, ctx) => meetings.answerMeetingInvitation(ctx, args.meetingId, args),
+  recordMeetingOutcome: (_, args, ctx) => meetings.recordMeetingOutcome(ctx, args.meetingId, args),
   recordTreatmentDecision: (_, args, ctx) => referrals.recordTreatmentDecision(ctx, args.referralId, args),
   offerPlace: (_, args, ctx) => referrals.offerPlace(ctx, args.referralId, args),
   recordAdmission: (_, args, ctx) => referrals.recordAdmission(ctx, args.referralId, args),

@@ -5,12 +5,16 @@ import { selectedFields } from '../../../shared/src/selection.ts';
 import type {
   InternalNoteResolvers,
   JointCarePlanResolvers,
+  MeetingInvitationResolvers,
+  MeetingParticipantResolvers,
+  WithdrawalMeetingResolvers,
   PersonResolvers,
   PlaceOfferResolvers,
   ReferralEventResolvers,
   WithdrawalReferralResolvers,
 } from '../generated/resolvers.ts';
 import * as deadlines from '../domain/deadlines.ts';
+import { meetingsOf } from '../domain/meetings.ts';
 import {
   amendmentsOf,
   amendmentView,
@@ -55,6 +59,34 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   preparedDecision: (r, _, ctx) => preparedDecisionOf(ctx, r),
   // the linked request is shown only where the caller may see it (the same check as the direct query)
   newCycleOf: (r, _, ctx) => (r.newCycleOf ? referralById(ctx, r.newCycleOf, ['id']) : null),
+  meetings: (r, _, ctx) => meetingsOf(ctx, r),
+};
+
+export const WithdrawalMeeting: WithdrawalMeetingResolvers = {
+  id: (m) => m.row.id,
+  kind: (m) => m.row.kind,
+  cycle: (m) => m.row.cycle,
+  status: (m) => m.row.status,
+  at: (m) => m.row.startAt,
+  firstOfferedAt: (m) => m.row.firstOfferedAt,
+  durationMinutes: (m) => m.row.durationMinutes,
+  place: (m) => m.row.place,
+  videoLink: (m) => m.row.videoLink,
+  participants: (m) => m.row.participants,
+  invitations: (m) => m.invitations,
+  outcomeReason: (m) => m.row.outcomeReason,
+  outcomeRecordedAt: (m) => m.row.outcomeAt,
+};
+
+export const MeetingParticipant: MeetingParticipantResolvers = {
+  organisation: (p) => (p.organisationId ? storedOrganisation(p.organisationId) : null),
+};
+
+export const MeetingInvitation: MeetingInvitationResolvers = {
+  organisation: (i) => storedOrganisation(i.organisationId),
+  proposedAt: (i) => (i.proposedAt ? new Date(i.proposedAt) : null),
+  answeredAt: (i) => (i.answeredAt ? new Date(i.answeredAt) : null),
+  answeredBy: (i) => (i.answeredByName ? `${i.answeredByName} (${organisation(i.organisationId)?.name ?? i.organisationId})` : null),
 };
 
 export const PlaceOffer: PlaceOfferResolvers = {

@@ -1,0 +1,560 @@
+/**
+ * Meetings of the withdrawal pathway: the assessment and planning meeting (booked with
+ * bookAssessmentMeeting, which also moves the referral's status) and the joint care-planning
+ * meeting after the decision. Each meeting has a time (the first offered one kept: the 14-day
+ * rule is judged by it), a duration, a place or video link, participants by role (relatives by
+ * relation, names only where needed), one invitation per invited organisation (the referring
+ * municipality always) with its answer, and an outcome.
+ *
+ * Who: the receiving organisation's coordinator books, moves and records the outcome; staff
+ * of the receiving organisation see every meeting with every invitation; an invited
+ * organisation's caseworkers see the meetings they are invited to with their own invitation
+ * only, and answer it; nobody else sees a meeting (the referral is absent for them).
+ * Every step is one transaction that locks the referral first (as every referral step does).
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import { requirePermission } from '../../../shared/src/access.ts';
+import { appendAudit } from '../../../shared/src/audit.ts';
+import type { Caller } from '../../../shared/src/caller.ts';
+import { openingHoursOf, organisation, type OpeningHours } from '../../../shared/src/directory.ts';
+import { conflict, FieldProblems, notFound } from '../../../shared/src/errors.ts';
+import { isUuid } from '../../../shared/src/ids.ts';
+import { formatStockholm } from '../../../shared/src/time.ts';
+import {
+  withdrawalInternalNote,
+  withdrawalMeeting,
+  withdrawalReferral,
+  withdrawalReferralEvent,
+  type MeetingRow,
+  type ReferralRow,
+  type StoredInvitation,
+  type StoredParticipant,
+} from '../db/schema.ts';
+import type { PsychiatryContext } from '../context.ts';
+import * as deadlines from './deadlines.ts';
+import type { ReferralStatus } from './deadlines.ts';
+import { BASIS_RECEIVER, BASIS_SENDER, mayTake, readBasis, requireStep, type Basis } from './policy.ts';
+import { localTime, OPEN_STATUSES } from './transitions.ts';
+
+const ENTITY = 'WithdrawalMeeting';
+
+export const DEFAULT_DURATION_MINUTES = 60;
+const MIN_DURATION = 15;
+const MAX_DURATION = 480;
+const MAX_PARTICIPANTS = 20;
+
+type Tx = Parameters<Parameters<PsychiatryContext['db']['transaction']>[0]>[0];
+type Parties = Pick<ReferralRow, 'receivingOrganisationId' | 'referringOrganisationId'>;
+
+// ------------------------------------------------------------------ opening hours
+
+const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** The hours in words: "weekdays 08:00–17:00 (Europe/Stockholm)". */
+export function hoursInWords(h: OpeningHours): string {
+  const days =
+    h.days.length === 5 && [1, 2, 3, 4, 5].every((d) => h.days.includes(d)) ? 'weekdays' : h.days.map((d) => WEEKDAY_NAMES[d] ?? String(d)).join(', ');
+  return `${days} ${h.opens}–${h.closes} (Europe/Stockholm)`;
+}
+
+/** The Stockholm date, ISO weekday and minute of the day of an instant. */
+function wallClock(at: Date): { date: string; weekday: number; minute: number } {
+  const text = formatStockholm(at); // YYYY-MM-DDTHH:mm:ss.sss+01:00
+  const date = text.slice(0, 10);
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return { date, weekday: day === 0 ? 7 : day, minute: Number(text.slice(11, 13)) * 60 + Number(text.slice(14, 16)) };
+}
+
+const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Whether a meeting from `at` for `minutes` lies wholly within the opening hours of one day. */
+export function withinOpeningHours(at: Date, minutes: number, h: OpeningHours): boolean {
+  const start = wallClock(at);
+  const end = wallClock(new Date(at.getTime() + minutes * 60_000));
+  if (!h.days.includes(start.weekday)) return false;
+  if (start.minute < minuteOf(h.opens)) return false;
+  if (end.date !== start.date) return false;
+  return end.minute <= minuteOf(h.closes);
+}
+
+// ------------------------------------------------------------------ input
+
+export interface ParticipantInput {
+  role: StoredParticipant['role'];
+  relation?: string | null;
+  name?: string | null;
+}
+
+export interface MeetingInput {
+  at: Date;
+  durationMinutes?: number | null;
+  place?: string | null;
+  videoLink?: string | null;
+  participants?: ParticipantInput[] | null;
+}
+
+export interface ValidMeeting {
+  at: Date;
+  durationMinutes: number;
+  place: string | null;
+  videoLink: string | null;
+  participants: StoredParticipant[];
+}
+
+function optionalText(p: FieldProblems, value: string | null | undefined, field: string, what: string, max: number): string | null {
+  if (value === null || value === undefined) return null;
+  const v = value.trim();
+  if (v.length > max) p.add(field, `${what} is too long (at most ${max} characters).`);
+  return v.length === 0 ? null : v;
+}
+
+/** A meeting's time: not in the past, and wholly within the receiving unit's opening hours. */
+export function checkTime(p: FieldProblems, field: string, at: Date, minutes: number, r: Parties, now: Date, what = 'The meeting'): void {
+  if (at.getTime() < now.getTime()) {
+    p.add(field, `${what} cannot be booked for a time that has passed.`);
+    return;
+  }
+  const hours = openingHoursOf(r.receivingOrganisationId);
+  if (!withinOpeningHours(at, minutes, hours)) {
+    p.add(field, `${what} on ${localTime(at)} for ${minutes} minutes is outside the unit's opening hours: ${hoursInWords(hours)}.`);
+  }
+}
+
+function organisationOf(role: StoredParticipant['role'], r: Parties): string | null {
+  if (role === 'CASEWORKER') return r.referringOrganisationId;
+  if (role === 'PHYSICIAN' || role === 'COORDINATOR') return r.receivingOrganisationId;
+  return null;
+}
+
+/** The participants when none are given: the individual, the caseworker, (a physician,) the coordinator. */
+function defaultParticipants(kind: MeetingRow['kind']): ParticipantInput[] {
+  const roles: Array<StoredParticipant['role']> =
+    kind === 'ASSESSMENT' ? ['INDIVIDUAL', 'CASEWORKER', 'COORDINATOR'] : ['INDIVIDUAL', 'CASEWORKER', 'PHYSICIAN', 'COORDINATOR'];
+  return roles.map((role) => ({ role }));
+}
+
+function participantsOf(p: FieldProblems, list: ParticipantInput[], r: Parties): StoredParticipant[] {
+  if (list.length === 0) p.add('participants', 'Name at least one participant, or leave participants out for the default ones.');
+  if (list.length > MAX_PARTICIPANTS) p.add('participants', `At most ${MAX_PARTICIPANTS} participants.`);
+  if (list.filter((x) => x.role === 'INDIVIDUAL').length > 1) p.add('participants', 'The individual is named once.');
+  return list.map((x, i) => {
+    const relation = optionalText(p, x.relation, `participants[${i}].relation`, 'The relation', 100);
+    if (x.role === 'RELATIVE' && !relation) p.add(`participants[${i}].relation`, "Give a relative's relation to the individual (e.g. mother, partner).");
+    if (x.role !== 'RELATIVE' && relation) p.add(`participants[${i}].relation`, 'A relation is given only for a relative.');
+    const name = optionalText(p, x.name, `participants[${i}].name`, 'The name', 200);
+    return { role: x.role, relation: x.role === 'RELATIVE' ? relation : null, name, organisationId: organisationOf(x.role, r) };
+  });
+}
+
+/**
+ * A meeting's fields, every problem collected in `p`. `before` is the meeting being rebooked
+ * (its fields are kept where the input leaves them out). `needsPlace`: a place or video link is required.
+ */
+export function validateMeeting(
+  p: FieldProblems,
+  input: MeetingInput,
+  r: Parties,
+  kind: MeetingRow['kind'],
+  now: Date,
+  before: MeetingRow | null,
+  needsPlace: boolean,
+): ValidMeeting {
+  let durationMinutes = input.durationMinutes ?? before?.durationMinutes ?? DEFAULT_DURATION_MINUTES;
+  if (!Number.isInteger(durationMinutes) || durationMinutes < MIN_DURATION || durationMinutes > MAX_DURATION) {
+    p.add('durationMinutes', `The duration must be ${MIN_DURATION}–${MAX_DURATION} minutes.`);
+    durationMinutes = DEFAULT_DURATION_MINUTES;
+  }
+  checkTime(p, 'at', input.at, durationMinutes, r, now, kind === 'ASSESSMENT' ? 'The assessment meeting' : 'The care-planning meeting');
+  const place = input.place === undefined ? (before?.place ?? null) : optionalText(p, input.place, 'place', 'The place', 200);
+  let videoLink = input.videoLink === undefined ? (before?.videoLink ?? null) : optionalText(p, input.videoLink, 'videoLink', 'The video link', 500);
+  if (videoLink !== null && input.videoLink !== undefined && !isHttpsUrl(videoLink)) {
+    p.add('videoLink', 'The video link must be an https:// address.');
+    videoLink = null;
+  }
+  if (needsPlace && place === null && videoLink === null && !p.list.some((x) => x.field === 'videoLink')) {
+    p.add('place', 'Give the place of the meeting, or a video link.');
+  }
+  const participants =
+    input.participants === undefined || input.participants === null
+      ? (before?.participants ?? participantsOf(p, defaultParticipants(kind), r))
+      : participantsOf(p, input.participants, r);
+  return { at: input.at, durationMinutes, place, videoLink, participants };
+}
+
+function isHttpsUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'https:' && u.hostname.length > 0 && !/\s/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** The organisations asked to come: the referring municipality always, and any other organisation a participant acts for. */
+function invitationsFor(participants: StoredParticipant[], r: Parties): StoredInvitation[] {
+  const orgs = new Set([r.referringOrganisationId]);
+  for (const x of participants) if (x.organisationId && x.organisationId !== r.receivingOrganisationId) orgs.add(x.organisationId);
+  return [...orgs].map((organisationId) => ({ organisationId, answer: 'PENDING', proposedAt: null, comment: null, answeredAt: null, answeredByName: null }));
+}
+
+// ------------------------------------------------------------------ views and reads
+
+/** A meeting as one caller sees it: the invitations limited to what they may see. */
+export interface MeetingView {
+  row: MeetingRow;
+  invitations: StoredInvitation[];
+}
+
+/** What a caller with `basis` on the referral sees of a meeting; null when their organisation is not invited to it. */
+export function meetingFor(caller: Caller, basis: Basis, row: MeetingRow): MeetingView | null {
+  if (basis === BASIS_RECEIVER) return { row, invitations: row.invitations };
+  const own = row.invitations.filter((i) => i.organisationId === caller.organisation.id);
+  return own.length > 0 ? { row, invitations: own } : null;
+}
+
+/** The meetings of a referral the caller sees (the referral itself is visible to them); the read is audited like the referral's other fields. */
+export async function meetingsOf(ctx: PsychiatryContext, r: ReferralRow): Promise<MeetingView[]> {
+  const basis = readBasis(ctx.caller, r);
+  if (!basis) return [];
+  const rows = await ctx.loaders.meetings.load(r.id);
+  const seen = rows.map((m) => meetingFor(ctx.caller, basis, m)).filter((m): m is MeetingView => m !== null);
+  if (seen.length > 0) {
+    ctx.audit.read({ entity: ENTITY, entityId: r.id, personId: r.personId, fields: ['meetings'], basis, owner: r.receivingOrganisationId });
+  }
+  return seen;
+}
+
+export const meetingNotVisible = (id: string) => notFound(`There is no meeting ${id} that you can see.`);
+
+// ------------------------------------------------------------------ shared step outline
+
+/**
+ * The referral of a meeting locked (before the meeting, the order every referral step takes),
+ * the meeting locked; NOT_FOUND when either is absent or the referral is not visible.
+ */
+async function lockMeeting(tx: Tx, ctx: PsychiatryContext, meetingId: string): Promise<{ referral: ReferralRow; meeting: MeetingRow; basis: Basis }> {
+  if (!isUuid(meetingId)) throw meetingNotVisible(meetingId);
+  const [found] = await tx.select({ referralId: withdrawalMeeting.referralId }).from(withdrawalMeeting).where(eq(withdrawalMeeting.id, meetingId));
+  if (!found) throw meetingNotVisible(meetingId);
+  const [referral] = await tx.select().from(withdrawalReferral).where(eq(withdrawalReferral.id, found.referralId)).for('update');
+  const basis = referral ? readBasis(ctx.caller, referral) : null;
+  if (!referral || !basis) throw meetingNotVisible(meetingId);
+  const [meeting] = await tx.select().from(withdrawalMeeting).where(eq(withdrawalMeeting.id, meetingId)).for('update');
+  if (!meeting) throw meetingNotVisible(meetingId);
+  return { referral, meeting, basis };
+}
+
+function requireOpen(status: ReferralStatus, what: string): void {
+  if (!OPEN_STATUSES.includes(status)) throw conflict(`${what} only while the request is open; this referral is ${status}.`, { status });
+}
+
+function requireBooked(m: MeetingRow, what: string): void {
+  if (m.status !== 'BOOKED') throw conflict(`${what} only while it is booked; this meeting is ${m.status}.`, { meetingStatus: m.status });
+}
+
+const orgName = (id: string) => organisation(id)?.name ?? id;
+
+async function record(
+  tx: Tx,
+  ctx: PsychiatryContext,
+  r: ReferralRow,
+  basis: Basis,
+  e: { kind: string; note: string; meetingId: string; action: 'CREATE' | 'UPDATE'; fields: string[]; internalNote?: string | null },
+) {
+  const { caller, now } = ctx;
+  await tx.insert(withdrawalReferralEvent).values({
+    id: randomUUID(),
+    referralId: r.id,
+    at: now,
+    kind: e.kind,
+    byName: caller.name,
+    byOrganisationId: caller.organisation.id,
+    note: e.note,
+  });
+  if (e.internalNote) {
+    await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId: r.id, at: now, kind: e.kind, byName: caller.name, text: e.internalNote });
+  }
+  await tx.update(withdrawalReferral).set({ updatedAt: now }).where(eq(withdrawalReferral.id, r.id));
+  await appendAudit(tx, caller, [
+    { action: e.action, entity: ENTITY, entityId: e.meetingId, personId: r.personId, fields: [e.kind, ...e.fields], basis, owner: r.receivingOrganisationId },
+  ]);
+}
+
+function described(v: Pick<ValidMeeting, 'at' | 'durationMinutes' | 'place' | 'videoLink'>): string {
+  const where = v.place ? ` at ${v.place}` : '';
+  const video = v.videoLink ? (v.place ? ', or by video' : ' by video') : '';
+  return `${localTime(v.at)}, ${v.durationMinutes} minutes${where}${video}`;
+}
+
+// ------------------------------------------------------------------ the assessment meeting (inside bookAssessmentMeeting's step)
+
+/** The booked assessment meeting of the referral's current cycle, locked, or null. */
+export async function bookedAssessmentMeeting(tx: Tx, r: ReferralRow): Promise<MeetingRow | null> {
+  const [m] = await tx
+    .select()
+    .from(withdrawalMeeting)
+    .where(
+      and(
+        eq(withdrawalMeeting.referralId, r.id),
+        eq(withdrawalMeeting.cycle, r.cycle),
+        eq(withdrawalMeeting.kind, 'ASSESSMENT'),
+        eq(withdrawalMeeting.status, 'BOOKED'),
+      ),
+    )
+    .orderBy(asc(withdrawalMeeting.firstOfferedAt))
+    .for('update');
+  return m ?? null;
+}
+
+/**
+ * The assessment meeting a booking writes, inside the referral step's transaction: the booked
+ * meeting of the cycle moved (its first offered time kept, the invitations asked again), or a new one.
+ */
+export async function writeAssessmentMeeting(tx: Tx, ctx: PsychiatryContext, r: ReferralRow, before: MeetingRow | null, v: ValidMeeting): Promise<string> {
+  const { caller, now } = ctx;
+  const invitations = invitationsFor(v.participants, r);
+  if (before) {
+    await tx
+      .update(withdrawalMeeting)
+      .set({
+        startAt: v.at,
+        durationMinutes: v.durationMinutes,
+        place: v.place,
+        videoLink: v.videoLink,
+        participants: v.participants,
+        invitations,
+        updatedAt: now,
+      })
+      .where(eq(withdrawalMeeting.id, before.id));
+    return before.id;
+  }
+  const id = randomUUID();
+  await tx.insert(withdrawalMeeting).values({
+    id,
+    referralId: r.id,
+    cycle: r.cycle,
+    kind: 'ASSESSMENT',
+    startAt: v.at,
+    firstOfferedAt: v.at,
+    durationMinutes: v.durationMinutes,
+    place: v.place,
+    videoLink: v.videoLink,
+    participants: v.participants,
+    invitations,
+    status: 'BOOKED',
+    outcomeReason: null,
+    outcomeAt: null,
+    outcomeByName: null,
+    bookedAt: now,
+    bookedByName: caller.name,
+    updatedAt: now,
+  });
+  return id;
+}
+
+// ------------------------------------------------------------------ the care-planning meeting
+
+/** After a decision that treatment is needed, until the request closes. */
+const CARE_PLANNING_FROM: readonly ReferralStatus[] = ['CARE_PLANNING', 'PLACE_OFFERED', 'ADMISSION_REFUSED', 'ADMITTED'];
+
+export interface CarePlanningInput extends MeetingInput {
+  internalNote?: string | null;
+}
+
+export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId: string, input: CarePlanningInput): Promise<MeetingView> {
+  const { caller, now } = ctx;
+  mayTake(caller, 'bookMeeting');
+  if (!isUuid(referralId)) throw notFound(`There is no withdrawal referral ${referralId} that you can see.`);
+  return ctx.db.transaction(async (tx) => {
+    const [r] = await tx.select().from(withdrawalReferral).where(eq(withdrawalReferral.id, referralId)).for('update');
+    const basis = requireStep(caller, r, referralId, 'bookMeeting');
+    if (!r) throw notFound(`There is no withdrawal referral ${referralId} that you can see.`);
+    const status = deadlines.deriveStatus(r, now);
+    if (!CARE_PLANNING_FROM.includes(status)) {
+      throw conflict(`A care-planning meeting can be booked only after a decision that treatment is needed; this referral is ${status}.`, { status });
+    }
+    const p = new FieldProblems();
+    const internalNote = optionalText(p, input.internalNote, 'internalNote', 'The note', 10_000);
+    const v = validateMeeting(p, input, r, 'CARE_PLANNING', now, null, true);
+    p.throwIfAny();
+    const id = randomUUID();
+    const [row] = await tx
+      .insert(withdrawalMeeting)
+      .values({
+        id,
+        referralId: r.id,
+        cycle: r.cycle,
+        kind: 'CARE_PLANNING',
+        startAt: v.at,
+        firstOfferedAt: v.at,
+        durationMinutes: v.durationMinutes,
+        place: v.place,
+        videoLink: v.videoLink,
+        participants: v.participants,
+        invitations: invitationsFor(v.participants, r),
+        status: 'BOOKED',
+        outcomeReason: null,
+        outcomeAt: null,
+        outcomeByName: null,
+        bookedAt: now,
+        bookedByName: caller.name,
+        updatedAt: now,
+      })
+      .returning();
+    await record(tx, ctx, r, basis, {
+      kind: 'CARE_PLANNING_MEETING_BOOKED',
+      note: `Joint care-planning meeting on ${described(v)}.`,
+      meetingId: id,
+      action: 'CREATE',
+      fields: ['meetings'],
+      internalNote,
+    });
+    return { row: row!, invitations: row!.invitations };
+  });
+}
+
+// ------------------------------------------------------------------ moving, answering, outcome
+
+/**
+ * The coordinator moves a booked meeting: the time first offered is kept (the 14-day rule is
+ * judged by it), the invitations are asked again. An assessment meeting moves the referral's
+ * meeting time with it (the referral's own step, `moveAssessment`), so it may move only until the decision.
+ */
+export async function rescheduleMeeting(
+  ctx: PsychiatryContext,
+  meetingId: string,
+  args: { at: Date; reason?: string | null },
+  moveAssessment: (tx: Tx, r: ReferralRow, at: Date, reason: string | null) => Promise<void>,
+): Promise<MeetingView> {
+  const { caller, now } = ctx;
+  mayTake(caller, 'bookMeeting');
+  return ctx.db.transaction(async (tx) => {
+    const { referral: r, meeting: m } = await lockMeeting(tx, ctx, meetingId);
+    const basis = requireStep(caller, r, r.id, 'bookMeeting');
+    requireOpen(deadlines.deriveStatus(r, now), 'A meeting can be moved');
+    requireBooked(m, 'A meeting can be moved');
+    const p = new FieldProblems();
+    const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
+    checkTime(p, 'at', args.at, m.durationMinutes, r, now);
+    p.throwIfAny();
+    const invitations = invitationsFor(m.participants, r);
+    const [row] = await tx.update(withdrawalMeeting).set({ startAt: args.at, invitations, updatedAt: now }).where(eq(withdrawalMeeting.id, m.id)).returning();
+    if (m.kind === 'ASSESSMENT') {
+      // the referral's step writes the timeline entry (MEETING_MOVED) and the referral's audit event
+      await moveAssessment(tx, r, args.at, reason);
+      await appendAudit(tx, caller, [
+        {
+          action: 'UPDATE',
+          entity: ENTITY,
+          entityId: m.id,
+          personId: r.personId,
+          fields: ['MEETING_MOVED', 'startAt'],
+          basis,
+          owner: r.receivingOrganisationId,
+        },
+      ]);
+    } else {
+      await record(tx, ctx, r, basis, {
+        kind: 'MEETING_MOVED',
+        note: `Joint care-planning meeting moved to ${localTime(args.at)}.${reason ? ` ${reason}` : ''}`,
+        meetingId: m.id,
+        action: 'UPDATE',
+        fields: ['startAt'],
+      });
+    }
+    return { row: row!, invitations: row!.invitations };
+  });
+}
+
+export async function answerMeetingInvitation(
+  ctx: PsychiatryContext,
+  meetingId: string,
+  args: { answer: 'ACCEPT' | 'PROPOSE_TIME'; proposedAt?: Date | null; comment?: string | null },
+): Promise<MeetingView> {
+  const { caller, now } = ctx;
+  requirePermission(caller, 'withdrawal.answerMeeting');
+  return ctx.db.transaction(async (tx) => {
+    const { referral: r, meeting: m, basis } = await lockMeeting(tx, ctx, meetingId);
+    const mine = m.invitations.find((i) => i.organisationId === caller.organisation.id);
+    // a meeting one's organisation is not invited to is absent, as any record one may not see
+    if (!mine || basis !== BASIS_SENDER) throw meetingNotVisible(meetingId);
+    requireOpen(deadlines.deriveStatus(r, now), 'An invitation can be answered');
+    requireBooked(m, 'An invitation can be answered');
+    if (m.startAt.getTime() <= now.getTime())
+      throw conflict('The meeting time has passed; the invitation can no longer be answered.', { meetingStatus: m.status });
+    const p = new FieldProblems();
+    const comment = optionalText(p, args.comment, 'comment', 'The comment', 2_000);
+    const proposedAt = args.proposedAt ?? null;
+    if (args.answer === 'PROPOSE_TIME') {
+      if (!proposedAt) p.add('proposedAt', 'Give the time you propose.');
+      else checkTime(p, 'proposedAt', proposedAt, m.durationMinutes, r, now, 'The proposed time');
+    } else if (proposedAt) {
+      p.add('proposedAt', 'A proposed time is given only with PROPOSE_TIME.');
+    }
+    p.throwIfAny();
+    const answered: StoredInvitation = {
+      ...mine,
+      answer: args.answer === 'ACCEPT' ? 'ACCEPTED' : 'PROPOSED_TIME',
+      proposedAt: args.answer === 'PROPOSE_TIME' ? proposedAt!.toISOString() : null,
+      comment,
+      answeredAt: now.toISOString(),
+      answeredByName: caller.name,
+    };
+    const invitations = m.invitations.map((i) => (i.organisationId === mine.organisationId ? answered : i));
+    const [row] = await tx.update(withdrawalMeeting).set({ invitations, updatedAt: now }).where(eq(withdrawalMeeting.id, m.id)).returning();
+    const what = m.kind === 'ASSESSMENT' ? 'assessment meeting' : 'care-planning meeting';
+    await record(tx, ctx, r, basis, {
+      kind: args.answer === 'ACCEPT' ? 'INVITATION_ACCEPTED' : 'INVITATION_TIME_PROPOSED',
+      note:
+        args.answer === 'ACCEPT'
+          ? `${orgName(mine.organisationId)} accepted the ${what} on ${localTime(m.startAt)}.`
+          : `${orgName(mine.organisationId)} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
+      meetingId: m.id,
+      action: 'UPDATE',
+      fields: ['invitations'],
+    });
+    return meetingFor(caller, basis, row!)!;
+  });
+}
+
+const OUTCOME_KIND = { HELD: 'MEETING_HELD', NO_SHOW: 'MEETING_NO_SHOW', CANCELLED: 'MEETING_CANCELLED' } as const;
+
+/** Held or no-show once the meeting's time has come; cancelled at any time while booked, with a reason. */
+export async function recordMeetingOutcome(
+  ctx: PsychiatryContext,
+  meetingId: string,
+  args: { outcome: 'HELD' | 'NO_SHOW' | 'CANCELLED'; reason?: string | null },
+): Promise<MeetingView> {
+  const { caller, now } = ctx;
+  mayTake(caller, 'bookMeeting');
+  return ctx.db.transaction(async (tx) => {
+    const { referral: r, meeting: m } = await lockMeeting(tx, ctx, meetingId);
+    const basis = requireStep(caller, r, r.id, 'bookMeeting');
+    requireBooked(m, 'An outcome can be recorded');
+    if (args.outcome !== 'CANCELLED' && m.startAt.getTime() > now.getTime()) {
+      throw conflict(`The meeting is on ${localTime(m.startAt)}; record HELD or NO_SHOW once its time has come, or CANCELLED with a reason.`, {
+        meetingStatus: m.status,
+      });
+    }
+    const p = new FieldProblems();
+    const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
+    if (args.outcome === 'CANCELLED' && !reason) p.add('reason', 'Give the reason the meeting is cancelled.');
+    p.throwIfAny();
+    const [row] = await tx
+      .update(withdrawalMeeting)
+      .set({ status: args.outcome, outcomeReason: reason, outcomeAt: now, outcomeByName: caller.name, updatedAt: now })
+      .where(eq(withdrawalMeeting.id, m.id))
+      .returning();
+    const what = m.kind === 'ASSESSMENT' ? 'Assessment and planning meeting' : 'Joint care-planning meeting';
+    const words = { HELD: 'held', NO_SHOW: 'not attended: the individual did not come', CANCELLED: 'cancelled' }[args.outcome];
+    await record(tx, ctx, r, basis, {
+      kind: OUTCOME_KIND[args.outcome],
+      note: `${what} on ${localTime(m.startAt)} ${words}.${reason ? ` ${reason}` : ''}`,
+      meetingId: m.id,
+      action: 'UPDATE',
+      fields: ['status', 'outcomeReason'],
+    });
+    return { row: row!, invitations: row!.invitations };
+  });
+}
