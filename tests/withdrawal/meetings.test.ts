@@ -6,7 +6,7 @@
  * by it), outcomes on the timeline, and who may see and do what, as a table.
  */
 import { describe, expect, it } from 'vitest';
-import { gql, type As } from '../helpers/hub.ts';
+import { gql, type As, type GqlResult } from '../helpers/hub.ts';
 import {
   auditOf,
   BOOK,
@@ -405,7 +405,7 @@ describe('who may see and do what with meetings, by role × organisation', () =>
         expect(JSON.stringify(seen)).not.toContain(meetingId);
       }
 
-      const calls: Array<[Outcome, () => ReturnType<typeof gql>]> = [
+      const calls: Array<[Outcome, () => Promise<GqlResult>]> = [
         [answer, () => gql(ANSWER, { id: meetingId, answer: 'ACCEPT' }, { as: caller, clock: BOOKING_CLOCK })],
         [reschedule, () => gql(RESCHEDULE, { id: meetingId, at: AT }, { as: caller, clock: BOOKING_CLOCK })],
         [outcome, () => gql(OUTCOME, { id: meetingId, outcome: 'CANCELLED', reason: 'Test.' }, { as: caller, clock: BOOKING_CLOCK })],
