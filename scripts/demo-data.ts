@@ -43,6 +43,7 @@ import { seedDemo as seedMunicipalityDemo, type DemoLink, type DemoLinks } from 
 
 type EventInsert = typeof psychiatrySchema.withdrawalReferralEvent.$inferInsert;
 type AmendmentInsert = typeof psychiatrySchema.withdrawalReferralAmendment.$inferInsert;
+type MeetingInsert = typeof psychiatrySchema.withdrawalMeeting.$inferInsert;
 
 const SENDERS = {
   'municipality:1980': {
@@ -207,7 +208,11 @@ function personnummerOf(s: Story): string {
  * and input checks (domain/validation.ts), each step at its own time, so the
  * rows, notes and deadlines are exactly what the mutations would have stored.
  */
-function buildStory(s: Story, now: Date, personIdSecret: string): { row: ReferralRow; events: EventInsert[]; amendments: AmendmentInsert[] } {
+function buildStory(
+  s: Story,
+  now: Date,
+  personIdSecret: string,
+): { row: ReferralRow; events: EventInsert[]; amendments: AmendmentInsert[]; meetings: MeetingInsert[] } {
   const at = (daysAgo: number, hour = 10) => {
     const d = new Date(now.getTime() - daysAgo * DAY);
     d.setUTCHours(hour - 1, 0, 0, 0);
@@ -222,6 +227,7 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   const physician = demoUser(staff.physician, sender.receiver);
   const chief = demoUser(staff.chief, sender.receiver);
   const amendments: AmendmentInsert[] = [];
+  const meetings: MeetingInsert[] = [];
   const { ward } = sender;
   const otherWard = ward.id === REFERENCE_WARDS[0].id ? REFERENCE_WARDS[1] : REFERENCE_WARDS[0];
 
@@ -249,6 +255,7 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
     const bookedAt = at(Math.max(s.meetingDaysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meetingDaysAgo + 7)), 11);
     validateMeetingTime(meetingAt, bookedAt);
     r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, bookedAt);
+    meetings.push(demoMeeting(r.row, meetingAt, bookedAt, now, s.amendedDaysAgo !== undefined ? at(s.amendedDaysAgo, 15) : null, coordinator, caseworker));
   }
   if (s.assignedDaysAgo !== undefined)
     r.take({ step: 'assign', to: { userId: coordinator.userId, name: coordinator.name } }, coordinator, at(s.assignedDaysAgo, 8));
@@ -315,7 +322,59 @@ function buildStory(s: Story, now: Date, personIdSecret: string): { row: Referra
   if (s.completedDaysAgo !== undefined) r.take({ step: 'discharge' }, coordinator, at(s.completedDaysAgo, 12));
   if (s.withdrawn) r.take({ step: 'withdraw', reason: validateWithdrawalReason(s.withdrawn.reason) }, caseworker, at(s.withdrawn.daysAgo));
   if (s.renewedDaysAgo !== undefined) r.take({ step: 'requestNewAssessment' }, caseworker, at(s.renewedDaysAgo));
-  return { row: r.row, events: r.events, amendments };
+  return { row: r.row, events: r.events, amendments, meetings };
+}
+
+/**
+ * The assessment meeting of a story, as bookAssessmentMeeting writes it: at the ward, an hour,
+ * the individual, the caseworker and the coordinator, the municipality invited. A meeting whose
+ * time has passed was held; one still to come is booked, and answered (accepted) where the
+ * caseworker has been in touch since (`answeredAt`). The timeline shows the booking only.
+ */
+function demoMeeting(
+  row: ReferralRow,
+  startAt: Date,
+  bookedAt: Date,
+  now: Date,
+  answeredAt: Date | null,
+  coordinator: Actor,
+  caseworker: Actor,
+): MeetingInsert {
+  const held = startAt.getTime() <= now.getTime();
+  const answered = !held && answeredAt !== null;
+  return {
+    id: randomUUID(),
+    referralId: row.id,
+    cycle: row.cycle,
+    kind: 'ASSESSMENT',
+    startAt,
+    firstOfferedAt: startAt,
+    durationMinutes: 60,
+    place: 'Beroendemottagningen, avdelning 91',
+    videoLink: null,
+    participants: [
+      { role: 'INDIVIDUAL', relation: null, name: null, organisationId: null },
+      { role: 'CASEWORKER', relation: null, name: null, organisationId: row.referringOrganisationId },
+      { role: 'COORDINATOR', relation: null, name: null, organisationId: row.receivingOrganisationId },
+    ],
+    invitations: [
+      {
+        organisationId: row.referringOrganisationId,
+        answer: answered ? 'ACCEPTED' : 'PENDING',
+        proposedAt: null,
+        comment: null,
+        answeredAt: answered ? answeredAt.toISOString() : null,
+        answeredByName: answered ? caseworker.name : null,
+      },
+    ],
+    status: held ? 'HELD' : 'BOOKED',
+    outcomeReason: null,
+    outcomeAt: held ? startAt : null,
+    outcomeByName: held ? coordinator.name : null,
+    bookedAt,
+    bookedByName: coordinator.name,
+    updatedAt: held ? startAt : bookedAt,
+  };
 }
 
 /** The demo referrals, built for "now" (exported for the demo-data test). */
@@ -376,6 +435,7 @@ async function seedReferrals(databaseUrls: Record<SubgraphName, string>, personI
     await tx.insert(psychiatrySchema.withdrawalReferral).values(built.map((b) => b.row));
     await tx.insert(psychiatrySchema.withdrawalReferralEvent).values(built.flatMap((b) => b.events));
     await tx.insert(psychiatrySchema.withdrawalReferralAmendment).values(built.flatMap((b) => b.amendments));
+    await tx.insert(psychiatrySchema.withdrawalMeeting).values(built.flatMap((b) => b.meetings));
     // the seeding is itself an access to personal data, and is logged as such
     const seeder: Caller = { userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation('psychiatry:19')!, roles: [] };
     await appendAudit(

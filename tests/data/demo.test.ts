@@ -129,6 +129,17 @@ describe("demo data shows issue 14's states", () => {
         ['AMENDED', 1],
         ['ASSIGNED', 3],
       ]);
+      // meetings: one for every booked assessment; booked ones still to come (one answered by the municipality), held ones past
+      const meetings = await sql`select r.name, m.status, m.invitations->0->>'answer' as answer, m.start_at > now() as ahead
+        from withdrawal_meeting m join withdrawal_referral r on r.id = m.referral_id where r.name in ('Johan Testare', 'Lena Fiktiv', 'Nils Demoberg') order by r.name`;
+      expect(meetings.map((m) => ({ ...m }))).toEqual([
+        { name: 'Johan Testare', status: 'BOOKED', answer: 'ACCEPTED', ahead: true },
+        { name: 'Lena Fiktiv', status: 'BOOKED', answer: 'PENDING', ahead: true },
+        { name: 'Nils Demoberg', status: 'HELD', answer: 'PENDING', ahead: false },
+      ]);
+      const counts =
+        await sql`select (select count(*)::int from withdrawal_meeting) as meetings, (select count(*)::int from withdrawal_referral where assessment_meeting_at is not null or earlier_cycles <> '[]'::jsonb) as booked`;
+      expect(counts[0]!.meetings).toBe(counts[0]!.booked);
     } finally {
       await sql.end();
     }
