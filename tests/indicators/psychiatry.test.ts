@@ -43,8 +43,10 @@ async function seedFixture() {
   for (let i = 0; i < 12; i++) {
     const k = i < 7 ? i : i - 7; // index within the gender
     const received = `2035-03-0${k + 1}`;
-    const meeting = addDays(received, 7);
-    const decided = addDays(meeting, 1);
+    // the assessment meeting a week after receipt, or the Friday before when that is a weekend day (the unit holds meetings on weekdays)
+    const weekday = new Date(`${addDays(received, 7)}T12:00:00Z`).getUTCDay();
+    const meeting = addDays(received, weekday === 6 ? 6 : weekday === 0 ? 5 : 7);
+    const decided = addDays(received, 8);
     const start = addDays(decided, 10);
     const input = referralInput({ personnummer: personnummer(people[i]!.g), idempotencyKey: `psyind-${i}` });
     const { submitWithdrawalReferral: r } = await call(
