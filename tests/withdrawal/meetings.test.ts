@@ -428,6 +428,22 @@ describe('who may see and do what with meetings, by role × organisation', () =>
   }
 });
 
+describe('withdrawal', () => {
+  it('withdrawing the request cancels its booked meetings with the reason; a withdrawn request takes no answer (CONFLICT)', async () => {
+    const { id, meetingId } = await booked(DAY_10);
+    ok(
+      await gql(
+        'mutation($id: ID!) { withdrawWithdrawalReferral(referralId: $id, reason: "Flyttat.") { id } }',
+        { id },
+        { as: caseworker1980, clock: BOOKING_CLOCK },
+      ),
+    );
+    const [m] = (await meetingsOf(id)).meetings;
+    expect(m).toMatchObject({ status: 'CANCELLED', outcomeReason: 'The request was withdrawn: Flyttat.', outcomeRecordedAt: '2026-06-02T10:00:00.000+02:00' });
+    refused(await gql(ANSWER, { id: meetingId, answer: 'ACCEPT' }, { as: caseworker1980, clock: BOOKING_CLOCK }), 'CONFLICT');
+  });
+});
+
 describe('nothing half written', () => {
   it('a meeting whose referral step fails (a decided referral) leaves the meeting as it was', async () => {
     const { id, meetingId } = await booked(DAY_10);

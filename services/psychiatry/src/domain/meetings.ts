@@ -353,6 +353,14 @@ export async function writeAssessmentMeeting(tx: Tx, ctx: PsychiatryContext, r: 
   return id;
 }
 
+/** A withdrawn request's booked meetings, cancelled with the withdrawal's reason (inside the withdrawal's transaction). */
+export async function cancelBookedMeetings(tx: Tx, ctx: PsychiatryContext, r: ReferralRow, reason: string): Promise<void> {
+  await tx
+    .update(withdrawalMeeting)
+    .set({ status: 'CANCELLED', outcomeReason: reason, outcomeAt: ctx.now, outcomeByName: ctx.caller.name, updatedAt: ctx.now })
+    .where(and(eq(withdrawalMeeting.referralId, r.id), eq(withdrawalMeeting.status, 'BOOKED')));
+}
+
 // ------------------------------------------------------------------ the care-planning meeting
 
 /** After a decision that treatment is needed, until the request closes. */

@@ -577,7 +577,15 @@ export function requestNewAssessment(ctx: PsychiatryContext, referralId: string)
 export function withdrawReferral(ctx: PsychiatryContext, referralId: string, reason: string) {
   mayTake(ctx.caller, 'withdraw');
   const why = validateWithdrawalReason(reason);
-  return takeStep(ctx, referralId, 'withdraw', () => ({ step: 'withdraw', reason: why }));
+  // the meetings still booked are cancelled with the request, in the same transaction
+  return takeStep(
+    ctx,
+    referralId,
+    'withdraw',
+    () => ({ step: 'withdraw', reason: why }),
+    null,
+    (tx, row) => meetings.cancelBookedMeetings(tx, ctx, row, `The request was withdrawn: ${why}`),
+  );
 }
 
 // ------------------------------------------------------------------ amendments and assignment
