@@ -6,7 +6,7 @@
  * by it), outcomes on the timeline, and who may see and do what, as a table.
  */
 import { describe, expect, it } from 'vitest';
-import { gql, type As, type GqlResult } from '../helpers/hub.ts';
+import { gql, subgraphRequest, type As, type GqlResult } from '../helpers/hub.ts';
 import {
   auditOf,
   BOOK,
@@ -403,6 +403,16 @@ describe('who may see and do what with meetings, by role × organisation', () =>
       else {
         expect(ok(seen).withdrawalReferral).toBeNull();
         expect(JSON.stringify(seen)).not.toContain(meetingId);
+      }
+
+      // the same answer by `_entities`, as the gateway would send it
+      const q = `{ _entities(representations: [{ __typename: "WithdrawalReferral", id: "${id}" }]) { ... on WithdrawalReferral { meetings { id invitations { organisation { id } } } } } }`;
+      const { body } = await subgraphRequest('psychiatry', q, { as: caller });
+      if (see === 'ok')
+        expect(body.data?._entities?.[0]).toEqual({ meetings: [{ id: meetingId, invitations: [{ organisation: { id: 'municipality:1980' } }] }] });
+      else {
+        expect(body.data?._entities?.[0] ?? null).toBeNull();
+        expect(JSON.stringify(body)).not.toContain(meetingId);
       }
 
       const calls: Array<[Outcome, () => Promise<GqlResult>]> = [
