@@ -18,5 +18,6 @@ export const mappers: Record<string, string> = {
   TreatmentDecision: '../domain/views.ts#DecisionView',
   AssessmentCycle: '../domain/views.ts#CycleView',
   JointCarePlan: '../domain/views.ts#JointCarePlanReference',
+  ReferralDocument: '../../../shared/src/documents.ts#ListedDocument',
 };
 export const contextType = '../context.ts#PsychiatryContext';

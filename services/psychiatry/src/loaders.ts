@@ -8,6 +8,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
 import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
+import { documentsLoader, type DocumentMeta } from '../../shared/src/documents.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 import { holdRowsOnWards, type HoldRow } from './domain/wards.ts';
@@ -27,6 +28,8 @@ export interface Loaders {
   events: DataLoader<string, schema.ReferralEventRow[]>;
   internalNotes: DataLoader<string, schema.InternalNoteRow[]>;
   amendments: DataLoader<string, schema.AmendmentRow[]>;
+  /** the uploaded documents of referrals (metadata only): the domain layer applies the policy */
+  documents: DataLoader<string, DocumentMeta[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -52,5 +55,6 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     events: tableGroupLoader(db, withdrawalReferralEvent, 'referralId', [asc(withdrawalReferralEvent.seq)]),
     internalNotes: tableGroupLoader(db, withdrawalInternalNote, 'referralId', [asc(withdrawalInternalNote.seq)]),
     amendments: tableGroupLoader(db, withdrawalReferralAmendment, 'referralId', [asc(withdrawalReferralAmendment.seq)]),
+    documents: documentsLoader(db, 'WithdrawalReferral'),
   };
 }

@@ -15,7 +15,8 @@
  * download is an audit READ event naming the document, written before any byte leaves.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from 'drizzle-orm';
+import DataLoader from 'dataloader';
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { customType, index, integer, pgTable, text, uuid, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type express from 'express';
 import { instant } from './columns.ts';
@@ -23,8 +24,9 @@ import type { Caller } from './caller.ts';
 import { appendAudit, type AuditBuffer } from './audit.ts';
 import { badInput, HubError, type ErrorCode } from './errors.ts';
 import { MAX_NAME } from './input-rules.ts';
+import { formatStockholm } from './time.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the document table is the same in each
 type AnyDb = PgDatabase<PgQueryResultHKT, any, any>;
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -133,7 +135,7 @@ function isPlainText(bytes: Buffer): boolean {
   } catch {
     return false;
   }
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
   return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
 
@@ -158,7 +160,7 @@ export interface UploadRequest {
   size: number;
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are what is refused
 const BAD_NAME = /[\u0000-\u001f\u007f/\\]/;
 
 /** Every broken argument of an upload request, BAD_USER_INPUT naming the first one. */
@@ -223,15 +225,23 @@ export async function createUploadLink(
   return { documentId: id, url: documentPath(token), method: 'POST', expiresAt: new Date(expires), maxBytes: options.maxBytes };
 }
 
-/** The uploaded documents of a record (pending ones never), oldest first, without their bytes. */
-export async function documentsOf(db: AnyDb, recordType: string, recordId: string): Promise<DocumentMeta[]> {
-  const { content: _content, ...columns } = getTableColumns(document);
-  return db
-    .select(columns)
-    .from(document)
-    .where(and(eq(document.recordType, recordType), eq(document.recordId, recordId), isNotNull(document.content)))
-    .orderBy(asc(document.uploadedAt), asc(document.id));
+/** Per record id, the uploaded documents of records of one type (pending ones never), oldest first, without their bytes: one query a batch. */
+export function documentsLoader(db: AnyDb, recordType: string): DataLoader<string, DocumentMeta[]> {
+  return new DataLoader(async (ids) => {
+    const { content: _content, ...columns } = getTableColumns(document);
+    const rows = await db
+      .select(columns)
+      .from(document)
+      .where(and(eq(document.recordType, recordType), inArray(document.recordId, [...ids]), isNotNull(document.content)))
+      .orderBy(asc(document.uploadedAt), asc(document.id));
+    const byRecord = new Map<string, DocumentMeta[]>();
+    for (const row of rows) byRecord.set(row.recordId, [...(byRecord.get(row.recordId) ?? []), row]);
+    return ids.map((id) => byRecord.get(id) ?? []);
+  });
 }
+
+/** A document as a list answers it: its metadata and a download link for the caller. */
+export type ListedDocument = DocumentMeta & { download: { url: string; expiresAt: Date } };
 
 /** A download link of a listed document, for the caller. */
 export function downloadLink(secret: string, subgraph: string, caller: Caller, documentId: string): { url: string; expiresAt: Date } {
@@ -309,7 +319,8 @@ export function documentsHandler<C extends EndpointContext>(options: {
       if (!check.ok) return answer(res, check.status, check.code, check.message);
       const token = check.token;
       const upload = req.method === 'POST' || req.method === 'PUT';
-      if (token.sg !== options.subgraph || token.op !== (upload ? 'up' : 'down')) return answer(res, 404, 'NOT_FOUND', 'There is no document link like this one.');
+      if (token.sg !== options.subgraph || token.op !== (upload ? 'up' : 'down'))
+        return answer(res, 404, 'NOT_FOUND', 'There is no document link like this one.');
       if (token.sub !== ctx.caller.userId || token.org !== ctx.caller.organisation.id) {
         return answer(res, 403, 'FORBIDDEN', 'This document link was made for another user; ask for your own.');
       }
@@ -381,5 +392,8 @@ async function receive<C extends EndpointContext>(
   });
   if (!stored) return answer(res, 409, 'CONFLICT', 'This upload link was used already; ask for a new one to attach another document.');
   options.log.info({ document: row.id, size: bytes.length, contentType: row.contentType }, 'document stored');
-  res.status(201).set('cache-control', 'no-store').json({ id: row.id, kind: row.kind, contentType: row.contentType, size: row.size, uploadedAt: ctx.now.toISOString() });
+  res
+    .status(201)
+    .set('cache-control', 'no-store')
+    .json({ id: row.id, kind: row.kind, contentType: row.contentType, size: row.size, uploadedAt: formatStockholm(ctx.now) });
 }

@@ -3,7 +3,7 @@ import { commonResolvers } from '../../../shared/src/resolvers.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
-import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
+import { InternalNote, JointCarePlan, Person, PlaceOffer, ReferralDocument, ReferralEvent, WithdrawalReferral } from './withdrawal-referral.ts';
 import { Ward } from './ward.ts';
 import { OrderedPlace, TreatmentOffer } from './ordered-place.ts';
 import { psychiatrySection } from '../domain/indicators.ts';
@@ -13,6 +13,7 @@ export const resolvers: Resolvers = {
   Query,
   Mutation,
   WithdrawalReferral,
+  ReferralDocument,
   PlaceOffer,
   ReferralEvent,
   InternalNote,

@@ -7,6 +7,7 @@ import type {
   JointCarePlanResolvers,
   PersonResolvers,
   PlaceOfferResolvers,
+  ReferralDocumentResolvers,
   ReferralEventResolvers,
   WithdrawalReferralResolvers,
 } from '../generated/resolvers.ts';
@@ -24,6 +25,7 @@ import {
 } from '../domain/referrals.ts';
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
+import { documentsOfReferral } from '../domain/documents.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -45,6 +47,7 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   treatmentOffer: (r) => treatmentOfferOf(r),
   admissionRefusal: (r) => admissionRefusalOf(r),
   events: (r, _, ctx) => eventsOf(ctx, r),
+  documents: (r, _, ctx) => documentsOfReferral(ctx, r.id),
   internalNotes: (r, _, ctx) => internalNotesOf(ctx, r),
   earlierCycles: (r) => earlierCyclesOf(r),
   amendments: async (r, _, ctx) => (await amendmentsOf(ctx, r)).map(amendmentView),
@@ -55,6 +58,15 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   preparedDecision: (r, _, ctx) => preparedDecisionOf(ctx, r),
   // the linked request is shown only where the caller may see it (the same check as the direct query)
   newCycleOf: (r, _, ctx) => (r.newCycleOf ? referralById(ctx, r.newCycleOf, ['id']) : null),
+};
+
+export const ReferralDocument: ReferralDocumentResolvers = {
+  kind: (d) => d.kind as 'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER',
+  // a listed document is an uploaded one (documentsLoader leaves pending rows out)
+  uploadedAt: (d) => d.uploadedAt ?? d.createdAt,
+  uploadedBy: (d) => `${d.uploadedByName} (${organisation(d.uploadedByOrganisationId)?.name ?? d.uploadedByOrganisationId})`,
+  downloadUrl: (d) => d.download.url,
+  downloadUrlExpiresAt: (d) => d.download.expiresAt,
 };
 
 export const PlaceOffer: PlaceOfferResolvers = {
