@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signDocumentToken, type DocumentToken } from '../../services/shared/src/documents.ts';
 import { gql, hub, tokenFor, type As } from '../helpers/hub.ts';
+import { errorOf, JPEG, PDF, PNG, send, TEXT } from '../helpers/documents.ts';
 import {
   caseworker0180,
   caseworker1980,
@@ -29,40 +30,9 @@ const UPLOADED = '2026-05-06T10:00:00+02:00';
 /** UPLOADED as the API writes an instant */
 const UPLOADED_AT = '2026-05-06T10:00:00.000+02:00';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-not-really-an-image')]);
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF')]);
-const TEXT = Buffer.from('AUDIT 2026-01-10: 31 poäng.\nDUDIT: 4 poäng.\n', 'utf8');
-
 const CREATE = `mutation($id: ID!, $kind: AssessmentInstrument!, $fileName: String!, $contentType: String!, $size: Int!) {
   createReferralDocumentUpload(referralId: $id, kind: $kind, fileName: $fileName, contentType: $contentType, size: $size) { documentId url method expiresAt maxBytes } }`;
 const LIST = `query($id: ID!) { withdrawalReferral(id: $id) { id documents { id kind fileName contentType size uploadedAt uploadedBy downloadUrl downloadUrlExpiresAt } } }`;
-
-const gatewayOrigin = () => new URL(hub().gatewayUrl).origin;
-
-/** An HTTP request to a document link on the gateway, with the caller's token (or none, or another). */
-async function send(
-  url: string,
-  options: { method?: string; as?: As | null; body?: Buffer; contentType?: string; clock?: string; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
-  if (options.contentType) headers['content-type'] = options.contentType;
-  if (options.clock) headers['x-hub-clock'] = options.clock;
-  const res = await fetch(new URL(url, gatewayOrigin()), {
-    method: options.method ?? (options.body ? 'POST' : 'GET'),
-    headers,
-    ...(options.body ? { body: new Uint8Array(options.body) } : {}),
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const json = (res.headers.get('content-type') ?? '').startsWith('application/json') ? (JSON.parse(bytes.toString('utf8')) as Record<string, any>) : null;
-  return { status: res.status, headers: res.headers, bytes, json };
-}
-
-const errorOf = (r: { json: Record<string, any> | null }) => {
-  const e = r.json?.errors?.[0];
-  return { code: e?.extensions?.code, field: e?.extensions?.field };
-};
 
 async function link(id: string, file: { kind?: string; fileName?: string; contentType: string; size: number }, as: As = caseworker1980) {
   return ok(await gql(CREATE, { id, kind: file.kind ?? 'AUDIT', fileName: file.fileName ?? 'audit.pdf', ...file }, { as })).createReferralDocumentUpload as {

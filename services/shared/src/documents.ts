@@ -25,6 +25,7 @@ import { appendAudit, type AuditBuffer } from './audit.ts';
 import { badInput, HubError, type ErrorCode } from './errors.ts';
 import { MAX_NAME } from './input-rules.ts';
 import { formatStockholm } from './time.ts';
+import { organisation } from './directory.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the document table is the same in each
 type AnyDb = PgDatabase<PgQueryResultHKT, any, any>;
@@ -397,3 +398,13 @@ async function receive<C extends EndpointContext>(
     .set('cache-control', 'no-store')
     .json({ id: row.id, kind: row.kind, contentType: row.contentType, size: row.size, uploadedAt: formatStockholm(ctx.now) });
 }
+
+/** The resolvers of a listed document's derived fields, the same in every subgraph that has documents. */
+export const listedDocumentFields = <K extends string>() => ({
+  kind: (d: ListedDocument) => d.kind as K,
+  // a listed document is an uploaded one (documentsLoader leaves pending rows out)
+  uploadedAt: (d: ListedDocument) => d.uploadedAt ?? d.createdAt,
+  uploadedBy: (d: ListedDocument) => `${d.uploadedByName} (${organisation(d.uploadedByOrganisationId)?.name ?? d.uploadedByOrganisationId})`,
+  downloadUrl: (d: ListedDocument) => d.download.url,
+  downloadUrlExpiresAt: (d: ListedDocument) => d.download.expiresAt,
+});

@@ -26,6 +26,7 @@ import {
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
 import { documentsOfReferral } from '../domain/documents.ts';
+import { listedDocumentFields } from '../../../shared/src/documents.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -60,14 +61,7 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   newCycleOf: (r, _, ctx) => (r.newCycleOf ? referralById(ctx, r.newCycleOf, ['id']) : null),
 };
 
-export const ReferralDocument: ReferralDocumentResolvers = {
-  kind: (d) => d.kind as 'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER',
-  // a listed document is an uploaded one (documentsLoader leaves pending rows out)
-  uploadedAt: (d) => d.uploadedAt ?? d.createdAt,
-  uploadedBy: (d) => `${d.uploadedByName} (${organisation(d.uploadedByOrganisationId)?.name ?? d.uploadedByOrganisationId})`,
-  downloadUrl: (d) => d.download.url,
-  downloadUrlExpiresAt: (d) => d.download.expiresAt,
-};
+export const ReferralDocument: ReferralDocumentResolvers = listedDocumentFields<'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER'>();
 
 export const PlaceOffer: PlaceOfferResolvers = {
   ward: (o, _, ctx) => wardById(ctx, o.wardId),
