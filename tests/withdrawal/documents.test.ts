@@ -20,6 +20,7 @@ import {
   nurse19,
   ok,
   physician19,
+  auditOf,
   psychiatrySql,
   refused,
   submit,
@@ -99,6 +100,16 @@ describe('a referral document end to end', () => {
         uploadedBy: 'Anna Svensson (Västerås stad, socialtjänsten)',
       },
     ]);
+    // each list (the empty one while pending, then this one) is part of the referral's own read event
+    const listRead = {
+      action: 'READ',
+      entity: 'WithdrawalReferral',
+      user_id: 'maria.berg',
+      organisation_id: 'psychiatry:19',
+      basis: 'receiving psychiatry organisation',
+      fields: ['documents', 'id'],
+    };
+    expect((await auditOf(id)).filter((e) => e.action === 'READ' && e.user_id === 'maria.berg')).toEqual([listRead, listRead]);
     const down = await send(listed[0]!.downloadUrl, { as: coordinator19 });
     expect(down.status).toBe(200);
     expect(down.bytes.equals(PDF)).toBe(true);
