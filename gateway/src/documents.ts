@@ -9,7 +9,8 @@
  * cookies), which no cross-site form or simple request can send; and a form's body
  * (multipart/form-data, application/x-www-form-urlencoded) is refused outright (415). Browser
  * pages of other origins reach it only as CORS allows (HUB_CORS_ORIGINS), as /graphql.
- * No log line names the link or the file: only the outcome, the size and the subgraph.
+ * The rate limits are GraphQL's (rate-limit.ts): the caller's bucket, or the address's without a
+ * good token. No log line names the link or the file: only the outcome, the size and the subgraph.
  */
 import express from 'express';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
@@ -20,6 +21,8 @@ import { signRequest } from '../../services/shared/src/signing.ts';
 import { REQUEST_ID_HEADER } from '../../services/shared/src/request-log.ts';
 import { CLOCK_HEADER } from './context.ts';
 import { corsMiddleware } from './cors.ts';
+import { RATE_LIMITED, type RateLimiter } from './rate-limit.ts';
+import type { Caller } from '../../services/shared/src/caller.ts';
 
 export { DOCUMENTS_PATH };
 
@@ -34,22 +37,41 @@ function refuse(res: express.Response, status: number, code: string, message: st
     .json({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] });
 }
 
-export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken: TokenVerifier): express.Router {
+/** 429 with Retry-After, as the GraphQL endpoint answers a caller over the rate limit. */
+function limited(res: express.Response, err: unknown): boolean {
+  const ext = (err as { extensions?: { code?: string; http?: { headers?: Record<string, string> } } }).extensions;
+  if (ext?.code !== RATE_LIMITED) return false;
+  res.set(ext.http?.headers ?? {});
+  refuse(res, 429, RATE_LIMITED, (err as Error).message);
+  return true;
+}
+
+export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken: TokenVerifier, limiter: Pick<RateLimiter, 'check'>): express.Router {
   const router = express.Router();
   router.use(corsMiddleware(config.corsOrigins, config.mode));
   const forward: express.RequestHandler = async (req, res) => {
+    // the same rate limits as GraphQL: the caller's bucket, or the address's without a good token
+    const request = new Request(`http://gateway${req.originalUrl.split('?')[0] ?? ''}`);
+    const authorization = req.headers.authorization;
+    let caller: Caller | null = null;
+    let refusal = 'A document link is used with your token (Authorization: Bearer).';
+    if (typeof authorization === 'string' && /^Bearer /i.test(authorization)) {
+      try {
+        caller = await verifyToken(authorization);
+      } catch (err) {
+        refusal = err instanceof Error ? err.message : 'The token was refused.';
+      }
+    }
+    try {
+      limiter.check(request, { req }, caller);
+    } catch (err) {
+      if (limited(res, err)) return;
+      throw err;
+    }
+    if (!caller || typeof authorization !== 'string') return refuse(res, 401, 'UNAUTHENTICATED', refusal);
     const text = String(req.params.token ?? '');
     const check = verifyDocumentToken(config.gatewaySecret, text);
     if (!check.ok) return refuse(res, check.status, check.code, check.message);
-    const authorization = req.headers.authorization;
-    if (typeof authorization !== 'string' || !/^Bearer /i.test(authorization)) {
-      return refuse(res, 401, 'UNAUTHENTICATED', 'A document link is used with your token (Authorization: Bearer).');
-    }
-    try {
-      await verifyToken(authorization);
-    } catch (err) {
-      return refuse(res, 401, 'UNAUTHENTICATED', err instanceof Error ? err.message : 'The token was refused.');
-    }
     const upload = req.method !== 'GET';
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (upload && FORM_TYPES.includes(type)) {

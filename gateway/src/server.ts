@@ -118,7 +118,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   // Browser pages of the allowed origins only (HUB_CORS_ORIGINS); preflights end here, before any route answers OPTIONS.
   app.use(GRAPHQL_PATH, corsMiddleware(config.corsOrigins, config.mode));
   // Attached documents' bytes, by short-lived signed links (gateway/src/documents.ts): never through GraphQL JSON.
-  app.use(DOCUMENTS_PATH, documentsRouter(config, log, verifyToken));
+  app.use(DOCUMENTS_PATH, documentsRouter(config, log, verifyToken, limiter));
   // The development query console (an IDE of the gateway's own, nothing from a CDN).
   if (development) app.use(consoleRouter());
   app.use(

@@ -6,10 +6,13 @@
  * Then who may do what, as a table of role × organisation.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway } from '../../gateway/src/server.ts';
+import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { signDocumentToken, type DocumentToken } from '../../services/shared/src/documents.ts';
 import { gql, hub, tokenFor, type As } from '../helpers/hub.ts';
-import { errorOf, JPEG, PDF, PNG, send, TEXT } from '../helpers/documents.ts';
+import { errorOf, JPEG, linkFor, PDF, PNG, send, TEXT } from '../helpers/documents.ts';
 import {
   caseworker0180,
   caseworker1980,
@@ -405,4 +408,31 @@ describe('documents by role × organisation', () => {
       expect(reads.length).toBe(download === 200 ? 1 : 0);
     });
   }
+});
+
+describe('the rate limits of the gateway', () => {
+  let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('count document requests as GraphQL requests: the caller over the limit is answered 429 RATE_LIMITED with Retry-After', async () => {
+    const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
+    const limits = { HUB_RATE_LIMIT_PER_MINUTE: '1', HUB_RATE_LIMIT_BURST: '2', HUB_RATE_LIMIT_ANON_PER_MINUTE: '1', HUB_RATE_LIMIT_ANON_BURST: '1' };
+    gateway = await startGateway(loadGatewayConfig({ ...hub().env, GATEWAY_PORT: '0', ...urls, ...limits }), supergraph);
+    const { documentId } = await uploaded();
+    const at = (path: string) => new URL(path, gateway!.url).toString();
+    const caller = { ...coordinator19, sub: 'limits-documents' };
+    const url = at(linkFor(caller, { sg: 'psychiatry', doc: documentId }));
+    expect((await send(url, { as: caller })).status).toBe(200);
+    expect((await send(url, { as: caller })).status).toBe(200);
+    const refused = await send(url, { as: caller });
+    expect([refused.status, errorOf(refused).code, Number(refused.headers.get('retry-after')) >= 1]).toEqual([429, 'RATE_LIMITED', true]);
+    // without a token: the address's bucket
+    expect((await send(url)).status).toBe(401);
+    expect((await send(url)).status).toBe(429);
+    // two downloads were served and audited, the refused one neither
+    expect((await documentAudit(documentId)).filter((e) => e.user_id === 'limits-documents').length).toBe(2);
+  });
 });
