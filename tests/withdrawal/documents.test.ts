@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../gateway/src/server.ts';
 import { loadGatewayConfig } from '../../services/shared/src/env.ts';
+import { captureLogs } from '../../services/shared/src/logger.ts';
 import { signDocumentToken, type DocumentToken } from '../../services/shared/src/documents.ts';
 import { gql, hub, tokenFor, type As } from '../helpers/hub.ts';
 import { errorOf, JPEG, linkFor, PDF, PNG, send, TEXT } from '../helpers/documents.ts';
@@ -28,6 +29,11 @@ import {
   refused,
   submit,
 } from '../helpers/withdrawal.ts';
+
+// Every line every logger of this file's hub writes (the hub starts after this file is loaded): no file name, no link.
+const lines: string[] = [];
+captureLogs({ destination: { write: (line: string) => void lines.push(line) }, level: 'trace' });
+afterAll(() => captureLogs());
 
 const RECEIVED = '2026-05-04T09:00:00+02:00';
 const UPLOADED = '2026-05-06T10:00:00+02:00';
@@ -127,6 +133,9 @@ describe('a referral document end to end', () => {
 
     const person = referral.person.id as string;
     const created = { entity: 'WithdrawalReferralDocument', fields: ['content'], person_ids: [person], owner_organisation_id: 'psychiatry:19' };
+    // the hub's processes logged the document (its id, size and type), never its name or its links
+    expect(lines.some((l) => l.includes(up.documentId))).toBe(true);
+    expect(lines.filter((l) => l.includes('Åsa') || l.includes(up.url.split('/')[2]!) || l.includes(listed[0]!.downloadUrl.split('/')[2]))).toEqual([]);
     expect(await documentAudit(up.documentId)).toEqual([
       { action: 'CREATE', user_id: 'anna.svensson', organisation_id: 'municipality:1980', basis: 'referring organisation', ...created },
       { action: 'READ', user_id: 'maria.berg', organisation_id: 'psychiatry:19', basis: 'receiving psychiatry organisation', ...created },
