@@ -32,6 +32,7 @@ import { consoleRouter } from './console.ts';
 import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
 import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 import { postgresSharedCounts, type SharedCounts } from './rate-limit-store.ts';
+import { DOCUMENTS_PATH, documentsRouter } from './documents.ts';
 
 export interface RunningGateway {
   url: string;
@@ -116,6 +117,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   app.use('/dashboard', dashboardRouter(options.devTokens ? { devTokens: options.devTokens } : {}));
   // Browser pages of the allowed origins only (HUB_CORS_ORIGINS); preflights end here, before any route answers OPTIONS.
   app.use(GRAPHQL_PATH, corsMiddleware(config.corsOrigins, config.mode));
+  // Attached documents' bytes, by short-lived signed links (gateway/src/documents.ts): never through GraphQL JSON.
+  app.use(DOCUMENTS_PATH, documentsRouter(config, log, verifyToken, limiter));
   // The development query console (an IDE of the gateway's own, nothing from a CDN).
   if (development) app.use(consoleRouter());
   app.use(

@@ -16,6 +16,7 @@ export const mappers: Record<string, string> = {
   CarePlanFollowUp: '../db/schema.ts#FollowUpRow',
   JointCarePlanVersion: '../db/schema.ts#VersionRow',
   JointCarePlan: '../domain/plans.ts#PlanView',
+  CarePlanDocument: '../../../shared/src/documents.ts#ListedDocument',
   WithdrawalReferral: '../domain/plans.ts#LinkedRecord',
   ContractCareOrder: '../domain/plans.ts#LinkedRecord',
   Council: '../db/schema.ts#CouncilRow',

@@ -21,5 +21,6 @@ export const mappers: Record<string, string> = {
   WithdrawalMeeting: '../domain/meetings.ts#MeetingView',
   MeetingParticipant: '../db/schema.ts#StoredParticipant',
   MeetingInvitation: '../db/schema.ts#StoredInvitation',
+  ReferralDocument: '../../../shared/src/documents.ts#ListedDocument',
 };
 export const contextType = '../context.ts#PsychiatryContext';

@@ -77,6 +77,8 @@ const CALLERS: Record<string, As> = {
   recordDischarge: coordinator19,
   requestNewAssessment: caseworker1980,
   withdrawWithdrawalReferral: caseworker1980,
+  createReferralDocumentUpload: caseworker1980,
+  createPlanDocumentUpload: caseworkerSthlm,
 };
 
 interface Variant {

@@ -3,6 +3,7 @@ import { asc, desc } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
+import { documentsLoader } from '../../shared/src/documents.ts';
 
 const { consent, jointCarePlan, jointCarePlanVersion, carePlanEffort, carePlanSignature, carePlanFollowUp, cooperationAgreement } = schema;
 
@@ -21,6 +22,8 @@ export function createLoaders(db: Db<typeof schema>) {
     plansByReferral: plansBy('withdrawalReferralId'),
     plansByOrder: plansBy('contractCareOrderId'),
     consentsByPerson: tableGroupLoader(db, consent, 'personId', [desc(consent.givenAt)]),
+    /** the uploaded documents of plans (metadata only): the domain layer applies the policy */
+    documents: documentsLoader(db, 'JointCarePlan'),
     agreementsByCouncil: tableGroupLoader(db, cooperationAgreement, 'councilId', [desc(cooperationAgreement.validFrom), desc(cooperationAgreement.addedAt)]),
   };
 }

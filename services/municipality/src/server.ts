@@ -4,5 +4,6 @@ import * as schema from './db/schema.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedReference } from './seed.ts';
+import { planDocuments } from './domain/documents.ts';
 
-export const municipality = defineSubgraph('municipality', { schema, loaders: createLoaders, resolvers, seedReference });
+export const municipality = defineSubgraph('municipality', { schema, loaders: createLoaders, resolvers, seedReference, documents: planDocuments });

@@ -8,6 +8,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
 import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
+import { documentsLoader, type DocumentMeta } from '../../shared/src/documents.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 import { holdRowsOnWards, type HoldRow } from './domain/wards.ts';
@@ -29,6 +30,8 @@ export interface Loaders {
   amendments: DataLoader<string, schema.AmendmentRow[]>;
   /** the meetings of a referral, the first offered first (the domain layer decides what the caller sees) */
   meetings: DataLoader<string, schema.MeetingRow[]>;
+  /** the uploaded documents of referrals (metadata only): the domain layer applies the policy */
+  documents: DataLoader<string, DocumentMeta[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -55,5 +58,6 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     internalNotes: tableGroupLoader(db, withdrawalInternalNote, 'referralId', [asc(withdrawalInternalNote.seq)]),
     amendments: tableGroupLoader(db, withdrawalReferralAmendment, 'referralId', [asc(withdrawalReferralAmendment.seq)]),
     meetings: tableGroupLoader(db, withdrawalMeeting, 'referralId', [asc(withdrawalMeeting.firstOfferedAt), asc(withdrawalMeeting.id)]),
+    documents: documentsLoader(db, 'WithdrawalReferral'),
   };
 }

@@ -4,5 +4,6 @@ import * as schema from './db/schema.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedReference } from './seed.ts';
+import { referralDocuments } from './domain/documents.ts';
 
-export const psychiatry = defineSubgraph('psychiatry', { schema, loaders: createLoaders, resolvers, seedReference });
+export const psychiatry = defineSubgraph('psychiatry', { schema, loaders: createLoaders, resolvers, seedReference, documents: referralDocuments });

@@ -83,6 +83,13 @@ const common = {
   HUB_JWKS_URL: z.url({ error: 'HUB_JWKS_URL must be a URL' }).optional(),
   HUB_GATEWAY_SECRET: secret('HUB_GATEWAY_SECRET'),
   HUB_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /** the largest document (ASI, AUDIT, DUDIT, ...) one upload may attach, in bytes (default 10 MB) */
+  HUB_DOCUMENT_MAX_BYTES: z.coerce
+    .number({ error: 'HUB_DOCUMENT_MAX_BYTES must be a whole number of bytes' })
+    .int('HUB_DOCUMENT_MAX_BYTES must be a whole number of bytes')
+    .min(1024, 'HUB_DOCUMENT_MAX_BYTES must be at least 1024')
+    .max(100_000_000, 'HUB_DOCUMENT_MAX_BYTES must be at most 100000000')
+    .default(10_000_000),
   /** the longest a caller's token may live, exp − iat (default 12 hours) */
   HUB_TOKEN_MAX_LIFETIME_SECONDS: z.coerce
     .number()
@@ -242,6 +249,8 @@ export interface AuthConfig {
   jwksUrl?: string;
   gatewaySecret: string;
   signatureMaxAgeSeconds: number;
+  /** the largest document one upload may attach (HUB_DOCUMENT_MAX_BYTES) */
+  documentMaxBytes: number;
   /** the longest lifetime (exp − iat) of a caller's token */
   tokenMaxLifetimeSeconds: number;
   logLevel: string;
@@ -472,6 +481,7 @@ function authFrom(e: z.infer<ReturnType<typeof subgraphShape>> | z.infer<typeof 
     jwksUrl: e.HUB_JWKS_URL,
     gatewaySecret: e.HUB_GATEWAY_SECRET,
     signatureMaxAgeSeconds: e.HUB_SIGNATURE_MAX_AGE_SECONDS,
+    documentMaxBytes: e.HUB_DOCUMENT_MAX_BYTES,
     tokenMaxLifetimeSeconds: e.HUB_TOKEN_MAX_LIFETIME_SECONDS,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,

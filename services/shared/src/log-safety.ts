@@ -114,6 +114,7 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   'request.headers.authorization',
-  ...['personnummer', 'query', 'parameters', 'params', 'args', 'variables', 'detail', 'body', 'input', 'representations'].flatMap((k) => [k, `*.${k}`]),
+  // `data`: the results the gateway's debug lines carry (a subgraph's answer: names, file names, links)
+  ...['personnummer', 'query', 'parameters', 'params', 'args', 'variables', 'detail', 'body', 'input', 'representations', 'data'].flatMap((k) => [k, `*.${k}`]),
   '*.name',
 ];

@@ -31,6 +31,8 @@ export function defineSubgraph<S extends Record<string, unknown>, L>(
     loaders: (db: Db<S>, caller: Caller) => L;
     resolvers: object;
     seedReference: (databaseUrl: string) => Promise<void>;
+    /** attached documents (services/shared/src/documents.ts), for a subgraph whose records have them */
+    documents?: SubgraphDefinition<S, L>['documents'];
   },
 ): SubgraphModule<S, L> {
   return {
@@ -40,6 +42,7 @@ export function defineSubgraph<S extends Record<string, unknown>, L>(
       resolvers: parts.resolvers,
       schema: parts.schema,
       createLoaders: (db, ctx) => parts.loaders(db, ctx.caller),
+      ...(parts.documents ? { documents: parts.documents } : {}),
     },
     migrationsFolder: fileURLToPath(new URL(`../../${name}/drizzle`, import.meta.url)),
     seedReference: parts.seedReference,

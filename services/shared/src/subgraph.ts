@@ -40,6 +40,7 @@ import { closeGracefully, refuseWhileStopping, type Stopping } from './shutdown.
 import { journalLength, subgraphReadiness } from './health.ts';
 import { endSpan, startSqlSpan } from './telemetry.ts';
 import { inputRulesPlugin } from './input-rules.ts';
+import { DOCUMENTS_PATH, documentsHandler, type DocumentHooks } from './documents.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -67,6 +68,8 @@ export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
   resolvers: object;
   schema: S;
   createLoaders: (db: Db<S>, ctx: Omit<HubContext<S, L>, 'loaders'>) => L;
+  /** the subgraph's attached documents (its schema exports the `document` table), if it has any */
+  documents?: DocumentHooks<HubContext<S, L>>;
 }
 
 export interface RunningSubgraph {
@@ -192,6 +195,57 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   app.get('/metrics', metrics.handler);
   // the other subgraphs' audit heads, signed like every request between hub components
   mountWitness(app, pool, def.name, signatures, log);
+  // the request's context, the same for GraphQL and the document endpoint: the caller's token verified again
+  const contextOf = async (req: express.Request): Promise<HubContext<S, L>> => {
+    const caller = await verifyToken(req.headers.authorization);
+    noteCaller(caller);
+    const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
+    const stats: StatementCounter = { count: 0 };
+    const db = dbOf(stats);
+    const base = {
+      caller,
+      now,
+      db,
+      audit: new AuditBuffer(),
+      config,
+      log,
+      stats,
+      pseudonym: (n: string) => pseudonymFor(config.personIdSecret, n),
+      forwarded: {
+        ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
+        ...(typeof req.headers[CLOCK_HEADER] === 'string' ? { clock: req.headers[CLOCK_HEADER] } : {}),
+      },
+    };
+    return { ...base, loaders: def.createLoaders(db, base) };
+  };
+  // only requests the gateway signed, over the exact body received
+  const signedOnly: express.RequestHandler = async (req, res, next) => {
+    const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    const check = await signatures.check(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw).catch((err: unknown) => {
+      log.error({ err }, 'replay check failed; request refused');
+      return { ok: false as const, reason: 'The request could not be checked against replays; it must be sent again.' };
+    });
+    if (!check.ok) {
+      res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    next();
+  };
+  if (def.documents) {
+    // attached documents' bytes (services/shared/src/documents.ts): one POST/PUT up, GET down, through the gateway only
+    const handler = documentsHandler({
+      subgraph: def.name,
+      secret: config.gatewaySecret,
+      maxBytes: config.documentMaxBytes,
+      hooks: def.documents,
+      contextOf,
+      log,
+    });
+    const raw = express.raw({ type: () => true, limit: config.documentMaxBytes });
+    app.get(`${DOCUMENTS_PATH}/:token`, signedOnly, handler);
+    app.post(`${DOCUMENTS_PATH}/:token`, raw, signedOnly, handler);
+    app.put(`${DOCUMENTS_PATH}/:token`, raw, signedOnly, handler);
+  }
   app.use(
     '/graphql',
     observeRequests(def.name, log, metrics),
@@ -201,42 +255,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
         (req as unknown as { rawBody: Buffer }).rawBody = buf;
       },
     }),
-    async (req, res, next) => {
-      const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-      const check = await signatures.check(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw).catch((err: unknown) => {
-        log.error({ err }, 'replay check failed; request refused');
-        return { ok: false as const, reason: 'The request could not be checked against replays; it must be sent again.' };
-      });
-      if (!check.ok) {
-        res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
-        return;
-      }
-      next();
-    },
-    expressMiddleware(server, {
-      context: async ({ req }) => {
-        const caller = await verifyToken(req.headers.authorization);
-        noteCaller(caller);
-        const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
-        const stats: StatementCounter = { count: 0 };
-        const db = dbOf(stats);
-        const base = {
-          caller,
-          now,
-          db,
-          audit: new AuditBuffer(),
-          config,
-          log,
-          stats,
-          pseudonym: (n: string) => pseudonymFor(config.personIdSecret, n),
-          forwarded: {
-            ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
-            ...(typeof req.headers[CLOCK_HEADER] === 'string' ? { clock: req.headers[CLOCK_HEADER] } : {}),
-          },
-        };
-        return { ...base, loaders: def.createLoaders(db, base) };
-      },
-    }),
+    signedOnly,
+    expressMiddleware(server, { context: async ({ req }) => contextOf(req) }),
   );
 
   const httpServer = http.createServer(app);

@@ -5,6 +5,7 @@ import { belongsTo, day, instant } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
+export { document } from '../../../shared/src/documents.ts';
 
 /** Local councils (one per municipality or city district) and regional councils. */
 export const council = pgTable('council', {

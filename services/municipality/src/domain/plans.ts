@@ -108,6 +108,11 @@ async function readAll(ctx: Ctx, rows: PlanRow[]): Promise<PlanView[]> {
   return views.filter((v): v is PlanView => v !== null);
 }
 
+/** A plan and its consent, unchecked (the policy decides): the record its documents belong to. */
+export async function planRecordById(ctx: Ctx, id: string): Promise<PlanRecord | null> {
+  return recordOf(ctx, await ctx.loaders.plan.load(id));
+}
+
 export async function planById(ctx: Ctx, id: string, version?: number | null) {
   return readPlan(ctx, await ctx.loaders.plan.load(id), version);
 }

@@ -7,6 +7,7 @@ import type { ReportKey } from '../../../shared/src/councils.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRow, VersionRow, CouncilRow, AgreementRow } from '../db/schema.ts';
 import type { PlanView, LinkedRecord } from '../domain/plans.ts';
+import type { ListedDocument } from '../../../shared/src/documents.ts';
 import type { AuditLogRef } from '../domain/audit-log.ts';
 import type { MunicipalityContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -182,11 +183,68 @@ export type JointCarePlanVersion = {
   signatures: Array<Signature>;
 };
 
+/** What a file attached to a joint care plan is. */
+export type CarePlanDocumentKind =
+  /** the written plan as signed */
+  | 'SIGNED_PLAN'
+  /** the written information given to the individual */
+  | 'WRITTEN_INFORMATION'
+  /** another document */
+  | 'OTHER';
+
+/**
+ * A file attached to a joint care plan: its bytes are not in the API, but behind `downloadUrl`, a
+ * link on the gateway (a path: resolve it against the gateway's address) that the same caller may
+ * GET, with their token, until `downloadUrlExpiresAt`. Every download is an audit event.
+ */
+export type CarePlanDocument = {
+  __typename?: 'CarePlanDocument';
+  /** the document's id */
+  id: Scalars['ID']['output'];
+  /** what the document is */
+  kind: CarePlanDocumentKind;
+  /** the file name as uploaded */
+  fileName: Scalars['String']['output'];
+  /** application/pdf, image/png, image/jpeg or text/plain (checked against the bytes) */
+  contentType: Scalars['String']['output'];
+  /** the size in bytes */
+  size: Scalars['Int']['output'];
+  /** when it was uploaded */
+  uploadedAt: Scalars['DateTime']['output'];
+  /** who uploaded it, and for which organisation */
+  uploadedBy: Scalars['String']['output'];
+  /** the path on the gateway to GET the file from, with the caller's own token */
+  downloadUrl: Scalars['String']['output'];
+  /** until when downloadUrl may be used (read the plan again for a new one) */
+  downloadUrlExpiresAt: Scalars['DateTime']['output'];
+};
+
+/**
+ * Where to send a plan document's bytes: one POST (or PUT) of exactly `size` bytes to `url`, a path
+ * on the gateway, with the caller's token and the declared Content-Type, before `expiresAt`. The
+ * link is for this caller only, and may be used once.
+ */
+export type CarePlanDocumentUpload = {
+  __typename?: 'CarePlanDocumentUpload';
+  /** the id the document will have */
+  documentId: Scalars['ID']['output'];
+  /** the path on the gateway to send the bytes to */
+  url: Scalars['String']['output'];
+  /** the HTTP method (POST; PUT is accepted too) */
+  method: Scalars['String']['output'];
+  /** until when the link may be used */
+  expiresAt: Scalars['DateTime']['output'];
+  /** the largest document accepted, in bytes */
+  maxBytes: Scalars['Int']['output'];
+};
+
 /** A joint care plan that spans organisations. */
 export type JointCarePlan = {
   __typename?: 'JointCarePlan';
   /** the plan's id */
   id: Scalars['ID']['output'];
+  /** the files attached to the plan (the signed written plan, the written information given), oldest first; each with a short-lived download link */
+  documents: Array<CarePlanDocument>;
   /** SIP, withdrawal plan or contract-care plan */
   kind: CarePlanKind;
   /** derived from the signatures of the current version and whether the plan has ended */
@@ -530,6 +588,14 @@ export type CooperationAgreementInput = {
 /** What the municipality subgraph changes. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * An organisation that may change the plan asks for a link to attach a file to it (the signed
+   * written plan, the written information given to the individual); the bytes then go to the link
+   * (CarePlanDocumentUpload). The content type must be application/pdf, image/png, image/jpeg or
+   * text/plain, and is checked against the bytes; size is the exact number of bytes, at most the
+   * configured limit.
+   */
+  createPlanDocumentUpload: CarePlanDocumentUpload;
   /** a council member adds an agreement to their council */
   addCooperationAgreement: CooperationAgreement;
   /** documents the individual's consent */
@@ -548,6 +614,16 @@ export type Mutation = {
   endJointCarePlan: JointCarePlan;
   /** records a follow-up of the plan */
   recordCarePlanFollowUp: JointCarePlan;
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationCreatePlanDocumentUploadArgs = {
+  planId: Scalars['ID']['input'];
+  kind: CarePlanDocumentKind;
+  fileName: Scalars['String']['input'];
+  contentType: Scalars['String']['input'];
+  size: Scalars['Int']['input'];
 };
 
 
@@ -908,6 +984,9 @@ export type ResolversTypes = {
   CarePlanEffort: ResolverTypeWrapper<EffortRow>;
   CarePlanFollowUp: ResolverTypeWrapper<FollowUpRow>;
   JointCarePlanVersion: ResolverTypeWrapper<VersionRow>;
+  CarePlanDocumentKind: CarePlanDocumentKind;
+  CarePlanDocument: ResolverTypeWrapper<ListedDocument>;
+  CarePlanDocumentUpload: ResolverTypeWrapper<CarePlanDocumentUpload>;
   JointCarePlan: ResolverTypeWrapper<PlanView>;
   JointCarePlanConnection: ResolverTypeWrapper<Omit<JointCarePlanConnection, 'nodes'> & { nodes: Array<ResolversTypes['JointCarePlan']> }>;
   WithdrawalReferral: ResolverTypeWrapper<LinkedRecord>;
@@ -952,6 +1031,8 @@ export type ResolversParentTypes = {
   CarePlanEffort: EffortRow;
   CarePlanFollowUp: FollowUpRow;
   JointCarePlanVersion: VersionRow;
+  CarePlanDocument: ListedDocument;
+  CarePlanDocumentUpload: CarePlanDocumentUpload;
   JointCarePlan: PlanView;
   JointCarePlanConnection: Omit<JointCarePlanConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['JointCarePlan']> };
   WithdrawalReferral: LinkedRecord;
@@ -1051,9 +1132,30 @@ export type JointCarePlanVersionResolvers<ContextType = MunicipalityContext, Par
   signatures?: Resolver<Array<ResolversTypes['Signature']>, ParentType, ContextType>;
 };
 
+export type CarePlanDocumentResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['CarePlanDocument'] = ResolversParentTypes['CarePlanDocument']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CarePlanDocumentKind'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uploadedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  uploadedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  downloadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  downloadUrlExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type CarePlanDocumentUploadResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['CarePlanDocumentUpload'] = ResolversParentTypes['CarePlanDocumentUpload']> = {
+  documentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  maxBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type JointCarePlanResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['JointCarePlan'] = ResolversParentTypes['JointCarePlan'], FederationReferenceType extends FederationReferenceTypes['JointCarePlan'] = FederationReferenceTypes['JointCarePlan']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['JointCarePlan']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  documents?: Resolver<Array<ResolversTypes['CarePlanDocument']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['CarePlanKind'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CarePlanStatus'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -1151,6 +1253,7 @@ export type QueryResolvers<ContextType = MunicipalityContext, ParentType extends
 };
 
 export type MutationResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createPlanDocumentUpload?: Resolver<ResolversTypes['CarePlanDocumentUpload'], ParentType, ContextType, RequireFields<MutationCreatePlanDocumentUploadArgs, 'planId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   addCooperationAgreement?: Resolver<ResolversTypes['CooperationAgreement'], ParentType, ContextType, RequireFields<MutationAddCooperationAgreementArgs, 'councilId' | 'input'>>;
   recordConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRecordConsentArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
@@ -1239,6 +1342,8 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   CarePlanEffort?: CarePlanEffortResolvers<ContextType>;
   CarePlanFollowUp?: CarePlanFollowUpResolvers<ContextType>;
   JointCarePlanVersion?: JointCarePlanVersionResolvers<ContextType>;
+  CarePlanDocument?: CarePlanDocumentResolvers<ContextType>;
+  CarePlanDocumentUpload?: CarePlanDocumentUploadResolvers<ContextType>;
   JointCarePlan?: JointCarePlanResolvers<ContextType>;
   JointCarePlanConnection?: JointCarePlanConnectionResolvers<ContextType>;
   WithdrawalReferral?: WithdrawalReferralResolvers<ContextType>;

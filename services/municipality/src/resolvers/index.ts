@@ -7,6 +7,7 @@ import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { Consent, Person } from './consent.ts';
 import {
+  CarePlanDocument,
   CarePlanEffort,
   CarePlanFollowUp,
   ContractCareOrder,
@@ -24,6 +25,7 @@ export const resolvers: Resolvers = {
   Query,
   Mutation,
   JointCarePlan,
+  CarePlanDocument,
   JointCarePlanVersion,
   Participant,
   Signature,

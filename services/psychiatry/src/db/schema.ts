@@ -5,6 +5,7 @@ import { belongsTo, day, entryColumns, instant } from '../../../shared/src/colum
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
+export { document } from '../../../shared/src/documents.ts';
 
 /**
  * Inpatient wards that take planned withdrawal treatment. `places` is the

@@ -7,6 +7,7 @@ import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow, StoredParticipant, StoredInvitation } from '../db/schema.ts';
 import type { PlaceOfferView, TreatmentOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
 import type { MeetingView } from '../domain/meetings.ts';
+import type { ListedDocument } from '../../../shared/src/documents.ts';
 import type { PsychiatryContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -119,6 +120,52 @@ export type AssessmentDocument = {
   summary: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A file attached to a request: its bytes are not in the API, but behind `downloadUrl`, a link on
+ * the gateway (a path: resolve it against the gateway's address) that the same caller may GET, with
+ * their token, until `downloadUrlExpiresAt`. Every download is an audit event.
+ */
+export type ReferralDocument = {
+  __typename?: 'ReferralDocument';
+  /** the document's id */
+  id: Scalars['ID']['output'];
+  /** which instrument's document it is */
+  kind: AssessmentInstrument;
+  /** the file name as uploaded */
+  fileName: Scalars['String']['output'];
+  /** application/pdf, image/png, image/jpeg or text/plain (checked against the bytes) */
+  contentType: Scalars['String']['output'];
+  /** the size in bytes */
+  size: Scalars['Int']['output'];
+  /** when it was uploaded */
+  uploadedAt: Scalars['DateTime']['output'];
+  /** who uploaded it, and for which organisation */
+  uploadedBy: Scalars['String']['output'];
+  /** the path on the gateway to GET the file from, with the caller's own token */
+  downloadUrl: Scalars['String']['output'];
+  /** until when downloadUrl may be used (read the list again for a new one) */
+  downloadUrlExpiresAt: Scalars['DateTime']['output'];
+};
+
+/**
+ * Where to send a document's bytes: one POST (or PUT) of exactly `size` bytes to `url`, a path on
+ * the gateway, with the caller's token and the declared Content-Type, before `expiresAt`. The link
+ * is for this caller only, and may be used once.
+ */
+export type DocumentUpload = {
+  __typename?: 'DocumentUpload';
+  /** the id the document will have */
+  documentId: Scalars['ID']['output'];
+  /** the path on the gateway to send the bytes to */
+  url: Scalars['String']['output'];
+  /** the HTTP method (POST; PUT is accepted too) */
+  method: Scalars['String']['output'];
+  /** until when the link may be used */
+  expiresAt: Scalars['DateTime']['output'];
+  /** the largest document accepted, in bytes */
+  maxBytes: Scalars['Int']['output'];
+};
+
 /** A request for action (åtgärdsförfrågan) for planned withdrawal treatment. */
 export type WithdrawalReferral = {
   __typename?: 'WithdrawalReferral';
@@ -150,6 +197,8 @@ export type WithdrawalReferral = {
   medications: Maybe<Array<Scalars['String']['output']>>;
   /** ASI, AUDIT, DUDIT and other documents attached */
   assessments: Array<AssessmentDocument>;
+  /** the files attached to the request (the ASI, AUDIT, DUDIT or other document itself), oldest first; each with a short-lived download link */
+  documents: Array<ReferralDocument>;
   /** when the coordinator received the request */
   receivedAt: Scalars['DateTime']['output'];
   /** which assessment cycle this is: 1, then one more for every new-assessment request after a lapse */
@@ -781,6 +830,13 @@ export type QueryWardsArgs = {
 /** What the psychiatry subgraph changes. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * The referring organisation's caseworker asks for a link to attach a file (the ASI, AUDIT, DUDIT
+   * or other document itself) to a request their organisation sent; the bytes then go to the link
+   * (DocumentUpload). The content type must be application/pdf, image/png, image/jpeg or text/plain,
+   * and is checked against the bytes; size is the exact number of bytes, at most the configured limit.
+   */
+  createReferralDocumentUpload: DocumentUpload;
   /** a caseworker sends a request to the psychiatry organisation of their region */
   submitWithdrawalReferral: WithdrawalReferral;
   /** the referring organisation's caseworker corrects or adds fields of an open request; each change is kept with who, when and the values before and after */
@@ -819,6 +875,16 @@ export type Mutation = {
   requestNewAssessment: WithdrawalReferral;
   /** the referring organisation withdraws a request that is not yet admitted or decided against */
   withdrawWithdrawalReferral: WithdrawalReferral;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationCreateReferralDocumentUploadArgs = {
+  referralId: Scalars['ID']['input'];
+  kind: AssessmentInstrument;
+  fileName: Scalars['String']['input'];
+  contentType: Scalars['String']['input'];
+  size: Scalars['Int']['input'];
 };
 
 
@@ -1241,6 +1307,8 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AssessmentDocument: ResolverTypeWrapper<AssessmentDocument>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ReferralDocument: ResolverTypeWrapper<ListedDocument>;
+  DocumentUpload: ResolverTypeWrapper<DocumentUpload>;
   WithdrawalReferral: ResolverTypeWrapper<ReferralRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ReferralAmendment: ResolverTypeWrapper<ReferralAmendment>;
@@ -1301,6 +1369,8 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   AssessmentDocument: AssessmentDocument;
   Int: Scalars['Int']['output'];
+  ReferralDocument: ListedDocument;
+  DocumentUpload: DocumentUpload;
   WithdrawalReferral: ReferralRow;
   Boolean: Scalars['Boolean']['output'];
   ReferralAmendment: ReferralAmendment;
@@ -1363,6 +1433,26 @@ export type AssessmentDocumentResolvers<ContextType = PsychiatryContext, ParentT
   summary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ReferralDocumentResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ReferralDocument'] = ResolversParentTypes['ReferralDocument']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AssessmentInstrument'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uploadedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  uploadedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  downloadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  downloadUrlExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type DocumentUploadResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['DocumentUpload'] = ResolversParentTypes['DocumentUpload']> = {
+  documentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  maxBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WithdrawalReferral'] = ResolversParentTypes['WithdrawalReferral'], FederationReferenceType extends FederationReferenceTypes['WithdrawalReferral'] = FederationReferenceTypes['WithdrawalReferral']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['WithdrawalReferral']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1379,6 +1469,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   otherIllnesses?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   medications?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   assessments?: Resolver<Array<ResolversTypes['AssessmentDocument']>, ParentType, ContextType>;
+  documents?: Resolver<Array<ResolversTypes['ReferralDocument']>, ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   assessmentCycle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   assessmentDueBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -1595,6 +1686,7 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 };
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createReferralDocumentUpload?: Resolver<ResolversTypes['DocumentUpload'], ParentType, ContextType, RequireFields<MutationCreateReferralDocumentUploadArgs, 'referralId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   submitWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationSubmitWithdrawalReferralArgs, 'input'>>;
   amendWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAmendWithdrawalReferralArgs, 'referralId' | 'input'>>;
   assignWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAssignWithdrawalReferralArgs, 'referralId'>>;
@@ -1686,6 +1778,8 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   Person?: PersonResolvers<ContextType>;
   CaseworkerContact?: CaseworkerContactResolvers<ContextType>;
   AssessmentDocument?: AssessmentDocumentResolvers<ContextType>;
+  ReferralDocument?: ReferralDocumentResolvers<ContextType>;
+  DocumentUpload?: DocumentUploadResolvers<ContextType>;
   WithdrawalReferral?: WithdrawalReferralResolvers<ContextType>;
   ReferralAmendment?: ReferralAmendmentResolvers<ContextType>;
   FieldChange?: FieldChangeResolvers<ContextType>;

@@ -2,8 +2,10 @@
 import type { MutationResolvers } from '../generated/resolvers.ts';
 import * as referrals from '../domain/referrals.ts';
 import * as meetings from '../domain/meetings.ts';
+import * as documents from '../domain/documents.ts';
 
 export const Mutation: MutationResolvers = {
+  createReferralDocumentUpload: (_, args, ctx) => documents.createReferralDocumentUpload(ctx, args),
   submitWithdrawalReferral: (_, args, ctx) => referrals.submitReferral(ctx, args.input, args.newCycleOf ?? null),
   amendWithdrawalReferral: (_, args, ctx) => referrals.amendReferral(ctx, args.referralId, args.input),
   assignWithdrawalReferral: (_, args, ctx) => referrals.assignReferral(ctx, args.referralId, args),

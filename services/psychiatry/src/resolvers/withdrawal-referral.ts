@@ -10,6 +10,7 @@ import type {
   WithdrawalMeetingResolvers,
   PersonResolvers,
   PlaceOfferResolvers,
+  ReferralDocumentResolvers,
   ReferralEventResolvers,
   WithdrawalReferralResolvers,
 } from '../generated/resolvers.ts';
@@ -28,6 +29,8 @@ import {
 } from '../domain/referrals.ts';
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
+import { documentsOfReferral } from '../domain/documents.ts';
+import { listedDocumentFields } from '../../../shared/src/documents.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -49,6 +52,7 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   treatmentOffer: (r) => treatmentOfferOf(r),
   admissionRefusal: (r) => admissionRefusalOf(r),
   events: (r, _, ctx) => eventsOf(ctx, r),
+  documents: (r, _, ctx) => documentsOfReferral(ctx, r.id),
   internalNotes: (r, _, ctx) => internalNotesOf(ctx, r),
   earlierCycles: (r) => earlierCyclesOf(r),
   amendments: async (r, _, ctx) => (await amendmentsOf(ctx, r)).map(amendmentView),
@@ -88,6 +92,8 @@ export const MeetingInvitation: MeetingInvitationResolvers = {
   answeredAt: (i) => (i.answeredAt ? new Date(i.answeredAt) : null),
   answeredBy: (i) => (i.answeredByName ? `${i.answeredByName} (${organisation(i.organisationId)?.name ?? i.organisationId})` : null),
 };
+
+export const ReferralDocument: ReferralDocumentResolvers = listedDocumentFields<'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER'>();
 
 export const PlaceOffer: PlaceOfferResolvers = {
   ward: (o, _, ctx) => wardById(ctx, o.wardId),
