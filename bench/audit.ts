@@ -42,10 +42,13 @@ function personnummer(): string {
 }
 
 const pnr = personnummer();
+// one person's requests from one municipality: each after the first is knowingly sent beside it (newCycleOf)
+let first: string | null = null;
 for (let i = 0; i < ROWS; i++) {
-  await viaGateway(
-    'mutation($input: WithdrawalReferralInput!) { submitWithdrawalReferral(input: $input) { id } }',
+  const sent = await viaGateway(
+    'mutation($input: WithdrawalReferralInput!, $newCycleOf: ID) { submitWithdrawalReferral(input: $input, newCycleOf: $newCycleOf) { id } }',
     {
+      newCycleOf: first,
       input: {
         personnummer: pnr,
         name: 'Bench Person',
@@ -58,6 +61,7 @@ for (let i = 0; i < ROWS; i++) {
     },
     caseworker,
   );
+  first ??= (sent as { submitWithdrawalReferral: { id: string } }).submitWithdrawalReferral.id;
 }
 const personId = (await viaGateway('query($p: String!) { findPerson(personnummer: $p) { id } }', { p: pnr }, coordinator)).findPerson.id as string;
 
