@@ -23,6 +23,8 @@ import { hub, subgraphRequest } from '../helpers/hub.ts';
 import { caseworker1980, coordinator19, referralInput, REFERRAL_FIELDS, SUBMIT } from '../helpers/withdrawal.ts';
 
 const PASSWORD = 'p@ss/w#rd';
+/** the owner's: a server that asks for passwords (the embedded one does) asks the owner too */
+const OWNER_PASSWORD = 'owner:p@ss';
 
 /** Whether `password` is the one whose SCRAM-SHA-256 verifier PostgreSQL stores for a role (RFC 5802: StoredKey = H(HMAC(SaltedPassword, "Client Key"))). */
 function scramMatches(verifier: string, password: string): boolean {
@@ -55,7 +57,7 @@ describe('the runtime and owner database roles', () => {
     runtime = `${h.prefix}_runtime`;
     database = `${h.prefix}_roles`;
     await as(h.postgresUrl, async (sql) => {
-      await sql`create role ${sql(owner)} login`;
+      await sql.unsafe(`create role ${owner} login password '${OWNER_PASSWORD}'`);
       await sql.unsafe(`create role ${runtime} login password '${PASSWORD}'`);
       await sql`create database ${sql(database)} owner ${sql(owner)}`;
       await sql`revoke all on database ${sql(database)} from public`;
@@ -71,6 +73,7 @@ describe('the runtime and owner database roles', () => {
       PSYCHIATRY_DATABASE_URL: runtimeUrl.toString(),
       PSYCHIATRY_DATABASE_PASSWORD: PASSWORD,
       PSYCHIATRY_MIGRATION_DATABASE_URL: ownerUrl.toString(),
+      PSYCHIATRY_MIGRATION_DATABASE_PASSWORD: OWNER_PASSWORD,
     });
     await migrateSubgraph(psychiatry, db);
   });
