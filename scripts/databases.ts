@@ -83,6 +83,8 @@ export async function prepareStartDatabases(
   postgresUrl: string,
   prefix: string,
   personIdSecret: string,
+  /** HUB_AUDIT_KEY of the subgraphs that will serve these databases: it keys the demo data's audit events */
+  auditKey: string,
 ): Promise<{ databaseUrls: Record<SubgraphName, string>; prepared: boolean; seeded: boolean }> {
   const databaseUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, withDatabase(postgresUrl, `${prefix}_${s}`)])) as Record<SubgraphName, string>;
   const checks = await Promise.all(SUBGRAPHS.map((s) => readiness(databaseUrls[s], PREPARATION[s].migrationsFolder)));
@@ -99,7 +101,9 @@ export async function prepareStartDatabases(
   );
   // the demo data's builders load the domain modules: only when there is something to seed
   const { seedDemo } = await import('./demo-data.ts');
-  const seeded = await seedDemo(databaseUrls, personIdSecret);
+  // the demo data's audit events are keyed as the subgraphs key theirs (audit.ts)
+  const { withAuditKey } = await import('../services/shared/src/audit.ts');
+  const seeded = await withAuditKey(auditKey, () => seedDemo(databaseUrls, personIdSecret));
   return { databaseUrls, prepared: true, seeded };
 }
 
@@ -133,7 +137,7 @@ export async function openStartDatabases(onServer?: (stop: () => Promise<void>) 
     stop = embedded.stop;
   }
   try {
-    const { databaseUrls, seeded } = await prepareStartDatabases(postgresUrl, 'hub', state.personIdSecret);
+    const { databaseUrls, seeded } = await prepareStartDatabases(postgresUrl, 'hub', state.personIdSecret, state.auditKey);
     return { state, postgresUrl, ...(embeddedDataDir ? { embeddedDataDir } : {}), databaseUrls, seeded, stop };
   } catch (err) {
     await stop();

@@ -28,6 +28,7 @@ import { probation } from '../../services/probation/src/server.ts';
 import { seedDemo } from '../../services/probation/src/demo.ts';
 import * as rules from '../../services/probation/src/domain/rules.ts';
 import { personnummer } from '../helpers/people.ts';
+import { withAuditKey } from '../../services/shared/src/audit.ts';
 import {
   auditOfUser,
   BREACH,
@@ -627,8 +628,8 @@ describe('demo data', () => {
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await migrateDatabase(url, probation.migrationsFolder);
-      await seedDemo(url, 'x'.repeat(64), now);
-      await seedDemo(url, 'x'.repeat(64), now); // a second start seeds nothing
+      await withAuditKey('k'.repeat(64), () => seedDemo(url, 'x'.repeat(64), now));
+      await withAuditKey('k'.repeat(64), () => seedDemo(url, 'x'.repeat(64), now)); // a second start seeds nothing
       const orders =
         await sql`select id, probation_office_id, court_decision_on::text as court, ends_on::text as ends, breached_at, personnummer from contract_care_order`;
       const evaluations = await sql`select id, order_id, held_on::text as held, seq from contract_care_evaluation`;
@@ -658,7 +659,7 @@ describe('demo data', () => {
         ['probation:stockholm', 3],
         ['probation:vasteras', 4],
       ]);
-      expect(await verifyAuditSeals(sql, {})).toMatchObject({ ok: true, events: 7 });
+      expect(await verifyAuditSeals(sql, { key: 'k'.repeat(64) })).toMatchObject({ ok: true, events: 7 });
     } finally {
       await sql.end();
       await dropDatabase(hub().postgresUrl, name);

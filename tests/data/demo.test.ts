@@ -14,6 +14,7 @@ import { calendar } from '../../services/psychiatry/src/domain/capacity.ts';
 import { holdsOf, type HoldRow } from '../../services/psychiatry/src/domain/wards.ts';
 import { stockholmDate } from '../../services/shared/src/time.ts';
 import { seedDemo } from '../../scripts/demo-data.ts';
+import { withAuditKey } from '../../services/shared/src/audit.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
 import { MODULES } from '../../scripts/stack.ts';
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   }
   url = urls.psychiatry;
   // The demo is seeded once, before the tests: each reads what it wrote, in whatever order they run.
-  firstSeed = await seedDemo(urls, SECRET, NOW);
+  firstSeed = await withAuditKey(SECRET, () => seedDemo(urls, SECRET, NOW));
 });
 afterAll(async () => {
   for (const s of SUBGRAPHS) await dropDatabase(hub().postgresUrl, `${NAME}_${s}`);
@@ -43,7 +44,7 @@ afterAll(async () => {
 describe('demo data', () => {
   it('seeds referrals in every status, some overdue, for Västmanland and Stockholm, once', async () => {
     expect(firstSeed).toBe(true);
-    expect(await seedDemo(urls, SECRET, NOW)).toBe(false);
+    expect(await withAuditKey(SECRET, () => seedDemo(urls, SECRET, NOW))).toBe(false);
 
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
@@ -98,7 +99,7 @@ describe('demo data', () => {
       expect(events[0]!.n).toBeGreaterThan(rows.length);
       const audit = await sql`select sum(cardinality(entity_ids))::int as n from audit_event where basis = 'demo data seeded at installation'`;
       expect(audit[0]!.n).toBe(rows.length);
-      expect(await verifyAuditSeals(sql, {})).toMatchObject({ ok: true, events: rows.length });
+      expect(await verifyAuditSeals(sql, { key: SECRET })).toMatchObject({ ok: true, events: rows.length });
     } finally {
       await sql.end();
     }
@@ -186,7 +187,7 @@ describe("demo plans link the organisations' demo records", () => {
     for (const s of SUBGRAPHS) {
       const sql = postgres(urls[s], { max: 1, onnotice: () => {} });
       try {
-        expect(await verifyAuditSeals(sql, {}), s).toMatchObject({ ok: true });
+        expect(await verifyAuditSeals(sql, { key: SECRET }), s).toMatchObject({ ok: true });
       } finally {
         await sql.end();
       }

@@ -12,6 +12,7 @@ import type { Role } from '../../services/shared/src/caller.ts';
 import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
 import { lastDayOfMonth } from '../../services/shared/src/councils.ts';
 import { seedDemo } from '../../scripts/demo-data.ts';
+import { withAuditKey } from '../../services/shared/src/audit.ts';
 import { startStack, type Stack } from '../../scripts/stack.ts';
 
 export interface CanonicalOperation {
@@ -110,7 +111,7 @@ export async function startDemoHub(
     for (const s of SUBGRAPHS) await dropDatabase(postgresUrl, `${databasePrefix}_${s}`).catch(() => {});
   };
   try {
-    await seedDemo(stack.databaseUrls, env.HUB_PERSON_ID_SECRET);
+    await withAuditKey(env.HUB_AUDIT_KEY, () => seedDemo(stack.databaseUrls, env.HUB_PERSON_ID_SECRET));
     const tokenFor = (as: CanonicalOperation['as']) =>
       signToken(issuer, { org: as.org, roles: [as.role], name: `Demo ${as.role}`, issuer: env.HUB_JWT_ISSUER, audience: env.HUB_JWT_AUDIENCE });
     // The demo's withdrawal plan (an admitted Västerås referral), as its caseworker finds it.

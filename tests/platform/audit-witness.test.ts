@@ -17,7 +17,7 @@ import express from 'express';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit } from '../../services/shared/src/audit.ts';
+import { appendAudit, withAuditKey } from '../../services/shared/src/audit.ts';
 import { SEAL_LOCK_KEY, sealAudit, startAuditSealer } from '../../services/shared/src/audit-seal.ts';
 import { latestHead, mountWitness, sendHead, startAuditWitness, WITNESS_PATH, type WitnessedHead } from '../../services/shared/src/audit-witness.ts';
 import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
@@ -124,7 +124,9 @@ async function witnessedTrail() {
   const db = drizzle({ client: sender.sql });
   for (let pair = 0; pair < 2; pair++) {
     for (let i = 1; i <= 2; i++) {
-      await db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${pair * 2 + i}`, basis: 'own case' }]));
+      await withAuditKey(KEY, () =>
+        db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${pair * 2 + i}`, basis: 'own case' }])),
+      );
     }
     await settled(sender.sql);
     expect(await sealAudit(sender.sql, KEY)).toEqual({ sealed: 2, sealNo: pair + 1 });
@@ -364,13 +366,17 @@ describe('witnesses of the audit trail', { timeout: 300_000 }, () => {
     // Decided: after the last witnessed head, whoever holds HUB_AUDIT_KEY can append events and
     // seal them like the sealer; nothing outside tells them from real ones (until then, or after).
     const db = drizzle({ client: t.sql });
-    await db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: 'p_now', basis: 'own case' }]));
+    await withAuditKey(KEY, () =>
+      db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: 'p_now', basis: 'own case' }])),
+    );
     await settled(t.sql);
     expect(await sealAudit(t.sql, KEY)).toEqual({ sealed: 1, sealNo: 3 });
     expect(t.verify().status).toBe(0);
     // One dated an hour back, into the time the witnesses already vouch for, is named.
     const back = new Date(Date.now() - 3_600_000);
-    await db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: 'p_back', basis: 'own case' }], back));
+    await withAuditKey(KEY, () =>
+      db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: 'p_back', basis: 'own case' }], back)),
+    );
     await settled(t.sql);
     expect(await sealAudit(t.sql, KEY)).toEqual({ sealed: 1, sealNo: 4 });
     const [forged] = await t.sql<Array<{ seq: number; id: string }>>`select seq::int as seq, id from audit_event where 'p_back' = any(person_ids)`;
@@ -430,7 +436,8 @@ describe('seal numbers and event order past 9', { timeout: 300_000 }, () => {
   it('seal 11 follows seal 10, and a seal over seq 9 and 10 hashes them in number order (not as text)', async () => {
     const { url, sql } = await databaseOf('municipality');
     const db = drizzle({ client: sql });
-    const write = (i: number) => db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${i}`, basis: 'own case' }]));
+    const write = (i: number) =>
+      withAuditKey(KEY, () => db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${i}`, basis: 'own case' }])));
     const sealed: unknown[] = [];
     for (let i = 1; i <= 12; i++) {
       await write(i);
@@ -474,7 +481,7 @@ describe('two sealers on one database', { timeout: 300_000 }, () => {
       while (n < 40) {
         const i = n++;
         const entries = Array.from({ length: (i % 3) + 1 }, (_, k) => ({ action: 'READ', entity: `E${k}`, personId: `p_${i}_${k}`, basis: 'own case' }));
-        await writer.transaction((tx) => appendAudit(tx, caller, entries));
+        await withAuditKey(KEY, () => writer.transaction((tx) => appendAudit(tx, caller, entries)));
         results.push(await sealers[i % 2]!.sealNow());
       }
     };

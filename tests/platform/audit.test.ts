@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { appendAudit, contentHash, legacyHashOf, GENESIS_HASH } from '../../services/shared/src/audit.ts';
+import { appendAudit, contentHash, legacyHashOf, GENESIS_HASH, withAuditKey } from '../../services/shared/src/audit.ts';
 import { sealAudit, sealMac } from '../../services/shared/src/audit-seal.ts';
 import { ensureDatabase, dropDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
 import { organisation } from '../../services/shared/src/directory.ts';
@@ -80,7 +80,9 @@ describe('audit events through the gateway', () => {
         ],
       ]);
       for (const r of rows) {
-        expect(r.content_hash).toBe(contentHash(rowContent(r)));
+        // keyed with the subgraph's audit key: nobody without it can write an event that passes
+        expect(r.content_hash).toBe(contentHash(rowContent(r), hub().env.HUB_AUDIT_KEY));
+        expect(r.content_hash).toMatch(/^hmac:[0-9a-f]{64}$/);
         expect(BigInt(r.xid)).toBeGreaterThan(0n);
       }
       // two requests, two transactions
@@ -298,7 +300,9 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
     const db = drizzle({ client: sql });
     for (let pair = 0; pair < 2; pair++) {
       for (let i = 1; i <= 2; i++) {
-        await db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${pair * 2 + i}`, basis: 'own case' }]));
+        await withAuditKey(KEY, () =>
+          db.transaction((tx) => appendAudit(tx, caller, [{ action: 'READ', entity: 'Person', personId: `p_${pair * 2 + i}`, basis: 'own case' }])),
+        );
       }
       // Wait (bounded) until every transaction up to the pair's has ended, then seal once.
       const [last] = await sql`select max(xid)::text as xid from audit_event`;
@@ -347,11 +351,21 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
       const e = t.events[1]!;
       await t.tamper(`update audit_event set basis = 'consent' where seq = ${e.seq}`);
       expect(broken(t.verify())).toBe(
-        `municipality: BROKEN: audit event seq ${e.seq} (id ${e.id}): its content does not match its content hash (the event was altered)`,
+        `municipality: BROKEN: audit event seq ${e.seq} (id ${e.id}): its content does not match its keyed content hash (the event was altered, or written without the audit key)`,
       );
-      // The attacker recomputes the content hash too: the seal over it no longer matches.
+      // An attacker without the key recomputes the hash as a plain one: an unkeyed event among keyed ones.
       const [row] = await t.sql.unsafe(`select ${EVENT} from audit_event where seq = $1`, [e.seq]);
       await t.tamper(`update audit_event set content_hash = '${contentHash(rowContent(row!))}' where seq = ${e.seq}`);
+      expect(broken(t.verify())).toBe(
+        `municipality: BROKEN: audit event seq ${e.seq} (id ${e.id}): its content hash is not keyed, but it was written after keyed events (an event written without the audit key)`,
+      );
+      // ... or as a keyed one under another key
+      await t.tamper(`update audit_event set content_hash = '${contentHash(rowContent(row!), 'not-the-key')}' where seq = ${e.seq}`);
+      expect(broken(t.verify())).toBe(
+        `municipality: BROKEN: audit event seq ${e.seq} (id ${e.id}): its content does not match its keyed content hash (the event was altered, or written without the audit key)`,
+      );
+      // One who holds the key recomputes it: the seal over it no longer matches.
+      await t.tamper(`update audit_event set content_hash = '${contentHash(rowContent(row!), KEY)}' where seq = ${e.seq}`);
       expect(broken(t.verify())).toBe(
         'municipality: BROKEN: seal 1: the audit events it covers do not match its root (an event was altered, removed or added)',
       );
@@ -370,15 +384,40 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
     }
     const u = await sealedTrail();
     try {
-      // A forged event, with a valid content hash, given a transaction id inside seal 1's range.
+      // A forged event, with a valid content hash (made with the key), given a transaction id inside seal 1's range.
       const [copy] = await u.sql.unsafe(`select ${EVENT} from audit_event where seq = $1`, [u.events[0]!.seq]);
       const forged = { ...rowContent(copy!), id: '00000000-0000-4000-8000-000000000001', personIds: ['p_forged'] };
       await u.sql`insert into audit_event (id, at, xid, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash)
         values (${forged.id}, ${forged.at.toISOString()}::timestamptz, ${u.seals[0]!.xid_from}::xid8, ${forged.userId}, ${forged.userName}, ${forged.organisationId}, ${forged.roles}, ${forged.action}, ${forged.entity},
-          ${forged.entityIds}, ${forged.personIds}, ${forged.fields}, ${forged.basis}, ${forged.ownerOrganisationId}, ${contentHash(forged)})`;
+          ${forged.entityIds}, ${forged.personIds}, ${forged.fields}, ${forged.basis}, ${forged.ownerOrganisationId}, ${contentHash(forged, KEY)})`;
       expect(broken(u.verify())).toBe('municipality: BROKEN: seal 1: it sealed 2 audit events, 3 are there (an event was added)');
     } finally {
       await u.close();
+    }
+  });
+
+  it('names an event inserted without the key, dated now, even once the sealer has sealed it', async () => {
+    const t = await sealedTrail();
+    try {
+      // as the runtime role could: a plausible event with the current time and a plain hash
+      const [copy] = await t.sql.unsafe(`select ${EVENT} from audit_event order by seq limit 1`);
+      const forged = { ...rowContent(copy!), id: '00000000-0000-4000-8000-000000000003', at: new Date(), personIds: ['p_forged'] };
+      const [row] =
+        await t.sql`insert into audit_event (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash)
+        values (${forged.id}, ${forged.at.toISOString()}::timestamptz, ${forged.userId}, ${forged.userName}, ${forged.organisationId}, ${forged.roles}, ${forged.action}, ${forged.entity},
+          ${forged.entityIds}, ${forged.personIds}, ${forged.fields}, ${forged.basis}, ${forged.ownerOrganisationId}, ${contentHash(forged)}) returning seq::int as seq`;
+      const message = `municipality: BROKEN: audit event seq ${row!.seq} (id ${forged.id}): its content hash is not keyed, but it was written after keyed events (an event written without the audit key)`;
+      expect(broken(t.verify())).toBe(message);
+      // the sealer (which holds the key) seals it like any other: still named
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const [passed] = await t.sql`select pg_snapshot_xmin(pg_current_snapshot()) > (select max(xid) from audit_event) as ok`;
+        if (passed!.ok) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await sealAudit(t.sql, KEY)).toEqual({ sealed: 1, sealNo: 3 });
+      expect(broken(t.verify())).toBe(message);
+    } finally {
+      await t.close();
     }
   });
 
@@ -390,7 +429,7 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
       const [row] =
         await t.sql`insert into audit_event (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash)
         values (${forged.id}, ${forged.at.toISOString()}::timestamptz, ${forged.userId}, ${forged.userName}, ${forged.organisationId}, ${forged.roles}, ${forged.action}, ${forged.entity},
-          ${forged.entityIds}, ${forged.personIds}, ${forged.fields}, ${forged.basis}, ${forged.ownerOrganisationId}, ${contentHash(forged)}) returning seq::int as seq`;
+          ${forged.entityIds}, ${forged.personIds}, ${forged.fields}, ${forged.basis}, ${forged.ownerOrganisationId}, ${contentHash(forged, KEY)}) returning seq::int as seq`;
       expect(broken(t.verify())).toBe(
         `municipality: BROKEN: audit event seq ${row!.seq} (id ${forged.id}): no seal covers it, and it is older than 300 s (added after the last seal, or the seals after it were removed)`,
       );
@@ -439,7 +478,9 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
       const noKey = runScript('scripts/audit-verify.ts', ['--subgraph', 'municipality'], {
         MUNICIPALITY_DATABASE_URL: withDatabase(hub().postgresUrl, databases[0]!),
       });
-      expect(broken(noKey)).toBe('municipality: BROKEN: the audit key (HUB_AUDIT_KEY) is needed to check the seals');
+      expect(broken(noKey)).toMatch(
+        /^municipality: BROKEN: audit event seq \d+ \(id [0-9a-f-]+\): its content hash is keyed, and no audit key \(HUB_AUDIT_KEY\) was given to check it$/,
+      );
       await t.tamper('delete from audit_seal where seal_no = 1');
       expect(broken(t.verify())).toBe('municipality: BROKEN: seal 1 is missing (the next is seal 2): seals were removed');
     } finally {

@@ -39,13 +39,13 @@ describe("npm start's databases", () => {
     expect(before.missingDatabase).toBe(true);
     expect(isReady(before)).toBe(false);
 
-    const first = await prepareStartDatabases(hub().postgresUrl, prefix, SECRET);
+    const first = await prepareStartDatabases(hub().postgresUrl, prefix, SECRET, SECRET);
     expect(first).toMatchObject({ prepared: true, seeded: true });
     expect(first.databaseUrls.clinics).toBe(url('clinics'));
     for (const s of SUBGRAPHS) {
       expect(await readiness(url(s), PREPARATION[s].migrationsFolder), s).toEqual({ missingMigrations: [], missingSeeds: [], missingDatabase: false });
     }
-    expect(await prepareStartDatabases(hub().postgresUrl, prefix, SECRET)).toMatchObject({ prepared: false, seeded: false });
+    expect(await prepareStartDatabases(hub().postgresUrl, prefix, SECRET, SECRET)).toMatchObject({ prepared: false, seeded: false });
 
     // a migration added to the folder that the database has not run
     const folder = mkdtempSync(join(tmpdir(), 'hub-migrations-'));

@@ -19,7 +19,7 @@
 import { createHmac } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { Logger } from './logger.ts';
-import { contentHash, GENESIS_HASH, type AuditContent } from './audit.ts';
+import { contentHash, GENESIS_HASH, KEYED_HASH_PREFIX, type AuditContent } from './audit.ts';
 
 // Every ORDER BY names its column through the table's alias: `select seal_no::text ... order by
 // seal_no` orders by the text output column of that name ('9' after '10').
@@ -247,14 +247,29 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
       array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, fields, basis, owner_organisation_id from audit_event e order by e.seq`.cursor(
     1000,
   );
+  // Events are keyed (an HMAC under the audit key, made by the process that wrote them); plain
+  // SHA-256 hashes are those of events written before, accepted only from transactions before the
+  // first keyed event's: one inserted later by anyone without the key is named, whatever its date.
+  let firstKeyedXid: bigint | null = null;
+  let lastUnkeyed: { xid: bigint; name: string } | null = null;
   for await (const batch of all) {
     for (const r of batch) {
       rows++;
       events += r.entity_ids.length;
-      if (contentHash(contentOf(r)) !== r.content_hash) return fail(0, `${eventName(r)}: its content does not match its content hash (the event was altered)`);
+      const keyed = r.content_hash.startsWith(KEYED_HASH_PREFIX);
+      if (keyed && !options.key) return fail(0, `${eventName(r)}: its content hash is keyed, and no audit key (HUB_AUDIT_KEY) was given to check it`);
+      if (keyed && contentHash(contentOf(r), options.key) !== r.content_hash)
+        return fail(0, `${eventName(r)}: its content does not match its keyed content hash (the event was altered, or written without the audit key)`);
+      if (!keyed && contentHash(contentOf(r)) !== r.content_hash)
+        return fail(0, `${eventName(r)}: its content does not match its content hash (the event was altered)`);
       if (r.entity_ids.length !== r.person_ids.length) return fail(0, `${eventName(r)}: its records and persons differ in number (the event was altered)`);
+      const xid = BigInt(r.xid);
+      if (keyed && (firstKeyedXid === null || xid < firstKeyedXid)) firstKeyedXid = xid;
+      if (!keyed && (lastUnkeyed === null || xid > lastUnkeyed.xid)) lastUnkeyed = { xid, name: eventName(r) };
     }
   }
+  if (firstKeyedXid !== null && lastUnkeyed !== null && lastUnkeyed.xid > firstKeyedXid)
+    return fail(0, `${lastUnkeyed.name}: its content hash is not keyed, but it was written after keyed events (an event written without the audit key)`);
 
   // The seals in order, each with the events of its range (one streamed query: a range join on the xid index).
   const rowsOfSeals = pool<

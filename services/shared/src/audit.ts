@@ -17,7 +17,8 @@
  * The table is partitioned by month on `at`; events written before this
  * design are kept, with their own hash chain, in audit_event_legacy.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, customType, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
@@ -52,7 +53,7 @@ export const auditEvent = pgTable(
     basis: text('basis').notNull(),
     /** the organisation whose records were read or changed (its log reviewer sees the event) */
     ownerOrganisationId: text('owner_organisation_id').notNull(),
-    /** SHA-256 of the row's canonical content (contentHash below) */
+    /** HMAC-SHA256 under HUB_AUDIT_KEY of the row's canonical content, `hmac:<hex>` (contentHash below; plain SHA-256 for events written before) */
     contentHash: text('content_hash').notNull(),
   },
   (t) => [
@@ -129,7 +130,21 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** What an event row's content hash covers: everything but seq, xid and the hash itself. */
 export type AuditContent = Omit<AuditRow, 'seq' | 'xid' | 'contentHash'>;
 
-export function contentHash(row: AuditContent): string {
+/**
+ * The audit key of the work in progress: the subgraph runs every request in it (subgraph.ts), and
+ * whatever writes events outside a request (demo data) runs them in withAuditKey too. An event's
+ * content hash is keyed with it, so an event inserted into audit_event by anyone without the key
+ * (the runtime role's credentials, a database administrator) is found by audit:verify, even one
+ * dated now that the sealer then seals.
+ */
+const auditKeys = new AsyncLocalStorage<string>();
+export const withAuditKey = <T>(key: string, fn: () => T): T => auditKeys.run(key, fn);
+
+/** The prefix of a keyed content hash; a hash without it is a plain SHA-256 of an event written before events were keyed. */
+export const KEYED_HASH_PREFIX = 'hmac:';
+
+/** The content hash of an event: keyed (`hmac:<hex>`) with the audit key, or (without a key) the plain SHA-256 of events written before. */
+export function contentHash(row: AuditContent, key?: string): string {
   const canonical = JSON.stringify([
     'audit-event/2',
     row.id,
@@ -146,14 +161,16 @@ export function contentHash(row: AuditContent): string {
     row.basis,
     row.ownerOrganisationId,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return key === undefined
+    ? createHash('sha256').update(canonical).digest('hex')
+    : `${KEYED_HASH_PREFIX}${createHmac('sha256', key).update(canonical).digest('hex')}`;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the audit table is the same in each, whatever its schema
 type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
 
 /** The rows of a set of entries: one per action, entity, basis, fields and owner, records and persons in entry order. */
-export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Date): Array<AuditContent & { contentHash: string }> {
+export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Date, key: string): Array<AuditContent & { contentHash: string }> {
   const groups = new Map<string, AuditContent>();
   for (const e of entries) {
     const owner = e.owner ?? caller.organisation.id;
@@ -181,7 +198,7 @@ export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Da
     row.entityIds.push(e.entityId ?? null);
     row.personIds.push(e.personId ?? null);
   }
-  return [...groups.values()].map((row) => ({ ...row, contentHash: contentHash(row) }));
+  return [...groups.values()].map((row) => ({ ...row, contentHash: contentHash(row, key) }));
 }
 
 /**
@@ -201,7 +218,10 @@ const INSERT_EVENTS_END = sql.raw(`::jsonb) as r(id uuid, at timestamptz, user_i
  */
 export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEntry[], at: Date = new Date()): Promise<void> {
   if (entries.length === 0) return;
-  const rows = auditRows(caller, entries, at).map((r) => ({
+  const key = auditKeys.getStore();
+  // a programming error, never the caller's: every path that writes events runs in withAuditKey
+  if (key === undefined) throw new Error('audit events are written only with the audit key (withAuditKey)');
+  const rows = auditRows(caller, entries, at, key).map((r) => ({
     id: r.id,
     at: r.at.toISOString(),
     user_id: r.userId,

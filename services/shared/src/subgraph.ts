@@ -25,7 +25,7 @@ import type { Caller } from './caller.ts';
 import { createTokenVerifier } from './auth.ts';
 import { SignatureVerifier } from './signing.ts';
 import { postgresNonceStore } from './nonce-store.ts';
-import { AuditBuffer, appendAudit } from './audit.ts';
+import { AuditBuffer, appendAudit, withAuditKey } from './audit.ts';
 import { startAuditSealer } from './audit-seal.ts';
 import { mountWitness, startAuditWitness, type AuditWitnessSender } from './audit-witness.ts';
 import { createPool, observedSql, requestDbs, type Db, type StatementCounter } from './db.ts';
@@ -185,6 +185,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const app = express();
   app.disable('x-powered-by');
   app.use(refuseWhileStopping(stopping));
+  // every request runs with the audit key, which keys the content hash of each event it writes (audit.ts)
+  app.use((_req, _res, next) => withAuditKey(config.auditKey, next));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: def.name });
   });
