@@ -8,13 +8,12 @@
  * audit table with its indexes.
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
 import { signRequest } from '../services/shared/src/signing.ts';
 import type { Role } from '../services/shared/src/caller.ts';
 import { startStandaloneHub } from '../tests/setup/hub-server.ts';
+import { closedLoop, loadAverage } from './closed-loop.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LEVELS = [1, 10];
@@ -103,35 +102,20 @@ try {
   console.log('connections | reads/s | p50 ms | Node CPU ms/read | audit row bytes/read | audit table+index bytes/read | load average');
   for (const n of LEVELS) {
     const before = await auditBytes();
-    const times: number[] = [];
-    const deadline = performance.now() + SECONDS * 1000;
-    const started = performance.now();
-    const cpu0 = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: n }, async () => {
-        while (performance.now() < deadline) {
-          const t0 = performance.now();
-          await read();
-          times.push(performance.now() - t0);
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpu0);
+    const { times, elapsed, cpuMsPerCall } = await closedLoop(n, SECONDS, read);
     // let the sealer (if any) catch up, then measure
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await auditBytes();
-    times.sort((a, b) => a - b);
     const reads = times.length;
     console.log(
       [
         String(n),
         (reads / elapsed).toFixed(0),
         times[Math.floor(reads / 2)]!.toFixed(1),
-        ((cpu.user + cpu.system) / 1000 / reads).toFixed(2),
+        cpuMsPerCall.toFixed(2),
         ((after.rows - before.rows) / reads).toFixed(0),
         ((after.total - before.total) / reads).toFixed(0),
-        readFileSync('/proc/loadavg', 'utf8').split(' ')[0],
+        loadAverage(),
       ].join(' | '),
     );
   }

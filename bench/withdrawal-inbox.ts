@@ -14,12 +14,12 @@
  * the Node process's CPU ms per request (the client runs in the same process as the hub).
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { checkDigit } from '../services/shared/src/personnummer.ts';
 import type { Role } from '../services/shared/src/caller.ts';
 import { startStandaloneHub } from '../tests/setup/hub-server.ts';
+import { closedLoop, loadAverage } from './closed-loop.ts';
 
 const SIZES = [5, 50, 500];
 
@@ -192,25 +192,12 @@ try {
   console.log(`\nThe page of 50 under load, ${LOAD_SECONDS} s per level\n`);
   console.log('connections  req/s  p50 ms  Node CPU ms/request  load average');
   for (const n of LOAD_LEVELS) {
-    const times: number[] = [];
-    const deadline = performance.now() + LOAD_SECONDS * 1000;
-    const started = performance.now();
-    const cpu0 = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: n }, async () => {
-        while (performance.now() < deadline) {
-          const t0 = performance.now();
-          const body = await gql(INBOX, { p: biggest, first: 50, after: null }, 'coordinator', '2026-06-03T10:00:00+02:00');
-          if (body.data.withdrawalReferrals.nodes.length !== 50) throw new Error(`a page of 50 had ${body.data.withdrawalReferrals.nodes.length}`);
-          times.push(performance.now() - t0);
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    times.sort((a, b) => a - b);
+    const { times, elapsed, cpuMsPerCall } = await closedLoop(n, LOAD_SECONDS, async () => {
+      const body = await gql(INBOX, { p: biggest, first: 50, after: null }, 'coordinator', '2026-06-03T10:00:00+02:00');
+      if (body.data.withdrawalReferrals.nodes.length !== 50) throw new Error(`a page of 50 had ${body.data.withdrawalReferrals.nodes.length}`);
+    });
     console.log(
-      `${String(n).padStart(11)}  ${(times.length / elapsed).toFixed(1).padStart(5)}  ${pct(times, 50).toFixed(1).padStart(6)}  ${((cpu.user + cpu.system) / 1000 / times.length).toFixed(2).padStart(19)}  ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!.padStart(12)}`,
+      `${String(n).padStart(11)}  ${(times.length / elapsed).toFixed(1).padStart(5)}  ${pct(times, 50).toFixed(1).padStart(6)}  ${cpuMsPerCall.toFixed(2).padStart(19)}  ${loadAverage().padStart(12)}`,
     );
   }
 } finally {
