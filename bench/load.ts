@@ -27,7 +27,6 @@
  *
  * 127.0.0.1 only in the default mode.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +41,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-
 import { MODULES } from '../scripts/stack.ts';
 import { startGateway, type RunningGateway } from '../gateway/src/server.ts';
 import { canonicalOperations, startDemoHub, type CanonicalOperation } from '../tests/helpers/canonical.ts';
-import { exited, freePort, ROOT } from '../tests/helpers/processes.ts';
+import { exited, freePort, startCommand } from '../tests/helpers/processes.ts';
 import { roundRobin } from '../tests/helpers/round-robin.ts';
 
 const { values: args } = parseArgs({
@@ -175,23 +174,14 @@ async function ownHub(): Promise<Target> {
  * on 127.0.0.1:`port`; resolves once its /health answers 200. Its output is kept for an error.
  */
 async function startProcess(entry: string, env: Record<string, string>, port: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    // LOG_LEVEL error, not the demo's silent: Hive Gateway's logger refuses LOG_LEVEL=silent in the gateway's environment
-    env: {
-      PATH: process.env.PATH!,
-      HOME: process.env.HOME ?? '/tmp',
-      NODE_ENV: 'production',
-      ...env,
-      LOG_LEVEL: 'error',
-      HOST: '127.0.0.1',
-      HUB_SHUTDOWN_GRACE_SECONDS: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // LOG_LEVEL error, not the demo's silent: a replica that fails says why
+  const { child, output } = startCommand(process.execPath, ['--import', 'tsx', entry], {
+    NODE_ENV: 'production',
+    ...env,
+    LOG_LEVEL: 'error',
+    HOST: '127.0.0.1',
+    HUB_SHUTDOWN_GRACE_SECONDS: '0',
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out = (out + String(d)).slice(-4000)));
-  child.stderr!.on('data', (d) => (out = (out + String(d)).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -200,7 +190,7 @@ async function startProcess(entry: string, env: Record<string, string>, port: nu
     }
   };
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited ${child.exitCode}:\n${out}`);
+    if (child.exitCode !== null) throw new Error(`${entry} exited ${child.exitCode}:\n${output().slice(-4000)}`);
     const ok = await fetch(`${base}/health`).then(
       (r) => r.ok,
       () => false,
@@ -208,7 +198,7 @@ async function startProcess(entry: string, env: Record<string, string>, port: nu
     if (ok) return { url: `${base}/graphql`, close };
     if (i > 600) {
       await close();
-      throw new Error(`${entry} did not answer /health within a minute:\n${out}`);
+      throw new Error(`${entry} did not answer /health within a minute:\n${output().slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
