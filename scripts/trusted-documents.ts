@@ -1,7 +1,8 @@
 /**
  * The trusted documents (persisted operations) of the gateway, one manifest per partner:
  *   npm run trusted-documents -- add <partner> <file.graphql ...>   hashes each document into <dir>/<partner>.json
- *   npm run trusted-documents -- list                               every hash, its partner and operation names
+ *   npm run trusted-documents -- list                               every hash, its partner and operation names,
+ *                                                                   the hub's own documents (partner hub-dashboard) too
  *   npm run trusted-documents -- check                              reads the manifests as the gateway will
  * <dir> is HUB_TRUSTED_DOCUMENTS (a directory), or trusted-documents/ in the repository.
  * A document's hash is the SHA-256 (hex) of its text as stored: the file's content without
@@ -12,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse } from 'graphql';
+import { hubTrustedDocuments } from '../gateway/src/hub-documents.ts';
 import { documentHash, loadTrustedDocuments, parseManifest } from '../gateway/src/trusted-documents.ts';
 
 function fail(message: string): never {
@@ -67,15 +69,17 @@ if (command === 'add') {
   console.log(added.join('\n'));
   console.error(`${file}: ${Object.keys(sorted).length} document(s)`);
 } else if (command === 'list' || command === 'check') {
-  if (!existsSync(dir)) fail(`${dir} does not exist`);
+  // `list` shows what the gateway will allow: the partners' manifests (when there are any) and the hub's own documents
+  if (command === 'check' && !existsSync(dir)) fail(`${dir} does not exist`);
   let documents;
   try {
-    documents = loadTrustedDocuments(dir);
+    documents = existsSync(dir) ? loadTrustedDocuments(dir) : new Map();
   } catch (err) {
     fail((err as Error).message);
   }
   if (command === 'list') {
-    for (const [hash, { partner, document }] of documents) console.log(`${hash}  ${partner}  ${operationNames(document).join(', ')}`);
+    for (const [hash, { partner, document }] of [...documents, ...hubTrustedDocuments()])
+      console.log(`${hash}  ${partner}  ${operationNames(document).join(', ')}`);
   } else {
     for (const [hash, { partner, document }] of documents) {
       try {
