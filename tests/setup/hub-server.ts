@@ -173,16 +173,27 @@ export async function startStandaloneHub(postgresUrl: string | undefined, label:
   const shared = await hubEnv(label);
   try {
     const stack = await startHub({ postgresUrl: server.url, prefix, ...shared });
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        process.off('SIGINT', interrupted).off('SIGTERM', interrupted).off('uncaughtException', failed);
+        await stack.stop();
+        await dropDatabasesStartingWith(server.url, prefix).catch(() => {});
+        await server.stop();
+      })());
+    // a benchmark stopped by Ctrl-C, a timeout or an error outside its own try/finally still drops its databases
+    const interrupted = (signal: NodeJS.Signals) => void close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    const failed = (err: unknown) => {
+      console.error(err);
+      void close().finally(() => process.exit(1));
+    };
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted).once('uncaughtException', failed);
     return {
       ...stack,
       ...shared,
       postgresUrl: server.url,
       token: (caller) => signToken(shared.issuer, { ...caller, issuer: shared.env.HUB_JWT_ISSUER!, audience: shared.env.HUB_JWT_AUDIENCE! }),
-      close: async () => {
-        await stack.stop();
-        await dropDatabasesStartingWith(server.url, prefix).catch(() => {});
-        await server.stop();
-      },
+      close,
     };
   } catch (err) {
     await dropDatabasesStartingWith(server.url, prefix).catch(() => {});
