@@ -26,6 +26,7 @@ import type { Caller } from './caller.ts';
 import { appendAudit, type AuditBuffer } from './audit.ts';
 import { badInput, HubError, type ErrorCode } from './errors.ts';
 import { MAX_NAME } from './input-rules.ts';
+import { isUuid } from './ids.ts';
 import { formatStockholm } from './time.ts';
 import { organisation } from './directory.ts';
 import type { DocumentObjectStore } from './document-store.ts';
@@ -640,6 +641,28 @@ export function startDocumentPruner(db: AnyDb, storage: DocumentStorage, interva
     },
   };
 }
+
+/** An uploaded document (live or removed) of a record type, without its bytes; null for an id that is no such document (or not a UUID). */
+export async function uploadedDocument(db: AnyDb, recordType: string, id: string): Promise<DocumentMeta | null> {
+  if (!isUuid(id)) return null;
+  const { content: _content, ...columns } = getTableColumns(document);
+  const [row] = await db
+    .select(columns)
+    .from(document)
+    .where(and(eq(document.id, id), eq(document.recordType, recordType), isNotNull(document.uploadedAt)));
+  return row ?? null;
+}
+
+/** The resolvers of a removed document's derived fields, the same in every subgraph that has documents. */
+export const removedDocumentFields = <K extends string>() => ({
+  kind: (d: DocumentMeta) => d.kind as K,
+  uploadedAt: (d: DocumentMeta) => d.uploadedAt ?? d.createdAt,
+  uploadedBy: (d: DocumentMeta) => `${d.uploadedByName} (${organisation(d.uploadedByOrganisationId)?.name ?? d.uploadedByOrganisationId})`,
+  removedAt: (d: DocumentMeta) => d.removedAt ?? d.createdAt,
+  removedBy: (d: DocumentMeta) =>
+    `${d.removedByName ?? ''} (${organisation(d.removedByOrganisationId ?? '')?.name ?? d.removedByOrganisationId ?? ''})`,
+  reason: (d: DocumentMeta) => d.removalReason ?? '',
+});
 
 /** The resolvers of a listed document's derived fields, the same in every subgraph that has documents. */
 export const listedDocumentFields = <K extends string>() => ({
