@@ -434,6 +434,11 @@ async function streamChecked(body: Readable, res: express.Response, row: Documen
   } catch (err) {
     body.destroy();
     log.error({ document: row.id, reason: err instanceof Error ? err.message : 'stream' }, 'document content does not match its row; download cut off');
+    // nothing sent yet (a document of one chunk): said plainly; else the response is cut off
+    if (!res.headersSent) {
+      for (const h of ['content-type', 'content-length', 'content-disposition', 'content-security-policy']) res.removeHeader(h);
+      return answer(res, 500, 'DOCUMENT_CONTENT_MISMATCH', "The document's content in the store is not the bytes that were uploaded, so it is not sent.");
+    }
     res.destroy();
   }
 }
