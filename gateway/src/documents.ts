@@ -12,6 +12,8 @@
  * The rate limits are GraphQL's (rate-limit.ts): the caller's bucket, or the address's without a
  * good token. No log line names the link or the file: only the outcome, the size and the subgraph.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import type { GatewayConfig, SubgraphName } from '../../services/shared/src/env.ts';
 import type { TokenVerifier } from '../../services/shared/src/auth.ts';
@@ -28,7 +30,7 @@ export { DOCUMENTS_PATH };
 
 const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
 /** what the subgraph's answer may carry on to the caller */
-const PASSED_HEADERS = ['content-type', 'content-disposition', 'x-content-type-options', 'content-security-policy'];
+const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-type-options', 'content-security-policy'];
 
 function refuse(res: express.Response, status: number, code: string, message: string, field?: string) {
   res
@@ -92,17 +94,24 @@ export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken:
     };
     try {
       const answer = await fetch(new URL(path, base), { method: req.method, headers, ...(upload ? { body: new Uint8Array(body) } : {}) });
-      const bytes = Buffer.from(await answer.arrayBuffer());
       res.status(answer.status).set('cache-control', 'no-store');
       for (const h of PASSED_HEADERS) {
         const v = answer.headers.get(h);
         if (v) res.set(h, v);
       }
-      log.info({ subgraph: target, method: req.method, status: answer.status, bytes: upload ? body.length : bytes.length }, 'document request');
-      res.end(bytes);
+      // a download is passed on as it comes from the subgraph, never held whole
+      let sent = 0;
+      if (answer.body) {
+        const stream = Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream);
+        stream.on('data', (chunk: Buffer) => (sent += chunk.length));
+        await pipeline(stream, res);
+      } else res.end();
+      log.info({ subgraph: target, method: req.method, status: answer.status, bytes: upload ? body.length : sent }, 'document request');
     } catch (err) {
       log.error({ subgraph: target, err: err instanceof Error ? { name: err.name } : {} }, 'document request failed');
-      refuse(res, 502, 'INTERNAL_SERVER_ERROR', 'The document could not be reached. Please try again.');
+      // a download cut off on the way (the subgraph found the bytes were not the document's) stays cut off
+      if (res.headersSent) res.destroy();
+      else refuse(res, 502, 'INTERNAL_SERVER_ERROR', 'The document could not be reached. Please try again.');
     }
   };
   const raw = express.raw({ type: () => true, limit: config.documentMaxBytes });

@@ -17,6 +17,7 @@ export const mappers: Record<string, string> = {
   JointCarePlanVersion: '../db/schema.ts#VersionRow',
   JointCarePlan: '../domain/plans.ts#PlanView',
   CarePlanDocument: '../../../shared/src/documents.ts#ListedDocument',
+  RemovedCarePlanDocument: '../../../shared/src/documents.ts#DocumentMeta',
   WithdrawalReferral: '../domain/plans.ts#LinkedRecord',
   ContractCareOrder: '../domain/plans.ts#LinkedRecord',
   Council: '../db/schema.ts#CouncilRow',

@@ -22,5 +22,6 @@ export const mappers: Record<string, string> = {
   MeetingParticipant: '../db/schema.ts#StoredParticipant',
   MeetingInvitation: '../db/schema.ts#StoredInvitation',
   ReferralDocument: '../../../shared/src/documents.ts#ListedDocument',
+  RemovedReferralDocument: '../../../shared/src/documents.ts#DocumentMeta',
 };
 export const contextType = '../context.ts#PsychiatryContext';

@@ -16,6 +16,8 @@ import { withSql } from '../helpers/hub.ts';
 const CREATE = `mutation($id: ID!, $kind: CarePlanDocumentKind!, $fileName: String!, $contentType: String!, $size: Int!) {
   createPlanDocumentUpload(planId: $id, kind: $kind, fileName: $fileName, contentType: $contentType, size: $size) { documentId url method expiresAt maxBytes } }`;
 const LIST = `query($id: ID!) { jointCarePlan(id: $id) { id documents { id kind fileName contentType size uploadedAt uploadedBy } } }`;
+const REMOVE = `mutation($id: ID!, $reason: String!) { removePlanDocument(documentId: $id, reason: $reason) { id kind fileName removedBy reason } }`;
+const REMOVED = `query($id: ID!) { jointCarePlan(id: $id) { documents { id } removedDocuments { id reason } } }`;
 const LINKS = `query($id: ID!) { jointCarePlan(id: $id) { documents { id downloadUrl } } }`;
 
 /** A SIP of Stockholm's social services with the Södermalm clinic, on a consent naming both. */
@@ -119,17 +121,18 @@ describe('a plan document end to end', () => {
 
 const as = (org: string, role: As['roles'][number]): As => ({ org, roles: [role], sub: `${org}-${role}`.toLowerCase(), name: `${role} ${org}` });
 
-/** caller, listing, creating an upload link, downloading with a link of their own */
-const TABLE: Array<[string, As, list: 'visible' | 'hidden', create: 'ok' | 'FORBIDDEN' | 'NOT_FOUND', download: 200 | 404]> = [
-  ['the owning caseworker (municipality:0180)', caseworkerSthlm, 'visible', 'ok', 200],
-  ['another caseworker of the owner', as('municipality:0180', 'CASEWORKER'), 'visible', 'ok', 200],
-  ['clinic staff of the participating clinic, under consent', clinicStaff, 'visible', 'ok', 200],
-  ['a nurse of the participating clinic', as('clinic:0180-sodermalm', 'NURSE'), 'visible', 'ok', 200],
-  ['a caseworker of another municipality (1980)', as('municipality:1980', 'CASEWORKER'), 'hidden', 'NOT_FOUND', 404],
-  ['a coordinator of psychiatry, not named', as('psychiatry:01', 'COORDINATOR'), 'hidden', 'NOT_FOUND', 404],
-  ['a probation officer, not named', as('probation:vasteras', 'PROBATION_OFFICER'), 'hidden', 'NOT_FOUND', 404],
-  ["a council member of the owner's municipality", as('municipality:0180', 'COUNCIL_MEMBER'), 'hidden', 'FORBIDDEN', 404],
-  ["a log reviewer of the owner's municipality", as('municipality:0180', 'LOG_REVIEWER'), 'hidden', 'FORBIDDEN', 404],
+type Outcome = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
+/** caller, listing, creating an upload link, downloading with a link of their own, removing a document (the owner only) */
+const TABLE: Array<[string, As, list: 'visible' | 'hidden', create: Outcome, download: 200 | 404, remove: Outcome]> = [
+  ['the owning caseworker (municipality:0180)', caseworkerSthlm, 'visible', 'ok', 200, 'ok'],
+  ['another caseworker of the owner', as('municipality:0180', 'CASEWORKER'), 'visible', 'ok', 200, 'ok'],
+  ['clinic staff of the participating clinic, under consent', clinicStaff, 'visible', 'ok', 200, 'FORBIDDEN'],
+  ['a nurse of the participating clinic', as('clinic:0180-sodermalm', 'NURSE'), 'visible', 'ok', 200, 'FORBIDDEN'],
+  ['a caseworker of another municipality (1980)', as('municipality:1980', 'CASEWORKER'), 'hidden', 'NOT_FOUND', 404, 'NOT_FOUND'],
+  ['a coordinator of psychiatry, not named', as('psychiatry:01', 'COORDINATOR'), 'hidden', 'NOT_FOUND', 404, 'NOT_FOUND'],
+  ['a probation officer, not named', as('probation:vasteras', 'PROBATION_OFFICER'), 'hidden', 'NOT_FOUND', 404, 'NOT_FOUND'],
+  ["a council member of the owner's municipality", as('municipality:0180', 'COUNCIL_MEMBER'), 'hidden', 'FORBIDDEN', 404, 'FORBIDDEN'],
+  ["a log reviewer of the owner's municipality", as('municipality:0180', 'LOG_REVIEWER'), 'hidden', 'FORBIDDEN', 404, 'FORBIDDEN'],
 ];
 
 describe('plan documents by role × organisation', () => {
@@ -139,7 +142,7 @@ describe('plan documents by role × organisation', () => {
     fixture = { id: p.id, documentId: await attach(p.id, caseworkerSthlm, 'SIGNED_PLAN', 'SIP hemlig.pdf', PDF, 'application/pdf') };
   });
 
-  for (const [who, caller, list, create, download] of TABLE) {
+  for (const [who, caller, list, create, download, remove] of TABLE) {
     it(`${who} · list → ${list}`, async () => {
       const res = await gql(LIST, { id: fixture.id }, { as: caller });
       if (list === 'visible') {
@@ -173,5 +176,38 @@ describe('plan documents by role × organisation', () => {
       const reads = (await documentAudit(fixture.documentId)).filter((e) => e.action === 'READ' && e.user_id === caller.sub);
       expect(reads.length).toBe(download === 200 ? 1 : 0);
     });
+
+    it(`${who} · removePlanDocument → ${remove}`, async () => {
+      const p = await plan();
+      // the participant's own upload: even that only the owner may remove
+      const documentId = await attach(p.id, clinicStaff, 'WRITTEN_INFORMATION', 'info.txt', TEXT, 'text/plain');
+      const res = await gql(REMOVE, { id: documentId, reason: 'Fel version' }, { as: caller });
+      const [row] = await withSql('municipality', (sql) => sql`select content is not null as kept, removed_at is not null as removed from document where id = ${documentId}`);
+      const actions = (await documentAudit(documentId)).map((e) => e.action);
+      if (remove === 'ok') {
+        expect(ok(res).removePlanDocument).toEqual({ id: documentId, kind: 'WRITTEN_INFORMATION', fileName: 'info.txt', removedBy: `${caller.name} (Stockholms stad, socialtjänsten)`, reason: 'Fel version' });
+        expect(row).toEqual({ kept: false, removed: true });
+        expect(actions).toEqual(['CREATE', 'DELETE']);
+        const seen = ok(await gql(REMOVED, { id: p.id }, { as: clinicStaff })).jointCarePlan;
+        expect([seen.documents, seen.removedDocuments.map((d: { id: string; reason: string }) => [d.id, d.reason])]).toEqual([[], [[documentId, 'Fel version']]]);
+      } else {
+        expect(res.errors?.map((e) => e.extensions?.code)).toEqual([remove]);
+        expect(res.data ?? null).toBeNull();
+        expect(row).toEqual({ kept: true, removed: false });
+        expect(actions).toEqual(['CREATE']);
+      }
+    });
   }
+});
+
+describe('removing a plan document', () => {
+  it('needs a reason, and refuses an unknown document as NOT_FOUND', async () => {
+    const p = await plan();
+    const documentId = await attach(p.id, caseworkerSthlm, 'SIGNED_PLAN', 'a.pdf', PDF, 'application/pdf');
+    refused(await gql(REMOVE, { id: documentId, reason: '   ' }, { as: caseworkerSthlm }), 'BAD_USER_INPUT', 'reason');
+    refused(await gql(REMOVE, { id: documentId, reason: 'x'.repeat(2001) }, { as: caseworkerSthlm }), 'BAD_USER_INPUT', 'reason');
+    refused(await gql(REMOVE, { id: '00000000-0000-4000-8000-000000000000', reason: 'x' }, { as: caseworkerSthlm }), 'NOT_FOUND');
+    refused(await gql(REMOVE, { id: 'not-a-uuid', reason: 'x' }, { as: caseworkerSthlm }), 'NOT_FOUND');
+    expect((await documentAudit(documentId)).map((e) => e.action)).toEqual(['CREATE']);
+  });
 });

@@ -147,3 +147,57 @@ describe("the gateway's database (rate-limit counts shared by its replicas)", ()
     ]);
   });
 });
+
+describe('the S3-compatible document store (HUB_DOCUMENT_S3_*)', () => {
+  const s3 = { HUB_DOCUMENT_S3_BUCKET: 'hub-documents', HUB_DOCUMENT_S3_ENDPOINT: 'https://s3.region.example', HUB_DOCUMENT_S3_REGION: 'eu-north-1' };
+
+  it('is off without a bucket: documents stay in PostgreSQL, pruned every 10 minutes', () => {
+    const c = loadSubgraphConfig('municipality', base());
+    expect([c.documentS3, c.documentPruneIntervalMs]).toEqual([null, 600_000]);
+  });
+
+  it('is on with a bucket; the keys may be read from files; path style by default with an endpoint', () => {
+    const c = loadSubgraphConfig('municipality', {
+      ...base(),
+      ...s3,
+      HUB_DOCUMENT_S3_ACCESS_KEY_ID_FILE: file('s3-key-id', 'AKIAEXAMPLE\n'),
+      HUB_DOCUMENT_S3_SECRET_ACCESS_KEY_FILE: file('s3-secret', 's3cr3t/with+chars\n'),
+      HUB_DOCUMENT_PRUNE_INTERVAL_MS: '60000',
+    });
+    expect(c.documentS3).toEqual({
+      bucket: 'hub-documents',
+      endpoint: 'https://s3.region.example',
+      region: 'eu-north-1',
+      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's3cr3t/with+chars' },
+      forcePathStyle: true,
+    });
+    expect(c.documentPruneIntervalMs).toBe(60_000);
+    expect(secretVariables()).toEqual(expect.arrayContaining(['HUB_DOCUMENT_S3_ACCESS_KEY_ID', 'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY']));
+    // AWS itself: no endpoint, virtual-hosted URLs, the SDK's own credentials (a role)
+    expect(loadSubgraphConfig('municipality', { ...base(), HUB_DOCUMENT_S3_BUCKET: 'hub-documents' }).documentS3).toEqual({
+      bucket: 'hub-documents',
+      region: 'us-east-1',
+      forcePathStyle: false,
+    });
+  });
+
+  it.each([
+    [{ HUB_DOCUMENT_S3_ENDPOINT: 'https://s3.region.example' }, 'HUB_DOCUMENT_S3_ENDPOINT is set without HUB_DOCUMENT_S3_BUCKET (the bucket documents go to)'],
+    [{ ...s3, HUB_DOCUMENT_S3_ACCESS_KEY_ID: 'AKIA' }, 'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY is required with HUB_DOCUMENT_S3_ACCESS_KEY_ID'],
+    [{ ...s3, HUB_DOCUMENT_S3_SECRET_ACCESS_KEY: 'x' }, 'HUB_DOCUMENT_S3_ACCESS_KEY_ID is required with HUB_DOCUMENT_S3_SECRET_ACCESS_KEY'],
+    [{ ...s3, HUB_DOCUMENT_S3_BUCKET: 'Hub_Documents' }, 'HUB_DOCUMENT_S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)'],
+    [{ ...s3, HUB_DOCUMENT_S3_ENDPOINT: 'not a url' }, 'HUB_DOCUMENT_S3_ENDPOINT must be a URL, e.g. https://s3.example.se'],
+    [{ HUB_DOCUMENT_PRUNE_INTERVAL_MS: '-1' }, 'HUB_DOCUMENT_PRUNE_INTERVAL_MS must be 0 (never) or more'],
+    [
+      { ...s3, HUB_DOCUMENT_S3_SECRET_ACCESS_KEY: 'x', HUB_DOCUMENT_S3_SECRET_ACCESS_KEY_FILE: '/nowhere' },
+      'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY and HUB_DOCUMENT_S3_SECRET_ACCESS_KEY_FILE are both set; set only one of them',
+    ],
+  ])('refuses %j at start: %s', (env, problem) => {
+    expect(problems(() => loadSubgraphConfig('municipality', { ...base(), ...env }))).toEqual([problem]);
+  });
+
+  it('is read only by the subgraphs with documents', () => {
+    const c = loadSubgraphConfig('probation', { ...base(), PROBATION_DATABASE_URL: 'postgres://p@db.example:5432/p', HUB_DOCUMENT_S3_BUCKET: 'hub-documents' });
+    expect(c.documentS3).toBeNull();
+  });
+});

@@ -42,6 +42,9 @@ const UPLOADED_AT = '2026-05-06T10:00:00.000+02:00';
 
 const CREATE = `mutation($id: ID!, $kind: AssessmentInstrument!, $fileName: String!, $contentType: String!, $size: Int!) {
   createReferralDocumentUpload(referralId: $id, kind: $kind, fileName: $fileName, contentType: $contentType, size: $size) { documentId url method expiresAt maxBytes } }`;
+const REMOVE = `mutation($id: ID!, $reason: String!) {
+  removeReferralDocument(documentId: $id, reason: $reason) { id kind fileName size uploadedBy removedAt removedBy reason } }`;
+const REMOVED = `query($id: ID!) { withdrawalReferral(id: $id) { documents { id } removedDocuments { id fileName removedBy reason } } }`;
 const LIST = `query($id: ID!) { withdrawalReferral(id: $id) { id documents { id kind fileName contentType size uploadedAt uploadedBy downloadUrl downloadUrlExpiresAt } } }`;
 
 async function link(id: string, file: { kind?: string; fileName?: string; contentType: string; size: number }, as: As = caseworker1980) {
@@ -381,6 +384,8 @@ describe('documents by role × organisation', () => {
   });
 
   for (const [who, caller, list, create, download] of TABLE) {
+    // removing: whoever may attach (the referring organisation's caseworkers), the same outcome as create
+    const remove = create;
     it(`${who} · list → ${list}`, async () => {
       const res = await gql(LIST, { id: fixture.referral.id }, { as: caller });
       expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
@@ -416,7 +421,58 @@ describe('documents by role × organisation', () => {
       const reads = (await documentAudit(fixture.documentId)).filter((e) => e.action === 'READ' && e.user_id === caller.sub);
       expect(reads.length).toBe(download === 200 ? 1 : 0);
     });
+
+    it(`${who} · removeReferralDocument → ${remove}`, async () => {
+      const { referral, documentId } = await uploaded('AUDIT', TEXT, 'text/plain', 'audit.txt');
+      const res = await gql(REMOVE, { id: documentId, reason: 'Fel person' }, { as: caller });
+      const [row] = await psychiatrySql((sql) => sql`select content is not null as kept, removed_at is not null as removed from document where id = ${documentId}`);
+      const actions = (await documentAudit(documentId)).map((e) => e.action);
+      if (remove === 'ok') {
+        const organisation = 'Västerås stad, socialtjänsten';
+        expect(ok(res).removeReferralDocument).toEqual({
+          id: documentId,
+          kind: 'AUDIT',
+          fileName: 'audit.txt',
+          size: TEXT.length,
+          uploadedBy: `Anna Svensson (${organisation})`,
+          removedAt: expect.any(String),
+          removedBy: `${caller.name} (${organisation})`,
+          reason: 'Fel person',
+        });
+        expect(row).toEqual({ kept: false, removed: true });
+        expect(actions).toEqual(['CREATE', 'DELETE']);
+        // the receiving coordinator sees it gone from the list, and in the removed ones with who and why
+        const seen = ok(await gql(REMOVED, { id: referral.id }, { as: coordinator19 })).withdrawalReferral;
+        expect(seen.documents).toEqual([]);
+        expect(seen.removedDocuments).toEqual([{ id: documentId, fileName: 'audit.txt', removedBy: `${caller.name} (${organisation})`, reason: 'Fel person' }]);
+      } else {
+        expect(res.errors?.map((e) => e.extensions?.code)).toEqual([remove]);
+        expect(res.data ?? null).toBeNull();
+        expect(row).toEqual({ kept: true, removed: false });
+        expect(actions).toEqual(['CREATE']);
+      }
+    });
   }
+});
+
+describe('removing a referral document', () => {
+  it('needs a reason (BAD_USER_INPUT naming it); an unknown or malformed id is NOT_FOUND; a second removal CONFLICT', async () => {
+    const { documentId } = await uploaded();
+    refused(await gql(REMOVE, { id: documentId, reason: ' ' }, { as: caseworker1980 }), 'BAD_USER_INPUT', 'reason');
+    refused(await gql(REMOVE, { id: documentId, reason: 'x'.repeat(2001) }, { as: caseworker1980 }), 'BAD_USER_INPUT', 'reason');
+    refused(await gql(REMOVE, { id: randomUUID(), reason: 'x' }, { as: caseworker1980 }), 'NOT_FOUND');
+    refused(await gql(REMOVE, { id: 'not-a-uuid', reason: 'x' }, { as: caseworker1980 }), 'NOT_FOUND');
+    expect((await documentAudit(documentId)).map((e) => e.action)).toEqual(['CREATE']);
+    ok(await gql(REMOVE, { id: documentId, reason: 'Dubblett' }, { as: caseworker1980 }));
+    refused(await gql(REMOVE, { id: documentId, reason: 'igen' }, { as: caseworker1980 }), 'CONFLICT', 'documentId');
+    expect((await documentAudit(documentId)).map((e) => e.action)).toEqual(['CREATE', 'DELETE']);
+  });
+
+  it('a pending upload (never uploaded) cannot be removed: NOT_FOUND', async () => {
+    const { referral } = await submit(caseworker1980, RECEIVED);
+    const up = await link(referral.id as string, { contentType: 'application/pdf', size: PDF.length });
+    refused(await gql(REMOVE, { id: up.documentId, reason: 'x' }, { as: caseworker1980 }), 'NOT_FOUND');
+  });
 });
 
 describe('the rate limits of the gateway', () => {

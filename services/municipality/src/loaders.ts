@@ -24,6 +24,8 @@ export function createLoaders(db: Db<typeof schema>) {
     consentsByPerson: tableGroupLoader(db, consent, 'personId', [desc(consent.givenAt)]),
     /** the uploaded documents of plans (metadata only): the domain layer applies the policy */
     documents: documentsLoader(db, 'JointCarePlan'),
+    /** the removed documents of plans (their tombstones) */
+    removedDocuments: documentsLoader(db, 'JointCarePlan', 'removed'),
     agreementsByCouncil: tableGroupLoader(db, cooperationAgreement, 'councilId', [desc(cooperationAgreement.validFrom), desc(cooperationAgreement.addedAt)]),
   };
 }

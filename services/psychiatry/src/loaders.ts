@@ -32,6 +32,8 @@ export interface Loaders {
   meetings: DataLoader<string, schema.MeetingRow[]>;
   /** the uploaded documents of referrals (metadata only): the domain layer applies the policy */
   documents: DataLoader<string, DocumentMeta[]>;
+  /** the removed documents of referrals (their tombstones) */
+  removedDocuments: DataLoader<string, DocumentMeta[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -59,5 +61,6 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     amendments: tableGroupLoader(db, withdrawalReferralAmendment, 'referralId', [asc(withdrawalReferralAmendment.seq)]),
     meetings: tableGroupLoader(db, withdrawalMeeting, 'referralId', [asc(withdrawalMeeting.firstOfferedAt), asc(withdrawalMeeting.id)]),
     documents: documentsLoader(db, 'WithdrawalReferral'),
+    removedDocuments: documentsLoader(db, 'WithdrawalReferral', 'removed'),
   };
 }

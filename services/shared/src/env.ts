@@ -167,7 +167,80 @@ function subgraphShape(name: SubgraphName) {
     // the other subgraphs: the ones it links to, and all of them as witnesses of its audit head
     ...Object.fromEntries(witnessesOf(name).map((s) => [`${envName(s)}_URL`, subgraphUrl(s)])),
     ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
+    ...(DOCUMENT_SUBGRAPHS.includes(name) ? DOCUMENT_STORE : {}),
   });
+}
+
+/** The subgraphs whose records carry attached documents (services/shared/src/documents.ts). */
+export const DOCUMENT_SUBGRAPHS: readonly SubgraphName[] = ['municipality', 'psychiatry'];
+
+/**
+ * Where the document subgraphs keep documents' bytes: an S3-compatible bucket when
+ * HUB_DOCUMENT_S3_BUCKET is set (document-store.ts), PostgreSQL bytea otherwise; and how often the
+ * unused upload links and the objects of removed documents are pruned.
+ */
+const DOCUMENT_STORE = {
+  HUB_DOCUMENT_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'HUB_DOCUMENT_S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)')
+    .optional(),
+  HUB_DOCUMENT_S3_ENDPOINT: z.url({ error: 'HUB_DOCUMENT_S3_ENDPOINT must be a URL, e.g. https://s3.example.se' }).optional(),
+  HUB_DOCUMENT_S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'HUB_DOCUMENT_S3_REGION must be a region name such as eu-north-1').optional(),
+  HUB_DOCUMENT_S3_ACCESS_KEY_ID: z.string().optional(),
+  HUB_DOCUMENT_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** path-style URLs (https://host/bucket/key), as most S3-compatible servers want; default: true when an endpoint is set */
+  HUB_DOCUMENT_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'HUB_DOCUMENT_S3_FORCE_PATH_STYLE must be true or false' }).optional(),
+  /** how often unused, expired upload links and the objects of removed documents are pruned */
+  HUB_DOCUMENT_PRUNE_INTERVAL_MS: z.coerce
+    .number({ error: 'HUB_DOCUMENT_PRUNE_INTERVAL_MS must be a whole number of milliseconds' })
+    .int('HUB_DOCUMENT_PRUNE_INTERVAL_MS must be a whole number of milliseconds')
+    .min(0, 'HUB_DOCUMENT_PRUNE_INTERVAL_MS must be 0 (never) or more')
+    .max(86_400_000, 'HUB_DOCUMENT_PRUNE_INTERVAL_MS must be at most 86400000 (a day)')
+    .default(600_000),
+};
+
+/** The S3-compatible document store's settings, when one is configured. */
+export interface DocumentS3Config {
+  bucket: string;
+  /** absent: AWS S3 itself */
+  endpoint?: string;
+  region: string;
+  /** absent: the SDK's own credential chain (an instance or pod role) */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+}
+
+function documentStoreFrom(e: Record<string, unknown>): { s3: DocumentS3Config | null; pruneIntervalMs: number } {
+  const str = (k: string) => (typeof e[k] === 'string' ? e[k] : undefined);
+  const bucket = str('HUB_DOCUMENT_S3_BUCKET');
+  const keyId = str('HUB_DOCUMENT_S3_ACCESS_KEY_ID');
+  const secretKey = str('HUB_DOCUMENT_S3_SECRET_ACCESS_KEY');
+  const problems: string[] = [];
+  if (!bucket) {
+    const stray = Object.keys(DOCUMENT_STORE).filter((k) => k.startsWith('HUB_DOCUMENT_S3_') && k !== 'HUB_DOCUMENT_S3_BUCKET' && str(k) !== undefined);
+    if (stray.length) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set without HUB_DOCUMENT_S3_BUCKET (the bucket documents go to)`);
+  } else if ((keyId === undefined) !== (secretKey === undefined)) {
+    problems.push(
+      keyId === undefined
+        ? 'HUB_DOCUMENT_S3_ACCESS_KEY_ID is required with HUB_DOCUMENT_S3_SECRET_ACCESS_KEY'
+        : 'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY is required with HUB_DOCUMENT_S3_ACCESS_KEY_ID',
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const endpoint = str('HUB_DOCUMENT_S3_ENDPOINT');
+  const pathStyle = str('HUB_DOCUMENT_S3_FORCE_PATH_STYLE');
+  return {
+    s3: bucket
+      ? {
+          bucket,
+          ...(endpoint ? { endpoint } : {}),
+          region: str('HUB_DOCUMENT_S3_REGION') ?? 'us-east-1',
+          ...(keyId && secretKey ? { credentials: { accessKeyId: keyId, secretAccessKey: secretKey } } : {}),
+          forcePathStyle: pathStyle ? pathStyle === 'true' : endpoint !== undefined,
+        }
+      : null,
+    pruneIntervalMs: typeof e.HUB_DOCUMENT_PRUNE_INTERVAL_MS === 'number' ? e.HUB_DOCUMENT_PRUNE_INTERVAL_MS : 600_000,
+  };
 }
 
 /** Settings only the municipality subgraph (consents and plans) reads. */
@@ -288,6 +361,10 @@ export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
   linkedUrls: Partial<Record<SubgraphName, string>>;
   /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
   consentMaxYears: number;
+  /** where documents' bytes go: the S3-compatible bucket, or null for PostgreSQL bytea (HUB_DOCUMENT_S3_*; the document subgraphs') */
+  documentS3: DocumentS3Config | null;
+  /** how often unused upload links and removed documents' objects are pruned (0: never) */
+  documentPruneIntervalMs: number;
 }
 
 export interface RateLimitConfig {
@@ -328,6 +405,8 @@ export function secretVariables(): string[] {
     'HUB_PERSON_ID_SECRET',
     'HUB_AUDIT_KEY',
     'HUB_JWKS',
+    'HUB_DOCUMENT_S3_ACCESS_KEY_ID',
+    'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY',
     ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s))),
     ...Object.keys(GATEWAY_DATABASE),
   ];
@@ -513,6 +592,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     witnessUrls: Object.fromEntries(witnessesOf(name).map((s) => [s, String(e[`${envName(s)}_URL`])])),
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
     consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
+    ...(({ s3, pruneIntervalMs }) => ({ documentS3: s3, documentPruneIntervalMs: pruneIntervalMs }))(documentStoreFrom(e)),
   };
 }
 

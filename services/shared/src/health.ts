@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Sql } from 'postgres';
+import type { DocumentStorage } from './documents.ts';
 
 export interface Readiness {
   ready: boolean;
@@ -20,7 +21,12 @@ export function journalLength(subgraph: string): number {
   return journal.entries.length;
 }
 
-export async function subgraphReadiness(subgraph: string, pool: Sql, expected: number): Promise<Readiness> {
+/**
+ * A subgraph's readiness: its database and migrations, and (for a subgraph with documents in an
+ * S3-compatible store) a HEAD of the bucket, named in the body as `documentStore` (PostgreSQL
+ * documents need nothing beyond the database).
+ */
+export async function subgraphReadiness(subgraph: string, pool: Sql, expected: number, documents?: DocumentStorage): Promise<Readiness> {
   let applied: number;
   try {
     const rows = await pool<Array<{ n: number }>>`select count(*)::int as n from drizzle.__drizzle_migrations`;
@@ -31,6 +37,12 @@ export async function subgraphReadiness(subgraph: string, pool: Sql, expected: n
     return { ready: false, body: { status: 'unavailable', subgraph, reason: missing ? 'migrations not applied' : 'database unreachable' } };
   }
   if (applied < expected) return { ready: false, body: { status: 'unavailable', subgraph, reason: `migrations pending: ${applied} of ${expected} applied` } };
+  if (documents?.kind === 's3') {
+    const problem = await documents.store.check();
+    const documentStore = { kind: 's3', bucket: documents.store.bucket };
+    if (problem) return { ready: false, body: { status: 'unavailable', subgraph, reason: problem, documentStore } };
+    return { ready: true, body: { status: 'ready', subgraph, documentStore } };
+  }
   return { ready: true, body: { status: 'ready', subgraph } };
 }
 

@@ -40,7 +40,8 @@ import { closeGracefully, refuseWhileStopping, type Stopping } from './shutdown.
 import { journalLength, subgraphReadiness } from './health.ts';
 import { endSpan, startSqlSpan } from './telemetry.ts';
 import { inputRulesPlugin } from './input-rules.ts';
-import { DOCUMENTS_PATH, documentsHandler, type DocumentHooks } from './documents.ts';
+import { DOCUMENTS_PATH, documentsHandler, startDocumentPruner, type DocumentHooks, type DocumentStorage } from './documents.ts';
+import { s3DocumentStore } from './document-store.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -59,6 +60,8 @@ export interface HubContext<S extends Record<string, unknown> = Record<string, u
   pseudonym: (normalisedNumber: string) => string;
   /** the caller's Authorization and clock headers as received, for a signed request to the subgraph owning a linked record */
   forwarded: { authorization?: string; clock?: string };
+  /** where attached documents' bytes are (PostgreSQL, or the S3-compatible bucket of HUB_DOCUMENT_S3_*) */
+  documentStorage: DocumentStorage;
 }
 
 export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
@@ -156,6 +159,11 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const dbOf = requestDbs(observed, def.schema);
   const expectedMigrations = journalLength(def.name);
   const stopping: Stopping = { stopping: false };
+  const documentStorage: DocumentStorage = config.documentS3 ? { kind: 's3', store: s3DocumentStore(config.documentS3) } : { kind: 'postgresql' };
+  // unused upload links and removed documents' objects, pruned by every replica (each row by one of them)
+  const pruner = def.documents
+    ? startDocumentPruner(dbOf({ count: 0 }), documentStorage, config.documentPruneIntervalMs, log)
+    : { stop: async () => {} };
 
   const server = new ApolloServer<HubContext<S, L>>({
     schema: buildSubgraphSchema([
@@ -191,7 +199,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     res.json({ status: 'ok', subgraph: def.name });
   });
   app.get('/ready', async (_req, res) => {
-    const { ready, body } = await subgraphReadiness(def.name, pool, expectedMigrations);
+    const { ready, body } = await subgraphReadiness(def.name, pool, expectedMigrations, def.documents ? documentStorage : undefined);
     res.status(ready ? 200 : 503).json(body);
   });
   app.get('/metrics', metrics.handler);
@@ -213,6 +221,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       log,
       stats,
       pseudonym: (n: string) => pseudonymFor(config.personIdSecret, n),
+      documentStorage,
       forwarded: {
         ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
         ...(typeof req.headers[CLOCK_HEADER] === 'string' ? { clock: req.headers[CLOCK_HEADER] } : {}),
@@ -239,6 +248,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       subgraph: def.name,
       secret: config.gatewaySecret,
       maxBytes: config.documentMaxBytes,
+      storage: documentStorage,
       hooks: def.documents,
       contextOf,
       log,
@@ -274,6 +284,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     close: async (graceMs = 0) => {
       await closeGracefully(httpServer, stopping, graceMs);
       await server.stop();
+      await pruner.stop();
+      if (documentStorage.kind === 's3') documentStorage.store.close();
       await sealer.stop();
       await witness.stop();
       await pool.end({ timeout: 5 });

@@ -9,12 +9,15 @@
 import {
   createUploadLink,
   downloadLink,
+  removeDocument,
+  uploadedDocument,
+  type DocumentMeta,
   type DocumentHooks,
   type DocumentRecordAccess,
   type ListedDocument,
   type UploadLink,
 } from '../../../shared/src/documents.ts';
-import { notFound } from '../../../shared/src/errors.ts';
+import { HubError, notFound } from '../../../shared/src/errors.ts';
 import type { MunicipalityContext } from '../context.ts';
 import { planAccess, planNotVisible } from './policy.ts';
 import { planRecordById } from './plans.ts';
@@ -54,6 +57,36 @@ export async function createPlanDocumentUpload(ctx: MunicipalityContext, args: P
 export async function documentsOfPlan(ctx: MunicipalityContext, planId: string): Promise<ListedDocument[]> {
   const rows = await ctx.loaders.documents.load(planId);
   return rows.map((d) => ({ ...d, download: downloadLink(ctx.config.gatewaySecret, 'municipality', ctx.caller, d.id) }));
+}
+
+/** The documents of a plan the caller sees that were removed, with who, when and why. */
+export const removedDocumentsOfPlan = (ctx: MunicipalityContext, planId: string): Promise<DocumentMeta[]> => ctx.loaders.removedDocuments.load(planId);
+
+/**
+ * Removes a document of a plan: only the organisation that owns the plan, with plan.write. A
+ * participant (who may attach) is FORBIDDEN; a document of a plan the caller cannot see is
+ * NOT_FOUND, as one that does not exist.
+ */
+export async function removePlanDocument(ctx: MunicipalityContext, args: { documentId: string; reason: string }): Promise<DocumentMeta> {
+  const row = await uploadedDocument(ctx.db, RECORD, args.documentId);
+  const record = row ? await planRecordById(ctx, row.recordId) : null;
+  const access = planAccess(ctx.now);
+  if (!row || !record) {
+    access.change(ctx.caller, null, args.documentId, 'plan.write');
+    throw notFound('There is no document like this one.');
+  }
+  const basis = access.change(ctx.caller, record, record.plan.id, 'plan.write');
+  if (record.plan.ownerOrganisationId !== ctx.caller.organisation.id) {
+    throw new HubError('FORBIDDEN', "Only the organisation that owns the plan may remove its documents; ask the plan's owner.", { field: 'documentId' });
+  }
+  return removeDocument(ctx.db, ctx.documentStorage, {
+    caller: ctx.caller,
+    now: ctx.now,
+    row,
+    reason: args.reason,
+    access: { entity: DOCUMENT_ENTITY, personId: record.plan.personId, owner: record.plan.ownerOrganisationId, basis },
+    log: ctx.log,
+  });
 }
 
 /** The document endpoint's questions: may the caller attach to, or read the documents of, this plan now? */

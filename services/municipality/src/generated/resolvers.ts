@@ -7,7 +7,7 @@ import type { ReportKey } from '../../../shared/src/councils.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRow, VersionRow, CouncilRow, AgreementRow } from '../db/schema.ts';
 import type { PlanView, LinkedRecord } from '../domain/plans.ts';
-import type { ListedDocument } from '../../../shared/src/documents.ts';
+import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
 import type { AuditLogRef } from '../domain/audit-log.ts';
 import type { MunicipalityContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -220,6 +220,34 @@ export type CarePlanDocument = {
 };
 
 /**
+ * A file that was attached to a plan and removed: its bytes are gone (nothing can download it), its
+ * description is kept with who removed it, when and why, so the plan's history shows it.
+ */
+export type RemovedCarePlanDocument = {
+  __typename?: 'RemovedCarePlanDocument';
+  /** the document's id */
+  id: Scalars['ID']['output'];
+  /** what the document was */
+  kind: CarePlanDocumentKind;
+  /** the file name as uploaded */
+  fileName: Scalars['String']['output'];
+  /** its content type */
+  contentType: Scalars['String']['output'];
+  /** its size in bytes */
+  size: Scalars['Int']['output'];
+  /** when it was uploaded */
+  uploadedAt: Scalars['DateTime']['output'];
+  /** who uploaded it, and for which organisation */
+  uploadedBy: Scalars['String']['output'];
+  /** when it was removed */
+  removedAt: Scalars['DateTime']['output'];
+  /** who removed it, and for which organisation */
+  removedBy: Scalars['String']['output'];
+  /** why, as given */
+  reason: Scalars['String']['output'];
+};
+
+/**
  * Where to send a plan document's bytes: one POST (or PUT) of exactly `size` bytes to `url`, a path
  * on the gateway, with the caller's token and the declared Content-Type, before `expiresAt`. The
  * link is for this caller only, and may be used once.
@@ -245,6 +273,8 @@ export type JointCarePlan = {
   id: Scalars['ID']['output'];
   /** the files attached to the plan (the signed written plan, the written information given), oldest first; each with a short-lived download link */
   documents: Array<CarePlanDocument>;
+  /** the files attached to the plan and removed since, the first removed first: their description, who removed them, when and why */
+  removedDocuments: Array<RemovedCarePlanDocument>;
   /** SIP, withdrawal plan or contract-care plan */
   kind: CarePlanKind;
   /** derived from the signatures of the current version and whether the plan has ended */
@@ -596,6 +626,12 @@ export type Mutation = {
    * configured limit.
    */
   createPlanDocumentUpload: CarePlanDocumentUpload;
+  /**
+   * The organisation that owns the plan (and may change it) removes a document of it: its bytes are
+   * deleted, and it is listed under removedDocuments with who, when and why. A participant cannot
+   * remove documents (FORBIDDEN), not even its own; a document removed already is CONFLICT.
+   */
+  removePlanDocument: RemovedCarePlanDocument;
   /** a council member adds an agreement to their council */
   addCooperationAgreement: CooperationAgreement;
   /** documents the individual's consent */
@@ -624,6 +660,13 @@ export type MutationCreatePlanDocumentUploadArgs = {
   fileName: Scalars['String']['input'];
   contentType: Scalars['String']['input'];
   size: Scalars['Int']['input'];
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationRemovePlanDocumentArgs = {
+  documentId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -986,6 +1029,7 @@ export type ResolversTypes = {
   JointCarePlanVersion: ResolverTypeWrapper<VersionRow>;
   CarePlanDocumentKind: CarePlanDocumentKind;
   CarePlanDocument: ResolverTypeWrapper<ListedDocument>;
+  RemovedCarePlanDocument: ResolverTypeWrapper<DocumentMeta>;
   CarePlanDocumentUpload: ResolverTypeWrapper<CarePlanDocumentUpload>;
   JointCarePlan: ResolverTypeWrapper<PlanView>;
   JointCarePlanConnection: ResolverTypeWrapper<Omit<JointCarePlanConnection, 'nodes'> & { nodes: Array<ResolversTypes['JointCarePlan']> }>;
@@ -1032,6 +1076,7 @@ export type ResolversParentTypes = {
   CarePlanFollowUp: FollowUpRow;
   JointCarePlanVersion: VersionRow;
   CarePlanDocument: ListedDocument;
+  RemovedCarePlanDocument: DocumentMeta;
   CarePlanDocumentUpload: CarePlanDocumentUpload;
   JointCarePlan: PlanView;
   JointCarePlanConnection: Omit<JointCarePlanConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['JointCarePlan']> };
@@ -1144,6 +1189,19 @@ export type CarePlanDocumentResolvers<ContextType = MunicipalityContext, ParentT
   downloadUrlExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type RemovedCarePlanDocumentResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['RemovedCarePlanDocument'] = ResolversParentTypes['RemovedCarePlanDocument']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CarePlanDocumentKind'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uploadedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  uploadedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  removedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  removedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CarePlanDocumentUploadResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['CarePlanDocumentUpload'] = ResolversParentTypes['CarePlanDocumentUpload']> = {
   documentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1156,6 +1214,7 @@ export type JointCarePlanResolvers<ContextType = MunicipalityContext, ParentType
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['JointCarePlan']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   documents?: Resolver<Array<ResolversTypes['CarePlanDocument']>, ParentType, ContextType>;
+  removedDocuments?: Resolver<Array<ResolversTypes['RemovedCarePlanDocument']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['CarePlanKind'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CarePlanStatus'], ParentType, ContextType>;
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
@@ -1254,6 +1313,7 @@ export type QueryResolvers<ContextType = MunicipalityContext, ParentType extends
 
 export type MutationResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createPlanDocumentUpload?: Resolver<ResolversTypes['CarePlanDocumentUpload'], ParentType, ContextType, RequireFields<MutationCreatePlanDocumentUploadArgs, 'planId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
+  removePlanDocument?: Resolver<ResolversTypes['RemovedCarePlanDocument'], ParentType, ContextType, RequireFields<MutationRemovePlanDocumentArgs, 'documentId' | 'reason'>>;
   addCooperationAgreement?: Resolver<ResolversTypes['CooperationAgreement'], ParentType, ContextType, RequireFields<MutationAddCooperationAgreementArgs, 'councilId' | 'input'>>;
   recordConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRecordConsentArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
@@ -1343,6 +1403,7 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   CarePlanFollowUp?: CarePlanFollowUpResolvers<ContextType>;
   JointCarePlanVersion?: JointCarePlanVersionResolvers<ContextType>;
   CarePlanDocument?: CarePlanDocumentResolvers<ContextType>;
+  RemovedCarePlanDocument?: RemovedCarePlanDocumentResolvers<ContextType>;
   CarePlanDocumentUpload?: CarePlanDocumentUploadResolvers<ContextType>;
   JointCarePlan?: JointCarePlanResolvers<ContextType>;
   JointCarePlanConnection?: JointCarePlanConnectionResolvers<ContextType>;

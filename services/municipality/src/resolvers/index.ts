@@ -8,6 +8,7 @@ import { Mutation } from './mutation.ts';
 import { Consent, Person } from './consent.ts';
 import {
   CarePlanDocument,
+  RemovedCarePlanDocument,
   CarePlanEffort,
   CarePlanFollowUp,
   ContractCareOrder,
@@ -26,6 +27,7 @@ export const resolvers: Resolvers = {
   Mutation,
   JointCarePlan,
   CarePlanDocument,
+  RemovedCarePlanDocument,
   JointCarePlanVersion,
   Participant,
   Signature,

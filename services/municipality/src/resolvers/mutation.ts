@@ -3,10 +3,11 @@ import type { MutationResolvers } from '../generated/resolvers.ts';
 import { recordConsent, revokeConsent } from '../domain/consent.ts';
 import { addEffort, createPlan, endPlan, recordFollowUp, signPlan, updatePlan } from '../domain/plans.ts';
 import { addAgreement } from '../domain/councils.ts';
-import { createPlanDocumentUpload } from '../domain/documents.ts';
+import { createPlanDocumentUpload, removePlanDocument } from '../domain/documents.ts';
 
 export const Mutation: MutationResolvers = {
   createPlanDocumentUpload: (_, a, ctx) => createPlanDocumentUpload(ctx, a),
+  removePlanDocument: (_, a, ctx) => removePlanDocument(ctx, a),
   addCooperationAgreement: (_, a, ctx) => addAgreement(ctx, a.councilId, a.input),
   recordConsent: (_, a, ctx) => recordConsent(ctx, a.input),
   revokeConsent: (_, a, ctx) => revokeConsent(ctx, a.id),

@@ -1,6 +1,7 @@
 /** JointCarePlan and its parts, as one caller sees them (the view was authorized by readPlan). */
 import type {
   CarePlanDocumentResolvers,
+  RemovedCarePlanDocumentResolvers,
   CarePlanEffortResolvers,
   CarePlanFollowUpResolvers,
   ContractCareOrderResolvers,
@@ -11,17 +12,20 @@ import type {
   WithdrawalReferralResolvers,
 } from '../generated/resolvers.ts';
 import * as plans from '../domain/plans.ts';
-import { documentsOfPlan } from '../domain/documents.ts';
-import { listedDocumentFields } from '../../../shared/src/documents.ts';
+import { documentsOfPlan, removedDocumentsOfPlan } from '../domain/documents.ts';
+import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
 import { endedByText, sharingStopped } from '../domain/plan-rules.ts';
 import { organisationOf, organisationOrNull } from '../domain/directory.ts';
 
 export const CarePlanDocument: CarePlanDocumentResolvers = listedDocumentFields<'SIGNED_PLAN' | 'WRITTEN_INFORMATION' | 'OTHER'>();
 
+export const RemovedCarePlanDocument: RemovedCarePlanDocumentResolvers = removedDocumentFields<'SIGNED_PLAN' | 'WRITTEN_INFORMATION' | 'OTHER'>();
+
 export const JointCarePlan: JointCarePlanResolvers = {
   __resolveReference: (ref, ctx) => plans.planById(ctx, ref.id),
   id: (v) => v.row.id,
   documents: (v, _, ctx) => documentsOfPlan(ctx, v.row.id),
+  removedDocuments: (v, _, ctx) => removedDocumentsOfPlan(ctx, v.row.id),
   kind: (v) => v.row.kind,
   status: (v, _, ctx) => plans.planStatus(ctx, v),
   person: (v) => ({ id: v.row.personId }),

@@ -8,6 +8,9 @@
 import {
   createUploadLink,
   downloadLink,
+  removeDocument,
+  uploadedDocument,
+  type DocumentMeta,
   type DocumentHooks,
   type DocumentRecordAccess,
   type ListedDocument,
@@ -52,6 +55,32 @@ export async function createReferralDocumentUpload(ctx: PsychiatryContext, args:
 export async function documentsOfReferral(ctx: PsychiatryContext, referralId: string): Promise<ListedDocument[]> {
   const rows = await ctx.loaders.documents.load(referralId);
   return rows.map((d) => ({ ...d, download: downloadLink(ctx.config.gatewaySecret, 'psychiatry', ctx.caller, d.id) }));
+}
+
+/** The documents of a referral the caller sees that were removed, with who, when and why. */
+export const removedDocumentsOfReferral = (ctx: PsychiatryContext, referralId: string): Promise<DocumentMeta[]> => ctx.loaders.removedDocuments.load(referralId);
+
+/**
+ * Removes a document of a referral: who may attach to the referral (its referring organisation's
+ * caseworkers, withdrawal.amend) may remove; a document of a referral the caller cannot see is
+ * NOT_FOUND, as one that does not exist.
+ */
+export async function removeReferralDocument(ctx: PsychiatryContext, args: { documentId: string; reason: string }): Promise<DocumentMeta> {
+  const row = await uploadedDocument(ctx.db, RECORD, args.documentId);
+  const referral = row ? await ctx.loaders.referral.load(row.recordId) : null;
+  if (!row || !referral) {
+    referralAccess.change(ctx.caller, null, args.documentId, 'withdrawal.amend');
+    throw notFound('There is no document like this one.');
+  }
+  const basis = referralAccess.change(ctx.caller, referral, referral.id, 'withdrawal.amend');
+  return removeDocument(ctx.db, ctx.documentStorage, {
+    caller: ctx.caller,
+    now: ctx.now,
+    row,
+    reason: args.reason,
+    access: { entity: DOCUMENT_ENTITY, personId: referral.personId, owner: referral.receivingOrganisationId, basis },
+    log: ctx.log,
+  });
 }
 
 /** The document endpoint's questions: may the caller attach to, or read the documents of, this referral now? */

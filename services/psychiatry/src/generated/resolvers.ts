@@ -7,7 +7,7 @@ import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow, StoredParticipant, StoredInvitation } from '../db/schema.ts';
 import type { PlaceOfferView, TreatmentOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
 import type { MeetingView } from '../domain/meetings.ts';
-import type { ListedDocument } from '../../../shared/src/documents.ts';
+import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
 import type { PsychiatryContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -148,6 +148,34 @@ export type ReferralDocument = {
 };
 
 /**
+ * A file that was attached to a request and removed: its bytes are gone (nothing can download it), its
+ * description is kept with who removed it, when and why, so the request's history shows it.
+ */
+export type RemovedReferralDocument = {
+  __typename?: 'RemovedReferralDocument';
+  /** the document's id */
+  id: Scalars['ID']['output'];
+  /** what the document was */
+  kind: AssessmentInstrument;
+  /** the file name as uploaded */
+  fileName: Scalars['String']['output'];
+  /** its content type */
+  contentType: Scalars['String']['output'];
+  /** its size in bytes */
+  size: Scalars['Int']['output'];
+  /** when it was uploaded */
+  uploadedAt: Scalars['DateTime']['output'];
+  /** who uploaded it, and for which organisation */
+  uploadedBy: Scalars['String']['output'];
+  /** when it was removed */
+  removedAt: Scalars['DateTime']['output'];
+  /** who removed it, and for which organisation */
+  removedBy: Scalars['String']['output'];
+  /** why, as given */
+  reason: Scalars['String']['output'];
+};
+
+/**
  * Where to send a document's bytes: one POST (or PUT) of exactly `size` bytes to `url`, a path on
  * the gateway, with the caller's token and the declared Content-Type, before `expiresAt`. The link
  * is for this caller only, and may be used once.
@@ -199,6 +227,8 @@ export type WithdrawalReferral = {
   assessments: Array<AssessmentDocument>;
   /** the files attached to the request (the ASI, AUDIT, DUDIT or other document itself), oldest first; each with a short-lived download link */
   documents: Array<ReferralDocument>;
+  /** the files attached to the request and removed since, the first removed first: their description, who removed them, when and why */
+  removedDocuments: Array<RemovedReferralDocument>;
   /** when the coordinator received the request */
   receivedAt: Scalars['DateTime']['output'];
   /** which assessment cycle this is: 1, then one more for every new-assessment request after a lapse */
@@ -837,6 +867,12 @@ export type Mutation = {
    * and is checked against the bytes; size is the exact number of bytes, at most the configured limit.
    */
   createReferralDocumentUpload: DocumentUpload;
+  /**
+   * The referring organisation's caseworker (who may attach documents to the request) removes one:
+   * its bytes are deleted, and it is listed under removedDocuments with who, when and why. A
+   * document removed already is CONFLICT.
+   */
+  removeReferralDocument: RemovedReferralDocument;
   /** a caseworker sends a request to the psychiatry organisation of their region */
   submitWithdrawalReferral: WithdrawalReferral;
   /** the referring organisation's caseworker corrects or adds fields of an open request; each change is kept with who, when and the values before and after */
@@ -885,6 +921,13 @@ export type MutationCreateReferralDocumentUploadArgs = {
   fileName: Scalars['String']['input'];
   contentType: Scalars['String']['input'];
   size: Scalars['Int']['input'];
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationRemoveReferralDocumentArgs = {
+  documentId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1308,6 +1351,7 @@ export type ResolversTypes = {
   AssessmentDocument: ResolverTypeWrapper<AssessmentDocument>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ReferralDocument: ResolverTypeWrapper<ListedDocument>;
+  RemovedReferralDocument: ResolverTypeWrapper<DocumentMeta>;
   DocumentUpload: ResolverTypeWrapper<DocumentUpload>;
   WithdrawalReferral: ResolverTypeWrapper<ReferralRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1370,6 +1414,7 @@ export type ResolversParentTypes = {
   AssessmentDocument: AssessmentDocument;
   Int: Scalars['Int']['output'];
   ReferralDocument: ListedDocument;
+  RemovedReferralDocument: DocumentMeta;
   DocumentUpload: DocumentUpload;
   WithdrawalReferral: ReferralRow;
   Boolean: Scalars['Boolean']['output'];
@@ -1445,6 +1490,19 @@ export type ReferralDocumentResolvers<ContextType = PsychiatryContext, ParentTyp
   downloadUrlExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type RemovedReferralDocumentResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['RemovedReferralDocument'] = ResolversParentTypes['RemovedReferralDocument']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AssessmentInstrument'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uploadedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  uploadedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  removedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  removedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type DocumentUploadResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['DocumentUpload'] = ResolversParentTypes['DocumentUpload']> = {
   documentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1470,6 +1528,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   medications?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   assessments?: Resolver<Array<ResolversTypes['AssessmentDocument']>, ParentType, ContextType>;
   documents?: Resolver<Array<ResolversTypes['ReferralDocument']>, ParentType, ContextType>;
+  removedDocuments?: Resolver<Array<ResolversTypes['RemovedReferralDocument']>, ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   assessmentCycle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   assessmentDueBy?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -1687,6 +1746,7 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createReferralDocumentUpload?: Resolver<ResolversTypes['DocumentUpload'], ParentType, ContextType, RequireFields<MutationCreateReferralDocumentUploadArgs, 'referralId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
+  removeReferralDocument?: Resolver<ResolversTypes['RemovedReferralDocument'], ParentType, ContextType, RequireFields<MutationRemoveReferralDocumentArgs, 'documentId' | 'reason'>>;
   submitWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationSubmitWithdrawalReferralArgs, 'input'>>;
   amendWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAmendWithdrawalReferralArgs, 'referralId' | 'input'>>;
   assignWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAssignWithdrawalReferralArgs, 'referralId'>>;
@@ -1779,6 +1839,7 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   CaseworkerContact?: CaseworkerContactResolvers<ContextType>;
   AssessmentDocument?: AssessmentDocumentResolvers<ContextType>;
   ReferralDocument?: ReferralDocumentResolvers<ContextType>;
+  RemovedReferralDocument?: RemovedReferralDocumentResolvers<ContextType>;
   DocumentUpload?: DocumentUploadResolvers<ContextType>;
   WithdrawalReferral?: WithdrawalReferralResolvers<ContextType>;
   ReferralAmendment?: ReferralAmendmentResolvers<ContextType>;

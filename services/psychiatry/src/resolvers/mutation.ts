@@ -6,6 +6,7 @@ import * as documents from '../domain/documents.ts';
 
 export const Mutation: MutationResolvers = {
   createReferralDocumentUpload: (_, args, ctx) => documents.createReferralDocumentUpload(ctx, args),
+  removeReferralDocument: (_, args, ctx) => documents.removeReferralDocument(ctx, args),
   submitWithdrawalReferral: (_, args, ctx) => referrals.submitReferral(ctx, args.input, args.newCycleOf ?? null),
   amendWithdrawalReferral: (_, args, ctx) => referrals.amendReferral(ctx, args.referralId, args.input),
   assignWithdrawalReferral: (_, args, ctx) => referrals.assignReferral(ctx, args.referralId, args),

@@ -11,6 +11,7 @@ import type {
   PersonResolvers,
   PlaceOfferResolvers,
   ReferralDocumentResolvers,
+  RemovedReferralDocumentResolvers,
   ReferralEventResolvers,
   WithdrawalReferralResolvers,
 } from '../generated/resolvers.ts';
@@ -29,8 +30,8 @@ import {
 } from '../domain/referrals.ts';
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
-import { documentsOfReferral } from '../domain/documents.ts';
-import { listedDocumentFields } from '../../../shared/src/documents.ts';
+import { documentsOfReferral, removedDocumentsOfReferral } from '../domain/documents.ts';
+import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -53,6 +54,7 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   admissionRefusal: (r) => admissionRefusalOf(r),
   events: (r, _, ctx) => eventsOf(ctx, r),
   documents: (r, _, ctx) => documentsOfReferral(ctx, r.id),
+  removedDocuments: (r, _, ctx) => removedDocumentsOfReferral(ctx, r.id),
   internalNotes: (r, _, ctx) => internalNotesOf(ctx, r),
   earlierCycles: (r) => earlierCyclesOf(r),
   amendments: async (r, _, ctx) => (await amendmentsOf(ctx, r)).map(amendmentView),
@@ -94,6 +96,8 @@ export const MeetingInvitation: MeetingInvitationResolvers = {
 };
 
 export const ReferralDocument: ReferralDocumentResolvers = listedDocumentFields<'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER'>();
+
+export const RemovedReferralDocument: RemovedReferralDocumentResolvers = removedDocumentFields<'ASI' | 'AUDIT' | 'DUDIT' | 'OTHER'>();
 
 export const PlaceOffer: PlaceOfferResolvers = {
   ward: (o, _, ctx) => wardById(ctx, o.wardId),
