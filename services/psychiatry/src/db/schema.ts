@@ -265,7 +265,7 @@ export const withdrawalReferralAmendment = pgTable(
 
 /** Who takes part in a meeting: the individual, a relative (by relation), or staff by role; the organisation a role acts for. */
 export interface StoredParticipant {
-  role: 'INDIVIDUAL' | 'RELATIVE' | 'CASEWORKER' | 'PHYSICIAN' | 'COORDINATOR';
+  role: 'INDIVIDUAL' | 'RELATIVE' | 'CASEWORKER' | 'PHYSICIAN' | 'COORDINATOR' | 'PARTNER_STAFF';
   /** a relative's relation to the individual (mother, partner, ...) */
   relation: string | null;
   /** a name only where it is needed (e.g. which physician); never required */
