@@ -79,7 +79,7 @@ export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   refuseAdmission: ['PLACE_OFFERED'],
   discharge: ['ADMITTED'],
   // after a lapse, or after the ward refused the admission (the refused cycle is kept, never a lapse)
-  requestNewAssessment: ['LAPSED', 'ADMISSION_REFUSED'],
+  requestNewAssessment: ['ADMISSION_REFUSED', 'LAPSED'],
   // the receiving coordinator asks for it after a refused admission
   reassessAfterRefusal: ['ADMISSION_REFUSED'],
   changeDischarge: ['ADMITTED'],
