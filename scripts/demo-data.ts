@@ -99,6 +99,10 @@ interface Story {
   preparedDaysAgo?: number;
   /** the caseworker corrected the phone number and added a new AUDIT result this many days ago */
   amendedDaysAgo?: number;
+  /** another organisation invited to the assessment meeting (a staff member of it taking part), and its answer */
+  invited?: { organisationId: string; staff: string; answer: 'ACCEPTED' | 'DECLINED'; comment: string; daysAgo: number };
+  /** the coordinator changed the expected discharge this many days ago, to the admission date + stayDays */
+  dischargeChanged?: { daysAgo: number; stayDays: number; reason: string };
 }
 
 type Steps = Omit<Story, 'name' | 'born' | 'serial' | 'from' | 'receivedDaysAgo'>;
@@ -118,7 +122,11 @@ const STORIES: Story[] = [
   story('Karl Exempel', '650904', '457', 'municipality:1980', 19, { assignedDaysAgo: 10 }), // overdue, assigned
   story('Sofia Provsdotter', '910127', '246', 'municipality:1981', 16), // overdue
   story('Johan Testare', '830615', '613', 'municipality:1981', 6, { meetingDaysAgo: -3, assignedDaysAgo: 5, amendedDaysAgo: 2 }), // corrected
-  story('Lena Fiktiv', '700222', '128', 'municipality:1980', 20, { meetingDaysAgo: -2, assignedDaysAgo: 8 }), // booked late
+  story('Lena Fiktiv', '700222', '128', 'municipality:1980', 20, {
+    meetingDaysAgo: -2,
+    assignedDaysAgo: 8,
+    invited: { organisationId: 'probation:vasteras', staff: 'Frivårdsinspektör Olle Ek', answer: 'ACCEPTED', comment: 'Frivården deltar på plats.', daysAgo: 1 },
+  }), // booked late; Frivården Västerås invited and accepted
   story('Oskar Påhittad', '880430', '375', 'municipality:1980', 12, { meetingDaysAgo: 1, preparedDaysAgo: 0 }), // decision prepared
   story('Maja Låtsas', '950808', '064', 'municipality:1981', 25, {
     meetingDaysAgo: 15,
@@ -143,7 +151,8 @@ const STORIES: Story[] = [
     offer: { daysAgo: 15, startDaysAgo: 5 },
     admittedDaysAgo: 2,
     stayDays: 9,
-  }),
+    dischargeChanged: { daysAgo: 1, stayDays: 6, reason: 'Snabbare förlopp än väntat; utskrivning tidigare.' },
+  }), // expected discharge changed
   story('Ingrid Demodotter', '590620', '146', 'municipality:1980', 60, {
     meetingDaysAgo: 50,
     decision: { daysAgo: 49, needed: true },
@@ -179,6 +188,13 @@ const STORIES: Story[] = [
     offer: { daysAgo: 10, startDaysAgo: 1 },
     refused: { daysAgo: 1, reason: 'Påverkad vid ankomst; ny tid planeras med socialtjänsten.' },
   }),
+  story('Kim Omprövad', '860214', '373', 'municipality:1980', 30, {
+    meetingDaysAgo: 22,
+    decision: { daysAgo: 21, needed: true },
+    offer: { daysAgo: 18, startDaysAgo: 10 },
+    refused: { daysAgo: 10, reason: 'Akut somatisk vård behövdes först; ny bedömning efter utskrivning.' },
+    renewedDaysAgo: 5,
+  }), // a refused admission, then a new assessment
   story('Olof Beställdsson', '840716', '639', 'municipality:1980', 11, {
     meetingDaysAgo: 5,
     decision: { daysAgo: 5, needed: true },
@@ -255,7 +271,10 @@ function buildStory(
     const bookedAt = at(Math.max(s.meetingDaysAgo + 3, Math.min(s.receivedDaysAgo - 1, s.meetingDaysAgo + 7)), 11);
     validateMeetingTime(meetingAt, bookedAt);
     r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, bookedAt);
-    meetings.push(demoMeeting(r.row, meetingAt, bookedAt, now, s.amendedDaysAgo !== undefined ? at(s.amendedDaysAgo, 15) : null, coordinator, caseworker));
+    const invited = s.invited ? { ...s.invited, at: at(s.invited.daysAgo, 10) } : null;
+    meetings.push(
+      demoMeeting(r.row, meetingAt, bookedAt, now, s.amendedDaysAgo !== undefined ? at(s.amendedDaysAgo, 15) : null, coordinator, caseworker, invited),
+    );
   }
   if (s.assignedDaysAgo !== undefined)
     r.take({ step: 'assign', to: { userId: coordinator.userId, name: coordinator.name } }, coordinator, at(s.assignedDaysAgo, 8));
@@ -319,6 +338,10 @@ function buildStory(
       at(s.admittedDaysAgo, 8),
     );
   }
+  if (s.dischargeChanged && s.admittedDaysAgo !== undefined) {
+    const { daysAgo, stayDays, reason } = s.dischargeChanged;
+    r.take({ step: 'changeDischarge', expectedDischargeOn: dayOf(s.admittedDaysAgo - stayDays), reason }, coordinator, at(daysAgo, 10));
+  }
   if (s.completedDaysAgo !== undefined) r.take({ step: 'discharge' }, coordinator, at(s.completedDaysAgo, 12));
   if (s.withdrawn) r.take({ step: 'withdraw', reason: validateWithdrawalReason(s.withdrawn.reason) }, caseworker, at(s.withdrawn.daysAgo));
   if (s.renewedDaysAgo !== undefined) r.take({ step: 'requestNewAssessment' }, caseworker, at(s.renewedDaysAgo));
@@ -339,9 +362,24 @@ function demoMeeting(
   answeredAt: Date | null,
   coordinator: Actor,
   caseworker: Actor,
+  invited: (NonNullable<Story['invited']> & { at: Date }) | null = null,
 ): MeetingInsert {
   const held = startAt.getTime() <= now.getTime();
   const answered = !held && answeredAt !== null;
+  const partner = invited
+    ? {
+        participant: { role: 'PARTNER_STAFF' as const, relation: null, name: invited.staff, organisationId: invited.organisationId },
+        invitation: {
+          organisationId: invited.organisationId,
+          answer: invited.answer,
+          proposedAt: null,
+          comment: invited.answer === 'ACCEPTED' ? invited.comment : null,
+          reason: invited.answer === 'DECLINED' ? invited.comment : null,
+          answeredAt: invited.at.toISOString(),
+          answeredByName: invited.staff,
+        },
+      }
+    : null;
   return {
     id: randomUUID(),
     referralId: row.id,
@@ -350,12 +388,14 @@ function demoMeeting(
     startAt,
     firstOfferedAt: startAt,
     durationMinutes: 60,
-    place: 'Beroendemottagningen, avdelning 91',
+    // a room of its own: a room holds one meeting at a time
+    place: `Beroendemottagningen, samtalsrum ${row.personnummer.slice(-4)}`,
     videoLink: null,
     participants: [
       { role: 'INDIVIDUAL', relation: null, name: null, organisationId: null },
       { role: 'CASEWORKER', relation: null, name: null, organisationId: row.referringOrganisationId },
       { role: 'COORDINATOR', relation: null, name: null, organisationId: row.receivingOrganisationId },
+      ...(partner ? [partner.participant] : []),
     ],
     invitations: [
       {
@@ -366,6 +406,7 @@ function demoMeeting(
         answeredAt: answered ? answeredAt.toISOString() : null,
         answeredByName: answered ? caseworker.name : null,
       },
+      ...(partner ? [partner.invitation] : []),
     ],
     status: held ? 'HELD' : 'BOOKED',
     outcomeReason: null,

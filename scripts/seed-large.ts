@@ -61,7 +61,7 @@ import * as municipality from '../services/municipality/src/db/schema.ts';
 import * as probation from '../services/probation/src/db/schema.ts';
 import * as clinics from '../services/clinics/src/db/schema.ts';
 import * as deadlines from '../services/psychiatry/src/domain/deadlines.ts';
-import { placeDueOf, replay, submittedReferral, type Actor } from '../services/psychiatry/src/domain/transitions.ts';
+import { OPEN_STATUSES, placeDueOf, replay, submittedReferral, type Actor } from '../services/psychiatry/src/domain/transitions.ts';
 import {
   validateDecision,
   validateMeetingTime,
@@ -108,7 +108,7 @@ export interface LargeSeedOptions {
 type Seeded<S, K extends keyof S> = { [T in K]: S[T] extends PgTable ? Array<S[T]['$inferInsert']> : never };
 
 export interface LargeSeed {
-  psychiatry: Seeded<typeof psychiatry, 'ward' | 'withdrawalReferral' | 'withdrawalReferralEvent'>;
+  psychiatry: Seeded<typeof psychiatry, 'ward' | 'withdrawalReferral' | 'withdrawalReferralEvent' | 'withdrawalMeeting' | 'withdrawalReferralAmendment'>;
   municipality: Seeded<
     typeof municipality,
     'cooperationAgreement' | 'consent' | 'jointCarePlan' | 'jointCarePlanVersion' | 'carePlanEffort' | 'carePlanSignature' | 'carePlanFollowUp'
@@ -361,13 +361,16 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
   const yearStart = addDays(until, -364);
   const rng = prng(0x5eed_1a26);
   const withdrawalIds = prng(0x5eed_1a27);
+  // meetings and amendments draw from a stream of their own, so the referrals' dates and outcomes stay as they were tuned
+  const meetingRng = prng(0x5eed_1a28);
+  let rooms = 0;
   const at = (date: string, hour: number, minute = 0) => new Date(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+01:00`);
   const now = at(until, 17);
   const dayIn = (from: string, to: string) => addDays(from, rng.int(0, Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000))));
   const size = (n: number, f: number) => Math.round(n * f * scale);
 
   const seed: LargeSeed = {
-    psychiatry: { ward: [], withdrawalReferral: [], withdrawalReferralEvent: [] },
+    psychiatry: { ward: [], withdrawalReferral: [], withdrawalReferralEvent: [], withdrawalMeeting: [], withdrawalReferralAmendment: [] },
     municipality: {
       cooperationAgreement: [],
       consent: [],
@@ -443,7 +446,7 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         submittedReferral(valid, caseworker, { id, personId: person.personId, receivingOrganisationId: region.psychiatry }, receivedAt),
         // entry ids come from rng in the order the people, dates and outcomes were tuned on (SIZES and the
         // proportions tests/seed-large.test.ts checks); a withdrawal's entry draws from a stream of its own
-        (e) => (e.kind === 'SUBMITTED' ? submittedEventId : e.kind === 'WITHDRAWN' ? withdrawalIds.uuid() : rng.uuid()),
+        (e) => (e.kind === 'SUBMITTED' ? submittedEventId : e.kind === 'WITHDRAWN' ? withdrawalIds.uuid() : e.kind === 'AMENDED' ? meetingRng.uuid() : rng.uuid()),
       );
       const withdraw = (day: string, reason: string) => {
         if (day <= until) r.take({ step: 'withdraw', reason }, caseworker, at(day, 10));
@@ -464,6 +467,7 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const meetingAt = at(meetingDay, rng.int(9, 15));
         validateMeetingTime(meetingAt, at(bookDay, 11));
         r.take({ step: 'bookMeeting', at: meetingAt }, coordinator, at(bookDay, 11));
+        seed.psychiatry.withdrawalMeeting.push(largeMeeting(r.row, meetingAt, at(bookDay, 11), now, coordinator, caseworker, meetingRng.uuid(), (rooms += 1)));
         if (rng.chance(0.03)) {
           withdraw(addDays(bookDay, rng.int(1, 10)), 'Den enskilde har flyttat till annan kommun.');
           break;
@@ -518,6 +522,25 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         const renewedAt = at(addDays(deadlines.lapsesOn(startDate), rng.int(1, 21)), 10);
         if (renewedAt > now) break;
         r.take({ step: 'requestNewAssessment' }, caseworker, renewedAt);
+      }
+      // some open requests corrected by the caseworker after their last step: a new phone number, with its history
+      const lastAt = r.events.at(-1)!.at;
+      const amendAt = new Date(lastAt.getTime() + 3_600_000);
+      if (meetingRng.chance(0.08) && amendAt <= now && OPEN_STATUSES.includes(deadlines.deriveStatus(r.row, amendAt))) {
+        const before = r.row.caseworkerPhone;
+        const after = before.replace(/\d\d$/, (d) => String((Number(d) + 11) % 100).padStart(2, '0'));
+        const reason = 'Nytt telefonnummer till handläggaren.';
+        r.take({ step: 'amend', set: { caseworkerPhone: after }, fields: ['caseworker.phone'], reason }, caseworker, amendAt);
+        seed.psychiatry.withdrawalReferralAmendment.push({
+          id: meetingRng.uuid(),
+          referralId: id,
+          at: amendAt,
+          byUserId: caseworker.userId,
+          byName: caseworker.name,
+          byOrganisationId: caseworker.organisationId,
+          reason,
+          changes: [{ field: 'caseworker.phone', before, after }],
+        });
       }
       seed.psychiatry.withdrawalReferral.push(r.row);
       seed.psychiatry.withdrawalReferralEvent.push(...r.events);
@@ -783,6 +806,57 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
 
   seed.people.withRecords = withRecords.size;
   return seed;
+}
+
+/**
+ * The assessment meeting a booking writes (as bookAssessmentMeeting does): an hour, a room of its own
+ * (no two meetings share one), the individual, the caseworker and the coordinator, the referring
+ * municipality invited; held once its time has passed (the invitation accepted), else booked and pending.
+ */
+function largeMeeting(
+  row: psychiatry.ReferralRow,
+  startAt: Date,
+  bookedAt: Date,
+  now: Date,
+  coordinator: Actor,
+  caseworker: Actor,
+  id: string,
+  room: number,
+): typeof psychiatry.withdrawalMeeting.$inferInsert {
+  const held = startAt.getTime() <= now.getTime();
+  return {
+    id,
+    referralId: row.id,
+    cycle: row.cycle,
+    kind: 'ASSESSMENT',
+    startAt,
+    firstOfferedAt: startAt,
+    durationMinutes: 60,
+    place: `Beroendemottagningen, samtalsrum ${room}`,
+    videoLink: null,
+    participants: [
+      { role: 'INDIVIDUAL', relation: null, name: null, organisationId: null },
+      { role: 'CASEWORKER', relation: null, name: null, organisationId: row.referringOrganisationId },
+      { role: 'COORDINATOR', relation: null, name: null, organisationId: row.receivingOrganisationId },
+    ],
+    invitations: [
+      {
+        organisationId: row.referringOrganisationId,
+        answer: held ? 'ACCEPTED' : 'PENDING',
+        proposedAt: null,
+        comment: null,
+        answeredAt: held ? new Date(bookedAt.getTime() + 86_400_000).toISOString() : null,
+        answeredByName: held ? caseworker.name : null,
+      },
+    ],
+    status: held ? 'HELD' : 'BOOKED',
+    outcomeReason: null,
+    outcomeAt: held ? startAt : null,
+    outcomeByName: held ? coordinator.name : null,
+    bookedAt,
+    bookedByName: coordinator.name,
+    updatedAt: held ? startAt : bookedAt,
+  };
 }
 
 function daysFrom(a: string, b: string): number {

@@ -21,6 +21,8 @@ export const mappers: Record<string, string> = {
   WithdrawalMeeting: '../domain/meetings.ts#MeetingView',
   MeetingParticipant: '../db/schema.ts#StoredParticipant',
   MeetingInvitation: '../db/schema.ts#StoredInvitation',
+  InvitedMeeting: '../domain/meetings.ts#InvitedMeetingView',
+  ExpectedDischargeChange: '../db/schema.ts#StoredDischargeChange',
   ReferralDocument: '../../../shared/src/documents.ts#ListedDocument',
   RemovedReferralDocument: '../../../shared/src/documents.ts#DocumentMeta',
 };

@@ -12,7 +12,7 @@ import { placeStartMissesDeadline } from '../../services/psychiatry/src/domain/d
 import { ALL_STATUSES } from '../../services/psychiatry/src/domain/transitions.ts';
 import { calendar } from '../../services/psychiatry/src/domain/capacity.ts';
 import { holdsOf, type HoldRow } from '../../services/psychiatry/src/domain/wards.ts';
-import { stockholmDate } from '../../services/shared/src/time.ts';
+import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
 import { seedDemo } from '../../scripts/demo-data.ts';
 import { withAuditKey } from '../../services/shared/src/audit.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
@@ -141,6 +141,36 @@ describe("demo data shows issue 14's states", () => {
       const counts =
         await sql`select (select count(*)::int from withdrawal_meeting) as meetings, (select count(*)::int from withdrawal_referral where assessment_meeting_at is not null or earlier_cycles <> '[]'::jsonb) as booked`;
       expect(counts[0]!.meetings).toBe(counts[0]!.booked);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('an invitation another organisation answered, a changed expected discharge, a refused admission followed by a new assessment, no meetings clashing in a room', async () => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const invited = await sql`select r.name, i->>'organisationId' as org, i->>'answer' as answer, m.start_at > ${NOW} as ahead
+        from withdrawal_meeting m join withdrawal_referral r on r.id = m.referral_id, jsonb_array_elements(m.invitations) i
+        where i->>'organisationId' not like 'municipality:%'`;
+      expect(invited.map((i) => ({ ...i }))).toEqual([{ name: 'Lena Fiktiv', org: 'probation:vasteras', answer: 'ACCEPTED', ahead: true }]);
+      const changed = await sql`select r.name, r.expected_discharge_on::text as expected, c->>'before' as before, c->>'after' as after
+        from withdrawal_referral r, jsonb_array_elements(r.expected_discharge_changes) c`;
+      expect(changed.map((c) => ({ ...c }))).toEqual([
+        { name: 'Hans Fiktivsson', expected: addDays(stockholmDate(NOW), 4), before: addDays(stockholmDate(NOW), 7), after: addDays(stockholmDate(NOW), 4) },
+      ]);
+      const renewed = await sql`select name, stage, cycle, earlier_cycles->0->>'outcome' as outcome from withdrawal_referral where earlier_cycles <> '[]'::jsonb order by name`;
+      expect(renewed.map((r) => ({ ...r }))).toEqual([
+        { name: 'Anders Låtsasson', stage: 'RECEIVED', cycle: 2, outcome: 'LAPSED' },
+        { name: 'Kim Omprövad', stage: 'RECEIVED', cycle: 2, outcome: 'ADMISSION_REFUSED' },
+      ]);
+      const kinds = await sql`select kind, count(*)::int as n from withdrawal_referral_event where kind in ('EXPECTED_DISCHARGE_CHANGED', 'NEW_ASSESSMENT_REQUESTED') group by kind order by kind`;
+      expect(kinds.map((k) => [k.kind, k.n])).toEqual([
+        ['EXPECTED_DISCHARGE_CHANGED', 1],
+        ['NEW_ASSESSMENT_REQUESTED', 2],
+      ]);
+      const clashes = await sql`select count(*)::int as n from withdrawal_meeting a join withdrawal_meeting b on a.id < b.id and lower(a.place) = lower(b.place)
+        and a.start_at < b.start_at + make_interval(mins => b.duration_minutes) and b.start_at < a.start_at + make_interval(mins => a.duration_minutes)`;
+      expect(clashes[0]!.n).toBe(0);
     } finally {
       await sql.end();
     }

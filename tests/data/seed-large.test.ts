@@ -27,6 +27,8 @@ const TABLES: Record<string, string> = {
   'psychiatry.ward': 'ward',
   'psychiatry.withdrawalReferral': 'withdrawal_referral',
   'psychiatry.withdrawalReferralEvent': 'withdrawal_referral_event',
+  'psychiatry.withdrawalMeeting': 'withdrawal_meeting',
+  'psychiatry.withdrawalReferralAmendment': 'withdrawal_referral_amendment',
   'municipality.cooperationAgreement': 'cooperation_agreement',
   'municipality.consent': 'consent',
   'municipality.jointCarePlan': 'joint_care_plan',
@@ -107,6 +109,21 @@ describe('npm run seed:large', () => {
     expect(again.status).toBe(0);
     expect(again.stdout.trim()).toBe("The large seed is already in every database (seed_run 'large'): nothing done.");
     for (const [key, n] of Object.entries(expected)) expect(await count(key), key).toBe(n + (REFERENCE_ROWS[key] ?? 0));
+  });
+
+  it('books an assessment meeting for every booking, in rooms that never clash, and amends some open requests with their history', async () => {
+    const [m] = await sql.psychiatry`select count(*)::int as meetings,
+      (select count(*)::int from withdrawal_referral_event where kind = 'MEETING_BOOKED') as booked,
+      (select count(*)::int from withdrawal_referral_amendment) as amendments,
+      (select count(*)::int from withdrawal_referral_event where kind = 'AMENDED') as amended,
+      (select count(*)::int from withdrawal_meeting a join withdrawal_meeting b on a.id < b.id and a.place = b.place
+        and a.start_at < b.start_at + make_interval(mins => b.duration_minutes) and b.start_at < a.start_at + make_interval(mins => a.duration_minutes)) as clashes
+      from withdrawal_meeting`;
+    expect(m!.meetings).toBe(m!.booked);
+    expect(m!.meetings).toBeGreaterThan(50);
+    expect(m!.amendments).toBe(m!.amended);
+    expect(m!.amendments).toBeGreaterThan(0);
+    expect(m!.clashes).toBe(0);
   });
 
   it('makes about two thirds of the people men (docs/design/domain.md: 66 %), by legal gender of the personnummer', async () => {

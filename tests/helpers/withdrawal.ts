@@ -1,6 +1,7 @@
 /** Shared pieces of the withdrawal-pathway tests: callers, a complete request, and the queries. */
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { holidayOn } from '../../services/shared/src/holidays.ts';
 import { gql, ok, withSql, type As } from './hub.ts';
 import { personnummer } from './people.ts';
 
@@ -66,12 +67,16 @@ export async function submit(as: As = caseworker1980, clock?: string, overrides:
 }
 
 /**
- * A meeting time on a weekday after today (real clock), in the receiving unit's opening hours
- * (weekdays 08:00–17:00 Stockholm): 10:00 UTC is 11:00 or 12:00 there. For tests that run on the real clock.
+ * A meeting time on a working day after today (real clock), in the receiving unit's opening hours
+ * (weekdays 08:00–17:00 Stockholm, Swedish public holidays excepted): 10:00 UTC is 11:00 or 12:00
+ * there, on the same date. For tests that run on the real clock.
  */
 export function nextWorkingDayAt10Utc(daysAhead = 1): string {
   const d = new Date(Date.now() + daysAhead * 86_400_000);
-  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  // at most a weekend and the longest run of holidays (julafton to annandag jul, with a weekend): bounded
+  for (let i = 0; i < 14 && (d.getUTCDay() === 0 || d.getUTCDay() === 6 || holidayOn(d.toISOString().slice(0, 10))); i += 1) {
+    d.setUTCDate(d.getUTCDate() + 1);
+  }
   return `${d.toISOString().slice(0, 10)}T10:00:00Z`;
 }
 

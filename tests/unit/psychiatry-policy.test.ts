@@ -114,7 +114,19 @@ describe('lists: the SQL condition of what the caller may see', () => {
 });
 
 describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the side (FORBIDDEN)', () => {
-  const RECEIVER_STEPS: Step[] = ['bookMeeting', 'prepareDecision', 'decide', 'offerPlace', 'movePlace', 'admit', 'refuseAdmission', 'discharge', 'assign'];
+  const RECEIVER_STEPS: Step[] = [
+    'bookMeeting',
+    'prepareDecision',
+    'decide',
+    'offerPlace',
+    'movePlace',
+    'admit',
+    'refuseAdmission',
+    'discharge',
+    'assign',
+    'reassessAfterRefusal',
+    'changeDischarge',
+  ];
   const SENDER_STEPS: Step[] = ['requestNewAssessment', 'withdraw', 'amend'];
   // the routine gives the decision to the chief physician; a physician prepares it
   const actorFor: Record<Step, Role> = {
@@ -129,6 +141,8 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
     refuseAdmission: 'COORDINATOR',
     discharge: 'COORDINATOR',
     requestNewAssessment: 'CASEWORKER',
+    reassessAfterRefusal: 'COORDINATOR',
+    changeDischarge: 'COORDINATOR',
     withdraw: 'CASEWORKER',
   };
 
@@ -143,6 +157,8 @@ describe('steps: the role (FORBIDDEN), then visibility (NOT_FOUND), then the sid
       refuseAdmission: 'receiver withdrawal.admit',
       discharge: 'receiver withdrawal.admit',
       requestNewAssessment: 'sender withdrawal.followUp',
+      reassessAfterRefusal: 'receiver withdrawal.bookMeeting',
+      changeDischarge: 'receiver withdrawal.admit',
       withdraw: 'sender withdrawal.followUp',
       amend: 'sender withdrawal.amend',
       assign: 'receiver withdrawal.assign',

@@ -282,7 +282,9 @@ describe('the state machine', () => {
     admit                .        .                 .                 .          .             x             .                 .        .         .      .
     refuseAdmission      .        .                 .                 .          .             x             .                 .        .         .      .
     discharge            .        .                 .                 .          .             .             .                 x        .         .      .
-    requestNewAssessment .        .                 .                 .          .             .             .                 .        .         x      .
+    requestNewAssessment .        .                 .                 .          .             .             x                 .        .         x      .
+    reassessAfterRefusal .        .                 .                 .          .             .             x                 .        .         .      .
+    changeDischarge      .        .                 .                 .          .             .             .                 x        .         .      .
     withdraw             x        x                 x                 .          x             x             x                 .        .         x      .
     amend                x        x                 x                 .          x             x             x                 x        .         x      .
     assign               x        x                 x                 .          x             x             x                 x        .         x      .`;
@@ -294,7 +296,7 @@ describe('the state machine', () => {
     expect(ALL_STATUSES).toEqual(header);
     const expected = Object.fromEntries(rows.map(([step, ...marks]) => [step, header.filter((_, i) => marks[i] === 'x')]));
     expect(ALLOWED_FROM).toEqual(expected);
-    expect(refusals).toHaveLength(12 * 11 - 35);
+    expect(refusals).toHaveLength(14 * 11 - 38);
   });
 
   it.each(refusals)('refuses %s from %s with CONFLICT naming the status', (step, status) => {

@@ -5,6 +5,7 @@
  * answers to invitations, moves that keep the first offered time (the 14-day rule is judged
  * by it), outcomes on the timeline, and who may see and do what, as a table.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { gql, subgraphRequest, type As, type GqlResult } from '../helpers/hub.ts';
 import {
@@ -51,9 +52,12 @@ async function received() {
   return referral.id as string;
 }
 
+/** Each booked meeting in a room of its own: the tests of the file book the same times, and a room holds one meeting at a time. */
+const room = () => `Mottagningen, Västerås sjukhus, rum ${randomUUID().slice(0, 8)}`;
+
 async function booked(at = DAY_10, extra: Record<string, unknown> = {}) {
   const id = await received();
-  ok(await gql(BOOK_FULL, { id, at, place: 'Mottagningen, Västerås sjukhus, ingång 21', ...extra }, { as: coordinator19, clock: BOOKING_CLOCK }));
+  ok(await gql(BOOK_FULL, { id, at, place: room(), ...extra }, { as: coordinator19, clock: BOOKING_CLOCK }));
   const meetingId = (await meetingsOf(id)).meetings[0].id as string;
   return { id, meetingId };
 }
@@ -124,7 +128,7 @@ describe('the assessment meeting', () => {
     ok(await gql(BOOK, { id, at: DAY_16 }, { as: coordinator19, clock: BOOKING_CLOCK }));
     const r = await meetingsOf(id);
     expect(r.meetings).toHaveLength(1);
-    expect(r.meetings[0]).toMatchObject({ at: DAY_16, firstOfferedAt: DAY_10, place: 'Mottagningen, Västerås sjukhus, ingång 21' });
+    expect(r.meetings[0]).toMatchObject({ at: DAY_16, firstOfferedAt: DAY_10, place: expect.stringMatching(/^Mottagningen, Västerås sjukhus, rum /) });
     expect(r.assessmentDeadlineMissed).toBe(false);
   });
 });
@@ -141,6 +145,30 @@ describe('opening hours (weekdays 08:00–17:00 Stockholm by default)', () => {
     expect(e.message).toMatch(/outside the unit's opening hours: weekdays 08:00–17:00 \(Europe\/Stockholm\)\.$/);
     const r = await meetingsOf(id);
     expect(r).toMatchObject({ status: 'RECEIVED', assessmentMeetingAt: null, meetings: [] });
+  });
+
+  it.each([
+    ['midsommarafton', '2026-06-19T10:00:00+02:00'],
+    ['Kristi himmelsfärdsdag', '2027-05-06T10:00:00+02:00'],
+    ['julafton', '2026-12-24T10:00:00+01:00'],
+  ])('a weekday that is a public holiday (%s) is refused with BAD_USER_INPUT on at, naming the holiday; nothing written', async (holiday, at) => {
+    const id = await received();
+    const e = refused(await gql(BOOK_FULL, { id, at }, { as: coordinator19, clock: BOOKING_CLOCK }), 'BAD_USER_INPUT', 'at');
+    expect(e.message).toBe(
+      `The assessment meeting on ${at.slice(0, 10)} 10:00 falls on a public holiday (${holiday}); the unit holds no meetings on public holidays.`,
+    );
+    expect(await meetingsOf(id)).toMatchObject({ status: 'RECEIVED', assessmentMeetingAt: null, meetings: [] });
+  });
+
+  it('a proposed time on a public holiday is refused on proposedAt', async () => {
+    const { id, meetingId } = await booked();
+    const e = refused(
+      await gql(ANSWER, { id: meetingId, answer: 'PROPOSE_TIME', proposedAt: '2026-06-19T09:00:00+02:00' }, { as: caseworker1980, clock: BOOKING_CLOCK }),
+      'BAD_USER_INPUT',
+      'proposedAt',
+    );
+    expect(e.message).toMatch(/\(midsommarafton\)/);
+    expect((await meetingsOf(id)).meetings[0].invitations).toEqual([pendingMunicipality]);
   });
 
   it('16:00 for an hour ends at closing time and is accepted', async () => {
@@ -387,8 +415,9 @@ describe('who may see and do what with meetings, by role × organisation', () =>
     ['the receiving coordinator', coordinator19, 'ok', 'FORBIDDEN', 'ok', 'ok', 'ok'],
     ['a physician of the receiving organisation', physician19, 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
     ['a nurse of the receiving organisation', nurse19, 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
-    ["the other region's coordinator", coordinator01, 'hidden', 'FORBIDDEN', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'],
-    ['a probation officer', as('probation:vasteras', 'PROBATION_OFFICER'), 'hidden', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+    // staff of organisations that may be invited, but are not invited to this meeting: it is absent for them
+    ["the other region's coordinator", coordinator01, 'hidden', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'],
+    ['a probation officer', as('probation:vasteras', 'PROBATION_OFFICER'), 'hidden', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
     ['a log reviewer of the receiving psychiatry', as('psychiatry:19', 'LOG_REVIEWER'), 'hidden', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
   ];
   const AT = '2026-06-12T09:00:00+02:00';

@@ -41,8 +41,12 @@ export const PERMISSIONS = {
   'withdrawal.assign': ['COORDINATOR'],
   /** book the assessment and planning meeting */
   'withdrawal.bookMeeting': ['COORDINATOR'],
-  /** answer an invitation to a meeting (assessment, care planning) that one's own organisation received */
-  'withdrawal.answerMeeting': ['CASEWORKER'],
+  /**
+   * see and answer the invitations to meetings (assessment, care planning) that one's own organisation
+   * received: the referring municipality's caseworkers, and the staff of any other organisation invited
+   * (a probation office, a clinic, another municipality or psychiatry organisation); the host is refused
+   */
+  'withdrawal.answerMeeting': ['CASEWORKER', 'PROBATION_OFFICER', 'CLINIC_STAFF', 'COORDINATOR'],
   /** prepare the referral group's decision for the chief physician */
   'withdrawal.prepareDecision': ['PHYSICIAN', 'CHIEF_PHYSICIAN'],
   /** record the referral group's decision: the routine gives it to the chief physician (överläkare) */

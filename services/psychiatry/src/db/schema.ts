@@ -46,8 +46,21 @@ export interface StoredCycle {
     preparedBy?: string | null;
   } | null;
   placeOffer: { wardId: string | null; offeredAt: string; dueBy: string; startDate: string; lapsesOn: string; reason: string | null } | null;
-  outcome: 'LAPSED';
+  /** LAPSED: the place was not used in time; ADMISSION_REFUSED: the ward refused the admission (never a lapse) */
+  outcome: 'LAPSED' | 'ADMISSION_REFUSED';
   closedAt: string;
+  /** the ward's reason, for an ADMISSION_REFUSED cycle */
+  admissionRefusalReason?: string | null;
+}
+
+/** A change of an admitted individual's expected discharge. */
+export interface StoredDischargeChange {
+  at: string;
+  byName: string;
+  byOrganisationId: string;
+  before: string;
+  after: string;
+  reason: string;
 }
 
 /**
@@ -158,6 +171,11 @@ export const withdrawalReferral = pgTable(
       .$type<StoredCycle[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
+    /** every change of the expected discharge after the admission, oldest first */
+    expectedDischargeChanges: jsonb('expected_discharge_changes')
+      .$type<StoredDischargeChange[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     updatedAt: instant('updated_at').notNull(),
   },
   (t) => [
@@ -247,21 +265,25 @@ export const withdrawalReferralAmendment = pgTable(
 
 /** Who takes part in a meeting: the individual, a relative (by relation), or staff by role; the organisation a role acts for. */
 export interface StoredParticipant {
-  role: 'INDIVIDUAL' | 'RELATIVE' | 'CASEWORKER' | 'PHYSICIAN' | 'COORDINATOR';
+  role: 'INDIVIDUAL' | 'RELATIVE' | 'CASEWORKER' | 'PHYSICIAN' | 'COORDINATOR' | 'PARTNER_STAFF';
   /** a relative's relation to the individual (mother, partner, ...) */
   relation: string | null;
   /** a name only where it is needed (e.g. which physician); never required */
   name: string | null;
   /** the organisation the participant acts for; null for the individual and relatives */
   organisationId: string | null;
+  /** the user (token subject) of a physician or coordinator, where the booking names one: their meetings must not overlap */
+  userId?: string | null;
 }
 
 /** An organisation's invitation to a meeting and its answer. */
 export interface StoredInvitation {
   organisationId: string;
-  answer: 'PENDING' | 'ACCEPTED' | 'PROPOSED_TIME';
+  answer: 'PENDING' | 'ACCEPTED' | 'PROPOSED_TIME' | 'DECLINED';
   proposedAt: string | null;
   comment: string | null;
+  /** why the organisation declined (DECLINED only) */
+  reason?: string | null;
   answeredAt: string | null;
   answeredByName: string | null;
 }
@@ -296,7 +318,13 @@ export const withdrawalMeeting = pgTable(
     bookedByName: text('booked_by_name').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
-  (t) => [index('withdrawal_meeting_referral_idx').on(t.referralId, t.firstOfferedAt, t.id)],
+  (t) => [
+    index('withdrawal_meeting_referral_idx').on(t.referralId, t.firstOfferedAt, t.id),
+    // clashes: the booked meetings around a time
+    index('withdrawal_meeting_start_idx').on(t.startAt),
+    // an invited organisation's invitations (meetingInvitations: invitations @> [{organisationId}])
+    index('withdrawal_meeting_invitations_idx').using('gin', t.invitations),
+  ],
 );
 
 export type MeetingRow = typeof withdrawalMeeting.$inferSelect;

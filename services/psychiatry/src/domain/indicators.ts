@@ -91,7 +91,9 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
     with ref as (
       -- only the columns the figures use: the CTE is materialised, and whole rows (texts, names) would spill to disk
       select r.cycle, r.cycle_started_at, r.assessment_due_by, r.assessment_meeting_at, r.assessment_deadline_missed,
-        r.decision_needed, r.decided_at, r.place_offered_at, r.place_due_by, r.place_start_date, r.place_lapses_on, r.admitted_at, r.earlier_cycles,
+        r.decision_needed, r.decided_at, r.place_offered_at, r.place_due_by, r.place_start_date,
+        -- a place the ward refused to admit never lapses
+        case when r.admission_refused_at is null then r.place_lapses_on end as place_lapses_on, r.admitted_at, r.earlier_cycles,
         case when substring(r.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender,
         -- the request's screening, read once per referral (not carried as jsonb through the cycles)
         (r.assessments @> '[{"instrument": "AUDIT"}]' or r.assessments @> '[{"instrument": "DUDIT"}]') as screened,
@@ -118,7 +120,9 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
         ((c->>'assessmentMeetingAt')::timestamptz at time zone 'Europe/Stockholm')::date, (c->>'assessmentDeadlineMissed')::boolean,
         (c->'decision'->>'needed')::boolean, ((c->'decision'->>'decidedAt')::timestamptz at time zone 'Europe/Stockholm')::date,
         ((c->'placeOffer'->>'offeredAt')::timestamptz at time zone 'Europe/Stockholm')::date,
-        (c->'placeOffer'->>'dueBy')::date, (c->'placeOffer'->>'startDate')::date, (c->'placeOffer'->>'lapsesOn')::date, null::date, true
+        (c->'placeOffer'->>'dueBy')::date, (c->'placeOffer'->>'startDate')::date,
+        -- a cycle that ended in a refused admission is settled, never a lapse
+        case when c->>'outcome' = 'ADMISSION_REFUSED' then null else (c->'placeOffer'->>'lapsesOn')::date end, null::date, c->>'outcome' = 'LAPSED'
       from ref, jsonb_array_elements(ref.earlier_cycles) c
       where jsonb_array_length(ref.earlier_cycles) > 0
     )`;

@@ -13,12 +13,13 @@
  * Every step is one transaction that locks the referral first (as every referral step does).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { openingHoursOf, organisation, type OpeningHours } from '../../../shared/src/directory.ts';
-import { conflict, FieldProblems, notFound } from '../../../shared/src/errors.ts';
+import { conflict, FieldProblems, forbidden, notFound } from '../../../shared/src/errors.ts';
+import { holidayOn } from '../../../shared/src/holidays.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { formatStockholm } from '../../../shared/src/time.ts';
 import {
@@ -34,7 +35,9 @@ import {
 import type { PsychiatryContext } from '../context.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
-import { BASIS_RECEIVER, BASIS_SENDER, mayTake, readBasis, requireStep, type Basis } from './policy.ts';
+import { BASIS_INVITED, BASIS_RECEIVER, mayTake, readBasis, requireStep, type Basis } from './policy.ts';
+
+type AnswerBasis = Basis | typeof BASIS_INVITED;
 import { localTime, OPEN_STATUSES } from './transitions.ts';
 
 const ENTITY = 'WithdrawalMeeting';
@@ -57,6 +60,9 @@ export function hoursInWords(h: OpeningHours): string {
     h.days.length === 5 && [1, 2, 3, 4, 5].every((d) => h.days.includes(d)) ? 'weekdays' : h.days.map((d) => WEEKDAY_NAMES[d] ?? String(d)).join(', ');
   return `${days} ${h.opens}–${h.closes} (Europe/Stockholm)`;
 }
+
+/** The Swedish public holiday (or eve treated as one) a meeting at `at` falls on, by its Stockholm date; null on an ordinary day. */
+export const holidayAt = (at: Date) => holidayOn(wallClock(at).date);
 
 /** The Stockholm date, ISO weekday and minute of the day of an instant. */
 function wallClock(at: Date): { date: string; weekday: number; minute: number } {
@@ -84,6 +90,8 @@ export interface ParticipantInput {
   role: StoredParticipant['role'];
   relation?: string | null;
   name?: string | null;
+  userId?: string | null;
+  organisationId?: string | null;
 }
 
 export interface MeetingInput {
@@ -92,6 +100,8 @@ export interface MeetingInput {
   place?: string | null;
   videoLink?: string | null;
   participants?: ParticipantInput[] | null;
+  /** other organisations of the directory to invite (the referring one is always invited) */
+  inviteOrganisations?: string[] | null;
 }
 
 export interface ValidMeeting {
@@ -100,6 +110,25 @@ export interface ValidMeeting {
   place: string | null;
   videoLink: string | null;
   participants: StoredParticipant[];
+  /** the organisations invited beside the referring one and the participants' (null: those of the meeting rebooked) */
+  invited: string[] | null;
+}
+
+const MAX_INVITED = 10;
+
+/** The organisations a booking invites: of the directory, neither the host nor the referring one (always invited), each once. */
+function invitedOrganisations(p: FieldProblems, list: string[], r: Parties, field = 'inviteOrganisations'): string[] {
+  if (list.length > MAX_INVITED) p.add(field, `At most ${MAX_INVITED} organisations can be invited.`);
+  const seen = new Set<string>();
+  list.forEach((id, i) => {
+    const f = `${field}[${i}]`;
+    if (!organisation(id)) p.add(f, `${id} is not an organisation of the directory.`);
+    else if (id === r.receivingOrganisationId) p.add(f, 'The receiving organisation hosts the meeting; it is not invited to it.');
+    else if (id === r.referringOrganisationId) p.add(f, 'The organisation that sent the request is always invited; leave it out.');
+    else if (seen.has(id)) p.add(f, `${id} is named twice.`);
+    seen.add(id);
+  });
+  return [...seen];
 }
 
 function optionalText(p: FieldProblems, value: string | null | undefined, field: string, what: string, max: number): string | null {
@@ -118,10 +147,16 @@ export function checkTime(p: FieldProblems, field: string, at: Date, minutes: nu
   const hours = openingHoursOf(r.receivingOrganisationId);
   if (!withinOpeningHours(at, minutes, hours)) {
     p.add(field, `${what} on ${localTime(at)} for ${minutes} minutes is outside the unit's opening hours: ${hoursInWords(hours)}.`);
+    return;
+  }
+  const holiday = holidayAt(at);
+  if (holiday) {
+    p.add(field, `${what} on ${localTime(at)} falls on a public holiday (${holiday.name}); the unit holds no meetings on public holidays.`);
   }
 }
 
-function organisationOf(role: StoredParticipant['role'], r: Parties): string | null {
+function organisationOf(role: StoredParticipant['role'], r: Parties, given: string | null = null): string | null {
+  if (role === 'PARTNER_STAFF') return given;
   if (role === 'CASEWORKER') return r.referringOrganisationId;
   if (role === 'PHYSICIAN' || role === 'COORDINATOR') return r.receivingOrganisationId;
   return null;
@@ -143,7 +178,21 @@ function participantsOf(p: FieldProblems, list: ParticipantInput[], r: Parties):
     if (x.role === 'RELATIVE' && !relation) p.add(`participants[${i}].relation`, "Give a relative's relation to the individual (e.g. mother, partner).");
     if (x.role !== 'RELATIVE' && relation) p.add(`participants[${i}].relation`, 'A relation is given only for a relative.');
     const name = optionalText(p, x.name, `participants[${i}].name`, 'The name', 200);
-    return { role: x.role, relation: x.role === 'RELATIVE' ? relation : null, name, organisationId: organisationOf(x.role, r) };
+    const userId = optionalText(p, x.userId, `participants[${i}].userId`, 'The user id', 200);
+    if (userId && x.role !== 'PHYSICIAN' && x.role !== 'COORDINATOR') {
+      p.add(`participants[${i}].userId`, 'A user id is given only for a physician or coordinator of the unit.');
+    }
+    let given: string | null = null;
+    if (x.role === 'PARTNER_STAFF') {
+      const f = `participants[${i}].organisationId`;
+      if (!x.organisationId) p.add(f, 'Name the organisation a partner acts for.');
+      else if (!organisation(x.organisationId)) p.add(f, `${x.organisationId} is not an organisation of the directory.`);
+      else if (x.organisationId === r.receivingOrganisationId || x.organisationId === r.referringOrganisationId) {
+        p.add(f, 'A partner acts for an organisation other than the two of the request (use COORDINATOR, PHYSICIAN or CASEWORKER).');
+      } else given = x.organisationId;
+    } else if (x.organisationId) p.add(`participants[${i}].organisationId`, 'An organisation is given only for a partner (PARTNER_STAFF).');
+    const stored: StoredParticipant = { role: x.role, relation: x.role === 'RELATIVE' ? relation : null, name, organisationId: organisationOf(x.role, r, given) };
+    return userId && (x.role === 'PHYSICIAN' || x.role === 'COORDINATOR') ? { ...stored, userId } : stored;
   });
 }
 
@@ -179,7 +228,8 @@ export function validateMeeting(
     input.participants === undefined || input.participants === null
       ? (before?.participants ?? participantsOf(p, defaultParticipants(kind), r))
       : participantsOf(p, input.participants, r);
-  return { at: input.at, durationMinutes, place, videoLink, participants };
+  const invited = input.inviteOrganisations === undefined || input.inviteOrganisations === null ? null : invitedOrganisations(p, input.inviteOrganisations, r);
+  return { at: input.at, durationMinutes, place, videoLink, participants, invited };
 }
 
 function isHttpsUrl(text: string): boolean {
@@ -191,11 +241,74 @@ function isHttpsUrl(text: string): boolean {
   }
 }
 
-/** The organisations asked to come: the referring municipality always, and any other organisation a participant acts for. */
-function invitationsFor(participants: StoredParticipant[], r: Parties): StoredInvitation[] {
+/**
+ * The organisations asked to come, each invitation pending (again): the referring municipality
+ * always, any other organisation a participant acts for, and those invited by name.
+ */
+function invitationsFor(participants: StoredParticipant[], r: Parties, invited: readonly string[] = []): StoredInvitation[] {
   const orgs = new Set([r.referringOrganisationId]);
   for (const x of participants) if (x.organisationId && x.organisationId !== r.receivingOrganisationId) orgs.add(x.organisationId);
+  for (const id of invited) orgs.add(id);
   return [...orgs].map((organisationId) => ({ organisationId, answer: 'PENDING', proposedAt: null, comment: null, answeredAt: null, answeredByName: null }));
+}
+
+/** The organisations of a meeting's invitations (a move asks them all again). */
+const invitedOf = (m: MeetingRow) => m.invitations.map((i) => i.organisationId);
+
+// ------------------------------------------------------------------ clashes
+
+/** The room as compared for clashes: case, surrounding and repeated spaces ignored. */
+const roomKey = (place: string) => place.trim().replace(/\s+/g, ' ').toLowerCase();
+const roomKeySql = sql`lower(regexp_replace(btrim(${withdrawalMeeting.place}), '\s+', ' ', 'g'))`;
+
+/** Bookings of one unit queue here (a transaction-scoped advisory lock, after the referral's row lock), so two bookings of one slot never both pass the check. */
+const MEETING_LOCK_KEY = 7_130_014;
+
+/**
+ * A meeting must not overlap another booked meeting of the same receiving unit in the same room
+ * (the place, compared without case and spacing) or with the same physician or coordinator (by
+ * the user id the booking names). Under the unit's lock: CONFLICT naming the clashing meeting
+ * (extensions.clashingMeetingId) and what they share, no personal data.
+ */
+export async function requireNoClash(
+  tx: Tx,
+  r: Parties,
+  meetingId: string | null,
+  v: Pick<ValidMeeting, 'at' | 'durationMinutes' | 'place' | 'participants'>,
+): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${MEETING_LOCK_KEY}, hashtext(${r.receivingOrganisationId}))`);
+  const room = v.place ? roomKey(v.place) : null;
+  const users = [...new Set(v.participants.flatMap((x) => (x.userId ? [x.userId] : [])))];
+  const shared: SQL[] = [
+    ...(room ? [sql`${roomKeySql} = ${room}`] : []),
+    ...users.map((u) => sql`${withdrawalMeeting.participants} @> ${JSON.stringify([{ userId: u }])}::jsonb`),
+  ];
+  if (shared.length === 0) return;
+  const end = new Date(v.at.getTime() + v.durationMinutes * 60_000);
+  const rows = await tx
+    .select({ id: withdrawalMeeting.id, startAt: withdrawalMeeting.startAt, durationMinutes: withdrawalMeeting.durationMinutes, place: withdrawalMeeting.place, participants: withdrawalMeeting.participants })
+    .from(withdrawalMeeting)
+    .innerJoin(withdrawalReferral, eq(withdrawalReferral.id, withdrawalMeeting.referralId))
+    .where(
+      and(
+        eq(withdrawalReferral.receivingOrganisationId, r.receivingOrganisationId),
+        eq(withdrawalMeeting.status, 'BOOKED'),
+        lt(withdrawalMeeting.startAt, end),
+        // no meeting is longer than MAX_DURATION: the index range on start_at
+        gt(withdrawalMeeting.startAt, new Date(v.at.getTime() - MAX_DURATION * 60_000)),
+        meetingId ? ne(withdrawalMeeting.id, meetingId) : undefined,
+        or(...shared),
+      ),
+    )
+    .orderBy(asc(withdrawalMeeting.startAt), asc(withdrawalMeeting.id));
+  const clash = rows.find((m) => m.startAt.getTime() + m.durationMinutes * 60_000 > v.at.getTime());
+  if (!clash) return;
+  const sameRoom = room !== null && clash.place !== null && roomKey(clash.place) === room;
+  const what = sameRoom ? 'in the same room' : 'with the same physician or coordinator';
+  throw conflict(
+    `The meeting overlaps the booked meeting ${clash.id} ${what} (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time${sameRoom ? ' or place' : ''}.`,
+    { clashingMeetingId: clash.id, clashOn: sameRoom ? 'PLACE' : 'PARTICIPANT' },
+  );
 }
 
 // ------------------------------------------------------------------ views and reads
@@ -204,13 +317,26 @@ function invitationsFor(participants: StoredParticipant[], r: Parties): StoredIn
 export interface MeetingView {
   row: MeetingRow;
   invitations: StoredInvitation[];
+  /** the participants the caller sees: all for the host (with user ids), all without user ids for the referring organisation, its own for another invited one */
+  participants: StoredParticipant[];
+  /** false for an organisation invited that is neither party of the request: no outcome reason */
+  party: boolean;
 }
 
+const withoutUserId = ({ userId: _userId, ...x }: StoredParticipant): StoredParticipant => x;
+
+/** The host's view of a meeting: everything. */
+const hostView = (row: MeetingRow): MeetingView => ({ row, invitations: row.invitations, participants: row.participants, party: true });
+
 /** What a caller with `basis` on the referral sees of a meeting; null when their organisation is not invited to it. */
-export function meetingFor(caller: Caller, basis: Basis, row: MeetingRow): MeetingView | null {
-  if (basis === BASIS_RECEIVER) return { row, invitations: row.invitations };
+export function meetingFor(caller: Caller, basis: AnswerBasis, row: MeetingRow): MeetingView | null {
+  if (basis === BASIS_RECEIVER) return hostView(row);
   const own = row.invitations.filter((i) => i.organisationId === caller.organisation.id);
-  return own.length > 0 ? { row, invitations: own } : null;
+  if (own.length === 0) return null;
+  if (basis === BASIS_INVITED) {
+    return { row, invitations: own, participants: row.participants.filter((x) => x.organisationId === caller.organisation.id).map(withoutUserId), party: false };
+  }
+  return { row, invitations: own, participants: row.participants.map(withoutUserId), party: true };
 }
 
 /** The meetings of a referral the caller sees (the referral itself is visible to them); the read is audited like the referral's other fields. */
@@ -259,7 +385,7 @@ async function record(
   tx: Tx,
   ctx: PsychiatryContext,
   r: ReferralRow,
-  basis: Basis,
+  basis: AnswerBasis,
   e: { kind: string; note: string; meetingId: string; action: 'CREATE' | 'UPDATE'; fields: string[]; internalNote?: string | null },
 ) {
   const { caller, now } = ctx;
@@ -313,7 +439,7 @@ export async function bookedAssessmentMeeting(tx: Tx, r: ReferralRow): Promise<M
  */
 export async function writeAssessmentMeeting(tx: Tx, ctx: PsychiatryContext, r: ReferralRow, before: MeetingRow | null, v: ValidMeeting): Promise<string> {
   const { caller, now } = ctx;
-  const invitations = invitationsFor(v.participants, r);
+  const invitations = invitationsFor(v.participants, r, v.invited ?? (before ? invitedOf(before) : []));
   if (before) {
     await tx
       .update(withdrawalMeeting)
@@ -386,6 +512,7 @@ export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId
     const internalNote = optionalText(p, input.internalNote, 'internalNote', 'The note', 10_000);
     const v = validateMeeting(p, input, r, 'CARE_PLANNING', now, null, true);
     p.throwIfAny();
+    await requireNoClash(tx, r, null, v);
     const id = randomUUID();
     const [row] = await tx
       .insert(withdrawalMeeting)
@@ -400,7 +527,7 @@ export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId
         place: v.place,
         videoLink: v.videoLink,
         participants: v.participants,
-        invitations: invitationsFor(v.participants, r),
+        invitations: invitationsFor(v.participants, r, v.invited ?? []),
         status: 'BOOKED',
         outcomeReason: null,
         outcomeAt: null,
@@ -418,7 +545,7 @@ export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId
       fields: ['meetings'],
       internalNote,
     });
-    return { row: row!, invitations: row!.invitations };
+    return hostView(row!);
   });
 }
 
@@ -446,7 +573,8 @@ export async function rescheduleMeeting(
     const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
     checkTime(p, 'at', args.at, m.durationMinutes, r, now);
     p.throwIfAny();
-    const invitations = invitationsFor(m.participants, r);
+    await requireNoClash(tx, r, m.id, { at: args.at, durationMinutes: m.durationMinutes, place: m.place, participants: m.participants });
+    const invitations = invitationsFor(m.participants, r, invitedOf(m));
     const [row] = await tx.update(withdrawalMeeting).set({ startAt: args.at, invitations, updatedAt: now }).where(eq(withdrawalMeeting.id, m.id)).returning();
     if (m.kind === 'ASSESSMENT') {
       // the referral's step writes the timeline entry (MEETING_MOVED) and the referral's audit event
@@ -471,28 +599,50 @@ export async function rescheduleMeeting(
         fields: ['startAt'],
       });
     }
-    return { row: row!, invitations: row!.invitations };
+    return hostView(row!);
   });
 }
 
+const ANSWER_KIND = { ACCEPT: 'INVITATION_ACCEPTED', PROPOSE_TIME: 'INVITATION_TIME_PROPOSED', DECLINE: 'INVITATION_DECLINED' } as const;
+const ANSWER_STORED = { ACCEPT: 'ACCEPTED', PROPOSE_TIME: 'PROPOSED_TIME', DECLINE: 'DECLINED' } as const;
+
+/**
+ * An invited organisation answers its invitation: accept, propose another time, or decline with a
+ * reason. The referring municipality's caseworkers answer on the referral; any other invited
+ * organisation (a probation office, a clinic, another municipality or psychiatry organisation)
+ * answers without seeing the referral. A meeting one's organisation is not invited to is absent
+ * (NOT_FOUND); the host organisation's staff are refused (FORBIDDEN): they move the meeting instead.
+ */
 export async function answerMeetingInvitation(
   ctx: PsychiatryContext,
   meetingId: string,
-  args: { answer: 'ACCEPT' | 'PROPOSE_TIME'; proposedAt?: Date | null; comment?: string | null },
+  args: { answer: 'ACCEPT' | 'PROPOSE_TIME' | 'DECLINE'; proposedAt?: Date | null; comment?: string | null; reason?: string | null },
 ): Promise<MeetingView> {
   const { caller, now } = ctx;
   requirePermission(caller, 'withdrawal.answerMeeting');
+  if (!isUuid(meetingId)) throw meetingNotVisible(meetingId);
   return ctx.db.transaction(async (tx) => {
-    const { referral: r, meeting: m, basis } = await lockMeeting(tx, ctx, meetingId);
+    const [found] = await tx.select({ referralId: withdrawalMeeting.referralId }).from(withdrawalMeeting).where(eq(withdrawalMeeting.id, meetingId));
+    if (!found) throw meetingNotVisible(meetingId);
+    const [r] = await tx.select().from(withdrawalReferral).where(eq(withdrawalReferral.id, found.referralId)).for('update');
+    const [m] = await tx.select().from(withdrawalMeeting).where(eq(withdrawalMeeting.id, meetingId)).for('update');
+    if (!r || !m) throw meetingNotVisible(meetingId);
     const mine = m.invitations.find((i) => i.organisationId === caller.organisation.id);
-    // a meeting one's organisation is not invited to is absent, as any record one may not see
-    if (!mine || basis !== BASIS_SENDER) throw meetingNotVisible(meetingId);
+    if (!mine) {
+      if (caller.organisation.id === r.receivingOrganisationId) {
+        throw forbidden('Your organisation hosts this meeting; only the organisations invited to it answer (move the meeting instead).');
+      }
+      // a meeting one's organisation is not invited to is absent, as any record one may not see
+      throw meetingNotVisible(meetingId);
+    }
+    const basis: AnswerBasis = readBasis(caller, r) ?? BASIS_INVITED;
     requireOpen(deadlines.deriveStatus(r, now), 'An invitation can be answered');
     requireBooked(m, 'An invitation can be answered');
     if (m.startAt.getTime() <= now.getTime())
       throw conflict('The meeting time has passed; the invitation can no longer be answered.', { meetingStatus: m.status });
     const p = new FieldProblems();
     const comment = optionalText(p, args.comment, 'comment', 'The comment', 2_000);
+    const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
     const proposedAt = args.proposedAt ?? null;
     if (args.answer === 'PROPOSE_TIME') {
       if (!proposedAt) p.add('proposedAt', 'Give the time you propose.');
@@ -500,30 +650,76 @@ export async function answerMeetingInvitation(
     } else if (proposedAt) {
       p.add('proposedAt', 'A proposed time is given only with PROPOSE_TIME.');
     }
+    if (args.answer === 'DECLINE' && !reason) p.add('reason', 'Give the reason your organisation declines.');
+    if (args.answer !== 'DECLINE' && reason) p.add('reason', 'A reason is given only with DECLINE (use comment otherwise).');
     p.throwIfAny();
     const answered: StoredInvitation = {
       ...mine,
-      answer: args.answer === 'ACCEPT' ? 'ACCEPTED' : 'PROPOSED_TIME',
+      answer: ANSWER_STORED[args.answer],
       proposedAt: args.answer === 'PROPOSE_TIME' ? proposedAt!.toISOString() : null,
       comment,
+      reason: args.answer === 'DECLINE' ? reason : null,
       answeredAt: now.toISOString(),
       answeredByName: caller.name,
     };
     const invitations = m.invitations.map((i) => (i.organisationId === mine.organisationId ? answered : i));
     const [row] = await tx.update(withdrawalMeeting).set({ invitations, updatedAt: now }).where(eq(withdrawalMeeting.id, m.id)).returning();
     const what = m.kind === 'ASSESSMENT' ? 'assessment meeting' : 'care-planning meeting';
-    await record(tx, ctx, r, basis, {
-      kind: args.answer === 'ACCEPT' ? 'INVITATION_ACCEPTED' : 'INVITATION_TIME_PROPOSED',
-      note:
-        args.answer === 'ACCEPT'
-          ? `${orgName(mine.organisationId)} accepted the ${what} on ${localTime(m.startAt)}.`
-          : `${orgName(mine.organisationId)} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
-      meetingId: m.id,
-      action: 'UPDATE',
-      fields: ['invitations'],
-    });
+    const who = orgName(mine.organisationId);
+    const note = {
+      ACCEPT: () => `${who} accepted the ${what} on ${localTime(m.startAt)}.`,
+      PROPOSE_TIME: () => `${who} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
+      DECLINE: () => `${who} declined the ${what} on ${localTime(m.startAt)}: ${reason}`,
+    }[args.answer]();
+    await record(tx, ctx, r, basis, { kind: ANSWER_KIND[args.answer], note, meetingId: m.id, action: 'UPDATE', fields: ['invitations'] });
     return meetingFor(caller, basis, row!)!;
   });
+}
+
+// ------------------------------------------------------------------ an invited organisation's invitations
+
+/** A meeting as an invited organisation sees it through meetingInvitations: no personal data, its own participants and invitation. */
+export interface InvitedMeetingView {
+  row: MeetingRow;
+  host: string;
+  invitation: StoredInvitation;
+  participants: StoredParticipant[];
+}
+
+const MAX_INVITATIONS = 200;
+
+/**
+ * The invitations of the caller's organisation (any organisation of the directory whose staff may
+ * answer invitations), the earliest meeting first: booked meetings from now on unless `includePast`,
+ * at most 200. One statement (the GIN index on invitations); each meeting read is audited.
+ */
+export async function invitationsOfCaller(
+  ctx: PsychiatryContext,
+  args: { answer?: readonly StoredInvitation['answer'][] | null; includePast?: boolean | null },
+): Promise<InvitedMeetingView[]> {
+  const { caller, now } = ctx;
+  requirePermission(caller, 'withdrawal.answerMeeting');
+  const org = caller.organisation.id;
+  const rows = await ctx.db
+    .select({ meeting: withdrawalMeeting, personId: withdrawalReferral.personId, host: withdrawalReferral.receivingOrganisationId })
+    .from(withdrawalMeeting)
+    .innerJoin(withdrawalReferral, eq(withdrawalReferral.id, withdrawalMeeting.referralId))
+    .where(
+      and(
+        sql`${withdrawalMeeting.invitations} @> ${JSON.stringify([{ organisationId: org }])}::jsonb`,
+        args.includePast ? undefined : and(eq(withdrawalMeeting.status, 'BOOKED'), gt(withdrawalMeeting.startAt, now)),
+      ),
+    )
+    .orderBy(asc(withdrawalMeeting.startAt), asc(withdrawalMeeting.id))
+    .limit(MAX_INVITATIONS);
+  const views: InvitedMeetingView[] = [];
+  for (const { meeting, personId, host } of rows) {
+    const invitation = meeting.invitations.find((i) => i.organisationId === org);
+    if (!invitation || (args.answer && args.answer.length > 0 && !args.answer.includes(invitation.answer))) continue;
+    views.push({ row: meeting, host, invitation, participants: meeting.participants.filter((x) => x.organisationId === org) });
+    ctx.audit.read({ entity: ENTITY, entityId: meeting.id, personId, fields: ['meetingInvitations'], basis: BASIS_INVITED, owner: host });
+  }
+  return views;
 }
 
 const OUTCOME_KIND = { HELD: 'MEETING_HELD', NO_SHOW: 'MEETING_NO_SHOW', CANCELLED: 'MEETING_CANCELLED' } as const;
@@ -563,6 +759,6 @@ export async function recordMeetingOutcome(
       action: 'UPDATE',
       fields: ['status', 'outcomeReason'],
     });
-    return { row: row!, invitations: row!.invitations };
+    return hostView(row!);
   });
 }

@@ -19,6 +19,8 @@ import type { Step } from './transitions.ts';
 export const BASIS_RECEIVER = 'receiving psychiatry organisation';
 export const BASIS_SENDER = 'referring organisation';
 export type Basis = typeof BASIS_RECEIVER | typeof BASIS_SENDER;
+/** An organisation invited to a meeting that is neither party of the request: it sees its invitation only, never the referral. */
+export const BASIS_INVITED = 'invited organisation';
 
 type Parties = Pick<ReferralRow, 'receivingOrganisationId' | 'referringOrganisationId'>;
 
@@ -102,6 +104,8 @@ export const STEP_ACTION: Record<Step, { permission: Permission; side: 'receiver
   refuseAdmission: { permission: 'withdrawal.admit', side: 'receiver' },
   discharge: { permission: 'withdrawal.admit', side: 'receiver' },
   requestNewAssessment: { permission: 'withdrawal.followUp', side: 'sender' },
+  reassessAfterRefusal: { permission: 'withdrawal.bookMeeting', side: 'receiver' },
+  changeDischarge: { permission: 'withdrawal.admit', side: 'receiver' },
   withdraw: { permission: 'withdrawal.followUp', side: 'sender' },
   amend: { permission: 'withdrawal.amend', side: 'sender' },
   assign: { permission: 'withdrawal.assign', side: 'receiver' },

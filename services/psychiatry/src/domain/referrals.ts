@@ -374,6 +374,7 @@ export interface BookMeetingArgs {
   videoLink?: string | null;
   durationMinutes?: number | null;
   participants?: meetings.ParticipantInput[] | null;
+  inviteOrganisations?: string[] | null;
 }
 
 /**
@@ -401,7 +402,9 @@ export function bookAssessmentMeeting(ctx: PsychiatryContext, referralId: string
     },
     note,
     async (tx, row) => {
-      if (valid) await meetings.writeAssessmentMeeting(tx, ctx, row, before, valid);
+      if (!valid) return;
+      await meetings.requireNoClash(tx, row, before?.id ?? null, valid);
+      await meetings.writeAssessmentMeeting(tx, ctx, row, before, valid);
     },
   );
 }
@@ -570,8 +573,50 @@ export function recordDischarge(ctx: PsychiatryContext, referralId: string, inte
   return takeStep(ctx, referralId, 'discharge', () => ({ step: 'discharge' }), note);
 }
 
+/**
+ * A new assessment cycle on the same referral, due in 14 days: asked by the referring organisation
+ * after a lapse or a refused admission, or by the receiving coordinator after a refused admission.
+ * The cycle before is kept in earlierCycles with its outcome (a refusal is never a lapse).
+ */
 export function requestNewAssessment(ctx: PsychiatryContext, referralId: string) {
-  return takeStep(ctx, referralId, 'requestNewAssessment', () => ({ step: 'requestNewAssessment' }));
+  const host = can(ctx.caller, 'withdrawal.bookMeeting') && !can(ctx.caller, 'withdrawal.followUp');
+  const step = host ? 'reassessAfterRefusal' : 'requestNewAssessment';
+  return takeStep(ctx, referralId, step, () => ({ step }));
+}
+
+/**
+ * The coordinator changes an admitted individual's expected discharge, with a reason (history on
+ * the referral, the timeline and the audit): an earlier day frees the bed from then; a later one is
+ * checked under the ward's lock against the beds offered and taken, CONFLICT naming the first full day.
+ */
+export function changeExpectedDischarge(ctx: PsychiatryContext, referralId: string, args: { expectedDischargeOn: string; reason: string }) {
+  mayTake(ctx.caller, 'changeDischarge');
+  const today = stockholmDate(ctx.now);
+  const p = new FieldProblems();
+  const reason = args.reason.trim();
+  if (reason === '') p.add('reason', 'Give the reason the expected discharge changes.');
+  else if (reason.length > 2_000) p.add('reason', 'The reason is too long (at most 2000 characters).');
+  if (args.expectedDischargeOn <= today) p.add('expectedDischargeOn', `The expected discharge must be after today (${today}).`);
+  p.throwIfAny();
+  return takeStep(ctx, referralId, 'changeDischarge', async (r, tx) => {
+    const admittedOn = stockholmDate(r.admittedAt ?? ctx.now);
+    validateExpectedDischarge(args.expectedDischargeOn, admittedOn, capacity.MAX_STAY_DAYS);
+    const current = r.expectedDischargeOn ?? capacity.defaultExpectedDischarge(admittedOn);
+    if (args.expectedDischargeOn === current) throw badInput('expectedDischargeOn', `The expected discharge is already ${current}; give a new day.`);
+    if (r.placeWardId && args.expectedDischargeOn > current) {
+      const w = requireStoredWard(await lockWard(tx, r.placeWardId), r.placeWardId);
+      const holds = await holdsOnWard(tx, w.id, today, r.id);
+      const short = capacity.shortage(w.places, holds, today, addDays(args.expectedDischargeOn, -1));
+      if (short) {
+        throw conflict(
+          `${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); ` +
+            `the latest expected discharge the ward can take is ${short.firstFullDay}.`,
+          { wardId: w.id, firstFullDay: short.firstFullDay },
+        );
+      }
+    }
+    return { step: 'changeDischarge', expectedDischargeOn: args.expectedDischargeOn, reason };
+  });
 }
 
 export function withdrawReferral(ctx: PsychiatryContext, referralId: string, reason: string) {

@@ -27,6 +27,8 @@ export type Step =
   | 'refuseAdmission'
   | 'discharge'
   | 'requestNewAssessment'
+  | 'reassessAfterRefusal'
+  | 'changeDischarge'
   | 'withdraw'
   | 'amend'
   | 'assign';
@@ -76,7 +78,11 @@ export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   // the ward refused the individual when they came: recorded, so the place never counts as lapsed
   refuseAdmission: ['PLACE_OFFERED'],
   discharge: ['ADMITTED'],
-  requestNewAssessment: ['LAPSED'],
+  // after a lapse, or after the ward refused the admission (the refused cycle is kept, never a lapse)
+  requestNewAssessment: ['ADMISSION_REFUSED', 'LAPSED'],
+  // the receiving coordinator asks for it after a refused admission
+  reassessAfterRefusal: ['ADMISSION_REFUSED'],
+  changeDischarge: ['ADMITTED'],
   withdraw: ['RECEIVED', 'ASSESSMENT_BOOKED', 'AWAITING_DECISION', 'CARE_PLANNING', 'PLACE_OFFERED', 'ADMISSION_REFUSED', 'LAPSED'],
   // corrections and the coordinator's assignment while the request is open
   amend: OPEN_STATUSES,
@@ -106,7 +112,9 @@ const STEP_WORDS: Record<Step, string> = {
   refuseAdmission: 'A refused admission can be recorded only while an offered place is still valid',
   admit: 'An admission can be recorded only while an offered place is still valid',
   discharge: 'A discharge can be recorded only for an admitted individual',
-  requestNewAssessment: 'A new assessment can be requested only after an offered place has lapsed',
+  requestNewAssessment: 'A new assessment can be requested only after an offered place has lapsed or the ward refused the admission',
+  reassessAfterRefusal: 'Psychiatry can ask for a new assessment only after the ward refused the admission',
+  changeDischarge: 'An expected discharge can be changed only while the individual is admitted',
   withdraw: 'A request can be withdrawn only while it is still open',
   amend: 'A request can be corrected only while it is still open',
   assign: 'A request can be assigned only while it is still open',
@@ -154,7 +162,8 @@ export type StepInput =
   | { step: 'admit'; ward: { name: string } | null; expectedDischargeOn?: string }
   | { step: 'refuseAdmission'; reason: string }
   | { step: 'discharge' }
-  | { step: 'requestNewAssessment' }
+  | { step: 'requestNewAssessment' | 'reassessAfterRefusal' }
+  | { step: 'changeDischarge'; expectedDischargeOn: string; reason: string }
   | { step: 'withdraw'; reason: string }
   /** the columns an amendment changes, the input's names of the fields, and why */
   | { step: 'amend'; set: Partial<ReferralRow>; fields: readonly string[]; reason: string | null }
@@ -244,6 +253,7 @@ export function submittedReferral(
     assignedAt: null,
     assignedByName: null,
     earlierCycles: [],
+    expectedDischargeChanges: [],
     updatedAt: now,
   };
   const note = newCycleOf ? `Sent as a new cycle beside the open request ${newCycleOf}.` : null;
@@ -267,7 +277,7 @@ export function placeDueOf(r: Pick<ReferralRow, 'decidedAt'>): string {
   return deadlines.placeDueBy(r.decidedAt);
 }
 
-/** The cycle that ends with a lapse, kept on the referral as history. */
+/** The cycle that ends with a lapse or a refused admission, kept on the referral as history. */
 export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
   return {
     cycle: r.cycle,
@@ -297,8 +307,9 @@ export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
             reason: r.placeReason,
           }
         : null,
-    outcome: 'LAPSED',
+    outcome: r.stage === 'ADMISSION_REFUSED' ? 'ADMISSION_REFUSED' : 'LAPSED',
     closedAt: now.toISOString(),
+    ...(r.stage === 'ADMISSION_REFUSED' ? { admissionRefusalReason: r.admissionRefusalReason } : {}),
   };
 }
 
@@ -411,8 +422,19 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
       };
     case 'discharge':
       return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: 'Withdrawal treatment completed; discharged from the ward.' };
+    case 'changeDischarge': {
+      const before = r.expectedDischargeOn ?? addDays(stockholmDate(r.admittedAt ?? now), DEFAULT_STAY_DAYS);
+      const change = { at: now.toISOString(), byName: by.name, byOrganisationId: by.organisationId, before, after: input.expectedDischargeOn, reason: input.reason };
+      return {
+        set: { expectedDischargeOn: input.expectedDischargeOn, expectedDischargeChanges: [...r.expectedDischargeChanges, change] },
+        kind: 'EXPECTED_DISCHARGE_CHANGED',
+        note: `Expected discharge changed from ${before} to ${input.expectedDischargeOn}. Reason: ${input.reason}`,
+      };
+    }
+    case 'reassessAfterRefusal':
     case 'requestNewAssessment': {
       const dueBy = deadlines.assessmentDueBy(now);
+      const refused = r.stage === 'ADMISSION_REFUSED';
       return {
         set: {
           earlierCycles: [...r.earlierCycles, closedCycle(r, now)],
@@ -423,7 +445,9 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           ...CLEARED_CYCLE,
         },
         kind: 'NEW_ASSESSMENT_REQUESTED',
-        note: `The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
+        note: refused
+          ? `The ward refused the admission to the place offered from ${r.placeStartDate}; the need remains. New assessment meeting due by ${dueBy}.`
+          : `The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
       };
     }
     case 'withdraw':

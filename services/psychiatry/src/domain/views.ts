@@ -40,6 +40,7 @@ export interface CycleView {
   decision: DecisionView | null;
   placeOffer: PlaceOfferView | null;
   outcome: StoredCycle['outcome'];
+  admissionRefusalReason: string | null;
 }
 
 /**
@@ -127,6 +128,7 @@ export function earlierCyclesOf(r: ReferralRow): CycleView[] {
     // a closed cycle's outpatient offer had no ward: PlaceOffer is a ward place
     placeOffer: c.placeOffer?.wardId ? withMark({ ...c.placeOffer, wardId: c.placeOffer.wardId, offeredAt: new Date(c.placeOffer.offeredAt) }) : null,
     outcome: c.outcome,
+    admissionRefusalReason: c.admissionRefusalReason ?? null,
   }));
 }
 

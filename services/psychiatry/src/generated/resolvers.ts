@@ -4,9 +4,9 @@ import type { Organisation as DirectoryOrganisation } from '../../../shared/src/
 import type { Indicator as PublishedIndicator } from '../../../shared/src/indicators.ts';
 import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReportReference } from '../../../shared/src/councils.ts';
-import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow, StoredParticipant, StoredInvitation } from '../db/schema.ts';
+import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow, StoredParticipant, StoredInvitation, StoredDischargeChange } from '../db/schema.ts';
 import type { PlaceOfferView, TreatmentOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
-import type { MeetingView } from '../domain/meetings.ts';
+import type { MeetingView, InvitedMeetingView } from '../domain/meetings.ts';
 import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
 import type { PsychiatryContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -247,8 +247,10 @@ export type WithdrawalReferral = {
   placeOffer: Maybe<PlaceOffer>;
   /** the offer of this cycle in either setting: an outpatient offer has no ward; an inpatient one may be ordered from another care provider */
   treatmentOffer: Maybe<TreatmentOffer>;
-  /** the day the individual is expected to leave the ward, recorded on admission (default: the admission date + 7 days); the bed is free again that day */
+  /** the day the individual is expected to leave the ward, recorded on admission (default: the admission date + 7 days) and changed with changeExpectedDischarge; the bed is free again that day */
   expectedDischargeOn: Maybe<Scalars['Date']['output']>;
+  /** every change of the expected discharge after the admission, oldest first (who, when, before, after, why) */
+  expectedDischargeChanges: Array<ExpectedDischargeChange>;
   /** the ward's refusal of the admission, when recorded */
   admissionRefusal: Maybe<AdmissionRefusal>;
   /** true when no meeting is booked and today (Stockholm) is after assessmentDueBy */
@@ -259,7 +261,7 @@ export type WithdrawalReferral = {
   completedAt: Maybe<Scalars['DateTime']['output']>;
   /** who did what when, on both sides; never holds psychiatry's internal notes */
   events: Array<ReferralEvent>;
-  /** earlier assessment cycles that ended in a lapse, oldest first */
+  /** earlier assessment cycles, oldest first: each ended in a lapse, or in an admission the ward refused (never counted as a lapse) */
   earlierCycles: Array<AssessmentCycle>;
   /** psychiatry's internal notes: only staff of the receiving psychiatry organisation may read them (FORBIDDEN for anyone else) */
   internalNotes: Maybe<Array<InternalNote>>;
@@ -273,6 +275,21 @@ export type WithdrawalReferral = {
   newCycleOf: Maybe<WithdrawalReferral>;
   /** the meetings of this referral (assessment and care planning), the first offered first: for the receiving organisation's staff and the invited organisations */
   meetings: Array<WithdrawalMeeting>;
+};
+
+/** A change of an admitted individual's expected discharge. */
+export type ExpectedDischargeChange = {
+  __typename?: 'ExpectedDischargeChange';
+  /** when it was made */
+  at: Scalars['DateTime']['output'];
+  /** who made it, with their organisation */
+  by: Scalars['String']['output'];
+  /** the expected discharge before */
+  before: Scalars['Date']['output'];
+  /** the expected discharge after */
+  after: Scalars['Date']['output'];
+  /** why, for both sides */
+  reason: Scalars['String']['output'];
 };
 
 /** A correction or addition to a request, as social services made it. */
@@ -455,7 +472,7 @@ export type ReferralEvent = {
   __typename?: 'ReferralEvent';
   /** when it happened */
   at: Scalars['DateTime']['output'];
-  /** what happened: SUBMITTED, MEETING_BOOKED, MEETING_MOVED, CARE_PLANNING_MEETING_BOOKED, INVITATION_ACCEPTED, INVITATION_TIME_PROPOSED, MEETING_HELD, MEETING_NO_SHOW, MEETING_CANCELLED, DECISION_RECORDED, PLACE_OFFERED, PLACE_MOVED, ADMITTED, ADMISSION_REFUSED, DISCHARGED, NEW_ASSESSMENT_REQUESTED, WITHDRAWN */
+  /** what happened: SUBMITTED, MEETING_BOOKED, MEETING_MOVED, CARE_PLANNING_MEETING_BOOKED, INVITATION_ACCEPTED, INVITATION_TIME_PROPOSED, INVITATION_DECLINED, EXPECTED_DISCHARGE_CHANGED, MEETING_HELD, MEETING_NO_SHOW, MEETING_CANCELLED, DECISION_RECORDED, PLACE_OFFERED, PLACE_MOVED, ADMITTED, ADMISSION_REFUSED, DISCHARGED, NEW_ASSESSMENT_REQUESTED, WITHDRAWN */
   kind: Scalars['String']['output'];
   /** who did it, with their organisation */
   by: Scalars['String']['output'];
@@ -493,8 +510,10 @@ export type AssessmentCycle = {
   decision: Maybe<TreatmentDecision>;
   /** the cycle's place offer */
   placeOffer: Maybe<PlaceOffer>;
-  /** how the cycle ended: LAPSED */
+  /** how the cycle ended: LAPSED, or ADMISSION_REFUSED (the ward refused the admission; never a lapse) */
   outcome: ReferralStatus;
+  /** the ward's reason, for a cycle that ended in a refused admission */
+  admissionRefusalReason: Maybe<Scalars['String']['output']>;
 };
 
 /** Which meeting of the routine. */
@@ -535,7 +554,9 @@ export type MeetingParticipantRole =
   /** a physician of the receiving psychiatry organisation */
   | 'PHYSICIAN'
   /** the coordinator of the receiving psychiatry organisation */
-  | 'COORDINATOR';
+  | 'COORDINATOR'
+  /** staff of another invited organisation (a probation office, a clinic, another municipality): organisationId names it */
+  | 'PARTNER_STAFF';
 
 /** An invited organisation's answer so far. */
 export type InvitationAnswer =
@@ -544,14 +565,18 @@ export type InvitationAnswer =
   /** the time is accepted */
   | 'ACCEPTED'
   /** another time is proposed (see proposedAt) */
-  | 'PROPOSED_TIME';
+  | 'PROPOSED_TIME'
+  /** the organisation will not take part (see reason) */
+  | 'DECLINED';
 
 /** How an invited organisation answers. */
 export type MeetingInvitationReply =
   /** accept the time */
   | 'ACCEPT'
   /** propose another time (proposedAt) */
-  | 'PROPOSE_TIME';
+  | 'PROPOSE_TIME'
+  /** decline, with a reason */
+  | 'DECLINE';
 
 /** One participant of a meeting: a role, a relative's relation, a name only where needed. */
 export type MeetingParticipant = {
@@ -564,6 +589,8 @@ export type MeetingParticipant = {
   name: Maybe<Scalars['String']['output']>;
   /** the organisation the participant acts for; null for the individual and relatives */
   organisation: Maybe<Organisation>;
+  /** the user id of a physician or coordinator, where the booking named one (their meetings never overlap); shown to the host organisation only */
+  userId: Maybe<Scalars['ID']['output']>;
 };
 
 /** An organisation's invitation to a meeting and its answer. */
@@ -577,6 +604,8 @@ export type MeetingInvitation = {
   proposedAt: Maybe<Scalars['DateTime']['output']>;
   /** a comment with the answer */
   comment: Maybe<Scalars['String']['output']>;
+  /** why the organisation declined */
+  reason: Maybe<Scalars['String']['output']>;
   /** when it was answered */
   answeredAt: Maybe<Scalars['DateTime']['output']>;
   /** who answered, with their organisation */
@@ -607,11 +636,11 @@ export type WithdrawalMeeting = {
   place: Maybe<Scalars['String']['output']>;
   /** the video link, when held by video */
   videoLink: Maybe<Scalars['String']['output']>;
-  /** who takes part */
+  /** who takes part (for an organisation invited that is neither party of the request: its own participants only) */
   participants: Array<MeetingParticipant>;
   /** the invitations the caller may see: all for the receiving organisation, its own for an invited organisation */
   invitations: Array<MeetingInvitation>;
-  /** why it was cancelled (or a note with another outcome) */
+  /** why it was cancelled (or a note with another outcome); null for an organisation invited that is neither party of the request */
   outcomeReason: Maybe<Scalars['String']['output']>;
   /** when the outcome was recorded */
   outcomeRecordedAt: Maybe<Scalars['DateTime']['output']>;
@@ -625,6 +654,40 @@ export type MeetingParticipantInput = {
   relation?: InputMaybe<Scalars['String']['input']>;
   /** a name, only where it is needed */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** a physician's or coordinator's user id: the booking is refused (CONFLICT) if it overlaps another meeting of theirs */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  /** the organisation a PARTNER_STAFF participant acts for (a directory id); it is invited */
+  organisationId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * A meeting an organisation is invited to, as that organisation sees it through
+ * meetingInvitations: the time, place or video link, duration, its own
+ * participants and its own invitation; nothing about the individual. The
+ * organisations are references by id, each resolved from the shared directory.
+ */
+export type InvitedMeeting = {
+  __typename?: 'InvitedMeeting';
+  /** the meeting's id (answer with answerMeetingInvitation) */
+  id: Scalars['ID']['output'];
+  /** assessment or care planning */
+  kind: MeetingKind;
+  /** booked, held, no-show or cancelled */
+  status: MeetingStatus;
+  /** the start time now (after any move) */
+  at: Scalars['DateTime']['output'];
+  /** how long, in minutes */
+  durationMinutes: Scalars['Int']['output'];
+  /** where it is held, when in person */
+  place: Maybe<Scalars['String']['output']>;
+  /** the video link, when held by video */
+  videoLink: Maybe<Scalars['String']['output']>;
+  /** the psychiatry organisation that hosts the meeting */
+  host: Organisation;
+  /** the participants who act for the caller's organisation */
+  participants: Array<MeetingParticipant>;
+  /** the caller's organisation's invitation and its answer */
+  invitation: MeetingInvitation;
 };
 
 /** An inpatient ward that takes planned withdrawal treatment. */
@@ -831,6 +894,12 @@ export type Query = {
   wards: Array<Ward>;
   /** places other psychiatry organisations ordered on the caller's organisation's wards that hold a bed now or later, earliest start first */
   orderedPlaces: Array<OrderedPlace>;
+  /**
+   * The invitations of the caller's organisation to meetings of the withdrawal pathway (any
+   * organisation of the directory, e.g. a probation office or a clinic taking part), the earliest
+   * first, at most 200: by default the booked meetings still to come.
+   */
+  meetingInvitations: Array<InvitedMeeting>;
 };
 
 
@@ -855,6 +924,13 @@ export type QueryWithdrawalReferralsArgs = {
 /** What the psychiatry subgraph answers. */
 export type QueryWardsArgs = {
   organisationId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** What the psychiatry subgraph answers. */
+export type QueryMeetingInvitationsArgs = {
+  answer?: InputMaybe<Array<InvitationAnswer>>;
+  includePast?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** What the psychiatry subgraph changes. */
@@ -885,7 +961,7 @@ export type Mutation = {
   bookCarePlanningMeeting: WithdrawalMeeting;
   /** the coordinator moves a booked meeting; the time first offered is kept, and the invitations are asked again */
   rescheduleMeeting: WithdrawalMeeting;
-  /** an invited organisation answers its invitation: accept, or propose another time */
+  /** an invited organisation answers its invitation: accept, propose another time, or decline with a reason */
   answerMeetingInvitation: WithdrawalMeeting;
   /** the coordinator records how a meeting went: held or no-show once its time has come, or cancelled (with a reason) */
   recordMeetingOutcome: WithdrawalMeeting;
@@ -905,9 +981,20 @@ export type Mutation = {
   moveOfferedPlace: WithdrawalReferral;
   /** the coordinator records that the ward refused to admit the individual of an offered place: frees the bed, and the place never lapses */
   recordRefusedAdmission: WithdrawalReferral;
+  /**
+   * The coordinator changes an admitted individual's expected discharge (with a reason, kept in
+   * expectedDischargeChanges and on the timeline): an earlier one frees the bed from that day; a
+   * later one that would overbook a day the ward has already offered is refused with CONFLICT
+   * naming the day (extensions.firstFullDay)
+   */
+  changeExpectedDischarge: WithdrawalReferral;
   /** the coordinator records that treatment is completed and the individual discharged; frees the place */
   recordDischarge: WithdrawalReferral;
-  /** after an offered place lapsed, the referring organisation asks for a new assessment (a new cycle, due in 14 days) */
+  /**
+   * After an offered place lapsed, or after the ward refused the admission, the referring
+   * organisation (or, after a refusal, the receiving coordinator) asks for a new assessment: a new
+   * cycle due in 14 days; the cycle before stays in earlierCycles (a refused one never counts as a lapse)
+   */
   requestNewAssessment: WithdrawalReferral;
   /** the referring organisation withdraws a request that is not yet admitted or decided against */
   withdrawWithdrawalReferral: WithdrawalReferral;
@@ -962,6 +1049,7 @@ export type MutationBookAssessmentMeetingArgs = {
   videoLink?: InputMaybe<Scalars['String']['input']>;
   durationMinutes?: InputMaybe<Scalars['Int']['input']>;
   participants?: InputMaybe<Array<MeetingParticipantInput>>;
+  inviteOrganisations?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -974,6 +1062,7 @@ export type MutationBookCarePlanningMeetingArgs = {
   videoLink?: InputMaybe<Scalars['String']['input']>;
   participants?: InputMaybe<Array<MeetingParticipantInput>>;
   internalNote?: InputMaybe<Scalars['String']['input']>;
+  inviteOrganisations?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -991,6 +1080,7 @@ export type MutationAnswerMeetingInvitationArgs = {
   answer: MeetingInvitationReply;
   proposedAt?: InputMaybe<Scalars['DateTime']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1055,6 +1145,14 @@ export type MutationRecordRefusedAdmissionArgs = {
   referralId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
   internalNote?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationChangeExpectedDischargeArgs = {
+  referralId: Scalars['ID']['input'];
+  expectedDischargeOn: Scalars['Date']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1355,6 +1453,7 @@ export type ResolversTypes = {
   DocumentUpload: ResolverTypeWrapper<DocumentUpload>;
   WithdrawalReferral: ResolverTypeWrapper<ReferralRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ExpectedDischargeChange: ResolverTypeWrapper<StoredDischargeChange>;
   ReferralAmendment: ResolverTypeWrapper<ReferralAmendment>;
   FieldChange: ResolverTypeWrapper<FieldChange>;
   AssignedCoordinator: ResolverTypeWrapper<AssignedCoordinator>;
@@ -1378,6 +1477,7 @@ export type ResolversTypes = {
   MeetingInvitation: ResolverTypeWrapper<StoredInvitation>;
   WithdrawalMeeting: ResolverTypeWrapper<MeetingView>;
   MeetingParticipantInput: MeetingParticipantInput;
+  InvitedMeeting: ResolverTypeWrapper<InvitedMeetingView>;
   Ward: ResolverTypeWrapper<WardRow>;
   ReferralOrder: ReferralOrder;
   WithdrawalReferralConnection: ResolverTypeWrapper<Omit<WithdrawalReferralConnection, 'nodes'> & { nodes: Array<ResolversTypes['WithdrawalReferral']> }>;
@@ -1418,6 +1518,7 @@ export type ResolversParentTypes = {
   DocumentUpload: DocumentUpload;
   WithdrawalReferral: ReferralRow;
   Boolean: Scalars['Boolean']['output'];
+  ExpectedDischargeChange: StoredDischargeChange;
   ReferralAmendment: ReferralAmendment;
   FieldChange: FieldChange;
   AssignedCoordinator: AssignedCoordinator;
@@ -1435,6 +1536,7 @@ export type ResolversParentTypes = {
   MeetingInvitation: StoredInvitation;
   WithdrawalMeeting: MeetingView;
   MeetingParticipantInput: MeetingParticipantInput;
+  InvitedMeeting: InvitedMeetingView;
   Ward: WardRow;
   WithdrawalReferralConnection: Omit<WithdrawalReferralConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['WithdrawalReferral']> };
   CaseworkerContactInput: CaseworkerContactInput;
@@ -1539,6 +1641,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   placeOffer?: Resolver<Maybe<ResolversTypes['PlaceOffer']>, ParentType, ContextType>;
   treatmentOffer?: Resolver<Maybe<ResolversTypes['TreatmentOffer']>, ParentType, ContextType>;
   expectedDischargeOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  expectedDischargeChanges?: Resolver<Array<ResolversTypes['ExpectedDischargeChange']>, ParentType, ContextType>;
   admissionRefusal?: Resolver<Maybe<ResolversTypes['AdmissionRefusal']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   admittedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1551,6 +1654,14 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   preparedDecision?: Resolver<Maybe<ResolversTypes['PreparedDecision']>, ParentType, ContextType>;
   newCycleOf?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
   meetings?: Resolver<Array<ResolversTypes['WithdrawalMeeting']>, ParentType, ContextType>;
+};
+
+export type ExpectedDischargeChangeResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ExpectedDischargeChange'] = ResolversParentTypes['ExpectedDischargeChange']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  after?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ReferralAmendmentResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ReferralAmendment'] = ResolversParentTypes['ReferralAmendment']> = {
@@ -1665,6 +1776,7 @@ export type AssessmentCycleResolvers<ContextType = PsychiatryContext, ParentType
   decision?: Resolver<Maybe<ResolversTypes['TreatmentDecision']>, ParentType, ContextType>;
   placeOffer?: Resolver<Maybe<ResolversTypes['PlaceOffer']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['ReferralStatus'], ParentType, ContextType>;
+  admissionRefusalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MeetingParticipantResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['MeetingParticipant'] = ResolversParentTypes['MeetingParticipant']> = {
@@ -1672,6 +1784,7 @@ export type MeetingParticipantResolvers<ContextType = PsychiatryContext, ParentT
   relation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type MeetingInvitationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['MeetingInvitation'] = ResolversParentTypes['MeetingInvitation']> = {
@@ -1679,6 +1792,7 @@ export type MeetingInvitationResolvers<ContextType = PsychiatryContext, ParentTy
   answer?: Resolver<ResolversTypes['InvitationAnswer'], ParentType, ContextType>;
   proposedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   answeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1697,6 +1811,19 @@ export type WithdrawalMeetingResolvers<ContextType = PsychiatryContext, ParentTy
   invitations?: Resolver<Array<ResolversTypes['MeetingInvitation']>, ParentType, ContextType>;
   outcomeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcomeRecordedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type InvitedMeetingResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['InvitedMeeting'] = ResolversParentTypes['InvitedMeeting']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['MeetingKind'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MeetingStatus'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  place?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  videoLink?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  participants?: Resolver<Array<ResolversTypes['MeetingParticipant']>, ParentType, ContextType>;
+  invitation?: Resolver<ResolversTypes['MeetingInvitation'], ParentType, ContextType>;
 };
 
 export type WardResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Ward'] = ResolversParentTypes['Ward']> = {
@@ -1742,6 +1869,7 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
   withdrawalReferrals?: Resolver<ResolversTypes['WithdrawalReferralConnection'], ParentType, ContextType, Partial<QueryWithdrawalReferralsArgs>>;
   wards?: Resolver<Array<ResolversTypes['Ward']>, ParentType, ContextType, Partial<QueryWardsArgs>>;
   orderedPlaces?: Resolver<Array<ResolversTypes['OrderedPlace']>, ParentType, ContextType>;
+  meetingInvitations?: Resolver<Array<ResolversTypes['InvitedMeeting']>, ParentType, ContextType, Partial<QueryMeetingInvitationsArgs>>;
 };
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1761,6 +1889,7 @@ export type MutationResolvers<ContextType = PsychiatryContext, ParentType extend
   recordAdmission?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordAdmissionArgs, 'referralId'>>;
   moveOfferedPlace?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationMoveOfferedPlaceArgs, 'referralId' | 'startDate' | 'reason'>>;
   recordRefusedAdmission?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordRefusedAdmissionArgs, 'referralId' | 'reason'>>;
+  changeExpectedDischarge?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationChangeExpectedDischargeArgs, 'referralId' | 'expectedDischargeOn' | 'reason'>>;
   recordDischarge?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRecordDischargeArgs, 'referralId'>>;
   requestNewAssessment?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationRequestNewAssessmentArgs, 'referralId'>>;
   withdrawWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationWithdrawWithdrawalReferralArgs, 'referralId' | 'reason'>>;
@@ -1842,6 +1971,7 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   RemovedReferralDocument?: RemovedReferralDocumentResolvers<ContextType>;
   DocumentUpload?: DocumentUploadResolvers<ContextType>;
   WithdrawalReferral?: WithdrawalReferralResolvers<ContextType>;
+  ExpectedDischargeChange?: ExpectedDischargeChangeResolvers<ContextType>;
   ReferralAmendment?: ReferralAmendmentResolvers<ContextType>;
   FieldChange?: FieldChangeResolvers<ContextType>;
   AssignedCoordinator?: AssignedCoordinatorResolvers<ContextType>;
@@ -1858,6 +1988,7 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   MeetingParticipant?: MeetingParticipantResolvers<ContextType>;
   MeetingInvitation?: MeetingInvitationResolvers<ContextType>;
   WithdrawalMeeting?: WithdrawalMeetingResolvers<ContextType>;
+  InvitedMeeting?: InvitedMeetingResolvers<ContextType>;
   Ward?: WardResolvers<ContextType>;
   WithdrawalReferralConnection?: WithdrawalReferralConnectionResolvers<ContextType>;
   JointCarePlan?: JointCarePlanResolvers<ContextType>;

@@ -4,6 +4,8 @@ import type { Resolvers } from '../generated/resolvers.ts';
 import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import {
+  ExpectedDischargeChange,
+  InvitedMeeting,
   InternalNote,
   JointCarePlan,
   MeetingInvitation,
@@ -37,4 +39,6 @@ export const resolvers: Resolvers = {
   WithdrawalMeeting,
   MeetingParticipant,
   MeetingInvitation,
+  InvitedMeeting,
+  ExpectedDischargeChange,
 };

@@ -21,6 +21,7 @@ export const Mutation: MutationResolvers = {
   recordAdmission: (_, args, ctx) => referrals.recordAdmission(ctx, args.referralId, args),
   moveOfferedPlace: (_, args, ctx) => referrals.moveOfferedPlace(ctx, args.referralId, args),
   recordRefusedAdmission: (_, args, ctx) => referrals.recordRefusedAdmission(ctx, args.referralId, args.reason, args.internalNote),
+  changeExpectedDischarge: (_, args, ctx) => referrals.changeExpectedDischarge(ctx, args.referralId, args),
   recordDischarge: (_, args, ctx) => referrals.recordDischarge(ctx, args.referralId, args.internalNote),
   requestNewAssessment: (_, args, ctx) => referrals.requestNewAssessment(ctx, args.referralId),
   withdrawWithdrawalReferral: (_, args, ctx) => referrals.withdrawReferral(ctx, args.referralId, args.reason),

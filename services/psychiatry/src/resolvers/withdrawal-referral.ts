@@ -3,6 +3,8 @@ import { organisation } from '../../../shared/src/directory.ts';
 import { formatIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { selectedFields } from '../../../shared/src/selection.ts';
 import type {
+  ExpectedDischargeChangeResolvers,
+  InvitedMeetingResolvers,
   InternalNoteResolvers,
   JointCarePlanResolvers,
   MeetingInvitationResolvers,
@@ -66,6 +68,12 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   // the linked request is shown only where the caller may see it (the same check as the direct query)
   newCycleOf: (r, _, ctx) => (r.newCycleOf ? referralById(ctx, r.newCycleOf, ['id']) : null),
   meetings: (r, _, ctx) => meetingsOf(ctx, r),
+  expectedDischargeChanges: (r) => r.expectedDischargeChanges,
+};
+
+export const ExpectedDischargeChange: ExpectedDischargeChangeResolvers = {
+  at: (c) => new Date(c.at),
+  by: (c) => `${c.byName} (${organisation(c.byOrganisationId)?.name ?? c.byOrganisationId})`,
 };
 
 export const WithdrawalMeeting: WithdrawalMeetingResolvers = {
@@ -78,20 +86,36 @@ export const WithdrawalMeeting: WithdrawalMeetingResolvers = {
   durationMinutes: (m) => m.row.durationMinutes,
   place: (m) => m.row.place,
   videoLink: (m) => m.row.videoLink,
-  participants: (m) => m.row.participants,
+  participants: (m) => m.participants,
   invitations: (m) => m.invitations,
-  outcomeReason: (m) => m.row.outcomeReason,
+  outcomeReason: (m) => (m.party ? m.row.outcomeReason : null),
   outcomeRecordedAt: (m) => m.row.outcomeAt,
 };
 
 export const MeetingParticipant: MeetingParticipantResolvers = {
   organisation: (p) => (p.organisationId ? storedOrganisation(p.organisationId) : null),
+  userId: (p) => p.userId ?? null,
+};
+
+/** A meeting as an invited organisation sees it (meetingInvitations): the organisations are references by id. */
+export const InvitedMeeting: InvitedMeetingResolvers = {
+  id: (m) => m.row.id,
+  kind: (m) => m.row.kind,
+  status: (m) => m.row.status,
+  at: (m) => m.row.startAt,
+  durationMinutes: (m) => m.row.durationMinutes,
+  place: (m) => m.row.place,
+  videoLink: (m) => m.row.videoLink,
+  host: (m) => storedOrganisation(m.host),
+  participants: (m) => m.participants,
+  invitation: (m) => m.invitation,
 };
 
 export const MeetingInvitation: MeetingInvitationResolvers = {
   organisation: (i) => storedOrganisation(i.organisationId),
   proposedAt: (i) => (i.proposedAt ? new Date(i.proposedAt) : null),
   answeredAt: (i) => (i.answeredAt ? new Date(i.answeredAt) : null),
+  reason: (i) => i.reason ?? null,
   answeredBy: (i) => (i.answeredByName ? `${i.answeredByName} (${organisation(i.organisationId)?.name ?? i.organisationId})` : null),
 };
 
