@@ -160,6 +160,14 @@ function subgraphShape(name: SubgraphName) {
       .min(0, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be 0 (never) or more')
       .max(3_600_000, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be at most 3600000 (an hour)')
       .default(10_000),
+    /** how often each replica sweeps for deadlines that passed (sweep.ts); 0: never (only the development clock header sweeps) */
+    HUB_SWEEP_INTERVAL_SECONDS: z.coerce
+      .number({ error: 'HUB_SWEEP_INTERVAL_SECONDS must be a whole number of seconds' })
+      .int('HUB_SWEEP_INTERVAL_SECONDS must be a whole number of seconds')
+      .min(0, 'HUB_SWEEP_INTERVAL_SECONDS must be 0 (never) or more')
+      .max(86_400, 'HUB_SWEEP_INTERVAL_SECONDS must be at most 86400 (a day)')
+      .default(60),
+    ...EMAIL,
     ...databaseShape(name),
     /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
     HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
@@ -169,6 +177,34 @@ function subgraphShape(name: SubgraphName) {
     ...(name === 'municipality' ? MUNICIPALITY_ONLY : {}),
   });
 }
+
+/**
+ * The e-mail digest without personal data (digest.ts), optional: without HUB_SMTP_HOST no mail is
+ * sent. HUB_EMAIL_DIGEST_ADDRESSES is a JSON object of organisation id to address; an
+ * organisation named there gets the digest (on), any other none (off).
+ */
+const EMAIL = {
+  HUB_SMTP_HOST: z.string().optional(),
+  HUB_SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(587),
+  HUB_SMTP_USER: z.string().optional(),
+  HUB_SMTP_PASSWORD: z.string().optional(),
+  HUB_SMTP_FROM: z.string().default('hub@localhost'),
+  /** STARTTLS required (true) unless the server is on this machine */
+  HUB_SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  HUB_EMAIL_DIGEST_ADDRESSES: z
+    .string()
+    .default('{}')
+    .refine((v) => {
+      try {
+        const o = JSON.parse(v) as unknown;
+        return typeof o === 'object' && o !== null && !Array.isArray(o) && Object.values(o).every((a) => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a));
+      } catch {
+        return false;
+      }
+    }, 'HUB_EMAIL_DIGEST_ADDRESSES must be a JSON object of organisation id to e-mail address, e.g. {"vasteras-social": "soc@example.org"}'),
+  /** how often the digest is sent, in seconds (each batch once) */
+  HUB_EMAIL_DIGEST_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(604_800).default(3600),
+};
 
 /** Settings only the municipality subgraph (consents and plans) reads. */
 const MUNICIPALITY_ONLY = {
@@ -288,6 +324,22 @@ export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
   linkedUrls: Partial<Record<SubgraphName, string>>;
   /** the longest a consent may be valid, in years from the day it is given (HUB_CONSENT_MAX_YEARS; the municipality's) */
   consentMaxYears: number;
+  /** how often the deadline sweep runs (HUB_SWEEP_INTERVAL_SECONDS), ms; 0: never */
+  sweepIntervalMs: number;
+  /** the e-mail digest; null when no SMTP server is configured */
+  email: EmailConfig | null;
+}
+
+export interface EmailConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+  /** organisation id to address: the organisations that get the digest */
+  addresses: Record<string, string>;
+  intervalMs: number;
 }
 
 export interface RateLimitConfig {
@@ -328,6 +380,7 @@ export function secretVariables(): string[] {
     'HUB_PERSON_ID_SECRET',
     'HUB_AUDIT_KEY',
     'HUB_JWKS',
+    'HUB_SMTP_PASSWORD',
     ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s))),
     ...Object.keys(GATEWAY_DATABASE),
   ];
@@ -513,6 +566,19 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     witnessUrls: Object.fromEntries(witnessesOf(name).map((s) => [s, String(e[`${envName(s)}_URL`])])),
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
     consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
+    sweepIntervalMs: e.HUB_SWEEP_INTERVAL_SECONDS * 1000,
+    email: e.HUB_SMTP_HOST
+      ? {
+          host: e.HUB_SMTP_HOST,
+          port: e.HUB_SMTP_PORT,
+          secure: e.HUB_SMTP_SECURE === 'true',
+          ...(e.HUB_SMTP_USER ? { user: e.HUB_SMTP_USER } : {}),
+          ...(e.HUB_SMTP_PASSWORD ? { password: e.HUB_SMTP_PASSWORD } : {}),
+          from: e.HUB_SMTP_FROM,
+          addresses: JSON.parse(e.HUB_EMAIL_DIGEST_ADDRESSES) as Record<string, string>,
+          intervalMs: e.HUB_EMAIL_DIGEST_INTERVAL_SECONDS * 1000,
+        }
+      : null,
   };
 }
 

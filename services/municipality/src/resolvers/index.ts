@@ -37,6 +37,7 @@ export const resolvers: Resolvers = {
   Council,
   CooperationAgreement,
   IndicatorReport,
+  Notifications: { __resolveReference: (ref: { key: string }) => ref },
   AuditLog: {
     from: (log) => auditLogPeriod(log).from,
     to: (log) => auditLogPeriod(log).to,
