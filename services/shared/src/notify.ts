@@ -174,7 +174,7 @@ export const refKey = (r: RecordRef) => `${r.recordKind}:${r.recordId}`;
 export interface NotificationHooks {
   visible: (db: Executor, caller: Caller, now: Date, refs: RecordRef[]) => Promise<Set<string>>;
   /** turn every deadline passed at `now` into its notification and timeline event, once */
-  sweep?: (db: Executor & { transaction: <T>(f: (tx: Executor) => Promise<T>) => Promise<T> }, now: Date) => Promise<number>;
+  sweep?: (db: Executor & { transaction: <T>(f: (tx: Executor) => Promise<T>) => Promise<T> }, now: Date, personId: string | null) => Promise<number>;
 }
 
 /** The public id of a notification: its subgraph and its number there, e.g. psychiatry:42. */

@@ -47,6 +47,7 @@ import { listNotifications, markRead, type NotificationHooks } from './notify.ts
 import { liveNotifications, startLive, type LiveHub } from './live.ts';
 import { startSweeper } from './sweep.ts';
 import { startDigest } from './digest.ts';
+import { forbidden } from './errors.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -87,7 +88,7 @@ const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(
  * Subscription field cannot be shared between subgraphs, so each has its own): its section
  * of `notifications`, `mark<Name>NotificationsRead` and the subscription `<name>Notifications`.
  */
-function notificationResolvers(name: SubgraphConfig['name'], hooks: NotificationHooks, live: LiveHub) {
+function notificationResolvers(name: SubgraphConfig['name'], hooks: NotificationHooks, live: LiveHub, sweepAt: (now: Date, personId: string | null) => Promise<number>) {
   type Ctx = HubContext;
   return {
     Notifications: {
@@ -98,6 +99,11 @@ function notificationResolvers(name: SubgraphConfig['name'], hooks: Notification
     Mutation: {
       [`mark${capitalised(name)}NotificationsRead`]: (_p: unknown, args: { ids?: string[] | null }, ctx: Ctx) =>
         markRead(name, ctx.db, hooks, ctx.caller, ctx.now, args.ids),
+      // development only: the sweep as at the request's clock (x-hub-clock), for one person's records or all
+      [`run${capitalised(name)}DeadlineSweep`]: (_p: unknown, args: { personId?: string | null }, ctx: Ctx) => {
+        if (ctx.config.mode !== 'development') throw forbidden('The deadline sweep is run by the clock in production; this mutation is for development only.');
+        return sweepAt(ctx.now, args.personId ?? null);
+      },
     },
     Subscription: {
       [`${name}Notifications`]: {
@@ -220,7 +226,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       resolvers: mergeResolvers(
         { Date: DateScalar, DateTime: DateTimeScalar },
         def.resolvers,
-        def.notifications && live ? notificationResolvers(def.name, def.notifications, live) : {},
+        def.notifications && live ? notificationResolvers(def.name, def.notifications, live, (now, personId) => sweeper!.sweepAt(now, personId)) : {},
       ) as GraphQLResolverMap<unknown>,
     },
   ]);
@@ -266,10 +272,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const contextOf = async (req: express.Request): Promise<HubContext<S, L>> => {
     const caller = await verifyToken(req.headers.authorization);
     noteCaller(caller);
-    const clock = clockHeader(req.headers[CLOCK_HEADER], config.mode);
-    const now = clock?.at ?? new Date();
-    // development: the clock header sweeps for its time first, so a deadline it passes is told (sweep.ts)
-    if (clock && sweeper) await sweeper.sweepAt(clock.at);
+    const now = clockHeader(req.headers[CLOCK_HEADER], config.mode)?.at ?? new Date();
     const stats: StatementCounter = { count: 0 };
     const db = dbOf(stats);
     const base = {
@@ -327,6 +330,11 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   });
   const subscriptions: express.RequestHandler = (req, res, next) => {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) return next();
+    if (req.method !== 'POST') {
+      // the signature covers the body, not a query string: a subscription comes as a POST
+      res.status(405).json({ errors: [{ message: 'Subscriptions are accepted as a POST with the operation in the body.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
     void (async () => {
       try {
         (req as unknown as { hubContext: HubContext<S, L> }).hubContext = await contextOf(req);
@@ -364,7 +372,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     sealAudit: sealer.sealNow,
     witness,
     live,
-    sweepAt: (now: Date) => sweeper?.sweepAt(now) ?? Promise.resolve(0),
+    sweepAt: (now: Date) => sweeper?.sweepAt(now, null) ?? Promise.resolve(0),
     sendDigest: () => digest?.sendNow() ?? Promise.resolve(0),
     close: async (graceMs = 0) => {
       // open subscriptions end first (their streams complete), so that in-flight requests are all that is waited for

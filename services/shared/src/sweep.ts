@@ -6,8 +6,9 @@
  * and its timeline event is written only for a notification that was inserted, in the same
  * transaction, so a deadline is told once whichever replica sweeps first.
  *
- * In development a request's clock header (x-hub-clock) sweeps for that clock before the
- * request runs (subgraph.ts), so tests and training move deadlines and see them told.
+ * In development the mutation run<Subgraph>DeadlineSweep sweeps as at the request's clock header
+ * (x-hub-clock), for one person's records or all, so tests and training move deadlines and see
+ * them told; production refuses it.
  */
 import type { Logger } from './logger.ts';
 import type { NotificationHooks } from './notify.ts';
@@ -15,8 +16,8 @@ import type { NotificationHooks } from './notify.ts';
 type SweepDb = Parameters<NonNullable<NotificationHooks['sweep']>>[0];
 
 export interface Sweeper {
-  /** sweeps for `now` (the clock header's time, or the real one) and answers how many deadlines were told */
-  sweepAt: (now: Date) => Promise<number>;
+  /** sweeps for `now` (the clock header's time, or the real one), for one person's records or all; how many deadlines were told */
+  sweepAt: (now: Date, personId: string | null) => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -24,10 +25,10 @@ export function startSweeper(db: SweepDb, hooks: NotificationHooks, intervalMs: 
   const sweep = hooks.sweep;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const sweepAt = async (now: Date): Promise<number> => (sweep ? sweep(db, now) : 0);
+  const sweepAt = async (now: Date, personId: string | null): Promise<number> => (sweep ? sweep(db, now, personId) : 0);
   const tick = () => {
     if (stopped) return;
-    running = sweepAt(new Date()).then(
+    running = sweepAt(new Date(), null).then(
       (told) => {
         if (told > 0) log.info({ told }, 'deadline sweep');
       },

@@ -36,7 +36,7 @@ export async function notifyStep(tx: Executor, r: Parties, eventKind: string, no
   await notify(tx, { ...to(r), kind: eventKind, recordKind: RECORD_KIND, recordId: r.id }, now);
 }
 
-const DEADLINE_BY = 'the hub (deadline passed)';
+const DEADLINE_BY = 'the hub';
 
 interface SweptRow {
   seq: string;
@@ -64,8 +64,9 @@ export const psychiatryNotifications: NotificationHooks = {
    * the timeline); an assessment meeting not booked by assessmentDueBy is overdue the day after
    * (the coordinator is told). Once per referral and cycle: one statement writes both.
    */
-  async sweep(db, now) {
+  async sweep(db, now, personId) {
     const today = stockholmDate(now);
+    const person = personId === null ? sql`` : sql` and r.person_id = ${personId}`;
     return db.transaction(async (tx) => {
       const rows = (await tx.execute(sql`
         with due as (
@@ -73,13 +74,13 @@ export const psychiatryNotifications: NotificationHooks = {
                  'PLACE_LAPSED:' || r.id || ':' || r.cycle as key,
                  ((r.place_lapses_on + 1)::timestamp at time zone 'Europe/Stockholm') as deadline_at,
                  'The offered place was not used by ' || to_char(r.place_lapses_on, 'YYYY-MM-DD') || ' and has lapsed; social services may ask for a new assessment.' as note
-            from withdrawal_referral r where r.stage = 'PLACE_OFFERED' and r.place_lapses_on < ${today}::date
+            from withdrawal_referral r where r.stage = 'PLACE_OFFERED' and r.place_lapses_on < ${today}::date${person}
           union all
           select r.id, r.receiving_organisation_id, r.receiving_organisation_id, 'COORDINATOR', 'ASSESSMENT_OVERDUE',
                  'ASSESSMENT_OVERDUE:' || r.id || ':' || r.cycle,
                  ((r.assessment_due_by + 1)::timestamp at time zone 'Europe/Stockholm'),
                  'No assessment meeting was booked by ' || to_char(r.assessment_due_by, 'YYYY-MM-DD') || '.'
-            from withdrawal_referral r where r.stage = 'RECEIVED' and r.assessment_due_by < ${today}::date
+            from withdrawal_referral r where r.stage = 'RECEIVED' and r.assessment_due_by < ${today}::date${person}
         ),
         ins as (
           insert into notification (recipient_organisation_id, recipient_role, kind, record_kind, record_id, created_at, dedup_key)

@@ -866,6 +866,12 @@ export type Mutation = {
   /** marks the caller's psychiatry notifications read (these ids; without ids: all of them); the number newly marked */
   markPsychiatryNotificationsRead: Scalars['Int']['output'];
   /**
+   * Development only (FORBIDDEN in production): runs the deadline sweep as at the request's clock
+   * (x-hub-clock), for one person's referrals or all; the number of deadlines told. Elsewhere the
+   * sweep runs every HUB_SWEEP_INTERVAL_SECONDS on the real clock.
+   */
+  runPsychiatryDeadlineSweep: Scalars['Int']['output'];
+  /**
    * The referring organisation's caseworker asks for a link to attach a file (the ASI, AUDIT, DUDIT
    * or other document itself) to a request their organisation sent; the bytes then go to the link
    * (DocumentUpload). The content type must be application/pdf, image/png, image/jpeg or text/plain,
@@ -916,6 +922,12 @@ export type Mutation = {
 /** What the psychiatry subgraph changes. */
 export type MutationMarkPsychiatryNotificationsReadArgs = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationRunPsychiatryDeadlineSweepArgs = {
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1780,6 +1792,7 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   markPsychiatryNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkPsychiatryNotificationsReadArgs>>;
+  runPsychiatryDeadlineSweep?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationRunPsychiatryDeadlineSweepArgs>>;
   createReferralDocumentUpload?: Resolver<ResolversTypes['DocumentUpload'], ParentType, ContextType, RequireFields<MutationCreateReferralDocumentUploadArgs, 'referralId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   submitWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationSubmitWithdrawalReferralArgs, 'input'>>;
   amendWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationAmendWithdrawalReferralArgs, 'referralId' | 'input'>>;
