@@ -73,6 +73,9 @@ function httpTransport(subgraphUrls: Record<SubgraphName, string>): { getSubgrap
       buildHTTPExecutor({
         endpoint: subgraphUrls[subgraphName as SubgraphName] ?? transportEntry.location,
         fetch: withSharedSignals(fetch!),
+        // subscriptions too go as a POST with the operation in the body, which the signature covers
+        // (the executor's default for them is a GET with the operation in the query string, which it does not)
+        method: 'POST',
         deduplicateInflightRequests: false,
         ...(getDisposeReason ? { getDisposeReason } : {}),
       }),

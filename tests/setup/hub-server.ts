@@ -69,6 +69,9 @@ export async function hubEnv(label: string): Promise<HubEnv> {
     HUB_AUDIT_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     // Test files and benchmarks send many requests as one caller; tests/gateway/limits.test.ts turns the limits on.
+    // no periodic deadline sweep: tests share the databases, so a sweep on the real clock would write
+    // other files' lapses into their timelines; tests sweep with runPsychiatryDeadlineSweep for one person
+    HUB_SWEEP_INTERVAL_SECONDS: '0',
     HUB_RATE_LIMIT_PER_MINUTE: '0',
     HUB_RATE_LIMIT_ANON_PER_MINUTE: '0',
   };

@@ -160,6 +160,14 @@ function subgraphShape(name: SubgraphName) {
       .min(0, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be 0 (never) or more')
       .max(3_600_000, 'HUB_AUDIT_WITNESS_INTERVAL_MS must be at most 3600000 (an hour)')
       .default(10_000),
+    /** how often each replica sweeps for deadlines that passed (sweep.ts); 0: never (only the development clock header sweeps) */
+    HUB_SWEEP_INTERVAL_SECONDS: z.coerce
+      .number({ error: 'HUB_SWEEP_INTERVAL_SECONDS must be a whole number of seconds' })
+      .int('HUB_SWEEP_INTERVAL_SECONDS must be a whole number of seconds')
+      .min(0, 'HUB_SWEEP_INTERVAL_SECONDS must be 0 (never) or more')
+      .max(86_400, 'HUB_SWEEP_INTERVAL_SECONDS must be at most 86400 (a day)')
+      .default(60),
+    ...EMAIL,
     ...databaseShape(name),
     /** migrate the database (under an advisory lock) before listening; a deployment that runs `npm run migrate` first may set false */
     HUB_MIGRATE_ON_START: flag('HUB_MIGRATE_ON_START'),
@@ -185,7 +193,10 @@ const DOCUMENT_STORE = {
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'HUB_DOCUMENT_S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)')
     .optional(),
   HUB_DOCUMENT_S3_ENDPOINT: z.url({ error: 'HUB_DOCUMENT_S3_ENDPOINT must be a URL, e.g. https://s3.example.se' }).optional(),
-  HUB_DOCUMENT_S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'HUB_DOCUMENT_S3_REGION must be a region name such as eu-north-1').optional(),
+  HUB_DOCUMENT_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'HUB_DOCUMENT_S3_REGION must be a region name such as eu-north-1')
+    .optional(),
   HUB_DOCUMENT_S3_ACCESS_KEY_ID: z.string().optional(),
   HUB_DOCUMENT_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** path-style URLs (https://host/bucket/key), as most S3-compatible servers want; default: true when an endpoint is set */
@@ -242,6 +253,34 @@ function documentStoreFrom(e: Record<string, unknown>): { s3: DocumentS3Config |
     pruneIntervalMs: typeof e.HUB_DOCUMENT_PRUNE_INTERVAL_MS === 'number' ? e.HUB_DOCUMENT_PRUNE_INTERVAL_MS : 600_000,
   };
 }
+
+/**
+ * The e-mail digest without personal data (digest.ts), optional: without HUB_SMTP_HOST no mail is
+ * sent. HUB_EMAIL_DIGEST_ADDRESSES is a JSON object of organisation id to address; an
+ * organisation named there gets the digest (on), any other none (off).
+ */
+const EMAIL = {
+  HUB_SMTP_HOST: z.string().optional(),
+  HUB_SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(587),
+  HUB_SMTP_USER: z.string().optional(),
+  HUB_SMTP_PASSWORD: z.string().optional(),
+  HUB_SMTP_FROM: z.string().default('hub@localhost'),
+  /** STARTTLS required (true) unless the server is on this machine */
+  HUB_SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  HUB_EMAIL_DIGEST_ADDRESSES: z
+    .string()
+    .default('{}')
+    .refine((v) => {
+      try {
+        const o = JSON.parse(v) as unknown;
+        return typeof o === 'object' && o !== null && !Array.isArray(o) && Object.values(o).every((a) => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a));
+      } catch {
+        return false;
+      }
+    }, 'HUB_EMAIL_DIGEST_ADDRESSES must be a JSON object of organisation id to e-mail address, e.g. {"vasteras-social": "soc@example.org"}'),
+  /** how often the digest is sent, in seconds (each batch once) */
+  HUB_EMAIL_DIGEST_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(604_800).default(3600),
+};
 
 /** Settings only the municipality subgraph (consents and plans) reads. */
 const MUNICIPALITY_ONLY = {
@@ -365,6 +404,22 @@ export interface SubgraphConfig extends AuthConfig, DatabaseConfig {
   documentS3: DocumentS3Config | null;
   /** how often unused upload links and removed documents' objects are pruned (0: never) */
   documentPruneIntervalMs: number;
+  /** how often the deadline sweep runs (HUB_SWEEP_INTERVAL_SECONDS), ms; 0: never */
+  sweepIntervalMs: number;
+  /** the e-mail digest; null when no SMTP server is configured */
+  email: EmailConfig | null;
+}
+
+export interface EmailConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+  /** organisation id to address: the organisations that get the digest */
+  addresses: Record<string, string>;
+  intervalMs: number;
 }
 
 export interface RateLimitConfig {
@@ -407,6 +462,7 @@ export function secretVariables(): string[] {
     'HUB_JWKS',
     'HUB_DOCUMENT_S3_ACCESS_KEY_ID',
     'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY',
+    'HUB_SMTP_PASSWORD',
     ...SUBGRAPHS.flatMap((s) => Object.keys(databaseShape(s))),
     ...Object.keys(GATEWAY_DATABASE),
   ];
@@ -593,6 +649,19 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     linkedUrls: Object.fromEntries(LINKED_SUBGRAPHS[name].map((s) => [s, String(e[`${envName(s)}_URL`])])),
     consentMaxYears: typeof e.HUB_CONSENT_MAX_YEARS === 'number' ? e.HUB_CONSENT_MAX_YEARS : 3,
     ...(({ s3, pruneIntervalMs }) => ({ documentS3: s3, documentPruneIntervalMs: pruneIntervalMs }))(documentStoreFrom(e)),
+    sweepIntervalMs: e.HUB_SWEEP_INTERVAL_SECONDS * 1000,
+    email: e.HUB_SMTP_HOST
+      ? {
+          host: e.HUB_SMTP_HOST,
+          port: e.HUB_SMTP_PORT,
+          secure: e.HUB_SMTP_SECURE === 'true',
+          ...(e.HUB_SMTP_USER ? { user: e.HUB_SMTP_USER } : {}),
+          ...(e.HUB_SMTP_PASSWORD ? { password: e.HUB_SMTP_PASSWORD } : {}),
+          from: e.HUB_SMTP_FROM,
+          addresses: JSON.parse(e.HUB_EMAIL_DIGEST_ADDRESSES) as Record<string, string>,
+          intervalMs: e.HUB_EMAIL_DIGEST_INTERVAL_SECONDS * 1000,
+        }
+      : null,
   };
 }
 

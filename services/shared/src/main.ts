@@ -33,6 +33,8 @@ export function defineSubgraph<S extends Record<string, unknown>, L>(
     seedReference: (databaseUrl: string) => Promise<void>;
     /** attached documents (services/shared/src/documents.ts), for a subgraph whose records have them */
     documents?: SubgraphDefinition<S, L>['documents'];
+    /** notifications and the deadline sweep (services/shared/src/notify.ts), for a subgraph that holds work */
+    notifications?: SubgraphDefinition<S, L>['notifications'];
   },
 ): SubgraphModule<S, L> {
   return {
@@ -43,6 +45,7 @@ export function defineSubgraph<S extends Record<string, unknown>, L>(
       schema: parts.schema,
       createLoaders: (db, ctx) => parts.loaders(db, ctx.caller),
       ...(parts.documents ? { documents: parts.documents } : {}),
+      ...(parts.notifications ? { notifications: parts.notifications } : {}),
     },
     migrationsFolder: fileURLToPath(new URL(`../../${name}/drizzle`, import.meta.url)),
     seedReference: parts.seedReference,

@@ -42,6 +42,13 @@ import { endSpan, startSqlSpan } from './telemetry.ts';
 import { inputRulesPlugin } from './input-rules.ts';
 import { DOCUMENTS_PATH, documentsHandler, startDocumentPruner, type DocumentHooks, type DocumentStorage } from './documents.ts';
 import { s3DocumentStore } from './document-store.ts';
+import { createHandler as createSseHandler } from 'graphql-sse/lib/use/express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { listNotifications, markRead, type NotificationHooks } from './notify.ts';
+import { liveNotifications, startLive, type LiveHub } from './live.ts';
+import { startSweeper } from './sweep.ts';
+import { startDigest } from './digest.ts';
+import { forbidden } from './errors.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -73,6 +80,57 @@ export interface SubgraphDefinition<S extends Record<string, unknown>, L> {
   createLoaders: (db: Db<S>, ctx: Omit<HubContext<S, L>, 'loaders'>) => L;
   /** the subgraph's attached documents (its schema exports the `document` table), if it has any */
   documents?: DocumentHooks<HubContext<S, L>>;
+  /** the subgraph's notifications (notify.ts): which records a caller may read, and its deadline sweep */
+  notifications?: NotificationHooks;
+}
+
+const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * The notification fields every subgraph that holds work has, one per subgraph (a root
+ * Subscription field cannot be shared between subgraphs, so each has its own): its section
+ * of `notifications`, `mark<Name>NotificationsRead` and the subscription `<name>Notifications`.
+ */
+function notificationResolvers(
+  name: SubgraphConfig['name'],
+  hooks: NotificationHooks,
+  live: LiveHub,
+  sweepAt: (now: Date, personId: string | null) => Promise<number>,
+) {
+  type Ctx = HubContext;
+  return {
+    Notifications: {
+      __resolveReference: (ref: { key: string }) => ref,
+      [name]: (_p: unknown, args: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }, ctx: Ctx) =>
+        listNotifications(name, ctx.db, hooks, ctx.caller, ctx.now, args),
+    },
+    Mutation: {
+      [`mark${capitalised(name)}NotificationsRead`]: (_p: unknown, args: { ids?: string[] | null }, ctx: Ctx) =>
+        markRead(name, ctx.db, hooks, ctx.caller, ctx.now, args.ids),
+      // development only: the sweep as at the request's clock (x-hub-clock), for one person's records or all
+      [`run${capitalised(name)}DeadlineSweep`]: (_p: unknown, args: { personId?: string | null }, ctx: Ctx) => {
+        if (ctx.config.mode !== 'development') throw forbidden('The deadline sweep is run by the clock in production; this mutation is for development only.');
+        return sweepAt(ctx.now, args.personId ?? null);
+      },
+    },
+    Subscription: {
+      [`${name}Notifications`]: {
+        subscribe: (_p: unknown, args: { after?: string | null }, ctx: Ctx) => {
+          // the clock header fixes "now" for the whole subscription; otherwise each delivery is judged at its time
+          const clock = ctx.forwarded.clock ? () => ctx.now : () => new Date();
+          return liveNotifications(name, live, ctx.db, hooks, ctx.caller, clock, args.after);
+        },
+        resolve: (value: unknown) => value,
+      },
+    },
+  };
+}
+
+/** Resolver maps merged type by type (a subgraph's Mutation and the shared notification mutation). */
+function mergeResolvers(...maps: object[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) for (const [type, fields] of Object.entries(map)) out[type] = { ...out[type], ...(fields as Record<string, unknown>) };
+  return out;
 }
 
 export interface RunningSubgraph {
@@ -82,6 +140,12 @@ export interface RunningSubgraph {
   sealAudit: () => Promise<unknown>;
   /** sends the audit head to the other subgraphs, its witnesses (audit-witness.ts) */
   witness: AuditWitnessSender;
+  /** this replica's live notifications (null for a subgraph without notifications) */
+  live: LiveHub | null;
+  /** runs the deadline sweep for `now` (tests) */
+  sweepAt: (now: Date) => Promise<number>;
+  /** sends the e-mail digest now (tests); the number of mails sent */
+  sendDigest: () => Promise<number>;
   /** stops accepting, lets requests in flight finish for up to `graceMs` (default 0: cut at once), seals, closes the pool */
   close: (graceMs?: number) => Promise<void>;
 }
@@ -161,14 +225,24 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const stopping: Stopping = { stopping: false };
   const documentStorage: DocumentStorage = config.documentS3 ? { kind: 's3', store: s3DocumentStore(config.documentS3) } : { kind: 'postgresql' };
   // unused upload links and removed documents' objects, pruned by every replica (each row by one of them)
-  const pruner = def.documents
-    ? startDocumentPruner(dbOf({ count: 0 }), documentStorage, config.documentPruneIntervalMs, log)
-    : { stop: async () => {} };
+  const pruner = def.documents ? startDocumentPruner(dbOf({ count: 0 }), documentStorage, config.documentPruneIntervalMs, log) : { stop: async () => {} };
+  const live = def.notifications ? await startLive(pool, log) : null;
+  const sweepDb = dbOf({ count: 0 });
+  const sweeper = def.notifications ? startSweeper(sweepDb, def.notifications, config.sweepIntervalMs, log) : null;
+  const digest = config.email ? startDigest(def.name, pool, config.email, log) : null;
 
+  const schema: GraphQLSchema = buildSubgraphSchema([
+    {
+      typeDefs: def.typeDefs,
+      resolvers: mergeResolvers(
+        { Date: DateScalar, DateTime: DateTimeScalar },
+        def.resolvers,
+        def.notifications && live ? notificationResolvers(def.name, def.notifications, live, (now, personId) => sweeper!.sweepAt(now, personId)) : {},
+      ) as GraphQLResolverMap<unknown>,
+    },
+  ]);
   const server = new ApolloServer<HubContext<S, L>>({
-    schema: buildSubgraphSchema([
-      { typeDefs: def.typeDefs, resolvers: { Date: DateScalar, DateTime: DateTimeScalar, ...def.resolvers } as GraphQLResolverMap<unknown> },
-    ]),
+    schema,
     introspection: config.mode === 'development',
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
@@ -258,6 +332,38 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     app.post(`${DOCUMENTS_PATH}/:token`, raw, signedOnly, handler);
     app.put(`${DOCUMENTS_PATH}/:token`, raw, signedOnly, handler);
   }
+  // subscriptions over SSE (graphql-sse, distinct connections: how the gateway asks), beside Apollo
+  // on the same schema, after the same signature and token checks; only subscriptions are served here
+  const sse = createSseHandler({
+    schema,
+    context: (req) => (req.raw as unknown as { hubContext: Record<string, unknown> }).hubContext,
+    execute: () => ({
+      errors: [
+        new GraphQLError('Only subscriptions are served over text/event-stream; send queries and mutations as JSON.', { extensions: { code: 'BAD_REQUEST' } }),
+      ],
+    }),
+  });
+  const subscriptions: express.RequestHandler = (req, res, next) => {
+    if (!String(req.headers.accept ?? '').includes('text/event-stream')) return next();
+    if (req.method !== 'POST') {
+      // the signature covers the body, not a query string: a subscription comes as a POST
+      res
+        .status(405)
+        .json({ errors: [{ message: 'Subscriptions are accepted as a POST with the operation in the body.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    void (async () => {
+      try {
+        (req as unknown as { hubContext: HubContext<S, L> }).hubContext = await contextOf(req);
+      } catch (err) {
+        const e = err instanceof GraphQLError ? err : new GraphQLError('The request could not be read.');
+        const status = (e.extensions.http as { status?: number } | undefined)?.status ?? (e.extensions.code === 'UNAUTHENTICATED' ? 401 : 400);
+        res.status(status).json({ errors: [{ message: e.message, extensions: { code: e.extensions.code ?? 'BAD_REQUEST' } }] });
+        return;
+      }
+      await sse(req, res);
+    })().catch(next);
+  };
   app.use(
     '/graphql',
     observeRequests(def.name, log, metrics),
@@ -268,6 +374,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       },
     }),
     signedOnly,
+    subscriptions,
     expressMiddleware(server, { context: async ({ req }) => contextOf(req) }),
   );
 
@@ -281,7 +388,15 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     pool,
     sealAudit: sealer.sealNow,
     witness,
+    live,
+    sweepAt: (now: Date) => sweeper?.sweepAt(now, null) ?? Promise.resolve(0),
+    sendDigest: () => digest?.sendNow() ?? Promise.resolve(0),
     close: async (graceMs = 0) => {
+      // open subscriptions end first (their streams complete), so that in-flight requests are all that is waited for
+      stopping.stopping = true;
+      await live?.close();
+      await sweeper?.stop();
+      await digest?.stop();
       await closeGracefully(httpServer, stopping, graceMs);
       await server.stop();
       await pruner.stop();

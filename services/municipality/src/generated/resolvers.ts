@@ -476,9 +476,18 @@ export type AuditLogMunicipalityArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The caller's notifications, one section per subgraph that holds work (Query.notifications). */
+export type Notifications = {
+  __typename?: 'Notifications';
+  /** always mine: each section answers for the caller */
+  key: Scalars['ID']['output'];
+};
+
 /** What the municipality subgraph answers. */
 export type Query = {
   __typename?: 'Query';
+  /** the caller's notifications: read each subgraph's section (psychiatry, ...) */
+  notifications: Notifications;
   /** a log reviewer's review of their own organisation's audit log, by period and optionally person or user */
   auditLog: AuditLog;
   /** the councils the caller sits on (as a COUNCIL_MEMBER of a member organisation) */
@@ -883,6 +892,36 @@ export type AuditEventConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/**
+ * Something that needs the caller's attention on a record: work handed to their organisation, or a
+ * deadline that passed. Only ids and kinds: read the record (recordKind, recordId) for its content,
+ * with the record's own authorization; a notification is shown exactly while its record is visible.
+ */
+export type Notification = {
+  __typename?: 'Notification';
+  /** the notification's id: its subgraph and number, e.g. psychiatry:42 (resume a subscription after it) */
+  id: Scalars['ID']['output'];
+  /** what happened, e.g. SUBMITTED, DECISION_RECORDED, PLACE_OFFERED, PLACE_LAPSED, ASSESSMENT_OVERDUE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** when it was written */
+  createdAt: Scalars['DateTime']['output'];
+  /** whether the caller marked it read */
+  read: Scalars['Boolean']['output'];
+};
+
+/** A page of notifications, newest first. */
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  /** the notifications of this page the caller may see */
+  nodes: Array<Notification>;
+  /** where the page ends (endCursor: the after of the next page) */
+  pageInfo: PageInfo;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -971,6 +1010,7 @@ export type FederationTypes = {
   Council: Council;
   IndicatorReport: IndicatorReport;
   AuditLog: AuditLog;
+  Notifications: Notifications;
   Organisation: Organisation;
 };
 
@@ -1004,6 +1044,9 @@ export type FederationReferenceTypes = {
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
+  Notifications:
+    ( { __typename: 'Notifications' }
+    & GraphQLRecursivePick<FederationTypes['Notifications'], {"key":true}> );
   Organisation:
     ( { __typename: 'Organisation' }
     & GraphQLRecursivePick<FederationTypes['Organisation'], {"id":true}> );
@@ -1040,6 +1083,7 @@ export type ResolversTypes = {
   CooperationAgreement: ResolverTypeWrapper<AgreementRow>;
   IndicatorReport: ResolverTypeWrapper<ReportKey>;
   AuditLog: ResolverTypeWrapper<AuditLogRef>;
+  Notifications: ResolverTypeWrapper<Notifications>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
@@ -1059,6 +1103,8 @@ export type ResolversTypes = {
   IndicatorCell: ResolverTypeWrapper<IndicatorCell>;
   AuditEvent: ResolverTypeWrapper<Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversTypes['Organisation'], ownerOrganisation?: Maybe<ResolversTypes['Organisation']> }>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
+  Notification: ResolverTypeWrapper<Notification>;
+  NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1086,6 +1132,7 @@ export type ResolversParentTypes = {
   CooperationAgreement: AgreementRow;
   IndicatorReport: ReportKey;
   AuditLog: AuditLogRef;
+  Notifications: Notifications | FederationReferenceTypes['Notifications'];
   Query: Record<PropertyKey, never>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
@@ -1103,6 +1150,8 @@ export type ResolversParentTypes = {
   IndicatorCell: IndicatorCell;
   AuditEvent: Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversParentTypes['Organisation'], ownerOrganisation?: Maybe<ResolversParentTypes['Organisation']> };
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
+  Notification: Notification;
+  NotificationConnection: NotificationConnection;
 };
 
 export type ViewerResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
@@ -1299,7 +1348,13 @@ export type AuditLogResolvers<ContextType = MunicipalityContext, ParentType exte
   municipality?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<AuditLogMunicipalityArgs>>;
 };
 
+export type NotificationsResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Notifications'] = ResolversParentTypes['Notifications'], FederationReferenceType extends FederationReferenceTypes['Notifications'] = FederationReferenceTypes['Notifications']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Notifications']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  notifications?: Resolver<ResolversTypes['Notifications'], ParentType, ContextType>;
   auditLog?: Resolver<ResolversTypes['AuditLog'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'from' | 'to'>>;
   councils?: Resolver<Array<ResolversTypes['Council']>, ParentType, ContextType>;
   council?: Resolver<Maybe<ResolversTypes['Council']>, ParentType, ContextType, RequireFields<QueryCouncilArgs, 'id'>>;
@@ -1393,6 +1448,20 @@ export type AuditEventConnectionResolvers<ContextType = MunicipalityContext, Par
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type NotificationResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type NotificationConnectionResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = MunicipalityContext> = {
   Viewer?: ViewerResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
@@ -1413,6 +1482,7 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   CooperationAgreement?: CooperationAgreementResolvers<ContextType>;
   IndicatorReport?: IndicatorReportResolvers<ContextType>;
   AuditLog?: AuditLogResolvers<ContextType>;
+  Notifications?: NotificationsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -1424,5 +1494,7 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   IndicatorCell?: IndicatorCellResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationConnection?: NotificationConnectionResolvers<ContextType>;
 };
 

@@ -39,6 +39,7 @@ export const resolvers: Resolvers = {
   Council,
   CooperationAgreement,
   IndicatorReport,
+  Notifications: { __resolveReference: (ref: { key: string }) => ref },
   AuditLog: {
     from: (log) => auditLogPeriod(log).from,
     to: (log) => auditLogPeriod(log).to,

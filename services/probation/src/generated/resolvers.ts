@@ -421,6 +421,36 @@ export type AuditEventConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/**
+ * Something that needs the caller's attention on a record: work handed to their organisation, or a
+ * deadline that passed. Only ids and kinds: read the record (recordKind, recordId) for its content,
+ * with the record's own authorization; a notification is shown exactly while its record is visible.
+ */
+export type Notification = {
+  __typename?: 'Notification';
+  /** the notification's id: its subgraph and number, e.g. psychiatry:42 (resume a subscription after it) */
+  id: Scalars['ID']['output'];
+  /** what happened, e.g. SUBMITTED, DECISION_RECORDED, PLACE_OFFERED, PLACE_LAPSED, ASSESSMENT_OVERDUE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** when it was written */
+  createdAt: Scalars['DateTime']['output'];
+  /** whether the caller marked it read */
+  read: Scalars['Boolean']['output'];
+};
+
+/** A page of notifications, newest first. */
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  /** the notifications of this page the caller may see */
+  nodes: Array<Notification>;
+  /** where the page ends (endCursor: the after of the next page) */
+  pageInfo: PageInfo;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -566,6 +596,8 @@ export type ResolversTypes = {
   IndicatorCell: ResolverTypeWrapper<IndicatorCell>;
   AuditEvent: ResolverTypeWrapper<Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversTypes['Organisation'], ownerOrganisation?: Maybe<ResolversTypes['Organisation']> }>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
+  Notification: ResolverTypeWrapper<Notification>;
+  NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -596,6 +628,8 @@ export type ResolversParentTypes = {
   IndicatorCell: IndicatorCell;
   AuditEvent: Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversParentTypes['Organisation'], ownerOrganisation?: Maybe<ResolversParentTypes['Organisation']> };
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
+  Notification: Notification;
+  NotificationConnection: NotificationConnection;
 };
 
 export type PersonResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -752,6 +786,20 @@ export type AuditEventConnectionResolvers<ContextType = ProbationContext, Parent
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type NotificationResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type NotificationConnectionResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ProbationContext> = {
   Person?: PersonResolvers<ContextType>;
   ContractCareOrder?: ContractCareOrderResolvers<ContextType>;
@@ -773,5 +821,7 @@ export type Resolvers<ContextType = ProbationContext> = {
   IndicatorCell?: IndicatorCellResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationConnection?: NotificationConnectionResolvers<ContextType>;
 };
 

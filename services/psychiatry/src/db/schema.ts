@@ -6,6 +6,8 @@ export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/aud
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 export { document } from '../../../shared/src/documents.ts';
+export { notification, notificationRead } from '../../../shared/src/notify.ts';
+export { notificationDigest } from '../../../shared/src/digest.ts';
 
 /**
  * Inpatient wards that take planned withdrawal treatment. `places` is the

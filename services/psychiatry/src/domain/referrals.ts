@@ -34,6 +34,7 @@ import type { PsychiatryContext } from '../context.ts';
 import * as capacity from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import * as meetings from './meetings.ts';
+import { notifyStep } from './notifications.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import {
   listScope,
@@ -279,6 +280,7 @@ export async function submitReferral(ctx: PsychiatryContext, input: ReferralInpu
     const stored = inserted[0];
     if (!stored) return null;
     await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...event });
+    await notifyStep(tx, stored, event.kind, now);
     await appendAudit(tx, caller, [
       {
         action: 'CREATE',
@@ -347,7 +349,10 @@ async function takeStep(
       .set({ ...next.set, updatedAt: now })
       .where(eq(withdrawalReferral.id, referralId))
       .returning();
-    if (onTimeline(step)) await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
+    if (onTimeline(step)) {
+      await tx.insert(withdrawalReferralEvent).values({ id: randomUUID(), ...next.event });
+      await notifyStep(tx, row, next.event.kind, now);
+    }
     if (after) await after(tx, row);
     if (internalNote) {
       await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId, at: now, kind: next.event.kind, byName: caller.name, text: internalNote });

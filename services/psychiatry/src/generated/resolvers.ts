@@ -879,6 +879,39 @@ export type AuditLogPsychiatryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The caller's notifications, one section per subgraph that holds work (Query.notifications). */
+export type Notifications = {
+  __typename?: 'Notifications';
+  /** always mine: each section answers for the caller */
+  key: Scalars['ID']['output'];
+  /** the caller's notifications on withdrawal referrals, newest first */
+  psychiatry: NotificationConnection;
+};
+
+
+/** The caller's notifications, one section per subgraph that holds work (Query.notifications). */
+export type NotificationsPsychiatryArgs = {
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Live updates from the psychiatry subgraph. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each new notification for the caller on withdrawal referrals, within a second of the change. With
+   * after (the id of the last one received), the missed ones come first, oldest first.
+   */
+  psychiatryNotifications: Notification;
+};
+
+
+/** Live updates from the psychiatry subgraph. */
+export type SubscriptionPsychiatryNotificationsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** What the psychiatry subgraph answers. */
 export type Query = {
   __typename?: 'Query';
@@ -936,6 +969,14 @@ export type QueryMeetingInvitationsArgs = {
 /** What the psychiatry subgraph changes. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** marks the caller's psychiatry notifications read (these ids; without ids: all of them); the number newly marked */
+  markPsychiatryNotificationsRead: Scalars['Int']['output'];
+  /**
+   * Development only (FORBIDDEN in production): runs the deadline sweep as at the request's clock
+   * (x-hub-clock), for one person's referrals or all; the number of deadlines told. Elsewhere the
+   * sweep runs every HUB_SWEEP_INTERVAL_SECONDS on the real clock.
+   */
+  runPsychiatryDeadlineSweep: Scalars['Int']['output'];
   /**
    * The referring organisation's caseworker asks for a link to attach a file (the ASI, AUDIT, DUDIT
    * or other document itself) to a request their organisation sent; the bytes then go to the link
@@ -998,6 +1039,18 @@ export type Mutation = {
   requestNewAssessment: WithdrawalReferral;
   /** the referring organisation withdraws a request that is not yet admitted or decided against */
   withdrawWithdrawalReferral: WithdrawalReferral;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationMarkPsychiatryNotificationsReadArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationRunPsychiatryDeadlineSweepArgs = {
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1322,6 +1375,36 @@ export type AuditEventConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/**
+ * Something that needs the caller's attention on a record: work handed to their organisation, or a
+ * deadline that passed. Only ids and kinds: read the record (recordKind, recordId) for its content,
+ * with the record's own authorization; a notification is shown exactly while its record is visible.
+ */
+export type Notification = {
+  __typename?: 'Notification';
+  /** the notification's id: its subgraph and number, e.g. psychiatry:42 (resume a subscription after it) */
+  id: Scalars['ID']['output'];
+  /** what happened, e.g. SUBMITTED, DECISION_RECORDED, PLACE_OFFERED, PLACE_LAPSED, ASSESSMENT_OVERDUE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** when it was written */
+  createdAt: Scalars['DateTime']['output'];
+  /** whether the caller marked it read */
+  read: Scalars['Boolean']['output'];
+};
+
+/** A page of notifications, newest first. */
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  /** the notifications of this page the caller may see */
+  nodes: Array<Notification>;
+  /** where the page ends (endCursor: the after of the next page) */
+  pageInfo: PageInfo;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1407,6 +1490,7 @@ export type FederationTypes = {
   JointCarePlan: JointCarePlan;
   IndicatorReport: IndicatorReport;
   AuditLog: AuditLog;
+  Notifications: Notifications;
   Organisation: Organisation;
 };
 
@@ -1429,6 +1513,9 @@ export type FederationReferenceTypes = {
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
+  Notifications:
+    ( { __typename: 'Notifications' }
+    & GraphQLRecursivePick<FederationTypes['Notifications'], {"key":true}> );
   Organisation:
     ( { __typename: 'Organisation' }
     & GraphQLRecursivePick<FederationTypes['Organisation'], {"id":true}> );
@@ -1489,6 +1576,8 @@ export type ResolversTypes = {
   JointCarePlan: ResolverTypeWrapper<JointCarePlanReference>;
   IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversTypes['AuditEventConnection'] }>;
+  Notifications: ResolverTypeWrapper<Notifications>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1503,6 +1592,8 @@ export type ResolversTypes = {
   IndicatorCell: ResolverTypeWrapper<IndicatorCell>;
   AuditEvent: ResolverTypeWrapper<Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversTypes['Organisation'], ownerOrganisation?: Maybe<ResolversTypes['Organisation']> }>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
+  Notification: ResolverTypeWrapper<Notification>;
+  NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1547,6 +1638,8 @@ export type ResolversParentTypes = {
   JointCarePlan: JointCarePlanReference;
   IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
+  Notifications: Notifications | FederationReferenceTypes['Notifications'];
+  Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   Date: Scalars['Date']['output'];
@@ -1559,6 +1652,8 @@ export type ResolversParentTypes = {
   IndicatorCell: IndicatorCell;
   AuditEvent: Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversParentTypes['Organisation'], ownerOrganisation?: Maybe<ResolversParentTypes['Organisation']> };
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
+  Notification: Notification;
+  NotificationConnection: NotificationConnection;
 };
 
 export type PersonResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -1864,6 +1959,16 @@ export type AuditLogResolvers<ContextType = PsychiatryContext, ParentType extend
   psychiatry?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<AuditLogPsychiatryArgs>>;
 };
 
+export type NotificationsResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Notifications'] = ResolversParentTypes['Notifications'], FederationReferenceType extends FederationReferenceTypes['Notifications'] = FederationReferenceTypes['Notifications']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Notifications']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  psychiatry?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<NotificationsPsychiatryArgs>>;
+};
+
+export type SubscriptionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  psychiatryNotifications?: SubscriptionResolver<ResolversTypes['Notification'], "psychiatryNotifications", ParentType, ContextType, Partial<SubscriptionPsychiatryNotificationsArgs>>;
+};
+
 export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   withdrawalReferral?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType, RequireFields<QueryWithdrawalReferralArgs, 'id'>>;
   withdrawalReferrals?: Resolver<ResolversTypes['WithdrawalReferralConnection'], ParentType, ContextType, Partial<QueryWithdrawalReferralsArgs>>;
@@ -1873,6 +1978,8 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 };
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  markPsychiatryNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkPsychiatryNotificationsReadArgs>>;
+  runPsychiatryDeadlineSweep?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationRunPsychiatryDeadlineSweepArgs>>;
   createReferralDocumentUpload?: Resolver<ResolversTypes['DocumentUpload'], ParentType, ContextType, RequireFields<MutationCreateReferralDocumentUploadArgs, 'referralId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   removeReferralDocument?: Resolver<ResolversTypes['RemovedReferralDocument'], ParentType, ContextType, RequireFields<MutationRemoveReferralDocumentArgs, 'documentId' | 'reason'>>;
   submitWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationSubmitWithdrawalReferralArgs, 'input'>>;
@@ -1963,6 +2070,20 @@ export type AuditEventConnectionResolvers<ContextType = PsychiatryContext, Paren
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type NotificationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type NotificationConnectionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = PsychiatryContext> = {
   Person?: PersonResolvers<ContextType>;
   CaseworkerContact?: CaseworkerContactResolvers<ContextType>;
@@ -1994,6 +2115,8 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   JointCarePlan?: JointCarePlanResolvers<ContextType>;
   IndicatorReport?: IndicatorReportResolvers<ContextType>;
   AuditLog?: AuditLogResolvers<ContextType>;
+  Notifications?: NotificationsResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -2005,5 +2128,7 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   IndicatorCell?: IndicatorCellResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationConnection?: NotificationConnectionResolvers<ContextType>;
 };
 
