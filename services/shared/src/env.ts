@@ -185,7 +185,10 @@ const DOCUMENT_STORE = {
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'HUB_DOCUMENT_S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)')
     .optional(),
   HUB_DOCUMENT_S3_ENDPOINT: z.url({ error: 'HUB_DOCUMENT_S3_ENDPOINT must be a URL, e.g. https://s3.example.se' }).optional(),
-  HUB_DOCUMENT_S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'HUB_DOCUMENT_S3_REGION must be a region name such as eu-north-1').optional(),
+  HUB_DOCUMENT_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'HUB_DOCUMENT_S3_REGION must be a region name such as eu-north-1')
+    .optional(),
   HUB_DOCUMENT_S3_ACCESS_KEY_ID: z.string().optional(),
   HUB_DOCUMENT_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** path-style URLs (https://host/bucket/key), as most S3-compatible servers want; default: true when an endpoint is set */

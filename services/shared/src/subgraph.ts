@@ -161,9 +161,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const stopping: Stopping = { stopping: false };
   const documentStorage: DocumentStorage = config.documentS3 ? { kind: 's3', store: s3DocumentStore(config.documentS3) } : { kind: 'postgresql' };
   // unused upload links and removed documents' objects, pruned by every replica (each row by one of them)
-  const pruner = def.documents
-    ? startDocumentPruner(dbOf({ count: 0 }), documentStorage, config.documentPruneIntervalMs, log)
-    : { stop: async () => {} };
+  const pruner = def.documents ? startDocumentPruner(dbOf({ count: 0 }), documentStorage, config.documentPruneIntervalMs, log) : { stop: async () => {} };
 
   const server = new ApolloServer<HubContext<S, L>>({
     schema: buildSubgraphSchema([
