@@ -182,14 +182,26 @@ describe('plan documents by role × organisation', () => {
       // the participant's own upload: even that only the owner may remove
       const documentId = await attach(p.id, clinicStaff, 'WRITTEN_INFORMATION', 'info.txt', TEXT, 'text/plain');
       const res = await gql(REMOVE, { id: documentId, reason: 'Fel version' }, { as: caller });
-      const [row] = await withSql('municipality', (sql) => sql`select content is not null as kept, removed_at is not null as removed from document where id = ${documentId}`);
+      const [row] = await withSql(
+        'municipality',
+        (sql) => sql`select content is not null as kept, removed_at is not null as removed from document where id = ${documentId}`,
+      );
       const actions = (await documentAudit(documentId)).map((e) => e.action);
       if (remove === 'ok') {
-        expect(ok(res).removePlanDocument).toEqual({ id: documentId, kind: 'WRITTEN_INFORMATION', fileName: 'info.txt', removedBy: `${caller.name} (Stockholms stad, socialtjänsten)`, reason: 'Fel version' });
+        expect(ok(res).removePlanDocument).toEqual({
+          id: documentId,
+          kind: 'WRITTEN_INFORMATION',
+          fileName: 'info.txt',
+          removedBy: `${caller.name} (Stockholms stad, socialtjänsten)`,
+          reason: 'Fel version',
+        });
         expect(row).toEqual({ kept: false, removed: true });
         expect(actions).toEqual(['CREATE', 'DELETE']);
         const seen = ok(await gql(REMOVED, { id: p.id }, { as: clinicStaff })).jointCarePlan;
-        expect([seen.documents, seen.removedDocuments.map((d: { id: string; reason: string }) => [d.id, d.reason])]).toEqual([[], [[documentId, 'Fel version']]]);
+        expect([seen.documents, seen.removedDocuments.map((d: { id: string; reason: string }) => [d.id, d.reason])]).toEqual([
+          [],
+          [[documentId, 'Fel version']],
+        ]);
       } else {
         expect(res.errors?.map((e) => e.extensions?.code)).toEqual([remove]);
         expect(res.data ?? null).toBeNull();

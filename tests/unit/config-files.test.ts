@@ -185,7 +185,10 @@ describe('the S3-compatible document store (HUB_DOCUMENT_S3_*)', () => {
     [{ HUB_DOCUMENT_S3_ENDPOINT: 'https://s3.region.example' }, 'HUB_DOCUMENT_S3_ENDPOINT is set without HUB_DOCUMENT_S3_BUCKET (the bucket documents go to)'],
     [{ ...s3, HUB_DOCUMENT_S3_ACCESS_KEY_ID: 'AKIA' }, 'HUB_DOCUMENT_S3_SECRET_ACCESS_KEY is required with HUB_DOCUMENT_S3_ACCESS_KEY_ID'],
     [{ ...s3, HUB_DOCUMENT_S3_SECRET_ACCESS_KEY: 'x' }, 'HUB_DOCUMENT_S3_ACCESS_KEY_ID is required with HUB_DOCUMENT_S3_SECRET_ACCESS_KEY'],
-    [{ ...s3, HUB_DOCUMENT_S3_BUCKET: 'Hub_Documents' }, 'HUB_DOCUMENT_S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)'],
+    [
+      { ...s3, HUB_DOCUMENT_S3_BUCKET: 'Hub_Documents' },
+      'HUB_DOCUMENT_S3_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)',
+    ],
     [{ ...s3, HUB_DOCUMENT_S3_ENDPOINT: 'not a url' }, 'HUB_DOCUMENT_S3_ENDPOINT must be a URL, e.g. https://s3.example.se'],
     [{ HUB_DOCUMENT_PRUNE_INTERVAL_MS: '-1' }, 'HUB_DOCUMENT_PRUNE_INTERVAL_MS must be 0 (never) or more'],
     [

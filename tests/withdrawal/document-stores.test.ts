@@ -83,11 +83,18 @@ async function uploaded(arm: Arm, bytes = PDF, contentType = 'application/pdf') 
 async function held(arm: Arm, documentId: string) {
   const [row] = await sqlOf(
     arm,
-    (sql) => sql`select uploaded_at is not null as uploaded, content, storage_key, sha256, size, removed_at is not null as removed from document where id = ${documentId}`,
+    (sql) =>
+      sql`select uploaded_at is not null as uploaded, content, storage_key, sha256, size, removed_at is not null as removed from document where id = ${documentId}`,
   );
   if (!row) return null;
   const bytes = arm.store === 's3' ? (row.storage_key ? await s3.object(row.storage_key as string) : null) : (row.content as Buffer | null);
-  return { uploaded: row.uploaded as boolean, removed: row.removed as boolean, bytes, key: row.storage_key as string | null, sha256: row.sha256 as string | null };
+  return {
+    uploaded: row.uploaded as boolean,
+    removed: row.removed as boolean,
+    bytes,
+    key: row.storage_key as string | null,
+    sha256: row.sha256 as string | null,
+  };
 }
 
 const audit = (arm: Arm, documentId: string) =>
@@ -136,7 +143,15 @@ describe.each(['postgresql', 's3'] as const)('documents kept in %s', (store) => 
 
   /** one bad upload each: the same status and error in both stores, nothing kept, no object, the link still good */
   const REFUSED: Array<[string, Buffer, string, number, string, string | undefined, As | null]> = [
-    ['bytes that are a PNG, declared PDF', Buffer.concat([PNG, Buffer.alloc(PDF.length - PNG.length)]), 'application/pdf', 415, 'BAD_USER_INPUT', 'content', caseworker1980],
+    [
+      'bytes that are a PNG, declared PDF',
+      Buffer.concat([PNG, Buffer.alloc(PDF.length - PNG.length)]),
+      'application/pdf',
+      415,
+      'BAD_USER_INPUT',
+      'content',
+      caseworker1980,
+    ],
     ['bytes of no known type', Buffer.alloc(PDF.length, 0x01), 'application/pdf', 415, 'BAD_USER_INPUT', 'content', caseworker1980],
     ['fewer bytes than declared', PDF.subarray(1), 'application/pdf', 400, 'BAD_USER_INPUT', 'size', caseworker1980],
     ['a body over HUB_DOCUMENT_MAX_BYTES', Buffer.concat([PDF, Buffer.alloc(10_000_001)]), 'application/pdf', 413, 'BAD_USER_INPUT', 'content', caseworker1980],
@@ -156,7 +171,12 @@ describe.each(['postgresql', 's3'] as const)('documents kept in %s', (store) => 
 
   it('refuses a size over the limit at the mutation alike, with no row', async () => {
     const referralId = await referral(arm());
-    const res = await call(arm(), CREATE, { id: referralId, kind: 'AUDIT', fileName: 'a.pdf', contentType: 'application/pdf', size: 10_000_001 }, caseworker1980);
+    const res = await call(
+      arm(),
+      CREATE,
+      { id: referralId, kind: 'AUDIT', fileName: 'a.pdf', contentType: 'application/pdf', size: 10_000_001 },
+      caseworker1980,
+    );
     refused(res, 'BAD_USER_INPUT', 'size');
     expect((await sqlOf(arm(), (sql) => sql`select count(*)::int as n from document where record_id = ${referralId}`))[0]!.n).toBe(0);
   });

@@ -425,7 +425,9 @@ describe('documents by role × organisation', () => {
     it(`${who} · removeReferralDocument → ${remove}`, async () => {
       const { referral, documentId } = await uploaded('AUDIT', TEXT, 'text/plain', 'audit.txt');
       const res = await gql(REMOVE, { id: documentId, reason: 'Fel person' }, { as: caller });
-      const [row] = await psychiatrySql((sql) => sql`select content is not null as kept, removed_at is not null as removed from document where id = ${documentId}`);
+      const [row] = await psychiatrySql(
+        (sql) => sql`select content is not null as kept, removed_at is not null as removed from document where id = ${documentId}`,
+      );
       const actions = (await documentAudit(documentId)).map((e) => e.action);
       if (remove === 'ok') {
         const organisation = 'Västerås stad, socialtjänsten';

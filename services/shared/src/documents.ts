@@ -79,7 +79,9 @@ export const document = pgTable(
   (t) => [
     index('document_record_idx').on(t.recordId, t.recordType),
     // the pruner's look-up of unused upload links
-    index('document_pending_idx').on(t.uploadExpiresAt).where(sql`${t.uploadedAt} is null`),
+    index('document_pending_idx')
+      .on(t.uploadExpiresAt)
+      .where(sql`${t.uploadedAt} is null`),
   ],
 );
 
@@ -664,8 +666,7 @@ export const removedDocumentFields = <K extends string>() => ({
   uploadedAt: (d: DocumentMeta) => d.uploadedAt ?? d.createdAt,
   uploadedBy: (d: DocumentMeta) => `${d.uploadedByName} (${organisation(d.uploadedByOrganisationId)?.name ?? d.uploadedByOrganisationId})`,
   removedAt: (d: DocumentMeta) => d.removedAt ?? d.createdAt,
-  removedBy: (d: DocumentMeta) =>
-    `${d.removedByName ?? ''} (${organisation(d.removedByOrganisationId ?? '')?.name ?? d.removedByOrganisationId ?? ''})`,
+  removedBy: (d: DocumentMeta) => `${d.removedByName ?? ''} (${organisation(d.removedByOrganisationId ?? '')?.name ?? d.removedByOrganisationId ?? ''})`,
   reason: (d: DocumentMeta) => d.removalReason ?? '',
 });
 

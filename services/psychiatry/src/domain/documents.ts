@@ -58,7 +58,8 @@ export async function documentsOfReferral(ctx: PsychiatryContext, referralId: st
 }
 
 /** The documents of a referral the caller sees that were removed, with who, when and why. */
-export const removedDocumentsOfReferral = (ctx: PsychiatryContext, referralId: string): Promise<DocumentMeta[]> => ctx.loaders.removedDocuments.load(referralId);
+export const removedDocumentsOfReferral = (ctx: PsychiatryContext, referralId: string): Promise<DocumentMeta[]> =>
+  ctx.loaders.removedDocuments.load(referralId);
 
 /**
  * Removes a document of a referral: who may attach to the referral (its referring organisation's
