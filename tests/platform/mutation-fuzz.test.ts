@@ -79,6 +79,11 @@ const CALLERS: Record<string, As> = {
   withdrawWithdrawalReferral: caseworker1980,
   createReferralDocumentUpload: caseworker1980,
   createPlanDocumentUpload: caseworkerSthlm,
+  removeReferralDocument: caseworker1980,
+  removePlanDocument: caseworkerSthlm,
+  changeExpectedDischarge: coordinator19,
+  markPsychiatryNotificationsRead: caseworker1980,
+  runPsychiatryDeadlineSweep: coordinator19,
 };
 
 interface Variant {

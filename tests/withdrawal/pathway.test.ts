@@ -238,7 +238,8 @@ describe('request, offer, lapse, new assessment', () => {
     const late = await gql(ADMIT, { id }, { as: coordinator19, clock: '2026-11-21T09:00:00+01:00' });
     expect(refused(late, 'CONFLICT').message).toMatch(/this referral is LAPSED/);
     const byCoordinator = await gql(NEW_ASSESSMENT, { id }, { as: coordinator19, clock: '2026-11-23T10:00:00+01:00' });
-    expect(refused(byCoordinator, 'FORBIDDEN').message).toMatch(/ask for a new assessment/);
+    // psychiatry asks for a new assessment only after the ward refused the admission; after a lapse it is the municipality's
+    expect(refused(byCoordinator, 'CONFLICT').message).toMatch(/^Psychiatry can ask for a new assessment only after the ward refused the admission; this referral is LAPSED/);
 
     const renewed = ok(await gql(NEW_ASSESSMENT, { id }, { as: caseworker1981, clock: '2026-11-23T10:00:00+01:00' })).requestNewAssessment;
     expect(renewed).toMatchObject({
@@ -354,7 +355,7 @@ describe('deadlines and transitions as the coordinator meets them', () => {
     expect(refused(await gql(ADMIT, { id }, { as: coordinator19 }), 'CONFLICT').message).toMatch(/this referral is RECEIVED/);
     expect(refused(await gql(DISCHARGE, { id }, { as: coordinator19 }), 'CONFLICT').message).toMatch(/this referral is RECEIVED/);
     expect(refused(await gql(NEW_ASSESSMENT, { id }, { as: caseworker1980 }), 'CONFLICT').message).toMatch(
-      /only after an offered place has lapsed; this referral is RECEIVED/,
+      /only after an offered place has lapsed or the ward refused the admission; this referral is RECEIVED/,
     );
     const withdrawn = ok(await gql(WITHDRAW, { id, reason: 'Den enskilde har flyttat.' }, { as: caseworker1980 })).withdrawWithdrawalReferral;
     expect(withdrawn).toEqual({ id, status: 'WITHDRAWN' });
