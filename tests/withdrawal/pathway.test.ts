@@ -239,7 +239,9 @@ describe('request, offer, lapse, new assessment', () => {
     expect(refused(late, 'CONFLICT').message).toMatch(/this referral is LAPSED/);
     const byCoordinator = await gql(NEW_ASSESSMENT, { id }, { as: coordinator19, clock: '2026-11-23T10:00:00+01:00' });
     // psychiatry asks for a new assessment only after the ward refused the admission; after a lapse it is the municipality's
-    expect(refused(byCoordinator, 'CONFLICT').message).toMatch(/^Psychiatry can ask for a new assessment only after the ward refused the admission; this referral is LAPSED/);
+    expect(refused(byCoordinator, 'CONFLICT').message).toMatch(
+      /^Psychiatry can ask for a new assessment only after the ward refused the admission; this referral is LAPSED/,
+    );
 
     const renewed = ok(await gql(NEW_ASSESSMENT, { id }, { as: caseworker1981, clock: '2026-11-23T10:00:00+01:00' })).requestNewAssessment;
     expect(renewed).toMatchObject({
