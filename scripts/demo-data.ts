@@ -125,7 +125,13 @@ const STORIES: Story[] = [
   story('Lena Fiktiv', '700222', '128', 'municipality:1980', 20, {
     meetingDaysAgo: -2,
     assignedDaysAgo: 8,
-    invited: { organisationId: 'probation:vasteras', staff: 'Frivårdsinspektör Olle Ek', answer: 'ACCEPTED', comment: 'Frivården deltar på plats.', daysAgo: 1 },
+    invited: {
+      organisationId: 'probation:vasteras',
+      staff: 'Frivårdsinspektör Olle Ek',
+      answer: 'ACCEPTED',
+      comment: 'Frivården deltar på plats.',
+      daysAgo: 1,
+    },
   }), // booked late; Frivården Västerås invited and accepted
   story('Oskar Påhittad', '880430', '375', 'municipality:1980', 12, { meetingDaysAgo: 1, preparedDaysAgo: 0 }), // decision prepared
   story('Maja Låtsas', '950808', '064', 'municipality:1981', 25, {

@@ -446,7 +446,8 @@ export function buildLargeSeed(options: LargeSeedOptions): LargeSeed {
         submittedReferral(valid, caseworker, { id, personId: person.personId, receivingOrganisationId: region.psychiatry }, receivedAt),
         // entry ids come from rng in the order the people, dates and outcomes were tuned on (SIZES and the
         // proportions tests/seed-large.test.ts checks); a withdrawal's entry draws from a stream of its own
-        (e) => (e.kind === 'SUBMITTED' ? submittedEventId : e.kind === 'WITHDRAWN' ? withdrawalIds.uuid() : e.kind === 'AMENDED' ? meetingRng.uuid() : rng.uuid()),
+        (e) =>
+          e.kind === 'SUBMITTED' ? submittedEventId : e.kind === 'WITHDRAWN' ? withdrawalIds.uuid() : e.kind === 'AMENDED' ? meetingRng.uuid() : rng.uuid(),
       );
       const withdraw = (day: string, reason: string) => {
         if (day <= until) r.take({ step: 'withdraw', reason }, caseworker, at(day, 10));

@@ -73,7 +73,7 @@ if (command === 'add') {
   if (command === 'check' && !existsSync(dir)) fail(`${dir} does not exist`);
   let documents;
   try {
-    documents = existsSync(dir) ? loadTrustedDocuments(dir) : new Map();
+    documents = existsSync(dir) ? loadTrustedDocuments(dir) : (new Map() as ReturnType<typeof loadTrustedDocuments>);
   } catch (err) {
     fail((err as Error).message);
   }

@@ -158,12 +158,14 @@ describe("demo data shows issue 14's states", () => {
       expect(changed.map((c) => ({ ...c }))).toEqual([
         { name: 'Hans Fiktivsson', expected: addDays(stockholmDate(NOW), 4), before: addDays(stockholmDate(NOW), 7), after: addDays(stockholmDate(NOW), 4) },
       ]);
-      const renewed = await sql`select name, stage, cycle, earlier_cycles->0->>'outcome' as outcome from withdrawal_referral where earlier_cycles <> '[]'::jsonb order by name`;
+      const renewed =
+        await sql`select name, stage, cycle, earlier_cycles->0->>'outcome' as outcome from withdrawal_referral where earlier_cycles <> '[]'::jsonb order by name`;
       expect(renewed.map((r) => ({ ...r }))).toEqual([
         { name: 'Anders Låtsasson', stage: 'RECEIVED', cycle: 2, outcome: 'LAPSED' },
         { name: 'Kim Omprövad', stage: 'RECEIVED', cycle: 2, outcome: 'ADMISSION_REFUSED' },
       ]);
-      const kinds = await sql`select kind, count(*)::int as n from withdrawal_referral_event where kind in ('EXPECTED_DISCHARGE_CHANGED', 'NEW_ASSESSMENT_REQUESTED') group by kind order by kind`;
+      const kinds =
+        await sql`select kind, count(*)::int as n from withdrawal_referral_event where kind in ('EXPECTED_DISCHARGE_CHANGED', 'NEW_ASSESSMENT_REQUESTED') group by kind order by kind`;
       expect(kinds.map((k) => [k.kind, k.n])).toEqual([
         ['EXPECTED_DISCHARGE_CHANGED', 1],
         ['NEW_ASSESSMENT_REQUESTED', 2],

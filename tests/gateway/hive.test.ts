@@ -193,7 +193,9 @@ describe('subscriptions through the gateway', () => {
     // An event stream was asked for: the error comes as its one event, then the stream completes.
     expect({ status: sse.status, body: await sse.text() }).toEqual({
       status: 200,
-      body: expect.stringMatching(/event: next\ndata: \{"errors":\[\{"message":"Cannot query field \\"ticks\\" on type \\"Subscription\\"\.".*\n\nevent: complete\n/s),
+      body: expect.stringMatching(
+        /event: next\ndata: \{"errors":\[\{"message":"Cannot query field \\"ticks\\" on type \\"Subscription\\"\.".*\n\nevent: complete\n/s,
+      ),
     });
     const ws = await overWebSocket(hub().gatewayUrl, QUERY, hubToken).catch((err: unknown) => [err]);
     expect(ws).toEqual([expect.objectContaining({ errors: [expect.objectContaining({ message: 'Cannot query field "ticks" on type "Subscription".' })] })]);

@@ -14,8 +14,8 @@ export interface Delivered {
 
 export const SUBSCRIBE = `subscription($after: ID) { psychiatryNotifications(after: $after) { id kind recordKind recordId read } }`;
 export const LIST = `query($unread: Boolean, $first: Int, $after: String) { notifications { psychiatry(unreadOnly: $unread, first: $first, after: $after) { nodes { id kind recordKind recordId read } pageInfo { hasNextPage endCursor } } } }`;
-export const SWEEP = `mutation($p: ID) { runPsychiatryDeadlineSweep(personId: $p) }`;
-export const MARK = `mutation($ids: [ID!]) { markPsychiatryNotificationsRead(ids: $ids) }`;
+export const SWEEP = `mutation($p: ID) { runPsychiatryDeadlineSweep(personId: $p) { told } }`;
+export const MARK = `mutation($ids: [ID!]) { markPsychiatryNotificationsRead(ids: $ids) { marked } }`;
 
 /** The caller's newest psychiatry notification id (psychiatry:0 when none): a subscription after it misses nothing. */
 export async function newestId(as: As): Promise<string> {
@@ -47,7 +47,12 @@ export function subscribe(transport: Transport, token: string, after: string | n
         resolve();
       };
     } else {
-      const client = createWsClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      const client = createWsClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
       const off = client.subscribe(query, { next: onNext, error: reject, complete: resolve });
       stop = () => {
         off();
@@ -74,4 +79,3 @@ export function subscribe(transport: Transport, token: string, after: string | n
     stop,
   };
 }
-

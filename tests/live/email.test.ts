@@ -77,7 +77,13 @@ describe('the e-mail digest', () => {
     );
 
   // the text part as sent (quoted-printable: soft line breaks joined again)
-  const body = (raw: string) => raw.split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/=\r?\n/g, '').replace(/\r\n/g, '\n');
+  const body = (raw: string) =>
+    raw
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n\n')
+      .replace(/=\r?\n/g, '')
+      .replace(/\r\n/g, '\n');
 
   it('one mail per batch, with the count only', async () => {
     await write(on, 3);
@@ -88,14 +94,18 @@ describe('the e-mail digest', () => {
     expect(mail!.from).toBe('hub@region.example');
     expect(mail!.to).toEqual(['socialtjanst@kommun.example']);
     expect(mail!.raw).toMatch(new RegExp(`^Subject: ${DIGEST_SUBJECT}\\r?$`, 'm'));
-    expect(body(mail!.raw)).toBe('You have 3 new items in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n');
+    expect(body(mail!.raw)).toBe(
+      'You have 3 new items in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n',
+    );
     for (const personal of [recordId, 'PLACE_LAPSED', 'WithdrawalReferral', 'CASEWORKER', on]) expect(mail!.raw).not.toContain(personal);
 
     // the same batch is not sent again; the next one is
     expect(await replica.sendDigest()).toBe(0);
     await write(on, 1);
     expect(await replica.sendDigest()).toBe(1);
-    expect(body(mails[1]!.raw)).toBe('You have 1 new item in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n');
+    expect(body(mails[1]!.raw)).toBe(
+      'You have 1 new item in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n',
+    );
     expect(mails.flatMap((m) => m.to)).toEqual(['socialtjanst@kommun.example', 'socialtjanst@kommun.example']);
   });
 });

@@ -42,14 +42,18 @@ describe.each<Transport>(['SSE', 'WebSocket'])('live notifications over %s', (tr
     ok(await gql(OFFER, { id, ward, start: '2026-04-14' }, { as: coordinator19, clock: '2026-04-02T09:00:00+02:00' }));
     // the place lapses on 13 May (not used by 12 May): the sweep as at that morning tells it, once
     const sweepClock = '2026-05-13T07:00:00+02:00';
-    expect(ok(await gql(SWEEP, { p: referral.person.id }, { as: caseworker1980, clock: sweepClock })).runPsychiatryDeadlineSweep).toBe(1);
-    expect(ok(await gql(SWEEP, { p: referral.person.id }, { as: caseworker1980, clock: '2026-05-20T07:00:00+02:00' })).runPsychiatryDeadlineSweep).toBe(0);
+    expect(ok(await gql(SWEEP, { p: referral.person.id }, { as: caseworker1980, clock: sweepClock })).runPsychiatryDeadlineSweep.told).toBe(1);
+    expect(ok(await gql(SWEEP, { p: referral.person.id }, { as: caseworker1980, clock: '2026-05-20T07:00:00+02:00' })).runPsychiatryDeadlineSweep.told).toBe(0);
 
     const coordinatorSaw = await coordinatorLive.until((v) => ofRecord(id)(v).includes('SUBMITTED'));
     const caseworkerSaw = await caseworkerLive.until((v) => ofRecord(id)(v).includes('PLACE_LAPSED'));
     expect(ofRecord(id)(coordinatorSaw)).toEqual(['SUBMITTED']);
     expect(ofRecord(id)(caseworkerSaw)).toEqual(['DECISION_RECORDED', 'PLACE_OFFERED', 'PLACE_LAPSED']);
-    expect(caseworkerSaw.find((v) => v.recordId === id)).toMatchObject({ recordKind: 'WithdrawalReferral', read: false, id: expect.stringMatching(/^psychiatry:\d+$/) });
+    expect(caseworkerSaw.find((v) => v.recordId === id)).toMatchObject({
+      recordKind: 'WithdrawalReferral',
+      read: false,
+      id: expect.stringMatching(/^psychiatry:\d+$/),
+    });
 
     // the lapse is on the timeline, once, dated the day after lapsesOn
     const seen = ok(await gql(REFERRAL_EVENTS, { id }, { as: caseworker1980, clock: '2026-05-13T08:00:00+02:00' })).withdrawalReferral;
@@ -97,9 +101,11 @@ describe('resuming, the list and marking read', () => {
     const reader: As = { ...caseworker1980, sub: `reader-${id.slice(0, 8)}` };
     const page = ok(await gql(LIST, { first: 50 }, { as: reader })).notifications.psychiatry as { nodes: Delivered[] };
     const mine = page.nodes.filter((n) => n.recordId === id);
-    expect(mine).toEqual([{ id: expect.stringMatching(/^psychiatry:\d+$/), kind: 'DECISION_RECORDED', recordKind: 'WithdrawalReferral', recordId: id, read: false }]);
-    expect(ok(await gql(MARK, { ids: [mine[0]!.id] }, { as: reader })).markPsychiatryNotificationsRead).toBe(1);
-    expect(ok(await gql(MARK, { ids: [mine[0]!.id] }, { as: reader })).markPsychiatryNotificationsRead).toBe(0);
+    expect(mine).toEqual([
+      { id: expect.stringMatching(/^psychiatry:\d+$/), kind: 'DECISION_RECORDED', recordKind: 'WithdrawalReferral', recordId: id, read: false },
+    ]);
+    expect(ok(await gql(MARK, { ids: [mine[0]!.id] }, { as: reader })).markPsychiatryNotificationsRead.marked).toBe(1);
+    expect(ok(await gql(MARK, { ids: [mine[0]!.id] }, { as: reader })).markPsychiatryNotificationsRead.marked).toBe(0);
     const unread = ok(await gql(LIST, { unread: true, first: 50 }, { as: reader })).notifications.psychiatry as { nodes: Delivered[] };
     expect(unread.nodes.filter((n) => n.recordId === id)).toEqual([]);
     // read state is per user: another caseworker of the organisation still has it unread
@@ -108,7 +114,7 @@ describe('resuming, the list and marking read', () => {
     };
     expect(other.nodes.filter((n) => n.recordId === id).map((n) => n.kind)).toEqual(['DECISION_RECORDED']);
     // another organisation cannot mark it
-    expect(ok(await gql(MARK, { ids: [mine[0]!.id] }, { as: caseworker1981 })).markPsychiatryNotificationsRead).toBe(0);
+    expect(ok(await gql(MARK, { ids: [mine[0]!.id] }, { as: caseworker1981 })).markPsychiatryNotificationsRead.marked).toBe(0);
     refused(await gql(LIST, { after: 'municipality:3' }, { as: reader }), 'BAD_USER_INPUT', 'after');
     refused(await gql(MARK, { ids: ['42'] }, { as: reader }), 'BAD_USER_INPUT', 'ids[0]');
   });

@@ -18,7 +18,11 @@ describe('easterSunday (Gregorian computus)', () => {
 
 const moving = (h: ReturnType<typeof holidaysOf>) =>
   Object.fromEntries(
-    h.filter((x) => ['långfredagen', 'påskdagen', 'annandag påsk', 'Kristi himmelsfärdsdag', 'midsommarafton', 'midsommardagen', 'alla helgons dag'].includes(x.name)).map((x) => [x.name, x.date]),
+    h
+      .filter((x) =>
+        ['långfredagen', 'påskdagen', 'annandag påsk', 'Kristi himmelsfärdsdag', 'midsommarafton', 'midsommardagen', 'alla helgons dag'].includes(x.name),
+      )
+      .map((x) => [x.name, x.date]),
   );
 
 describe('holidaysOf', () => {

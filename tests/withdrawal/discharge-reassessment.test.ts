@@ -73,8 +73,9 @@ describe('changing an expected discharge', () => {
     );
     expect(await freeOn(ward, '2026-05-14')).toBe(0);
 
-    const earlier = ok(await gql(CHANGE, { id: a, on: '2026-05-14', reason: 'Snabbare förlopp än väntat.' }, { as: coordinator19, clock: LATER }))
-      .changeExpectedDischarge;
+    const earlier = ok(
+      await gql(CHANGE, { id: a, on: '2026-05-14', reason: 'Snabbare förlopp än väntat.' }, { as: coordinator19, clock: LATER }),
+    ).changeExpectedDischarge;
     expect(earlier).toMatchObject({
       status: 'ADMITTED',
       expectedDischargeOn: '2026-05-14',
@@ -132,15 +133,15 @@ describe('changing an expected discharge', () => {
     expect(refused(await gql(CHANGE, { ...vars, reason: ' ' }, { as: coordinator19, clock: LATER }), 'BAD_USER_INPUT', 'reason').message).toBe(
       'Give the reason the expected discharge changes.',
     );
-    expect(refused(await gql(CHANGE, { ...vars, on: '2026-05-11' }, { as: coordinator19, clock: LATER }), 'BAD_USER_INPUT', 'expectedDischargeOn').message).toBe(
-      'The expected discharge must be after today (2026-05-11).',
-    );
+    expect(
+      refused(await gql(CHANGE, { ...vars, on: '2026-05-11' }, { as: coordinator19, clock: LATER }), 'BAD_USER_INPUT', 'expectedDischargeOn').message,
+    ).toBe('The expected discharge must be after today (2026-05-11).');
     expect(refused(await gql(CHANGE, vars, { as: coordinator19, clock: LATER }), 'BAD_USER_INPUT', 'expectedDischargeOn').message).toBe(
       'The expected discharge is already 2026-05-15; give a new day.',
     );
-    expect(refused(await gql(CHANGE, { ...vars, on: '2026-08-10' }, { as: coordinator19, clock: LATER }), 'BAD_USER_INPUT', 'expectedDischargeOn').message).toBe(
-      'The expected discharge can be at most 90 days after the admission date 2026-05-11.',
-    );
+    expect(
+      refused(await gql(CHANGE, { ...vars, on: '2026-08-10' }, { as: coordinator19, clock: LATER }), 'BAD_USER_INPUT', 'expectedDischargeOn').message,
+    ).toBe('The expected discharge can be at most 90 days after the admission date 2026-05-11.');
     refused(await gql(CHANGE, { ...vars, on: '2026-05-13' }, { as: nurse19, clock: LATER }), 'FORBIDDEN');
     refused(await gql(CHANGE, { ...vars, on: '2026-05-13' }, { as: caseworker1980, clock: LATER }), 'FORBIDDEN');
     refused(await gql(CHANGE, { ...vars, on: '2026-05-13' }, { as: coordinator01, clock: LATER }), 'NOT_FOUND');
@@ -169,7 +170,12 @@ describe('a new assessment after a refused admission', () => {
       overdue: false,
       admissionRefusal: null,
       earlierCycles: [
-        { cycle: 1, outcome: 'ADMISSION_REFUSED', admissionRefusalReason: 'Påverkad vid ankomst.', placeOffer: { startDate: '2026-05-11', lapsesOn: '2026-06-08' } },
+        {
+          cycle: 1,
+          outcome: 'ADMISSION_REFUSED',
+          admissionRefusalReason: 'Påverkad vid ankomst.',
+          placeOffer: { startDate: '2026-05-11', lapsesOn: '2026-06-08' },
+        },
       ],
     });
     expect(r.events.at(-1)).toEqual({
@@ -204,6 +210,8 @@ describe('a new assessment after a refused admission', () => {
       'Psychiatry can ask for a new assessment only after the ward refused the admission; this referral is LAPSED (lapsed: the offered place was not used in time).',
     );
     const again = ok(await gql(NEW_ASSESSMENT, { id: lapsedPlace }, { as: caseworker1980, clock: june })).requestNewAssessment;
-    expect(again.earlierCycles).toEqual([{ cycle: 1, outcome: 'LAPSED', admissionRefusalReason: null, placeOffer: { startDate: '2026-05-11', lapsesOn: '2026-06-08' } }]);
+    expect(again.earlierCycles).toEqual([
+      { cycle: 1, outcome: 'LAPSED', admissionRefusalReason: null, placeOffer: { startDate: '2026-05-11', lapsesOn: '2026-06-08' } },
+    ]);
   });
 });

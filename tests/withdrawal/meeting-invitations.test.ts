@@ -12,7 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { gql, type As, type GqlResult } from '../helpers/hub.ts';
 import { caseworker0180, caseworker1980, caseworker1981, coordinator01, coordinator19, nurse19, ok, refused, submit } from '../helpers/withdrawal.ts';
 
-const person = (org: string, role: As['roles'][number]): As => ({ org, roles: [role], sub: `${org}-${role}-${randomUUID().slice(0, 6)}`.toLowerCase(), name: `${role} ${org}` });
+const person = (org: string, role: As['roles'][number]): As => ({
+  org,
+  roles: [role],
+  sub: `${org}-${role}-${randomUUID().slice(0, 6)}`.toLowerCase(),
+  name: `${role} ${org}`,
+});
 const probationVasteras = person('probation:vasteras', 'PROBATION_OFFICER');
 const probationStockholm = person('probation:stockholm', 'PROBATION_OFFICER');
 const clinicSodermalm = person('clinic:0180-sodermalm', 'CLINIC_STAFF');
@@ -77,7 +82,12 @@ describe('invitations to other organisations', () => {
   it('the host sees every invitation; each invited organisation sees exactly its own, with its own participants and no personal data', async () => {
     const { referralId, meetingId, place, personnummer } = await invitedMeeting();
     const host = ok(await gql(REFERRAL, { id: referralId }, { as: coordinator19, clock: BOOKING })).withdrawalReferral.meetings[0];
-    expect(host.invitations).toEqual([pending('municipality:1980'), pending('probation:vasteras'), pending('clinic:0180-sodermalm'), pending('municipality:1981')]);
+    expect(host.invitations).toEqual([
+      pending('municipality:1980'),
+      pending('probation:vasteras'),
+      pending('clinic:0180-sodermalm'),
+      pending('municipality:1981'),
+    ]);
     expect(host.participants.find((p: { role: string }) => p.role === 'COORDINATOR').userId).toMatch(/^maria-/);
 
     // the referring municipality: its own invitation, the participants without user ids
@@ -117,7 +127,7 @@ describe('invitations to other organisations', () => {
     ['a probation officer of another office (Stockholm)', probationStockholm, false, 'ok', 'NOT_FOUND'],
     ['clinic staff of the invited clinic (Södermalm)', clinicSodermalm, true, 'ok', 'ok'],
     ['clinic staff of another clinic (Kista)', clinicKista, false, 'ok', 'NOT_FOUND'],
-    ["a caseworker of the invited municipality (Sala)", caseworker1981, true, 'ok', 'ok'],
+    ['a caseworker of the invited municipality (Sala)', caseworker1981, true, 'ok', 'ok'],
     ['a caseworker of a municipality not invited (Stockholm)', caseworker0180, false, 'ok', 'NOT_FOUND'],
     ["another region's coordinator (not invited)", coordinator01, false, 'ok', 'NOT_FOUND'],
     ['the host coordinator', coordinator19, false, 'ok', 'FORBIDDEN'],
@@ -141,7 +151,9 @@ describe('invitations to other organisations', () => {
       if (answer === 'ok') {
         const m = ok(answered).answerMeetingInvitation;
         expect(m.invitations).toEqual([{ ...pending(as.org), answer: 'ACCEPTED', answeredBy: expect.stringContaining(as.name ?? '') }]);
-        expect(after.filter((i: { answer: string }) => i.answer === 'ACCEPTED').map((i: { organisation: { id: string } }) => i.organisation.id)).toEqual([as.org]);
+        expect(after.filter((i: { answer: string }) => i.answer === 'ACCEPTED').map((i: { organisation: { id: string } }) => i.organisation.id)).toEqual([
+          as.org,
+        ]);
       } else {
         refused(answered, answer);
         expect(JSON.stringify(answered.errors)).not.toContain('Test Testsson');
@@ -162,9 +174,7 @@ describe('invitations to other organisations', () => {
       participants: [],
       outcomeReason: null,
     });
-    ok(
-      await gql(ANSWER, { id: meetingId, answer: 'PROPOSE_TIME', proposedAt: '2026-10-16T13:00:00+02:00' }, { as: probationVasteras, clock: DAY_BEFORE }),
-    );
+    ok(await gql(ANSWER, { id: meetingId, answer: 'PROPOSE_TIME', proposedAt: '2026-10-16T13:00:00+02:00' }, { as: probationVasteras, clock: DAY_BEFORE }));
     const declinedList = await invitationsOf(clinicSodermalm, DAY_BEFORE, { answer: ['DECLINED'] });
     expect(declinedList.filter((m) => m.id === meetingId).map((m) => m.invitation.answer)).toEqual(['DECLINED']);
     expect((await invitationsOf(clinicSodermalm, DAY_BEFORE, { answer: ['PENDING'] })).filter((m) => m.id === meetingId)).toEqual([]);
@@ -180,7 +190,12 @@ describe('invitations to other organisations', () => {
     ]);
 
     const moved = ok(await gql(RESCHEDULE, { id: meetingId, at: '2026-10-16T13:00:00+02:00' }, { as: coordinator19, clock: DAY_BEFORE })).rescheduleMeeting;
-    expect(moved.invitations).toEqual([pending('municipality:1980'), pending('probation:vasteras'), pending('clinic:0180-sodermalm'), pending('municipality:1981')]);
+    expect(moved.invitations).toEqual([
+      pending('municipality:1980'),
+      pending('probation:vasteras'),
+      pending('clinic:0180-sodermalm'),
+      pending('municipality:1981'),
+    ]);
     // once the time has passed the list leaves it out unless asked for the past
     expect((await invitationsOf(probationVasteras, '2026-10-16T15:00:00+02:00')).filter((m) => m.id === meetingId)).toEqual([]);
     expect((await invitationsOf(probationVasteras, '2026-10-16T15:00:00+02:00', { past: true })).filter((m) => m.id === meetingId)).toHaveLength(1);

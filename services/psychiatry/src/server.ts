@@ -7,6 +7,11 @@ import { seedReference } from './seed.ts';
 import { referralDocuments } from './domain/documents.ts';
 import { psychiatryNotifications } from './domain/notifications.ts';
 
-export const psychiatry = defineSubgraph('psychiatry', { schema, loaders: createLoaders, resolvers, seedReference, documents: referralDocuments,
+export const psychiatry = defineSubgraph('psychiatry', {
+  schema,
+  loaders: createLoaders,
+  resolvers,
+  seedReference,
+  documents: referralDocuments,
   notifications: psychiatryNotifications,
 });

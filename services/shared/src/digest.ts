@@ -53,7 +53,9 @@ export function startDigest(subgraph: SubgraphName, pool: Sql, config: EmailConf
     for (const organisationId of organisations) {
       const address = config.addresses[organisationId]!;
       const done = await pool.begin(async (tx) => {
-        const [row] = await tx<Array<{ last_seq: string }>>`select last_seq from notification_digest where organisation_id = ${organisationId} for update skip locked`;
+        const [row] = await tx<
+          Array<{ last_seq: string }>
+        >`select last_seq from notification_digest where organisation_id = ${organisationId} for update skip locked`;
         if (!row) return false; // another replica is sending it
         const [batch] = await tx<Array<{ n: number; max: string | null }>>`
           select count(*)::int as n, max(seq) as max from notification where recipient_organisation_id = ${organisationId} and seq > ${row.last_seq}`;

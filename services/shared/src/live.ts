@@ -144,7 +144,7 @@ async function* run(
   try {
     if (afterSeq !== null) {
       let last = afterSeq;
-      for (let replayed = 0; replayed < REPLAY_MAX && !state.stopped; ) {
+      for (let replayed = 0; replayed < REPLAY_MAX && !state.stopped;) {
         const rows = await notificationsAfter(db, caller, last, REPLAY_BATCH);
         if (rows.length === 0) break;
         replayed += rows.length;
@@ -178,4 +178,3 @@ async function* run(
   }
   return undefined;
 }
-

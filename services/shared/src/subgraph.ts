@@ -106,11 +106,11 @@ function notificationResolvers(
     },
     Mutation: {
       [`mark${capitalised(name)}NotificationsRead`]: (_p: unknown, args: { ids?: string[] | null }, ctx: Ctx) =>
-        markRead(name, ctx.db, hooks, ctx.caller, ctx.now, args.ids),
+        markRead(name, ctx.db, hooks, ctx.caller, ctx.now, args.ids).then((marked) => ({ marked })),
       // development only: the sweep as at the request's clock (x-hub-clock), for one person's records or all
       [`run${capitalised(name)}DeadlineSweep`]: (_p: unknown, args: { personId?: string | null }, ctx: Ctx) => {
         if (ctx.config.mode !== 'development') throw forbidden('The deadline sweep is run by the clock in production; this mutation is for development only.');
-        return sweepAt(ctx.now, args.personId ?? null);
+        return sweepAt(ctx.now, args.personId ?? null).then((told) => ({ told }));
       },
     },
     Subscription: {
@@ -357,7 +357,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
         (req as unknown as { hubContext: HubContext<S, L> }).hubContext = await contextOf(req);
       } catch (err) {
         const e = err instanceof GraphQLError ? err : new GraphQLError('The request could not be read.');
-        const status = (e.extensions.http as { status?: number } | undefined)?.status ?? (e.extensions.code === 'UNAUTHENTICATED' ? 401 : 400);
+        const status = e.extensions.http?.status ?? (e.extensions.code === 'UNAUTHENTICATED' ? 401 : 400);
         res.status(status).json({ errors: [{ message: e.message, extensions: { code: e.extensions.code ?? 'BAD_REQUEST' } }] });
         return;
       }

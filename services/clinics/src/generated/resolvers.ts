@@ -385,6 +385,20 @@ export type Notification = {
   read: Scalars['Boolean']['output'];
 };
 
+/** What marking notifications read did. */
+export type NotificationsMarked = {
+  __typename?: 'NotificationsMarked';
+  /** the number of notifications newly marked read */
+  marked: Scalars['Int']['output'];
+};
+
+/** What a development run of the deadline sweep did. */
+export type DeadlineSweep = {
+  __typename?: 'DeadlineSweep';
+  /** the number of passed deadlines turned into a notification and a timeline event */
+  told: Scalars['Int']['output'];
+};
+
 /** A page of notifications, newest first. */
 export type NotificationConnection = {
   __typename?: 'NotificationConnection';
@@ -536,6 +550,8 @@ export type ResolversTypes = {
   AuditEvent: ResolverTypeWrapper<Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversTypes['Organisation'], ownerOrganisation?: Maybe<ResolversTypes['Organisation']> }>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
   Notification: ResolverTypeWrapper<Notification>;
+  NotificationsMarked: ResolverTypeWrapper<NotificationsMarked>;
+  DeadlineSweep: ResolverTypeWrapper<DeadlineSweep>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
 };
 
@@ -565,6 +581,8 @@ export type ResolversParentTypes = {
   AuditEvent: Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversParentTypes['Organisation'], ownerOrganisation?: Maybe<ResolversParentTypes['Organisation']> };
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
   Notification: Notification;
+  NotificationsMarked: NotificationsMarked;
+  DeadlineSweep: DeadlineSweep;
   NotificationConnection: NotificationConnection;
 };
 
@@ -709,6 +727,14 @@ export type NotificationResolvers<ContextType = ClinicsContext, ParentType exten
   read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type NotificationsMarkedResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['NotificationsMarked'] = ResolversParentTypes['NotificationsMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DeadlineSweepResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['DeadlineSweep'] = ResolversParentTypes['DeadlineSweep']> = {
+  told?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type NotificationConnectionResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -734,6 +760,8 @@ export type Resolvers<ContextType = ClinicsContext> = {
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
+  NotificationsMarked?: NotificationsMarkedResolvers<ContextType>;
+  DeadlineSweep?: DeadlineSweepResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
 };
 

@@ -191,7 +191,12 @@ function participantsOf(p: FieldProblems, list: ParticipantInput[], r: Parties):
         p.add(f, 'A partner acts for an organisation other than the two of the request (use COORDINATOR, PHYSICIAN or CASEWORKER).');
       } else given = x.organisationId;
     } else if (x.organisationId) p.add(`participants[${i}].organisationId`, 'An organisation is given only for a partner (PARTNER_STAFF).');
-    const stored: StoredParticipant = { role: x.role, relation: x.role === 'RELATIVE' ? relation : null, name, organisationId: organisationOf(x.role, r, given) };
+    const stored: StoredParticipant = {
+      role: x.role,
+      relation: x.role === 'RELATIVE' ? relation : null,
+      name,
+      organisationId: organisationOf(x.role, r, given),
+    };
     return userId && (x.role === 'PHYSICIAN' || x.role === 'COORDINATOR') ? { ...stored, userId } : stored;
   });
 }
@@ -286,7 +291,13 @@ export async function requireNoClash(
   if (shared.length === 0) return;
   const end = new Date(v.at.getTime() + v.durationMinutes * 60_000);
   const rows = await tx
-    .select({ id: withdrawalMeeting.id, startAt: withdrawalMeeting.startAt, durationMinutes: withdrawalMeeting.durationMinutes, place: withdrawalMeeting.place, participants: withdrawalMeeting.participants })
+    .select({
+      id: withdrawalMeeting.id,
+      startAt: withdrawalMeeting.startAt,
+      durationMinutes: withdrawalMeeting.durationMinutes,
+      place: withdrawalMeeting.place,
+      participants: withdrawalMeeting.participants,
+    })
     .from(withdrawalMeeting)
     .innerJoin(withdrawalReferral, eq(withdrawalReferral.id, withdrawalMeeting.referralId))
     .where(
@@ -334,7 +345,12 @@ export function meetingFor(caller: Caller, basis: AnswerBasis, row: MeetingRow):
   const own = row.invitations.filter((i) => i.organisationId === caller.organisation.id);
   if (own.length === 0) return null;
   if (basis === BASIS_INVITED) {
-    return { row, invitations: own, participants: row.participants.filter((x) => x.organisationId === caller.organisation.id).map(withoutUserId), party: false };
+    return {
+      row,
+      invitations: own,
+      participants: row.participants.filter((x) => x.organisationId === caller.organisation.id).map(withoutUserId),
+      party: false,
+    };
   }
   return { row, invitations: own, participants: row.participants.map(withoutUserId), party: true };
 }

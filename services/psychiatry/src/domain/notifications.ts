@@ -55,8 +55,12 @@ export const psychiatryNotifications: NotificationHooks = {
     if (ids.length === 0) return new Set();
     const found = (await db.execute(
       sql`select id, receiving_organisation_id, referring_organisation_id from withdrawal_referral where id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
-    )) as unknown as Array<{ id: string; receiving_organisation_id: string; referring_organisation_id: string }>;
-    const rows: Parties[] = found.map((r) => ({ id: r.id, receivingOrganisationId: r.receiving_organisation_id, referringOrganisationId: r.referring_organisation_id }));
+    )) as Array<{ id: string; receiving_organisation_id: string; referring_organisation_id: string }>;
+    const rows: Parties[] = found.map((r) => ({
+      id: r.id,
+      receivingOrganisationId: r.receiving_organisation_id,
+      referringOrganisationId: r.referring_organisation_id,
+    }));
     return new Set(rows.filter((r) => readBasis(caller, r) !== null).map((r) => refKey({ recordKind: RECORD_KIND, recordId: r.id })));
   },
   /**
@@ -94,7 +98,7 @@ export const psychiatryNotifications: NotificationHooks = {
             from due d join ins on ins.dedup_key = d.key
           order by ins.seq
         )
-        select seq, kind, record_kind, record_id, recipient_organisation_id, recipient_role, recipient_user_id, created_at from ins order by seq`)) as unknown as SweptRow[];
+        select seq, kind, record_kind, record_id, recipient_organisation_id, recipient_role, recipient_user_id, created_at from ins order by seq`)) as SweptRow[];
       await announce(tx, rows.map(announcedOf));
       return rows.length;
     });

@@ -424,7 +424,14 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
       return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: 'Withdrawal treatment completed; discharged from the ward.' };
     case 'changeDischarge': {
       const before = r.expectedDischargeOn ?? addDays(stockholmDate(r.admittedAt ?? now), DEFAULT_STAY_DAYS);
-      const change = { at: now.toISOString(), byName: by.name, byOrganisationId: by.organisationId, before, after: input.expectedDischargeOn, reason: input.reason };
+      const change = {
+        at: now.toISOString(),
+        byName: by.name,
+        byOrganisationId: by.organisationId,
+        before,
+        after: input.expectedDischargeOn,
+        reason: input.reason,
+      };
       return {
         set: { expectedDischargeOn: input.expectedDischargeOn, expectedDischargeChanges: [...r.expectedDischargeChanges, change] },
         kind: 'EXPECTED_DISCHARGE_CHANGED',

@@ -970,13 +970,13 @@ export type QueryMeetingInvitationsArgs = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** marks the caller's psychiatry notifications read (these ids; without ids: all of them); the number newly marked */
-  markPsychiatryNotificationsRead: Scalars['Int']['output'];
+  markPsychiatryNotificationsRead: NotificationsMarked;
   /**
    * Development only (FORBIDDEN in production): runs the deadline sweep as at the request's clock
    * (x-hub-clock), for one person's referrals or all; the number of deadlines told. Elsewhere the
    * sweep runs every HUB_SWEEP_INTERVAL_SECONDS on the real clock.
    */
-  runPsychiatryDeadlineSweep: Scalars['Int']['output'];
+  runPsychiatryDeadlineSweep: DeadlineSweep;
   /**
    * The referring organisation's caseworker asks for a link to attach a file (the ASI, AUDIT, DUDIT
    * or other document itself) to a request their organisation sent; the bytes then go to the link
@@ -1396,6 +1396,20 @@ export type Notification = {
   read: Scalars['Boolean']['output'];
 };
 
+/** What marking notifications read did. */
+export type NotificationsMarked = {
+  __typename?: 'NotificationsMarked';
+  /** the number of notifications newly marked read */
+  marked: Scalars['Int']['output'];
+};
+
+/** What a development run of the deadline sweep did. */
+export type DeadlineSweep = {
+  __typename?: 'DeadlineSweep';
+  /** the number of passed deadlines turned into a notification and a timeline event */
+  told: Scalars['Int']['output'];
+};
+
 /** A page of notifications, newest first. */
 export type NotificationConnection = {
   __typename?: 'NotificationConnection';
@@ -1593,6 +1607,8 @@ export type ResolversTypes = {
   AuditEvent: ResolverTypeWrapper<Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversTypes['Organisation'], ownerOrganisation?: Maybe<ResolversTypes['Organisation']> }>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
   Notification: ResolverTypeWrapper<Notification>;
+  NotificationsMarked: ResolverTypeWrapper<NotificationsMarked>;
+  DeadlineSweep: ResolverTypeWrapper<DeadlineSweep>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
 };
 
@@ -1653,6 +1669,8 @@ export type ResolversParentTypes = {
   AuditEvent: Omit<AuditEvent, 'organisation' | 'ownerOrganisation'> & { organisation: ResolversParentTypes['Organisation'], ownerOrganisation?: Maybe<ResolversParentTypes['Organisation']> };
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
   Notification: Notification;
+  NotificationsMarked: NotificationsMarked;
+  DeadlineSweep: DeadlineSweep;
   NotificationConnection: NotificationConnection;
 };
 
@@ -1978,8 +1996,8 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 };
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  markPsychiatryNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkPsychiatryNotificationsReadArgs>>;
-  runPsychiatryDeadlineSweep?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationRunPsychiatryDeadlineSweepArgs>>;
+  markPsychiatryNotificationsRead?: Resolver<ResolversTypes['NotificationsMarked'], ParentType, ContextType, Partial<MutationMarkPsychiatryNotificationsReadArgs>>;
+  runPsychiatryDeadlineSweep?: Resolver<ResolversTypes['DeadlineSweep'], ParentType, ContextType, Partial<MutationRunPsychiatryDeadlineSweepArgs>>;
   createReferralDocumentUpload?: Resolver<ResolversTypes['DocumentUpload'], ParentType, ContextType, RequireFields<MutationCreateReferralDocumentUploadArgs, 'referralId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   removeReferralDocument?: Resolver<ResolversTypes['RemovedReferralDocument'], ParentType, ContextType, RequireFields<MutationRemoveReferralDocumentArgs, 'documentId' | 'reason'>>;
   submitWithdrawalReferral?: Resolver<ResolversTypes['WithdrawalReferral'], ParentType, ContextType, RequireFields<MutationSubmitWithdrawalReferralArgs, 'input'>>;
@@ -2079,6 +2097,14 @@ export type NotificationResolvers<ContextType = PsychiatryContext, ParentType ex
   read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type NotificationsMarkedResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['NotificationsMarked'] = ResolversParentTypes['NotificationsMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DeadlineSweepResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['DeadlineSweep'] = ResolversParentTypes['DeadlineSweep']> = {
+  told?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type NotificationConnectionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['Notification']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2129,6 +2155,8 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
+  NotificationsMarked?: NotificationsMarkedResolvers<ContextType>;
+  DeadlineSweep?: DeadlineSweepResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
 };
 
