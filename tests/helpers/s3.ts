@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import S3rver from 's3rver';
 import { ListObjectsV2Command, S3Client, GetObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 
@@ -59,6 +60,49 @@ export async function startS3(bucket = 'hub-documents'): Promise<TestS3> {
       (server as unknown as { httpServer?: { closeAllConnections?: () => void } }).httpServer?.closeAllConnections?.();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP relay in front of the test bucket that can be made to fail: the store going down during a put. */
+export interface Relay {
+  endpoint: string;
+  /** while true, every connection is cut as soon as a request arrives on it (one already open too) */
+  cut: (on: boolean) => void;
+  stop: () => Promise<void>;
+}
+
+export async function startRelay(target: string): Promise<Relay> {
+  const { hostname, port } = new URL(target);
+  let cutting = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.on('data', (chunk) => {
+      if (cutting) {
+        client.destroy();
+        upstream.destroy();
+      } else upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: listening } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${listening}`,
+    cut: (on) => {
+      cutting = on;
+    },
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -15,7 +15,7 @@ import { journalLength, subgraphReadiness } from '../../services/shared/src/heal
 import { s3DocumentStore } from '../../services/shared/src/document-store.ts';
 import { gql, hub, type As } from '../helpers/hub.ts';
 import { errorOf, JPEG, linkFor, PDF, PNG, send, TEXT } from '../helpers/documents.ts';
-import { startS3, type TestS3 } from '../helpers/s3.ts';
+import { startRelay, startS3, type Relay, type TestS3 } from '../helpers/s3.ts';
 import { caseworker1980, caseworker1981, coordinator19, ok, referralInput, refused, SUBMIT } from '../helpers/withdrawal.ts';
 
 const CREATE = `mutation($id: ID!, $kind: AssessmentInstrument!, $fileName: String!, $contentType: String!, $size: Int!) {
@@ -29,23 +29,27 @@ interface Arm {
 }
 
 let s3: TestS3;
+/** the S3 hub reaches its bucket through this relay, so that a test can take the store down */
+let relay: Relay;
 const arms: Record<Arm['store'], Arm> = {} as Record<Arm['store'], Arm>;
 
 beforeAll(async () => {
   s3 = await startS3();
+  relay = await startRelay(s3.env.HUB_DOCUMENT_S3_ENDPOINT!);
   const server = inject('hubServer');
   const h = hub();
   // both hubs prune often, so that the pruning case need not wait long
   const env = { ...h.env, HUB_DOCUMENT_PRUNE_INTERVAL_MS: '100' };
   const start = (store: Arm['store'], extra: Record<string, string>) =>
     startHub({ ...h, templatePrefix: server.templatePrefix, prefix: `${h.prefix}_${store === 's3' ? 's3' : 'pg'}`, env: { ...env, ...extra } });
-  const [pg, bucket] = await Promise.all([start('postgresql', {}), start('s3', s3.env)]);
+  const [pg, bucket] = await Promise.all([start('postgresql', {}), start('s3', { ...s3.env, HUB_DOCUMENT_S3_ENDPOINT: relay.endpoint })]);
   arms.postgresql = { store: 'postgresql', stack: pg };
   arms.s3 = { store: 's3', stack: bucket };
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(Object.values(arms).map((a) => a.stack.stop()));
+  await relay?.stop();
   await s3?.stop();
 });
 
@@ -285,6 +289,27 @@ describe('the S3 store only', () => {
     // the one chunk is held back until its hash is known: not one byte of it leaves (a longer document's download is cut off)
     const down = await send(url, { as: coordinator19 });
     expect([down.status, errorOf(down).code, down.bytes.includes(other)]).toEqual([500, 'DOCUMENT_CONTENT_MISMATCH', false]);
+  });
+
+  it('answers 503 DOCUMENT_STORE_UNAVAILABLE when the store goes down during the put: nothing kept, nothing audited, the link good again once it is back', async () => {
+    const referralId = await referral(arms.s3);
+    const up = await link(arms.s3, referralId, PDF, 'application/pdf');
+    const keysBefore = await s3.keys();
+    relay.cut(true);
+    let res: Awaited<ReturnType<typeof send>>;
+    try {
+      res = await send(up.url, { as: caseworker1980, body: PDF, contentType: 'application/pdf' });
+    } finally {
+      relay.cut(false);
+    }
+    expect([res.status, errorOf(res)]).toEqual([503, { code: 'DOCUMENT_STORE_UNAVAILABLE', field: undefined }]);
+    expect(res.json!.errors[0].message).toBe('The document store could not take the document; nothing was stored. Please send it again.');
+    expect(await held(arms.s3, up.documentId)).toEqual({ uploaded: false, removed: false, bytes: null, key: null, sha256: null });
+    expect(await s3.keys()).toEqual(keysBefore);
+    expect(await audit(arms.s3, up.documentId)).toEqual([]);
+    const again = await send(up.url, { as: caseworker1980, body: PDF, contentType: 'application/pdf' });
+    expect(again.status).toBe(201);
+    expect((await held(arms.s3, up.documentId))!.bytes!.equals(PDF)).toBe(true);
   });
 
   it('/ready names the bucket it heads; a bucket that does not exist makes the subgraph unavailable', async () => {
