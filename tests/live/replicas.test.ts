@@ -5,43 +5,26 @@
  * notification exactly once, in order (each replica LISTENs on its own connection and fans out
  * to its own subscribers). A replica that stops ends its subscriptions.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../../services/shared/src/env.ts';
-import { startSubgraph, type RunningSubgraph } from '../../services/shared/src/subgraph.ts';
-import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
-import { psychiatry } from '../../services/psychiatry/src/server.ts';
-import { gql, hub, tokenFor } from '../helpers/hub.ts';
-import { ROOT } from '../helpers/processes.ts';
-import { roundRobin } from '../helpers/round-robin.ts';
+import type { RunningGateway } from '../../gateway/src/server.ts';
+import { gql, tokenFor } from '../helpers/hub.ts';
+import type { RoundRobin } from '../helpers/round-robin.ts';
+import { psychiatryReplicas, type PsychiatryReplicas } from '../helpers/replicas.ts';
 import { BOOK, caseworker1980, chiefPhysician19, coordinator19, createWard, DECIDE, OFFER, ok, SUBMIT, referralInput } from '../helpers/withdrawal.ts';
 import { newestId, subscribe, type Delivered } from '../helpers/live.ts';
 
 describe('two psychiatry replicas, one subscription', () => {
-  let a: RunningSubgraph;
-  let b: RunningSubgraph;
-  let proxy: Awaited<ReturnType<typeof roundRobin>>;
+  let r: PsychiatryReplicas;
+  let proxy: RoundRobin;
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    const h = hub();
-    const config = loadSubgraphConfig('psychiatry', { ...h.env, PSYCHIATRY_DATABASE_URL: h.databaseUrls.psychiatry, PSYCHIATRY_PORT: '0' });
-    a = await startSubgraph(psychiatry.definition, config);
-    b = await startSubgraph(psychiatry.definition, config);
-    proxy = await roundRobin([a.url, b.url]);
-    const gatewayConfig = loadGatewayConfig({
-      ...h.env,
-      GATEWAY_PORT: '0',
-      ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, s === 'psychiatry' ? proxy.url : h.subgraphUrls[s]])),
-    });
-    gateway = await startGateway(gatewayConfig, readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8'));
+    r = await psychiatryReplicas();
+    ({ proxy, gateway } = r);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await proxy?.close();
-    await Promise.all([a?.close(), b?.close()]);
+    await r?.close();
   });
 
   it('every notification exactly once, in order, whichever replica wrote it', async () => {

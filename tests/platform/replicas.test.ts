@@ -10,43 +10,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayConfig, loadSubgraphConfig, SUBGRAPHS } from '../../services/shared/src/env.ts';
+import { SUBGRAPHS } from '../../services/shared/src/env.ts';
 import { dropDatabase, ensureDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
-import { startSubgraph, type RunningSubgraph } from '../../services/shared/src/subgraph.ts';
+import type { RunningSubgraph } from '../../services/shared/src/subgraph.ts';
 import { postgresNonceStore } from '../../services/shared/src/nonce-store.ts';
-import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
+import type { RunningGateway } from '../../gateway/src/server.ts';
 import { psychiatry } from '../../services/psychiatry/src/server.ts';
 import { gql, hub, subgraphRequest } from '../helpers/hub.ts';
-import { exited, ROOT, runScript, startScript } from '../helpers/processes.ts';
+import { exited, runScript, startScript } from '../helpers/processes.ts';
 import { coordinator19 } from '../helpers/withdrawal.ts';
-import { roundRobin } from '../helpers/round-robin.ts';
+import type { RoundRobin } from '../helpers/round-robin.ts';
+import { psychiatryReplicas, type PsychiatryReplicas } from '../helpers/replicas.ts';
 
 const WARDS = '{ wards { id places } }';
 
 describe('two replicas of the psychiatry subgraph over one database', () => {
+  let r: PsychiatryReplicas;
   let a: RunningSubgraph;
   let b: RunningSubgraph;
-  let proxy: Awaited<ReturnType<typeof roundRobin>>;
+  let proxy: RoundRobin;
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    const h = hub();
-    const config = loadSubgraphConfig('psychiatry', { ...h.env, PSYCHIATRY_DATABASE_URL: h.databaseUrls.psychiatry, PSYCHIATRY_PORT: '0' });
-    a = await startSubgraph(psychiatry.definition, config);
-    b = await startSubgraph(psychiatry.definition, config);
-    proxy = await roundRobin([a.url, b.url]);
-    const gatewayConfig = loadGatewayConfig({
-      ...h.env,
-      GATEWAY_PORT: '0',
-      ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, s === 'psychiatry' ? proxy.url : h.subgraphUrls[s]])),
-    });
-    gateway = await startGateway(gatewayConfig, readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8'));
+    r = await psychiatryReplicas();
+    ({ a, b, proxy, gateway } = r);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await proxy?.close();
-    await Promise.all([a?.close(), b?.close()]);
+    await r?.close();
   });
 
   it('answer the gateway in turn, with the same data', async () => {
