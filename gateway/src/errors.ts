@@ -102,10 +102,18 @@ export function useNoIntrospection(): GatewayPlugin {
  * `http` extension (Yoga takes the status from it and never prints it); development keeps the
  * subgraph's name, production drops it.
  */
+/** `{ message, extensions? }`, as a GraphQL error is sent over the wire. */
+function isErrorShape(e: unknown): e is { message: string; extensions?: Record<string, unknown> } {
+  if (typeof e !== 'object' || e === null || e instanceof Error) return false;
+  const { message, extensions } = e as { message?: unknown; extensions?: unknown };
+  return typeof message === 'string' && (extensions === undefined || (typeof extensions === 'object' && extensions !== null));
+}
+
 export function createMaskError(log: Logger, mode: 'development' | 'production') {
   const format = createErrorFormatter(log);
   return (error: unknown): Error => {
-    const original = isGraphQLError(error) ? error : undefined;
+    // a subgraph's error in a subscription's event reaches here as the plain object of its JSON
+    const original = isGraphQLError(error) ? error : isErrorShape(error) ? new GraphQLError(error.message, { extensions: error.extensions }) : undefined;
     const given = original?.extensions ?? {};
     const formatted = format(original ? original.toJSON() : { message: error instanceof Error ? error.message : String(error) }, error);
     const { serviceName, ...rest } = formatted.extensions ?? {};

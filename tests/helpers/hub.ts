@@ -167,7 +167,9 @@ export async function subgraphRequest(
           ...(headers.authorization ? { authorization: headers.authorization } : {}),
         });
   const res = await fetch(url, { method: 'POST', headers: { ...headers, ...signature, ...options.after }, body });
-  return { status: res.status, body: await res.json(), signature };
+  // a subscription's answer is an event stream: its text
+  const answer = res.headers.get('content-type')?.startsWith('text/event-stream') ? await res.text() : await res.json();
+  return { status: res.status, body: answer, signature };
 }
 
 /** Expects no errors and returns the data. */
