@@ -164,7 +164,7 @@ export async function startHub(options: HubOptions): Promise<Stack> {
 export interface StandaloneHub extends Stack, HubEnv {
   postgresUrl: string;
   /** a token from the hub's issuer */
-  token: (caller: { org: string; roles: Role[]; name: string }) => Promise<string>;
+  token: (caller: { org: string; roles: Role[]; name: string; sub?: string }) => Promise<string>;
   /** stops the stack, drops its databases and stops an embedded server */
   close: () => Promise<void>;
 }
