@@ -11,7 +11,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gql, withSql, type As, type GqlResult } from '../helpers/hub.ts';
 import { personnummer } from '../helpers/people.ts';
 import { participants, recordConsent } from '../helpers/plans.ts';
-import { caseworker0180, caseworker1980, caseworker1981, coordinator19, referralInput } from '../helpers/withdrawal.ts';
+import {
+  BOOK,
+  caseworker0180,
+  caseworker1980,
+  caseworker1981,
+  chiefPhysician19,
+  coordinator19,
+  DECIDE,
+  ok,
+  referralInput,
+  WITHDRAW,
+} from '../helpers/withdrawal.ts';
 import { register } from '../helpers/probation.ts';
 
 const probationVasteras: As = { org: 'probation:vasteras', roles: ['PROBATION_OFFICER'], sub: 'po-vasteras', name: 'Per Frivård' };
@@ -143,5 +154,51 @@ describe.each(['referral', 'order'] as const)('a plan linked to a %s', (kind) =>
         sql`select count(*)::int as n from joint_care_plan where owner_organisation_id in ('municipality:1981', 'municipality:0180', 'probation:stockholm')`,
     );
     expect(refused[0]!.n).toBe(0);
+  });
+});
+
+describe('no withdrawal plan on a referral whose pathway ended', () => {
+  /** a referral of its own person, taken to `end`; then the sender tries to draw up its plan */
+  async function endedThen(end: 'NOT_NEEDED' | 'WITHDRAWN') {
+    const pnr = personnummer();
+    const id = await submitReferral(pnr);
+    if (end === 'NOT_NEEDED') {
+      ok(await gql(BOOK, { id, at: '2026-03-31T13:00:00+02:00' }, { as: coordinator19, clock: '2026-03-24T10:00:00+01:00' }));
+      ok(await gql(DECIDE, { id, needed: false, rationale: 'Ingen abstinens väntas.' }, { as: chiefPhysician19, clock: '2026-03-31T15:00:00+02:00' }));
+    } else ok(await gql(WITHDRAW, { id, reason: 'Personen har flyttat.' }, { as: caseworker1980 }));
+    const consent = await recordConsent(caseworker1980, pnr, ['municipality:1980', 'psychiatry:19']);
+    const res = await gql(
+      'mutation($i: JointCarePlanInput!) { createJointCarePlan(input: $i) { id } }',
+      {
+        i: {
+          personnummer: pnr,
+          consentId: consent.id,
+          goals: ['Nykter'],
+          participants: participants('Kim', ['municipality:1980', 'member', 'A'], ['psychiatry:19', 'member', 'B']),
+          followUpOn: '2099-01-01',
+          kind: 'WITHDRAWAL',
+          withdrawalReferralId: id,
+        },
+      },
+      { as: caseworker1980 },
+    );
+    return { id, res };
+  }
+
+  it.each([
+    ['NOT_NEEDED', 'The referral group found that withdrawal treatment is not needed, so there is no withdrawal plan to draw up for this referral.'],
+    ['WITHDRAWN', 'The request was withdrawn, so there is no withdrawal plan to draw up for this referral.'],
+  ] as const)('a referral %s: CONFLICT on input.withdrawalReferralId, nothing written', async (end, message) => {
+    const { id, res } = await endedThen(end);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors).toEqual([
+      {
+        message,
+        path: ['createJointCarePlan'],
+        extensions: { code: 'CONFLICT', field: 'input.withdrawalReferralId', status: end, serviceName: 'municipality' },
+      },
+    ]);
+    const rows = await withSql('municipality', (sql) => sql`select count(*)::int as n from joint_care_plan where withdrawal_referral_id = ${id}`);
+    expect(rows[0]!.n).toBe(0);
   });
 });

@@ -11,7 +11,7 @@
  * another organisation's record, and whether its id exists is not told.
  */
 import { signRequest } from '../../../shared/src/signing.ts';
-import { badInput, HubError } from '../../../shared/src/errors.ts';
+import { badInput, conflict, HubError } from '../../../shared/src/errors.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { passedOnHeaders } from '../../../shared/src/request-log.ts';
 import type { SubgraphName } from '../../../shared/src/env.ts';
@@ -26,7 +26,7 @@ const LINKS: Record<LinkedKind, { owner: SubgraphName; field: string; query: str
     owner: 'psychiatry',
     field: 'input.withdrawalReferralId',
     root: 'withdrawalReferral',
-    query: 'query LinkedReferral($id: ID!) { withdrawalReferral(id: $id) { id person { id } } }',
+    query: 'query LinkedReferral($id: ID!) { withdrawalReferral(id: $id) { id status person { id } } }',
     what: 'withdrawal referral',
   },
   CONTRACT_CARE_ORDER: {
@@ -47,13 +47,26 @@ export function linkedNotFound(kind: LinkedKind): HubError {
 /** Codes with which the owner says, in effect, "not for you": treated as not found. */
 const NOT_VISIBLE_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
+interface LinkedRecord {
+  id: string;
+  /** a withdrawal referral's status */
+  status?: string;
+  person: { id: string } | null;
+}
+
+/** A referral's statuses on which no withdrawal plan can be drawn up, and why (rules.md: the pathway ends there). */
+const NO_PLAN_ON: Record<string, string> = {
+  NOT_NEEDED: 'The referral group found that withdrawal treatment is not needed, so there is no withdrawal plan to draw up for this referral.',
+  WITHDRAWN: 'The request was withdrawn, so there is no withdrawal plan to draw up for this referral.',
+};
+
 interface OwnerAnswer {
-  data?: Record<string, { id: string; person: { id: string } | null } | null> | null;
+  data?: Record<string, LinkedRecord | null> | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
 /** Asks the owning subgraph, as the caller, for the record; null when the caller may not see it (or it does not exist). */
-async function askOwner(ctx: Ctx, kind: LinkedKind, id: string): Promise<{ id: string; person: { id: string } | null } | null> {
+async function askOwner(ctx: Ctx, kind: LinkedKind, id: string): Promise<LinkedRecord | null> {
   const link = LINKS[kind];
   const url = ctx.config.linkedUrls[link.owner];
   if (!url) throw new Error(`no URL for the ${link.owner} subgraph`);
@@ -79,7 +92,8 @@ async function askOwner(ctx: Ctx, kind: LinkedKind, id: string): Promise<{ id: s
 
 /**
  * The linked record, checked in its owner before anything is written: visible to the caller
- * (else NOT_FOUND as for an id that does not exist) and about the plan's person.
+ * (else NOT_FOUND as for an id that does not exist), about the plan's person, and for a
+ * referral one whose pathway goes on (not found NOT_NEEDED, not withdrawn: CONFLICT).
  */
 export async function requireLinkedRecord(ctx: Ctx, kind: LinkedKind, id: string, personId: string): Promise<void> {
   if (!isUuid(id)) throw linkedNotFound(kind);
@@ -88,4 +102,6 @@ export async function requireLinkedRecord(ctx: Ctx, kind: LinkedKind, id: string
   if (record.person?.id !== personId) {
     throw badInput(LINKS[kind].field, `The ${LINKS[kind].what} is about another person than the plan; a plan belongs to a record about its own person.`);
   }
+  const ended = kind === 'WITHDRAWAL_REFERRAL' && record.status ? NO_PLAN_ON[record.status] : undefined;
+  if (ended) throw conflict(ended, { field: LINKS[kind].field, status: record.status });
 }
