@@ -61,6 +61,7 @@ async function plan(gender: 'WOMEN' | 'MEN', clock: string, signed: boolean) {
         consentId: consent.id,
         goals: ['Stabilt boende'],
         participants: [
+          { role: 'individual', name: 'Klienten' },
           { organisationId: 'municipality:1980', role: 'caseworker', name: 'Vilma' },
           { organisationId: 'psychiatry:19', role: 'coordinator', name: 'Sixten' },
         ],

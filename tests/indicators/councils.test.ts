@@ -139,7 +139,7 @@ describe('the municipality section of the indicators', () => {
           personnummer: pnr,
           consentId: consent.id,
           goals: ['g'],
-          participants: orgs.map((organisationId) => ({ organisationId, role: 'staff', name: organisationId })),
+          participants: [{ role: 'individual', name: 'Klienten' }, ...orgs.map((organisationId) => ({ organisationId, role: 'staff', name: organisationId }))],
           followUpOn: '2033-04-15',
           ...(kind === 'CONTRACT_CARE' ? { contractCareOrderId: await orderFor(pnr, clock) } : {}),
         },

@@ -279,6 +279,19 @@ describe('drawing up a plan: the rules', () => {
       'Your own organisation must take part in the plan it draws up.',
     ],
     [
+      'no individual among the participants',
+      ['municipality:0180', 'clinic:0180-sodermalm'],
+      {
+        participants: [
+          { organisationId: 'municipality:0180', role: 'caseworker', name: 'C' },
+          { organisationId: 'clinic:0180-sodermalm', role: 'individual', name: 'staff calling themselves so' },
+          { role: 'relative', name: 'Mor' },
+        ],
+      },
+      'input.participants',
+      'The individual takes part in the planning of their own care: name them as a participant with the role "individual" and no organisation.',
+    ],
+    [
       'a withdrawal plan without its referral',
       ['municipality:0180', 'clinic:0180-sodermalm'],
       { kind: 'WITHDRAWAL' },

@@ -81,6 +81,9 @@ export interface ParticipantInput {
   name: string;
 }
 
+/** The individual the plan is about, as a participant: the role "individual", no organisation. */
+export const isIndividual = (p: { organisationId: string | null; role: string }) => p.organisationId === null && p.role.trim().toLowerCase() === 'individual';
+
 export function participants(field: string, list: ParticipantInput[], callerOrg: string): ParticipantRecord[] {
   if (list.length === 0) throw badInput(field, 'A plan needs its participants.');
   const records = list.map((p, i) => {
@@ -94,6 +97,13 @@ export function participants(field: string, list: ParticipantInput[], callerOrg:
   });
   if (!records.some((r) => r.organisationId === callerOrg)) {
     throw badInput(field, 'Your own organisation must take part in the plan it draws up.');
+  }
+  // the individual takes part in planning their own care (the Stockholm policy; SoL and HSL on SIP)
+  if (!records.some(isIndividual)) {
+    throw badInput(
+      field,
+      'The individual takes part in the planning of their own care: name them as a participant with the role "individual" and no organisation.',
+    );
   }
   return records;
 }
