@@ -96,6 +96,33 @@ async function auditBytes() {
   return { rows: Number(rows!.rows), total: Number(table!.total) };
 }
 
+/** The rows one read writes, column by column (pg_column_size, bytes), and each index's size per row written so far. */
+async function rowShape() {
+  const columns = await db`select column_name from information_schema.columns where table_name = 'audit_event' order by ordinal_position`;
+  const COLUMNS = columns.map((c) => String(c.column_name));
+  const [last] = await db`select max(xid::text::bigint)::text as xid from audit_event`;
+  const cols = await db.unsafe(
+    `select action, entity, cardinality(entity_ids) as records, pg_column_size(e.*) as row_bytes,
+      ${COLUMNS.map((c) => `pg_column_size(${c}) as "size_${c}"`).join(', ')}
+    from audit_event e where xid = $1::text::xid8 order by seq`,
+    [last!.xid],
+  );
+  console.log(`\nThe audit rows of one read (bytes: the whole row, then each column):`);
+  for (const r of cols)
+    console.log(`  ${r.action} ${r.entity} (${r.records} records): ${r.row_bytes}; ${COLUMNS.map((c) => `${c} ${r[`size_${c}`] ?? 'null'}`).join(', ')}`);
+  const [count] = await db`select count(*)::int as n from audit_event`;
+  const n = Number(count!.n);
+  const idx = await db`select i.indexrelid::regclass::text as name, pg_relation_size(i.indexrelid)::bigint as bytes
+    from pg_inherits h join pg_index i on i.indrelid = h.inhrelid where h.inhparent = 'audit_event'::regclass order by 1`;
+  const byIndex = new Map<string, number>();
+  for (const r of idx) {
+    const name = String(r.name).replace(/^audit_event_(\d{4}_\d{2}|default)_/, '');
+    byIndex.set(name, (byIndex.get(name) ?? 0) + Number(r.bytes));
+  }
+  console.log(`The audit table's indexes over its ${n} rows (bytes per row, partitions summed):`);
+  for (const [name, bytes] of byIndex) console.log(`  ${name}: ${(bytes / n).toFixed(0)}`);
+}
+
 try {
   for (let i = 0; i < 50; i++) await read();
   console.log(`\nThe coordinator's ${ROWS}-row inbox, direct signed calls to the psychiatry subgraph, ${SECONDS} s per level, Node ${process.version}\n`);
@@ -119,6 +146,7 @@ try {
       ].join(' | '),
     );
   }
+  await rowShape();
 } finally {
   await db.end();
   await stack.close();
