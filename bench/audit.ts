@@ -5,7 +5,8 @@
  * called directly on the psychiatry subgraph (signed, as the gateway signs), for
  * BENCH_SECONDS (default 10) at 1 and at 10 connections. Prints reads per second and the
  * bytes of audit per read: the audit rows' own size (pg_column_size) and the growth of the
- * audit table with its indexes.
+ * audit table with its indexes; then the audit rows of one read column by column, and the size
+ * per row of the partition they went to and of each of its indexes.
  */
 import { randomInt } from 'node:crypto';
 import postgres from 'postgres';
@@ -96,7 +97,7 @@ async function auditBytes() {
   return { rows: Number(rows!.rows), total: Number(table!.total) };
 }
 
-/** The rows one read writes, column by column (pg_column_size, bytes), and each index's size per row written so far. */
+/** The rows one read writes, column by column (pg_column_size, bytes), and each index's size per row in the partition they went to. */
 async function rowShape() {
   const columns = await db`select column_name from information_schema.columns where table_name = 'audit_event' order by ordinal_position`;
   const COLUMNS = columns.map((c) => String(c.column_name));
@@ -110,16 +111,16 @@ async function rowShape() {
   console.log(`\nThe audit rows of one read (bytes: the whole row, then each column):`);
   for (const r of cols)
     console.log(`  ${r.action} ${r.entity} (${r.records} records): ${r.row_bytes}; ${COLUMNS.map((c) => `${c} ${r[`size_${c}`] ?? 'null'}`).join(', ')}`);
-  const [count] = await db`select count(*)::int as n from audit_event`;
-  const n = Number(count!.n);
+  // the partition the reads went to (the empty partitions ahead each hold an index page or two)
+  const [part] = await db`select tableoid::regclass::text as name, (select count(*) from audit_event x where x.tableoid = e.tableoid)::int as n
+    from audit_event e order by seq desc limit 1`;
+  const n = Number(part!.n);
   const idx = await db`select i.indexrelid::regclass::text as name, pg_relation_size(i.indexrelid)::bigint as bytes
-    from pg_inherits h join pg_index i on i.indrelid = h.inhrelid where h.inhparent = 'audit_event'::regclass order by 1`;
+    from pg_index i where i.indrelid = ${String(part!.name)}::regclass order by 1`;
   const byIndex = new Map<string, number>();
-  for (const r of idx) {
-    const name = String(r.name).replace(/^audit_event_(\d{4}_\d{2}|default)_/, '');
-    byIndex.set(name, (byIndex.get(name) ?? 0) + Number(r.bytes));
-  }
-  console.log(`The audit table's indexes over its ${n} rows (bytes per row, partitions summed):`);
+  for (const r of idx) byIndex.set(String(r.name).replace(`${String(part!.name)}_`, ''), Number(r.bytes));
+  const [heap] = await db`select pg_relation_size(${String(part!.name)}::regclass)::bigint as bytes`;
+  console.log(`${String(part!.name)}, which holds ${n} rows, in bytes per row: the table ${(Number(heap!.bytes) / n).toFixed(0)}, and its indexes`);
   for (const [name, bytes] of byIndex) console.log(`  ${name}: ${(bytes / n).toFixed(0)}`);
 }
 

@@ -73,7 +73,8 @@ export const auditEvent = pgTable(
   (t) => [
     primaryKey({ columns: [t.seq, t.at] }),
     index('audit_event_owner_at_idx').on(t.ownerOrganisationId, t.at),
-    index('audit_event_person_ids_idx').using('gin', t.personIds),
+    // fastupdate off: each insert goes into the index itself, never into a pending list that a later request would flush
+    index('audit_event_person_ids_idx').using('gin', t.personIds).with({ fastupdate: false }),
     index('audit_event_user_at_idx').on(t.userId, t.at),
     index('audit_event_xid_idx').on(t.xid),
   ],
