@@ -9,7 +9,7 @@
  * events in the range is final, and the next seal starts where this one
  * ended. The seal's root is an HMAC (HUB_AUDIT_KEY, never in the database)
  * over the previous seal's root, the range and the events' content hashes
- * in seq order; its mac signs the seal's own fields.
+ * in seq order (content_mac as `hmac:<hex>`); its mac signs the seal's own fields.
  *
  * Every subgraph process runs a sealer; several replicas are safe: each run
  * is elected by pg_try_advisory_xact_lock on a key only sealers take, so at
@@ -40,6 +40,11 @@ export interface SealFields {
 
 const hmac = (key: string) => createHmac('sha256', key);
 
+/**
+ * `hashes`: each event's content hash as text, in seq order: its content_hash (rows written before
+ * content_mac), or its content_mac as `hmac:<hex>`, the form of a keyed content_hash, so that the
+ * seals made before content_mac verify unchanged.
+ */
 export function sealRoot(key: string, prevRoot: string, s: SealFields, hashes: readonly string[]): string {
   const h = hmac(key).update(`audit-seal/1\n${prevRoot}\n${s.sealNo}\n${s.xidFrom}\n${s.xidTo}\n${s.eventCount}\n`);
   for (const x of hashes) h.update(`${x}\n`);
