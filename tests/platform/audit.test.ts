@@ -12,7 +12,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { appendAudit, auditRows, contentHash, contentMac, legacyHashOf, recordPersons, GENESIS_HASH, withAuditKey } from '../../services/shared/src/audit.ts';
+import {
+  appendAudit,
+  auditRows,
+  contentHash,
+  contentMac,
+  legacyHashOf,
+  recordPersons,
+  GENESIS_HASH,
+  MAX_PERSONS_PER_ROW,
+  withAuditKey,
+} from '../../services/shared/src/audit.ts';
 import { sealAudit, sealMac, sealRoot } from '../../services/shared/src/audit-seal.ts';
 import { ensureDatabase, dropDatabase, migrateDatabase, withDatabase } from '../../services/shared/src/db.ts';
 import { organisation } from '../../services/shared/src/directory.ts';
@@ -70,6 +80,16 @@ describe('the persons of an event row', () => {
     expect(recordPersons(rows[0]!)).toEqual(persons);
     expect(rows[0]!.contentMac).toEqual(contentMac(rows[0]!, 'k'));
     expect(rows[0]!.contentMac).toHaveLength(32);
+  });
+
+  it('goes on in a row of its own past the persons one row can name (a place in person_of is a smallint)', () => {
+    const persons = [...Array.from({ length: MAX_PERSONS_PER_ROW + 1 }, (_, i) => `p${i}`), 'p0', null];
+    const rows = rowOf(persons);
+    expect(rows.map((r) => [r.entityIds.length, r.personIds.length, r.personOf])).toEqual([
+      [MAX_PERSONS_PER_ROW, MAX_PERSONS_PER_ROW, null],
+      [3, 2, [1, 2, 0]],
+    ]);
+    expect(rows.flatMap((r) => recordPersons(r)!)).toEqual(persons);
   });
 
   it('takes a row written before person_of (a person per record) as it is, and refuses arrays that do not fit together', () => {

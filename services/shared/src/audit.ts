@@ -229,46 +229,61 @@ export function contentHash(row: AuditContent, key?: string): string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the audit table is the same in each, whatever its schema
 type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
 
+/** The most persons one row names (a place in person_of is a smallint). */
+export const MAX_PERSONS_PER_ROW = 32_767;
+
 /**
  * The rows of a set of entries: one per action, entity, basis, fields and owner, records in entry
  * order, each person once (in the order of their first record), and person_of only when the
  * mapping of records to persons is not the implied one (recordPersonSql).
  */
 export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Date, key: string): Array<AuditContent & { contentMac: Buffer }> {
-  const groups = new Map<string, AuditContent>();
+  /** the row each group is filling, with the place of each of its persons */
+  const groups = new Map<string, { row: AuditContent; places: Map<string, number> }>();
+  const rows: AuditContent[] = [];
   for (const e of entries) {
     const owner = e.owner ?? caller.organisation.id;
     const fields = e.fields ?? null;
     const key = JSON.stringify([e.action, e.entity, e.basis, fields, owner]);
-    let row = groups.get(key);
-    if (!row) {
-      row = {
-        id: randomUUID(),
-        at,
-        userId: caller.userId,
-        userName: caller.name,
-        organisationId: caller.organisation.id,
-        roles: [...caller.roles],
-        action: e.action,
-        entity: e.entity,
-        entityIds: [],
-        personIds: [],
-        personOf: [],
-        fields,
-        basis: e.basis,
-        ownerOrganisationId: owner,
-      };
-      groups.set(key, row);
-    }
-    row.entityIds.push(e.entityId ?? null);
     const person = e.personId ?? null;
-    let place = person === null ? 0 : row.personIds.indexOf(person) + 1;
-    if (person !== null && place === 0) place = row.personIds.push(person);
+    let group = groups.get(key);
+    // a place in person_of is a smallint: a group of more persons goes on in a row of its own
+    if (!group || (person !== null && !group.places.has(person) && group.row.personIds.length === MAX_PERSONS_PER_ROW)) {
+      group = {
+        row: {
+          id: randomUUID(),
+          at,
+          userId: caller.userId,
+          userName: caller.name,
+          organisationId: caller.organisation.id,
+          roles: [...caller.roles],
+          action: e.action,
+          entity: e.entity,
+          entityIds: [],
+          personIds: [],
+          personOf: [],
+          fields,
+          basis: e.basis,
+          ownerOrganisationId: owner,
+        },
+        places: new Map(),
+      };
+      groups.set(key, group);
+      rows.push(group.row);
+    }
+    const { row, places } = group;
+    row.entityIds.push(e.entityId ?? null);
+    let place = person === null ? 0 : (places.get(person) ?? 0);
+    if (person !== null && place === 0) {
+      place = row.personIds.push(person);
+      places.set(person, place);
+    }
     row.personOf!.push(place);
   }
-  return [...groups.values()].map((row) => {
+  return rows.map((row) => {
     const personOf = row.personOf!;
-    const implied = personOf.every((p, i) => p === (row.personIds.length === personOf.length ? i + 1 : row.personIds.length === 0 ? 0 : 1));
+    const persons = row.personIds.length;
+    const implied = personOf.every((p, i) => p === (persons === personOf.length ? i + 1 : persons === 0 ? 0 : 1));
     const content: AuditContent = { ...row, personOf: implied ? null : personOf };
     return { ...content, contentMac: contentMac(content, key) };
   });
