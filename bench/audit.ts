@@ -5,7 +5,8 @@
  * called directly on the psychiatry subgraph (signed, as the gateway signs), for
  * BENCH_SECONDS (default 10) at 1 and at 10 connections. Prints reads per second and the
  * bytes of audit per read: the audit rows' own size (pg_column_size) and the growth of the
- * audit table with its indexes.
+ * audit table with its indexes; then the audit rows of one read column by column, and the size
+ * per row of the partition they went to and of each of its indexes.
  */
 import { randomInt } from 'node:crypto';
 import postgres from 'postgres';
@@ -96,6 +97,33 @@ async function auditBytes() {
   return { rows: Number(rows!.rows), total: Number(table!.total) };
 }
 
+/** The rows one read writes, column by column (pg_column_size, bytes), and each index's size per row in the partition they went to. */
+async function rowShape() {
+  const columns = await db`select column_name from information_schema.columns where table_name = 'audit_event' order by ordinal_position`;
+  const COLUMNS = columns.map((c) => String(c.column_name));
+  const [last] = await db`select max(xid::text::bigint)::text as xid from audit_event`;
+  const cols = await db.unsafe(
+    `select action, entity, cardinality(entity_ids) as records, pg_column_size(e.*) as row_bytes,
+      ${COLUMNS.map((c) => `pg_column_size(${c}) as "size_${c}"`).join(', ')}
+    from audit_event e where xid = $1::text::xid8 order by seq`,
+    [last!.xid],
+  );
+  console.log(`\nThe audit rows of one read (bytes: the whole row, then each column):`);
+  for (const r of cols)
+    console.log(`  ${r.action} ${r.entity} (${r.records} records): ${r.row_bytes}; ${COLUMNS.map((c) => `${c} ${r[`size_${c}`] ?? 'null'}`).join(', ')}`);
+  // the partition the reads went to (the empty partitions ahead each hold an index page or two)
+  const [part] = await db`select tableoid::regclass::text as name, (select count(*) from audit_event x where x.tableoid = e.tableoid)::int as n
+    from audit_event e order by seq desc limit 1`;
+  const n = Number(part!.n);
+  const idx = await db`select i.indexrelid::regclass::text as name, pg_relation_size(i.indexrelid)::bigint as bytes
+    from pg_index i where i.indrelid = ${String(part!.name)}::regclass order by 1`;
+  const byIndex = new Map<string, number>();
+  for (const r of idx) byIndex.set(String(r.name).replace(`${String(part!.name)}_`, ''), Number(r.bytes));
+  const [heap] = await db`select pg_relation_size(${String(part!.name)}::regclass)::bigint as bytes`;
+  console.log(`${String(part!.name)}, which holds ${n} rows, in bytes per row: the table ${(Number(heap!.bytes) / n).toFixed(0)}, and its indexes`);
+  for (const [name, bytes] of byIndex) console.log(`  ${name}: ${(bytes / n).toFixed(0)}`);
+}
+
 try {
   for (let i = 0; i < 50; i++) await read();
   console.log(`\nThe coordinator's ${ROWS}-row inbox, direct signed calls to the psychiatry subgraph, ${SECONDS} s per level, Node ${process.version}\n`);
@@ -119,6 +147,7 @@ try {
       ].join(' | '),
     );
   }
+  await rowShape();
 } finally {
   await db.end();
   await stack.close();

@@ -4,6 +4,7 @@ import type { SubgraphName } from '../../services/shared/src/env.ts';
 import { gql, ok, withSql, type As } from './hub.ts';
 import { personnummer } from './people.ts';
 import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
+import { recordPersonSql } from '../../services/shared/src/audit.ts';
 
 export { ok, refused, withSql } from './hub.ts';
 
@@ -67,6 +68,7 @@ export async function auditOfUser(subgraph: SubgraphName, userId: string): Promi
   return withSql(
     subgraph,
     (sql) =>
-      sql`select e.action, e.entity, x.entity_id, x.person_id, e.organisation_id, e.basis, e.fields from audit_event e, unnest(e.entity_ids, e.person_ids) with ordinality as x(entity_id, person_id, n) where e.user_id = ${userId} order by e.seq, x.n`,
+      sql`select e.action, e.entity, x.entity_id, ${sql.unsafe(recordPersonSql('x.n'))} as person_id, e.organisation_id, e.basis, e.fields
+        from audit_event e, unnest(e.entity_ids) with ordinality as x(entity_id, n) where e.user_id = ${userId} order by e.seq, x.n`,
   ) as Promise<AuditRow[]>;
 }

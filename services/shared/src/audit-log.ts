@@ -8,7 +8,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from './access.ts';
-import { appendAudit, eventFieldsOf, type EventFields } from './audit.ts';
+import { appendAudit, eventFieldsOf, recordPersonSql, type EventFields } from './audit.ts';
 import { organisation } from './directory.ts';
 import { badInput } from './errors.ts';
 import { decodeCursor, paginate, pageSize } from './pagination.ts';
@@ -77,20 +77,24 @@ export function auditEventView(r: AuditEventRow) {
   };
 }
 
+/** The person of the record x.n of the row e (audit.ts). */
+const RECORD_PERSON = sql.raw(recordPersonSql('x.n'));
+
 /**
- * The events of a filter, one per record and person: each event row expanded with its
- * ordinality (its id is the row's id and that place, so it is the same on every read), and the
- * legacy rows as they are. seq orders both (the legacy rows come first: the new table's
- * sequence starts after them), then the place in the row.
+ * The events of a filter, one per record and person: each event row expanded with its records'
+ * ordinality (its id is the row's id and that place, so it is the same on every read), each
+ * record with its person, and the legacy rows as they are. seq orders both (the legacy rows come
+ * first: the new table's sequence starts after them), then the place in the row.
  */
 function expandedEvents(owner: string, from: Date, to: Date, personId: string | null, userId: string | null): SQL {
-  const person = personId ? sql`and e.person_ids @> array[${personId}]::text[] and x.person_id = ${personId}` : sql``;
+  // the rows that name the person (the GIN index on person_ids), then their records that concern them
+  const person = personId ? sql`and e.person_ids @> array[${personId}]::text[] and ${RECORD_PERSON} = ${personId}` : sql``;
   const user = userId ? sql`and e.user_id = ${userId}` : sql``;
   const legacyPerson = personId ? sql`and l.person_id = ${personId}` : sql``;
   const legacyUser = userId ? sql`and l.user_id = ${userId}` : sql``;
   return sql`select e.seq, x.n::int as n, e.id::text || '.' || x.n as id, e.at, e.user_id, e.user_name, e.organisation_id, e.roles, e.action, e.entity,
-      x.entity_id, x.person_id, e.fields, e.basis, e.owner_organisation_id
-    from audit_event e cross join lateral unnest(e.entity_ids, e.person_ids) with ordinality as x(entity_id, person_id, n)
+      x.entity_id, ${RECORD_PERSON} as person_id, e.fields, e.basis, e.owner_organisation_id
+    from audit_event e cross join lateral unnest(e.entity_ids) with ordinality as x(entity_id, n)
     where e.owner_organisation_id = ${owner} and e.at >= ${from.toISOString()}::timestamptz and e.at <= ${to.toISOString()}::timestamptz ${person} ${user}
     union all
     select l.seq, 1, l.id::text, l.at, l.user_id, l.user_name, l.organisation_id, l.roles, l.action, l.entity,

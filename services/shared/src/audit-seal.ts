@@ -9,7 +9,7 @@
  * events in the range is final, and the next seal starts where this one
  * ended. The seal's root is an HMAC (HUB_AUDIT_KEY, never in the database)
  * over the previous seal's root, the range and the events' content hashes
- * in seq order; its mac signs the seal's own fields.
+ * in seq order (content_mac as `hmac:<hex>`); its mac signs the seal's own fields.
  *
  * Every subgraph process runs a sealer; several replicas are safe: each run
  * is elected by pg_try_advisory_xact_lock on a key only sealers take, so at
@@ -19,7 +19,7 @@
 import { createHmac } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { Logger } from './logger.ts';
-import { contentHash, GENESIS_HASH, KEYED_HASH_PREFIX, type AuditContent } from './audit.ts';
+import { contentHash, contentMac, GENESIS_HASH, KEYED_HASH_PREFIX, recordPersons, type AuditContent } from './audit.ts';
 
 // Every ORDER BY names its column through the table's alias: `select seal_no::text ... order by
 // seal_no` orders by the text output column of that name ('9' after '10').
@@ -40,6 +40,11 @@ export interface SealFields {
 
 const hmac = (key: string) => createHmac('sha256', key);
 
+/**
+ * `hashes`: each event's content hash as text, in seq order: its content_hash (rows written before
+ * content_mac), or its content_mac as `hmac:<hex>`, the form of a keyed content_hash, so that the
+ * seals made before content_mac verify unchanged.
+ */
 export function sealRoot(key: string, prevRoot: string, s: SealFields, hashes: readonly string[]): string {
   const h = hmac(key).update(`audit-seal/1\n${prevRoot}\n${s.sealNo}\n${s.xidFrom}\n${s.xidTo}\n${s.eventCount}\n`);
   for (const x of hashes) h.update(`${x}\n`);
@@ -102,7 +107,7 @@ export async function sealAudit(pool: Sql, key: string, now: Date = new Date()):
     const xidFrom = last?.xid_to ?? '0';
     const xidTo = snap!.xmin;
     const events = await sql<Array<{ seq: string; content_hash: string }>>`
-      select e.seq::text, e.content_hash from audit_event e where e.xid >= ${xidFrom}::xid8 and e.xid < ${xidTo}::xid8 order by e.seq`;
+      select e.seq::text, coalesce(e.content_hash, 'hmac:' || encode(e.content_mac, 'hex')) as content_hash from audit_event e where e.xid >= ${xidFrom}::xid8 and e.xid < ${xidTo}::xid8 order by e.seq`;
     if (events.length === 0) return { sealed: 0, sealNo: null };
     const fields: SealFields = {
       sealNo: (last ? Number(last.seal_no) : 0) + 1,
@@ -188,7 +193,10 @@ export type VerifyResult =
 interface EventRow {
   seq: string;
   xid: string;
-  content_hash: string;
+  /** rows written before content_mac */
+  content_hash: string | null;
+  /** hex */
+  content_mac: string | null;
   id: string;
   at: string;
   user_id: string;
@@ -199,6 +207,7 @@ interface EventRow {
   entity: string;
   entity_ids: Array<string | null>;
   person_ids: Array<string | null>;
+  person_of: number[] | null;
   fields: string[] | null;
   basis: string;
   owner_organisation_id: string;
@@ -216,6 +225,7 @@ function contentOf(r: EventRow): AuditContent {
     entity: r.entity,
     entityIds: r.entity_ids,
     personIds: r.person_ids,
+    personOf: r.person_of,
     fields: r.fields,
     basis: r.basis,
     ownerOrganisationId: r.owner_organisation_id,
@@ -243,10 +253,9 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
   // that drizzle wrapped reads times as strings
   const all = pool<
     EventRow[]
-  >`select seq::text, xid::text, content_hash, id, to_json(at) #>> '{}' as at, user_id, user_name, organisation_id, roles, action, entity,
-      array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, fields, basis, owner_organisation_id from audit_event e order by e.seq`.cursor(
-    1000,
-  );
+  >`select seq::text, xid::text, content_hash, encode(content_mac, 'hex') as content_mac, id, to_json(at) #>> '{}' as at, user_id, user_name, organisation_id,
+      roles, action, entity, array_to_json(entity_ids) as entity_ids, array_to_json(person_ids) as person_ids, array_to_json(person_of) as person_of, fields, basis,
+      owner_organisation_id from audit_event e order by e.seq`.cursor(1000);
   // Events are keyed (an HMAC under the audit key, made by the process that wrote them); plain
   // SHA-256 hashes are those of events written before, accepted only from transactions before the
   // first keyed event's: one inserted later by anyone without the key is named, whatever its date.
@@ -256,13 +265,22 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
     for (const r of batch) {
       rows++;
       events += r.entity_ids.length;
-      const keyed = r.content_hash.startsWith(KEYED_HASH_PREFIX);
+      // a row has its content mac (keyed), or, written before, its content hash (keyed or plain); never both
+      if ((r.content_mac === null) === (r.content_hash === null))
+        return fail(
+          0,
+          `${eventName(r)}: it has ${r.content_mac === null ? 'no' : 'both a'} content mac and ${r.content_mac === null ? 'no ' : ''}content hash (the event was altered)`,
+        );
+      const keyed = r.content_mac !== null || r.content_hash!.startsWith(KEYED_HASH_PREFIX);
       if (keyed && !options.key) return fail(0, `${eventName(r)}: its content hash is keyed, and no audit key (HUB_AUDIT_KEY) was given to check it`);
-      if (keyed && contentHash(contentOf(r), options.key) !== r.content_hash)
+      const matches =
+        r.content_mac !== null
+          ? contentMac(contentOf(r), options.key!).toString('hex') === r.content_mac
+          : contentHash(contentOf(r), keyed ? options.key : undefined) === r.content_hash;
+      if (!matches && keyed)
         return fail(0, `${eventName(r)}: its content does not match its keyed content hash (the event was altered, or written without the audit key)`);
-      if (!keyed && contentHash(contentOf(r)) !== r.content_hash)
-        return fail(0, `${eventName(r)}: its content does not match its content hash (the event was altered)`);
-      if (r.entity_ids.length !== r.person_ids.length) return fail(0, `${eventName(r)}: its records and persons differ in number (the event was altered)`);
+      if (!matches) return fail(0, `${eventName(r)}: its content does not match its content hash (the event was altered)`);
+      if (recordPersons(contentOf(r)) === null) return fail(0, `${eventName(r)}: its records and persons do not fit together (the event was altered)`);
       const xid = BigInt(r.xid);
       if (keyed && (firstKeyedXid === null || xid < firstKeyedXid)) firstKeyedXid = xid;
       if (!keyed && (lastUnkeyed === null || xid > lastUnkeyed.xid)) lastUnkeyed = { xid, name: eventName(r) };
@@ -288,7 +306,7 @@ export async function verifyAuditSeals(pool: Sql, options: VerifyOptions): Promi
   >`select s.seal_no::text, to_json(s.at) #>> '{}' as at, s.xid_from::text, s.xid_to::text, s.event_count, s.first_seq::text, s.last_seq::text, s.root, s.mac,
       e.content_hash
     from audit_seal s left join lateral (
-      select e.seq, e.content_hash from audit_event e where e.xid >= s.xid_from and e.xid < s.xid_to
+      select e.seq, coalesce(e.content_hash, 'hmac:' || encode(e.content_mac, 'hex')) as content_hash from audit_event e where e.xid >= s.xid_from and e.xid < s.xid_to
     ) e on true
     where s.seal_no > ${from}
     order by s.seal_no, e.seq`.cursor(1000);

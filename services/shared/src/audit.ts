@@ -5,9 +5,11 @@
  * refuses UPDATE, DELETE and TRUNCATE).
  *
  * Writing takes no lock and reads nothing: a request inserts its events
- * (one row per action, entity, basis, fields and owner, with the records
- * and persons as two arrays of the same length), each row carrying the
- * SHA-256 of its own content and the id of the transaction that wrote it.
+ * (one row per action, entity, basis, fields and owner, with its records as
+ * an array, and the persons they concern each once: person_ids, with
+ * person_of mapping records to persons when that is not implied), each row
+ * carrying the HMAC of its own content (32 bytes, content_mac) and the id
+ * of the transaction that wrote it.
  * A sealer in each subgraph process (audit-seal.ts) later chains them: every
  * second it writes a seal over the events of the transactions that have
  * ended since the previous seal, HMAC'd with HUB_AUDIT_KEY (which is not in
@@ -20,7 +22,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, customType, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, index, integer, pgTable, primaryKey, smallint, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
@@ -29,6 +31,7 @@ import { runPrepared } from './prepared-sql.ts';
 
 /** A PostgreSQL transaction id (xid8), read and written as its decimal string. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const auditEvent = pgTable(
   'audit_event',
@@ -46,20 +49,32 @@ export const auditEvent = pgTable(
     roles: text('roles').array().notNull(),
     action: text('action').notNull(),
     entity: text('entity').notNull(),
-    /** the records of this event, and (same order, same length) the person each concerns; an element may be null */
+    /** the records of this event (an element may be null) */
     entityIds: text('entity_ids').array().notNull().$type<Array<string | null>>(),
+    /**
+     * the persons the records concern, each once, in the order of their first record (rows written
+     * before person_of: the person of each record, same order and length; an element may be null)
+     */
     personIds: text('person_ids').array().notNull().$type<Array<string | null>>(),
+    /**
+     * the person of each record, as its place in person_ids (1-based; 0: none); null when implied:
+     * record n concerns person n when there are as many persons as records, else person 1 (or none)
+     */
+    personOf: smallint('person_of').array().$type<number[]>(),
     fields: text('fields').array(),
     basis: text('basis').notNull(),
     /** the organisation whose records were read or changed (its log reviewer sees the event) */
     ownerOrganisationId: text('owner_organisation_id').notNull(),
-    /** HMAC-SHA256 under HUB_AUDIT_KEY of the row's canonical content, `hmac:<hex>` (contentHash below; plain SHA-256 for events written before) */
-    contentHash: text('content_hash').notNull(),
+    /** HMAC-SHA256 under HUB_AUDIT_KEY of the row's canonical content (contentMac below); null on rows written before, which have content_hash */
+    contentMac: bytea('content_mac'),
+    /** rows written before content_mac: `hmac:<hex>` (contentHash below), or a plain SHA-256 for events written before events were keyed */
+    contentHash: text('content_hash'),
   },
   (t) => [
     primaryKey({ columns: [t.seq, t.at] }),
     index('audit_event_owner_at_idx').on(t.ownerOrganisationId, t.at),
-    index('audit_event_person_ids_idx').using('gin', t.personIds),
+    // fastupdate off: each insert goes into the index itself, never into a pending list that a later request would flush
+    index('audit_event_person_ids_idx').using('gin', t.personIds).with({ fastupdate: false }),
     index('audit_event_user_at_idx').on(t.userId, t.at),
     index('audit_event_xid_idx').on(t.xid),
   ],
@@ -127,8 +142,8 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What an event row's content hash covers: everything but seq, xid and the hash itself. */
-export type AuditContent = Omit<AuditRow, 'seq' | 'xid' | 'contentHash'>;
+/** What an event row's content mac (or hash) covers: everything but seq, xid and the mac or hash itself. */
+export type AuditContent = Omit<AuditRow, 'seq' | 'xid' | 'contentHash' | 'contentMac'>;
 
 /**
  * The audit key of the work in progress: the subgraph runs every request in it (subgraph.ts), and
@@ -143,7 +158,52 @@ export const withAuditKey = <T>(key: string, fn: () => T): T => auditKeys.run(ke
 /** The prefix of a keyed content hash; a hash without it is a plain SHA-256 of an event written before events were keyed. */
 export const KEYED_HASH_PREFIX = 'hmac:';
 
-/** The content hash of an event: keyed (`hmac:<hex>`) with the audit key, or (without a key) the plain SHA-256 of events written before. */
+/**
+ * The content mac of an event (content_mac): HMAC-SHA256 under the audit key of its canonical
+ * content, person_of included.
+ */
+export function contentMac(row: AuditContent, key: string): Buffer {
+  const canonical = JSON.stringify([
+    'audit-event/3',
+    row.id,
+    row.at.toISOString(),
+    row.userId,
+    row.userName,
+    row.organisationId,
+    row.roles,
+    row.action,
+    row.entity,
+    row.entityIds,
+    row.personIds,
+    row.personOf,
+    row.fields,
+    row.basis,
+    row.ownerOrganisationId,
+  ]);
+  return createHmac('sha256', key).update(canonical).digest();
+}
+
+/**
+ * The person of record `n` (1-based) of the event row `e`, as SQL: person_of's place in person_ids,
+ * or the place implied (n when there are as many persons as records, as on rows written before
+ * person_of; else the first, or none).
+ */
+export const recordPersonSql = (n: string) =>
+  `e.person_ids[case when e.person_of is not null then e.person_of[${n}] when cardinality(e.person_ids) = cardinality(e.entity_ids) then ${n} else 1 end]`;
+
+/** The person of each record of a row, as recordPersonSql reads it; null when the row's arrays do not fit together (an altered row). */
+export function recordPersons(row: Pick<AuditContent, 'entityIds' | 'personIds' | 'personOf'>): Array<string | null> | null {
+  const { entityIds, personIds, personOf } = row;
+  if (personOf === null) {
+    if (personIds.length === entityIds.length) return [...personIds];
+    if (personIds.length > 1) return null;
+    return entityIds.map(() => personIds[0] ?? null);
+  }
+  if (personOf.length !== entityIds.length || personOf.some((p) => !Number.isInteger(p) || p < 0 || p > personIds.length)) return null;
+  return personOf.map((p) => (p === 0 ? null : (personIds[p - 1] ?? null)));
+}
+
+/** The content hash of a row written before content_mac: keyed (`hmac:<hex>`) with the audit key, or (without a key) the plain SHA-256 of events written before. */
 export function contentHash(row: AuditContent, key?: string): string {
   const canonical = JSON.stringify([
     'audit-event/2',
@@ -169,36 +229,64 @@ export function contentHash(row: AuditContent, key?: string): string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the audit table is the same in each, whatever its schema
 type AnyPgDb = PgDatabase<PgQueryResultHKT, any, any>;
 
-/** The rows of a set of entries: one per action, entity, basis, fields and owner, records and persons in entry order. */
-export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Date, key: string): Array<AuditContent & { contentHash: string }> {
-  const groups = new Map<string, AuditContent>();
+/** The most persons one row names (a place in person_of is a smallint). */
+export const MAX_PERSONS_PER_ROW = 32_767;
+
+/**
+ * The rows of a set of entries: one per action, entity, basis, fields and owner, records in entry
+ * order, each person once (in the order of their first record), and person_of only when the
+ * mapping of records to persons is not the implied one (recordPersonSql).
+ */
+export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Date, key: string): Array<AuditContent & { contentMac: Buffer }> {
+  /** the row each group is filling, with the place of each of its persons */
+  const groups = new Map<string, { row: AuditContent; places: Map<string, number> }>();
+  const rows: AuditContent[] = [];
   for (const e of entries) {
     const owner = e.owner ?? caller.organisation.id;
     const fields = e.fields ?? null;
     const key = JSON.stringify([e.action, e.entity, e.basis, fields, owner]);
-    let row = groups.get(key);
-    if (!row) {
-      row = {
-        id: randomUUID(),
-        at,
-        userId: caller.userId,
-        userName: caller.name,
-        organisationId: caller.organisation.id,
-        roles: [...caller.roles],
-        action: e.action,
-        entity: e.entity,
-        entityIds: [],
-        personIds: [],
-        fields,
-        basis: e.basis,
-        ownerOrganisationId: owner,
+    const person = e.personId ?? null;
+    let group = groups.get(key);
+    // a place in person_of is a smallint: a group of more persons goes on in a row of its own
+    if (!group || (person !== null && !group.places.has(person) && group.row.personIds.length === MAX_PERSONS_PER_ROW)) {
+      group = {
+        row: {
+          id: randomUUID(),
+          at,
+          userId: caller.userId,
+          userName: caller.name,
+          organisationId: caller.organisation.id,
+          roles: [...caller.roles],
+          action: e.action,
+          entity: e.entity,
+          entityIds: [],
+          personIds: [],
+          personOf: [],
+          fields,
+          basis: e.basis,
+          ownerOrganisationId: owner,
+        },
+        places: new Map(),
       };
-      groups.set(key, row);
+      groups.set(key, group);
+      rows.push(group.row);
     }
+    const { row, places } = group;
     row.entityIds.push(e.entityId ?? null);
-    row.personIds.push(e.personId ?? null);
+    let place = person === null ? 0 : (places.get(person) ?? 0);
+    if (person !== null && place === 0) {
+      place = row.personIds.push(person);
+      places.set(person, place);
+    }
+    row.personOf!.push(place);
   }
-  return [...groups.values()].map((row) => ({ ...row, contentHash: contentHash(row, key) }));
+  return rows.map((row) => {
+    const personOf = row.personOf!;
+    const persons = row.personIds.length;
+    const implied = personOf.every((p, i) => p === (persons === personOf.length ? i + 1 : persons === 0 ? 0 : 1));
+    const content: AuditContent = { ...row, personOf: implied ? null : personOf };
+    return { ...content, contentMac: contentMac(content, key) };
+  });
 }
 
 /**
@@ -206,11 +294,11 @@ export function auditRows(caller: Caller, entries: readonly AuditEntry[], at: Da
  * is one prepared statement (prepared-sql.ts). seq and xid take their defaults, as in drizzle's insert.
  */
 const INSERT_EVENTS = sql.raw(`insert into audit_event
-  (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash)
-  select id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, fields, basis, owner_organisation_id, content_hash
+  (id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, person_of, fields, basis, owner_organisation_id, content_mac)
+  select id, at, user_id, user_name, organisation_id, roles, action, entity, entity_ids, person_ids, person_of, fields, basis, owner_organisation_id, decode(content_mac, 'hex')
   from jsonb_to_recordset(`);
 const INSERT_EVENTS_END = sql.raw(`::jsonb) as r(id uuid, at timestamptz, user_id text, user_name text, organisation_id text, roles text[], action text,
-  entity text, entity_ids text[], person_ids text[], fields text[], basis text, owner_organisation_id text, content_hash text)`);
+  entity text, entity_ids text[], person_ids text[], person_of smallint[], fields text[], basis text, owner_organisation_id text, content_mac text)`);
 
 /**
  * Appends events in one INSERT (inside the caller's transaction when given one: the same
@@ -232,10 +320,11 @@ export async function appendAudit(tx: AnyPgDb, caller: Caller, entries: AuditEnt
     entity: r.entity,
     entity_ids: r.entityIds,
     person_ids: r.personIds,
+    person_of: r.personOf,
     fields: r.fields,
     basis: r.basis,
     owner_organisation_id: r.ownerOrganisationId,
-    content_hash: r.contentHash,
+    content_mac: r.contentMac.toString('hex'),
   }));
   await runPrepared(tx, sql`${INSERT_EVENTS}${JSON.stringify(rows)}${INSERT_EVENTS_END}`);
 }
