@@ -624,8 +624,10 @@ describe('npm run audit:verify', { timeout: 120_000 }, () => {
     try {
       cpSync(municipality.migrationsFolder, before, { recursive: true });
       const journal = JSON.parse(readFileSync(join(before, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-      expect(journal.entries.at(-1)!.tag).toMatch(/_audit_person_once$/);
-      journal.entries.pop();
+      // the journal up to the migration before this one (later migrations come with it afterwards)
+      const ours = journal.entries.findIndex((e) => /_audit_person_once$/.test(e.tag));
+      expect(ours).toBeGreaterThan(0);
+      journal.entries.splice(ours);
       writeFileSync(join(before, 'meta/_journal.json'), JSON.stringify(journal));
       await migrateDatabase(url, before);
       // rows as the code before wrote them: a person per record, a keyed content hash as text
