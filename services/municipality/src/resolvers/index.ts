@@ -40,6 +40,8 @@ export const resolvers: Resolvers = {
   CooperationAgreement,
   IndicatorReport,
   Notifications: { __resolveReference: (ref: { key: string }) => ref },
+  // the caller by key: only the caller themself (another user's key answers nothing)
+  Viewer: { __resolveReference: (ref: { userId: string }, ctx) => (ref.userId === ctx.caller.userId ? ctx.caller : null) },
   AuditLog: {
     from: (log) => auditLogPeriod(log).from,
     to: (log) => auditLogPeriod(log).to,
