@@ -14,6 +14,7 @@ import type { Caller } from './caller.ts';
 import { badInput } from './errors.ts';
 import { isUuid } from './ids.ts';
 import { storedOrganisation } from './directory.ts';
+import { stockholmDate } from './time.ts';
 
 /** A message on a record, from one organisation to the others taking part in it. */
 export const recordMessage = pgTable(
@@ -274,3 +275,65 @@ export const messageResolvers = {
     organisation: (r: MessageReceiptView) => storedOrganisation(r.organisationId),
   },
 };
+
+/** A work item as the API gives it: with whether it is overdue at the request's clock. */
+export interface ListedWorkItem extends WorkItemView {
+  overdue: boolean;
+}
+
+/**
+ * The end of every subgraph's worklist: a MESSAGE item per record with messages the caller's
+ * organisation has not read, only the kinds asked for, without the informational items the user
+ * marked read, sorted, with `overdue` at the request's clock. Two statements whatever the length.
+ */
+export async function finishWork(
+  db: Executor,
+  caller: Caller,
+  now: Date,
+  prefix: string,
+  recordKind: string,
+  recordIds: readonly string[],
+  derived: WorkItemView[],
+  kinds: readonly string[] | null | undefined,
+): Promise<ListedWorkItem[]> {
+  const unread = await unreadMessages(db, recordKind, recordIds, caller.organisation.id);
+  const all = [...derived];
+  for (const [recordId, u] of unread) {
+    all.push({ id: `${prefix}:MESSAGE:${recordId}`, kind: 'MESSAGE', recordKind, recordId, dueOn: null, since: u.since, informational: false });
+  }
+  const wanted = kinds && kinds.length > 0 ? all.filter((i) => kinds.includes(i.kind)) : all;
+  const today = stockholmDate(now);
+  const kept = await withoutRead(db, caller.userId, wanted);
+  return sortWork(kept).map((i) => ({ ...i, overdue: !i.informational && i.dueOn !== null && i.dueOn < today }));
+}
+
+/** The most ids one call marks read. */
+export const MAX_MARK = 500;
+
+/**
+ * Marks informational items read: only ids of the caller's current informational items (as the
+ * subgraph lists them) count; an id of another subgraph is BAD_USER_INPUT on its index.
+ */
+export async function markWorkRead(
+  db: Executor,
+  caller: Caller,
+  now: Date,
+  prefix: string,
+  what: string,
+  ids: readonly string[],
+  current: () => Promise<WorkItemView[]>,
+): Promise<{ marked: number }> {
+  if (ids.length > MAX_MARK) throw badInput('ids', `At most ${MAX_MARK} ids can be marked at once.`);
+  ids.forEach((id, i) => {
+    if (!id.startsWith(`${prefix}:`)) throw badInput(`ids[${i}]`, `${id} is not a work item of ${what}.`);
+  });
+  const mine = new Set((await current()).filter((i) => i.informational).map((i) => i.id));
+  return {
+    marked: await markItemsRead(
+      db,
+      caller.userId,
+      ids.filter((id) => mine.has(id)),
+      now,
+    ),
+  };
+}

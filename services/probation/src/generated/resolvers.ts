@@ -7,6 +7,8 @@ import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { OrderRow, DeviationRow } from '../db/schema.ts';
 import type { HeldEvaluation, Breach } from '../domain/rules.ts';
 import type { PlanReference } from '../domain/policy.ts';
+import type { OrderWorkItemView } from '../domain/work.ts';
+import type { MessageView, MessageReceiptView, ViewerKey } from '../../../shared/src/messages.ts';
 import type { ProbationContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -80,6 +82,50 @@ export type ContractCareOrder = {
   personnummer: Maybe<Scalars['String']['output']>;
   /** the breach the probation office recorded; null unless the status is BREACHED */
   breach: Maybe<ContractCareBreach>;
+  /** messages between the probation office and the partners on this order, oldest first */
+  messages: Array<Message>;
+};
+
+/** The caller (owned by social services); probation adds the caller's work on contract-care orders. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** the token's subject */
+  userId: Scalars['ID']['output'];
+  /**
+   * What needs the caller's action or notice on the contract-care orders they may see, derived from
+   * the orders: for the probation office an evaluation coming due (from 14 days before its due date)
+   * and each deviation a partner reported; for every party unread messages. Earliest due date first.
+   */
+  orderWork: Array<OrderWorkItem>;
+};
+
+
+/** The caller (owned by social services); probation adds the caller's work on contract-care orders. */
+export type ViewerOrderWorkArgs = {
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One item of a caller's work on a contract-care order. */
+export type OrderWorkItem = WorkItem & {
+  __typename?: 'OrderWorkItem';
+  /** stable while the work is the same, e.g. probation:EVALUATION_DUE:<order id>:2026-07-01 */
+  id: Scalars['ID']['output'];
+  /** EVALUATION_DUE, DEVIATION_REPORTED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** always ContractCareOrder */
+  recordKind: Scalars['String']['output'];
+  /** the order's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done; null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed */
+  overdue: Scalars['Boolean']['output'];
+  /** true: to take note of and mark read; false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+  /** the order (null only if it has become invisible since) */
+  order: Maybe<ContractCareOrder>;
 };
 
 /** The probation office's record that the client did not comply with the contract. */
@@ -243,6 +289,12 @@ export type Mutation = {
   recordContractCareEvaluation: ContractCareEvaluation;
   /** the probation office records that the client did not comply */
   recordContractCareBreach: ContractCareOrder;
+  /** marks informational items of the caller's orderWork read (they leave the list); ids that are not the caller's are left alone; at most 500 */
+  markOrderWorkRead: WorkItemsMarked;
+  /** sends a message on an order to the organisations taking part in it (NOT_FOUND for an order the caller may not see); text of 1 to 2000 characters */
+  sendOrderMessage: Message;
+  /** marks every message on the order read for the caller's organisation (NOT_FOUND for an order the caller may not see) */
+  markOrderMessagesRead: MessagesMarked;
 };
 
 
@@ -272,6 +324,25 @@ export type MutationRecordContractCareEvaluationArgs = {
 export type MutationRecordContractCareBreachArgs = {
   orderId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationMarkOrderWorkReadArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationSendOrderMessageArgs = {
+  orderId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationMarkOrderMessagesReadArgs = {
+  orderId: Scalars['ID']['input'];
 };
 
 /** The kind of organisation. */
@@ -616,6 +687,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Person: Person;
   ContractCareOrder: ContractCareOrder;
+  Viewer: Viewer;
   JointCarePlan: JointCarePlan;
   IndicatorReport: IndicatorReport;
   AuditLog: AuditLog;
@@ -630,6 +702,9 @@ export type FederationReferenceTypes = {
   ContractCareOrder:
     ( { __typename: 'ContractCareOrder' }
     & GraphQLRecursivePick<FederationTypes['ContractCareOrder'], {"id":true}> );
+  Viewer:
+    ( { __typename: 'Viewer' }
+    & GraphQLRecursivePick<FederationTypes['Viewer'], {"userId":true}> );
   JointCarePlan:
     ( { __typename: 'JointCarePlan' }
     & GraphQLRecursivePick<FederationTypes['JointCarePlan'], {"id":true}>
@@ -649,7 +724,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  WorkItem: never;
+  WorkItem: ( OrderWorkItemView );
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -660,6 +735,8 @@ export type ResolversTypes = {
   ContractCareOrder: ResolverTypeWrapper<OrderRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Viewer: ResolverTypeWrapper<ViewerKey>;
+  OrderWorkItem: ResolverTypeWrapper<OrderWorkItemView>;
   ContractCareBreach: ResolverTypeWrapper<Breach>;
   ContractCareDeviation: ResolverTypeWrapper<DeviationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -689,8 +766,8 @@ export type ResolversTypes = {
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
   WorkItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['WorkItem']>;
   WorkItemsMarked: ResolverTypeWrapper<WorkItemsMarked>;
-  Message: ResolverTypeWrapper<Omit<Message, 'senderOrganisation' | 'readBy'> & { senderOrganisation: ResolversTypes['Organisation'], readBy: Array<ResolversTypes['MessageReceipt']> }>;
-  MessageReceipt: ResolverTypeWrapper<Omit<MessageReceipt, 'organisation'> & { organisation: ResolversTypes['Organisation'] }>;
+  Message: ResolverTypeWrapper<MessageView>;
+  MessageReceipt: ResolverTypeWrapper<MessageReceiptView>;
   MessagesMarked: ResolverTypeWrapper<MessagesMarked>;
 };
 
@@ -701,6 +778,8 @@ export type ResolversParentTypes = {
   ContractCareOrder: OrderRow;
   Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
+  Viewer: ViewerKey;
+  OrderWorkItem: OrderWorkItemView;
   ContractCareBreach: Breach;
   ContractCareDeviation: DeviationRow;
   Int: Scalars['Int']['output'];
@@ -728,8 +807,8 @@ export type ResolversParentTypes = {
   NotificationConnection: NotificationConnection;
   WorkItem: ResolversInterfaceTypes<ResolversParentTypes>['WorkItem'];
   WorkItemsMarked: WorkItemsMarked;
-  Message: Omit<Message, 'senderOrganisation' | 'readBy'> & { senderOrganisation: ResolversParentTypes['Organisation'], readBy: Array<ResolversParentTypes['MessageReceipt']> };
-  MessageReceipt: Omit<MessageReceipt, 'organisation'> & { organisation: ResolversParentTypes['Organisation'] };
+  Message: MessageView;
+  MessageReceipt: MessageReceiptView;
   MessagesMarked: MessagesMarked;
 };
 
@@ -755,6 +834,26 @@ export type ContractCareOrderResolvers<ContextType = ProbationContext, ParentTyp
   clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personnummer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   breach?: Resolver<Maybe<ResolversTypes['ContractCareBreach']>, ParentType, ContextType>;
+  messages?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderWork?: Resolver<Array<ResolversTypes['OrderWorkItem']>, ParentType, ContextType, Partial<ViewerOrderWorkArgs>>;
+};
+
+export type OrderWorkItemResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['OrderWorkItem'] = ResolversParentTypes['OrderWorkItem']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  dueOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  informational?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['ContractCareOrder']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ContractCareBreachResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['ContractCareBreach'] = ResolversParentTypes['ContractCareBreach']> = {
@@ -817,6 +916,9 @@ export type MutationResolvers<ContextType = ProbationContext, ParentType extends
   reportContractCareDeviation?: Resolver<ResolversTypes['ContractCareDeviation'], ParentType, ContextType, RequireFields<MutationReportContractCareDeviationArgs, 'orderId' | 'occurredOn' | 'description'>>;
   recordContractCareEvaluation?: Resolver<ResolversTypes['ContractCareEvaluation'], ParentType, ContextType, RequireFields<MutationRecordContractCareEvaluationArgs, 'orderId' | 'heldOn' | 'summary'>>;
   recordContractCareBreach?: Resolver<ResolversTypes['ContractCareOrder'], ParentType, ContextType, RequireFields<MutationRecordContractCareBreachArgs, 'orderId' | 'reason'>>;
+  markOrderWorkRead?: Resolver<ResolversTypes['WorkItemsMarked'], ParentType, ContextType, RequireFields<MutationMarkOrderWorkReadArgs, 'ids'>>;
+  sendOrderMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendOrderMessageArgs, 'orderId' | 'text'>>;
+  markOrderMessagesRead?: Resolver<ResolversTypes['MessagesMarked'], ParentType, ContextType, RequireFields<MutationMarkOrderMessagesReadArgs, 'orderId'>>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -910,7 +1012,7 @@ export type NotificationConnectionResolvers<ContextType = ProbationContext, Pare
 };
 
 export type WorkItemResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['WorkItem'] = ResolversParentTypes['WorkItem']> = {
-  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'OrderWorkItem', ParentType, ContextType>;
 };
 
 export type WorkItemsMarkedResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['WorkItemsMarked'] = ResolversParentTypes['WorkItemsMarked']> = {
@@ -940,6 +1042,8 @@ export type MessagesMarkedResolvers<ContextType = ProbationContext, ParentType e
 export type Resolvers<ContextType = ProbationContext> = {
   Person?: PersonResolvers<ContextType>;
   ContractCareOrder?: ContractCareOrderResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+  OrderWorkItem?: OrderWorkItemResolvers<ContextType>;
   ContractCareBreach?: ContractCareBreachResolvers<ContextType>;
   ContractCareDeviation?: ContractCareDeviationResolvers<ContextType>;
   ContractCareEvaluation?: ContractCareEvaluationResolvers<ContextType>;

@@ -12,13 +12,12 @@ import type { Caller } from '../../../shared/src/caller.ts';
 import { badInput } from '../../../shared/src/errors.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import {
-  markItemsRead,
+  finishWork,
   markMessagesRead,
+  markWorkRead,
   messageText,
-  sortWork,
   storeMessage,
-  unreadMessages,
-  withoutRead,
+  type ListedWorkItem,
   type MessageView,
   type WorkItemView,
 } from '../../../shared/src/messages.ts';
@@ -31,11 +30,8 @@ import { notVisible, readBasis, referralAccess, visibleTo } from './policy.ts';
 
 export const RECORD_KIND = 'WithdrawalReferral';
 const PREFIX = 'psychiatry';
-const MAX_MARK = 500;
 
-export interface WithdrawalWorkItemView extends WorkItemView {
-  overdue: boolean;
-}
+export type WithdrawalWorkItemView = ListedWorkItem;
 
 const itemId = (kind: string, r: ReferralRow, discriminator: string | number) => `${PREFIX}:${kind}:${r.id}:${discriminator}`;
 
@@ -92,27 +88,16 @@ export async function withdrawalWork(
     .from(withdrawalReferral)
     .where(and(visible, or(notInArray(withdrawalReferral.stage, [...CLOSED]), notToTreat, unreadOnRecord)));
   const derived = rows.flatMap((r) => workOf(ctx.caller, r, ctx.now));
-  const unread = await unreadMessages(
+  return finishWork(
     ctx.db,
+    ctx.caller,
+    ctx.now,
+    PREFIX,
     RECORD_KIND,
     rows.map((r) => r.id),
-    org,
+    derived,
+    kinds,
   );
-  for (const [recordId, u] of unread) {
-    derived.push({
-      id: `${PREFIX}:MESSAGE:${recordId}`,
-      kind: 'MESSAGE',
-      recordKind: RECORD_KIND,
-      recordId,
-      dueOn: null,
-      since: u.since,
-      informational: false,
-    });
-  }
-  const wanted = kinds && kinds.length > 0 ? derived.filter((i) => kinds.includes(i.kind)) : derived;
-  const today = stockholmDate(ctx.now);
-  const kept = await withoutRead(ctx.db, ctx.caller.userId, wanted);
-  return sortWork(kept).map((i) => ({ ...i, overdue: !i.informational && i.dueOn !== null && i.dueOn < today }));
 }
 
 /** A work item's referral, read with the referral's own authorization (and audited as its read). */
@@ -121,21 +106,8 @@ export async function referralOfItem(ctx: PsychiatryContext, item: WorkItemView)
 }
 
 /** Marks informational items read: only ids of the caller's current informational items count. */
-export async function markWithdrawalWorkRead(ctx: PsychiatryContext, ids: readonly string[]): Promise<{ marked: number }> {
-  if (ids.length > MAX_MARK) throw badInput('ids', `At most ${MAX_MARK} ids can be marked at once.`);
-  ids.forEach((id, i) => {
-    if (!id.startsWith(`${PREFIX}:`)) throw badInput(`ids[${i}]`, `${id} is not a work item of adult psychiatry.`);
-  });
-  const current = await withdrawalWork(ctx, ctx.caller.userId, null);
-  const mine = new Set(current.filter((i) => i.informational).map((i) => i.id));
-  return {
-    marked: await markItemsRead(
-      ctx.db,
-      ctx.caller.userId,
-      ids.filter((id) => mine.has(id)),
-      ctx.now,
-    ),
-  };
+export function markWithdrawalWorkRead(ctx: PsychiatryContext, ids: readonly string[]): Promise<{ marked: number }> {
+  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, 'adult psychiatry', ids, () => withdrawalWork(ctx, ctx.caller.userId, null));
 }
 
 /** The other party of a referral, the one a message from the caller's organisation is for. */
