@@ -9,7 +9,6 @@
 import { and, notInArray, or, sql } from 'drizzle-orm';
 import { can } from '../../../shared/src/access.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
-import { badInput } from '../../../shared/src/errors.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import {
   finishWork,
