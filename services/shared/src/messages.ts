@@ -233,7 +233,7 @@ export interface WorkItemView {
   informational: boolean;
 }
 
-/** Due date first (overdue items have the earliest), none last, then the oldest, then by id: a total order. */
+/** Due date first (overdue items have the earliest), none last, then the oldest (unknown last), then by id: a total order. */
 export function sortWork<T extends WorkItemView>(items: T[]): T[] {
   return items.sort((a, b) => {
     if (a.dueOn !== b.dueOn) {
@@ -241,9 +241,9 @@ export function sortWork<T extends WorkItemView>(items: T[]): T[] {
       if (b.dueOn === null) return -1;
       return a.dueOn < b.dueOn ? -1 : 1;
     }
-    const sa = a.since?.getTime() ?? 0;
-    const sb = b.since?.getTime() ?? 0;
-    if (sa !== sb) return sa - sb;
+    const sa = a.since?.getTime() ?? Number.POSITIVE_INFINITY;
+    const sb = b.since?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (sa !== sb) return sa < sb ? -1 : 1;
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   });
 }
