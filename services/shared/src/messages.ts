@@ -325,7 +325,7 @@ export async function markWorkRead(
 ): Promise<{ marked: number }> {
   if (ids.length > MAX_MARK) throw badInput('ids', `At most ${MAX_MARK} ids can be marked at once.`);
   ids.forEach((id, i) => {
-    if (!id.startsWith(`${prefix}:`)) throw badInput(`ids[${i}]`, `${id} is not a work item of ${what}.`);
+    if (!id.startsWith(`${prefix}:`)) throw badInput(`ids[${i}]`, `This id is not a work item of ${what}.`);
   });
   const mine = new Set((await current()).filter((i) => i.informational).map((i) => i.id));
   return {
