@@ -237,3 +237,23 @@ describe('messages on a referral', () => {
     expect(ok(await gql(MESSAGES, { id }, { as: caseworker1980 })).withdrawalReferral.messages).toEqual([]);
   });
 });
+
+describe('one question for all of a caller’s work', () => {
+  const ALL = `query { me { userId withdrawalWork { id referral { id status } } carePlanWork { id plan { id } } orderWork { id order { id } } } }`;
+  const figures = (res: Awaited<ReturnType<typeof gql>>) => res.extensions!.hub.subgraphs as Record<string, { requests: number; sqlStatements: number }>;
+
+  it('reaches each subgraph once, with statements independent of the list’s length', async () => {
+    const clock = '2026-03-24T10:00:00+01:00';
+    const before = await gql(ALL, {}, { as: coordinator19, clock });
+    const first = ok(before).me;
+    expect(first.userId).toBe('maria.berg');
+    for (let i = 0; i < 4; i += 1) await submit(caseworker1980, '2026-03-20T09:00:00+01:00');
+    const after = await gql(ALL, {}, { as: coordinator19, clock });
+    expect(ok(after).me.withdrawalWork.length).toBe(first.withdrawalWork.length + 4);
+    const [a, b] = [figures(before), figures(after)];
+    for (const s of ['municipality', 'psychiatry', 'probation'] as const) {
+      expect(b[s]!.requests).toBe(1);
+      expect(b[s]!.sqlStatements).toBe(a[s]!.sqlStatements);
+    }
+  });
+});

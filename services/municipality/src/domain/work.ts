@@ -109,6 +109,8 @@ export async function carePlanWork(
     .select()
     .from(jointCarePlan)
     .where(and(visible, or(isNull(jointCarePlan.endedAt), unreadOnRecord)));
+  // the items' links read the same rows: no second statement
+  for (const p of rows) ctx.loaders.plan.prime(p.id, p);
   const ids = rows.map((p) => p.id);
   const [consents, signatures, followUps, versions] = await Promise.all([
     ctx.loaders.consent.loadMany(rows.map((p) => p.consentId)),

@@ -80,6 +80,8 @@ export async function orderWork(ctx: ProbationContext, viewerUserId: string, kin
     .select()
     .from(contractCareOrder)
     .where(and(visible, or(active, reportedByPartner, unreadOnRecord)));
+  // the items' links read the same rows: no second statement
+  for (const o of rows) ctx.loaders.order.prime(o.id, o);
   const ids = rows.map((o) => o.id);
   const [evaluations, deviations] = await Promise.all([ctx.loaders.evaluations.loadMany(ids), ctx.loaders.deviations.loadMany(ids)]);
   const listOf = <T>(v: T[] | Error | undefined): T[] => (Array.isArray(v) ? v : []);

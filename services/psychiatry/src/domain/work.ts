@@ -86,6 +86,8 @@ export async function withdrawalWork(
     .select()
     .from(withdrawalReferral)
     .where(and(visible, or(notInArray(withdrawalReferral.stage, [...CLOSED]), notToTreat, unreadOnRecord)));
+  // the items' links read the same rows: no second statement
+  for (const r of rows) ctx.loaders.referral.prime(r.id, r);
   const derived = rows.flatMap((r) => workOf(ctx.caller, r, ctx.now));
   return finishWork(
     ctx.db,
