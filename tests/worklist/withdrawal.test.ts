@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gql, type As } from '../helpers/hub.ts';
+import { LIST } from '../helpers/live.ts';
 import {
   auditOf,
   BOOK,
@@ -203,6 +204,9 @@ describe('messages on a referral', () => {
     const after = ok(await gql(MESSAGES, { id }, { as: caseworker1980, clock })).withdrawalReferral.messages;
     expect(after[0].readBy).toEqual([{ organisation: { id: 'municipality:1980' } }, { organisation: { id: 'psychiatry:19' } }]);
 
+    // the coordinator was also notified (live and in the notifications list)
+    const told = ok(await gql(LIST, { first: 50 }, { as: coordinator19 })).notifications.psychiatry.nodes as Array<{ kind: string; recordId: string }>;
+    expect(told.filter((n) => n.recordId === id).map((n) => n.kind)).toEqual(['MESSAGE', 'SUBMITTED']);
     // the reply reaches the caseworker's worklist
     ok(await gql(SEND, { id, text: 'Tack, vi hörs.' }, { as: coordinator19, clock }));
     expect((await work(caseworker1980, clock, [id])).map((i) => i.kind)).toEqual(['MESSAGE']);
