@@ -23,6 +23,7 @@ import { checkDigit } from '../services/shared/src/personnummer.ts';
 import { pseudonymFor } from '../services/shared/src/person-id.ts';
 import { stockholmDate, addDays } from '../services/shared/src/time.ts';
 import * as psychiatrySchema from '../services/psychiatry/src/db/schema.ts';
+import { storeMessage } from '../services/shared/src/messages.ts';
 import type { ReferralRow } from '../services/psychiatry/src/db/schema.ts';
 import { placeDueOf, replay, submittedReferral, type Actor } from '../services/psychiatry/src/domain/transitions.ts';
 import {
@@ -483,6 +484,24 @@ async function seedReferrals(databaseUrls: Record<SubgraphName, string>, personI
     await tx.insert(psychiatrySchema.withdrawalReferralEvent).values(built.flatMap((b) => b.events));
     await tx.insert(psychiatrySchema.withdrawalReferralAmendment).values(built.flatMap((b) => b.amendments));
     await tx.insert(psychiatrySchema.withdrawalMeeting).values(built.flatMap((b) => b.meetings));
+    // the coordinator's message on an offered Västerås place, unread by social services (its withdrawalWork shows it)
+    const offered = built.find((b) => b.row.referringOrganisationId === 'municipality:1980' && b.row.stage === 'PLACE_OFFERED');
+    if (offered) {
+      const coordinator: Caller = {
+        userId: 'psychiatry:19:COORDINATOR',
+        name: 'Maria Berg',
+        organisation: organisation('psychiatry:19')!,
+        roles: ['COORDINATOR'],
+      };
+      await storeMessage(
+        tx,
+        'WithdrawalReferral',
+        offered.row.id,
+        coordinator,
+        'Ring avdelning 91 dagen före inskrivningen, tack.',
+        offered.row.placeOfferedAt ?? now,
+      );
+    }
     // the seeding is itself an access to personal data, and is logged as such
     const seeder: Caller = { userId: 'system:demo-data', name: 'Demo data at installation', organisation: organisation('psychiatry:19')!, roles: [] };
     await appendAudit(

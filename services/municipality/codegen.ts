@@ -9,6 +9,9 @@ import { commonMappers } from '../shared/codegen.ts';
 export const mappers: Record<string, string> = {
   ...commonMappers,
   Viewer: '../../../shared/src/caller.ts#Caller',
+  CarePlanWorkItem: '../domain/work.ts#CarePlanWorkItemView',
+  Message: '../../../shared/src/messages.ts#MessageView',
+  MessageReceipt: '../../../shared/src/messages.ts#MessageReceiptView',
   Consent: '../db/schema.ts#ConsentRow',
   Participant: '../db/schema.ts#ParticipantRecord',
   Signature: '../db/schema.ts#SignatureRow',

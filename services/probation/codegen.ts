@@ -15,5 +15,9 @@ export const mappers: Record<string, string> = {
   ContractCareBreach: '../domain/rules.ts#Breach',
   // a plan arrives from social services as its key and, when the gateway sends them, its @requires fields
   JointCarePlan: '../domain/policy.ts#PlanReference',
+  OrderWorkItem: '../domain/work.ts#OrderWorkItemView',
+  Message: '../../../shared/src/messages.ts#MessageView',
+  MessageReceipt: '../../../shared/src/messages.ts#MessageReceiptView',
+  Viewer: '../../../shared/src/messages.ts#ViewerKey',
 };
 export const contextType = '../context.ts#ProbationContext';

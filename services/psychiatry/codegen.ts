@@ -24,6 +24,10 @@ export const mappers: Record<string, string> = {
   InvitedMeeting: '../domain/meetings.ts#InvitedMeetingView',
   ExpectedDischargeChange: '../db/schema.ts#StoredDischargeChange',
   ReferralDocument: '../../../shared/src/documents.ts#ListedDocument',
+  WithdrawalWorkItem: '../domain/work.ts#WithdrawalWorkItemView',
+  Message: '../../../shared/src/messages.ts#MessageView',
+  MessageReceipt: '../../../shared/src/messages.ts#MessageReceiptView',
+  Viewer: '../../../shared/src/messages.ts#ViewerKey',
   RemovedReferralDocument: '../../../shared/src/documents.ts#DocumentMeta',
 };
 export const contextType = '../context.ts#PsychiatryContext';

@@ -13,7 +13,10 @@ import { ALL_STATUSES } from '../../services/psychiatry/src/domain/transitions.t
 import { calendar } from '../../services/psychiatry/src/domain/capacity.ts';
 import { holdsOf, type HoldRow } from '../../services/psychiatry/src/domain/wards.ts';
 import { addDays, stockholmDate } from '../../services/shared/src/time.ts';
-import { seedDemo } from '../../scripts/demo-data.ts';
+import { demoReferrals, seedDemo } from '../../scripts/demo-data.ts';
+import { workOf } from '../../services/psychiatry/src/domain/work.ts';
+import { storedOrganisation } from '../../services/shared/src/directory.ts';
+import type { Caller, Role } from '../../services/shared/src/caller.ts';
 import { withAuditKey } from '../../services/shared/src/audit.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../services/shared/src/env.ts';
 import { MODULES } from '../../scripts/stack.ts';
@@ -220,6 +223,27 @@ describe("demo plans link the organisations' demo records", () => {
       const sql = postgres(urls[s], { max: 1, onnotice: () => {} });
       try {
         expect(await verifyAuditSeals(sql, { key: SECRET }), s).toMatchObject({ ok: true });
+      } finally {
+        await sql.end();
+      }
+    }
+  });
+});
+
+describe('demo callers see work and messages', () => {
+  it('each party of the demo referrals has work; one message per subgraph waits unread', async () => {
+    const built = demoReferrals(NOW, SECRET).map((b) => b.row);
+    const as = (org: string, role: Role): Caller => ({ userId: `${org}:${role}`, name: role, organisation: storedOrganisation(org), roles: [role] });
+    const kindsOf = (c: Caller) => [...new Set(built.flatMap((r) => workOf(c, r, NOW)).map((i) => i.kind))].sort();
+    expect(kindsOf(as('psychiatry:19', 'COORDINATOR'))).toEqual(expect.arrayContaining(['NEW_REQUEST', 'OFFER_PLACE']));
+    expect(kindsOf(as('psychiatry:19', 'CHIEF_PHYSICIAN'))).toEqual(['DECISION_WAITING']);
+    expect(kindsOf(as('municipality:1980', 'CASEWORKER'))).toEqual(expect.arrayContaining(['ADMITTED', 'PLACE_OFFERED']));
+    for (const s of ['psychiatry', 'probation', 'municipality'] as const) {
+      const sql = postgres(urls[s], { max: 1, onnotice: () => {} });
+      try {
+        const rows = await sql<Array<{ n: number; unread: number }>>`select count(*)::int as n,
+          count(*) filter (where (select count(*) from record_message_read r where r.message_id = m.id) = 1)::int as unread from record_message m`;
+        expect(rows[0]).toEqual({ n: 1, unread: 1 });
       } finally {
         await sql.end();
       }

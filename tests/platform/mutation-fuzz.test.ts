@@ -84,6 +84,15 @@ const CALLERS: Record<string, As> = {
   changeExpectedDischarge: coordinator19,
   markPsychiatryNotificationsRead: caseworker1980,
   runPsychiatryDeadlineSweep: coordinator19,
+  markWithdrawalWorkRead: caseworker1980,
+  sendReferralMessage: caseworker1980,
+  markReferralMessagesRead: caseworker1980,
+  markCarePlanWorkRead: caseworkerSthlm,
+  sendPlanMessage: caseworkerSthlm,
+  markPlanMessagesRead: caseworkerSthlm,
+  markOrderWorkRead: officer,
+  sendOrderMessage: officer,
+  markOrderMessagesRead: officer,
 };
 
 interface Variant {

@@ -11,6 +11,7 @@ import { appendAudit, type AuditEntry } from '../../shared/src/audit.ts';
 import type { Caller } from '../../shared/src/caller.ts';
 import { pseudonymFor } from '../../shared/src/person-id.ts';
 import { seedOnce } from '../../shared/src/seed.ts';
+import { storeMessage } from '../../shared/src/messages.ts';
 import { addDays, stockholmDate } from '../../shared/src/time.ts';
 import * as schema from './db/schema.ts';
 import { newConsent, revocation } from './domain/consent.ts';
@@ -60,6 +61,8 @@ interface DemoPlan {
   signers: string[];
   efforts: Array<{ org: string; description: string; responsible: string }>;
   revokedDaysAgo?: number;
+  /** messages on the plan between the organisations taking part (services/shared/src/messages.ts), unread by the others */
+  messages?: Array<{ from: string; daysAgo: number; text: string }>;
 }
 
 export async function seedDemo(databaseUrl: string, personIdSecret: string, links: DemoLinks, now: Date = new Date()): Promise<boolean> {
@@ -119,6 +122,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
       if (signatures.length) await tx.insert(schema.carePlanSignature).values(signatures);
       log(p.owner, { entity: 'Consent', entityId: consent.id, personId: consent.personId });
       log(p.owner, { entity: 'JointCarePlan', entityId: row.id, personId: row.personId });
+      for (const m of p.messages ?? []) await storeMessage(tx, 'JointCarePlan', row.id, seeder(m.from), m.text, at(m.daysAgo));
     }
 
     if (links.referral) {
@@ -157,6 +161,7 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, link
         followUpOn: addDays(today, 14),
         link: { contractCareOrderId: links.order.id },
         signers: ['individual', 'municipality:0180', 'clinic:0180-sodermalm', 'probation:stockholm'],
+        messages: [{ from: 'clinic:0180-sodermalm', daysAgo: 2, text: 'Behandlingen flyttas till tisdagar från nästa vecka.' }],
         efforts: [
           { org: 'clinic:0180-sodermalm', description: 'Läkemedelsassisterad behandling', responsible: 'Klara Mottagning' },
           { org: 'probation:stockholm', description: 'Kontaktsamtal varannan vecka', responsible: 'Omar Kontrakt' },

@@ -4,6 +4,8 @@ import type { Db } from '../../shared/src/db.ts';
 import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import * as schema from './db/schema.ts';
 import { documentsLoader } from '../../shared/src/documents.ts';
+import { messagesOf, type MessageView } from '../../shared/src/messages.ts';
+import DataLoader from 'dataloader';
 
 const { consent, jointCarePlan, jointCarePlanVersion, carePlanEffort, carePlanSignature, carePlanFollowUp, cooperationAgreement } = schema;
 
@@ -26,6 +28,11 @@ export function createLoaders(db: Db<typeof schema>) {
     documents: documentsLoader(db, 'JointCarePlan'),
     /** the removed documents of plans (their tombstones) */
     removedDocuments: documentsLoader(db, 'JointCarePlan', 'removed'),
+    /** the messages on plans, oldest first (the domain layer applies the policy) */
+    messages: new DataLoader<string, MessageView[]>(async (ids) => {
+      const byRecord = await messagesOf(db, 'JointCarePlan', ids);
+      return ids.map((id) => byRecord.get(id) ?? []);
+    }),
     agreementsByCouncil: tableGroupLoader(db, cooperationAgreement, 'councilId', [desc(cooperationAgreement.validFrom), desc(cooperationAgreement.addedAt)]),
   };
 }

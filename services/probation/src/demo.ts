@@ -11,6 +11,7 @@ import type { Role } from '../../shared/src/caller.ts';
 import type { Agency } from '../../shared/src/directory.ts';
 import { pseudonymFor } from '../../shared/src/person-id.ts';
 import { seedOnce } from '../../shared/src/seed.ts';
+import { storeMessage } from '../../shared/src/messages.ts';
 import { auditSeeding, demoClock, demoNumber, demoOrganisation, demoStaff } from '../../shared/src/demo.ts';
 import * as schema from './db/schema.ts';
 import { BASIS_OWN_OFFICE, requireRegister, requireStep } from './domain/policy.ts';
@@ -143,5 +144,20 @@ export async function seedDemo(databaseUrl: string, personIdSecret: string, now:
     // the seeding is itself an access to personal data, and is logged as such, per office
     const records = orders.map((o) => ({ owner: o.probationOfficeId, entity: 'ContractCareOrder', entityId: o.id, personId: o.personId }));
     await auditSeeding(tx, BASIS_OWN_OFFICE, records);
+    // a partner's message on an active Västerås order, unread by the office (its orderWork shows it)
+    const { day, at } = demoClock(now);
+    const onOrder = orders.find(
+      (o) => o.probationOfficeId === 'probation:vasteras' && o.partnerOrganisationIds.includes('municipality:1980') && o.endsOn >= day(0),
+    );
+    if (onOrder) {
+      await storeMessage(
+        tx,
+        'ContractCareOrder',
+        onOrder.id,
+        reporter('municipality:1980'),
+        'Klienten har fått en ny kontaktperson hos socialtjänsten.',
+        at(1, 10),
+      );
+    }
   });
 }

@@ -8,6 +8,7 @@ import { desc } from 'drizzle-orm';
 import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
 import { tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
+import { messagesOf, type MessageView } from '../../shared/src/messages.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 
@@ -22,6 +23,8 @@ export interface Loaders {
   deviations: DataLoader<string, schema.DeviationRow[]>;
   /** an order's evaluations, newest first */
   evaluations: DataLoader<string, schema.EvaluationRow[]>;
+  /** the messages on orders, oldest first (the domain layer applies the policy) */
+  messages: DataLoader<string, MessageView[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -32,5 +35,9 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     }),
     deviations: tableGroupLoader(db, contractCareDeviation, 'orderId', [desc(contractCareDeviation.reportedAt), desc(contractCareDeviation.seq)]),
     evaluations: tableGroupLoader(db, contractCareEvaluation, 'orderId', [desc(contractCareEvaluation.heldOn), desc(contractCareEvaluation.seq)]),
+    messages: new DataLoader(async (ids) => {
+      const byRecord = await messagesOf(db, 'ContractCareOrder', ids);
+      return ids.map((id) => byRecord.get(id) ?? []);
+    }),
   };
 }

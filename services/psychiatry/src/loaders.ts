@@ -9,6 +9,7 @@ import type { Db } from '../../shared/src/db.ts';
 import type { Caller } from '../../shared/src/caller.ts';
 import { isUuid, tableGroupLoader, tableRowLoader } from '../../shared/src/loaders.ts';
 import { documentsLoader, type DocumentMeta } from '../../shared/src/documents.ts';
+import { messagesOf, type MessageView } from '../../shared/src/messages.ts';
 import * as schema from './db/schema.ts';
 import { visibleTo } from './domain/policy.ts';
 import { holdRowsOnWards, type HoldRow } from './domain/wards.ts';
@@ -34,6 +35,8 @@ export interface Loaders {
   documents: DataLoader<string, DocumentMeta[]>;
   /** the removed documents of referrals (their tombstones) */
   removedDocuments: DataLoader<string, DocumentMeta[]>;
+  /** the messages on referrals, oldest first (the domain layer applies the policy) */
+  messages: DataLoader<string, MessageView[]>;
 }
 
 export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
@@ -62,5 +65,9 @@ export function createLoaders(db: Db<typeof schema>, caller: Caller): Loaders {
     meetings: tableGroupLoader(db, withdrawalMeeting, 'referralId', [asc(withdrawalMeeting.firstOfferedAt), asc(withdrawalMeeting.id)]),
     documents: documentsLoader(db, 'WithdrawalReferral'),
     removedDocuments: documentsLoader(db, 'WithdrawalReferral', 'removed'),
+    messages: new DataLoader(async (ids) => {
+      const byRecord = await messagesOf(db, 'WithdrawalReferral', ids);
+      return ids.map((id) => byRecord.get(id) ?? []);
+    }),
   };
 }

@@ -408,6 +408,75 @@ export type NotificationConnection = {
   pageInfo: PageInfo;
 };
 
+/**
+ * Something that needs the caller's action, or their notice, on a record they may see, derived from
+ * the record: it leaves when the work is done (or, for an informational item, when the caller marks
+ * it read). Each subgraph lists its own on the caller (Viewer.withdrawalWork, carePlanWork, orderWork),
+ * each list sorted by due date, the earliest (so the overdue) first, items without one last.
+ */
+export type WorkItem = {
+  /** stable while the work is the same: subgraph, kind, record and what makes it new (e.g. psychiatry:PLACE_OFFERED:<id>:2) */
+  id: Scalars['ID']['output'];
+  /** what is to be done or noticed, e.g. NEW_REQUEST, OFFER_PLACE, DECISION_WAITING, PLACE_LAPSED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done (for an informational item: the day it is about); null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed (at the request's clock) */
+  overdue: Scalars['Boolean']['output'];
+  /** true: nothing to do but take note (mark it read to remove it); false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What marking work items read did. */
+export type WorkItemsMarked = {
+  __typename?: 'WorkItemsMarked';
+  /** the number of items newly marked read */
+  marked: Scalars['Int']['output'];
+};
+
+/** A short message on a record between the organisations taking part in it. */
+export type Message = {
+  __typename?: 'Message';
+  /** the message's id */
+  id: Scalars['ID']['output'];
+  /** the text, as written */
+  text: Scalars['String']['output'];
+  /** when it was sent */
+  sentAt: Scalars['DateTime']['output'];
+  /** the sender's user id */
+  senderUserId: Scalars['ID']['output'];
+  /** the sender's name */
+  senderName: Scalars['String']['output'];
+  /** the organisation the sender acts for */
+  senderOrganisation: Organisation;
+  /** the organisations that have read it (the sender's always), each once */
+  readBy: Array<MessageReceipt>;
+};
+
+/** One organisation's read receipt of a message. */
+export type MessageReceipt = {
+  __typename?: 'MessageReceipt';
+  /** the organisation that read it */
+  organisation: Organisation;
+  /** who of it marked it read */
+  userId: Scalars['ID']['output'];
+  /** when */
+  readAt: Scalars['DateTime']['output'];
+};
+
+/** What marking a record's messages read did. */
+export type MessagesMarked = {
+  __typename?: 'MessagesMarked';
+  /** the number of messages newly marked read for the caller's organisation */
+  marked: Scalars['Int']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -519,6 +588,10 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  WorkItem: never;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -553,6 +626,11 @@ export type ResolversTypes = {
   NotificationsMarked: ResolverTypeWrapper<NotificationsMarked>;
   DeadlineSweep: ResolverTypeWrapper<DeadlineSweep>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
+  WorkItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['WorkItem']>;
+  WorkItemsMarked: ResolverTypeWrapper<WorkItemsMarked>;
+  Message: ResolverTypeWrapper<Omit<Message, 'senderOrganisation' | 'readBy'> & { senderOrganisation: ResolversTypes['Organisation'], readBy: Array<ResolversTypes['MessageReceipt']> }>;
+  MessageReceipt: ResolverTypeWrapper<Omit<MessageReceipt, 'organisation'> & { organisation: ResolversTypes['Organisation'] }>;
+  MessagesMarked: ResolverTypeWrapper<MessagesMarked>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -584,6 +662,11 @@ export type ResolversParentTypes = {
   NotificationsMarked: NotificationsMarked;
   DeadlineSweep: DeadlineSweep;
   NotificationConnection: NotificationConnection;
+  WorkItem: ResolversInterfaceTypes<ResolversParentTypes>['WorkItem'];
+  WorkItemsMarked: WorkItemsMarked;
+  Message: Omit<Message, 'senderOrganisation' | 'readBy'> & { senderOrganisation: ResolversParentTypes['Organisation'], readBy: Array<ResolversParentTypes['MessageReceipt']> };
+  MessageReceipt: Omit<MessageReceipt, 'organisation'> & { organisation: ResolversParentTypes['Organisation'] };
+  MessagesMarked: MessagesMarked;
 };
 
 export type PersonResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -740,6 +823,34 @@ export type NotificationConnectionResolvers<ContextType = ClinicsContext, Parent
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type WorkItemResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['WorkItem'] = ResolversParentTypes['WorkItem']> = {
+  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+};
+
+export type WorkItemsMarkedResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['WorkItemsMarked'] = ResolversParentTypes['WorkItemsMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MessageResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  senderUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  senderName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  senderOrganisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  readBy?: Resolver<Array<ResolversTypes['MessageReceipt']>, ParentType, ContextType>;
+};
+
+export type MessageReceiptResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['MessageReceipt'] = ResolversParentTypes['MessageReceipt']> = {
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MessagesMarkedResolvers<ContextType = ClinicsContext, ParentType extends ResolversParentTypes['MessagesMarked'] = ResolversParentTypes['MessagesMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ClinicsContext> = {
   Person?: PersonResolvers<ContextType>;
   Clinic?: ClinicResolvers<ContextType>;
@@ -763,5 +874,10 @@ export type Resolvers<ContextType = ClinicsContext> = {
   NotificationsMarked?: NotificationsMarkedResolvers<ContextType>;
   DeadlineSweep?: DeadlineSweepResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  WorkItem?: WorkItemResolvers<ContextType>;
+  WorkItemsMarked?: WorkItemsMarkedResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageReceipt?: MessageReceiptResolvers<ContextType>;
+  MessagesMarked?: MessagesMarkedResolvers<ContextType>;
 };
 

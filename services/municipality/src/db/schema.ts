@@ -6,6 +6,7 @@ export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/aud
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 export { document } from '../../../shared/src/documents.ts';
+export { recordMessage, recordMessageRead, workItemRead } from '../../../shared/src/messages.ts';
 
 /** Local councils (one per municipality or city district) and regional councils. */
 export const council = pgTable('council', {

@@ -5,6 +5,8 @@ import type { Indicator as PublishedIndicator } from '../../../shared/src/indica
 import type { PersonKey } from '../../../shared/src/federation.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
+import type { CarePlanWorkItemView } from '../domain/work.ts';
+import type { MessageView, MessageReceiptView } from '../../../shared/src/messages.ts';
 import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRow, VersionRow, CouncilRow, AgreementRow } from '../db/schema.ts';
 import type { PlanView, LinkedRecord } from '../domain/plans.ts';
 import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
@@ -39,6 +41,44 @@ export type Viewer = {
   organisation: Organisation;
   /** the caller's roles */
   roles: Array<Role>;
+  /**
+   * What needs the caller's action or notice on the joint care plans they may see, derived from the
+   * plans: for the owner the individual's signature missing and sharing stopped; for a participant
+   * being added to a plan and each new version; for every party of a contract-care plan its own
+   * signature missing; for every party the follow-up (from 14 days before followUpOn until one is
+   * held) and unread messages. Earliest due date first. Psychiatry adds withdrawalWork, probation
+   * orderWork.
+   */
+  carePlanWork: Array<CarePlanWorkItem>;
+};
+
+
+/** The caller, as their verified token describes them. */
+export type ViewerCarePlanWorkArgs = {
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One item of a caller's work on a joint care plan. */
+export type CarePlanWorkItem = WorkItem & {
+  __typename?: 'CarePlanWorkItem';
+  /** stable while the work is the same, e.g. municipality:PLAN_CHANGED:<plan id>:3 */
+  id: Scalars['ID']['output'];
+  /** INDIVIDUAL_SIGNATURE, SHARING_STOPPED, ADDED_TO_PLAN, PLAN_CHANGED, SIGN_PLAN, NEW_VERSION_TO_SIGN, FOLLOW_UP_DUE, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** always JointCarePlan */
+  recordKind: Scalars['String']['output'];
+  /** the plan's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done; null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed */
+  overdue: Scalars['Boolean']['output'];
+  /** true: to take note of and mark read; false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+  /** the plan (null only if it has become invisible since) */
+  plan: Maybe<JointCarePlan>;
 };
 
 /** A person, known to every organisation by the same pseudonymous id. */
@@ -323,6 +363,8 @@ export type JointCarePlan = {
    * a plan whose sharing has stopped.
    */
   sharingStopped: Maybe<Scalars['String']['output']>;
+  /** messages between the organisations that see the plan, oldest first */
+  messages: Array<Message>;
 };
 
 /** A page of joint care plans. */
@@ -627,6 +669,12 @@ export type CooperationAgreementInput = {
 /** What the municipality subgraph changes. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** marks informational items of the caller's carePlanWork read (they leave the list); ids that are not the caller's are left alone; at most 500 */
+  markCarePlanWorkRead: WorkItemsMarked;
+  /** sends a message on a plan to the other organisations that see it (NOT_FOUND for a plan the caller may not see); text of 1 to 2000 characters */
+  sendPlanMessage: Message;
+  /** marks every message on the plan read for the caller's organisation (NOT_FOUND for a plan the caller may not see) */
+  markPlanMessagesRead: MessagesMarked;
   /**
    * An organisation that may change the plan asks for a link to attach a file to it (the signed
    * written plan, the written information given to the individual); the bytes then go to the link
@@ -659,6 +707,25 @@ export type Mutation = {
   endJointCarePlan: JointCarePlan;
   /** records a follow-up of the plan */
   recordCarePlanFollowUp: JointCarePlan;
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationMarkCarePlanWorkReadArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationSendPlanMessageArgs = {
+  planId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationMarkPlanMessagesReadArgs = {
+  planId: Scalars['ID']['input'];
 };
 
 
@@ -936,6 +1003,75 @@ export type NotificationConnection = {
   pageInfo: PageInfo;
 };
 
+/**
+ * Something that needs the caller's action, or their notice, on a record they may see, derived from
+ * the record: it leaves when the work is done (or, for an informational item, when the caller marks
+ * it read). Each subgraph lists its own on the caller (Viewer.withdrawalWork, carePlanWork, orderWork),
+ * each list sorted by due date, the earliest (so the overdue) first, items without one last.
+ */
+export type WorkItem = {
+  /** stable while the work is the same: subgraph, kind, record and what makes it new (e.g. psychiatry:PLACE_OFFERED:<id>:2) */
+  id: Scalars['ID']['output'];
+  /** what is to be done or noticed, e.g. NEW_REQUEST, OFFER_PLACE, DECISION_WAITING, PLACE_LAPSED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done (for an informational item: the day it is about); null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed (at the request's clock) */
+  overdue: Scalars['Boolean']['output'];
+  /** true: nothing to do but take note (mark it read to remove it); false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What marking work items read did. */
+export type WorkItemsMarked = {
+  __typename?: 'WorkItemsMarked';
+  /** the number of items newly marked read */
+  marked: Scalars['Int']['output'];
+};
+
+/** A short message on a record between the organisations taking part in it. */
+export type Message = {
+  __typename?: 'Message';
+  /** the message's id */
+  id: Scalars['ID']['output'];
+  /** the text, as written */
+  text: Scalars['String']['output'];
+  /** when it was sent */
+  sentAt: Scalars['DateTime']['output'];
+  /** the sender's user id */
+  senderUserId: Scalars['ID']['output'];
+  /** the sender's name */
+  senderName: Scalars['String']['output'];
+  /** the organisation the sender acts for */
+  senderOrganisation: Organisation;
+  /** the organisations that have read it (the sender's always), each once */
+  readBy: Array<MessageReceipt>;
+};
+
+/** One organisation's read receipt of a message. */
+export type MessageReceipt = {
+  __typename?: 'MessageReceipt';
+  /** the organisation that read it */
+  organisation: Organisation;
+  /** who of it marked it read */
+  userId: Scalars['ID']['output'];
+  /** when */
+  readAt: Scalars['DateTime']['output'];
+};
+
+/** What marking a record's messages read did. */
+export type MessagesMarked = {
+  __typename?: 'MessagesMarked';
+  /** the number of messages newly marked read for the caller's organisation */
+  marked: Scalars['Int']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1016,6 +1152,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Viewer: Viewer;
   Person: Person;
   Consent: Consent;
   JointCarePlan: JointCarePlan;
@@ -1030,6 +1167,9 @@ export type FederationTypes = {
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Viewer:
+    ( { __typename: 'Viewer' }
+    & GraphQLRecursivePick<FederationTypes['Viewer'], {"userId":true}> );
   Person:
     ( { __typename: 'Person' }
     & GraphQLRecursivePick<FederationTypes['Person'], {"id":true}> );
@@ -1067,15 +1207,20 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  WorkItem: ( CarePlanWorkItemView );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Viewer: ResolverTypeWrapper<Caller>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CarePlanWorkItem: ResolverTypeWrapper<CarePlanWorkItemView>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Person: ResolverTypeWrapper<PersonKey>;
   Consent: ResolverTypeWrapper<ConsentRow>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CarePlanKind: CarePlanKind;
   CarePlanStatus: CarePlanStatus;
   Participant: ResolverTypeWrapper<ParticipantRecord>;
@@ -1121,6 +1266,11 @@ export type ResolversTypes = {
   NotificationsMarked: ResolverTypeWrapper<NotificationsMarked>;
   DeadlineSweep: ResolverTypeWrapper<DeadlineSweep>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
+  WorkItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['WorkItem']>;
+  WorkItemsMarked: ResolverTypeWrapper<WorkItemsMarked>;
+  Message: ResolverTypeWrapper<MessageView>;
+  MessageReceipt: ResolverTypeWrapper<MessageReceiptView>;
+  MessagesMarked: ResolverTypeWrapper<MessagesMarked>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1128,9 +1278,10 @@ export type ResolversParentTypes = {
   Viewer: Caller;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  CarePlanWorkItem: CarePlanWorkItemView;
+  Boolean: Scalars['Boolean']['output'];
   Person: PersonKey;
   Consent: ConsentRow;
-  Boolean: Scalars['Boolean']['output'];
   Participant: ParticipantRecord;
   Signature: SignatureRow;
   Int: Scalars['Int']['output'];
@@ -1170,13 +1321,33 @@ export type ResolversParentTypes = {
   NotificationsMarked: NotificationsMarked;
   DeadlineSweep: DeadlineSweep;
   NotificationConnection: NotificationConnection;
+  WorkItem: ResolversInterfaceTypes<ResolversParentTypes>['WorkItem'];
+  WorkItemsMarked: WorkItemsMarked;
+  Message: MessageView;
+  MessageReceipt: MessageReceiptView;
+  MessagesMarked: MessagesMarked;
 };
 
-export type ViewerResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+export type ViewerResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+  carePlanWork?: Resolver<Array<ResolversTypes['CarePlanWorkItem']>, ParentType, ContextType, Partial<ViewerCarePlanWorkArgs>>;
+};
+
+export type CarePlanWorkItemResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['CarePlanWorkItem'] = ResolversParentTypes['CarePlanWorkItem']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  dueOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  informational?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  plan?: Resolver<Maybe<ResolversTypes['JointCarePlan']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PersonResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -1304,6 +1475,7 @@ export type JointCarePlanResolvers<ContextType = MunicipalityContext, ParentType
   endedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sharingStopped?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  messages?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
 };
 
 export type JointCarePlanConnectionResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['JointCarePlanConnection'] = ResolversParentTypes['JointCarePlanConnection']> = {
@@ -1385,6 +1557,9 @@ export type QueryResolvers<ContextType = MunicipalityContext, ParentType extends
 };
 
 export type MutationResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  markCarePlanWorkRead?: Resolver<ResolversTypes['WorkItemsMarked'], ParentType, ContextType, RequireFields<MutationMarkCarePlanWorkReadArgs, 'ids'>>;
+  sendPlanMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendPlanMessageArgs, 'planId' | 'text'>>;
+  markPlanMessagesRead?: Resolver<ResolversTypes['MessagesMarked'], ParentType, ContextType, RequireFields<MutationMarkPlanMessagesReadArgs, 'planId'>>;
   createPlanDocumentUpload?: Resolver<ResolversTypes['CarePlanDocumentUpload'], ParentType, ContextType, RequireFields<MutationCreatePlanDocumentUploadArgs, 'planId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   removePlanDocument?: Resolver<ResolversTypes['RemovedCarePlanDocument'], ParentType, ContextType, RequireFields<MutationRemovePlanDocumentArgs, 'documentId' | 'reason'>>;
   addCooperationAgreement?: Resolver<ResolversTypes['CooperationAgreement'], ParentType, ContextType, RequireFields<MutationAddCooperationAgreementArgs, 'councilId' | 'input'>>;
@@ -1488,8 +1663,37 @@ export type NotificationConnectionResolvers<ContextType = MunicipalityContext, P
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type WorkItemResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['WorkItem'] = ResolversParentTypes['WorkItem']> = {
+  __resolveType: TypeResolveFn<'CarePlanWorkItem', ParentType, ContextType>;
+};
+
+export type WorkItemsMarkedResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['WorkItemsMarked'] = ResolversParentTypes['WorkItemsMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MessageResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  senderUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  senderName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  senderOrganisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  readBy?: Resolver<Array<ResolversTypes['MessageReceipt']>, ParentType, ContextType>;
+};
+
+export type MessageReceiptResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['MessageReceipt'] = ResolversParentTypes['MessageReceipt']> = {
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MessagesMarkedResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['MessagesMarked'] = ResolversParentTypes['MessagesMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = MunicipalityContext> = {
   Viewer?: ViewerResolvers<ContextType>;
+  CarePlanWorkItem?: CarePlanWorkItemResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   Participant?: ParticipantResolvers<ContextType>;
@@ -1524,5 +1728,10 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   NotificationsMarked?: NotificationsMarkedResolvers<ContextType>;
   DeadlineSweep?: DeadlineSweepResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  WorkItem?: WorkItemResolvers<ContextType>;
+  WorkItemsMarked?: WorkItemsMarkedResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageReceipt?: MessageReceiptResolvers<ContextType>;
+  MessagesMarked?: MessagesMarkedResolvers<ContextType>;
 };
 

@@ -19,6 +19,9 @@ import {
   WithdrawalReferral,
 } from './plan.ts';
 import { CooperationAgreement, Council, IndicatorReport } from './council.ts';
+import { messageResolvers } from '../../../shared/src/messages.ts';
+import { carePlanWork, planOfItem } from '../domain/work.ts';
+import type { MunicipalityContext } from '../context.ts';
 
 export const resolvers: Resolvers = {
   ...organisationResolvers,
@@ -40,6 +43,13 @@ export const resolvers: Resolvers = {
   CooperationAgreement,
   IndicatorReport,
   Notifications: { __resolveReference: (ref: { key: string }) => ref },
+  // the caller by key: only the caller themself (another user's key answers nothing)
+  Viewer: {
+    __resolveReference: (ref: { userId: string }, ctx: MunicipalityContext) => (ref.userId === ctx.caller.userId ? ctx.caller : null),
+    carePlanWork: (viewer, args, ctx) => carePlanWork(ctx, viewer.userId, args.kinds),
+  },
+  CarePlanWorkItem: { plan: (item, _, ctx) => planOfItem(ctx, item) },
+  ...messageResolvers,
   AuditLog: {
     from: (log) => auditLogPeriod(log).from,
     to: (log) => auditLogPeriod(log).to,

@@ -3,9 +3,13 @@ import type { MutationResolvers } from '../generated/resolvers.ts';
 import { recordConsent, revokeConsent } from '../domain/consent.ts';
 import { addEffort, createPlan, endPlan, recordFollowUp, signPlan, updatePlan } from '../domain/plans.ts';
 import { addAgreement } from '../domain/councils.ts';
+import * as work from '../domain/work.ts';
 import { createPlanDocumentUpload, removePlanDocument } from '../domain/documents.ts';
 
 export const Mutation: MutationResolvers = {
+  markCarePlanWorkRead: (_, a, ctx) => work.markCarePlanWorkRead(ctx, a.ids),
+  sendPlanMessage: (_, a, ctx) => work.sendPlanMessage(ctx, a.planId, a.text),
+  markPlanMessagesRead: (_, a, ctx) => work.markPlanMessagesRead(ctx, a.planId),
   createPlanDocumentUpload: (_, a, ctx) => createPlanDocumentUpload(ctx, a),
   removePlanDocument: (_, a, ctx) => removePlanDocument(ctx, a),
   addCooperationAgreement: (_, a, ctx) => addAgreement(ctx, a.councilId, a.input),

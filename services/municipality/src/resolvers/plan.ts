@@ -16,6 +16,7 @@ import { documentsOfPlan, removedDocumentsOfPlan } from '../domain/documents.ts'
 import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
 import { endedByText, sharingStopped } from '../domain/plan-rules.ts';
 import { organisationOf, organisationOrNull } from '../domain/directory.ts';
+import { messagesOfPlan } from '../domain/work.ts';
 
 export const CarePlanDocument: CarePlanDocumentResolvers = listedDocumentFields<'SIGNED_PLAN' | 'WRITTEN_INFORMATION' | 'OTHER'>();
 
@@ -24,6 +25,7 @@ export const RemovedCarePlanDocument: RemovedCarePlanDocumentResolvers = removed
 export const JointCarePlan: JointCarePlanResolvers = {
   __resolveReference: (ref, ctx) => plans.planById(ctx, ref.id),
   id: (v) => v.row.id,
+  messages: (v, _, ctx) => messagesOfPlan(ctx, v),
   documents: (v, _, ctx) => documentsOfPlan(ctx, v.row.id),
   removedDocuments: (v, _, ctx) => removedDocumentsOfPlan(ctx, v.row.id),
   kind: (v) => v.row.kind,

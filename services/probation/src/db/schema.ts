@@ -4,6 +4,7 @@ import { belongsTo, day, entryColumns, instant, recordedColumns } from '../../..
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
+export { recordMessage, recordMessageRead, workItemRead } from '../../../shared/src/messages.ts';
 
 /**
  * A contract-care order (kontraktsvård): the probation office's own record.

@@ -7,6 +7,8 @@ import type { ReportReference } from '../../../shared/src/councils.ts';
 import type { OrderRow, DeviationRow } from '../db/schema.ts';
 import type { HeldEvaluation, Breach } from '../domain/rules.ts';
 import type { PlanReference } from '../domain/policy.ts';
+import type { OrderWorkItemView } from '../domain/work.ts';
+import type { MessageView, MessageReceiptView, ViewerKey } from '../../../shared/src/messages.ts';
 import type { ProbationContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -80,6 +82,50 @@ export type ContractCareOrder = {
   personnummer: Maybe<Scalars['String']['output']>;
   /** the breach the probation office recorded; null unless the status is BREACHED */
   breach: Maybe<ContractCareBreach>;
+  /** messages between the probation office and the partners on this order, oldest first */
+  messages: Array<Message>;
+};
+
+/** The caller (owned by social services); probation adds the caller's work on contract-care orders. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** the token's subject */
+  userId: Scalars['ID']['output'];
+  /**
+   * What needs the caller's action or notice on the contract-care orders they may see, derived from
+   * the orders: for the probation office an evaluation coming due (from 14 days before its due date)
+   * and each deviation a partner reported; for every party unread messages. Earliest due date first.
+   */
+  orderWork: Array<OrderWorkItem>;
+};
+
+
+/** The caller (owned by social services); probation adds the caller's work on contract-care orders. */
+export type ViewerOrderWorkArgs = {
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One item of a caller's work on a contract-care order. */
+export type OrderWorkItem = WorkItem & {
+  __typename?: 'OrderWorkItem';
+  /** stable while the work is the same, e.g. probation:EVALUATION_DUE:<order id>:2026-07-01 */
+  id: Scalars['ID']['output'];
+  /** EVALUATION_DUE, DEVIATION_REPORTED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** always ContractCareOrder */
+  recordKind: Scalars['String']['output'];
+  /** the order's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done; null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed */
+  overdue: Scalars['Boolean']['output'];
+  /** true: to take note of and mark read; false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+  /** the order (null only if it has become invisible since) */
+  order: Maybe<ContractCareOrder>;
 };
 
 /** The probation office's record that the client did not comply with the contract. */
@@ -243,6 +289,12 @@ export type Mutation = {
   recordContractCareEvaluation: ContractCareEvaluation;
   /** the probation office records that the client did not comply */
   recordContractCareBreach: ContractCareOrder;
+  /** marks informational items of the caller's orderWork read (they leave the list); ids that are not the caller's are left alone; at most 500 */
+  markOrderWorkRead: WorkItemsMarked;
+  /** sends a message on an order to the organisations taking part in it (NOT_FOUND for an order the caller may not see); text of 1 to 2000 characters */
+  sendOrderMessage: Message;
+  /** marks every message on the order read for the caller's organisation (NOT_FOUND for an order the caller may not see) */
+  markOrderMessagesRead: MessagesMarked;
 };
 
 
@@ -272,6 +324,25 @@ export type MutationRecordContractCareEvaluationArgs = {
 export type MutationRecordContractCareBreachArgs = {
   orderId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationMarkOrderWorkReadArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationSendOrderMessageArgs = {
+  orderId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationMarkOrderMessagesReadArgs = {
+  orderId: Scalars['ID']['input'];
 };
 
 /** The kind of organisation. */
@@ -465,6 +536,75 @@ export type NotificationConnection = {
   pageInfo: PageInfo;
 };
 
+/**
+ * Something that needs the caller's action, or their notice, on a record they may see, derived from
+ * the record: it leaves when the work is done (or, for an informational item, when the caller marks
+ * it read). Each subgraph lists its own on the caller (Viewer.withdrawalWork, carePlanWork, orderWork),
+ * each list sorted by due date, the earliest (so the overdue) first, items without one last.
+ */
+export type WorkItem = {
+  /** stable while the work is the same: subgraph, kind, record and what makes it new (e.g. psychiatry:PLACE_OFFERED:<id>:2) */
+  id: Scalars['ID']['output'];
+  /** what is to be done or noticed, e.g. NEW_REQUEST, OFFER_PLACE, DECISION_WAITING, PLACE_LAPSED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done (for an informational item: the day it is about); null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed (at the request's clock) */
+  overdue: Scalars['Boolean']['output'];
+  /** true: nothing to do but take note (mark it read to remove it); false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What marking work items read did. */
+export type WorkItemsMarked = {
+  __typename?: 'WorkItemsMarked';
+  /** the number of items newly marked read */
+  marked: Scalars['Int']['output'];
+};
+
+/** A short message on a record between the organisations taking part in it. */
+export type Message = {
+  __typename?: 'Message';
+  /** the message's id */
+  id: Scalars['ID']['output'];
+  /** the text, as written */
+  text: Scalars['String']['output'];
+  /** when it was sent */
+  sentAt: Scalars['DateTime']['output'];
+  /** the sender's user id */
+  senderUserId: Scalars['ID']['output'];
+  /** the sender's name */
+  senderName: Scalars['String']['output'];
+  /** the organisation the sender acts for */
+  senderOrganisation: Organisation;
+  /** the organisations that have read it (the sender's always), each once */
+  readBy: Array<MessageReceipt>;
+};
+
+/** One organisation's read receipt of a message. */
+export type MessageReceipt = {
+  __typename?: 'MessageReceipt';
+  /** the organisation that read it */
+  organisation: Organisation;
+  /** who of it marked it read */
+  userId: Scalars['ID']['output'];
+  /** when */
+  readAt: Scalars['DateTime']['output'];
+};
+
+/** What marking a record's messages read did. */
+export type MessagesMarked = {
+  __typename?: 'MessagesMarked';
+  /** the number of messages newly marked read for the caller's organisation */
+  marked: Scalars['Int']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -547,6 +687,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Person: Person;
   ContractCareOrder: ContractCareOrder;
+  Viewer: Viewer;
   JointCarePlan: JointCarePlan;
   IndicatorReport: IndicatorReport;
   AuditLog: AuditLog;
@@ -561,6 +702,9 @@ export type FederationReferenceTypes = {
   ContractCareOrder:
     ( { __typename: 'ContractCareOrder' }
     & GraphQLRecursivePick<FederationTypes['ContractCareOrder'], {"id":true}> );
+  Viewer:
+    ( { __typename: 'Viewer' }
+    & GraphQLRecursivePick<FederationTypes['Viewer'], {"userId":true}> );
   JointCarePlan:
     ( { __typename: 'JointCarePlan' }
     & GraphQLRecursivePick<FederationTypes['JointCarePlan'], {"id":true}>
@@ -578,6 +722,10 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  WorkItem: ( OrderWorkItemView );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -587,6 +735,8 @@ export type ResolversTypes = {
   ContractCareOrder: ResolverTypeWrapper<OrderRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Viewer: ResolverTypeWrapper<ViewerKey>;
+  OrderWorkItem: ResolverTypeWrapper<OrderWorkItemView>;
   ContractCareBreach: ResolverTypeWrapper<Breach>;
   ContractCareDeviation: ResolverTypeWrapper<DeviationRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -614,6 +764,11 @@ export type ResolversTypes = {
   NotificationsMarked: ResolverTypeWrapper<NotificationsMarked>;
   DeadlineSweep: ResolverTypeWrapper<DeadlineSweep>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
+  WorkItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['WorkItem']>;
+  WorkItemsMarked: ResolverTypeWrapper<WorkItemsMarked>;
+  Message: ResolverTypeWrapper<MessageView>;
+  MessageReceipt: ResolverTypeWrapper<MessageReceiptView>;
+  MessagesMarked: ResolverTypeWrapper<MessagesMarked>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -623,6 +778,8 @@ export type ResolversParentTypes = {
   ContractCareOrder: OrderRow;
   Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
+  Viewer: ViewerKey;
+  OrderWorkItem: OrderWorkItemView;
   ContractCareBreach: Breach;
   ContractCareDeviation: DeviationRow;
   Int: Scalars['Int']['output'];
@@ -648,6 +805,11 @@ export type ResolversParentTypes = {
   NotificationsMarked: NotificationsMarked;
   DeadlineSweep: DeadlineSweep;
   NotificationConnection: NotificationConnection;
+  WorkItem: ResolversInterfaceTypes<ResolversParentTypes>['WorkItem'];
+  WorkItemsMarked: WorkItemsMarked;
+  Message: MessageView;
+  MessageReceipt: MessageReceiptView;
+  MessagesMarked: MessagesMarked;
 };
 
 export type PersonResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -672,6 +834,26 @@ export type ContractCareOrderResolvers<ContextType = ProbationContext, ParentTyp
   clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personnummer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   breach?: Resolver<Maybe<ResolversTypes['ContractCareBreach']>, ParentType, ContextType>;
+  messages?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderWork?: Resolver<Array<ResolversTypes['OrderWorkItem']>, ParentType, ContextType, Partial<ViewerOrderWorkArgs>>;
+};
+
+export type OrderWorkItemResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['OrderWorkItem'] = ResolversParentTypes['OrderWorkItem']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  dueOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  informational?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['ContractCareOrder']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ContractCareBreachResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['ContractCareBreach'] = ResolversParentTypes['ContractCareBreach']> = {
@@ -734,6 +916,9 @@ export type MutationResolvers<ContextType = ProbationContext, ParentType extends
   reportContractCareDeviation?: Resolver<ResolversTypes['ContractCareDeviation'], ParentType, ContextType, RequireFields<MutationReportContractCareDeviationArgs, 'orderId' | 'occurredOn' | 'description'>>;
   recordContractCareEvaluation?: Resolver<ResolversTypes['ContractCareEvaluation'], ParentType, ContextType, RequireFields<MutationRecordContractCareEvaluationArgs, 'orderId' | 'heldOn' | 'summary'>>;
   recordContractCareBreach?: Resolver<ResolversTypes['ContractCareOrder'], ParentType, ContextType, RequireFields<MutationRecordContractCareBreachArgs, 'orderId' | 'reason'>>;
+  markOrderWorkRead?: Resolver<ResolversTypes['WorkItemsMarked'], ParentType, ContextType, RequireFields<MutationMarkOrderWorkReadArgs, 'ids'>>;
+  sendOrderMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendOrderMessageArgs, 'orderId' | 'text'>>;
+  markOrderMessagesRead?: Resolver<ResolversTypes['MessagesMarked'], ParentType, ContextType, RequireFields<MutationMarkOrderMessagesReadArgs, 'orderId'>>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -826,9 +1011,39 @@ export type NotificationConnectionResolvers<ContextType = ProbationContext, Pare
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type WorkItemResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['WorkItem'] = ResolversParentTypes['WorkItem']> = {
+  __resolveType: TypeResolveFn<'OrderWorkItem', ParentType, ContextType>;
+};
+
+export type WorkItemsMarkedResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['WorkItemsMarked'] = ResolversParentTypes['WorkItemsMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MessageResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  senderUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  senderName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  senderOrganisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  readBy?: Resolver<Array<ResolversTypes['MessageReceipt']>, ParentType, ContextType>;
+};
+
+export type MessageReceiptResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['MessageReceipt'] = ResolversParentTypes['MessageReceipt']> = {
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MessagesMarkedResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['MessagesMarked'] = ResolversParentTypes['MessagesMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = ProbationContext> = {
   Person?: PersonResolvers<ContextType>;
   ContractCareOrder?: ContractCareOrderResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+  OrderWorkItem?: OrderWorkItemResolvers<ContextType>;
   ContractCareBreach?: ContractCareBreachResolvers<ContextType>;
   ContractCareDeviation?: ContractCareDeviationResolvers<ContextType>;
   ContractCareEvaluation?: ContractCareEvaluationResolvers<ContextType>;
@@ -851,5 +1066,10 @@ export type Resolvers<ContextType = ProbationContext> = {
   NotificationsMarked?: NotificationsMarkedResolvers<ContextType>;
   DeadlineSweep?: DeadlineSweepResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  WorkItem?: WorkItemResolvers<ContextType>;
+  WorkItemsMarked?: WorkItemsMarkedResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageReceipt?: MessageReceiptResolvers<ContextType>;
+  MessagesMarked?: MessagesMarkedResolvers<ContextType>;
 };
 

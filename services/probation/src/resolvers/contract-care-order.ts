@@ -6,11 +6,13 @@ import type { ContractCareDeviationResolvers, ContractCareOrderResolvers, JointC
 import * as orders from '../domain/orders.ts';
 import { identityFor } from '../domain/policy.ts';
 import { breachOf, daysToReport, deriveStatus } from '../domain/rules.ts';
+import { messagesOfOrder } from '../domain/work.ts';
 
 export const ContractCareOrder: ContractCareOrderResolvers = {
   __resolveReference: (ref, ctx) => orders.orderByReference(ctx, ref.id),
   person: (o) => ({ id: o.personId }),
   status: (o, _, ctx) => deriveStatus(o, ctx.now),
+  messages: (o, _, ctx) => messagesOfOrder(ctx, o),
   deviations: (o, _, ctx) => orders.deviationsOf(ctx, o),
   evaluations: (o, _, ctx) => orders.evaluationsWithDueDates(ctx, o),
   nextEvaluationDueBy: (o, _, ctx) => orders.nextEvaluationDueBy(ctx, o),

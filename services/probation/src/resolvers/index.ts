@@ -5,6 +5,7 @@ import { Query } from './query.ts';
 import { Mutation } from './mutation.ts';
 import { ContractCareDeviation, ContractCareOrder, JointCarePlan, Person } from './contract-care-order.ts';
 import { probationSection } from '../domain/indicators.ts';
+import { workResolvers } from './work.ts';
 
 export const resolvers: Resolvers = {
   ...commonResolvers('probation', { indicators: probationSection, Person }),
@@ -13,4 +14,5 @@ export const resolvers: Resolvers = {
   ContractCareOrder,
   ContractCareDeviation,
   JointCarePlan,
+  ...workResolvers,
 };

@@ -8,6 +8,7 @@ export { seedRun } from '../../../shared/src/seed-run.ts';
 export { document } from '../../../shared/src/documents.ts';
 export { notification, notificationRead } from '../../../shared/src/notify.ts';
 export { notificationDigest } from '../../../shared/src/digest.ts';
+export { recordMessage, recordMessageRead, workItemRead } from '../../../shared/src/messages.ts';
 
 /**
  * Inpatient wards that take planned withdrawal treatment. `places` is the

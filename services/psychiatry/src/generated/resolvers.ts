@@ -8,6 +8,8 @@ import type { ReferralRow, WardRow, ReferralEventRow, InternalNoteRow, StoredPar
 import type { PlaceOfferView, TreatmentOfferView, DecisionView, CycleView, JointCarePlanReference } from '../domain/views.ts';
 import type { MeetingView, InvitedMeetingView } from '../domain/meetings.ts';
 import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
+import type { WithdrawalWorkItemView } from '../domain/work.ts';
+import type { MessageView, MessageReceiptView, ViewerKey } from '../../../shared/src/messages.ts';
 import type { PsychiatryContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -275,6 +277,8 @@ export type WithdrawalReferral = {
   newCycleOf: Maybe<WithdrawalReferral>;
   /** the meetings of this referral (assessment and care planning), the first offered first: for the receiving organisation's staff and the invited organisations */
   meetings: Array<WithdrawalMeeting>;
+  /** messages between the referring and the receiving organisation on this referral, oldest first */
+  messages: Array<Message>;
 };
 
 /** A change of an admitted individual's expected discharge. */
@@ -896,6 +900,51 @@ export type NotificationsPsychiatryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The caller (owned by social services); psychiatry adds the caller's work on withdrawal referrals. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** the token's subject */
+  userId: Scalars['ID']['output'];
+  /**
+   * What needs the caller's action or notice on the withdrawal referrals they may see, derived from
+   * the referrals: for a coordinator new requests and new-assessment requests (a meeting to book by
+   * assessmentDueBy) and places to offer (by the place due date); for a physician decisions to
+   * prepare, for the chief physician decisions waiting, after the meeting's time; for the
+   * referring caseworkers a lapsed place, a decision, an offered place and an admission; for both
+   * parties unread messages. Earliest due date first.
+   */
+  withdrawalWork: Array<WithdrawalWorkItem>;
+};
+
+
+/** The caller (owned by social services); psychiatry adds the caller's work on withdrawal referrals. */
+export type ViewerWithdrawalWorkArgs = {
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One item of a caller's work on a withdrawal referral. */
+export type WithdrawalWorkItem = WorkItem & {
+  __typename?: 'WithdrawalWorkItem';
+  /** stable while the work is the same, e.g. psychiatry:OFFER_PLACE:<referral id>:1 */
+  id: Scalars['ID']['output'];
+  /** NEW_REQUEST, NEW_ASSESSMENT_REQUESTED, OFFER_PLACE, DECISION_TO_PREPARE, DECISION_WAITING, PLACE_LAPSED, DECISION_MADE, PLACE_OFFERED, ADMITTED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** always WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the referral's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done, or the day it is about; null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed */
+  overdue: Scalars['Boolean']['output'];
+  /** true: to take note of and mark read; false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+  /** the referral (null only if it has become invisible since) */
+  referral: Maybe<WithdrawalReferral>;
+};
+
 /** Live updates from the psychiatry subgraph. */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -971,6 +1020,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** marks the caller's psychiatry notifications read (these ids; without ids: all of them); the number newly marked */
   markPsychiatryNotificationsRead: NotificationsMarked;
+  /** marks informational items of the caller's withdrawalWork read (they leave the list); ids that are not the caller's are left alone; at most 500 */
+  markWithdrawalWorkRead: WorkItemsMarked;
+  /**
+   * Sends a message on a referral to the other organisation taking part in it (the referring
+   * municipality's caseworkers or the receiving psychiatry organisation's staff): NOT_FOUND for a
+   * referral the caller may not see; text of 1 to 2000 characters.
+   */
+  sendReferralMessage: Message;
+  /** marks every message on the referral read for the caller's organisation (NOT_FOUND for a referral the caller may not see) */
+  markReferralMessagesRead: MessagesMarked;
   /**
    * Development only (FORBIDDEN in production): runs the deadline sweep as at the request's clock
    * (x-hub-clock), for one person's referrals or all; the number of deadlines told. Elsewhere the
@@ -1045,6 +1104,25 @@ export type Mutation = {
 /** What the psychiatry subgraph changes. */
 export type MutationMarkPsychiatryNotificationsReadArgs = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationMarkWithdrawalWorkReadArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationSendReferralMessageArgs = {
+  referralId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+/** What the psychiatry subgraph changes. */
+export type MutationMarkReferralMessagesReadArgs = {
+  referralId: Scalars['ID']['input'];
 };
 
 
@@ -1419,6 +1497,75 @@ export type NotificationConnection = {
   pageInfo: PageInfo;
 };
 
+/**
+ * Something that needs the caller's action, or their notice, on a record they may see, derived from
+ * the record: it leaves when the work is done (or, for an informational item, when the caller marks
+ * it read). Each subgraph lists its own on the caller (Viewer.withdrawalWork, carePlanWork, orderWork),
+ * each list sorted by due date, the earliest (so the overdue) first, items without one last.
+ */
+export type WorkItem = {
+  /** stable while the work is the same: subgraph, kind, record and what makes it new (e.g. psychiatry:PLACE_OFFERED:<id>:2) */
+  id: Scalars['ID']['output'];
+  /** what is to be done or noticed, e.g. NEW_REQUEST, OFFER_PLACE, DECISION_WAITING, PLACE_LAPSED, MESSAGE */
+  kind: Scalars['String']['output'];
+  /** the kind of record, e.g. WithdrawalReferral */
+  recordKind: Scalars['String']['output'];
+  /** the record's id */
+  recordId: Scalars['ID']['output'];
+  /** the day by which it should be done (for an informational item: the day it is about); null when there is none */
+  dueOn: Maybe<Scalars['Date']['output']>;
+  /** true when dueOn has passed (at the request's clock) */
+  overdue: Scalars['Boolean']['output'];
+  /** true: nothing to do but take note (mark it read to remove it); false: it leaves when the work is done */
+  informational: Scalars['Boolean']['output'];
+  /** when the work arose, where known */
+  since: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What marking work items read did. */
+export type WorkItemsMarked = {
+  __typename?: 'WorkItemsMarked';
+  /** the number of items newly marked read */
+  marked: Scalars['Int']['output'];
+};
+
+/** A short message on a record between the organisations taking part in it. */
+export type Message = {
+  __typename?: 'Message';
+  /** the message's id */
+  id: Scalars['ID']['output'];
+  /** the text, as written */
+  text: Scalars['String']['output'];
+  /** when it was sent */
+  sentAt: Scalars['DateTime']['output'];
+  /** the sender's user id */
+  senderUserId: Scalars['ID']['output'];
+  /** the sender's name */
+  senderName: Scalars['String']['output'];
+  /** the organisation the sender acts for */
+  senderOrganisation: Organisation;
+  /** the organisations that have read it (the sender's always), each once */
+  readBy: Array<MessageReceipt>;
+};
+
+/** One organisation's read receipt of a message. */
+export type MessageReceipt = {
+  __typename?: 'MessageReceipt';
+  /** the organisation that read it */
+  organisation: Organisation;
+  /** who of it marked it read */
+  userId: Scalars['ID']['output'];
+  /** when */
+  readAt: Scalars['DateTime']['output'];
+};
+
+/** What marking a record's messages read did. */
+export type MessagesMarked = {
+  __typename?: 'MessagesMarked';
+  /** the number of messages newly marked read for the caller's organisation */
+  marked: Scalars['Int']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1505,6 +1652,7 @@ export type FederationTypes = {
   IndicatorReport: IndicatorReport;
   AuditLog: AuditLog;
   Notifications: Notifications;
+  Viewer: Viewer;
   Organisation: Organisation;
 };
 
@@ -1530,12 +1678,19 @@ export type FederationReferenceTypes = {
   Notifications:
     ( { __typename: 'Notifications' }
     & GraphQLRecursivePick<FederationTypes['Notifications'], {"key":true}> );
+  Viewer:
+    ( { __typename: 'Viewer' }
+    & GraphQLRecursivePick<FederationTypes['Viewer'], {"userId":true}> );
   Organisation:
     ( { __typename: 'Organisation' }
     & GraphQLRecursivePick<FederationTypes['Organisation'], {"id":true}> );
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  WorkItem: ( WithdrawalWorkItemView );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1591,6 +1746,8 @@ export type ResolversTypes = {
   IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversTypes['AuditEventConnection'] }>;
   Notifications: ResolverTypeWrapper<Notifications>;
+  Viewer: ResolverTypeWrapper<ViewerKey>;
+  WithdrawalWorkItem: ResolverTypeWrapper<WithdrawalWorkItemView>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1610,6 +1767,11 @@ export type ResolversTypes = {
   NotificationsMarked: ResolverTypeWrapper<NotificationsMarked>;
   DeadlineSweep: ResolverTypeWrapper<DeadlineSweep>;
   NotificationConnection: ResolverTypeWrapper<NotificationConnection>;
+  WorkItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['WorkItem']>;
+  WorkItemsMarked: ResolverTypeWrapper<WorkItemsMarked>;
+  Message: ResolverTypeWrapper<MessageView>;
+  MessageReceipt: ResolverTypeWrapper<MessageReceiptView>;
+  MessagesMarked: ResolverTypeWrapper<MessagesMarked>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1655,6 +1817,8 @@ export type ResolversParentTypes = {
   IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'psychiatry'> & { psychiatry: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
   Notifications: Notifications | FederationReferenceTypes['Notifications'];
+  Viewer: ViewerKey;
+  WithdrawalWorkItem: WithdrawalWorkItemView;
   Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
@@ -1672,6 +1836,11 @@ export type ResolversParentTypes = {
   NotificationsMarked: NotificationsMarked;
   DeadlineSweep: DeadlineSweep;
   NotificationConnection: NotificationConnection;
+  WorkItem: ResolversInterfaceTypes<ResolversParentTypes>['WorkItem'];
+  WorkItemsMarked: WorkItemsMarked;
+  Message: MessageView;
+  MessageReceipt: MessageReceiptView;
+  MessagesMarked: MessagesMarked;
 };
 
 export type PersonResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
@@ -1767,6 +1936,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   preparedDecision?: Resolver<Maybe<ResolversTypes['PreparedDecision']>, ParentType, ContextType>;
   newCycleOf?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
   meetings?: Resolver<Array<ResolversTypes['WithdrawalMeeting']>, ParentType, ContextType>;
+  messages?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
 };
 
 export type ExpectedDischargeChangeResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ExpectedDischargeChange'] = ResolversParentTypes['ExpectedDischargeChange']> = {
@@ -1983,6 +2153,25 @@ export type NotificationsResolvers<ContextType = PsychiatryContext, ParentType e
   psychiatry?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<NotificationsPsychiatryArgs>>;
 };
 
+export type ViewerResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer'], FederationReferenceType extends FederationReferenceTypes['Viewer'] = FederationReferenceTypes['Viewer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Viewer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  withdrawalWork?: Resolver<Array<ResolversTypes['WithdrawalWorkItem']>, ParentType, ContextType, Partial<ViewerWithdrawalWorkArgs>>;
+};
+
+export type WithdrawalWorkItemResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WithdrawalWorkItem'] = ResolversParentTypes['WithdrawalWorkItem']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  dueOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  informational?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  referral?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   psychiatryNotifications?: SubscriptionResolver<ResolversTypes['Notification'], "psychiatryNotifications", ParentType, ContextType, Partial<SubscriptionPsychiatryNotificationsArgs>>;
 };
@@ -1997,6 +2186,9 @@ export type QueryResolvers<ContextType = PsychiatryContext, ParentType extends R
 
 export type MutationResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   markPsychiatryNotificationsRead?: Resolver<ResolversTypes['NotificationsMarked'], ParentType, ContextType, Partial<MutationMarkPsychiatryNotificationsReadArgs>>;
+  markWithdrawalWorkRead?: Resolver<ResolversTypes['WorkItemsMarked'], ParentType, ContextType, RequireFields<MutationMarkWithdrawalWorkReadArgs, 'ids'>>;
+  sendReferralMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendReferralMessageArgs, 'referralId' | 'text'>>;
+  markReferralMessagesRead?: Resolver<ResolversTypes['MessagesMarked'], ParentType, ContextType, RequireFields<MutationMarkReferralMessagesReadArgs, 'referralId'>>;
   runPsychiatryDeadlineSweep?: Resolver<ResolversTypes['DeadlineSweep'], ParentType, ContextType, Partial<MutationRunPsychiatryDeadlineSweepArgs>>;
   createReferralDocumentUpload?: Resolver<ResolversTypes['DocumentUpload'], ParentType, ContextType, RequireFields<MutationCreateReferralDocumentUploadArgs, 'referralId' | 'kind' | 'fileName' | 'contentType' | 'size'>>;
   removeReferralDocument?: Resolver<ResolversTypes['RemovedReferralDocument'], ParentType, ContextType, RequireFields<MutationRemoveReferralDocumentArgs, 'documentId' | 'reason'>>;
@@ -2110,6 +2302,34 @@ export type NotificationConnectionResolvers<ContextType = PsychiatryContext, Par
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type WorkItemResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WorkItem'] = ResolversParentTypes['WorkItem']> = {
+  __resolveType: TypeResolveFn<'WithdrawalWorkItem', ParentType, ContextType>;
+};
+
+export type WorkItemsMarkedResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['WorkItemsMarked'] = ResolversParentTypes['WorkItemsMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MessageResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  senderUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  senderName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  senderOrganisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  readBy?: Resolver<Array<ResolversTypes['MessageReceipt']>, ParentType, ContextType>;
+};
+
+export type MessageReceiptResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['MessageReceipt'] = ResolversParentTypes['MessageReceipt']> = {
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MessagesMarkedResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['MessagesMarked'] = ResolversParentTypes['MessagesMarked']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = PsychiatryContext> = {
   Person?: PersonResolvers<ContextType>;
   CaseworkerContact?: CaseworkerContactResolvers<ContextType>;
@@ -2142,6 +2362,8 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   IndicatorReport?: IndicatorReportResolvers<ContextType>;
   AuditLog?: AuditLogResolvers<ContextType>;
   Notifications?: NotificationsResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+  WithdrawalWorkItem?: WithdrawalWorkItemResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -2158,5 +2380,10 @@ export type Resolvers<ContextType = PsychiatryContext> = {
   NotificationsMarked?: NotificationsMarkedResolvers<ContextType>;
   DeadlineSweep?: DeadlineSweepResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  WorkItem?: WorkItemResolvers<ContextType>;
+  WorkItemsMarked?: WorkItemsMarkedResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageReceipt?: MessageReceiptResolvers<ContextType>;
+  MessagesMarked?: MessagesMarkedResolvers<ContextType>;
 };
 

@@ -21,6 +21,7 @@ import {
 import { Ward } from './ward.ts';
 import { OrderedPlace, TreatmentOffer } from './ordered-place.ts';
 import { psychiatrySection } from '../domain/indicators.ts';
+import { workResolvers } from './work.ts';
 
 export const resolvers: Resolvers = {
   ...commonResolvers('psychiatry', { indicators: psychiatrySection, Person }),
@@ -41,4 +42,5 @@ export const resolvers: Resolvers = {
   MeetingInvitation,
   InvitedMeeting,
   ExpectedDischargeChange,
+  ...workResolvers,
 };

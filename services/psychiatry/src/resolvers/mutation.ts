@@ -3,8 +3,12 @@ import type { MutationResolvers } from '../generated/resolvers.ts';
 import * as referrals from '../domain/referrals.ts';
 import * as meetings from '../domain/meetings.ts';
 import * as documents from '../domain/documents.ts';
+import * as work from '../domain/work.ts';
 
 export const Mutation: MutationResolvers = {
+  markWithdrawalWorkRead: (_, args, ctx) => work.markWithdrawalWorkRead(ctx, args.ids),
+  sendReferralMessage: (_, args, ctx) => work.sendReferralMessage(ctx, args.referralId, args.text),
+  markReferralMessagesRead: (_, args, ctx) => work.markReferralMessagesRead(ctx, args.referralId),
   createReferralDocumentUpload: (_, args, ctx) => documents.createReferralDocumentUpload(ctx, args),
   removeReferralDocument: (_, args, ctx) => documents.removeReferralDocument(ctx, args),
   submitWithdrawalReferral: (_, args, ctx) => referrals.submitReferral(ctx, args.input, args.newCycleOf ?? null),

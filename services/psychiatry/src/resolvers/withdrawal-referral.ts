@@ -32,6 +32,7 @@ import {
 } from '../domain/referrals.ts';
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
+import { messagesOfReferral } from '../domain/work.ts';
 import { documentsOfReferral, removedDocumentsOfReferral } from '../domain/documents.ts';
 import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
 
@@ -39,6 +40,7 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
   person: (r) => ({ id: r.personId }),
   status: (r, _, ctx) => deadlines.deriveStatus(r, ctx.now),
+  messages: (r, _, ctx) => messagesOfReferral(ctx, r),
   personnummer: (r) => formatIdentityNumber(r.personnummer),
   referringOrganisation: (r) => storedOrganisation(r.referringOrganisationId),
   receivingOrganisation: (r) => storedOrganisation(r.receivingOrganisationId),
