@@ -960,7 +960,14 @@ export async function seedLarge(
   // Each subgraph's tables in the order buildLargeSeed made them, which is the order their foreign keys need
   // (a referral before its timeline, a consent before its plan, a plan before its versions).
   const fill = (s: SubgraphName) => async (tx: postgres.TransactionSql) => {
+    // social services' indicator counts (care_plan_indicator_month) once at the end rather than by the
+    // triggers, plan by plan, for every signature and follow-up copied; psychiatry's trigger keeps its own
+    if (s === 'municipality') await tx`select set_config('hub.indicators_deferred', 'on', true)`;
     for (const [name, rows] of Object.entries(seed[s])) await writeTable(tx, schemas[s][name] as PgTable, rows as Array<Record<string, unknown>>);
+    if (s === 'municipality') {
+      await tx`select set_config('hub.indicators_deferred', 'off', true)`;
+      await tx`select care_plan_indicator_refill()`;
+    }
   };
   // the four databases are independent: fill them side by side, each in its own transaction
   const done = await Promise.all(SUBGRAPHS.map((s) => seedOnceByCopy(databaseUrls[s], SEED_NAME, fill(s))));
