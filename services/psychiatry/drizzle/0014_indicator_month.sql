@@ -71,8 +71,21 @@ CREATE FUNCTION withdrawal_indicator_apply(r withdrawal_referral, sign integer) 
   on conflict on constraint withdrawal_indicator_month_key do update set n = t.n + excluded.n
 $$;
 --> statement-breakpoint
+-- Every referral's counts afresh (after a bulk load that deferred them: scripts/seed-large.ts).
+CREATE FUNCTION withdrawal_indicator_refill() RETURNS void LANGUAGE sql AS $$
+  delete from withdrawal_indicator_month;
+  insert into withdrawal_indicator_month (referring_organisation_id, month, what, gender, ready_on, days, n)
+  select r.referring_organisation_id, x.month, x.what, x.gender, x.ready_on, x.days, count(*)::int
+  from withdrawal_referral r, withdrawal_indicator_rows(r) x
+  group by 1, 2, 3, 4, 5, 6;
+$$;
+--> statement-breakpoint
+-- A bulk load may set hub.indicators_deferred to 'on' in its transaction and call withdrawal_indicator_refill() at its end.
 CREATE FUNCTION withdrawal_indicator_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('hub.indicators_deferred', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM withdrawal_indicator_apply(OLD, -1);
   END IF;
@@ -87,7 +100,4 @@ CREATE TRIGGER withdrawal_indicator_keep AFTER INSERT OR UPDATE OR DELETE ON wit
   FOR EACH ROW EXECUTE FUNCTION withdrawal_indicator_keep();
 --> statement-breakpoint
 -- the referrals written before this migration
-INSERT INTO withdrawal_indicator_month (referring_organisation_id, month, what, gender, ready_on, days, n)
-SELECT r.referring_organisation_id, x.month, x.what, x.gender, x.ready_on, x.days, count(*)::int
-FROM withdrawal_referral r, withdrawal_indicator_rows(r) x
-GROUP BY 1, 2, 3, 4, 5, 6;
+SELECT withdrawal_indicator_refill();
