@@ -1,7 +1,9 @@
 /**
  * Every subgraph's indicator statements read the period through an index: the
  * period's bounds are index conditions on the expected (organisation, date) or
- * date index, not a filter applied to every row of every year. Each section is
+ * date index, not a filter applied to every row of every year (for psychiatry and
+ * social services, on the key of the counts kept on write: organisation and month,
+ * or month; none of their records is read by the period). Each section is
  * run against this file's own databases with a logger that keeps its statements,
  * then each statement is explained (format json) with sequential scans disabled
  * for the check only (on a test database the tables are nearly empty, and the
