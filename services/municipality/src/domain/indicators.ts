@@ -1,7 +1,8 @@
 /**
  * Social services' section of a council's indicators (docs/design/rules.md, quality
- * indicators 8, 9, 10 (planning part) and 12), computed in SQL over its own
- * data and published through the shared suppression rules. Plans count for
+ * indicators 8, 9, 10 (planning part) and 12), from the counts of its plans
+ * kept on write by month (care_plan_indicator_month, migration 0010) and its
+ * agreements, published through the shared suppression rules. Plans count for
  * a council when one of its municipalities takes part in them.
  *
  * Left out here, and why: indicator 7 (people with cases in two or more

@@ -1,8 +1,9 @@
 /**
  * Psychiatry's section of a council's indicators (docs/design/rules.md, quality
- * indicators 1–6 and 13), computed in SQL over its own referrals from the
- * council's municipalities, by legal gender (from the personnummer social
- * services sent), and published through the shared suppression rules.
+ * indicators 1–6 and 13), from the counts of its referrals from the council's
+ * municipalities kept on write by month (withdrawal_indicator_month, migration
+ * 0014), by legal gender (from the personnummer social services sent), and
+ * published through the shared suppression rules.
  *
  * Every assessment cycle counts: a new assessment after a lapsed place is a
  * new request to assess (docs/design/rules.md 5 counts them). Figures whose outcome is
