@@ -14,7 +14,11 @@
  * last quarter (whole calendar months, as every period is). It prints the
  * median, 95th percentile and maximum latency at 1 connection, the requests
  * per second at 10, the SQL statements each subgraph ran (the gateway's
- * development extension), and the rows seeded. No assertion on time: it reports.
+ * development extension), and the rows seeded. Then each section's domain function alone, called in
+ * this process against the bench's databases (BENCH_RUNS times a row, after the warm-up), for the
+ * time the subgraph's statements and JavaScript take apart from the gateway and HTTP, and the rows
+ * each statement's plan reads from each table or index (`explain analyze`): the counts kept on write
+ * are read by a range on their key. No assertion on time: it reports.
  *
  * A short check: BENCH_SCALE=0.2 BENCH_RUNS=5 BENCH_SECONDS=2 npm run bench:indicators
  */
@@ -24,6 +28,14 @@ import { SUBGRAPHS } from '../services/shared/src/env.ts';
 import { addDays } from '../services/shared/src/time.ts';
 import { seedLarge } from '../scripts/seed-large.ts';
 import { startStandaloneHub } from '../tests/setup/hub-server.ts';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { SubgraphName } from '../services/shared/src/env.ts';
+import { organisation } from '../services/shared/src/directory.ts';
+import { clinicsSection } from '../services/clinics/src/domain/indicators.ts';
+import { municipalitySection } from '../services/municipality/src/domain/indicators.ts';
+import { probationSection } from '../services/probation/src/domain/indicators.ts';
+import { psychiatrySection } from '../services/psychiatry/src/domain/indicators.ts';
 
 /** The seeded year ends here; the requests' clock is that evening, so some referrals are still waiting. */
 const UNTIL = '2026-06-30';
@@ -118,6 +130,58 @@ try {
     console.log(
       `${c.council.padEnd(20)} ${`${c.label} ${c.period.from}..${c.period.to.slice(5)}`.padEnd(24)} ${pct(times, 50).toFixed(0).padStart(9)}  ${pct(times, 95).toFixed(0).padStart(6)}  ${times[times.length - 1]!.toFixed(0).padStart(6)}  ${rps.toFixed(1).padStart(6)}  ${statements}`,
     );
+  }
+
+  // Each section alone, in this process: its statements and JavaScript, without the gateway or HTTP.
+  const SECTIONS: Record<SubgraphName, (ctx: never, r: never) => Promise<unknown>> = {
+    municipality: municipalitySection,
+    psychiatry: psychiatrySection,
+    probation: probationSection,
+    clinics: clinicsSection,
+  };
+  const caller = { userId: 'bench', name: 'Bench Council Member', organisation: organisation('municipality:0180')!, roles: ['COUNCIL_MEMBER'] };
+  console.log(`\nEach section alone, council:regional-01 (municipality 0180), in this process, ${RUNS} runs after ${WARMUP} warm-up: median / p95 ms`);
+  console.log('and the rows each plan node reads (explain analyze): table or index, rows');
+  for (const s of SUBGRAPHS) {
+    const pool = postgres(stack.databaseUrls[s], { max: 4, onnotice: () => {} });
+    try {
+      const statements: Array<{ query: string; params: unknown[] }> = [];
+      let logging = false;
+      const db = drizzle({ client: pool, logger: { logQuery: (query, params) => void (logging && statements.push({ query, params })) } });
+      const ctx = { db, caller, now: new Date(CLOCK) } as never;
+      for (const c of [cases[0]!, cases[1]!]) {
+        const r = { councilId: c.council, ...c.period, municipalityCodes: ['0180'], memberOrganisationIds: ['municipality:0180', 'psychiatry:01'] } as never;
+        for (let i = 0; i < WARMUP; i++) await SECTIONS[s](ctx, r);
+        const times: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const t = performance.now();
+          await SECTIONS[s](ctx, r);
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        statements.length = 0;
+        logging = true;
+        await SECTIONS[s](ctx, r);
+        logging = false;
+        const reads: string[] = [];
+        for (const st of statements) {
+          const [row] = await pool.unsafe(`explain (analyze, format json) ${st.query}`, st.params as never[]);
+          const walk = (n: any): void => {
+            if (n['Relation Name'] || n['Index Name'])
+              reads.push(
+                `${n['Index Name'] ?? n['Relation Name']}${n['Node Type'].startsWith('Seq') ? ' (whole)' : ''} ${n['Actual Rows'] * (n['Actual Loops'] ?? 1)}`,
+              );
+            for (const child of n.Plans ?? []) walk(child);
+          };
+          walk((row as any)['QUERY PLAN'][0].Plan);
+        }
+        console.log(
+          `  ${s.padEnd(13)} ${c.label.padEnd(8)} ${pct(times, 50).toFixed(1).padStart(6)} / ${pct(times, 95).toFixed(1).padStart(6)}   ${reads.join(', ')}`,
+        );
+      }
+    } finally {
+      await pool.end();
+    }
   }
 
   // What the regional council sees for the year: the totals, to show the seed makes figures worth reading.

@@ -938,6 +938,9 @@ async function seedOnceByCopy(databaseUrl: string, name: string, fill: (tx: post
   }
 }
 
+/** The functions that fill a subgraph's indicator counts kept on write afresh (their migrations). */
+const REFILL: Partial<Record<SubgraphName, string>> = { psychiatry: 'withdrawal_indicator_refill', municipality: 'care_plan_indicator_refill' };
+
 export type SeedCounts = Record<string, number>;
 
 /** Row counts per table (`subgraph.table`) of a built seed. */
@@ -960,7 +963,12 @@ export async function seedLarge(
   // Each subgraph's tables in the order buildLargeSeed made them, which is the order their foreign keys need
   // (a referral before its timeline, a consent before its plan, a plan before its versions).
   const fill = (s: SubgraphName) => async (tx: postgres.TransactionSql) => {
+    // the indicator counts kept on write (withdrawal_indicator_month, care_plan_indicator_month) once at the
+    // end rather than by their triggers, record by record (a plan for every signature and follow-up copied)
+    const refill = REFILL[s];
+    if (refill) await tx`select set_config('hub.indicators_deferred', 'on', true)`;
     for (const [name, rows] of Object.entries(seed[s])) await writeTable(tx, schemas[s][name] as PgTable, rows as Array<Record<string, unknown>>);
+    if (refill) await tx.unsafe(`select set_config('hub.indicators_deferred', 'off', true), ${refill}()`);
   };
   // the four databases are independent: fill them side by side, each in its own transaction
   const done = await Promise.all(SUBGRAPHS.map((s) => seedOnceByCopy(databaseUrls[s], SEED_NAME, fill(s))));

@@ -1,12 +1,49 @@
 /** Tables of the municipality subgraph (social services): councils, consents and joint care plans. */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { belongsTo, day, instant } from '../../../shared/src/columns.ts';
 export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/audit.ts';
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 export { document } from '../../../shared/src/documents.ts';
 export { recordMessage, recordMessageRead, workItemRead } from '../../../shared/src/messages.ts';
+
+/**
+ * Council indicators kept on write (domain/indicators.ts; README "Indicators: periods and
+ * differencing"): for each set of participating organisations (sorted), calendar month (its first
+ * day), legal gender and count (`what`), how many joint care plans count there. A plan counts once
+ * for a council when one of its municipalities takes part, so the key is the whole set. Kept by
+ * triggers on joint_care_plan, care_plan_signature and care_plan_follow_up (migration 0010,
+ * hand-written), which recount the plan: its rows in care_plan_indicator_counted are what it
+ * added, taken away before its new ones are added. A count that waits for a day (a follow-up day)
+ * counts from the day after `readyOn` ('-infinity': always). No person identifiable from a row.
+ */
+export const carePlanIndicatorMonth = pgTable(
+  'care_plan_indicator_month',
+  {
+    month: day('month').notNull(),
+    participantOrganisationIds: text('participant_organisation_ids').array().notNull(),
+    what: text('what').notNull(),
+    gender: text('gender', { enum: ['WOMEN', 'MEN'] }),
+    readyOn: day('ready_on').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('care_plan_indicator_month_key').on(t.month, t.participantOrganisationIds, t.what, t.gender, t.readyOn).nullsNotDistinct()],
+);
+
+/** What each plan added to care_plan_indicator_month, one row a count (the trigger takes it away when the plan changes). */
+export const carePlanIndicatorCounted = pgTable(
+  'care_plan_indicator_counted',
+  {
+    planId: uuid('plan_id').notNull(),
+    month: day('month').notNull(),
+    participantOrganisationIds: text('participant_organisation_ids').array().notNull(),
+    what: text('what').notNull(),
+    gender: text('gender', { enum: ['WOMEN', 'MEN'] }),
+    readyOn: day('ready_on').notNull(),
+  },
+  (t) => [index('care_plan_indicator_counted_plan_idx').on(t.planId)],
+);
 
 /** Local councils (one per municipality or city district) and regional councils. */
 export const council = pgTable('council', {

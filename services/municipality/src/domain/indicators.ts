@@ -1,7 +1,8 @@
 /**
  * Social services' section of a council's indicators (docs/design/rules.md, quality
- * indicators 8, 9, 10 (planning part) and 12), computed in SQL over its own
- * data and published through the shared suppression rules. Plans count for
+ * indicators 8, 9, 10 (planning part) and 12), from the counts of its plans
+ * kept on write by month (care_plan_indicator_month, migration 0010) and its
+ * agreements, published through the shared suppression rules. Plans count for
  * a council when one of its municipalities takes part in them.
  *
  * Left out here, and why: indicator 7 (people with cases in two or more
@@ -13,7 +14,6 @@ import { sql } from 'drizzle-orm';
 import { requireCouncilMember } from '../../../shared/src/councils.ts';
 import { organisationsOf } from '../../../shared/src/directory.ts';
 import {
-  monthStarts,
   periodMonths,
   publish,
   publishAggregate,
@@ -28,18 +28,11 @@ import { stockholmDate } from '../../../shared/src/time.ts';
 import type { MunicipalityContext } from '../context.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
 
-const start = (d: string) => sql`(${d}::date::timestamp at time zone 'Europe/Stockholm')`;
-const end = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
-
-/** Each count and the month it counts by: mc, the month the plan was drawn up; mf, its follow-up day's. */
-const COUNTED_BY = {
-  drawn_up: 'mc',
-  signed_by_individual: 'mc',
-  contract_care: 'mc',
-  probation_planned: 'mc',
-  follow_up_due: 'mf',
-  followed_up: 'mf',
-} as const;
+/**
+ * The counts kept on write (care_plan_indicator_month.what; migration 0010 defines each): the first
+ * four by the month the plan was drawn up, the last two by its follow-up day's.
+ */
+const COUNTS = ['drawn_up', 'signed_by_individual', 'contract_care', 'probation_planned', 'follow_up_due', 'followed_up'] as const;
 
 export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey, options: PublishOptions = {}): Promise<Indicator[]> {
   requireCouncilMember(ctx.caller, r.memberOrganisationIds);
@@ -54,51 +47,18 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
   )}]::text[]`;
 
   const period = periodMonths(r.from, r.to);
-  // a day's (or an instant's) month in the period, 0 = its first: a binary search among the months' first days (or
-  // their first instants in Stockholm), with no time-zone conversion of every row
-  const starts = monthStarts(r.from, period.n);
-  const days = sql`array[${sql.join(
-    starts.map((d) => sql`${d}`),
-    sql`, `,
-  )}]::date[]`;
-  const instants = sql`array[${sql.join(
-    starts.map((d) => start(d)),
-    sql`, `,
-  )}]`;
-  const month = (d: string, bounds = days) => sql`(width_bucket(${sql.raw(d)}, ${bounds}) - 1)`;
-  // Every count by the month of the day it counts by (mc: drawn up, mf: follow-up day; 0 = the period's
-  // first month, null outside it), so that every sub-period of the period comes from this one statement.
-  const plans = (await ctx.db.execute(sql`
-    select gender, mc, mf,
-      count(*) filter (where mc is not null)::int as drawn_up,
-      count(*) filter (where mc is not null and exists (
-        select 1 from care_plan_signature s where s.plan_id = x.id and s.version = x.version and s.as_individual))::int as signed_by_individual,
-      count(*) filter (where mf is not null)::int as follow_up_due,
-      count(*) filter (where mf is not null and exists (
-        select 1 from care_plan_follow_up f where f.plan_id = x.id and f.held_on between x.follow_up_set_on and x.follow_up_on))::int as followed_up,
-      count(*) filter (where x.kind = 'CONTRACT_CARE' and mc is not null)::int as contract_care,
-      count(*) filter (where x.kind = 'CONTRACT_CARE' and mc is not null and exists (
-        select 1 from care_plan_signature s where s.plan_id = x.id and s.organisation_agency = 'PROBATION'))::int as probation_planned
-    from (
-      select p.id, p.version, p.kind, p.follow_up_set_on, p.follow_up_on, p.legal_gender as gender,
-        case when p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)} then ${month('p.created_at', instants)} end as mc,
-        case when p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1) then ${month('p.follow_up_on')} end as mf
-      from joint_care_plan p
-      -- the period in the where clause: a plan counts by the day it was drawn up or its follow-up day, each
-      -- a range on its own index (joint_care_plan_created_idx, joint_care_plan_follow_up_idx), combined
-      -- with the participants' GIN index (an array of organisations has no place in a btree)
-      where p.participant_organisation_ids && ${orgArray}
-        and ((p.created_at >= ${start(r.from)} and p.created_at < ${end(r.to)})
-          or p.follow_up_on between ${r.from}::date and least(${r.to}::date, ${today}::date - 1))
-    ) x
-    group by gender, mc, mf`)) as unknown as Array<Record<string, number | string | null> & { gender: string | null; mc: number | null; mf: number | null }>;
-  const rows: RunRow[] = [];
-  for (const x of plans)
-    for (const [what, by] of Object.entries(COUNTED_BY)) {
-      const n = Number(x[what] ?? 0);
-      if (n > 0) rows.push({ gender: x.gender, what, month: x[by], n });
-    }
-  const runs = runsOf(period.n, rows, Object.keys(COUNTED_BY));
+  // The counts kept on write (care_plan_indicator_month, kept by triggers on the plans, their signatures
+  // and follow-ups): one row per month, set of participating organisations, count, gender and follow-up
+  // day, by a range scan of its key (month first). A plan counts once when one of the council's
+  // municipalities takes part; a follow-up counts as due once its day has passed (ready_on < today).
+  const counts = (await ctx.db.execute(sql`
+    select gender, what, (extract(year from month)::int * 12 + extract(month from month)::int - 1 - ${period.base}) as month, sum(n)::int as n
+    from care_plan_indicator_month
+    where month >= ${r.from}::date and month <= ${r.to}::date and participant_organisation_ids && ${orgArray} and ready_on < ${today}::date
+    group by 1, 2, 3
+    having sum(n) <> 0`)) as unknown as Array<{ gender: string | null; what: string; month: number; n: number }>;
+  const rows: RunRow[] = counts.map((x) => ({ gender: x.gender, what: x.what, month: Number(x.month), n: Number(x.n) }));
+  const runs = runsOf(period.n, rows, COUNTS);
 
   // Agreements at the reference day (the period's end, or today): an agreement is superseded
   // once a newer one of the same council applies; the latest one applying is the council's.

@@ -205,7 +205,35 @@ export const withdrawalReferral = pgTable(
     index('withdrawal_referral_recycled_idx')
       .on(t.referringOrganisationId, t.cycleStartedAt)
       .where(sql`cycle > 1`),
+    // places in use on a day (domain/indicators.ts): the admitted not yet discharged by then, by ward
+    index('withdrawal_referral_in_ward_idx')
+      .on(t.placeWardId, sql`coalesce(${t.completedAt}, 'infinity'::timestamptz)`, t.admittedAt)
+      .where(sql`admitted_at is not null`),
   ],
+);
+
+/**
+ * Council indicators kept on write (domain/indicators.ts; README "Indicators: periods and
+ * differencing"): for each referring organisation, calendar month (its first day), legal gender and
+ * count (`what`), how many assessment cycles count there. A trigger on withdrawal_referral
+ * (migration 0014, hand-written) takes a referral's old contributions away and adds its new ones in
+ * the transaction that writes it, COPY included. A count that waits for a day (an assessment due
+ * date passed unmet, a place lapsed) counts from the day after `readyOn` ('-infinity': always);
+ * a median's counts carry their value in `days` (null for the others), so a period's median comes
+ * from the same rows. No person is identifiable from a row: no ids, only counts.
+ */
+export const withdrawalIndicatorMonth = pgTable(
+  'withdrawal_indicator_month',
+  {
+    referringOrganisationId: text('referring_organisation_id').notNull(),
+    month: day('month').notNull(),
+    what: text('what').notNull(),
+    gender: text('gender', { enum: ['WOMEN', 'MEN'] }).notNull(),
+    readyOn: day('ready_on').notNull(),
+    days: integer('days'),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('withdrawal_indicator_month_key').on(t.referringOrganisationId, t.month, t.what, t.gender, t.readyOn, t.days).nullsNotDistinct()],
 );
 
 /** An entry on a referral, in its insertion order: what was done (its kind, e.g. MEETING_BOOKED), when, by whom. */

@@ -1,8 +1,9 @@
 /**
  * Psychiatry's section of a council's indicators (docs/design/rules.md, quality
- * indicators 1–6 and 13), computed in SQL over its own referrals from the
- * council's municipalities, by legal gender (from the personnummer social
- * services sent), and published through the shared suppression rules.
+ * indicators 1–6 and 13), from the counts of its referrals from the council's
+ * municipalities kept on write by month (withdrawal_indicator_month, migration
+ * 0014), by legal gender (from the personnummer social services sent), and
+ * published through the shared suppression rules.
  *
  * Every assessment cycle counts: a new assessment after a lapsed place is a
  * new request to assess (docs/design/rules.md 5 counts them). Figures whose outcome is
@@ -14,13 +15,13 @@ import { requireCouncilMember, type ReportKey } from '../../../shared/src/counci
 import { organisation, organisationsOf } from '../../../shared/src/directory.ts';
 import {
   fromRows,
-  monthStarts,
   periodMonths,
   publish,
   publishAggregate,
   runsFigure,
   runsOf,
   runsShare,
+  type Gender,
   type Indicator,
   type PublishOptions,
   type RunRow,
@@ -33,36 +34,50 @@ const list = (values: string[]) =>
     values.map((v) => sql`${v}`),
     sql`, `,
   )}]::text[]`;
-const day = (ts: string) => sql.raw(`(${ts} at time zone 'Europe/Stockholm')::date`);
 
-/** Each count and the date column whose month it counts by (ms: started, md: decided, mo: offered, ma: admitted). */
-const COUNTED_BY = {
-  received: 'ms',
-  assess_due: 'ms',
-  assess_in_time: 'ms',
-  meeting_n: 'ms',
-  new_after_lapse: 'ms',
-  screened: 'ms',
-  asi: 'ms',
-  decisions: 'md',
-  placed_in_time: 'md',
-  place_n: 'md',
-  offers_settled: 'mo',
-  lapsed: 'mo',
-  waiting_n: 'ma',
-} as const;
+/**
+ * The counts kept on write (withdrawal_indicator_month.what; migration 0014 defines each), each by the
+ * month of the day it goes by: received … asi by the cycle's start, decisions … place_n by the
+ * decision, offers_settled and lapsed by the offer, waiting_n by the admission.
+ */
+const COUNTS = [
+  'received',
+  'assess_due',
+  'assess_in_time',
+  'meeting_n',
+  'new_after_lapse',
+  'screened',
+  'asi',
+  'decisions',
+  'placed_in_time',
+  'place_n',
+  'offers_settled',
+  'lapsed',
+  'waiting_n',
+] as const;
+type Count = (typeof COUNTS)[number];
 
-type Row = { gender: string | null } & Record<string, number | null | string>;
-
-/** The median values of one median figure for everyone and each gender (grouping sets), by the people counted. */
-function medianValues(rows: Array<{ gender: string | null; total: boolean; what: string; median: number | null }>, what: string) {
-  const v = (row?: { median: number | null }) => (row?.median === null || row?.median === undefined ? null : Number(row.median));
-  const mine = rows.filter((x) => x.what === what);
-  return {
-    TOTAL: v(mine.find((x) => x.total)),
-    WOMEN: v(mine.find((x) => !x.total && x.gender === 'WOMEN')),
-    MEN: v(mine.find((x) => !x.total && x.gender === 'MEN')),
+/**
+ * A median's value for everyone and each gender from the counts of each value (`days`) kept on
+ * write, as percentile_cont(0.5) gives it: the middle value, or the mean of the two middle ones.
+ */
+function medianOf(rows: Array<{ gender: string; what: string; days: number | null; n: number }>, what: string): Record<Gender | 'TOTAL', number | null> {
+  const of = (keep: (g: string) => boolean) => {
+    const values = rows
+      .filter((x) => x.what === what && x.days !== null && keep(x.gender))
+      .map((x) => [Number(x.days), Number(x.n)] as const)
+      .sort((x, y) => x[0] - y[0]);
+    const total = values.reduce((sum, [, n]) => sum + n, 0);
+    if (total === 0) return null;
+    // the value at 0-based position i of the sorted values
+    const at = (i: number) => {
+      let seen = 0;
+      for (const [v, n] of values) if ((seen += n) > i) return v;
+      return values[values.length - 1]![0];
+    };
+    return total % 2 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
   };
+  return { TOTAL: of(() => true), WOMEN: of((g) => g === 'WOMEN'), MEN: of((g) => g === 'MEN') };
 }
 
 export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, options: PublishOptions = {}): Promise<Indicator[]> {
@@ -75,117 +90,48 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
   const from = sql`${r.from}::date`;
   const to = sql`${r.to}::date`;
   const now = sql`${today}::date`;
-  // the first instant of the period's first day, and the first instant after its last day, in Stockholm
-  const first = sql`(${r.from}::date::timestamp at time zone 'Europe/Stockholm')`;
-  const after = sql`((${r.to}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
   const period = periodMonths(r.from, r.to);
-  // a day's month in the period (0 = its first): a binary search among the months' first days, cheaper than extracting year and month
-  const starts = sql`array[${sql.join(
-    monthStarts(r.from, period.n).map((d) => sql`${d}`),
-    sql`, `,
-  )}]::date[]`;
-  const month = (d: string) => sql`(width_bucket(${sql.raw(d)}, ${starts}) - 1)`;
-
-  // Every assessment cycle of every referral from the council's municipalities.
-  const cycles = sql`
-    with ref as (
-      -- only the columns the figures use: the CTE is materialised, and whole rows (texts, names) would spill to disk
-      select r.cycle, r.cycle_started_at, r.assessment_due_by, r.assessment_meeting_at, r.assessment_deadline_missed,
-        r.decision_needed, r.decided_at, r.place_offered_at, r.place_due_by, r.place_start_date,
-        -- a place the ward refused to admit never lapses
-        case when r.admission_refused_at is null then r.place_lapses_on end as place_lapses_on, r.admitted_at, r.earlier_cycles,
-        case when substring(r.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender,
-        -- the request's screening, read once per referral (not carried as jsonb through the cycles)
-        (r.assessments @> '[{"instrument": "AUDIT"}]' or r.assessments @> '[{"instrument": "DUDIT"}]') as screened,
-        r.assessments @> '[{"instrument": "ASI"}]' as asi
-      from withdrawal_referral r where r.referring_organisation_id = any(${list(referring)})
-        -- the period in the where clause, as a range on each date column's index (organisation, date): a
-        -- referral counts only if a cycle started, was decided, offered or admitted in the period. Earlier
-        -- cycles all happened before the current one started, so theirs can be in the period only when the
-        -- current cycle started after its first day (withdrawal_referral_recycled_idx, referrals with cycles > 1)
-        and ((r.cycle_started_at >= ${first} and r.cycle_started_at < ${after})
-          or (r.decided_at >= ${first} and r.decided_at < ${after})
-          or (r.place_offered_at >= ${first} and r.place_offered_at < ${after})
-          or (r.admitted_at >= ${first} and r.admitted_at < ${after})
-          or (r.cycle > 1 and r.cycle_started_at >= ${first}))
-    ), cyc as (
-      select gender, screened, asi, cycle as n, ${day('cycle_started_at')} as started, assessment_due_by as due,
-        ${day('assessment_meeting_at')} as meeting, assessment_deadline_missed as missed,
-        decision_needed as needed, ${day('decided_at')} as decided, ${day('place_offered_at')} as offered,
-        place_due_by as place_due, place_start_date as place_start, place_lapses_on as lapses_on,
-        ${day('admitted_at')} as admitted, false as closed_lapsed
-      from ref
-      union all
-      select gender, screened, asi, (c->>'cycle')::int, ((c->>'startedAt')::timestamptz at time zone 'Europe/Stockholm')::date, (c->>'assessmentDueBy')::date,
-        ((c->>'assessmentMeetingAt')::timestamptz at time zone 'Europe/Stockholm')::date, (c->>'assessmentDeadlineMissed')::boolean,
-        (c->'decision'->>'needed')::boolean, ((c->'decision'->>'decidedAt')::timestamptz at time zone 'Europe/Stockholm')::date,
-        ((c->'placeOffer'->>'offeredAt')::timestamptz at time zone 'Europe/Stockholm')::date,
-        (c->'placeOffer'->>'dueBy')::date, (c->'placeOffer'->>'startDate')::date,
-        -- a cycle that ended in a refused admission is settled, never a lapse
-        case when c->>'outcome' = 'ADMISSION_REFUSED' then null else (c->'placeOffer'->>'lapsesOn')::date end, null::date, c->>'outcome' = 'LAPSED'
-      from ref, jsonb_array_elements(ref.earlier_cycles) c
-      where jsonb_array_length(ref.earlier_cycles) > 0
-    )`;
-
-  type MedianRow = { gender: string | null; total: boolean; what: string; n: number; median: number | null };
   // Ward capacity now (or at the end of a past period): places, people in them, free places.
   const refDay = r.to < today ? r.to : today;
-  // Three statements at once (the request's pool has connections to spare). The first gives the counts
-  // and the medians together: the cycles (a CTE used twice, so materialised once) are built once, each
-  // date read in Stockholm time once per cycle.
-  const [[both], wards, inUseRows] = (await Promise.all([
-    ctx.db.execute(sql`${cycles}, months as (
-      -- each date's month in the period (0 = its first month), null outside it: every count by the month
-      -- of the date it counts by, so that every sub-period of the period comes from this one pass
-      select cyc.*,
-        case when started between ${from} and ${to} then ${month('started')} end as ms,
-        case when decided between ${from} and ${to} then ${month('decided')} end as md,
-        case when offered between ${from} and ${to} then ${month('offered')} end as mo,
-        case when admitted between ${from} and ${to} then ${month('admitted')} end as ma
-      from cyc
-    ), counts as (
-      select gender, ms, md, mo, ma,
-        count(*) filter (where n = 1 and ms is not null)::int as received,
-        count(*) filter (where ms is not null and (meeting is not null or due < ${now}))::int as assess_due,
-        count(*) filter (where ms is not null and meeting is not null and not missed)::int as assess_in_time,
-        count(*) filter (where ms is not null and meeting is not null)::int as meeting_n,
-        count(*) filter (where needed and md is not null and (offered is not null or decided + 14 < ${now}))::int as decisions,
-        count(*) filter (where needed and md is not null and offered is not null and place_start <= place_due)::int as placed_in_time,
-        count(*) filter (where needed and md is not null and offered is not null)::int as place_n,
-        count(*) filter (where mo is not null and (admitted is not null or closed_lapsed or lapses_on < ${now}))::int as offers_settled,
-        count(*) filter (where mo is not null and admitted is null and (closed_lapsed or lapses_on < ${now}))::int as lapsed,
-        count(*) filter (where ma is not null and offered is not null)::int as waiting_n,
-        count(*) filter (where n > 1 and ms is not null)::int as new_after_lapse,
-        count(*) filter (where n = 1 and ms is not null and screened)::int as screened,
-        count(*) filter (where n = 1 and ms is not null and asi)::int as asi
-      from months group by gender, ms, md, mo, ma
-    ), medians as (
-      select gender, grouping(gender) = 1 as total, 'meeting' as what, count(*)::int as n, percentile_cont(0.5) within group (order by meeting - started) as median
-        from cyc where started between ${from} and ${to} and meeting is not null group by grouping sets ((gender), ())
-      union all
-      select gender, grouping(gender) = 1, 'place', count(*)::int, percentile_cont(0.5) within group (order by place_start - decided)
-        from cyc where needed and decided between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())
-      union all
-      select gender, grouping(gender) = 1, 'waiting', count(*)::int, percentile_cont(0.5) within group (order by admitted - offered)
-        from cyc where admitted between ${from} and ${to} and offered is not null group by grouping sets ((gender), ())
-    )
-    select (select coalesce(json_agg(counts), '[]') from counts) as counts, (select coalesce(json_agg(medians), '[]') from medians) as medians`),
+  // the first instant after the reference day, in Stockholm
+  const afterDay = sql`((${refDay}::date + 1)::timestamp at time zone 'Europe/Stockholm')`;
+  // Three statements at once (the request's pool has connections to spare). The first reads the counts
+  // kept on write (withdrawal_indicator_month, kept by a trigger on withdrawal_referral): at most one row
+  // per organisation, month, count, gender, waiting day and median value, by a range scan of its key
+  // (organisation, month). A count that waits for a day counts once that day has passed (ready_on < today).
+  const [counts, wards, inUseRows] = (await Promise.all([
+    ctx.db.execute(sql`
+    select gender, what, (extract(year from month)::int * 12 + extract(month from month)::int - 1 - ${period.base}) as month, days, sum(n)::int as n
+    from withdrawal_indicator_month
+    where referring_organisation_id = any(${list(referring)}) and month >= date_trunc('month', ${from})::date and month <= ${to}
+      and ready_on < ${now}
+    group by 1, 2, 3, 4
+    having sum(n) <> 0`),
     ctx.db.execute(sql`select coalesce(sum(places), 0)::int as places from ward where organisation_id = any(${list(receiving)})`),
     ctx.db.execute(sql`
     select case when substring(x.personnummer from 11 for 1)::int % 2 = 1 then 'MEN' else 'WOMEN' end as gender, count(*)::int as in_use
-    from withdrawal_referral x join ward w on w.id = x.place_ward_id
-    where w.organisation_id = any(${list(receiving)}) and x.admitted_at is not null
-      and ${day('x.admitted_at')} <= ${refDay}::date and (x.completed_at is null or ${day('x.completed_at')} > ${refDay}::date)
+    from ward w join lateral (
+      -- ward by ward, those admitted on or before the day and not discharged by its end: a range on
+      -- withdrawal_referral_in_ward_idx (offset 0 keeps the planner from reading every referral instead)
+      select x.personnummer from withdrawal_referral x
+      where x.place_ward_id = w.id and x.admitted_at is not null
+        and coalesce(x.completed_at, 'infinity'::timestamptz) >= ${afterDay} and x.admitted_at < ${afterDay}
+      offset 0
+    ) x on true
+    where w.organisation_id = any(${list(receiving)})
     group by 1`),
-  ])) as unknown as [Array<{ counts: Row[]; medians: MedianRow[] }>, Array<{ places: number }>, Array<{ gender: string; in_use: number }>];
-  const rows: RunRow[] = [];
-  for (const x of both!.counts)
-    for (const [what, by] of Object.entries(COUNTED_BY)) {
-      const n = Number(x[what] ?? 0);
-      if (n > 0) rows.push({ gender: x.gender, what, month: x[by] as number, n });
-    }
-  const runs = runsOf(period.n, rows, Object.keys(COUNTED_BY));
-  const medians = both!.medians;
+  ])) as unknown as [
+    Array<{ gender: string; what: string; month: number; days: number | null; n: number }>,
+    Array<{ places: number }>,
+    Array<{ gender: string; in_use: number }>,
+  ];
+  const rows: RunRow[] = counts.map((x) => ({ gender: x.gender, what: x.what, month: Number(x.month), n: Number(x.n) }));
+  const medians = {
+    meeting: medianOf(counts, 'meeting_n'),
+    place: medianOf(counts, 'place_n'),
+    waiting: medianOf(counts, 'waiting_n'),
+  };
+  const runs = runsOf(period.n, rows, COUNTS);
   const places = wards[0]?.places ?? 0;
   const occupied = publish(
     fromRows(inUseRows, 'wards.placesInUse', 'Inpatient places in use', 'COUNT', (x) => ({ numerator: x.in_use, denominator: null })),
@@ -197,10 +143,10 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
     ? { key: 'wards.placesFree', label: 'Inpatient places free', value: null, numerator: null, denominator: null, suppressed: true, byGender: [] }
     : publishAggregate('wards.placesFree', 'Inpatient places free', places - inUse, null);
 
-  const c = (key: string, label: string, kind: 'COUNT' | 'SHARE', num: keyof typeof COUNTED_BY, den?: keyof typeof COUNTED_BY) =>
+  const c = (key: string, label: string, kind: 'COUNT' | 'SHARE', num: Count, den?: Count) =>
     publish(den ? runsShare(key, label, runs[num]!, runs[den]!) : runsFigure(key, label, 'COUNT', runs[num]!), options);
-  const m = (what: string, people: keyof typeof COUNTED_BY, key: string, label: string) =>
-    publish(runsFigure(key, label, 'MEDIAN', runs[people]!, medianValues(medians, what)), options);
+  const m = (what: keyof typeof medians, people: Count, key: string, label: string) =>
+    publish(runsFigure(key, label, 'MEDIAN', runs[people]!, medians[what]), options);
 
   return [
     c('withdrawal.requestsReceived', 'Requests for withdrawal treatment received', 'COUNT', 'received'),
