@@ -13,7 +13,7 @@
  * verifier given a NonceStore claims each nonce in the subgraph's database, which every replica
  * of that subgraph shares, and the first claim wins.
  */
-import { createHash, createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, hash, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { CLOCK_HEADER } from './clock.ts';
 
 export const SIGNATURE_HEADER = 'x-hub-signature';
@@ -34,7 +34,8 @@ export interface SignedRequest {
   clock?: string | undefined;
 }
 
-const sha256 = (v: string | Buffer) => createHash('sha256').update(v).digest('hex');
+// one-shot hashing (Node ≥ 20.12), about half the cost of a Hash object per value
+const sha256 = (v: string | Buffer) => hash('sha256', v, 'hex');
 /** the hash of an absent header (no token, no clock): the same every time */
 const EMPTY_SHA256 = sha256('');
 const sha256OrEmpty = (v: string | Buffer | undefined) => (v === undefined || v.length === 0 ? EMPTY_SHA256 : sha256(v));
