@@ -12,7 +12,14 @@
  * interleaved (each round sends every operation once to each target, in a shuffled order) so
  * that drift in the machine hits all targets alike. One request at a time, 127.0.0.1 only;
  * bounded by BENCH_ROUNDS (default 150) and BENCH_SECONDS (default 120). Prints, per operation
- * and target, requests per second, p50/p95/p99 latency and the ratio to the direct call.
+ * and target, requests per second, p50/p95/p99 latency, the ratio to the direct call, and the
+ * CPU time of this process per request (client, gateway and subgraphs all run in it, one request
+ * at a time: a target's CPU time less the direct call's is what the gateway itself spent, a
+ * figure steadier than latency on a shared machine).
+ *
+ * BENCH_TARGETS narrows the targets (comma-separated: hub, javascript, apollo; the direct call
+ * is always sent), BENCH_OPERATIONS the operations (comma-separated words of their names, e.g.
+ * `inbox`), for a quicker run or a profile (`node --cpu-prof --import tsx bench/gateway.ts`).
  */
 import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +37,12 @@ import { freePort } from '../tests/helpers/processes.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 150);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
 const WARMUP = 15;
+const TARGET_KEYS = { hub: 'hub gateway (Hive, Rust planner)', javascript: 'Hive, JavaScript planner', apollo: 'Apollo gateway' } as const;
+const wanted = (process.env.BENCH_TARGETS ?? 'hub,javascript,apollo').split(',').map((t) => t.trim());
+const operationWords = (process.env.BENCH_OPERATIONS ?? '')
+  .split(',')
+  .map((w) => w.trim().toLowerCase())
+  .filter(Boolean);
 
 const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-pg-'));
 chmodSync(tmp, 0o755);
@@ -48,21 +61,29 @@ const config = loadGatewayConfig({
   GATEWAY_PORT: '0',
   ...Object.fromEntries(Object.entries(demo.stack.subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v])),
 });
-const javascript = await startGateway(config, supergraph, { planner: 'javascript' });
-const apollo = await startApolloGateway(config, supergraph);
+const javascript = wanted.includes('javascript') ? await startGateway(config, supergraph, { planner: 'javascript' }) : undefined;
+const apollo = wanted.includes('apollo') ? await startApolloGateway(config, supergraph) : undefined;
 
-type Target = 'hub gateway (Hive, Rust planner)' | 'Hive, JavaScript planner' | 'Apollo gateway' | 'direct subgraph';
-const TARGETS: Target[] = ['hub gateway (Hive, Rust planner)', 'Hive, JavaScript planner', 'Apollo gateway', 'direct subgraph'];
+type Target = (typeof TARGET_KEYS)[keyof typeof TARGET_KEYS] | 'direct subgraph';
+const TARGETS: Target[] = [...Object.entries(TARGET_KEYS).flatMap(([k, t]) => (wanted.includes(k) ? [t] : [])), 'direct subgraph'];
+const operations = demo.operations.filter((op) => operationWords.length === 0 || operationWords.some((w) => op.name.includes(w)));
 const tokens = new Map<string, string>();
-for (const op of demo.operations) tokens.set(op.name, await demo.tokenFor(op.as));
+for (const op of operations) tokens.set(op.name, await demo.tokenFor(op.as));
 
-async function send(target: Target, op: CanonicalOperation): Promise<number> {
+/** What one request took: wall time and this process's CPU time (user + system), in ms. */
+interface Sample {
+  ms: number;
+  cpuMs: number;
+}
+
+async function send(target: Target, op: CanonicalOperation): Promise<Sample> {
   const direct = target === 'direct subgraph';
   const body = JSON.stringify({ query: direct ? op.direct : op.query, variables: op.variables });
   const url = direct
     ? demo.stack.subgraphUrls[op.subgraph]
-    : only127(target === 'Apollo gateway' ? apollo.url : target === 'Hive, JavaScript planner' ? javascript.url : demo.stack.gatewayUrl);
+    : only127(target === 'Apollo gateway' ? apollo!.url : target === 'Hive, JavaScript planner' ? javascript!.url : demo.stack.gatewayUrl);
   const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(op.name)}` };
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
@@ -81,9 +102,10 @@ async function send(target: Target, op: CanonicalOperation): Promise<number> {
     body,
   });
   const answer = (await res.json()) as { errors?: unknown };
-  const took = performance.now() - started;
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   if (res.status !== 200 || answer.errors) throw new Error(`${target}, ${op.name}: ${res.status} ${JSON.stringify(answer.errors)}`);
-  return took;
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
 const shuffled = <T>(xs: T[]) =>
@@ -94,12 +116,12 @@ const shuffled = <T>(xs: T[]) =>
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 try {
-  for (let i = 0; i < WARMUP; i++) for (const op of demo.operations) for (const t of TARGETS) await send(t, op);
-  const samples = new Map<string, number[]>();
+  for (let i = 0; i < WARMUP; i++) for (const op of operations) for (const t of TARGETS) await send(t, op);
+  const samples = new Map<string, Sample[]>();
   const deadline = performance.now() + SECONDS * 1000;
   let rounds = 0;
   while (rounds < ROUNDS && performance.now() < deadline) {
-    for (const op of shuffled(demo.operations)) {
+    for (const op of shuffled(operations)) {
       for (const t of shuffled(TARGETS)) {
         const key = `${op.name}\u0000${t}`;
         (samples.get(key) ?? samples.set(key, []).get(key)!).push(await send(t, op));
@@ -108,16 +130,21 @@ try {
     rounds++;
   }
   console.log(`\n${rounds} rounds (${WARMUP} warm-up rounds before), one request at a time, Node ${process.version}\n`);
-  console.log(['operation', 'target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'p50 ÷ direct'].join(' | '));
-  for (const op of demo.operations) {
+  console.log(['operation', 'target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'p50 ÷ direct', 'CPU ms/req', 'CPU − direct'].join(' | '));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  for (const op of operations) {
+    const direct = samples.get(`${op.name}\u0000direct subgraph`)!;
     const directP50 = quantile(
-      [...samples.get(`${op.name}\u0000direct subgraph`)!].sort((a, b) => a - b),
+      direct.map((s) => s.ms).sort((a, b) => a - b),
       0.5,
     );
+    const directCpu = mean(direct.map((s) => s.cpuMs));
     for (const t of TARGETS) {
-      const xs = [...samples.get(`${op.name}\u0000${t}`)!].sort((a, b) => a - b);
+      const taken = samples.get(`${op.name}\u0000${t}`)!;
+      const xs = taken.map((s) => s.ms).sort((a, b) => a - b);
       const total = xs.reduce((a, b) => a + b, 0);
       const p50 = quantile(xs, 0.5);
+      const cpu = mean(taken.map((s) => s.cpuMs));
       console.log(
         [
           op.name,
@@ -127,13 +154,15 @@ try {
           quantile(xs, 0.95).toFixed(1),
           quantile(xs, 0.99).toFixed(1),
           (p50 / directP50).toFixed(2),
+          cpu.toFixed(2),
+          (cpu - directCpu).toFixed(2),
         ].join(' | '),
       );
     }
   }
 } finally {
-  await apollo.close();
-  await javascript.close();
+  await apollo?.close();
+  await javascript?.close();
   await demo.stop();
   await embedded?.stop();
   rmSync(tmp, { recursive: true, force: true });

@@ -8,7 +8,7 @@
  * added to the request's development figures.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { signRequest } from '../../services/shared/src/signing.ts';
+import { signingKey, signRequest } from '../../services/shared/src/signing.ts';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
 import type { HubMetrics } from '../../services/shared/src/metrics.ts';
 import { currentRequest, REQUEST_ID_HEADER } from '../../services/shared/src/request-log.ts';
@@ -26,8 +26,26 @@ function headersOf(init: unknown): HeaderMap {
   return { ...(init as HeaderMap) };
 }
 
+/** Where a subgraph URL leads: the subgraph's name (its host for an unknown URL) and the path, both signed. */
+interface Destination {
+  subgraph: string;
+  path: string;
+}
+
 export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<SubgraphName, string>, metrics?: HubMetrics): GatewayPlugin {
   const names = new Map(Object.entries(subgraphUrls).map(([name, url]) => [url, name]));
+  // the key made once, and each URL's destination worked out once (a handful of URLs: the configured subgraphs')
+  const key = signingKey(secret);
+  const destinations = new Map<string, Destination>();
+  const destinationOf = (url: string): Destination => {
+    let known = destinations.get(url);
+    if (!known) {
+      const parsed = new URL(url);
+      known = { subgraph: names.get(url) ?? parsed.host, path: parsed.pathname };
+      if (destinations.size < 100) destinations.set(url, known);
+    }
+    return known;
+  };
   return {
     onFetch(payload) {
       const { url, options, context } = payload;
@@ -43,7 +61,7 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
         if (hub.clock) headers[CLOCK_HEADER] = hub.clock;
       }
       // The signature is bound to the subgraph it is for, the path, the body, the caller's token and the clock.
-      const subgraph = names.get(url) ?? new URL(url).host;
+      const { subgraph, path } = destinationOf(url);
       // The client request's id and trace go on to the subgraph (outside the signature: they change nothing it answers).
       const requestId = currentRequest()?.id ?? request?.headers.get(REQUEST_ID_HEADER);
       if (requestId) headers[REQUEST_ID_HEADER] = requestId;
@@ -51,10 +69,10 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
       const started = performance.now();
       Object.assign(
         headers,
-        signRequest(secret, {
+        signRequest(key, {
           method,
           target: subgraph,
-          path: new URL(url).pathname,
+          path,
           body,
           authorization: headers.authorization,
           clock: headers[CLOCK_HEADER],

@@ -129,6 +129,9 @@ export function trustedDocuments(
   const arbitrary = !setup || setup.mode === 'off' || (setup.mode === 'allow-arbitrary-in-development' && config.mode === 'development');
   // The full documents of this request that the manifest holds (decided before Yoga's onParams, where the plugin asks).
   const registered = new WeakSet<Request>();
+  // A full document is trusted when its text is one of theirs: each text's SHA-256 was checked against its hash at start-up,
+  // so this is the same test as looking its hash up, without hashing every request's text.
+  const texts = new Set([...documents.values()].map((d) => d.document));
   return {
     count: partners,
     enforced: !arbitrary,
@@ -144,7 +147,7 @@ export function trustedDocuments(
           onRequestParseDone({ requestParserResult }) {
             if (Array.isArray(requestParserResult)) return;
             const query = requestParserResult.query;
-            if (typeof query === 'string' && documents.has(documentHash(query))) registered.add(request);
+            if (typeof query === 'string' && texts.has(query)) registered.add(request);
           },
         };
       },

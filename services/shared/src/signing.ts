@@ -13,7 +13,7 @@
  * verifier given a NonceStore claims each nonce in the subgraph's database, which every replica
  * of that subgraph shares, and the first claim wins.
  */
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { CLOCK_HEADER } from './clock.ts';
 
 export const SIGNATURE_HEADER = 'x-hub-signature';
@@ -34,14 +34,24 @@ export interface SignedRequest {
   clock?: string | undefined;
 }
 
-const sha256 = (v: string | Buffer) => createHash('sha256').update(v).digest('hex');
+// one-shot hashing (Node ≥ 20.12), about half the cost of a Hash object per value
+const sha256 = (v: string | Buffer) => hash('sha256', v, 'hex');
+/** the hash of an absent header (no token, no clock): the same every time */
+const EMPTY_SHA256 = sha256('');
+const sha256OrEmpty = (v: string | Buffer | undefined) => (v === undefined || v.length === 0 ? EMPTY_SHA256 : sha256(v));
 
-function mac(secret: string, r: SignedRequest, timestamp: string, nonce: string): string {
-  const lines = ['v2', r.method.toUpperCase(), r.target, r.path, timestamp, nonce, sha256(r.body), sha256(r.authorization ?? ''), sha256(r.clock ?? '')];
+/**
+ * The gateway secret as an HMAC key, made once by a signer that signs many requests (the
+ * gateway): the same key as the secret's text, without preparing it again for each signature.
+ */
+export const signingKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, 'utf8'));
+
+function mac(secret: string | KeyObject, r: SignedRequest, timestamp: string, nonce: string): string {
+  const lines = ['v2', r.method.toUpperCase(), r.target, r.path, timestamp, nonce, sha256(r.body), sha256OrEmpty(r.authorization), sha256OrEmpty(r.clock)];
   return createHmac('sha256', secret).update(lines.join('\n')).digest('hex');
 }
 
-export function signRequest(secret: string, request: SignedRequest, now = Date.now()): Record<string, string> {
+export function signRequest(secret: string | KeyObject, request: SignedRequest, now = Date.now()): Record<string, string> {
   const timestamp = String(now);
   const nonce = randomUUID();
   return {
