@@ -210,7 +210,10 @@ describe("social services' counts follow a plan's versions, signatures and follo
               personnummer: pnr,
               consentId: consent.id,
               goals: ['g'],
-              participants: orgs.map((organisationId) => ({ organisationId, role: 'staff', name: organisationId })),
+              participants: [
+                { role: 'individual', name: 'Klienten' },
+                ...orgs.map((organisationId) => ({ organisationId, role: 'staff', name: organisationId })),
+              ],
               followUpOn: '2038-04-15',
             },
           },
