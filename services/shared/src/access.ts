@@ -6,6 +6,7 @@
  */
 import type { Caller, Role } from './caller.ts';
 import { forbidden } from './errors.ts';
+import { t } from './i18n.ts';
 
 const STAFF_WITH_CLIENTS: Role[] = ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF'];
 
@@ -147,6 +148,6 @@ export function can(caller: Caller, permission: Permission): boolean {
 
 export function requirePermission(caller: Caller, permission: Permission): void {
   if (!can(caller, permission)) {
-    throw forbidden(`Your role (${caller.roles.join(', ')}) does not allow you to ${DESCRIPTIONS[permission]}.`);
+    throw forbidden(t`Your role (${caller.roles.join(', ')}) does not allow you to ${DESCRIPTIONS[permission]}.`);
   }
 }

@@ -16,6 +16,7 @@ import { DEFAULT_STAY_DAYS } from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import type { ValidReferral } from './validation.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export type Step =
   | 'bookMeeting'
@@ -134,7 +135,7 @@ const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, string>>>> = 
 
 export function assertTransition(step: Step, status: ReferralStatus): void {
   if (!canTake(step, status)) {
-    throw conflict(`${INSTEAD[step]?.[status] ?? STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
+    throw conflict(t`${INSTEAD[step]?.[status] ?? STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
   }
 }
 

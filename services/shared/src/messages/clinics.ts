@@ -1,0 +1,2 @@
+/** Swedish wording of the clinics messages: key (the English template) → Swedish, same placeholders. */
+export const clinics: Record<string, string> = {};

@@ -1,0 +1,2 @@
+/** Swedish wording of the probation messages: key (the English template) → Swedish, same placeholders. */
+export const probation: Record<string, string> = {};

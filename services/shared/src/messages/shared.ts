@@ -1,0 +1,2 @@
+/** Swedish wording of the shared messages: key (the English template) → Swedish, same placeholders. */
+export const shared: Record<string, string> = {};
