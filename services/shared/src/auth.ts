@@ -25,7 +25,7 @@ function keySet(config: AuthConfig): JWTVerifyGetKey {
 /** Clock skew allowed between the issuer and the hub, both ways (expiry, nbf, iat). */
 export const CLOCK_SKEW_SECONDS = 30;
 
-const hours = (seconds: number) => (seconds === 3600 ? '1 hour' : seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${seconds} seconds`);
+const hours = (seconds: number) => (seconds === 3600 ? t`1 hour` : seconds % 3600 === 0 ? t`${seconds / 3600} hours` : t`${seconds} seconds`);
 
 /** The hub's own rules on a verified token's times and subject (jose has checked the signature, exp and nbf). */
 export function checkTokenClaims(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {

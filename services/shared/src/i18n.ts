@@ -76,6 +76,32 @@ export function isStoredMsg(v: unknown): v is StoredMsg {
   return typeof v === 'object' && v !== null && typeof (v as StoredMsg).key === 'string' && Array.isArray((v as StoredMsg).params);
 }
 
+/**
+ * A note as a text column keeps it: a message's key and params (as JSON, after a record separator,
+ * which no caller can type: the input rules refuse control characters), so that it is written in
+ * the reader's language when read. Rows written before hold the note's text, shown as it is.
+ */
+export const STORED_NOTE_MARK = '\u001e';
+
+export function storedNote(note: Wording | null): string | null {
+  if (note === null) return null;
+  const m = typeof note === 'string' ? verbatim(note) : note;
+  return STORED_NOTE_MARK + JSON.stringify(m.stored());
+}
+
+/** A stored note in a language: the message rendered, or an older row's text as it is. */
+export function noteText(note: string | null | undefined, lang: Language = currentLanguage()): string | null {
+  if (note === null || note === undefined) return null;
+  if (!note.startsWith(STORED_NOTE_MARK)) return note;
+  try {
+    const stored: unknown = JSON.parse(note.slice(STORED_NOTE_MARK.length));
+    if (isStoredMsg(stored)) return render(fromStored(stored), lang);
+  } catch {
+    // not a message after all: shown as written
+  }
+  return note.slice(STORED_NOTE_MARK.length);
+}
+
 /** Every key a t`` call made in this process, for the catalogue test. */
 export const usedKeys = new Set<string>();
 
@@ -145,7 +171,14 @@ export function languageOf(header: string | string[] | null | undefined): Langua
 
 const store = new AsyncLocalStorage<Language>();
 
-export const currentLanguage = (): Language => store.getStore() ?? DEFAULT_LANGUAGE;
+let outsideRequests: Language = DEFAULT_LANGUAGE;
+
+/** The language of messages made outside any request (a sweep, a script, a unit test): Swedish unless set. */
+export function setLanguageOutsideRequests(lang: Language): void {
+  outsideRequests = lang;
+}
+
+export const currentLanguage = (): Language => store.getStore() ?? outsideRequests;
 
 /** Runs fn in one language (a request's). */
 export const inLanguage = <T>(lang: Language, fn: () => T): T => store.run(lang, fn);

@@ -39,7 +39,7 @@ import { BASIS_INVITED, BASIS_RECEIVER, mayTake, readBasis, requireStep, type Ba
 
 type AnswerBasis = Basis | typeof BASIS_INVITED;
 import { localTime, OPEN_STATUSES } from './transitions.ts';
-import { t, type Wording } from '../../../shared/src/i18n.ts';
+import { storedNote, t, type Msg, type Wording } from '../../../shared/src/i18n.ts';
 
 const ENTITY = 'WithdrawalMeeting';
 
@@ -403,7 +403,7 @@ async function record(
   ctx: PsychiatryContext,
   r: ReferralRow,
   basis: AnswerBasis,
-  e: { kind: string; note: string; meetingId: string; action: 'CREATE' | 'UPDATE'; fields: string[]; internalNote?: string | null },
+  e: { kind: string; note: Wording; meetingId: string; action: 'CREATE' | 'UPDATE'; fields: string[]; internalNote?: string | null },
 ) {
   const { caller, now } = ctx;
   await tx.insert(withdrawalReferralEvent).values({
@@ -413,7 +413,7 @@ async function record(
     kind: e.kind,
     byName: caller.name,
     byOrganisationId: caller.organisation.id,
-    note: e.note,
+    note: storedNote(e.note),
   });
   if (e.internalNote) {
     await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId: r.id, at: now, kind: e.kind, byName: caller.name, text: e.internalNote });
@@ -424,10 +424,12 @@ async function record(
   ]);
 }
 
-function described(v: Pick<ValidMeeting, 'at' | 'durationMinutes' | 'place' | 'videoLink'>): string {
-  const where = v.place ? ` at ${v.place}` : '';
-  const video = v.videoLink ? (v.place ? ', or by video' : ' by video') : '';
-  return `${localTime(v.at)}, ${v.durationMinutes} minutes${where}${video}`;
+function described(v: Pick<ValidMeeting, 'at' | 'durationMinutes' | 'place' | 'videoLink'>): Msg {
+  const at = localTime(v.at);
+  if (v.place && v.videoLink) return t`${at}, ${v.durationMinutes} minutes at ${v.place}, or by video`;
+  if (v.place) return t`${at}, ${v.durationMinutes} minutes at ${v.place}`;
+  if (v.videoLink) return t`${at}, ${v.durationMinutes} minutes by video`;
+  return t`${at}, ${v.durationMinutes} minutes`;
 }
 
 // ------------------------------------------------------------------ the assessment meeting (inside bookAssessmentMeeting's step)
@@ -556,7 +558,7 @@ export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId
       .returning();
     await record(tx, ctx, r, basis, {
       kind: 'CARE_PLANNING_MEETING_BOOKED',
-      note: `Joint care-planning meeting on ${described(v)}.`,
+      note: t`Joint care-planning meeting on ${described(v)}.`,
       meetingId: id,
       action: 'CREATE',
       fields: ['meetings'],
@@ -610,7 +612,9 @@ export async function rescheduleMeeting(
     } else {
       await record(tx, ctx, r, basis, {
         kind: 'MEETING_MOVED',
-        note: `Joint care-planning meeting moved to ${localTime(args.at)}.${reason ? ` ${reason}` : ''}`,
+        note: reason
+          ? t`Joint care-planning meeting moved to ${localTime(args.at)}. ${reason}`
+          : t`Joint care-planning meeting moved to ${localTime(args.at)}.`,
         meetingId: m.id,
         action: 'UPDATE',
         fields: ['startAt'],
@@ -681,12 +685,12 @@ export async function answerMeetingInvitation(
     };
     const invitations = m.invitations.map((i) => (i.organisationId === mine.organisationId ? answered : i));
     const [row] = await tx.update(withdrawalMeeting).set({ invitations, updatedAt: now }).where(eq(withdrawalMeeting.id, m.id)).returning();
-    const what = m.kind === 'ASSESSMENT' ? 'assessment meeting' : 'care-planning meeting';
+    const what = m.kind === 'ASSESSMENT' ? t`assessment meeting` : t`care-planning meeting`;
     const who = orgName(mine.organisationId);
     const note = {
-      ACCEPT: () => `${who} accepted the ${what} on ${localTime(m.startAt)}.`,
-      PROPOSE_TIME: () => `${who} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
-      DECLINE: () => `${who} declined the ${what} on ${localTime(m.startAt)}: ${reason}`,
+      ACCEPT: () => t`${who} accepted the ${what} on ${localTime(m.startAt)}.`,
+      PROPOSE_TIME: () => t`${who} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
+      DECLINE: () => t`${who} declined the ${what} on ${localTime(m.startAt)}: ${reason}`,
     }[args.answer]();
     await record(tx, ctx, r, basis, { kind: ANSWER_KIND[args.answer], note, meetingId: m.id, action: 'UPDATE', fields: ['invitations'] });
     return meetingFor(caller, basis, row!)!;
@@ -767,11 +771,11 @@ export async function recordMeetingOutcome(
       .set({ status: args.outcome, outcomeReason: reason, outcomeAt: now, outcomeByName: caller.name, updatedAt: now })
       .where(eq(withdrawalMeeting.id, m.id))
       .returning();
-    const what = m.kind === 'ASSESSMENT' ? 'Assessment and planning meeting' : 'Joint care-planning meeting';
-    const words = { HELD: 'held', NO_SHOW: 'not attended: the individual did not come', CANCELLED: 'cancelled' }[args.outcome];
+    const what = m.kind === 'ASSESSMENT' ? t`Assessment and planning meeting` : t`Joint care-planning meeting`;
+    const words = { HELD: t`held`, NO_SHOW: t`not attended: the individual did not come`, CANCELLED: t`cancelled` }[args.outcome];
     await record(tx, ctx, r, basis, {
       kind: OUTCOME_KIND[args.outcome],
-      note: `${what} on ${localTime(m.startAt)} ${words}.${reason ? ` ${reason}` : ''}`,
+      note: reason ? t`${what} on ${localTime(m.startAt)} ${words}. ${reason}` : t`${what} on ${localTime(m.startAt)} ${words}.`,
       meetingId: m.id,
       action: 'UPDATE',
       fields: ['status', 'outcomeReason'],

@@ -16,7 +16,7 @@ import { DEFAULT_STAY_DAYS } from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import type { ValidReferral } from './validation.ts';
-import { t } from '../../../shared/src/i18n.ts';
+import { storedNote, t, type Wording } from '../../../shared/src/i18n.ts';
 
 export type Step =
   | 'bookMeeting'
@@ -257,17 +257,18 @@ export function submittedReferral(
     expectedDischargeChanges: [],
     updatedAt: now,
   };
-  const note = newCycleOf ? `Sent as a new cycle beside the open request ${newCycleOf}.` : null;
+  const note = newCycleOf ? t`Sent as a new cycle beside the open request ${newCycleOf}.` : null;
   return { row, event: eventOf(row.id, sender, now, 'SUBMITTED', note) };
 }
 
-const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: string | null): EventDraft => ({
+const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: Wording | null): EventDraft => ({
   referralId,
   at,
   kind,
   byName: by.name,
   byOrganisationId: by.organisationId,
-  note,
+  // kept as its message (key and params), written in the reader's language when read
+  note: storedNote(note),
 });
 
 export const localTime = (at: Date) => formatStockholm(at).slice(0, 16).replace('T', ' ');
@@ -314,7 +315,7 @@ export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
   };
 }
 
-function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: Partial<ReferralRow>; kind: string; note: string | null } {
+function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: Partial<ReferralRow>; kind: string; note: Wording | null } {
   switch (input.step) {
     case 'bookMeeting': {
       // the mark is decided by the time first offered in the cycle: a meeting offered in time and moved later stays in time
@@ -326,13 +327,17 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         return {
           set,
           kind: 'MEETING_MOVED',
-          note: `Assessment and planning meeting moved to ${localTime(input.at)}.${input.reason ? ` ${input.reason}` : ''}`,
+          note: input.reason
+            ? t`Assessment and planning meeting moved to ${localTime(input.at)}. ${input.reason}`
+            : t`Assessment and planning meeting moved to ${localTime(input.at)}.`,
         };
       }
       return {
         set,
         kind: 'MEETING_BOOKED',
-        note: `Assessment and planning meeting on ${localTime(input.at)}${late ? ` (after the due date ${r.assessmentDueBy})` : ''}.`,
+        note: late
+          ? t`Assessment and planning meeting on ${localTime(input.at)} (after the due date ${r.assessmentDueBy}).`
+          : t`Assessment and planning meeting on ${localTime(input.at)}.`,
       };
     }
     case 'prepareDecision':
@@ -343,12 +348,16 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         note: null,
       };
     case 'amend':
-      return { set: input.set, kind: 'AMENDED', note: `Corrected or added: ${input.fields.join(', ')}.${input.reason ? ` ${input.reason}` : ''}` };
+      return {
+        set: input.set,
+        kind: 'AMENDED',
+        note: input.reason ? t`Corrected or added: ${input.fields.join(', ')}. ${input.reason}` : t`Corrected or added: ${input.fields.join(', ')}.`,
+      };
     case 'assign':
       return {
         set: { assignedToUserId: input.to.userId, assignedToName: input.to.name, assignedAt: now, assignedByName: by.name },
         kind: 'ASSIGNED',
-        note: `Assigned to the coordinator ${input.to.name}.`,
+        note: t`Assigned to the coordinator ${input.to.name}.`,
       };
     case 'decide':
       return {
@@ -363,17 +372,17 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         },
         kind: 'DECISION_RECORDED',
         note: input.needed
-          ? `Withdrawal treatment is needed (${input.setting === 'INPATIENT' ? 'inpatient' : 'outpatient'}); a place is to be offered by ${deadlines.placeDueBy(now)}.`
-          : `Withdrawal treatment is not needed: ${input.rationale}`,
+          ? t`Withdrawal treatment is needed (${input.setting === 'INPATIENT' ? t`inpatient` : t`outpatient`}); a place is to be offered by ${deadlines.placeDueBy(now)}.`
+          : t`Withdrawal treatment is not needed: ${input.rationale}`,
       };
     case 'offerPlace': {
       const dueBy = placeDueOf(r);
       const lapses = deadlines.lapsesOn(input.startDate);
       const where = !input.ward
-        ? 'Outpatient withdrawal treatment'
+        ? t`Outpatient withdrawal treatment`
         : input.ward.organisationId && input.ward.organisationId !== r.receivingOrganisationId
-          ? `Place ordered from another care provider, on ${input.ward.name},`
-          : `Place on ${input.ward.name}`;
+          ? t`Place ordered from another care provider, on ${input.ward.name},`
+          : t`Place on ${input.ward.name}`;
       return {
         set: {
           stage: 'PLACE_OFFERED',
@@ -385,14 +394,17 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           placeReason: input.reason,
         },
         kind: 'PLACE_OFFERED',
-        note: `${where} from ${input.startDate}; it lapses if not used by ${lapses}.${input.reason ? ` Start after the due date ${dueBy}: ${input.reason}` : ''}`,
+        note: input.reason
+          ? t`${where} from ${input.startDate}; it lapses if not used by ${lapses}. Start after the due date ${dueBy}: ${input.reason}`
+          : t`${where} from ${input.startDate}; it lapses if not used by ${lapses}.`,
       };
     }
     case 'movePlace': {
       // the 14-day rule again: the due date stays the decision's + 14 days; a later start is a missed deadline
       const dueBy = placeDueOf(r);
       const lapses = deadlines.lapsesOn(input.startDate);
-      const late = deadlines.placeStartMissesDeadline(input.startDate, dueBy) ? ` (after the due date ${dueBy})` : '';
+      const late = deadlines.placeStartMissesDeadline(input.startDate, dueBy);
+      const what = input.ward ? t`Place on ${input.ward.name}` : t`Outpatient withdrawal treatment`;
       return {
         set: {
           stage: 'PLACE_OFFERED',
@@ -403,7 +415,9 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           admissionRefusalReason: null,
         },
         kind: 'PLACE_MOVED',
-        note: `${input.ward ? `Place on ${input.ward.name}` : 'Outpatient withdrawal treatment'} moved from ${r.placeStartDate} to ${input.startDate}${late}; it lapses if not used by ${lapses}. Reason: ${input.reason}`,
+        note: late
+          ? t`${what} moved from ${r.placeStartDate} to ${input.startDate} (after the due date ${dueBy}); it lapses if not used by ${lapses}. Reason: ${input.reason}`
+          : t`${what} moved from ${r.placeStartDate} to ${input.startDate}; it lapses if not used by ${lapses}. Reason: ${input.reason}`,
       };
     }
     case 'admit': {
@@ -412,17 +426,19 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
       return {
         set: { stage: 'ADMITTED', admittedAt: now, expectedDischargeOn: expected },
         kind: 'ADMITTED',
-        note: `${input.ward ? `Admitted to ${input.ward.name}` : 'Outpatient withdrawal treatment started'}; expected discharge ${expected}.`,
+        note: input.ward
+          ? t`Admitted to ${input.ward.name}; expected discharge ${expected}.`
+          : t`Outpatient withdrawal treatment started; expected discharge ${expected}.`,
       };
     }
     case 'refuseAdmission':
       return {
         set: { stage: 'ADMISSION_REFUSED', admissionRefusedAt: now, admissionRefusalReason: input.reason },
         kind: 'ADMISSION_REFUSED',
-        note: `The ward refused the admission: ${input.reason}`,
+        note: t`The ward refused the admission: ${input.reason}`,
       };
     case 'discharge':
-      return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: 'Withdrawal treatment completed; discharged from the ward.' };
+      return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: t`Withdrawal treatment completed; discharged from the ward.` };
     case 'changeDischarge': {
       const before = r.expectedDischargeOn ?? addDays(stockholmDate(r.admittedAt ?? now), DEFAULT_STAY_DAYS);
       const change = {
@@ -436,7 +452,7 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
       return {
         set: { expectedDischargeOn: input.expectedDischargeOn, expectedDischargeChanges: [...r.expectedDischargeChanges, change] },
         kind: 'EXPECTED_DISCHARGE_CHANGED',
-        note: `Expected discharge changed from ${before} to ${input.expectedDischargeOn}. Reason: ${input.reason}`,
+        note: t`Expected discharge changed from ${before} to ${input.expectedDischargeOn}. Reason: ${input.reason}`,
       };
     }
     case 'reassessAfterRefusal':
@@ -454,8 +470,8 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         },
         kind: 'NEW_ASSESSMENT_REQUESTED',
         note: refused
-          ? `The ward refused the admission to the place offered from ${r.placeStartDate}; the need remains. New assessment meeting due by ${dueBy}.`
-          : `The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
+          ? t`The ward refused the admission to the place offered from ${r.placeStartDate}; the need remains. New assessment meeting due by ${dueBy}.`
+          : t`The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
       };
     }
     case 'withdraw':

@@ -34,6 +34,7 @@ import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOr
 import { wardById } from '../domain/wards.ts';
 import { documentsOfReferral, removedDocumentsOfReferral } from '../domain/documents.ts';
 import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
+import { noteText } from '../../../shared/src/i18n.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -129,6 +130,8 @@ export const PlaceOffer: PlaceOfferResolvers = {
 
 export const ReferralEvent: ReferralEventResolvers = {
   by: (e) => `${e.byName} (${organisation(e.byOrganisationId)?.name ?? e.byOrganisationId})`,
+  // stored as its message, written in the reader's language (services/shared/src/i18n.ts)
+  note: (e) => noteText(e.note),
 };
 
 export const InternalNote: InternalNoteResolvers = {
