@@ -73,15 +73,18 @@ describe('Accept-Language', () => {
 });
 
 describe('rendering', () => {
-  it('writes numbers the language way, four digits ungrouped', () => {
+  it('writes numbers the language way (Swedish groups with a no-break space), four digits ungrouped', () => {
     const m = t`A document may be at most ${10_485_760} bytes.`;
-    expect([render(m, 'en'), render(m, 'sv')]).toEqual(['A document may be at most 10,485,760 bytes.', 'Ett dokument får vara högst 10 485 760 byte.']);
+    expect([render(m, 'en'), render(m, 'sv')]).toEqual([
+      'A document may be at most 10,485,760 bytes.',
+      'Ett dokument får vara högst 10\u00a0485\u00a0760 byte.',
+    ]);
     expect(render(t`Ask for 1 to ${2026} ${t`referrals`} per page.`, 'sv')).toBe('Be om 1 till 2026 vårdbegäranden per sida.');
   });
 
   it('renders a nested message in the same language', () => {
     const m = t`${t`The reason`} must not be empty.`;
-    expect([render(m, 'en'), render(m, 'sv')]).toEqual(['The reason must not be empty.', 'Skälet får inte vara tomt.']);
+    expect([render(m, 'en'), render(m, 'sv')]).toEqual(['The reason must not be empty.', 'Skälet måste fyllas i.']);
   });
 
   it('a HubError is rendered in the language of the request that shows it, code and field unchanged', () => {

@@ -65,7 +65,9 @@ export function validateConsent(input: ConsentInput, callerOrg: string, now: Dat
   if (checked.validUntil > latest) {
     throw badInput(
       'input.validUntil',
-      t`A consent may be valid for at most ${maxYears} year${maxYears === 1 ? '' : 's'} from the day it is given: ${latest} at the latest. Ask the individual again when it runs out.`,
+      maxYears === 1
+        ? t`A consent may be valid for at most 1 year from the day it is given: ${latest} at the latest. Ask the individual again when it runs out.`
+        : t`A consent may be valid for at most ${maxYears} years from the day it is given: ${latest} at the latest. Ask the individual again when it runs out.`,
     );
   }
   return checked;

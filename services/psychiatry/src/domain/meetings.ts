@@ -316,9 +316,10 @@ export async function requireNoClash(
   const clash = rows.find((m) => m.startAt.getTime() + m.durationMinutes * 60_000 > v.at.getTime());
   if (!clash) return;
   const sameRoom = room !== null && clash.place !== null && roomKey(clash.place) === room;
-  const what = sameRoom ? 'in the same room' : 'with the same physician or coordinator';
   throw conflict(
-    t`The meeting overlaps the booked meeting ${clash.id} ${what} (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time${sameRoom ? ' or place' : ''}.`,
+    sameRoom
+      ? t`The meeting overlaps the booked meeting ${clash.id} in the same room (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time or place.`
+      : t`The meeting overlaps the booked meeting ${clash.id} with the same physician or coordinator (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time.`,
     { clashingMeetingId: clash.id, clashOn: sameRoom ? 'PLACE' : 'PARTICIPANT' },
   );
 }

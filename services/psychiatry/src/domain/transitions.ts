@@ -16,7 +16,7 @@ import { DEFAULT_STAY_DAYS } from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import type { ValidReferral } from './validation.ts';
-import { storedNote, t, type Wording } from '../../../shared/src/i18n.ts';
+import { storedNote, t, type Msg, type Wording } from '../../../shared/src/i18n.ts';
 
 export type Step =
   | 'bookMeeting'
@@ -90,35 +90,35 @@ export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   assign: OPEN_STATUSES,
 };
 
-const STATUS_WORDS: Record<ReferralStatus, string> = {
-  RECEIVED: 'received, with no assessment meeting booked yet',
-  ASSESSMENT_BOOKED: 'assessment booked, and the meeting has not taken place yet',
-  AWAITING_DECISION: 'awaiting the decision of the referral group',
-  NOT_NEEDED: 'closed: treatment was found not needed',
-  CARE_PLANNING: 'care planning, with no place offered yet',
-  PLACE_OFFERED: 'place offered, not yet admitted',
-  ADMISSION_REFUSED: 'the ward refused the admission; the place can be moved to a new start date',
-  ADMITTED: 'admitted',
-  COMPLETED: 'completed',
-  LAPSED: 'lapsed: the offered place was not used in time',
-  WITHDRAWN: 'withdrawn by social services',
+const STATUS_WORDS: Record<ReferralStatus, Msg> = {
+  RECEIVED: t`received, with no assessment meeting booked yet`,
+  ASSESSMENT_BOOKED: t`assessment booked, and the meeting has not taken place yet`,
+  AWAITING_DECISION: t`awaiting the decision of the referral group`,
+  NOT_NEEDED: t`closed: treatment was found not needed`,
+  CARE_PLANNING: t`care planning, with no place offered yet`,
+  PLACE_OFFERED: t`place offered, not yet admitted`,
+  ADMISSION_REFUSED: t`the ward refused the admission; the place can be moved to a new start date`,
+  ADMITTED: t`admitted`,
+  COMPLETED: t`completed`,
+  LAPSED: t`lapsed: the offered place was not used in time`,
+  WITHDRAWN: t`withdrawn by social services`,
 };
 
-const STEP_WORDS: Record<Step, string> = {
-  bookMeeting: 'An assessment meeting can be booked only before the decision',
-  prepareDecision: 'A treatment decision can be prepared only after the assessment meeting has taken place, before the decision',
-  decide: 'A treatment decision can be recorded only after the assessment meeting has taken place',
-  offerPlace: 'A place can be offered only after a decision that treatment is needed',
-  movePlace: 'An offered place can be moved only while it is still valid, or after the ward refused the admission',
-  refuseAdmission: 'A refused admission can be recorded only while an offered place is still valid',
-  admit: 'An admission can be recorded only while an offered place is still valid',
-  discharge: 'A discharge can be recorded only for an admitted individual',
-  requestNewAssessment: 'A new assessment can be requested only after an offered place has lapsed or the ward refused the admission',
-  reassessAfterRefusal: 'Psychiatry can ask for a new assessment only after the ward refused the admission',
-  changeDischarge: 'An expected discharge can be changed only while the individual is admitted',
-  withdraw: 'A request can be withdrawn only while it is still open',
-  amend: 'A request can be corrected only while it is still open',
-  assign: 'A request can be assigned only while it is still open',
+const STEP_WORDS: Record<Step, Msg> = {
+  bookMeeting: t`An assessment meeting can be booked only before the decision`,
+  prepareDecision: t`A treatment decision can be prepared only after the assessment meeting has taken place, before the decision`,
+  decide: t`A treatment decision can be recorded only after the assessment meeting has taken place`,
+  offerPlace: t`A place can be offered only after a decision that treatment is needed`,
+  movePlace: t`An offered place can be moved only while it is still valid, or after the ward refused the admission`,
+  refuseAdmission: t`A refused admission can be recorded only while an offered place is still valid`,
+  admit: t`An admission can be recorded only while an offered place is still valid`,
+  discharge: t`A discharge can be recorded only for an admitted individual`,
+  requestNewAssessment: t`A new assessment can be requested only after an offered place has lapsed or the ward refused the admission`,
+  reassessAfterRefusal: t`Psychiatry can ask for a new assessment only after the ward refused the admission`,
+  changeDischarge: t`An expected discharge can be changed only while the individual is admitted`,
+  withdraw: t`A request can be withdrawn only while it is still open`,
+  amend: t`A request can be corrected only while it is still open`,
+  assign: t`A request can be assigned only while it is still open`,
 };
 
 export function canTake(step: Step, status: ReferralStatus): boolean {
@@ -126,10 +126,10 @@ export function canTake(step: Step, status: ReferralStatus): boolean {
 }
 
 /** Where a refused step has a step that does what the caller most likely meant, the message names it. */
-const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, string>>>> = {
+const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, Msg>>>> = {
   offerPlace: {
-    PLACE_OFFERED: 'A place is already offered; to change its start date, move it (moveOfferedPlace)',
-    ADMISSION_REFUSED: 'A place was offered and the ward refused the admission; to offer it again from a new start date, move it (moveOfferedPlace)',
+    PLACE_OFFERED: t`A place is already offered; to change its start date, move it (moveOfferedPlace)`,
+    ADMISSION_REFUSED: t`A place was offered and the ward refused the admission; to offer it again from a new start date, move it (moveOfferedPlace)`,
   },
 };
 
