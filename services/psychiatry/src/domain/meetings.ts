@@ -53,13 +53,12 @@ type Parties = Pick<ReferralRow, 'receivingOrganisationId' | 'referringOrganisat
 
 // ------------------------------------------------------------------ opening hours
 
-const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const WEEKDAY_NAMES = [t``, t`Monday`, t`Tuesday`, t`Wednesday`, t`Thursday`, t`Friday`, t`Saturday`, t`Sunday`];
 
 /** The hours in words: "weekdays 08:00–17:00 (Europe/Stockholm)". */
-export function hoursInWords(h: OpeningHours): string {
-  const days =
-    h.days.length === 5 && [1, 2, 3, 4, 5].every((d) => h.days.includes(d)) ? 'weekdays' : h.days.map((d) => WEEKDAY_NAMES[d] ?? String(d)).join(', ');
-  return `${days} ${h.opens}–${h.closes} (Europe/Stockholm)`;
+export function hoursInWords(h: OpeningHours): Msg {
+  const days = h.days.length === 5 && [1, 2, 3, 4, 5].every((d) => h.days.includes(d)) ? t`weekdays` : h.days.map((d) => WEEKDAY_NAMES[d] ?? String(d));
+  return t`${days} ${h.opens}–${h.closes} (Europe/Stockholm)`;
 }
 
 /** The Swedish public holiday (or eve treated as one) a meeting at `at` falls on, by its Stockholm date; null on an ordinary day. */
