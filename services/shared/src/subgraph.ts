@@ -181,7 +181,7 @@ function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloS
               if (response.body.kind === 'single') {
                 response.body.singleResult = {
                   errors: [
-                    { message: 'The access could not be logged, so nothing is shown. Please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+                    { message: String(t`The access could not be logged, so nothing is shown. Please try again.`), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
                   ],
                 };
               }
@@ -355,7 +355,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       // the signature covers the body, not a query string: a subscription comes as a POST
       res
         .status(405)
-        .json({ errors: [{ message: 'Subscriptions are accepted as a POST with the operation in the body.', extensions: { code: 'BAD_REQUEST' } }] });
+        .json({ errors: [{ message: String(t`Subscriptions are accepted as a POST with the operation in the body.`), extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     void (async () => {
