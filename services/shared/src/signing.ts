@@ -3,8 +3,8 @@
  * record it links to (services/municipality/src/domain/linked.ts), both with the shared
  * gateway secret. Each subgraph request is signed with an HMAC bound to that one request: the
  * method, the target subgraph, the path, a timestamp, a one-time nonce, the body, the caller's
- * Authorization header, the development clock header and the Accept-Language header (each
- * hashed: the language the answer's messages are written in cannot be changed on the way). A subgraph refuses a
+ * Authorization header and the development clock header (each hashed), and the language the
+ * Accept-Language header asks for (sv or en): the language of the answer cannot be changed on the way. A subgraph refuses a
  * request whose signature is missing, wrong, stale, already used, or made for another subgraph,
  * path, caller or clock: a signature captured on its way to one subgraph opens no other, and a
  * token or clock swapped into a signed request breaks it. Entity representations reaching a
@@ -16,7 +16,7 @@
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { CLOCK_HEADER } from './clock.ts';
-import { LANGUAGE_HEADER, t, type Msg } from './i18n.ts';
+import { LANGUAGE_HEADER, languageOf, t, type Msg } from './i18n.ts';
 
 export const SIGNATURE_HEADER = 'x-hub-signature';
 export const TIMESTAMP_HEADER = 'x-hub-timestamp';
@@ -51,7 +51,8 @@ function mac(secret: string, r: SignedRequest, timestamp: string, nonce: string)
     sha256(r.body),
     sha256(r.authorization ?? ''),
     sha256(r.clock ?? ''),
-    sha256(r.language ?? ''),
+    // the language the answer is written in, not the header's spelling (fetch adds `Accept-Language: *` unasked)
+    languageOf(r.language),
   ];
   return createHmac('sha256', secret).update(lines.join('\n')).digest('hex');
 }

@@ -181,7 +181,10 @@ function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloS
               if (response.body.kind === 'single') {
                 response.body.singleResult = {
                   errors: [
-                    { message: String(t`The access could not be logged, so nothing is shown. Please try again.`), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+                    {
+                      message: String(t`The access could not be logged, so nothing is shown. Please try again.`),
+                      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                    },
                   ],
                 };
               }

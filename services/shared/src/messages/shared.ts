@@ -125,6 +125,6 @@ export const shared: Record<string, string> = {
   'has no valid date of birth ({0}{1}{2})': 'har inget giltigt födelsedatum ({0}{1}{2})',
   'has a date of birth in the future': 'har ett födelsedatum i framtiden',
   'has a wrong check digit; please check the number': 'har fel kontrollsiffra; kontrollera numret',
-  "The access could not be logged, so nothing is shown. Please try again.": "Åtkomsten kunde inte loggas, så inget visas. Försök igen.",
-  "Subscriptions are accepted as a POST with the operation in the body.": "Prenumerationer tas emot som POST med operationen i innehållet.",
+  'The access could not be logged, so nothing is shown. Please try again.': 'Åtkomsten kunde inte loggas, så inget visas. Försök igen.',
+  'Subscriptions are accepted as a POST with the operation in the body.': 'Prenumerationer tas emot som POST med operationen i innehållet.',
 };
