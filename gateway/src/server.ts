@@ -33,6 +33,7 @@ import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
 import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 import { postgresSharedCounts, type SharedCounts } from './rate-limit-store.ts';
 import { DOCUMENTS_PATH, documentsRouter } from './documents.ts';
+import { t, withLanguage } from '../../services/shared/src/i18n.ts';
 
 export interface RunningGateway {
   url: string;
@@ -103,6 +104,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   const app = express();
   app.disable('x-powered-by');
   app.use(refuseWhileStopping(stopping));
+  // every request runs in the language of its Accept-Language (services/shared/src/i18n.ts)
+  app.use(withLanguage);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -135,7 +138,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     res.status(tooLarge ? 413 : (err.status ?? 400)).json({
       errors: [
         {
-          message: tooLarge ? `The request body is larger than ${config.maxBodyBytes} bytes.` : 'The request body could not be read.',
+          message: String(tooLarge ? t`The request body is larger than ${config.maxBodyBytes} bytes.` : t`The request body could not be read.`),
           extensions: { code: 'BAD_REQUEST' },
         },
       ],

@@ -40,7 +40,11 @@ interface Answer {
 }
 
 async function post(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-language': 'en', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
 }
 const bearer = async (as: { org: string; roles: Array<'CASEWORKER'>; sub?: string }) => ({ authorization: `Bearer ${await tokenFor(as)}` });

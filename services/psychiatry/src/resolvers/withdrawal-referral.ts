@@ -35,6 +35,7 @@ import { wardById } from '../domain/wards.ts';
 import { messagesOfReferral } from '../domain/work.ts';
 import { documentsOfReferral, removedDocumentsOfReferral } from '../domain/documents.ts';
 import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
+import { noteText } from '../../../shared/src/i18n.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -131,6 +132,8 @@ export const PlaceOffer: PlaceOfferResolvers = {
 
 export const ReferralEvent: ReferralEventResolvers = {
   by: (e) => `${e.byName} (${organisation(e.byOrganisationId)?.name ?? e.byOrganisationId})`,
+  // stored as its message, written in the reader's language (services/shared/src/i18n.ts)
+  note: (e) => noteText(e.note),
 };
 
 export const InternalNote: InternalNoteResolvers = {
