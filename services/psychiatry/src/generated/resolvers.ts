@@ -275,6 +275,12 @@ export type WithdrawalReferral = {
   newCycleOf: Maybe<WithdrawalReferral>;
   /** the meetings of this referral (assessment and care planning), the first offered first: for the receiving organisation's staff and the invited organisations */
   meetings: Array<WithdrawalMeeting>;
+  /**
+   * The request as a FHIR R4 Bundle (type collection), JSON as text: ServiceRequest, its Task,
+   * the Patient (personnummer or samordningsnummer and name as this record shows them), the
+   * organisations and the staff. Read like the referral itself (the same check, the same audit).
+   */
+  fhirBundle: Scalars['String']['output'];
 };
 
 /** A change of an admitted individual's expected discharge. */
@@ -1362,6 +1368,8 @@ export type AuditEvent = {
   basis: Scalars['String']['output'];
   /** the organisation whose record it is */
   ownerOrganisation: Maybe<Organisation>;
+  /** the event as a FHIR R4 AuditEvent, JSON as text (the record and the person by the hub's ids only) */
+  fhirResource: Scalars['String']['output'];
 };
 
 /** A page of audit events, newest first. */
@@ -1767,6 +1775,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   preparedDecision?: Resolver<Maybe<ResolversTypes['PreparedDecision']>, ParentType, ContextType>;
   newCycleOf?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
   meetings?: Resolver<Array<ResolversTypes['WithdrawalMeeting']>, ParentType, ContextType>;
+  fhirBundle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ExpectedDischargeChangeResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ExpectedDischargeChange'] = ResolversParentTypes['ExpectedDischargeChange']> = {
@@ -2080,6 +2089,7 @@ export type AuditEventResolvers<ContextType = PsychiatryContext, ParentType exte
   fields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerOrganisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  fhirResource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEventConnectionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
