@@ -1,7 +1,7 @@
 /**
  * The FHIR R4 route of the gateway: `GET /fhir/R4/Patient/<personId>/$everything`, one person's
  * records as one Bundle. It runs a GraphQL operation through this gateway itself, with the
- * caller's own token (the hub's trusted document FhirPatientEverything, gateway/dashboard/
+ * caller's own token (the hub's trusted document FhirPatientEverything, gateway/fhir/
  * documents/), so every record comes with exactly the authorization of the GraphQL path: each
  * subgraph checks and audits its own records, and the route only merges the per-record bundles
  * (services/shared/src/fhir.ts) into a searchset, each resource once. A person with no record the
@@ -11,7 +11,7 @@ import express from 'express';
 import { fhirId, fhirDateTime, type FhirResource } from '../../services/shared/src/fhir.ts';
 import { REQUEST_ID_HEADER } from '../../services/shared/src/request-log.ts';
 import { CLOCK_HEADER } from './context.ts';
-import { hubDocuments } from './hub-documents.ts';
+import { HUB_FHIR_DOCUMENTS_DIR, hubDocuments } from './hub-documents.ts';
 import { GRAPHQL_PATH } from './runtime.ts';
 
 export const FHIR_PATH = '/fhir/R4';
@@ -64,8 +64,8 @@ export function mergeBundles(key: string, at: Date, bundles: ReadonlyArray<{ ent
 
 export function fhirRouter(gateway: GraphQLHandler, development: boolean): express.Router {
   const router = express.Router();
-  const everything = hubDocuments().find((d) => d.name === 'FhirPatientEverything');
-  if (!everything) throw new Error('gateway/dashboard/documents/FhirPatientEverything.graphql is missing');
+  const everything = hubDocuments(HUB_FHIR_DOCUMENTS_DIR).find((d) => d.name === 'FhirPatientEverything');
+  if (!everything) throw new Error('gateway/fhir/documents/FhirPatientEverything.graphql is missing');
   router.get('/Patient/:personId/\\$everything', async (req, res) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     for (const h of ['authorization', REQUEST_ID_HEADER, ...(development ? [CLOCK_HEADER] : [])]) {
