@@ -4,7 +4,13 @@
  * (each resource once), with the authorization of the GraphQL path; 404 for a
  * caller who sees none of them, 401 without a token.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { documentHash } from '../../gateway/src/trusted-documents.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
+import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { checkedBundle, resourcesOf } from '../helpers/fhir.ts';
 import { hub, tokenFor, type As } from '../helpers/hub.ts';
 import { createPlan, participants, recordConsent } from '../helpers/plans.ts';
@@ -34,8 +40,8 @@ beforeAll(async () => {
   ).createJointCarePlan.id;
 });
 
-async function everything(as: As | null, id = personId) {
-  const url = new URL(`/fhir/R4/Patient/${encodeURIComponent(id)}/$everything`, hub().gatewayUrl);
+async function everything(as: As | null, id = personId, gatewayUrl = hub().gatewayUrl) {
+  const url = new URL(`/fhir/R4/Patient/${encodeURIComponent(id)}/$everything`, gatewayUrl);
   const res = await fetch(url, { headers: as ? { authorization: `Bearer ${await tokenFor(as)}` } : {} });
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 }
@@ -94,5 +100,40 @@ describe('GET /fhir/R4/Patient/{id}/$everything', () => {
     const after = await bundleReads();
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)).toMatchObject({ entity: 'WithdrawalReferral', organisation_id: 'psychiatry:19' });
+  });
+
+  describe('where only trusted documents run', () => {
+    const gateways: RunningGateway[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'fhir-trusted-'));
+    afterAll(async () => {
+      await Promise.all(gateways.map((g) => g.close()));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('answers in production mode and with trusted documents enforced: its operation is a hub document', async () => {
+      const supergraph = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
+      const urls = Object.fromEntries(Object.entries(hub().subgraphUrls).map(([k, v]) => [`${k.toUpperCase()}_URL`, v]));
+      // a partner's manifest with one document of its own: nothing else runs unless the hub trusts it
+      const manifest = join(dir, 'partner.json');
+      const partnerDocument = 'query Me { __typename }';
+      writeFileSync(manifest, JSON.stringify({ [documentHash(partnerDocument)]: partnerDocument }));
+      for (const env of [
+        { HUB_MODE: 'production', HUB_TRUSTED_DOCUMENTS: manifest },
+        { HUB_TRUSTED_DOCUMENTS: manifest, HUB_TRUSTED_DOCUMENTS_MODE: 'enforce' },
+      ]) {
+        const g = await startGateway(loadGatewayConfig({ ...hub().env, GATEWAY_PORT: '0', ...urls, ...env }), supergraph);
+        gateways.push(g);
+        // an arbitrary document is refused there, the route's is not
+        const arbitrary = await fetch(g.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(caseworker1980)}` },
+          body: JSON.stringify({ query: 'query Other { __typename }' }),
+        });
+        expect(((await arbitrary.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
+        const res = await everything(caseworker1980, personId, g.url);
+        expect(res.status).toBe(200);
+        expect(resourcesOf(checkedBundle(res.body), 'ServiceRequest').map((r) => r.id)).toEqual([fhirId('ServiceRequest', referralId)]);
+      }
+    });
   });
 });
