@@ -90,7 +90,7 @@ const ORGANIZATION_TYPE: Record<Organisation['agency'], { code: string; display:
 };
 
 /** An organisation of the directory as Organization: the hub's id, its HSA-id where the directory has one. */
-export function organizationResource(org: Organisation & { hsaId?: string | null }): FhirResource {
+export function organizationResource(org: Organisation): FhirResource {
   const identifier: Array<Record<string, string>> = [{ use: 'usual', system: HUB_ORGANISATION_SYSTEM, value: org.id }];
   if (org.hsaId) identifier.unshift({ use: 'official', system: HSA_SYSTEM, value: org.hsaId });
   const type = ORGANIZATION_TYPE[org.agency];
