@@ -12,6 +12,7 @@ import { fhirId, fhirDateTime, type FhirResource } from '../../services/shared/s
 import { REQUEST_ID_HEADER } from '../../services/shared/src/request-log.ts';
 import { CLOCK_HEADER } from './context.ts';
 import { HUB_FHIR_DOCUMENTS_DIR, hubDocuments } from './hub-documents.ts';
+import { rememberClientAddress } from './rate-limit.ts';
 import { GRAPHQL_PATH } from './runtime.ts';
 
 export const FHIR_PATH = '/fhir/R4';
@@ -62,7 +63,7 @@ export function mergeBundles(key: string, at: Date, bundles: ReadonlyArray<{ ent
   };
 }
 
-export function fhirRouter(gateway: GraphQLHandler, development: boolean): express.Router {
+export function fhirRouter(gateway: GraphQLHandler, development: boolean, trustProxy: boolean): express.Router {
   const router = express.Router();
   const everything = hubDocuments(HUB_FHIR_DOCUMENTS_DIR).find((d) => d.name === 'FhirPatientEverything');
   if (!everything) throw new Error('gateway/fhir/documents/FhirPatientEverything.graphql is missing');
@@ -77,10 +78,9 @@ export function fhirRouter(gateway: GraphQLHandler, development: boolean): expre
       variables: { personId: String(req.params.personId ?? '') },
       extensions: { persistedQuery: { version: 1, sha256Hash: everything.hash } },
     });
-    // the caller's address travels on for the rate limit, as with a request of its own
-    const forwarded = req.headers['x-forwarded-for'];
-    if (typeof forwarded === 'string') headers['x-forwarded-for'] = forwarded;
-    const answer = await gateway.fetch(new Request(`http://gateway${GRAPHQL_PATH}`, { method: 'POST', headers, body }));
+    // the caller's address goes with the operation, for the rate limit of a request without a good token (as over a WebSocket)
+    const request = rememberClientAddress(new Request(`http://gateway${GRAPHQL_PATH}`, { method: 'POST', headers, body }), req, trustProxy);
+    const answer = await gateway.fetch(request);
     const result = (await answer.json()) as {
       data?: { person: null | Record<'withdrawalReferrals' | 'jointCarePlans' | 'consents', Array<{ fhirBundle: string }> | null> } | null;
       errors?: Array<{ message: string; extensions?: { code?: string } }>;

@@ -121,7 +121,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   // Attached documents' bytes, by short-lived signed links (gateway/src/documents.ts): never through GraphQL JSON.
   app.use(DOCUMENTS_PATH, documentsRouter(config, log, verifyToken, limiter));
   // FHIR R4: one person's records as one Bundle, by a GraphQL operation through this gateway with the caller's token (gateway/src/fhir.ts).
-  app.use(FHIR_PATH, corsMiddleware(config.corsOrigins, config.mode), fhirRouter(gateway, development));
+  app.use(FHIR_PATH, corsMiddleware(config.corsOrigins, config.mode), fhirRouter(gateway, development, config.rateLimit.trustProxy));
   // The development query console (an IDE of the gateway's own, nothing from a CDN).
   if (development) app.use(consoleRouter());
   app.use(
