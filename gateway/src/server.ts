@@ -34,6 +34,7 @@ import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 import { postgresSharedCounts, type SharedCounts } from './rate-limit-store.ts';
 import { DOCUMENTS_PATH, documentsRouter } from './documents.ts';
 import { t, withLanguage } from '../../services/shared/src/i18n.ts';
+import { FHIR_PATH, fhirRouter } from './fhir.ts';
 
 export interface RunningGateway {
   url: string;
@@ -122,6 +123,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   app.use(GRAPHQL_PATH, corsMiddleware(config.corsOrigins, config.mode));
   // Attached documents' bytes, by short-lived signed links (gateway/src/documents.ts): never through GraphQL JSON.
   app.use(DOCUMENTS_PATH, documentsRouter(config, log, verifyToken, limiter));
+  // FHIR R4: one person's records as one Bundle, by a GraphQL operation through this gateway with the caller's token (gateway/src/fhir.ts).
+  app.use(FHIR_PATH, corsMiddleware(config.corsOrigins, config.mode), fhirRouter(gateway, development, config.rateLimit.trustProxy));
   // The development query console (an IDE of the gateway's own, nothing from a CDN).
   if (development) app.use(consoleRouter());
   app.use(

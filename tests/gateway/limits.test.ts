@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/src/server.ts';
 import { addressKey, TokenBuckets } from '../../gateway/src/rate-limit.ts';
-import { hubDocuments } from '../../gateway/src/hub-documents.ts';
+import { HUB_FHIR_DOCUMENTS_DIR, hubDocuments } from '../../gateway/src/hub-documents.ts';
 import { documentHash } from '../../gateway/src/trusted-documents.ts';
 import { hub, tokenFor } from '../helpers/hub.ts';
 import { runScript } from '../helpers/processes.ts';
@@ -295,7 +295,11 @@ describe('trusted documents', () => {
     const listed = runScript('scripts/trusted-documents.ts', ['list'], { HUB_TRUSTED_DOCUMENTS: manifests });
     expect(listed.status, listed.stderr).toBe(0);
     expect(listed.stdout).toBe(
-      [`${documentHash(registered)}  partner-a  Me`, ...hubDocuments().map((d) => `${d.hash}  hub-dashboard  ${d.name}`)].join('\n') + '\n',
+      [
+        `${documentHash(registered)}  partner-a  Me`,
+        ...hubDocuments().map((d) => `${d.hash}  hub-dashboard  ${d.name}`),
+        ...hubDocuments(HUB_FHIR_DOCUMENTS_DIR).map((d) => `${d.hash}  hub-fhir  ${d.name}`),
+      ].join('\n') + '\n',
     );
     enforced = (await gateway({ HUB_TRUSTED_DOCUMENTS: manifests, HUB_TRUSTED_DOCUMENTS_MODE: 'enforce' })).url;
     production = (await gateway({ HUB_MODE: 'production', HUB_TRUSTED_DOCUMENTS: manifests })).url;

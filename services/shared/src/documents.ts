@@ -471,7 +471,9 @@ async function receive<C extends EndpointContext>(
       res,
       415,
       'BAD_USER_INPUT',
-      sniffed ? t`The content is a ${sniffed} file, not the declared ${row.contentType}.` : t`The content is none of PDF, PNG, JPEG or plain text, not the declared ${row.contentType}.`,
+      sniffed
+        ? t`The content is a ${sniffed} file, not the declared ${row.contentType}.`
+        : t`The content is none of PDF, PNG, JPEG or plain text, not the declared ${row.contentType}.`,
       'content',
     );
   }

@@ -6,6 +6,7 @@
  * the current one), writes the rows its step builds (plan-rules.ts) and its
  * audit event.
  */
+import { planBundle } from './fhir.ts';
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
@@ -182,6 +183,12 @@ export function planFollowUps(ctx: Ctx, v: PlanView): Promise<FollowUpRow[]> {
 
 export async function planFollowUpOverdue(ctx: Ctx, v: PlanView): Promise<boolean> {
   return followUpOverdue(v.row, await ctx.loaders.followUps.load(v.row.id), ctx.now);
+}
+
+/** The plan as a FHIR R4 bundle, from the view readPlan authorized: the parts the same fields show. */
+export async function planFhirBundle(ctx: Ctx, v: PlanView): Promise<string> {
+  const [status, efforts, signatures] = await Promise.all([planStatus(ctx, v), effortsUpTo(ctx, v.row.id, v.version), signaturesOn(ctx, v.row.id, v.version)]);
+  return JSON.stringify(planBundle(v, { status, efforts, signatures, consent: planConsent(ctx, v) }, ctx.now));
 }
 
 /** The plan's consent, if the caller may see it too. */

@@ -20,4 +20,5 @@ export const gateway: Record<string, string> = {
   'This hub runs trusted documents only: send the SHA-256 of a registered document (extensions.persistedQuery.sha256Hash, or documentId).':
     'Navet kör bara betrodda dokument: skicka SHA-256 för ett registrerat dokument (extensions.persistedQuery.sha256Hash eller documentId).',
   'Send a query, or the SHA-256 of a registered document.': 'Skicka en fråga eller SHA-256 för ett registrerat dokument.',
+  'There is no person with records that you can see.': 'Det finns ingen person med poster som du kan se.',
 };
