@@ -132,3 +132,65 @@ describe('the language of the answers', () => {
     expect(changed.body.errors?.[0]?.message).toBe('Tjänsten tar bara emot förfrågningar från navets gateway (signaturen är fel).');
   });
 });
+
+describe('the language of a subscription over WebSocket', () => {
+  /** a subscription with a bad `after`, over a WebSocket: its one error (code, field, message) */
+  async function refusedOverWebSocket(params: Record<string, string>, upgradeHeaders: Record<string, string> = {}) {
+    const { createClient } = await import('graphql-ws');
+    const { default: WebSocket } = await import('ws');
+    const token = await tokenFor(caseworker1980);
+    class WithHeaders extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: upgradeHeaders });
+      }
+    }
+    const client = createClient({
+      url: hub().gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WithHeaders,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}`, ...params },
+    });
+    try {
+      return await new Promise<{ message: string; code: unknown; field: unknown }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+        client.subscribe(
+          { query: 'subscription($after: ID) { psychiatryNotifications(after: $after) { id } }', variables: { after: 'municipality:3' } },
+          {
+            next: (r) => {
+              clearTimeout(timer);
+              const e = (r.errors ?? [])[0];
+              if (e) resolve({ message: e.message, code: e.extensions?.code, field: e.extensions?.field });
+              else reject(new Error('no error'));
+            },
+            error: (err: unknown) => {
+              clearTimeout(timer);
+              const e = (Array.isArray(err) ? err[0] : err) as { message: string; extensions?: Record<string, unknown> };
+              resolve({ message: e.message, code: e.extensions?.code, field: e.extensions?.field });
+            },
+            complete: () => undefined,
+          },
+        );
+      });
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  const swedish = {
+    message: 'after måste vara ett notis-id från den här delgrafen, t.ex. psychiatry:42 (fick "municipality:3").',
+    code: 'BAD_USER_INPUT',
+    field: 'after',
+  };
+  const english = {
+    message: 'after must be a notification id of this subgraph, e.g. psychiatry:42 (got "municipality:3").',
+    code: 'BAD_USER_INPUT',
+    field: 'after',
+  };
+
+  it('answers in Swedish by default, in English when the connection_init payload or the upgrade request prefers it', async () => {
+    expect(await refusedOverWebSocket({})).toEqual(swedish);
+    expect(await refusedOverWebSocket({ 'accept-language': 'en' })).toEqual(english);
+    expect(await refusedOverWebSocket({}, { 'accept-language': 'en-GB,en;q=0.9' })).toEqual(english);
+    expect(await refusedOverWebSocket({ 'accept-language': 'sv' }, { 'accept-language': 'en' })).toEqual(swedish);
+  });
+});
