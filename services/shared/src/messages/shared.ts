@@ -135,4 +135,8 @@ export const shared: Record<string, string> = {
   'At most {0} ids can be marked at once.': 'Högst {0} id kan markeras åt gången.',
   'This id is not a work item of {0}.': 'Detta id är inte en arbetsuppgift hos {0}.',
   'The service is stopping; try again.': 'Tjänsten stängs ned; försök igen.',
+  'You have 1 new item in the coordination hub.': 'Du har 1 ny post i samordningsnavet.',
+  'You have {0} new items in the coordination hub.': 'Du har {0} nya poster i samordningsnavet.',
+  'Sign in to the hub to see them. This message holds no information about the items themselves.':
+    'Logga in i navet för att se dem. Meddelandet innehåller inga uppgifter om posterna själva.',
 };
