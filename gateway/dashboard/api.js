@@ -50,7 +50,8 @@ async function post(token, operationName, variables) {
   try {
     res = await fetch(GRAPHQL_URL, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+      // labels in English, keyed: the page writes its own Swedish for them (i18n.js INDICATOR_SV)
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': 'en', authorization: `Bearer ${token}` },
       body: JSON.stringify({ operationName, variables, extensions: { persistedQuery: { version: 1, sha256Hash: DOCUMENTS[operationName] } } }),
       credentials: 'omit',
       cache: 'no-store',

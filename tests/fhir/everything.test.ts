@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
 import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { checkedBundle, resourcesOf } from '../helpers/fhir.ts';
-import { hub, tokenFor, type As } from '../helpers/hub.ts';
+import { ENGLISH, hub, tokenFor, type As } from '../helpers/hub.ts';
 import { createPlan, participants, recordConsent } from '../helpers/plans.ts';
 import { auditOf, caseworker1980, caseworker1981, coordinator01, coordinator19, ok, submit } from '../helpers/withdrawal.ts';
 import { fhirId } from '../../services/shared/src/fhir.ts';
@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 async function everything(as: As | null, id = personId, gatewayUrl = hub().gatewayUrl) {
   const url = new URL(`/fhir/R4/Patient/${encodeURIComponent(id)}/$everything`, gatewayUrl);
-  const res = await fetch(url, { headers: as ? { authorization: `Bearer ${await tokenFor(as)}` } : {} });
+  const res = await fetch(url, { headers: { ...ENGLISH, ...(as ? { authorization: `Bearer ${await tokenFor(as)}` } : {}) } });
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 }
 

@@ -43,15 +43,14 @@ $$;
 -- Takes away what the plan added, and adds its counts as they are now (in key order: two writers meet in one order).
 CREATE FUNCTION care_plan_indicator_recount(p uuid) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  WITH gone AS (DELETE FROM care_plan_indicator_counted c WHERE c.plan_id = p RETURNING c.month, c.participant_organisation_ids, c.what, c.gender, c.ready_on)
+  -- what the plan counted taken away and what it counts now added, as one net change in one
+  -- statement, in key order (two writers lock the rows they share in one order; an unchanged count is not touched)
+  WITH gone AS (DELETE FROM care_plan_indicator_counted c WHERE c.plan_id = p RETURNING c.month, c.participant_organisation_ids, c.what, c.gender, c.ready_on),
+  added AS (INSERT INTO care_plan_indicator_counted SELECT * FROM care_plan_indicator_rows(p) RETURNING month, participant_organisation_ids, what, gender, ready_on),
+  delta AS (SELECT g.*, -1 AS sign FROM gone g UNION ALL SELECT a.*, 1 FROM added a)
   INSERT INTO care_plan_indicator_month AS t (month, participant_organisation_ids, what, gender, ready_on, n)
-  SELECT g.month, g.participant_organisation_ids, g.what, g.gender, g.ready_on, -count(*)::int FROM gone g
-  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT ON CONSTRAINT care_plan_indicator_month_key DO UPDATE SET n = t.n + excluded.n;
-  WITH added AS (INSERT INTO care_plan_indicator_counted SELECT * FROM care_plan_indicator_rows(p) RETURNING *)
-  INSERT INTO care_plan_indicator_month AS t (month, participant_organisation_ids, what, gender, ready_on, n)
-  SELECT a.month, a.participant_organisation_ids, a.what, a.gender, a.ready_on, count(*)::int FROM added a
-  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  SELECT d.month, d.participant_organisation_ids, d.what, d.gender, d.ready_on, sum(d.sign)::int FROM delta d
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.sign) <> 0 ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT ON CONSTRAINT care_plan_indicator_month_key DO UPDATE SET n = t.n + excluded.n;
 END
 $$;

@@ -71,6 +71,23 @@ CREATE FUNCTION withdrawal_indicator_apply(r withdrawal_referral, sign integer) 
   on conflict on constraint withdrawal_indicator_month_key do update set n = t.n + excluded.n
 $$;
 --> statement-breakpoint
+-- A referral changed: what its old row counted taken away and what its new row counts added, as one
+-- net change in one statement, in key order (two writers lock the rows they share in one order, and
+-- a count that did not change is not touched at all).
+CREATE FUNCTION withdrawal_indicator_change(o withdrawal_referral, r withdrawal_referral) RETURNS void LANGUAGE sql AS $$
+  insert into withdrawal_indicator_month as t (referring_organisation_id, month, what, gender, ready_on, days, n)
+  select d.org, d.month, d.what, d.gender, d.ready_on, d.days, sum(d.sign)::int
+  from (
+    select o.referring_organisation_id as org, x.month, x.what, x.gender, x.ready_on, x.days, -1 as sign from withdrawal_indicator_rows(o) x
+    union all
+    select r.referring_organisation_id, x.month, x.what, x.gender, x.ready_on, x.days, 1 from withdrawal_indicator_rows(r) x
+  ) d
+  group by d.org, d.month, d.what, d.gender, d.ready_on, d.days
+  having sum(d.sign) <> 0
+  order by d.org, d.month, d.what, d.gender, d.ready_on, d.days
+  on conflict on constraint withdrawal_indicator_month_key do update set n = t.n + excluded.n
+$$;
+--> statement-breakpoint
 -- Every referral's counts afresh (after a bulk load that deferred them: scripts/seed-large.ts).
 CREATE FUNCTION withdrawal_indicator_refill() RETURNS void LANGUAGE sql AS $$
   delete from withdrawal_indicator_month;
@@ -86,11 +103,12 @@ BEGIN
   IF current_setting('hub.indicators_deferred', true) = 'on' THEN
     RETURN NULL;
   END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM withdrawal_indicator_apply(OLD, -1);
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+  IF TG_OP = 'INSERT' THEN
     PERFORM withdrawal_indicator_apply(NEW, 1);
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM withdrawal_indicator_apply(OLD, -1);
+  ELSE
+    PERFORM withdrawal_indicator_change(OLD, NEW);
   END IF;
   RETURN NULL;
 END
