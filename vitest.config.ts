@@ -33,7 +33,8 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', include: HUB_FREE } },
+      // tests/setup/english.ts: messages made outside a request in English, in which the tests are written
+      { extends: true, test: { name: 'unit', include: HUB_FREE, setupFiles: ['tests/setup/english.ts'] } },
       {
         extends: true,
         test: {
@@ -43,7 +44,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: HUB_FREE,
           globalSetup: ['tests/setup/global.ts'],
-          setupFiles: ['tests/setup/file-hub.ts'],
+          setupFiles: ['tests/setup/english.ts', 'tests/setup/file-hub.ts'],
         },
       },
     ],

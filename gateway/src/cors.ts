@@ -9,6 +9,7 @@
  * Yoga's own CORS is off (runtime.ts): this is the only place that answers cross-origin.
  */
 import type express from 'express';
+import { t } from '../../services/shared/src/i18n.ts';
 
 export const CORS_METHODS = ['GET', 'POST', 'OPTIONS'];
 export const CORS_HEADERS = [
@@ -36,7 +37,10 @@ export function corsMiddleware(origins: readonly string[], mode: 'development' |
     const ok = allowed.has(origin);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       if (!ok) {
-        res.status(403).type('text/plain').send('This origin may not call the gateway (HUB_CORS_ORIGINS).');
+        res
+          .status(403)
+          .type('text/plain')
+          .send(String(t`This origin may not call the gateway (HUB_CORS_ORIGINS).`));
         return;
       }
       res.set({

@@ -22,6 +22,7 @@ import express from 'express';
 import { ORGANISATIONS, organisation } from '../../services/shared/src/directory.ts';
 import { ROLES_BY_AGENCY, type Role } from '../../services/shared/src/caller.ts';
 import { operationsModule } from './hub-documents.ts';
+import { t } from '../../services/shared/src/i18n.ts';
 
 /** Signs a token for a demo caller; given only to a development-mode gateway (the dashboard's sign-in picker). */
 export type DevTokenSigner = (caller: { org: string; roles: Role[]; name: string; sub: string }) => Promise<string>;
@@ -91,7 +92,7 @@ export function dashboardRouter(options: { devTokens?: DevTokenSigner } = {}): e
       }
       const o = organisation(org);
       if (!o) {
-        res.status(404).json({ error: `There is no organisation ${org}.` });
+        res.status(404).json({ error: String(t`There is no organisation ${org}.`) });
         return;
       }
       if (!ROLES_BY_AGENCY[o.agency].includes('COUNCIL_MEMBER')) {

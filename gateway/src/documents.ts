@@ -25,6 +25,7 @@ import { CLOCK_HEADER } from './context.ts';
 import { corsMiddleware } from './cors.ts';
 import { RATE_LIMITED, type RateLimiter } from './rate-limit.ts';
 import type { Caller } from '../../services/shared/src/caller.ts';
+import { LANGUAGE_HEADER, languageOf, t, type Wording } from '../../services/shared/src/i18n.ts';
 
 export { DOCUMENTS_PATH };
 
@@ -32,7 +33,8 @@ const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
 /** what the subgraph's answer may carry on to the caller */
 const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-type-options', 'content-security-policy'];
 
-function refuse(res: express.Response, status: number, code: string, message: string, field?: string) {
+function refuse(res: express.Response, status: number, code: string, text: Wording, field?: string) {
+  const message = String(text);
   res
     .status(status)
     .set('cache-control', 'no-store')
@@ -56,12 +58,12 @@ export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken:
     const request = new Request(`http://gateway${req.originalUrl.split('?')[0] ?? ''}`);
     const authorization = req.headers.authorization;
     let caller: Caller | null = null;
-    let refusal = 'A document link is used with your token (Authorization: Bearer).';
+    let refusal: Wording = t`A document link is used with your token (Authorization: Bearer).`;
     if (typeof authorization === 'string' && /^Bearer /i.test(authorization)) {
       try {
         caller = await verifyToken(authorization);
       } catch (err) {
-        refusal = err instanceof Error ? err.message : 'The token was refused.';
+        refusal = err instanceof Error ? err.message : t`The token was refused.`;
       }
     }
     try {
@@ -77,20 +79,22 @@ export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken:
     const upload = req.method !== 'GET';
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (upload && FORM_TYPES.includes(type)) {
-      return refuse(res, 415, 'BAD_USER_INPUT', 'A document is sent as its raw bytes with its own Content-Type, not as a form.', 'contentType');
+      return refuse(res, 415, 'BAD_USER_INPUT', t`A document is sent as its raw bytes with its own Content-Type, not as a form.`, 'contentType');
     }
     const target = check.token.sg as SubgraphName;
     const base = config.subgraphUrls[target];
-    if (!base) return refuse(res, 404, 'NOT_FOUND', 'There is no document link like this one.');
+    if (!base) return refuse(res, 404, 'NOT_FOUND', t`There is no document link like this one.`);
     const path = documentPath(text);
     const body = upload ? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)) : Buffer.alloc(0);
     const clock = config.mode === 'development' && typeof req.headers[CLOCK_HEADER] === 'string' ? req.headers[CLOCK_HEADER] : undefined;
+    const language = languageOf(req.headers[LANGUAGE_HEADER]);
     const headers: Record<string, string> = {
       authorization,
       ...(upload && req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {}),
       ...(clock ? { [CLOCK_HEADER]: clock } : {}),
       ...(typeof req.headers[REQUEST_ID_HEADER] === 'string' ? { [REQUEST_ID_HEADER]: req.headers[REQUEST_ID_HEADER] } : {}),
-      ...signRequest(config.gatewaySecret, { method: req.method, target, path, body, authorization, clock }),
+      [LANGUAGE_HEADER]: language,
+      ...signRequest(config.gatewaySecret, { method: req.method, target, path, body, authorization, clock, language }),
     };
     try {
       const answer = await fetch(new URL(path, base), { method: req.method, headers, ...(upload ? { body: new Uint8Array(body) } : {}) });
@@ -111,7 +115,7 @@ export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken:
       log.error({ subgraph: target, err: err instanceof Error ? { name: err.name } : {} }, 'document request failed');
       // a download cut off on the way (the subgraph found the bytes were not the document's) stays cut off
       if (res.headersSent) res.destroy();
-      else refuse(res, 502, 'INTERNAL_SERVER_ERROR', 'The document could not be reached. Please try again.');
+      else refuse(res, 502, 'INTERNAL_SERVER_ERROR', t`The document could not be reached. Please try again.`);
     }
   };
   const raw = express.raw({ type: () => true, limit: config.documentMaxBytes });
@@ -121,8 +125,8 @@ export function documentsRouter(config: GatewayConfig, log: Logger, verifyToken:
   // an oversized or unreadable body: a clear error naming the limit, nothing forwarded
   router.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err) return next();
-    if (err.type === 'entity.too.large') return refuse(res, 413, 'BAD_USER_INPUT', `A document may be at most ${config.documentMaxBytes} bytes.`, 'content');
-    return refuse(res, err.status ?? 400, 'BAD_REQUEST', 'The request body could not be read.');
+    if (err.type === 'entity.too.large') return refuse(res, 413, 'BAD_USER_INPUT', t`A document may be at most ${config.documentMaxBytes} bytes.`, 'content');
+    return refuse(res, err.status ?? 400, 'BAD_REQUEST', t`The request body could not be read.`);
   });
   return router;
 }

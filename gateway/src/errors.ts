@@ -11,6 +11,7 @@ import { GraphQLError, type ValidationRule } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createErrorFormatter } from '../../services/shared/src/errors.ts';
 import type { Logger } from '../../services/shared/src/logger.ts';
+import { t } from '../../services/shared/src/i18n.ts';
 
 /**
  * A GraphQLError of any copy of graphql-js: Hive's packages load both its ESM and its CommonJS
@@ -63,7 +64,7 @@ export function useRequestErrorCodes(): GatewayPlugin {
 export const noIntrospection: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(new GraphQLError('GraphQL introspection is not allowed in production mode.', { nodes: [node] }));
+      context.reportError(new GraphQLError(String(t`GraphQL introspection is not allowed in production mode.`), { nodes: [node] }));
     }
   },
 });
@@ -76,7 +77,7 @@ export const noIntrospection: ValidationRule = (context) => ({
 export const knownOperationTypes: ValidationRule = (context) => ({
   OperationDefinition(node) {
     if (!context.getSchema().getRootType(node.operation)) {
-      context.reportError(new GraphQLError(`The schema has no ${node.operation} operations.`, { nodes: [node] }));
+      context.reportError(new GraphQLError(String(t`The schema has no ${node.operation} operations.`), { nodes: [node] }));
     }
   },
 });

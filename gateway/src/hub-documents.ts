@@ -19,6 +19,9 @@ import { documentHash, type TrustedDocument } from './trusted-documents.ts';
 export const HUB_DOCUMENTS_DIR = fileURLToPath(new URL('../dashboard/documents/', import.meta.url));
 /** the `partner` of the hub's own documents */
 export const HUB_PARTNER = 'hub-dashboard';
+/** The FHIR route's operations (gateway/src/fhir.ts), trusted the same way, as their own `partner`. */
+export const HUB_FHIR_DOCUMENTS_DIR = fileURLToPath(new URL('../fhir/documents/', import.meta.url));
+export const HUB_FHIR_PARTNER = 'hub-fhir';
 
 export interface HubDocument {
   /** the name of the file's one operation */
@@ -48,7 +51,10 @@ export function hubDocuments(dir = HUB_DOCUMENTS_DIR): HubDocument[] {
 
 /** The hub's documents by hash, as a manifest's are. */
 export const hubTrustedDocuments = (): Map<string, TrustedDocument> =>
-  new Map(hubDocuments().map((d) => [d.hash, { document: d.document, partner: HUB_PARTNER }]));
+  new Map([
+    ...hubDocuments().map((d): [string, TrustedDocument] => [d.hash, { document: d.document, partner: HUB_PARTNER }]),
+    ...hubDocuments(HUB_FHIR_DOCUMENTS_DIR).map((d): [string, TrustedDocument] => [d.hash, { document: d.document, partner: HUB_FHIR_PARTNER }]),
+  ]);
 
 /** The page's `operations.js`: the hash of every document, by operation name. */
 export const operationsModule = (): string =>

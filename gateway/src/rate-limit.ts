@@ -24,6 +24,7 @@ import { GraphQLError } from 'graphql';
 import type { RateLimitConfig } from '../../services/shared/src/env.ts';
 import type { Caller } from '../../services/shared/src/caller.ts';
 import type { Charge, LimitKind, SharedCounts } from './rate-limit-store.ts';
+import { t } from '../../services/shared/src/i18n.ts';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
 
@@ -129,7 +130,8 @@ export function rememberClientAddress(request: Request, req: Pick<IncomingMessag
   return request;
 }
 
-export const rateLimitMessage = (seconds: number) => `Too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+export const rateLimitMessage = (seconds: number) =>
+  String(seconds === 1 ? t`Too many requests; try again in 1 second.` : t`Too many requests; try again in ${seconds} seconds.`);
 
 export function rateLimitedError(seconds: number): GraphQLError {
   return new GraphQLError(rateLimitMessage(seconds), {

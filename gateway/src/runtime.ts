@@ -32,6 +32,7 @@ import { trustedDocuments } from './trusted-documents.ts';
 import { hubTrustedDocuments } from './hub-documents.ts';
 import { useInputRules } from './input-rules.ts';
 import { createMaskError, useKnownOperationTypes, useNoIntrospection, useRequestErrorCodes } from './errors.ts';
+import { t } from '../../services/shared/src/i18n.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -98,7 +99,9 @@ function useCsrfPrevention(): GatewayPlugin {
       const preflighted = type !== undefined && !SIMPLE_CONTENT_TYPES.some((t) => type.startsWith(t));
       if (preflighted || PREFLIGHT_HEADERS.some((h) => request.headers.get(h))) return;
       throw new GraphQLError(
-        `This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Send a content-type of application/json, or one of the headers ${PREFLIGHT_HEADERS.join(', ')}.`,
+        String(
+          t`This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Send a content-type of application/json, or one of the headers ${PREFLIGHT_HEADERS.join(', ')}.`,
+        ),
         { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
       );
     },

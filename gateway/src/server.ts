@@ -33,6 +33,8 @@ import { corsMiddleware, webSocketOriginAllowed } from './cors.ts';
 import { createRateLimiter, rememberClientAddress } from './rate-limit.ts';
 import { postgresSharedCounts, type SharedCounts } from './rate-limit-store.ts';
 import { DOCUMENTS_PATH, documentsRouter } from './documents.ts';
+import { inLanguage, LANGUAGE_HEADER, languageOf, t, withLanguage } from '../../services/shared/src/i18n.ts';
+import { FHIR_PATH, fhirRouter } from './fhir.ts';
 
 export interface RunningGateway {
   url: string;
@@ -103,6 +105,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   const app = express();
   app.disable('x-powered-by');
   app.use(refuseWhileStopping(stopping));
+  // every request runs in the language of its Accept-Language (services/shared/src/i18n.ts)
+  app.use(withLanguage);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -119,6 +123,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   app.use(GRAPHQL_PATH, corsMiddleware(config.corsOrigins, config.mode));
   // Attached documents' bytes, by short-lived signed links (gateway/src/documents.ts): never through GraphQL JSON.
   app.use(DOCUMENTS_PATH, documentsRouter(config, log, verifyToken, limiter));
+  // FHIR R4: one person's records as one Bundle, by a GraphQL operation through this gateway with the caller's token (gateway/src/fhir.ts).
+  app.use(FHIR_PATH, corsMiddleware(config.corsOrigins, config.mode), fhirRouter(gateway, development, config.rateLimit.trustProxy));
   // The development query console (an IDE of the gateway's own, nothing from a CDN).
   if (development) app.use(consoleRouter());
   app.use(
@@ -135,7 +141,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     res.status(tooLarge ? 413 : (err.status ?? 400)).json({
       errors: [
         {
-          message: tooLarge ? `The request body is larger than ${config.maxBodyBytes} bytes.` : 'The request body could not be read.',
+          message: String(tooLarge ? t`The request body is larger than ${config.maxBodyBytes} bytes.` : t`The request body could not be read.`),
           extensions: { code: 'BAD_REQUEST' },
         },
       ],
@@ -160,6 +166,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
     if (authorization) headers.authorization = authorization;
     const clock = text(params?.[CLOCK_HEADER]);
     if (clock) headers[CLOCK_HEADER] = clock;
+    // the language: from the connection_init payload, else the upgrade request's header (a browser sends one)
+    const language = text(params?.[LANGUAGE_HEADER]) ?? text(params?.['Accept-Language']) ?? text(connection?.headers[LANGUAGE_HEADER]);
+    if (language) headers[LANGUAGE_HEADER] = language;
     const request = new Request(`http://gateway${GRAPHQL_PATH}`, { method: 'POST', headers });
     // The connection's address, for the rate limit of operations without a good token.
     return connection ? rememberClientAddress(request, connection, config.rateLimit.trustProxy) : request;
@@ -175,8 +184,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
   const within =
     (run: Run) =>
     (args: Parameters<Run>[0]): ReturnType<Run> => {
-      const observed = (args.contextValue as { [HUB_OPERATION]?: WebSocketOperation })[HUB_OPERATION];
-      return observed ? observed.observed.run(() => run(args)) : run(args);
+      const context = args.contextValue as { request?: Request; [HUB_OPERATION]?: WebSocketOperation };
+      const observed = context[HUB_OPERATION];
+      // each operation runs in its connection's language, as an HTTP request runs in its own
+      return inLanguage(languageOf(context.request?.headers.get(LANGUAGE_HEADER)), () => (observed ? observed.observed.run(() => run(args)) : run(args)));
     };
   const finishOperation = (ctx: object, id: string, aborted: boolean) => {
     const op = operationOf(ctx, id);
@@ -204,7 +215,13 @@ export async function startGateway(config: GatewayConfig, supergraphSdl: string,
         let ops = operations.get(ctx);
         if (!ops) operations.set(ctx, (ops = new Map<string, WebSocketOperation>()));
         ops.set(id, op);
-        const args = await observed.run(() => wsOptions.onSubscribe!(ctx, id, payload));
+        const params = ctx.connectionParams;
+        const language = languageOf(
+          text(params?.[LANGUAGE_HEADER]) ??
+            text(params?.['Accept-Language']) ??
+            text((ctx.extra as { request?: http.IncomingMessage }).request?.headers[LANGUAGE_HEADER]),
+        );
+        const args = await inLanguage(language, () => observed.run(() => wsOptions.onSubscribe!(ctx, id, payload)));
         if (!args || !('contextValue' in args)) return args;
         const contextValue = args.contextValue as { request: Request; [HUB_OPERATION]?: WebSocketOperation };
         // what the subgraph requests see is this operation's id

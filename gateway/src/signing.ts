@@ -9,6 +9,7 @@
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { signingKey, signRequest } from '../../services/shared/src/signing.ts';
+import { currentLanguage, LANGUAGE_HEADER, languageOf } from '../../services/shared/src/i18n.ts';
 import type { SubgraphName } from '../../services/shared/src/env.ts';
 import type { HubMetrics } from '../../services/shared/src/metrics.ts';
 import { currentRequest, REQUEST_ID_HEADER } from '../../services/shared/src/request-log.ts';
@@ -60,7 +61,9 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
         headers.authorization = hub.authorization;
         if (hub.clock) headers[CLOCK_HEADER] = hub.clock;
       }
-      // The signature is bound to the subgraph it is for, the path, the body, the caller's token and the clock.
+      // The subgraph writes its messages in the caller's language (i18n.ts), signed with the rest.
+      headers[LANGUAGE_HEADER] = request ? languageOf(request.headers.get(LANGUAGE_HEADER)) : currentLanguage();
+      // The signature is bound to the subgraph it is for, the path, the body, the caller's token, the clock and the language.
       const { subgraph, path } = destinationOf(url);
       // The client request's id and trace go on to the subgraph (outside the signature: they change nothing it answers).
       const requestId = currentRequest()?.id ?? request?.headers.get(REQUEST_ID_HEADER);
@@ -76,6 +79,7 @@ export function useSignedSubgraphRequests(secret: string, subgraphUrls: Record<S
           body,
           authorization: headers.authorization,
           clock: headers[CLOCK_HEADER],
+          language: headers[LANGUAGE_HEADER],
         }),
       );
       payload.setOptions({ ...options, headers });

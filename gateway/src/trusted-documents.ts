@@ -27,6 +27,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { GatewayConfigSupergraph, GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ConfigError, type GatewayConfig } from '../../services/shared/src/env.ts';
+import { t, type Msg } from '../../services/shared/src/i18n.ts';
+import { GraphQLError } from 'graphql';
 
 export const documentHash = (document: string): string => createHash('sha256').update(document, 'utf8').digest('hex');
 
@@ -78,18 +80,19 @@ export function loadTrustedDocuments(path: string): Map<string, TrustedDocument>
   return all;
 }
 
-const refusal = (code: string, message: string) => ({ message, extensions: { code, http: { status: 400 } } });
+/** Rendered when refused, in the language of the request (services/shared/src/i18n.ts). */
+const refusal = (code: string, message: Msg) => () => new GraphQLError(String(message), { extensions: { code, http: { status: 400 } } });
 
 export const TRUSTED_DOCUMENT_ERRORS = {
   notFound: refusal(
     'PERSISTED_QUERY_NOT_FOUND',
-    'This operation is not one of the trusted documents of this hub; register it (npm run trusted-documents -- add <partner> <file.graphql>).',
+    t`This operation is not one of the trusted documents of this hub; register it (npm run trusted-documents -- add <partner> <file.graphql>).`,
   ),
   persistedQueryOnly: refusal(
     'PERSISTED_QUERY_REQUIRED',
-    'This hub runs trusted documents only: send the SHA-256 of a registered document (extensions.persistedQuery.sha256Hash, or documentId).',
+    t`This hub runs trusted documents only: send the SHA-256 of a registered document (extensions.persistedQuery.sha256Hash, or documentId).`,
   ),
-  keyNotFound: refusal('PERSISTED_QUERY_ID_REQUIRED', 'Send a query, or the SHA-256 of a registered document.'),
+  keyNotFound: refusal('PERSISTED_QUERY_ID_REQUIRED', t`Send a query, or the SHA-256 of a registered document.`),
 };
 
 export interface TrustedDocumentsSetup {

@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { loadGatewayConfig } from '../../services/shared/src/env.ts';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/src/server.ts';
 import { addressKey, TokenBuckets } from '../../gateway/src/rate-limit.ts';
-import { hubDocuments } from '../../gateway/src/hub-documents.ts';
+import { HUB_FHIR_DOCUMENTS_DIR, hubDocuments } from '../../gateway/src/hub-documents.ts';
 import { documentHash } from '../../gateway/src/trusted-documents.ts';
 import { hub, tokenFor } from '../helpers/hub.ts';
 import { runScript } from '../helpers/processes.ts';
@@ -40,7 +40,11 @@ interface Answer {
 }
 
 async function post(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-language': 'en', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
 }
 const bearer = async (as: { org: string; roles: Array<'CASEWORKER'>; sub?: string }) => ({ authorization: `Bearer ${await tokenFor(as)}` });
@@ -291,7 +295,11 @@ describe('trusted documents', () => {
     const listed = runScript('scripts/trusted-documents.ts', ['list'], { HUB_TRUSTED_DOCUMENTS: manifests });
     expect(listed.status, listed.stderr).toBe(0);
     expect(listed.stdout).toBe(
-      [`${documentHash(registered)}  partner-a  Me`, ...hubDocuments().map((d) => `${d.hash}  hub-dashboard  ${d.name}`)].join('\n') + '\n',
+      [
+        `${documentHash(registered)}  partner-a  Me`,
+        ...hubDocuments().map((d) => `${d.hash}  hub-dashboard  ${d.name}`),
+        ...hubDocuments(HUB_FHIR_DOCUMENTS_DIR).map((d) => `${d.hash}  hub-fhir  ${d.name}`),
+      ].join('\n') + '\n',
     );
     enforced = (await gateway({ HUB_TRUSTED_DOCUMENTS: manifests, HUB_TRUSTED_DOCUMENTS_MODE: 'enforce' })).url;
     production = (await gateway({ HUB_MODE: 'production', HUB_TRUSTED_DOCUMENTS: manifests })).url;

@@ -49,7 +49,11 @@ interface Answer {
 }
 
 async function ask(g: RunningGateway, authorization: string): Promise<Answer> {
-  const res = await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: ME }) });
+  const res = await fetch(g.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-language': 'en', authorization },
+    body: JSON.stringify({ query: ME }),
+  });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Answer['body'] };
 }
 

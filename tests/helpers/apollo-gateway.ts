@@ -20,6 +20,7 @@ import { CLOCK_HEADER } from '../../services/shared/src/clock.ts';
 interface Context {
   authorization: string;
   clock?: string;
+  language?: string;
 }
 
 type Init = { method?: string; body?: string; headers?: Record<string, string> };
@@ -32,7 +33,15 @@ class SignedDataSource extends RemoteGraphQLDataSource<Context> {
         const method = init?.method ?? 'POST';
         const body = init?.body ?? '';
         const headers: Record<string, string> = { ...init?.headers };
-        const signed = { method, target: name, path: new URL(target).pathname, body, authorization: headers.authorization, clock: headers[CLOCK_HEADER] };
+        const signed = {
+          method,
+          target: name,
+          path: new URL(target).pathname,
+          body,
+          authorization: headers.authorization,
+          clock: headers[CLOCK_HEADER],
+          language: headers['accept-language'],
+        };
         return fetch(target, { ...init, method, body, headers: { ...headers, ...signRequest(secret, signed) } });
       }) as unknown as Fetcher,
     });
@@ -42,6 +51,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<Context> {
     if (!request.http || !('authorization' in context)) return;
     request.http.headers.set('authorization', context.authorization);
     if (context.clock) request.http.headers.set(CLOCK_HEADER, context.clock);
+    if (context.language) request.http.headers.set('accept-language', context.language);
   }
 }
 
@@ -65,7 +75,12 @@ export async function startApolloGateway(config: GatewayConfig, supergraphSdl: s
     expressMiddleware(server, {
       context: ({ req }) => {
         const clock = req.headers[CLOCK_HEADER];
-        return Promise.resolve({ authorization: req.headers.authorization ?? '', ...(typeof clock === 'string' ? { clock } : {}) });
+        const language = req.headers['accept-language'];
+        return Promise.resolve({
+          authorization: req.headers.authorization ?? '',
+          ...(typeof clock === 'string' ? { clock } : {}),
+          ...(typeof language === 'string' ? { language } : {}),
+        });
       },
     }),
   );

@@ -1,6 +1,6 @@
 /** Document links through the gateway, for the tests of attached documents (tests/withdrawal, tests/plans). */
 import { signDocumentToken, type DocumentToken } from '../../services/shared/src/documents.ts';
-import { hub, tokenFor, type As } from './hub.ts';
+import { ENGLISH, hub, tokenFor, type As } from './hub.ts';
 
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-not-really-an-image')]);
@@ -14,7 +14,7 @@ export async function send(
   url: string,
   options: { method?: string; as?: As | null; body?: Buffer; contentType?: string; clock?: string; headers?: Record<string, string> } = {},
 ) {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = { ...ENGLISH, ...options.headers };
   if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
   if (options.contentType) headers['content-type'] = options.contentType;
   if (options.clock) headers['x-hub-clock'] = options.clock;

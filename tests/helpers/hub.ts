@@ -7,6 +7,12 @@ import { signToken } from '../../services/shared/src/issuer.ts';
 import { signRequest } from '../../services/shared/src/signing.ts';
 import type { Role } from '../../services/shared/src/caller.ts';
 
+/**
+ * The language the helpers ask for: English, in which the tests were written (the hub answers
+ * Swedish by default; tests/gateway/language.test.ts asks for both).
+ */
+export const ENGLISH = { 'accept-language': 'en' } as const;
+
 /** What globalSetup provides every test file: the server, the templates and the shared environment. */
 export interface HubServerInfo {
   postgresUrl: string;
@@ -110,7 +116,7 @@ export async function gql<D = Record<string, any>>(
   variables: Record<string, unknown> = {},
   options: { as?: As | string | null; clock?: string; headers?: Record<string, string>; url?: string } = {},
 ): Promise<GqlResult<D>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...ENGLISH, ...options.headers };
   if (options.as) headers.authorization = `Bearer ${typeof options.as === 'string' ? options.as : await tokenFor(options.as)}`;
   if (options.clock) headers['x-hub-clock'] = options.clock;
   const res = await fetch(options.url ?? hub().gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
@@ -147,7 +153,7 @@ export async function subgraphRequest(
   const body = JSON.stringify({ query, ...(options.variables ? { variables: options.variables } : {}) });
   const sign = options.sign ?? 'yes';
   const url = options.url ?? h.subgraphUrls[subgraph];
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...ENGLISH, ...options.headers };
   if (options.as) headers.authorization = `Bearer ${await tokenFor(options.as)}`;
   // What the gateway would sign: this target, path, body, token and clock (signFor signs for another subgraph).
   const signed = {
@@ -157,6 +163,7 @@ export async function subgraphRequest(
     body,
     authorization: headers.authorization,
     clock: headers['x-hub-clock'],
+    language: headers['accept-language'],
   };
   const signature =
     options.reuse ??

@@ -2,7 +2,7 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { gql, hub, ok, type As } from './hub.ts';
+import { ENGLISH, gql, hub, ok, type As } from './hub.ts';
 
 export interface Delivered {
   id: string;
@@ -51,7 +51,7 @@ export function subscribe(transport: Transport, token: string, after: string | n
       else if (got) values.push(got);
     };
     if (transport === 'SSE') {
-      const client = createSseClient({ url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const client = createSseClient({ url, headers: { authorization: `Bearer ${token}`, ...ENGLISH }, retryAttempts: 0 });
       const off = client.subscribe(query, { next: onNext, error: reject, complete: resolve });
       stop = () => {
         off();

@@ -83,7 +83,9 @@ describe('the e-mail digest', () => {
       .slice(1)
       .join('\n\n')
       .replace(/=\r?\n/g, '')
-      .replace(/\r\n/g, '\n');
+      .replace(/\r\n/g, '\n')
+      // quoted-printable bytes (the Swedish letters) back to UTF-8
+      .replace(/(?:=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replaceAll('=', ''), 'hex').toString('utf8'));
 
   it('one mail per batch, with the count only', async () => {
     await write(on, 3);
@@ -93,9 +95,11 @@ describe('the e-mail digest', () => {
     const [mail] = mails;
     expect(mail!.from).toBe('hub@region.example');
     expect(mail!.to).toEqual(['socialtjanst@kommun.example']);
-    expect(mail!.raw).toMatch(new RegExp(`^Subject: ${DIGEST_SUBJECT}\\r?$`, 'm'));
+    expect(mail!.raw).toMatch(new RegExp(`^Subject: ${DIGEST_SUBJECT.replace('/', '\\/')}\\r?$`, 'm'));
     expect(body(mail!.raw)).toBe(
-      'You have 3 new items in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n',
+      'Du har 3 nya poster i samordningsnavet.\n\nLogga in i navet för att se dem. Meddelandet innehåller inga uppgifter om posterna själva.\n' +
+        '\n---\n\n' +
+        'You have 3 new items in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n',
     );
     for (const personal of [recordId, 'PLACE_LAPSED', 'WithdrawalReferral', 'CASEWORKER', on]) expect(mail!.raw).not.toContain(personal);
 
@@ -104,7 +108,9 @@ describe('the e-mail digest', () => {
     await write(on, 1);
     expect(await replica.sendDigest()).toBe(1);
     expect(body(mails[1]!.raw)).toBe(
-      'You have 1 new item in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n',
+      'Du har 1 ny post i samordningsnavet.\n\nLogga in i navet för att se dem. Meddelandet innehåller inga uppgifter om posterna själva.\n' +
+        '\n---\n\n' +
+        'You have 1 new item in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n',
     );
     expect(mails.flatMap((m) => m.to)).toEqual(['socialtjanst@kommun.example', 'socialtjanst@kommun.example']);
   });

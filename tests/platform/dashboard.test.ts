@@ -26,7 +26,7 @@ function expectStrictHeaders(res: Response) {
 }
 
 const devToken = (body: string, contentType = 'application/json', base = origin()) =>
-  fetch(`${base}/dashboard/dev-token`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  fetch(`${base}/dashboard/dev-token`, { method: 'POST', headers: { 'content-type': contentType, 'accept-language': 'en' }, body });
 
 describe('the dashboard page', () => {
   it('redirects /dashboard to /dashboard/ (relative, so it works behind a path prefix)', async () => {

@@ -64,7 +64,7 @@ describe('request limits at the gateway', () => {
   it('refuses a body over the size limit with 413', async () => {
     const res = await gql(`{ me { userId } } # ${'x'.repeat(120_000)}`, {}, { as: caseworker });
     expect(res.status).toBe(413);
-    expect(res.errors?.[0]?.message).toBe('The request body is larger than 100000 bytes.');
+    expect(res.errors?.[0]?.message).toBe('The request body is larger than 100,000 bytes.');
   });
 
   it('refuses batched requests', async () => {

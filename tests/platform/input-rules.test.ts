@@ -63,7 +63,7 @@ describe('text rules', () => {
   it('free text up to 10,000 characters; names up to 200; ids up to 200; cursors up to 1,000', async () => {
     const long = referralInput({ currentProblems: 'x'.repeat(10_001) });
     expect(refused(await gql(SUBMIT, { input: long }, { as: caseworker1980 }), 'BAD_USER_INPUT', 'input.currentProblems').message).toBe(
-      'input.currentProblems: is 10001 characters long; at most 10000 are allowed.',
+      'input.currentProblems: is 10,001 characters long; at most 10,000 are allowed.',
     );
     const name = referralInput({ name: 'N'.repeat(201) });
     expect(refused(await gql(SUBMIT, { input: name }, { as: caseworker1980 }), 'BAD_USER_INPUT', 'input.name').message).toBe(
@@ -108,8 +108,8 @@ describe('text rules', () => {
       1000, 200, 200, 200,
     ]);
     expect([maxLength('currentProblems', 'String'), maxLength('summary', 'String'), maxLength('reason', 'String')]).toEqual([10_000, 10_000, 10_000]);
-    expect(textProblem('\u007f', 10)).toBe('contains a control character; remove it.');
-    expect(textProblem('a\u0085b', 10)).toBe('contains a control character; remove it.');
+    expect(String(textProblem('\u007f', 10))).toBe('contains a control character; remove it.');
+    expect(String(textProblem('a\u0085b', 10))).toBe('contains a control character; remove it.');
     expect(textProblem('😟'.repeat(10), 10)).toBeNull();
   });
 });

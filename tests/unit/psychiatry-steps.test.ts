@@ -10,6 +10,10 @@ import { CASEWORKER, REFERRAL_FIELDS, REFERRAL_IDS, thrown } from './fixtures.ts
 import type { ReferralRow } from '../../services/psychiatry/src/db/schema.ts';
 import { applyTransition, replay, submittedReferral, type Actor, type StepInput } from '../../services/psychiatry/src/domain/transitions.ts';
 import type { ValidReferral } from '../../services/psychiatry/src/domain/validation.ts';
+import { noteText } from '../../services/shared/src/i18n.ts';
+
+/** A timeline entry with its note (stored as a message) in English. */
+const inEnglish = <E extends { note: string | null }>(e: E) => ({ ...e, note: noteText(e.note, 'en') });
 
 const at = (iso: string) => new Date(iso);
 const COORDINATOR: Actor = { userId: 'u-co', name: 'Maria Berg', organisationId: 'psychiatry:19' };
@@ -63,7 +67,7 @@ describe('booking the assessment meeting', () => {
   it('in time: ASSESSMENT_BOOKED, not missed, the meeting named in Stockholm time', () => {
     const next = step(submitted(), { step: 'bookMeeting', at: at('2026-03-16T12:00:00Z') }, COORDINATOR, '2026-03-04T09:00:00Z');
     expect(next.set).toEqual({ stage: 'ASSESSMENT_BOOKED', assessmentMeetingAt: at('2026-03-16T12:00:00Z'), assessmentDeadlineMissed: false });
-    expect(next.event).toMatchObject({
+    expect(inEnglish(next.event)).toMatchObject({
       kind: 'MEETING_BOOKED',
       byName: 'Maria Berg',
       byOrganisationId: 'psychiatry:19',
@@ -75,7 +79,7 @@ describe('booking the assessment meeting', () => {
   it('for a date after the due date: missed, and the note says so', () => {
     const next = step(submitted(), { step: 'bookMeeting', at: at('2026-03-17T08:00:00Z') }, COORDINATOR, '2026-03-04T09:00:00Z');
     expect(next.set.assessmentDeadlineMissed).toBe(true);
-    expect(next.event.note).toBe('Assessment and planning meeting on 2026-03-17 09:00 (after the due date 2026-03-16).');
+    expect(noteText(next.event.note, 'en')).toBe('Assessment and planning meeting on 2026-03-17 09:00 (after the due date 2026-03-16).');
   });
 
   it("a rebooking keeps the cycle's first mark, late or not", () => {
@@ -106,13 +110,13 @@ describe('the decision, the offer and what follows', () => {
       // no physician prepared it
       decisionPreparedBy: null,
     });
-    expect(next.event.note).toBe('Withdrawal treatment is needed (inpatient); a place is to be offered by 2026-03-24.');
+    expect(noteText(next.event.note, 'en')).toBe('Withdrawal treatment is needed (inpatient); a place is to be offered by 2026-03-24.');
   });
 
   it('not needed: NOT_NEEDED, the rationale in the entry both sides read', () => {
     const next = step(booked(), { step: 'decide', needed: false, setting: null, rationale: 'Öppenvård räcker.' }, PHYSICIAN, '2026-03-10T14:00:00Z');
     expect(next.row.stage).toBe('NOT_NEEDED');
-    expect(next.event.note).toBe('Withdrawal treatment is not needed: Öppenvård räcker.');
+    expect(noteText(next.event.note, 'en')).toBe('Withdrawal treatment is not needed: Öppenvård räcker.');
   });
 
   it('an offer: due 14 days after the decision, lapsing 28 days after the start, the reason in the entry', () => {
@@ -126,7 +130,7 @@ describe('the decision, the offer and what follows', () => {
       placeLapsesOn: '2026-04-27',
       placeReason: 'Önskemål.',
     });
-    expect(next.event.note).toBe(
+    expect(noteText(next.event.note, 'en')).toBe(
       'Place on Avdelning 91, Västerås from 2026-03-30; it lapses if not used by 2026-04-27. Start after the due date 2026-03-24: Önskemål.',
     );
   });
@@ -168,7 +172,7 @@ describe('the decision, the offer and what follows', () => {
         closedAt: '2026-04-20T08:00:00.000Z',
       },
     ]);
-    expect(renewed.event).toMatchObject({
+    expect(inEnglish(renewed.event)).toMatchObject({
       kind: 'NEW_ASSESSMENT_REQUESTED',
       byOrganisationId: 'municipality:1980',
       note: 'The place offered from 2026-03-20 lapsed after 2026-04-17; the need remains. New assessment meeting due by 2026-05-04.',
@@ -178,7 +182,7 @@ describe('the decision, the offer and what follows', () => {
   it('admission, discharge and withdrawal: their stage, time and entry', () => {
     const offered = step(decided(), { step: 'offerPlace', ward: WARD, startDate: '2026-03-20', reason: null }, COORDINATOR, '2026-03-12T09:00:00Z').row;
     const admitted = step(offered, { step: 'admit', ward: WARD }, COORDINATOR, '2026-03-20T08:00:00Z');
-    expect([admitted.set, admitted.event.note]).toEqual([
+    expect([admitted.set, noteText(admitted.event.note, 'en')]).toEqual([
       { stage: 'ADMITTED', admittedAt: at('2026-03-20T08:00:00Z'), expectedDischargeOn: '2026-03-27' },
       'Admitted to Avdelning 91, Västerås; expected discharge 2026-03-27.',
     ]);
@@ -186,7 +190,7 @@ describe('the decision, the offer and what follows', () => {
     expect([done.set, done.event.kind]).toEqual([{ stage: 'COMPLETED', completedAt: at('2026-03-28T08:00:00Z') }, 'DISCHARGED']);
     expect(thrown(() => step(done.row, { step: 'withdraw', reason: 'Flyttat.' }, CASEWORKER, '2026-03-29T08:00:00Z')).extensions.status).toBe('COMPLETED');
     const withdrawn = step(offered, { step: 'withdraw', reason: 'Flyttat.' }, CASEWORKER, '2026-03-14T08:00:00Z');
-    expect([withdrawn.set, withdrawn.event.note]).toEqual([
+    expect([withdrawn.set, noteText(withdrawn.event.note, 'en')]).toEqual([
       { stage: 'WITHDRAWN', withdrawnAt: at('2026-03-14T08:00:00Z'), withdrawalReason: 'Flyttat.' },
       'Flyttat.',
     ]);

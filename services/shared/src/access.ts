@@ -6,6 +6,7 @@
  */
 import type { Caller, Role } from './caller.ts';
 import { forbidden } from './errors.ts';
+import { t, type Msg } from './i18n.ts';
 
 const STAFF_WITH_CLIENTS: Role[] = ['CASEWORKER', 'COORDINATOR', 'PHYSICIAN', 'CHIEF_PHYSICIAN', 'NURSE', 'PROBATION_OFFICER', 'CLINIC_STAFF'];
 
@@ -106,38 +107,38 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-const DESCRIPTIONS: Record<Permission, string> = {
-  'audit.read': "read your organisation's audit log",
-  'council.read': "read a council's agreements and indicators",
-  'council.write': 'add a cooperation agreement to a council',
-  'consent.record': "document an individual's consent",
-  'plan.read': 'read joint care plans',
-  'plan.write': 'draw up or change joint care plans',
-  'person.search': 'search for a person by personnummer',
-  'directory.read': 'read the organisation directory',
-  'withdrawal.submit': 'send a request for withdrawal treatment',
-  'withdrawal.readSent': 'read the requests for withdrawal treatment your organisation sent',
-  'withdrawal.readReceived': 'read the requests for withdrawal treatment your organisation received',
-  'withdrawal.internalNotes': "read or write psychiatry's internal notes on a request",
-  'withdrawal.bookMeeting': 'book an assessment meeting',
-  'withdrawal.answerMeeting': 'answer an invitation to a meeting',
-  'withdrawal.decide': "record the referral group's treatment decision (the chief physician's)",
-  'withdrawal.prepareDecision': "prepare the referral group's treatment decision",
-  'withdrawal.amend': 'correct or add to a request for withdrawal treatment',
-  'withdrawal.assign': 'assign a request to a coordinator',
-  'withdrawal.offerPlace': 'offer a place for withdrawal treatment',
-  'withdrawal.admit': 'record admission to or discharge from a ward',
-  'withdrawal.followUp': 'ask for a new assessment or withdraw a request',
-  'ward.read': 'see the wards and their places',
-  'contractCare.register': 'register a contract-care order',
-  'contractCare.readOwnOffice': "read your probation office's contract-care orders",
-  'contractCare.readAsPartner': 'read the contract-care orders your organisation takes part in',
-  'contractCare.reportDeviation': 'report a deviation from a contract-care order',
-  'contractCare.follow': 'record an evaluation or a breach of a contract-care order',
-  'clinic.list': 'list the local integrated clinics',
-  'clinic.enrol': 'enrol a person at a local integrated clinic',
-  'clinic.readEnrolments': "read your clinic's enrolments",
-  'clinic.recordEffort': 'record an effort for a clinic enrolment',
+const DESCRIPTIONS: Record<Permission, Msg> = {
+  'audit.read': t`read your organisation's audit log`,
+  'council.read': t`read a council's agreements and indicators`,
+  'council.write': t`add a cooperation agreement to a council`,
+  'consent.record': t`document an individual's consent`,
+  'plan.read': t`read joint care plans`,
+  'plan.write': t`draw up or change joint care plans`,
+  'person.search': t`search for a person by personnummer`,
+  'directory.read': t`read the organisation directory`,
+  'withdrawal.submit': t`send a request for withdrawal treatment`,
+  'withdrawal.readSent': t`read the requests for withdrawal treatment your organisation sent`,
+  'withdrawal.readReceived': t`read the requests for withdrawal treatment your organisation received`,
+  'withdrawal.internalNotes': t`read or write psychiatry's internal notes on a request`,
+  'withdrawal.bookMeeting': t`book an assessment meeting`,
+  'withdrawal.answerMeeting': t`answer an invitation to a meeting`,
+  'withdrawal.decide': t`record the referral group's treatment decision (the chief physician's)`,
+  'withdrawal.prepareDecision': t`prepare the referral group's treatment decision`,
+  'withdrawal.amend': t`correct or add to a request for withdrawal treatment`,
+  'withdrawal.assign': t`assign a request to a coordinator`,
+  'withdrawal.offerPlace': t`offer a place for withdrawal treatment`,
+  'withdrawal.admit': t`record admission to or discharge from a ward`,
+  'withdrawal.followUp': t`ask for a new assessment or withdraw a request`,
+  'ward.read': t`see the wards and their places`,
+  'contractCare.register': t`register a contract-care order`,
+  'contractCare.readOwnOffice': t`read your probation office's contract-care orders`,
+  'contractCare.readAsPartner': t`read the contract-care orders your organisation takes part in`,
+  'contractCare.reportDeviation': t`report a deviation from a contract-care order`,
+  'contractCare.follow': t`record an evaluation or a breach of a contract-care order`,
+  'clinic.list': t`list the local integrated clinics`,
+  'clinic.enrol': t`enrol a person at a local integrated clinic`,
+  'clinic.readEnrolments': t`read your clinic's enrolments`,
+  'clinic.recordEffort': t`record an effort for a clinic enrolment`,
 };
 
 export function can(caller: Caller, permission: Permission): boolean {
@@ -147,6 +148,6 @@ export function can(caller: Caller, permission: Permission): boolean {
 
 export function requirePermission(caller: Caller, permission: Permission): void {
   if (!can(caller, permission)) {
-    throw forbidden(`Your role (${caller.roles.join(', ')}) does not allow you to ${DESCRIPTIONS[permission]}.`);
+    throw forbidden(t`Your role (${caller.roles.join(', ')}) does not allow you to ${DESCRIPTIONS[permission]}.`);
   }
 }

@@ -15,6 +15,7 @@ import { decodeCursor, paginate, pageSize } from './pagination.ts';
 import { parseDateTime } from './time.ts';
 import type { HubContext } from './subgraph.ts';
 import type { Caller } from './caller.ts';
+import { t } from './i18n.ts';
 
 export interface AuditLogFilter {
   from: string;
@@ -41,13 +42,13 @@ export function auditLogFilter(key: string): AuditLogFilter {
   } catch {
     /* falls through */
   }
-  throw badInput('key', 'This is not an audit log the hub gave out.');
+  throw badInput('key', t`This is not an audit log the hub gave out.`);
 }
 
 /** Checks the caller and the period, and returns the AuditLog as its key and filter. */
 export function openAuditLog(caller: Caller, args: { from: Date; to: Date; personId?: string | null; userId?: string | null }) {
   requirePermission(caller, 'audit.read');
-  if (args.to < args.from) throw badInput('to', 'The period must end after it starts.');
+  if (args.to < args.from) throw badInput('to', t`The period must end after it starts.`);
   const filter: AuditLogFilter = { from: args.from.toISOString(), to: args.to.toISOString(), personId: args.personId ?? null, userId: args.userId ?? null };
   return { key: auditLogKey(filter), from: args.from, to: args.to };
 }
@@ -111,8 +112,8 @@ export async function auditSection(ctx: HubContext, key: string, section: string
   const f = auditLogFilter(key);
   const from = parseDateTime(f.from);
   const to = parseDateTime(f.to);
-  if (!from || !to) throw badInput('key', 'This is not an audit log the hub gave out.');
-  const size = { what: 'audit events', defaultSize: 50, maxSize: 500 } as const;
+  if (!from || !to) throw badInput('key', t`This is not an audit log the hub gave out.`);
+  const size = { what: t`audit events`, defaultSize: 50, maxSize: 500 } as const;
   // A bad page size or cursor is refused before the review is recorded.
   pageSize(args.first, size.what, size.defaultSize, size.maxSize);
   if (args.after) decodeCursor(args.after, ['int', 'int']);

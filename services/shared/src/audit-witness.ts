@@ -34,6 +34,7 @@ import { instant } from './columns.ts';
 import { SUBGRAPHS, type SubgraphName } from './env.ts';
 import type { Logger } from './logger.ts';
 import { signRequest, type SignatureVerifier } from './signing.ts';
+import { render } from './i18n.ts';
 
 /** The heads of the other subgraphs' audit trails this database witnessed (insert-only: a trigger refuses UPDATE, DELETE and TRUNCATE). */
 export const auditWitness = pgTable(
@@ -133,7 +134,7 @@ export function witnessHandler(pool: Sql, self: SubgraphName, signatures: Signat
       return { ok: false as const, reason: 'The request could not be checked against replays; it must be sent again.' };
     });
     if (!check.ok) {
-      res.status(401).json({ error: check.reason });
+      res.status(401).json({ error: render(check.reason, 'en') });
       return;
     }
     const parsed = headShape.safeParse(req.body);

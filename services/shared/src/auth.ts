@@ -12,6 +12,7 @@ import type { AuthConfig } from './env.ts';
 import { organisation } from './directory.ts';
 import { ROLES, ROLES_BY_AGENCY, type Caller, type Role } from './caller.ts';
 import { unauthenticated } from './errors.ts';
+import { t } from './i18n.ts';
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Caller>;
 
@@ -24,17 +25,17 @@ function keySet(config: AuthConfig): JWTVerifyGetKey {
 /** Clock skew allowed between the issuer and the hub, both ways (expiry, nbf, iat). */
 export const CLOCK_SKEW_SECONDS = 30;
 
-const hours = (seconds: number) => (seconds === 3600 ? '1 hour' : seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${seconds} seconds`);
+const hours = (seconds: number) => (seconds === 3600 ? t`1 hour` : seconds % 3600 === 0 ? t`${seconds / 3600} hours` : t`${seconds} seconds`);
 
 /** The hub's own rules on a verified token's times and subject (jose has checked the signature, exp and nbf). */
 export function checkTokenClaims(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {
-  if (typeof payload.sub !== 'string' || payload.sub.trim() === '') throw unauthenticated('The token names no user (its sub is empty); sign in again.');
+  if (typeof payload.sub !== 'string' || payload.sub.trim() === '') throw unauthenticated(t`The token names no user (its sub is empty); sign in again.`);
   const { iat, exp, nbf } = payload;
-  if (typeof iat !== 'number' || typeof exp !== 'number') throw unauthenticated('The token must say when it was issued and when it expires; sign in again.');
-  if (iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthenticated('The token was issued in the future; check the clock of the issuer.');
-  if (typeof nbf === 'number' && nbf > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthenticated('The token is not valid yet.');
+  if (typeof iat !== 'number' || typeof exp !== 'number') throw unauthenticated(t`The token must say when it was issued and when it expires; sign in again.`);
+  if (iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthenticated(t`The token was issued in the future; check the clock of the issuer.`);
+  if (typeof nbf === 'number' && nbf > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthenticated(t`The token is not valid yet.`);
   if (exp - iat > maxLifetimeSeconds)
-    throw unauthenticated(`The token lives longer than this hub allows (at most ${hours(maxLifetimeSeconds)}); sign in again.`);
+    throw unauthenticated(t`The token lives longer than this hub allows (at most ${hours(maxLifetimeSeconds)}); sign in again.`);
 }
 
 /** How long a verified token's caller is remembered (at most: never past the token's expiry), and for how many tokens. */
@@ -53,7 +54,7 @@ export function createTokenVerifier(config: AuthConfig, now: () => number = Date
   const verified = new Map<string, { caller: Caller; until: number }>();
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization?.trim() ?? '');
-    if (!match) throw unauthenticated('Sign in: send an "Authorization: Bearer <token>" header.');
+    if (!match) throw unauthenticated(t`Sign in: send an "Authorization: Bearer <token>" header.`);
     const token = match[1]!;
     const known = verified.get(token);
     if (known) {
@@ -75,14 +76,14 @@ export function createTokenVerifier(config: AuthConfig, now: () => number = Date
       const claim = (err as { claim?: string }).claim;
       const reason =
         code === 'ERR_JWT_EXPIRED'
-          ? 'The token has expired; sign in again.'
+          ? t`The token has expired; sign in again.`
           : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'nbf'
-            ? 'The token is not valid yet.'
+            ? t`The token is not valid yet.`
             : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'sub' || claim === 'iat' || claim === 'exp')
-              ? 'The token must say who it is for, when it was issued and when it expires; sign in again.'
+              ? t`The token must say who it is for, when it was issued and when it expires; sign in again.`
               : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
-                ? `The token is not for this hub (${claim ?? 'claim'} does not match).`
-                : 'The token could not be verified; sign in again.';
+                ? t`The token is not for this hub (${claim ?? 'claim'} does not match).`
+                : t`The token could not be verified; sign in again.`;
       throw unauthenticated(reason);
     }
     checkTokenClaims(payload, config.tokenMaxLifetimeSeconds, Math.floor(now() / 1000));
@@ -99,17 +100,17 @@ export function createTokenVerifier(config: AuthConfig, now: () => number = Date
 /** Checks the hub's own claims: a known organisation of the stated agency and roles it can hold. */
 export function callerFromClaims(payload: JWTPayload): Caller {
   const org = typeof payload.org === 'string' ? organisation(payload.org) : undefined;
-  if (!org) throw unauthenticated('The token names no organisation that takes part in the hub.');
+  if (!org) throw unauthenticated(t`The token names no organisation that takes part in the hub.`);
   if (payload.agency !== undefined && payload.agency !== org.agency) {
-    throw unauthenticated(`The token's agency does not match organisation ${org.id}.`);
+    throw unauthenticated(t`The token's agency does not match organisation ${org.id}.`);
   }
   const raw = Array.isArray(payload.roles) ? payload.roles : typeof payload.roles === 'string' ? payload.roles.split(/[ ,]+/) : [];
   const roles = raw.filter((r): r is Role => (ROLES as readonly string[]).includes(String(r)));
   if (roles.length === 0 || roles.length !== raw.length) {
-    throw unauthenticated(`The token's roles must be some of ${ROLES.join(', ')}.`);
+    throw unauthenticated(t`The token's roles must be some of ${ROLES.join(', ')}.`);
   }
   const foreign = roles.filter((r) => !ROLES_BY_AGENCY[org.agency].includes(r));
-  if (foreign.length) throw unauthenticated(`An organisation of kind ${org.agency} cannot hold the role ${foreign.join(', ')}.`);
+  if (foreign.length) throw unauthenticated(t`An organisation of kind ${org.agency} cannot hold the role ${foreign.join(', ')}.`);
   const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim() : String(payload.sub);
   return { userId: String(payload.sub), name, organisation: org, roles };
 }

@@ -7,6 +7,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuthConfig } from './env.ts';
 import { parseDateTime } from './time.ts';
+import { t } from './i18n.ts';
 
 export const CLOCK_HEADER = 'x-hub-clock';
 
@@ -15,13 +16,13 @@ export function clockHeader(value: string | string[] | undefined, mode: AuthConf
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined) return undefined;
   if (mode !== 'development') {
-    throw new GraphQLError(`The ${CLOCK_HEADER} header is accepted only in development mode.`, {
+    throw new GraphQLError(String(t`The ${CLOCK_HEADER} header is accepted only in development mode.`), {
       extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
     });
   }
   const at = parseDateTime(text);
   if (!at) {
-    throw new GraphQLError(`The ${CLOCK_HEADER} header must be an ISO 8601 date-time with an offset, e.g. 2026-03-02T09:00:00+01:00.`, {
+    throw new GraphQLError(String(t`The ${CLOCK_HEADER} header must be an ISO 8601 date-time with an offset, e.g. 2026-03-02T09:00:00+01:00.`), {
       extensions: { code: 'BAD_USER_INPUT', field: CLOCK_HEADER, http: { status: 400 } },
     });
   }

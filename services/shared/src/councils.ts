@@ -10,6 +10,7 @@ import { can } from './access.ts';
 import { ORGANISATIONS } from './directory.ts';
 import { badInput, forbidden } from './errors.ts';
 import { isCalendarDate } from './time.ts';
+import { t } from './i18n.ts';
 
 export interface CouncilScope {
   level: 'LOCAL' | 'REGIONAL';
@@ -31,7 +32,7 @@ export function sitsOn(caller: Caller, memberOrganisationIds: string[]): boolean
 
 /** The guard each subgraph runs before computing its section of a report. */
 export function requireCouncilMember(caller: Caller, memberOrganisationIds: string[]): void {
-  if (!sitsOn(caller, memberOrganisationIds)) throw forbidden("Only council members of the council's member organisations see its indicators.");
+  if (!sitsOn(caller, memberOrganisationIds)) throw forbidden(t`Only council members of the council's member organisations see its indicators.`);
 }
 
 /** A period is at most 36 whole calendar months (three years). */
@@ -55,14 +56,14 @@ export const monthsIn = (from: string, to: string): number =>
  * difference, one person's day (README, "Indicators: periods and differencing").
  */
 export function validatePeriod(from: string, to: string): void {
-  if (!isCalendarDate(from)) throw badInput('from', `${from} is not a date; write it as YYYY-MM-DD.`);
-  if (!isCalendarDate(to)) throw badInput('to', `${to} is not a date; write it as YYYY-MM-DD.`);
-  if (to < from) throw badInput('to', 'The period must end on or after the day it starts.');
+  if (!isCalendarDate(from)) throw badInput('from', t`${from} is not a date; write it as YYYY-MM-DD.`);
+  if (!isCalendarDate(to)) throw badInput('to', t`${to} is not a date; write it as YYYY-MM-DD.`);
+  if (to < from) throw badInput('to', t`The period must end on or after the day it starts.`);
   if (!from.endsWith('-01'))
-    throw badInput('from', `Indicators are given for whole calendar months: from must be the first day of a month (${from.slice(0, 8)}01), not ${from}.`);
+    throw badInput('from', t`Indicators are given for whole calendar months: from must be the first day of a month (${from.slice(0, 8)}01), not ${from}.`);
   if (to !== lastDayOfMonth(to))
-    throw badInput('to', `Indicators are given for whole calendar months: to must be the last day of a month (${lastDayOfMonth(to)}), not ${to}.`);
-  if (monthsIn(from, to) > MAX_PERIOD_MONTHS) throw badInput('to', 'A period may be at most three years (36 calendar months).');
+    throw badInput('to', t`Indicators are given for whole calendar months: to must be the last day of a month (${lastDayOfMonth(to)}), not ${to}.`);
+  if (monthsIn(from, to) > MAX_PERIOD_MONTHS) throw badInput('to', t`A period may be at most three years (36 calendar months).`);
 }
 
 /** An indicator report as every section receives it: its key and the council's scope. */
@@ -113,7 +114,7 @@ function decodeScope(scope: string | null | undefined): Pick<ReportKey, 'municip
  */
 export function reportKey(r: ReportReference): ReportKey {
   const scope = decodeScope(r.scope);
-  if (!scope) throw forbidden("Only council members of the council's member organisations see its indicators.");
+  if (!scope) throw forbidden(t`Only council members of the council's member organisations see its indicators.`);
   validatePeriod(r.from, r.to);
   return { councilId: r.councilId, from: r.from, to: r.to, ...scope };
 }

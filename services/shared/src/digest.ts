@@ -14,6 +14,7 @@ import { bigint, pgTable, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import type { EmailConfig, SubgraphName } from './env.ts';
 import type { Logger } from './logger.ts';
+import { render, t, type Language } from './i18n.ts';
 
 /** Up to which notification each organisation's digest has gone out. */
 export const notificationDigest = pgTable('notification_digest', {
@@ -22,12 +23,15 @@ export const notificationDigest = pgTable('notification_digest', {
   sentAt: instant('sent_at'),
 });
 
-export const DIGEST_SUBJECT = 'New items in the coordination hub';
+/** An organisation's address has no language of its own: the subject and the text are in Swedish, then in English. */
+export const DIGEST_SUBJECT = 'Nya poster i samordningsnavet / New items in the coordination hub';
 
-/** The whole text of a digest: a count, and nothing else about the items. */
+/** The whole text of a digest: a count, and nothing else about the items; in Swedish, then in English. */
 export function digestText(count: number): string {
-  const items = count === 1 ? '1 new item' : `${count} new items`;
-  return `You have ${items} in the coordination hub.\n\nSign in to the hub to see them. This message holds no information about the items themselves.\n`;
+  const text = (lang: Language) =>
+    `${render(count === 1 ? t`You have 1 new item in the coordination hub.` : t`You have ${count} new items in the coordination hub.`, lang)}\n\n` +
+    `${render(t`Sign in to the hub to see them. This message holds no information about the items themselves.`, lang)}\n`;
+  return `${text('sv')}\n---\n\n${text('en')}`;
 }
 
 export interface Digest {

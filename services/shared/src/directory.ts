@@ -19,6 +19,8 @@ export interface Organisation {
   contacts: readonly ContactPoint[];
   /** when the unit holds meetings (psychiatry's meetings of the withdrawal pathway); DEFAULT_OPENING_HOURS when left out */
   openingHours?: OpeningHours;
+  /** the HSA-id (the national catalogue's id), where one is published; the FHIR export carries it. None of the entries below has one in the sources, so none is invented. */
+  hsaId?: string;
 }
 
 /** The days (ISO weekday numbers, 1 = Monday) and the hours (HH:mm, Europe/Stockholm) a unit holds meetings. */

@@ -24,12 +24,13 @@ import type express from 'express';
 import { instant } from './columns.ts';
 import type { Caller } from './caller.ts';
 import { appendAudit, type AuditBuffer } from './audit.ts';
-import { badInput, HubError, type ErrorCode } from './errors.ts';
+import { badInput, HubError, type ErrorCode, type Wording } from './errors.ts';
 import { MAX_NAME } from './input-rules.ts';
 import { isUuid } from './ids.ts';
 import { formatStockholm } from './time.ts';
 import { organisation } from './directory.ts';
 import type { DocumentObjectStore } from './document-store.ts';
+import { t } from './i18n.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph's database or transaction: the document table is the same in each
 type AnyDb = PgDatabase<PgQueryResultHKT, any, any>;
@@ -123,9 +124,9 @@ export function signDocumentToken(secret: string, token: DocumentToken): string 
   return `${payload}.${mac(secret, payload)}`;
 }
 
-export type TokenCheck = { ok: true; token: DocumentToken } | { ok: false; status: number; code: string; message: string };
+export type TokenCheck = { ok: true; token: DocumentToken } | { ok: false; status: number; code: string; message: Wording };
 
-const unknownLink: TokenCheck = { ok: false, status: 404, code: 'NOT_FOUND', message: 'There is no document link like this one.' };
+const unknownLink: TokenCheck = { ok: false, status: 404, code: 'NOT_FOUND', message: t`There is no document link like this one.` };
 
 /** The link's token if its signature holds and it has not expired (410 GONE when it has). */
 export function verifyDocumentToken(secret: string, text: string, now = Date.now()): TokenCheck {
@@ -141,7 +142,7 @@ export function verifyDocumentToken(secret: string, text: string, now = Date.now
     return unknownLink;
   }
   if (typeof token.exp !== 'number' || typeof token.doc !== 'string' || typeof token.sg !== 'string') return unknownLink;
-  if (token.exp < now) return { ok: false, status: 410, code: 'GONE', message: 'This document link has expired; ask for a new one.' };
+  if (token.exp < now) return { ok: false, status: 410, code: 'GONE', message: t`This document link has expired; ask for a new one.` };
   return { ok: true, token };
 }
 
@@ -192,15 +193,15 @@ const BAD_NAME = /[\u0000-\u001f\u007f/\\]/;
 /** Every broken argument of an upload request, BAD_USER_INPUT naming the first one. */
 export function validateUpload(input: UploadRequest, maxBytes: number): { fileName: string; contentType: DocumentType } {
   const fileName = input.fileName.trim();
-  if (fileName.length === 0) throw badInput('fileName', 'The file name is required.');
-  if (fileName.length > MAX_NAME) throw badInput('fileName', `The file name may be at most ${MAX_NAME} characters.`);
-  if (BAD_NAME.test(fileName)) throw badInput('fileName', 'The file name may not contain control characters, / or \\.');
+  if (fileName.length === 0) throw badInput('fileName', t`The file name is required.`);
+  if (fileName.length > MAX_NAME) throw badInput('fileName', t`The file name may be at most ${MAX_NAME} characters.`);
+  if (BAD_NAME.test(fileName)) throw badInput('fileName', t`The file name may not contain control characters, / or \\.`);
   const contentType = bareContentType(input.contentType);
   if (!(DOCUMENT_TYPES as readonly string[]).includes(contentType)) {
-    throw badInput('contentType', `The content type must be one of ${DOCUMENT_TYPES.join(', ')}.`);
+    throw badInput('contentType', t`The content type must be one of ${DOCUMENT_TYPES.join(', ')}.`);
   }
-  if (!Number.isInteger(input.size) || input.size < 1) throw badInput('size', 'The size must be a whole number of bytes, at least 1.');
-  if (input.size > maxBytes) throw badInput('size', `A document may be at most ${maxBytes} bytes (HUB_DOCUMENT_MAX_BYTES).`);
+  if (!Number.isInteger(input.size) || input.size < 1) throw badInput('size', t`The size must be a whole number of bytes, at least 1.`);
+  if (input.size > maxBytes) throw badInput('size', t`A document may be at most ${maxBytes} bytes (HUB_DOCUMENT_MAX_BYTES).`);
   return { fileName, contentType: contentType as DocumentType };
 }
 
@@ -312,7 +313,8 @@ interface EndpointContext {
 
 const STATUS: Record<ErrorCode, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
 
-function answer(res: express.Response, status: number, code: string, message: string, field?: string) {
+function answer(res: express.Response, status: number, code: string, text: Wording, field?: string) {
+  const message = String(text);
   res
     .status(status)
     .set('cache-control', 'no-store')
@@ -323,10 +325,10 @@ function answer(res: express.Response, status: number, code: string, message: st
 function answerError(res: express.Response, err: unknown, log: { error: (o: object, m: string) => void }) {
   if (err instanceof HubError) {
     const code = err.extensions.code as ErrorCode;
-    return answer(res, STATUS[code] ?? 400, code, err.message, err.extensions.field as string | undefined);
+    return answer(res, STATUS[code] ?? 400, code, err.text, err.extensions.field as string | undefined);
   }
   log.error({ err: err instanceof Error ? { name: err.name } : {} }, 'document request failed');
-  return answer(res, 500, 'INTERNAL_SERVER_ERROR', 'The document could not be handled. Please try again.');
+  return answer(res, 500, 'INTERNAL_SERVER_ERROR', t`The document could not be handled. Please try again.`);
 }
 
 /** `Content-Disposition: attachment` with the file name, safe for any character. */
@@ -340,8 +342,7 @@ export type DocumentStorage = { kind: 'postgresql' } | { kind: 's3'; store: Docu
 
 type Log = { error: (o: object, m: string) => void; info: (o: object, m: string) => void };
 
-const MISSING_OBJECT =
-  "The document's content is missing from the document store, so it cannot be downloaded. The hub's operators can see which document it is in the log.";
+const MISSING_OBJECT = t`The document's content is missing from the document store, so it cannot be downloaded. The hub's operators can see which document it is in the log.`;
 
 /**
  * The subgraph's `/documents/:token` (POST/PUT: upload, GET: download), after the request's
@@ -365,17 +366,17 @@ export function documentsHandler<C extends EndpointContext>(options: {
       const token = check.token;
       const upload = req.method === 'POST' || req.method === 'PUT';
       if (token.sg !== options.subgraph || token.op !== (upload ? 'up' : 'down'))
-        return answer(res, 404, 'NOT_FOUND', 'There is no document link like this one.');
+        return answer(res, 404, 'NOT_FOUND', t`There is no document link like this one.`);
       if (token.sub !== ctx.caller.userId || token.org !== ctx.caller.organisation.id) {
-        return answer(res, 403, 'FORBIDDEN', 'This document link was made for another user; ask for your own.');
+        return answer(res, 403, 'FORBIDDEN', t`This document link was made for another user; ask for your own.`);
       }
       const { content: _content, ...columns } = getTableColumns(document);
       const [row] = await ctx.db.select(columns).from(document).where(eq(document.id, token.doc));
-      if (!row) return answer(res, 404, 'NOT_FOUND', 'There is no document link like this one.');
+      if (!row) return answer(res, 404, 'NOT_FOUND', t`There is no document link like this one.`);
       if (upload) return await receive(req, res, ctx, row, options);
-      if (row.uploadedAt === null) return answer(res, 404, 'NOT_FOUND', 'There is no document link like this one.');
+      if (row.uploadedAt === null) return answer(res, 404, 'NOT_FOUND', t`There is no document link like this one.`);
       const access = await options.hooks.access(ctx, row.recordType, row.recordId, 'read');
-      if (row.removedAt !== null) return answer(res, 410, 'GONE', 'This document was removed; its content can no longer be downloaded.');
+      if (row.removedAt !== null) return answer(res, 410, 'GONE', t`This document was removed; its content can no longer be downloaded.`);
       // the bytes (or the stream of them) first: a document whose content is missing is reported, and no read is logged
       let body: Buffer | Readable | null;
       if (options.storage.kind === 's3') {
@@ -439,7 +440,7 @@ async function streamChecked(body: Readable, res: express.Response, row: Documen
     // nothing sent yet (a document of one chunk): said plainly; else the response is cut off
     if (!res.headersSent) {
       for (const h of ['content-type', 'content-length', 'content-disposition', 'content-security-policy']) res.removeHeader(h);
-      return answer(res, 500, 'DOCUMENT_CONTENT_MISMATCH', "The document's content in the store is not the bytes that were uploaded, so it is not sent.");
+      return answer(res, 500, 'DOCUMENT_CONTENT_MISMATCH', t`The document's content in the store is not the bytes that were uploaded, so it is not sent.`);
     }
     res.destroy();
   }
@@ -452,17 +453,17 @@ async function receive<C extends EndpointContext>(
   row: DocumentMeta,
   options: { maxBytes: number; storage: DocumentStorage; hooks: DocumentHooks<C>; log: Log },
 ) {
-  const used = () => answer(res, 409, 'CONFLICT', 'This upload link was used already; ask for a new one to attach another document.');
+  const used = () => answer(res, 409, 'CONFLICT', t`This upload link was used already; ask for a new one to attach another document.`);
   if (row.uploadedAt !== null) return used();
-  if (row.uploadExpiresAt.getTime() < Date.now()) return answer(res, 410, 'GONE', 'This document link has expired; ask for a new one.');
+  if (row.uploadExpiresAt.getTime() < Date.now()) return answer(res, 410, 'GONE', t`This document link has expired; ask for a new one.`);
   const access = await options.hooks.access(ctx, row.recordType, row.recordId, 'attach');
   const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  if (bytes.length > options.maxBytes) return answer(res, 413, 'BAD_USER_INPUT', `A document may be at most ${options.maxBytes} bytes.`, 'content');
+  if (bytes.length > options.maxBytes) return answer(res, 413, 'BAD_USER_INPUT', t`A document may be at most ${options.maxBytes} bytes.`, 'content');
   if (bytes.length !== row.size) {
-    return answer(res, 400, 'BAD_USER_INPUT', `The upload is ${bytes.length} bytes; the link was made for ${row.size}.`, 'size');
+    return answer(res, 400, 'BAD_USER_INPUT', t`The upload is ${bytes.length} bytes; the link was made for ${row.size}.`, 'size');
   }
   if (bareContentType(req.headers['content-type']) !== row.contentType) {
-    return answer(res, 415, 'BAD_USER_INPUT', `The upload must be sent with Content-Type ${row.contentType}, as the link was made for.`, 'contentType');
+    return answer(res, 415, 'BAD_USER_INPUT', t`The upload must be sent with Content-Type ${row.contentType}, as the link was made for.`, 'contentType');
   }
   const sniffed = sniffContentType(bytes);
   if (sniffed !== row.contentType) {
@@ -470,7 +471,9 @@ async function receive<C extends EndpointContext>(
       res,
       415,
       'BAD_USER_INPUT',
-      `The content is ${sniffed ? `a ${sniffed} file` : 'none of PDF, PNG, JPEG or plain text'}, not the declared ${row.contentType}.`,
+      sniffed
+        ? t`The content is a ${sniffed} file, not the declared ${row.contentType}.`
+        : t`The content is none of PDF, PNG, JPEG or plain text, not the declared ${row.contentType}.`,
       'content',
     );
   }
@@ -498,7 +501,7 @@ async function receive<C extends EndpointContext>(
         .where(and(eq(document.id, row.id), eq(document.storageKey, key), isNull(document.uploadedAt)));
       await store.remove(key).catch(() => {});
       options.log.error({ document: row.id, err: err instanceof Error ? { name: err.name } : {} }, 'document store refused the upload; nothing stored');
-      return answer(res, 503, 'DOCUMENT_STORE_UNAVAILABLE', 'The document store could not take the document; nothing was stored. Please send it again.');
+      return answer(res, 503, 'DOCUMENT_STORE_UNAVAILABLE', t`The document store could not take the document; nothing was stored. Please send it again.`);
     }
   }
   const stored = await ctx.db.transaction(async (tx) => {
@@ -544,8 +547,8 @@ export async function removeDocument(
 ): Promise<DocumentMeta> {
   const { row, caller, now } = options;
   const reason = options.reason.trim();
-  if (reason.length === 0) throw badInput('reason', 'A reason for removing the document is required.');
-  if (reason.length > MAX_REMOVAL_REASON) throw badInput('reason', `The reason may be at most ${MAX_REMOVAL_REASON} characters.`);
+  if (reason.length === 0) throw badInput('reason', t`A reason for removing the document is required.`);
+  if (reason.length > MAX_REMOVAL_REASON) throw badInput('reason', t`The reason may be at most ${MAX_REMOVAL_REASON} characters.`);
   const removed = await db.transaction(async (tx) => {
     const { content: _content, ...columns } = getTableColumns(document);
     const rows = await tx
@@ -567,7 +570,7 @@ export async function removeDocument(
     ]);
     return rows[0]!;
   });
-  if (!removed) throw new HubError('CONFLICT', 'This document was removed already.', { field: 'documentId' });
+  if (!removed) throw new HubError('CONFLICT', t`This document was removed already.`, { field: 'documentId' });
   if (storage.kind === 's3' && removed.storageKey) await deleteObject(db, storage.store, removed.id, removed.storageKey, options.log);
   options.log.info({ document: row.id, store: storage.kind }, 'document removed');
   return removed;

@@ -7,24 +7,31 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { safeError } from './log-safety.ts';
+import { currentLanguage, render, t, type Wording } from './i18n.ts';
+
+export type { Wording } from './i18n.ts';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 
 export class HubError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extra: { field?: string; [k: string]: unknown } = {}) {
+  /** the message to render in the language of the request that shows it */
+  readonly text: Wording;
+
+  constructor(code: ErrorCode, message: Wording, extra: { field?: string; [k: string]: unknown } = {}) {
     const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+    super(render(message, currentLanguage()), { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+    this.text = message;
   }
 }
 
-export const badInput = (field: string, message: string) => new HubError('BAD_USER_INPUT', message, { field });
+export const badInput = (field: string, message: Wording) => new HubError('BAD_USER_INPUT', message, { field });
 
 /** One invalid field of an input, in words. */
 export interface FieldProblem {
   field: string;
-  message: string;
+  message: Wording;
 }
 
 /**
@@ -46,7 +53,7 @@ export function badInputs(problems: readonly FieldProblem[]): HubError {
 export class FieldProblems {
   readonly list: FieldProblem[] = [];
 
-  add(field: string, message: string): void {
+  add(field: string, message: Wording): void {
     this.list.push({ field, message });
   }
 
@@ -57,7 +64,7 @@ export class FieldProblems {
       if (!(err instanceof HubError) || err.extensions.code !== 'BAD_USER_INPUT') throw err;
       const many = err.extensions.fieldErrors as FieldProblem[] | undefined;
       if (many) this.list.push(...many);
-      else this.add(String(err.extensions.field), err.message);
+      else this.add(String(err.extensions.field), err.text);
       return undefined;
     }
   }
@@ -66,10 +73,10 @@ export class FieldProblems {
     if (this.list.length > 0) throw badInputs(this.list);
   }
 }
-export const forbidden = (message = 'You are not allowed to do this.') => new HubError('FORBIDDEN', message);
-export const notFound = (message: string) => new HubError('NOT_FOUND', message);
-export const conflict = (message: string, extra: Record<string, unknown> = {}) => new HubError('CONFLICT', message, extra);
-export const unauthenticated = (message: string) => new HubError('UNAUTHENTICATED', message);
+export const forbidden = (message: Wording = t`You are not allowed to do this.`) => new HubError('FORBIDDEN', message);
+export const notFound = (message: Wording) => new HubError('NOT_FOUND', message);
+export const conflict = (message: Wording, extra: Record<string, unknown> = {}) => new HubError('CONFLICT', message, extra);
+export const unauthenticated = (message: Wording) => new HubError('UNAUTHENTICATED', message);
 
 /** Codes that Apollo Server itself produces for malformed requests; their messages are safe to show. */
 const SAFE_CODES = new Set([
@@ -101,6 +108,15 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
     const code = typeof raw === 'string' ? raw : '';
     if (SAFE_CODES.has(code)) {
       const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+      // Our own refusals are rendered now, in the language of the request they are answered to.
+      const own = hubErrorOf(error);
+      const lang = currentLanguage();
+      if (own) {
+        formatted = { ...formatted, message: formatted.message.replace(own.message, render(own.text, lang)) };
+        if (Array.isArray(extensions.fieldErrors)) {
+          extensions.fieldErrors = (extensions.fieldErrors as FieldProblem[]).map((p) => ({ field: p.field, message: render(p.message, lang) }));
+        }
+      }
       // A variable that does not fit its type (a bad Date, say): name the variable path the caller sent.
       const coercion = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?;/.exec(formatted.message);
       if (code === 'BAD_USER_INPUT' && coercion && extensions.field === undefined) extensions.field = coercion[2] ?? coercion[1];
@@ -109,11 +125,21 @@ export function createErrorFormatter(log: { error: (obj: unknown, msg: string) =
     }
     log.error({ err: safeError(unwrapResolverError(error)), ...(formatted.path ? { path: formatted.path } : {}) }, 'internal error');
     return {
-      message: 'Something went wrong on our side. The error has been logged; please try again or contact support.',
+      message: render(t`Something went wrong on our side. The error has been logged; please try again or contact support.`, currentLanguage()),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/** The HubError behind an error, however wrapped (a resolver's, a located one, a variable's coercion). */
+function hubErrorOf(error: unknown): HubError | undefined {
+  for (let e: unknown = error, i = 0; e && i < 5; e = (e as { originalError?: unknown }).originalError, i++) {
+    if (e instanceof HubError) return e;
+    const unwrapped = unwrapResolverError(e);
+    if (unwrapped instanceof HubError) return unwrapped;
+  }
+  return undefined;
 }
 
 /**
@@ -138,7 +164,7 @@ export function fieldErrorsPlugin<C extends BaseContext>(): ApolloServerPlugin<C
 function expandFieldErrors(error: GraphQLFormattedError): GraphQLFormattedError[] {
   const { fieldErrors, ...extensions } = error.extensions ?? {};
   if (!Array.isArray(fieldErrors)) return [error];
-  return (fieldErrors as FieldProblem[]).map((p) => ({ ...error, message: p.message, extensions: { ...extensions, field: p.field } }));
+  return (fieldErrors as FieldProblem[]).map((p) => ({ ...error, message: String(p.message), extensions: { ...extensions, field: p.field } }));
 }
 
 /** True when a database error (possibly wrapped by drizzle) is a unique violation, optionally of one index. */

@@ -4,6 +4,7 @@ import { requirePermission } from './access.ts';
 import type { Caller } from './caller.ts';
 import { isPseudonym } from './person-id.ts';
 import { badInput } from './errors.ts';
+import { t } from './i18n.ts';
 
 export const organisationResolvers = {
   Organisation: {
@@ -27,6 +28,6 @@ export const personReference = {
 };
 
 export function requirePersonId(id: string, field = 'id'): string {
-  if (!isPseudonym(id)) throw badInput(field, 'This is not a person id of the hub (it starts with "p_"); use findPerson to look one up.');
+  if (!isPseudonym(id)) throw badInput(field, t`This is not a person id of the hub (it starts with "p_"); use findPerson to look one up.`);
   return id;
 }

@@ -31,6 +31,7 @@
  * use) are snapshots at one day, not sums over the period: they get rule 1
  * and 3 only (see the README for what that leaves open).
  */
+import type { Wording } from './i18n.ts';
 export type Gender = 'WOMEN' | 'MEN';
 export const GENDERS: readonly Gender[] = ['WOMEN', 'MEN'];
 export const MIN_CELL = 5;
@@ -49,7 +50,8 @@ export type Kind = 'COUNT' | 'SHARE' | 'MEDIAN';
 
 export interface RawIndicator {
   key: string;
-  label: string;
+  /** a t`` message, written in the request's language when published (i18n.ts) */
+  label: Wording;
   kind: Kind;
   total: Counts;
   byGender: Record<Gender, Counts>;
@@ -234,7 +236,7 @@ export function publish(raw: RawIndicator, options: PublishOptions = {}): Indica
   const suppressed = { WOMEN: reasons.WOMEN !== null, MEN: reasons.MEN !== null };
   return {
     key: raw.key,
-    label: raw.label,
+    label: String(raw.label),
     ...cell(raw.kind, raw.total, totalSuppressed),
     byGender: GENDERS.map((g) => ({ group: g, ...cell(raw.kind, raw.byGender[g], suppressed[g]) })),
   };
@@ -254,13 +256,13 @@ export function genderOf(normalisedNumber: string): Gender {
 }
 
 /** A figure about councils or agreements, not people: published as it is, with no gender breakdown. */
-export function publishAggregate(key: string, label: string, numerator: number, denominator: number | null): Indicator {
+export function publishAggregate(key: string, label: Wording, numerator: number, denominator: number | null): Indicator {
   const value = denominator === null ? numerator : denominator ? Math.round((numerator / denominator) * 1000) / 1000 : null;
-  return { key, label, value, numerator, denominator, suppressed: false, byGender: [] };
+  return { key, label: String(label), value, numerator, denominator, suppressed: false, byGender: [] };
 }
 
 /** Per-gender rows from SQL (`group by legal_gender`, a null gender counts in the total only) summed into a raw figure. */
-export function fromRows<R extends { gender: string | null }>(rows: R[], key: string, label: string, kind: Kind, pick: (r: R) => Counts): RawIndicator {
+export function fromRows<R extends { gender: string | null }>(rows: R[], key: string, label: Wording, kind: Kind, pick: (r: R) => Counts): RawIndicator {
   const zero = (): Counts => ({ numerator: 0, denominator: kind === 'SHARE' ? 0 : null });
   const add = (a: Counts, b: Counts): Counts => ({
     numerator: a.numerator + b.numerator,
@@ -325,7 +327,7 @@ const GROUPS = ['TOTAL', 'WOMEN', 'MEN'] as const;
 /** A count (or a median's people, with its values) over a period, with its sub-periods. */
 export function runsFigure(
   key: string,
-  label: string,
+  label: Wording,
   kind: 'COUNT' | 'MEDIAN',
   people: GroupRuns,
   medians?: Record<Gender | 'TOTAL', number | null>,
@@ -342,7 +344,7 @@ export function runsFigure(
 }
 
 /** A share over a period, with its sub-periods. */
-export function runsShare(key: string, label: string, numerator: GroupRuns, denominator: GroupRuns): RawIndicator {
+export function runsShare(key: string, label: Wording, numerator: GroupRuns, denominator: GroupRuns): RawIndicator {
   const counts = (g: (typeof GROUPS)[number]): Counts => ({ numerator: numerator[g].whole, denominator: denominator[g].whole });
   return {
     key,

@@ -38,6 +38,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { t, type Msg } from './i18n.ts';
 
 export const MAX_FREE_TEXT = 10_000;
 export const MAX_NAME = 200;
@@ -60,37 +61,37 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with one text value, in words after its path; null when nothing is. */
-export function textProblem(value: string, max: number): string | null {
-  if (CONTROL.test(value)) return 'contains a control character; remove it.';
-  if (LONE_SURROGATE.test(value)) return 'contains a broken character (half of a UTF-16 pair); remove it.';
+export function textProblem(value: string, max: number): Msg | null {
+  if (CONTROL.test(value)) return t`contains a control character; remove it.`;
+  if (LONE_SURROGATE.test(value)) return t`contains a broken character (half of a UTF-16 pair); remove it.`;
   if (value.length > max) {
     const length = [...value].length;
-    if (length > max) return `is ${length} characters long; at most ${max} are allowed.`;
+    if (length > max) return t`is ${length} characters long; at most ${max} are allowed.`;
   }
   return null;
 }
 
 export interface InputProblem {
   field: string;
-  message: string;
+  message: Msg;
 }
 
 /** Every problem of one input value (and its items and fields), in the order they are met, added to `out`. */
 function checkValue(value: unknown, type: GraphQLInputType, path: string, name: string, out: InputProblem[]): void {
   if (value === null || value === undefined) return;
-  const t = getNullableType(type);
-  if (isListType(t)) {
-    if (!Array.isArray(value)) return checkValue(value, t.ofType, path, name, out);
+  const nt = getNullableType(type);
+  if (isListType(nt)) {
+    if (!Array.isArray(value)) return checkValue(value, nt.ofType, path, name, out);
     if (value.length > MAX_LIST_ITEMS) {
-      out.push({ field: path, message: `has ${value.length} items; at most ${MAX_LIST_ITEMS} are allowed.` });
+      out.push({ field: path, message: t`has ${value.length} items; at most ${MAX_LIST_ITEMS} are allowed.` });
       return;
     }
-    for (let i = 0; i < value.length; i++) checkValue(value[i], t.ofType, `${path}[${i}]`, name, out);
+    for (let i = 0; i < value.length; i++) checkValue(value[i], nt.ofType, `${path}[${i}]`, name, out);
     return;
   }
-  if (isInputObjectType(t)) {
+  if (isInputObjectType(nt)) {
     if (typeof value !== 'object') return;
-    const fields = t.getFields();
+    const fields = nt.getFields();
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const f = fields[key];
       if (f) checkValue(v, f.type, `${path}.${key}`, key, out);
@@ -98,8 +99,8 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string, name: 
     return;
   }
   // String, ID, and a custom scalar whose value is still text (Date): the same character rules.
-  if (isScalarType(t) && typeof value === 'string') {
-    const message = textProblem(value, maxLength(name, t.name));
+  if (isScalarType(nt) && typeof value === 'string') {
+    const message = textProblem(value, maxLength(name, nt.name));
     if (message) out.push({ field: path, message });
   }
 }
@@ -165,7 +166,7 @@ export function inputProblem(...args: Parameters<typeof inputProblems>): InputPr
 
 /** The refusal of a broken input rule: BAD_USER_INPUT, the field named, status 400. */
 export function inputRefusal(problem: InputProblem): GraphQLError {
-  return new GraphQLError(`${problem.field}: ${problem.message}`, {
+  return new GraphQLError(String(t`${problem.field}: ${problem.message}`), {
     extensions: { code: 'BAD_USER_INPUT', field: problem.field, http: { status: 400 } },
   });
 }
@@ -178,11 +179,11 @@ export function inputRefusals(problems: readonly InputProblem[]): GraphQLError {
   const [first, ...more] = problems;
   if (!first) throw new Error('inputRefusals needs at least one problem');
   if (more.length === 0) return inputRefusal(first);
-  return new GraphQLError(`${first.field}: ${first.message}`, {
+  return new GraphQLError(String(t`${first.field}: ${first.message}`), {
     extensions: {
       code: 'BAD_USER_INPUT',
       field: first.field,
-      fieldErrors: problems.map((p) => ({ field: p.field, message: `${p.field}: ${p.message}` })),
+      fieldErrors: problems.map((p) => ({ field: p.field, message: String(t`${p.field}: ${p.message}`) })),
       http: { status: 400 },
     },
   });

@@ -15,6 +15,7 @@ import { badInput } from './errors.ts';
 import { isUuid } from './ids.ts';
 import { storedOrganisation } from './directory.ts';
 import { stockholmDate } from './time.ts';
+import { t, type Wording } from './i18n.ts';
 
 /** A message on a record, from one organisation to the others taking part in it. */
 export const recordMessage = pgTable(
@@ -83,9 +84,9 @@ const jsonIds = (ids: readonly string[]) => JSON.stringify([...new Set(ids)]);
 /** The text of a new message: BAD_USER_INPUT on `text` when it is empty or too long. */
 export function messageText(text: string): string {
   const trimmed = text.trim();
-  if (trimmed.length === 0) throw badInput('text', 'A message needs some text.');
+  if (trimmed.length === 0) throw badInput('text', t`A message needs some text.`);
   if (trimmed.length > MAX_MESSAGE_LENGTH) {
-    throw badInput('text', `The message is ${trimmed.length} characters long; at most ${MAX_MESSAGE_LENGTH} are allowed.`);
+    throw badInput('text', t`The message is ${trimmed.length} characters long; at most ${MAX_MESSAGE_LENGTH} are allowed.`);
   }
   return trimmed;
 }
@@ -214,7 +215,7 @@ export async function markItemsRead(db: Executor, userId: string, itemIds: reado
 
 /** A record id as a message or work item can name it: BAD_USER_INPUT on the field otherwise. */
 export function recordIdOf(field: string, id: string): string {
-  if (!isUuid(id)) throw badInput(field, `${field} must be a record id (a UUID).`);
+  if (!isUuid(id)) throw badInput(field, t`${field} must be a record id (a UUID).`);
   return id;
 }
 
@@ -319,13 +320,13 @@ export async function markWorkRead(
   caller: Caller,
   now: Date,
   prefix: string,
-  what: string,
+  what: Wording,
   ids: readonly string[],
   current: () => Promise<WorkItemView[]>,
 ): Promise<{ marked: number }> {
-  if (ids.length > MAX_MARK) throw badInput('ids', `At most ${MAX_MARK} ids can be marked at once.`);
+  if (ids.length > MAX_MARK) throw badInput('ids', t`At most ${MAX_MARK} ids can be marked at once.`);
   ids.forEach((id, i) => {
-    if (!id.startsWith(`${prefix}:`)) throw badInput(`ids[${i}]`, `This id is not a work item of ${what}.`);
+    if (!id.startsWith(`${prefix}:`)) throw badInput(`ids[${i}]`, t`This id is not a work item of ${what}.`);
   });
   const mine = new Set((await current()).filter((i) => i.informational).map((i) => i.id));
   return {

@@ -20,6 +20,7 @@ import type { Caller } from './caller.ts';
 import type { SubgraphName } from './env.ts';
 import { badInput } from './errors.ts';
 import { pageSize } from './pagination.ts';
+import { t } from './i18n.ts';
 
 export const notification = pgTable(
   'notification',
@@ -187,7 +188,7 @@ export const publicId = (subgraph: SubgraphName, seq: number) => `${subgraph}:${
 
 export function seqOf(subgraph: SubgraphName, id: string, field: string): number {
   const m = new RegExp(`^${subgraph}:(\\d{1,15})$`).exec(id);
-  if (!m) throw badInput(field, `${field} must be a notification id of this subgraph, e.g. ${subgraph}:42 (got ${JSON.stringify(id).slice(0, 60)}).`);
+  if (!m) throw badInput(field, t`${field} must be a notification id of this subgraph, e.g. ${subgraph}:42 (got ${JSON.stringify(id).slice(0, 60)}).`);
   return Number(m[1]);
 }
 
@@ -224,7 +225,7 @@ export async function listNotifications(
   now: Date,
   args: { unreadOnly?: boolean | null; first?: number | null; after?: string | null },
 ) {
-  const first = pageSize(args.first, 'first', 20, 200);
+  const first = pageSize(args.first, t`notifications`, 20, 200);
   const after = args.after ? seqOf(subgraph, args.after, 'after') : null;
   const rows = rowsOf(
     await db.execute(sql`
@@ -276,7 +277,7 @@ export async function markRead(
   now: Date,
   ids: readonly string[] | null | undefined,
 ): Promise<number> {
-  if (ids && ids.length > 500) throw badInput('ids', 'At most 500 notifications can be marked read at once.');
+  if (ids && ids.length > 500) throw badInput('ids', t`At most 500 notifications can be marked read at once.`);
   const seqs = ids ? ids.map((id, i) => seqOf(subgraph, id, `ids[${i}]`)) : null;
   if (seqs && seqs.length === 0) return 0;
   const candidates = rowsOf(

@@ -12,6 +12,7 @@ import { badInput } from './errors.ts';
 import { requirePersonId } from './federation.ts';
 import { isUuid } from './ids.ts';
 import { isCalendarDate } from './time.ts';
+import { t, type Wording } from './i18n.ts';
 
 export type KeyKind = 'instant' | 'date' | 'uuid' | 'int';
 type KeyValue = string | number;
@@ -57,7 +58,7 @@ const VALID: Record<KeyKind, (v: unknown) => boolean> = {
   int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
 };
 
-const STALE_CURSOR = 'This cursor is not one the hub gave out; pass the endCursor of the previous page.';
+const STALE_CURSOR = t`This cursor is not one the hub gave out; pass the endCursor of the previous page.`;
 
 export function encodeCursor(values: Array<Date | string | number>): string {
   return Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString('base64url');
@@ -74,9 +75,9 @@ export function decodeCursor(cursor: string, kinds: readonly KeyKind[], field = 
   return values as KeyValue[];
 }
 
-export function pageSize(first: number | null | undefined, what: string, fallback = 20, max = 200): number {
+export function pageSize(first: number | null | undefined, what: Wording, fallback = 20, max = 200): number {
   const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput('first', `Ask for 1 to ${max} ${what} per page.`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput('first', t`Ask for 1 to ${max} ${what} per page.`);
   return n;
 }
 
@@ -95,7 +96,7 @@ function afterCursor<R>(keys: readonly PageKey<R>[], values: KeyValue[], directi
 
 export interface PageSpec<R> {
   /** what is listed, for the page-size message ("orders") */
-  what: string;
+  what: Wording;
   defaultSize?: number;
   maxSize?: number;
   direction: 'asc' | 'desc';

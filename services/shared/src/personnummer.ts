@@ -4,6 +4,7 @@
  * that is stored and hashed. Skatteverket SKV 704 describes the format.
  */
 import { isCalendarDate, stockholmDate } from './time.ts';
+import { t, type Msg } from './i18n.ts';
 
 export type IdentityKind = 'PERSONNUMMER' | 'SAMORDNINGSNUMMER';
 export type LegalGender = 'WOMEN' | 'MEN';
@@ -17,7 +18,7 @@ export interface IdentityNumber {
   gender: LegalGender;
 }
 
-export type ParseResult = { ok: true; value: IdentityNumber } | { ok: false; reason: string };
+export type ParseResult = { ok: true; value: IdentityNumber } | { ok: false; reason: Msg };
 
 const FORM = /^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$/;
 
@@ -41,10 +42,10 @@ export function parseIdentityNumber(input: string, today: Date = new Date()): Pa
   const text = input.replace(/\s/g, '');
   const m = FORM.exec(text);
   if (!m) {
-    return { ok: false, reason: 'must be 10 or 12 digits, written YYMMDD-NNNN or YYYYMMDDNNNN' };
+    return { ok: false, reason: t`must be 10 or 12 digits, written YYMMDD-NNNN or YYYYMMDDNNNN` };
   }
   const [, century, yy, mm, dd, sep, serial, check] = m as unknown as string[];
-  if (century && sep === '+') return { ok: false, reason: "the '+' separator belongs only to the 10-digit form" };
+  if (century && sep === '+') return { ok: false, reason: t`the '+' separator belongs only to the 10-digit form` };
   const day = Number(dd);
   const kind: IdentityKind = day > 60 ? 'SAMORDNINGSNUMMER' : 'PERSONNUMMER';
   const realDay = String(kind === 'SAMORDNINGSNUMMER' ? day - 60 : day).padStart(2, '0');
@@ -61,11 +62,11 @@ export function parseIdentityNumber(input: string, today: Date = new Date()): Pa
   }
   const birthDate = `${String(year).padStart(4, '0')}-${mm}-${realDay}`;
   if (!isCalendarDate(birthDate)) {
-    return { ok: false, reason: `has no valid date of birth (${yy}${mm}${dd})` };
+    return { ok: false, reason: t`has no valid date of birth (${yy}${mm}${dd})` };
   }
-  if (birthDate > todayStr) return { ok: false, reason: 'has a date of birth in the future' };
+  if (birthDate > todayStr) return { ok: false, reason: t`has a date of birth in the future` };
   if (!luhnValid(`${yy}${mm}${dd}${serial}${check}`)) {
-    return { ok: false, reason: 'has a wrong check digit; please check the number' };
+    return { ok: false, reason: t`has a wrong check digit; please check the number` };
   }
   const normalised = `${String(year).padStart(4, '0')}${mm}${dd}${serial}${check}`;
   const gender: LegalGender = Number(serial![2]) % 2 === 1 ? 'MEN' : 'WOMEN';

@@ -7,6 +7,7 @@
  */
 import { auditLogResolvers } from './audit-log.ts';
 import { reportKey, type ReportKey } from './councils.ts';
+import { auditEventFhirResolvers } from './fhir.ts';
 import { organisationResolvers, personReference } from './federation.ts';
 import type { Indicator } from './indicators.ts';
 
@@ -22,6 +23,7 @@ export function commonResolvers<N extends Section, C, P extends object>(
   return {
     ...organisationResolvers,
     ...auditLogResolvers(section),
+    ...auditEventFhirResolvers,
     Person: { ...personReference, ...parts.Person },
     // the field is named after the section: IndicatorReport.psychiatry, .probation, .clinics
     IndicatorReport: { [section]: resolve } as Record<N, SectionResolver<C>>,

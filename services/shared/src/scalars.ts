@@ -2,6 +2,7 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { formatStockholm, isCalendarDate, parseDateTime } from './time.ts';
 import { HubError } from './errors.ts';
+import { t } from './i18n.ts';
 
 export const EARLIEST_YEAR = 1900;
 export const LATEST_YEAR = 2200;
@@ -9,7 +10,8 @@ export const LATEST_YEAR = 2200;
 /** The value as the caller wrote it, for the message; only when it is a short run of date characters (never free text). */
 const shown = (value: unknown) => (typeof value === 'string' && /^[0-9T:.+\-Z ]{1,40}$/.test(value) ? `"${value}"` : 'The value');
 
-const implausible = (value: unknown) => new HubError('BAD_USER_INPUT', `${shown(value)} is outside the years ${EARLIEST_YEAR}–${LATEST_YEAR}; check the date.`);
+const implausible = (value: unknown) =>
+  new HubError('BAD_USER_INPUT', t`${shown(value)} is outside the years ${EARLIEST_YEAR}–${LATEST_YEAR}; check the date.`);
 
 const plausibleYear = (year: number) => year >= EARLIEST_YEAR && year <= LATEST_YEAR;
 
@@ -18,12 +20,12 @@ function dateValue(value: unknown): string {
     if (!plausibleYear(Number(value.slice(0, 4)))) throw implausible(value);
     return value;
   }
-  throw new HubError('BAD_USER_INPUT', `${shown(value)} is not a date; write it as YYYY-MM-DD.`);
+  throw new HubError('BAD_USER_INPUT', t`${shown(value)} is not a date; write it as YYYY-MM-DD.`);
 }
 
 function dateTimeValue(value: unknown): Date {
   const d = typeof value === 'string' ? parseDateTime(value) : null;
-  if (!d) throw new HubError('BAD_USER_INPUT', `${shown(value)} is not a date and time; write it as ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+01:00.`);
+  if (!d) throw new HubError('BAD_USER_INPUT', t`${shown(value)} is not a date and time; write it as ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+01:00.`);
   if (!plausibleYear(Number(String(value).slice(0, 4)))) throw implausible(value);
   return d;
 }

@@ -8,6 +8,7 @@
 import type http from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger.ts';
+import { t } from './i18n.ts';
 
 export const DEFAULT_GRACE_SECONDS = 10;
 
@@ -21,7 +22,7 @@ export function refuseWhileStopping(state: Stopping) {
   return (_req: Request, res: Response, next: NextFunction) => {
     if (!state.stopping) return next();
     res.setHeader('connection', 'close');
-    res.status(503).json({ errors: [{ message: 'The service is stopping; try again.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    res.status(503).json({ errors: [{ message: String(t`The service is stopping; try again.`), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
   };
 }
 

@@ -49,6 +49,7 @@ import { liveNotifications, startLive, type LiveHub } from './live.ts';
 import { startSweeper } from './sweep.ts';
 import { startDigest } from './digest.ts';
 import { forbidden } from './errors.ts';
+import { LANGUAGE_HEADER, t, withLanguage } from './i18n.ts';
 
 export { CLOCK_HEADER };
 export const STATEMENTS_HEADER = 'x-hub-sql-statements';
@@ -66,7 +67,7 @@ export interface HubContext<S extends Record<string, unknown> = Record<string, u
   /** the shared pseudonymous Person id of a normalised personnummer */
   pseudonym: (normalisedNumber: string) => string;
   /** the caller's Authorization and clock headers as received, for a signed request to the subgraph owning a linked record */
-  forwarded: { authorization?: string; clock?: string };
+  forwarded: { authorization?: string; clock?: string; language?: string };
   /** where attached documents' bytes are (PostgreSQL, or the S3-compatible bucket of HUB_DOCUMENT_S3_*) */
   documentStorage: DocumentStorage;
 }
@@ -109,7 +110,7 @@ function notificationResolvers(
         markRead(name, ctx.db, hooks, ctx.caller, ctx.now, args.ids).then((marked) => ({ marked })),
       // development only: the sweep as at the request's clock (x-hub-clock), for one person's records or all
       [`run${capitalised(name)}DeadlineSweep`]: (_p: unknown, args: { personId?: string | null }, ctx: Ctx) => {
-        if (ctx.config.mode !== 'development') throw forbidden('The deadline sweep is run by the clock in production; this mutation is for development only.');
+        if (ctx.config.mode !== 'development') throw forbidden(t`The deadline sweep is run by the clock in production; this mutation is for development only.`);
         return sweepAt(ctx.now, args.personId ?? null).then((told) => ({ told }));
       },
     },
@@ -180,7 +181,10 @@ function auditPlugin<S extends Record<string, unknown>, L>(log: Logger): ApolloS
               if (response.body.kind === 'single') {
                 response.body.singleResult = {
                   errors: [
-                    { message: 'The access could not be logged, so nothing is shown. Please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+                    {
+                      message: String(t`The access could not be logged, so nothing is shown. Please try again.`),
+                      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                    },
                   ],
                 };
               }
@@ -267,6 +271,8 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
   const app = express();
   app.disable('x-powered-by');
   app.use(refuseWhileStopping(stopping));
+  // every request runs in the language of its Accept-Language (i18n.ts): messages are rendered in it
+  app.use(withLanguage);
   // every request runs with the audit key, which keys the content hash of each event it writes (audit.ts)
   app.use((_req, _res, next) => withAuditKey(config.auditKey, next));
   app.get('/health', (_req, res) => {
@@ -299,6 +305,7 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       forwarded: {
         ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
         ...(typeof req.headers[CLOCK_HEADER] === 'string' ? { clock: req.headers[CLOCK_HEADER] } : {}),
+        ...(typeof req.headers[LANGUAGE_HEADER] === 'string' ? { language: req.headers[LANGUAGE_HEADER] } : {}),
       },
     };
     return { ...base, loaders: def.createLoaders(db, base) };
@@ -308,10 +315,10 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     const raw = (req as unknown as { rawBody?: Buffer }).rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const check = await signatures.check(req.method, req.originalUrl.split('?')[0] ?? '', req.headers, raw).catch((err: unknown) => {
       log.error({ err }, 'replay check failed; request refused');
-      return { ok: false as const, reason: 'The request could not be checked against replays; it must be sent again.' };
+      return { ok: false as const, reason: t`The request could not be checked against replays; it must be sent again.` };
     });
     if (!check.ok) {
-      res.status(401).json({ errors: [{ message: check.reason, extensions: { code: 'UNAUTHENTICATED' } }] });
+      res.status(401).json({ errors: [{ message: String(check.reason), extensions: { code: 'UNAUTHENTICATED' } }] });
       return;
     }
     next();
@@ -339,7 +346,9 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
     context: (req) => (req.raw as unknown as { hubContext: Record<string, unknown> }).hubContext,
     execute: () => ({
       errors: [
-        new GraphQLError('Only subscriptions are served over text/event-stream; send queries and mutations as JSON.', { extensions: { code: 'BAD_REQUEST' } }),
+        new GraphQLError(String(t`Only subscriptions are served over text/event-stream; send queries and mutations as JSON.`), {
+          extensions: { code: 'BAD_REQUEST' },
+        }),
       ],
     }),
   });
@@ -349,14 +358,14 @@ export async function startSubgraph<S extends Record<string, unknown>, L>(
       // the signature covers the body, not a query string: a subscription comes as a POST
       res
         .status(405)
-        .json({ errors: [{ message: 'Subscriptions are accepted as a POST with the operation in the body.', extensions: { code: 'BAD_REQUEST' } }] });
+        .json({ errors: [{ message: String(t`Subscriptions are accepted as a POST with the operation in the body.`), extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     void (async () => {
       try {
         (req as unknown as { hubContext: HubContext<S, L> }).hubContext = await contextOf(req);
       } catch (err) {
-        const e = err instanceof GraphQLError ? err : new GraphQLError('The request could not be read.');
+        const e = err instanceof GraphQLError ? err : new GraphQLError(String(t`The request could not be read.`));
         const status = e.extensions.http?.status ?? (e.extensions.code === 'UNAUTHENTICATED' ? 401 : 400);
         res.status(status).json({ errors: [{ message: e.message, extensions: { code: e.extensions.code ?? 'BAD_REQUEST' } }] });
         return;

@@ -23,6 +23,7 @@ import {
   requireListClinics,
 } from './policy.ts';
 import { newEffort, newEnrolment, validateEffortDay } from './rules.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export const isEnrolmentId = isUuid;
 
@@ -60,7 +61,7 @@ export type ListArgs = PersonListArgs;
 export async function listEnrolments(ctx: ClinicsContext, args: ListArgs, fields: string[] | null) {
   const filters = personListFilters(listCondition(ctx.caller), clinicEnrolment.personId, args);
   const page = await paginateTable(args, ctx.db, clinicEnrolment, {
-    what: 'enrolments',
+    what: t`enrolments`,
     maxSize: 100,
     direction: 'desc',
     keys: thenById(clinicEnrolment, 'enrolledAt', 'instant'),
@@ -75,7 +76,7 @@ export async function enrol(ctx: ClinicsContext, clinicId: string, personnummer:
   const { caller, now } = ctx;
   requireEnrolRole(caller);
   const target = await ctx.loaders.clinic.load(clinicId);
-  if (!target) throw badInput('clinicId', `${clinicId} is not a local integrated clinic of the hub; see the clinics query for their ids.`);
+  if (!target) throw badInput('clinicId', t`${clinicId} is not a local integrated clinic of the hub; see the clinics query for their ids.`);
   const basis = requireEnrolAt(caller, target);
   const enrolment = newEnrolment(target, personnummer, targetGroups, caller, now, ctx.pseudonym);
   return ctx.db.transaction(async (tx) => {
@@ -90,7 +91,7 @@ export async function enrol(ctx: ClinicsContext, clinicId: string, personnummer:
         .select({ id: clinicEnrolment.id, enrolledOn: clinicEnrolment.enrolledOn })
         .from(clinicEnrolment)
         .where(and(eq(clinicEnrolment.clinicId, target.id), eq(clinicEnrolment.personId, enrolment.personId)));
-      throw conflict(`This person is already enrolled at ${target.name} (since ${existing?.enrolledOn ?? 'earlier'}).`, { enrolmentId: existing?.id ?? null });
+      throw conflict(t`This person is already enrolled at ${target.name} (since ${existing?.enrolledOn ?? 'earlier'}).`, { enrolmentId: existing?.id ?? null });
     }
     await appendAudit(tx, caller, [
       { action: 'CREATE', entity: 'ClinicEnrolment', entityId: row.id, personId: row.personId, fields: ['personnummer', 'targetGroups'], basis },

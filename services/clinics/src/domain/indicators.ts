@@ -34,26 +34,27 @@ import {
 import { EFFORT_KINDS, TARGET_GROUPS, type EffortKind, type TargetGroup } from '../db/schema.ts';
 import type { ClinicsContext } from '../context.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
+import { t, type Msg, type Wording } from '../../../shared/src/i18n.ts';
 
 /** OPIOID_MAINTENANCE_TREATMENT → opioidMaintenanceTreatment (the keys' spelling). */
 export const camel = (name: string) => name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-export const EFFORT_LABELS: Record<EffortKind, string> = {
-  OPIOID_MAINTENANCE_TREATMENT: 'People given maintenance treatment for opiate dependence (LARO) in the period',
-  INFECTION_TESTING: 'People tested for blood-borne infections (hepatitis, HIV) in the period',
-  VACCINATION: 'People vaccinated in the period',
-  PSYCHIATRIC_ASSESSMENT: 'People given a psychiatric assessment in the period',
-  SOCIAL_SUPPORT: "People given support from the clinic's social services in the period",
-  PRIMARY_CARE_VISIT: 'People with a primary-care visit in the period',
+export const EFFORT_LABELS: Record<EffortKind, Msg> = {
+  OPIOID_MAINTENANCE_TREATMENT: t`People given maintenance treatment for opiate dependence (LARO) in the period`,
+  INFECTION_TESTING: t`People tested for blood-borne infections (hepatitis, HIV) in the period`,
+  VACCINATION: t`People vaccinated in the period`,
+  PSYCHIATRIC_ASSESSMENT: t`People given a psychiatric assessment in the period`,
+  SOCIAL_SUPPORT: t`People given support from the clinic's social services in the period`,
+  PRIMARY_CARE_VISIT: t`People with a primary-care visit in the period`,
 };
 
-export const TARGET_GROUP_LABELS: Record<TargetGroup, string> = {
-  PREGNANT: 'People enrolled at the end of the period: pregnant women with risky use or misuse',
-  PARENT_OF_MINOR: 'People enrolled at the end of the period: parents of minor children',
-  YOUNG_PERSON: 'People enrolled at the end of the period: young people',
-  HOMELESS: 'People enrolled at the end of the period: homeless people with misuse',
-  COMPLEX_NEEDS: 'People enrolled at the end of the period: complex needs over a long time',
-  OPIOID_MAINTENANCE: 'People enrolled at the end of the period: maintenance treatment for opiate dependence',
+export const TARGET_GROUP_LABELS: Record<TargetGroup, Msg> = {
+  PREGNANT: t`People enrolled at the end of the period: pregnant women with risky use or misuse`,
+  PARENT_OF_MINOR: t`People enrolled at the end of the period: parents of minor children`,
+  YOUNG_PERSON: t`People enrolled at the end of the period: young people`,
+  HOMELESS: t`People enrolled at the end of the period: homeless people with misuse`,
+  COMPLEX_NEEDS: t`People enrolled at the end of the period: complex needs over a long time`,
+  OPIOID_MAINTENANCE: t`People enrolled at the end of the period: maintenance treatment for opiate dependence`,
 };
 
 /** One row per gender: enrolled_at_end, g0… (target groups), the snapshots at the period's end. */
@@ -130,17 +131,17 @@ export async function clinicsSection(ctx: ClinicsContext, r: ReportKey, options:
   }>;
   const rows = result!.snapshot;
   const runs = runsOf(period.n, result!.masks, ['enrolled', 'any', ...EFFORT_KINDS]);
-  const figure = (column: string, key: string, label: string) =>
+  const figure = (column: string, key: string, label: Wording) =>
     publish(
       fromRows(rows, key, label, 'COUNT', (x) => ({ numerator: Number(x[column] ?? 0), denominator: null })),
       options,
     );
-  const overPeriod = (what: string, key: string, label: string) => publish(runsFigure(key, label, 'COUNT', runs[what]!), options);
+  const overPeriod = (what: string, key: string, label: Wording) => publish(runsFigure(key, label, 'COUNT', runs[what]!), options);
 
   return [
-    overPeriod('enrolled', 'clinics.enrolledInPeriod', 'People enrolled at a local integrated clinic in the period'),
-    figure('enrolled_at_end', 'clinics.enrolledAtPeriodEnd', 'People enrolled at a local integrated clinic at the end of the period'),
-    overPeriod('any', 'clinics.peopleWithAnyEffort', 'People given any effort at a local integrated clinic in the period'),
+    overPeriod('enrolled', 'clinics.enrolledInPeriod', t`People enrolled at a local integrated clinic in the period`),
+    figure('enrolled_at_end', 'clinics.enrolledAtPeriodEnd', t`People enrolled at a local integrated clinic at the end of the period`),
+    overPeriod('any', 'clinics.peopleWithAnyEffort', t`People given any effort at a local integrated clinic in the period`),
     ...EFFORT_KINDS.map((k) => overPeriod(k, `clinics.effort.${camel(k)}`, EFFORT_LABELS[k])),
     ...TARGET_GROUPS.map((g, i) => figure(`g${i}`, `clinics.targetGroup.${camel(g)}`, TARGET_GROUP_LABELS[g])),
   ];

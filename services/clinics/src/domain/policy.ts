@@ -13,6 +13,7 @@ import { recordAccess } from '../../../shared/src/record-access.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { forbidden, notFound } from '../../../shared/src/errors.ts';
 import { clinicEnrolment, type ClinicRow, type EnrolmentRow } from '../db/schema.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export const BASIS_OWN_CLINIC = 'own clinic';
 export type Basis = typeof BASIS_OWN_CLINIC;
@@ -36,7 +37,7 @@ export function visibleTo(caller: Caller): SQL | null {
 export function listCondition(caller: Caller): SQL {
   requirePermission(caller, 'clinic.readEnrolments');
   const visible = visibleTo(caller);
-  if (!visible) throw forbidden('Only the staff of a local integrated clinic read its enrolments.');
+  if (!visible) throw forbidden(t`Only the staff of a local integrated clinic read its enrolments.`);
   return visible;
 }
 
@@ -56,11 +57,11 @@ export function requireEnrolRole(caller: Caller): void {
  */
 export function requireEnrolAt(caller: Caller, target: Pick<ClinicRow, 'id' | 'name'>): Basis {
   requireEnrolRole(caller);
-  if (caller.organisation.id !== target.id) throw forbidden(`Only the staff of ${target.name} can enrol people there.`);
+  if (caller.organisation.id !== target.id) throw forbidden(t`Only the staff of ${target.name} can enrol people there.`);
   return BASIS_OWN_CLINIC;
 }
 
-export const notVisible = (id: string) => notFound(`There is no clinic enrolment ${id} that you can see.`);
+export const notVisible = (id: string) => notFound(t`There is no clinic enrolment ${id} that you can see.`);
 
 /** Enrolments seen, audited and refused by the shared outline (services/shared/src/record-access.ts). */
 export const enrolmentAccess = recordAccess<EnrolmentRow, Basis>({

@@ -10,6 +10,7 @@ import { badInput } from '../../../shared/src/errors.ts';
 import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ClinicRow, EffortKind, EffortRow, EnrolmentRow, TargetGroup } from '../db/schema.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 /** A person enrolled at `clinic` today (Stockholm) by `by`; `pseudonym` gives the person's shared id. */
 export function newEnrolment(
@@ -21,9 +22,9 @@ export function newEnrolment(
   pseudonym: (normalised: string) => string,
 ): EnrolmentRow {
   const parsed = parseIdentityNumber(personnummer, now);
-  if (!parsed.ok) throw badInput('personnummer', `The personnummer ${parsed.reason}.`);
+  if (!parsed.ok) throw badInput('personnummer', t`The personnummer ${parsed.reason}.`);
   const repeated = targetGroups.find((g, i) => targetGroups.indexOf(g) !== i);
-  if (repeated) throw badInput('targetGroups', `${repeated} is named twice; name each target group once.`);
+  if (repeated) throw badInput('targetGroups', t`${repeated} is named twice; name each target group once.`);
   const normalised = parsed.value.normalised;
   return {
     id: randomUUID(),
@@ -41,12 +42,12 @@ export function newEnrolment(
 /** An effort is given on a day that has come (Stockholm), before the enrolment is known. */
 export function validateEffortDay(on: string, now: Date): void {
   const today = stockholmDate(now);
-  if (on > today) throw badInput('on', `The day of the effort (${on}) cannot be in the future; today is ${today}.`);
+  if (on > today) throw badInput('on', t`The day of the effort (${on}) cannot be in the future; today is ${today}.`);
 }
 
 /** An effort for `enrolment`, given on `on` (from the enrolment to today), recorded by `by` at `now`. */
 export function newEffort(enrolment: Pick<EnrolmentRow, 'id' | 'enrolledOn'>, kind: EffortKind, on: string, by: Caller, now: Date): Omit<EffortRow, 'seq'> {
   validateEffortDay(on, now);
-  if (on < enrolment.enrolledOn) throw badInput('on', `The effort (${on}) cannot be before the enrolment (${enrolment.enrolledOn}).`);
+  if (on < enrolment.enrolledOn) throw badInput('on', t`The effort (${on}) cannot be before the enrolment (${enrolment.enrolledOn}).`);
   return { id: randomUUID(), enrolmentId: enrolment.id, kind, performedOn: on, recordedAt: now, recordedBy: by.userId, recordedByName: by.name };
 }

@@ -11,6 +11,7 @@ import type { MunicipalityContext } from '../context.ts';
 import { consentAccess } from './policy.ts';
 import { notifySharingStopped } from './notifications.ts';
 import { validateConsent, type ConsentInput } from './validation.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 type Ctx = MunicipalityContext;
 
@@ -75,7 +76,7 @@ export async function revokeConsent(ctx: Ctx, id: string): Promise<ConsentRow> {
       .set(revocation(ctx.caller, ctx.now))
       .where(and(eq(consent.id, id), isNull(consent.revokedAt)))
       .returning();
-    if (!row) throw conflict('The consent was already revoked.');
+    if (!row) throw conflict(t`The consent was already revoked.`);
     await notifySharingStopped(tx, row, ctx.now);
     await appendAudit(tx, ctx.caller, [
       { action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis, owner: row.recordedByOrganisationId },

@@ -13,6 +13,7 @@ import type { MunicipalityContext } from '../context.ts';
 import { organisationOf } from './directory.ts';
 import { councilBasis, councilMembersOf, sitsOnCouncil } from './policy.ts';
 import * as valid from './validation.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 type Ctx = MunicipalityContext;
 
@@ -48,12 +49,12 @@ export interface AgreementInput {
 
 /** An agreement of the council as the caller adds it, from checked input, at `now`. */
 export function newAgreement(councilId: string, input: AgreementInput, caller: Caller, now: Date): AgreementRow {
-  const title = valid.text('input.title', input.title, 'The title', 300);
-  if (input.jointGoals.length === 0) throw badInput('input.jointGoals', 'An agreement states at least one joint goal.');
-  const jointGoals = input.jointGoals.map((g, i) => valid.text(`input.jointGoals[${i}]`, g, 'A joint goal', 1000));
-  const validFrom = valid.dateNotBefore('input.validFrom', input.validFrom, '2000-01-01', 'The agreement cannot apply from before 2000.');
-  const reviewBy = valid.dateNotBefore('input.reviewBy', input.reviewBy, validFrom, 'The review date must come after the agreement starts to apply.');
-  if (reviewBy === validFrom) throw badInput('input.reviewBy', 'The review date must come after the agreement starts to apply.');
+  const title = valid.text('input.title', input.title, t`The title`, 300);
+  if (input.jointGoals.length === 0) throw badInput('input.jointGoals', t`An agreement states at least one joint goal.`);
+  const jointGoals = input.jointGoals.map((g, i) => valid.text(`input.jointGoals[${i}]`, g, t`A joint goal`, 1000));
+  const validFrom = valid.dateNotBefore('input.validFrom', input.validFrom, '2000-01-01', t`The agreement cannot apply from before 2000.`);
+  const reviewBy = valid.dateNotBefore('input.reviewBy', input.reviewBy, validFrom, t`The review date must come after the agreement starts to apply.`);
+  if (reviewBy === validFrom) throw badInput('input.reviewBy', t`The review date must come after the agreement starts to apply.`);
   return {
     id: randomUUID(),
     councilId,
@@ -70,7 +71,7 @@ export function newAgreement(councilId: string, input: AgreementInput, caller: C
 export async function addAgreement(ctx: Ctx, councilId: string, input: AgreementInput): Promise<AgreementRow> {
   requirePermission(ctx.caller, 'council.write');
   const row = await councilById(ctx, councilId);
-  if (!row) throw notFound(`There is no council ${councilId} that you sit on.`);
+  if (!row) throw notFound(t`There is no council ${councilId} that you sit on.`);
   const agreement = newAgreement(row.id, input, ctx.caller, ctx.now);
   await ctx.db.transaction(async (tx) => {
     await tx.insert(cooperationAgreement).values(agreement);

@@ -21,6 +21,7 @@ import { HubError, notFound } from '../../../shared/src/errors.ts';
 import type { MunicipalityContext } from '../context.ts';
 import { planAccess, planNotVisible } from './policy.ts';
 import { planRecordById } from './plans.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 const RECORD = 'JointCarePlan';
 /** the audited entity of a plan's document */
@@ -73,11 +74,11 @@ export async function removePlanDocument(ctx: MunicipalityContext, args: { docum
   const access = planAccess(ctx.now);
   if (!row || !record) {
     access.change(ctx.caller, null, args.documentId, 'plan.write');
-    throw notFound('There is no document like this one.');
+    throw notFound(t`There is no document like this one.`);
   }
   const basis = access.change(ctx.caller, record, record.plan.id, 'plan.write');
   if (record.plan.ownerOrganisationId !== ctx.caller.organisation.id) {
-    throw new HubError('FORBIDDEN', "Only the organisation that owns the plan may remove its documents; ask the plan's owner.", { field: 'documentId' });
+    throw new HubError('FORBIDDEN', t`Only the organisation that owns the plan may remove its documents; ask the plan's owner.`, { field: 'documentId' });
   }
   return removeDocument(ctx.db, ctx.documentStorage, {
     caller: ctx.caller,
@@ -92,7 +93,7 @@ export async function removePlanDocument(ctx: MunicipalityContext, args: { docum
 /** The document endpoint's questions: may the caller attach to, or read the documents of, this plan now? */
 export const planDocuments: DocumentHooks<MunicipalityContext> = {
   access: async (ctx, recordType, recordId, purpose): Promise<DocumentRecordAccess> => {
-    if (recordType !== RECORD) throw notFound('There is no document like this one.');
+    if (recordType !== RECORD) throw notFound(t`There is no document like this one.`);
     const record = await planRecordById(ctx, recordId);
     const access = planAccess(ctx.now);
     const basis = purpose === 'attach' ? access.change(ctx.caller, record, recordId, 'plan.write') : record ? access.basis(ctx.caller, record) : null;

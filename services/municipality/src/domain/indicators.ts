@@ -27,6 +27,7 @@ import {
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { MunicipalityContext } from '../context.ts';
 import type { ReportKey } from '../../../shared/src/councils.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 /**
  * The counts kept on write (care_plan_indicator_month.what; migration 0010 defines each): the first
@@ -82,11 +83,11 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
   `)) as unknown as Array<{ local_councils: number; with_current: number; past_review: number }>;
 
   return [
-    publish(runsFigure('plans.drawnUp', 'Joint care plans drawn up', 'COUNT', runs.drawn_up!), options),
+    publish(runsFigure('plans.drawnUp', t`Joint care plans drawn up`, 'COUNT', runs.drawn_up!), options),
     publish(
       runsShare(
         'plans.signedByIndividual',
-        'Share of plans drawn up whose current version the individual has signed',
+        t`Share of plans drawn up whose current version the individual has signed`,
         runs.signed_by_individual!,
         runs.drawn_up!,
       ),
@@ -95,7 +96,7 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     publish(
       runsShare(
         'plans.followedUpInTime',
-        'Share of plans due for follow-up in the period that were followed up by their planned date',
+        t`Share of plans due for follow-up in the period that were followed up by their planned date`,
         runs.followed_up!,
         runs.follow_up_due!,
       ),
@@ -104,7 +105,7 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     publish(
       runsShare(
         'contractCare.probationTookPartInPlanning',
-        'Share of contract-care plans the probation service signed (took part in planning)',
+        t`Share of contract-care plans the probation service signed (took part in planning)`,
         runs.probation_planned!,
         runs.contract_care!,
       ),
@@ -112,10 +113,10 @@ export async function municipalitySection(ctx: MunicipalityContext, r: ReportKey
     ),
     publishAggregate(
       'agreements.localCouncilsWithCurrentAgreement',
-      'Share of local councils with a current agreement that states joint goals',
+      t`Share of local councils with a current agreement that states joint goals`,
       agreements?.with_current ?? 0,
       agreements?.local_councils ?? 0,
     ),
-    publishAggregate('agreements.pastReviewDate', 'Councils whose agreement in force is past its review date', agreements?.past_review ?? 0, null),
+    publishAggregate('agreements.pastReviewDate', t`Councils whose agreement in force is past its review date`, agreements?.past_review ?? 0, null),
   ];
 }

@@ -11,37 +11,38 @@
  * another organisation's record, and whether its id exists is not told.
  */
 import { signRequest } from '../../../shared/src/signing.ts';
-import { badInput, conflict, HubError } from '../../../shared/src/errors.ts';
+import { badInput, conflict, HubError, type Wording } from '../../../shared/src/errors.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { passedOnHeaders } from '../../../shared/src/request-log.ts';
 import type { SubgraphName } from '../../../shared/src/env.ts';
 import type { MunicipalityContext } from '../context.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 type Ctx = MunicipalityContext;
 
 export type LinkedKind = 'WITHDRAWAL_REFERRAL' | 'CONTRACT_CARE_ORDER';
 
-const LINKS: Record<LinkedKind, { owner: SubgraphName; field: string; query: string; root: string; what: string }> = {
+const LINKS: Record<LinkedKind, { owner: SubgraphName; field: string; query: string; root: string; what: Wording }> = {
   WITHDRAWAL_REFERRAL: {
     owner: 'psychiatry',
     field: 'input.withdrawalReferralId',
     root: 'withdrawalReferral',
     query: 'query LinkedReferral($id: ID!) { withdrawalReferral(id: $id) { id status person { id } } }',
-    what: 'withdrawal referral',
+    what: t`withdrawal referral`,
   },
   CONTRACT_CARE_ORDER: {
     owner: 'probation',
     field: 'input.contractCareOrderId',
     root: 'contractCareOrder',
     query: 'query LinkedOrder($id: ID!) { contractCareOrder(id: $id) { id person { id } } }',
-    what: 'contract-care order',
+    what: t`contract-care order`,
   },
 };
 
 /** The one answer for a record that does not exist and for one the caller may not see. */
 export function linkedNotFound(kind: LinkedKind): HubError {
   const link = LINKS[kind];
-  return new HubError('NOT_FOUND', `There is no ${link.what} with that id that you may see.`, { field: link.field });
+  return new HubError('NOT_FOUND', t`There is no ${link.what} with that id that you may see.`, { field: link.field });
 }
 
 /** Codes with which the owner says, in effect, "not for you": treated as not found. */
@@ -55,9 +56,9 @@ interface LinkedRecord {
 }
 
 /** A referral's statuses on which no withdrawal plan can be drawn up, and why (rules.md: the pathway ends there). */
-const NO_PLAN_ON: Record<string, string> = {
-  NOT_NEEDED: 'The referral group found that withdrawal treatment is not needed, so there is no withdrawal plan to draw up for this referral.',
-  WITHDRAWN: 'The request was withdrawn, so there is no withdrawal plan to draw up for this referral.',
+const NO_PLAN_ON: Record<string, Wording> = {
+  NOT_NEEDED: t`The referral group found that withdrawal treatment is not needed, so there is no withdrawal plan to draw up for this referral.`,
+  WITHDRAWN: t`The request was withdrawn, so there is no withdrawal plan to draw up for this referral.`,
 };
 
 interface OwnerAnswer {
@@ -71,12 +72,13 @@ async function askOwner(ctx: Ctx, kind: LinkedKind, id: string): Promise<LinkedR
   const url = ctx.config.linkedUrls[link.owner];
   if (!url) throw new Error(`no URL for the ${link.owner} subgraph`);
   const body = JSON.stringify({ query: link.query, variables: { id } });
-  const { authorization, clock } = ctx.forwarded;
+  const { authorization, clock, language } = ctx.forwarded;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
-    ...signRequest(ctx.config.gatewaySecret, { method: 'POST', target: link.owner, path: new URL(url).pathname, body, authorization, clock }),
+    ...signRequest(ctx.config.gatewaySecret, { method: 'POST', target: link.owner, path: new URL(url).pathname, body, authorization, clock, language }),
     ...(authorization ? { authorization } : {}),
     ...(clock ? { 'x-hub-clock': clock } : {}),
+    ...(language ? { 'accept-language': language } : {}),
     ...passedOnHeaders(),
   };
   const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
@@ -100,7 +102,7 @@ export async function requireLinkedRecord(ctx: Ctx, kind: LinkedKind, id: string
   const record = await askOwner(ctx, kind, id);
   if (!record || record.id !== id) throw linkedNotFound(kind);
   if (record.person?.id !== personId) {
-    throw badInput(LINKS[kind].field, `The ${LINKS[kind].what} is about another person than the plan; a plan belongs to a record about its own person.`);
+    throw badInput(LINKS[kind].field, t`The ${LINKS[kind].what} is about another person than the plan; a plan belongs to a record about its own person.`);
   }
   const ended = kind === 'WITHDRAWAL_REFERRAL' && record.status ? NO_PLAN_ON[record.status] : undefined;
   if (ended) throw conflict(ended, { field: LINKS[kind].field, status: record.status });

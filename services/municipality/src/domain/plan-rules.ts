@@ -14,6 +14,7 @@ import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ConsentRow, EffortRow, FollowUpRow, PlanRow, SignatureRow, VersionRow } from '../db/schema.ts';
 import { consentInactiveReason } from './policy.ts';
 import * as valid from './validation.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export type CarePlanStatus = 'DRAFT' | 'ACTIVE' | 'COMPLETED' | 'ENDED';
 
@@ -59,7 +60,7 @@ export function endedByText(row: Pick<PlanRow, 'endedBy' | 'endedByOrganisationI
 export function sharingStopped(row: Pick<PlanRow, 'ownerOrganisationId'>, planConsent: ConsentRow, now: Date): string | null {
   const reason = consentInactiveReason(planConsent, now);
   const owner = organisation(row.ownerOrganisationId)?.name ?? row.ownerOrganisationId;
-  return reason ? `Shared with no other organisation: ${reason}. Only ${owner} sees this plan.` : null;
+  return reason ? String(t`Shared with no other organisation: ${reason}. Only ${owner} sees this plan.`) : null;
 }
 
 // ---------------------------------------------------------------- steps
@@ -86,7 +87,7 @@ export function newPlan(input: CreateInput, caller: Caller, now: Date, pseudonym
   const participants = valid.participants('input.participants', input.participants, org);
   const orgIds = [...new Set(participants.map((p) => p.organisationId).filter((id): id is string => id !== null))];
   const today = stockholmDate(now);
-  const followUpOn = valid.dateNotBefore('input.followUpOn', input.followUpOn, today, 'The follow-up date cannot be in the past.');
+  const followUpOn = valid.dateNotBefore('input.followUpOn', input.followUpOn, today, t`The follow-up date cannot be in the past.`);
   valid.kindRules(input.kind, orgIds, input.withdrawalReferralId, input.contractCareOrderId);
   return {
     id: randomUUID(),
@@ -121,7 +122,7 @@ export function planChange(
   followUpOnIn: string | null | undefined,
   now: Date,
 ): { set: PlanChange; fields: string[]; change: string } {
-  if (!goalsIn && !followUpOnIn) throw badInput('goals', 'Give new goals or a new follow-up date: there is nothing to change.');
+  if (!goalsIn && !followUpOnIn) throw badInput('goals', t`Give new goals or a new follow-up date: there is nothing to change.`);
   const set: PlanChange = {};
   const changed: string[] = [];
   if (goalsIn) {
@@ -130,7 +131,7 @@ export function planChange(
   }
   if (followUpOnIn) {
     const today = stockholmDate(now);
-    set.followUpOn = valid.dateNotBefore('followUpOn', followUpOnIn, today, 'The follow-up date cannot be in the past.');
+    set.followUpOn = valid.dateNotBefore('followUpOn', followUpOnIn, today, t`The follow-up date cannot be in the past.`);
     set.followUpSetOn = today;
     changed.push('follow-up date');
   }
@@ -172,7 +173,7 @@ export function newSignature(planId: string, version: number, signedBy: string, 
     id: randomUUID(),
     planId,
     version,
-    signedBy: valid.text('signedBy', signedBy, 'The name of who signs', 200),
+    signedBy: valid.text('signedBy', signedBy, t`The name of who signs`, 200),
     asIndividual,
     organisationId: asIndividual ? null : org.id,
     organisationAgency: asIndividual ? null : org.agency,
@@ -184,13 +185,13 @@ export function newSignature(planId: string, version: number, signedBy: string, 
 
 /** A follow-up held between the day the plan was drawn up and today. */
 export function newFollowUp(plan: Pick<PlanRow, 'id' | 'createdAt'>, heldOn: string, summary: string, caller: Caller, now: Date): FollowUpRow {
-  const held = valid.dateNotBefore('heldOn', heldOn, stockholmDate(plan.createdAt), 'A follow-up cannot be held before the plan was drawn up.');
-  if (held > stockholmDate(now)) throw badInput('heldOn', 'A follow-up cannot be recorded before it is held.');
+  const held = valid.dateNotBefore('heldOn', heldOn, stockholmDate(plan.createdAt), t`A follow-up cannot be held before the plan was drawn up.`);
+  if (held > stockholmDate(now)) throw badInput('heldOn', t`A follow-up cannot be recorded before it is held.`);
   return {
     id: randomUUID(),
     planId: plan.id,
     heldOn: held,
-    summary: valid.text('summary', summary, 'The summary'),
+    summary: valid.text('summary', summary, t`The summary`),
     recordedBy: caller.name,
     organisationId: caller.organisation.id,
     recordedAt: now,
@@ -203,7 +204,7 @@ export function ending(reason: string, completed: boolean, caller: Caller, now: 
     endedAt: now,
     endedBy: caller.name,
     endedByOrganisationId: caller.organisation.id,
-    endReason: valid.text('reason', reason, 'The reason'),
+    endReason: valid.text('reason', reason, t`The reason`),
     completed,
   } satisfies Partial<PlanRow>;
 }

@@ -6,6 +6,7 @@
  * the current one), writes the rows its step builds (plan-rules.ts) and its
  * audit event.
  */
+import { planBundle } from './fhir.ts';
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../../../shared/src/access.ts';
 import { appendAudit, type AuditEntry } from '../../../shared/src/audit.ts';
@@ -56,6 +57,7 @@ import {
   type CreateInput,
   type PlanChange,
 } from './plan-rules.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 type Ctx = MunicipalityContext;
 
@@ -98,7 +100,7 @@ export async function readPlan(ctx: Ctx, row: PlanRow | null, version?: number |
   let earlier: VersionRow | null = null;
   if (version !== undefined && version !== null && version !== record.plan.version) {
     earlier = (await ctx.loaders.versions.load(record.plan.id)).find((v) => v.version === version) ?? null;
-    if (!earlier) throw badInput('version', `The plan has versions 1 to ${record.plan.version}.`);
+    if (!earlier) throw badInput('version', t`The plan has versions 1 to ${record.plan.version}.`);
   }
   access.see(ctx, [record], null);
   return viewOf(record, basis, earlier);
@@ -184,6 +186,12 @@ export async function planFollowUpOverdue(ctx: Ctx, v: PlanView): Promise<boolea
   return followUpOverdue(v.row, await ctx.loaders.followUps.load(v.row.id), ctx.now);
 }
 
+/** The plan as a FHIR R4 bundle, from the view readPlan authorized: the parts the same fields show. */
+export async function planFhirBundle(ctx: Ctx, v: PlanView): Promise<string> {
+  const [status, efforts, signatures] = await Promise.all([planStatus(ctx, v), effortsUpTo(ctx, v.row.id, v.version), signaturesOn(ctx, v.row.id, v.version)]);
+  return JSON.stringify(planBundle(v, { status, efforts, signatures, consent: planConsent(ctx, v) }, ctx.now));
+}
+
 /** The plan's consent, if the caller may see it too. */
 export function planConsent(ctx: Ctx, v: PlanView): ConsentRow | null {
   return readConsent(ctx, v.consent);
@@ -237,7 +245,7 @@ export async function listPlans(ctx: Ctx, args: ListArgs) {
   if (args.status?.length) filters.push(or(...args.status.map(statusSql))!);
   if (args.followUpOverdueOnly) filters.push(followUpOverdueSql(ctx.now));
   const page = await paginateTable(args, ctx.db, jointCarePlan, {
-    what: 'plans',
+    what: t`plans`,
     direction: 'desc',
     keys: thenById(jointCarePlan, 'createdAt', 'instant'),
     where: filters,
@@ -256,13 +264,13 @@ async function writable(ctx: Ctx, id: string): Promise<PlanView> {
   if (!record) throw planNotVisible(id);
   access.see(ctx, [record], null);
   const view = viewOf(record, basis);
-  if (view.row.endedAt) throw conflict(`The plan is ${view.row.completed ? 'COMPLETED' : 'ENDED'}; it can no longer be changed.`);
+  if (view.row.endedAt) throw conflict(t`The plan is ${view.row.completed ? 'COMPLETED' : 'ENDED'}; it can no longer be changed.`);
   return view;
 }
 
 function versionConflict(expected: number, current: number) {
   return conflict(
-    `The plan has changed since version ${expected}: it is now version ${current}. Read it again and make your change on version ${current}; nothing was saved.`,
+    t`The plan has changed since version ${expected}: it is now version ${current}. Read it again and make your change on version ${current}; nothing was saved.`,
     { currentVersion: current },
   );
 }
@@ -327,8 +335,8 @@ export async function createPlan(ctx: Ctx, input: CreateInput): Promise<PlanView
     if (isUniqueViolation(err)) {
       throw conflict(
         input.kind === 'WITHDRAWAL'
-          ? 'This referral already has an open withdrawal plan; change that plan instead.'
-          : 'This contract-care order already has an open plan; change that plan instead.',
+          ? t`This referral already has an open withdrawal plan; change that plan instead.`
+          : t`This contract-care order already has an open plan; change that plan instead.`,
       );
     }
     throw err;
@@ -382,7 +390,7 @@ export async function signPlan(ctx: Ctx, id: string, version: number, signedBy: 
   } catch (err) {
     if (isUniqueViolation(err))
       throw conflict(
-        asIndividual ? `The individual has already signed version ${version}.` : `${ctx.caller.organisation.name} has already signed version ${version}.`,
+        asIndividual ? t`The individual has already signed version ${version}.` : t`${ctx.caller.organisation.name} has already signed version ${version}.`,
       );
     throw err;
   }
@@ -398,7 +406,7 @@ export async function endPlan(ctx: Ctx, id: string, reason: string, completed: b
       .set(end)
       .where(and(eq(jointCarePlan.id, id), isNull(jointCarePlan.endedAt)))
       .returning();
-    if (!ended) throw conflict('The plan has already ended.');
+    if (!ended) throw conflict(t`The plan has already ended.`);
     await appendAudit(tx, ctx.caller, [changed(view, completed ? 'COMPLETE' : 'END')]);
     return ended;
   });

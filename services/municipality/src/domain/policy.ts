@@ -27,6 +27,7 @@ import { badInput, forbidden, notFound } from '../../../shared/src/errors.ts';
 import { recordAccess } from '../../../shared/src/record-access.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { consent, jointCarePlan, type ConsentRow, type CouncilRow, type PlanRow } from '../db/schema.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 // ---------------------------------------------------------------- consent state
 
@@ -69,7 +70,7 @@ export const consentAccess = recordAccess<ConsentRow, ConsentBasis>({
   entity: 'Consent',
   basis: consentBasis,
   subject: (c) => ({ entityId: c.id, personId: c.personId, owner: c.recordedByOrganisationId }),
-  notVisible: (id) => notFound(`There is no consent ${id} that your organisation is party to.`),
+  notVisible: (id) => notFound(t`There is no consent ${id} that your organisation is party to.`),
 });
 
 /** Consents the caller's organisation is party to, as SQL. */
@@ -99,7 +100,7 @@ export interface PlanRecord {
   consent: ConsentRow;
 }
 
-export const planNotVisible = (id: string) => notFound(`There is no joint care plan ${id} that you can see.`);
+export const planNotVisible = (id: string) => notFound(t`There is no joint care plan ${id} that you can see.`);
 
 /** Plans seen, audited and refused by the shared outline, as of `now` (a consent may lapse). */
 export const planAccess = (now: Date) =>
@@ -138,16 +139,16 @@ export function requirePlanConsent(
   now: Date,
 ): ConsentRow {
   if (!planConsent || !partyTo(caller, planConsent)) {
-    throw badInput('input.consentId', `There is no consent ${consentId} that your organisation is party to. Record the individual's consent first.`);
+    throw badInput('input.consentId', t`There is no consent ${consentId} that your organisation is party to. Record the individual's consent first.`);
   }
-  if (planConsent.personId !== plan.personId) throw badInput('input.consentId', 'This consent was given by another person than the one the plan is about.');
+  if (planConsent.personId !== plan.personId) throw badInput('input.consentId', t`This consent was given by another person than the one the plan is about.`);
   if (!consentActive(planConsent, now))
-    throw badInput('input.consentId', `The consent is not active: ${consentInactiveReason(planConsent, now)}. No plan can be drawn up on it.`);
+    throw badInput('input.consentId', t`The consent is not active: ${consentInactiveReason(planConsent, now)}. No plan can be drawn up on it.`);
   const unnamed = plan.participantOrganisationIds.filter((id) => !planConsent.organisationIds.includes(id));
   if (unnamed.length) {
     throw badInput(
       'input.consentId',
-      `The consent does not name ${unnamed.map((id) => organisation(id)?.name ?? id).join(', ')}. Every participating organisation must be named in the individual's consent.`,
+      t`The consent does not name ${unnamed.map((id) => organisation(id)?.name ?? id).join(', ')}. Every participating organisation must be named in the individual's consent.`,
     );
   }
   return planConsent;
@@ -157,12 +158,12 @@ const takesPart = (caller: Caller, plan: Pick<PlanRow, 'participantOrganisationI
 
 /** Each organisation writes only its own efforts, and only in a plan it takes part in. */
 export function requireEffortAuthor(caller: Caller, plan: Pick<PlanRow, 'participantOrganisationIds'>): void {
-  if (!takesPart(caller, plan)) throw forbidden('Only an organisation taking part in the plan adds efforts to it.');
+  if (!takesPart(caller, plan)) throw forbidden(t`Only an organisation taking part in the plan adds efforts to it.`);
 }
 
 /** An organisation signs only a plan it takes part in; the individual's own signature is recorded by whoever may change the plan. */
 export function requireSigner(caller: Caller, plan: Pick<PlanRow, 'participantOrganisationIds'>, asIndividual: boolean): void {
-  if (!asIndividual && !takesPart(caller, plan)) throw forbidden('Only an organisation taking part in the plan signs it.');
+  if (!asIndividual && !takesPart(caller, plan)) throw forbidden(t`Only an organisation taking part in the plan signs it.`);
 }
 
 // ---------------------------------------------------------------- councils

@@ -35,6 +35,7 @@ import { jointCarePlan, type ConsentRow, type FollowUpRow, type PlanRow, type Si
 import { missingSignatures, signaturesOf } from './plan-rules.ts';
 import { planById, type PlanView } from './plans.ts';
 import { consentActive, planBasis, planNotVisible, visiblePlansSql } from './policy.ts';
+import { t } from '../../../shared/src/i18n.ts';
 import { notifyPlanMessage } from './notifications.ts';
 
 export const RECORD_KIND = 'JointCarePlan';
@@ -136,7 +137,7 @@ export function planOfItem(ctx: MunicipalityContext, item: WorkItemView): Promis
 }
 
 export function markCarePlanWorkRead(ctx: MunicipalityContext, ids: readonly string[]): Promise<{ marked: number }> {
-  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, 'social services', ids, () => carePlanWork(ctx, ctx.caller.userId, null));
+  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, t`social services`, ids, () => carePlanWork(ctx, ctx.caller.userId, null));
 }
 
 async function visiblePlan(ctx: MunicipalityContext, planId: string): Promise<{ row: PlanRow; basis: string; consent: ConsentRow }> {

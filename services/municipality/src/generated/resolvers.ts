@@ -119,6 +119,8 @@ export type Consent = {
   recordedBy: Organisation;
   /** why the consent is not active: revoked (and when) or expired; null while active */
   inactiveReason: Maybe<Scalars['String']['output']>;
+  /** the consent as a FHIR R4 Bundle (type collection), JSON as text: Consent, the Patient (the pseudonymous id only) and the organisations; read like the consent itself */
+  fhirBundle: Scalars['String']['output'];
 };
 
 /** What kind of joint plan. */
@@ -366,6 +368,13 @@ export type JointCarePlan = {
   sharingStopped: Maybe<Scalars['String']['output']>;
   /** messages between the organisations that see the plan, oldest first */
   messages: Array<Message>;
+  /**
+   * The plan, in the version shown, as a FHIR R4 Bundle (type collection), JSON as text: CarePlan
+   * (an activity per effort), its CareTeam and Goals, a Provenance per signature, the Consent when
+   * the caller may see it, the Patient (the pseudonymous id only) and the organisations. Read like
+   * the plan itself (the same check, the same audit).
+   */
+  fhirBundle: Scalars['String']['output'];
 };
 
 /** A page of joint care plans. */
@@ -997,6 +1006,8 @@ export type AuditEvent = {
   basis: Scalars['String']['output'];
   /** the organisation whose record it is */
   ownerOrganisation: Maybe<Organisation>;
+  /** the event as a FHIR R4 AuditEvent, JSON as text (the record and the person by the hub's ids only) */
+  fhirResource: Scalars['String']['output'];
 };
 
 /** A page of audit events, newest first. */
@@ -1422,6 +1433,7 @@ export type ConsentResolvers<ContextType = MunicipalityContext, ParentType exten
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   recordedBy?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   inactiveReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fhirBundle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ParticipantResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Participant'] = ResolversParentTypes['Participant']> = {
@@ -1529,6 +1541,7 @@ export type JointCarePlanResolvers<ContextType = MunicipalityContext, ParentType
   endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sharingStopped?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   messages?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
+  fhirBundle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type JointCarePlanConnectionResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['JointCarePlanConnection'] = ResolversParentTypes['JointCarePlanConnection']> = {
@@ -1693,6 +1706,7 @@ export type AuditEventResolvers<ContextType = MunicipalityContext, ParentType ex
   fields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerOrganisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  fhirResource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEventConnectionResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {

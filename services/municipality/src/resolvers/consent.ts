@@ -5,6 +5,7 @@ import * as consents from '../domain/consent.ts';
 import { plansOfPerson } from '../domain/plans.ts';
 import { consentActive, consentInactiveReason } from '../domain/policy.ts';
 import { organisationOf } from '../domain/directory.ts';
+import { consentBundle } from '../domain/fhir.ts';
 
 export const Consent: ConsentResolvers = {
   __resolveReference: (ref, ctx) => consents.consentById(ctx, ref.id),
@@ -13,6 +14,8 @@ export const Consent: ConsentResolvers = {
   recordedBy: (c) => organisationOf(c.recordedByOrganisationId),
   active: (c, _, ctx) => consentActive(c, ctx.now),
   inactiveReason: (c, _, ctx) => consentInactiveReason(c, ctx.now),
+  // the parent is the consent the caller may read (its check and audit)
+  fhirBundle: (c, _, ctx) => JSON.stringify(consentBundle(c, ctx.now)),
 };
 
 export const Person: PersonResolvers = {

@@ -1,6 +1,7 @@
 /** All resolvers of the municipality subgraph. */
 import { organisationResolvers } from '../../../shared/src/federation.ts';
 import { auditLogResolvers } from '../../../shared/src/audit-log.ts';
+import { auditEventFhirResolvers } from '../../../shared/src/fhir.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { auditLogPeriod } from '../domain/audit-log.ts';
 import { Query } from './query.ts';
@@ -25,6 +26,7 @@ import type { MunicipalityContext } from '../context.ts';
 
 export const resolvers: Resolvers = {
   ...organisationResolvers,
+  ...auditEventFhirResolvers,
   Person,
   Query,
   Mutation,

@@ -50,6 +50,8 @@ export const JointCarePlan: JointCarePlanResolvers = {
   endedBy: (v) => endedByText(v.row),
   endReason: (v) => v.row.endReason,
   sharingStopped: (v, _, ctx) => sharingStopped(v.row, v.consent, ctx.now),
+  // the parent is the view readPlan authorized (its check and audit)
+  fhirBundle: (v, _, ctx) => plans.planFhirBundle(ctx, v),
 };
 
 export const JointCarePlanVersion: JointCarePlanVersionResolvers = {

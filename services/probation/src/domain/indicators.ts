@@ -49,6 +49,7 @@ import {
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ProbationContext } from '../context.ts';
 import { EVALUATION_INTERVAL_DAYS } from './rules.ts';
+import { t, type Wording } from '../../../shared/src/i18n.ts';
 
 const list = (values: string[]) =>
   sql`array[${sql.join(
@@ -67,7 +68,7 @@ function alongside(people: Indicator, events: RawIndicator): Indicator {
     hidden ? { value: null, numerator: null, denominator: null, suppressed: true } : { value: n, numerator: n, denominator: null, suppressed: false };
   return {
     key: events.key,
-    label: events.label,
+    label: String(events.label),
     ...shown(people.suppressed, events.total.numerator),
     byGender: people.byGender.map((c) => ({ group: c.group, ...shown(c.suppressed, events.byGender[c.group].numerator) })),
   };
@@ -160,7 +161,7 @@ export async function probationSection(ctx: ProbationContext, r: ReportKey, opti
   const medianOf = (m?: MedianRow) => (m?.median === null || m?.median === undefined ? null : Number(m.median));
   const daysToReport = runsFigure(
     'contractCare.daysToReportDeviation',
-    'Days from a deviation to its report (median over the deviations reported in the period)',
+    t`Days from a deviation to its report (median over the deviations reported in the period)`,
     'MEDIAN',
     runs.deviationPeople!,
     {
@@ -169,26 +170,26 @@ export async function probationSection(ctx: ProbationContext, r: ReportKey, opti
       MEN: medianOf(medians.find((m) => !m.total && m.gender === 'MEN')),
     },
   );
-  const count = (key: string, label: string, what: string) => runsFigure(key, label, 'COUNT', runs[what]!);
+  const count = (key: string, label: Wording, what: string) => runsFigure(key, label, 'COUNT', runs[what]!);
 
   const deviationPeople = publish(
-    count('contractCare.peopleWithDeviationReported', 'People with a deviation from their contract care reported in the period', 'deviationPeople'),
+    count('contractCare.peopleWithDeviationReported', t`People with a deviation from their contract care reported in the period`, 'deviationPeople'),
     options,
   );
   return [
-    publish(count('contractCare.peopleWithActiveOrder', 'People with an active contract-care order in the period', 'active'), options),
+    publish(count('contractCare.peopleWithActiveOrder', t`People with an active contract-care order in the period`, 'active'), options),
     publish(
       runsShare(
         'contractCare.evaluationsHeldByDueDate',
-        'Share of people with a contract-care evaluation due in the period whose every evaluation due was held by its due date',
+        t`Share of people with a contract-care evaluation due in the period whose every evaluation due was held by its due date`,
         inTime,
         runs.evaluationsDue!,
       ),
       options,
     ),
     deviationPeople,
-    alongside(deviationPeople, count('contractCare.deviationsReported', 'Deviations from contract care reported in the period', 'deviations')),
+    alongside(deviationPeople, count('contractCare.deviationsReported', t`Deviations from contract care reported in the period`, 'deviations')),
     publish(daysToReport, options),
-    publish(count('contractCare.peopleWithBreachRecorded', 'People whose contract-care order had a breach recorded in the period', 'breached'), options),
+    publish(count('contractCare.peopleWithBreachRecorded', t`People whose contract-care order had a breach recorded in the period`, 'breached'), options),
   ];
 }

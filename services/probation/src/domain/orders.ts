@@ -26,6 +26,7 @@ import {
   type Step,
 } from './policy.ts';
 import * as rules from './rules.ts';
+import { t } from '../../../shared/src/i18n.ts';
 import { notifyDeviation } from './notifications.ts';
 
 export const isOrderId = isUuid;
@@ -54,7 +55,7 @@ export type ListArgs = PersonListArgs;
 export async function listOrders(ctx: ProbationContext, args: ListArgs, fields: string[] | null) {
   const filters = personListFilters(listCondition(ctx.caller), contractCareOrder.personId, args);
   const page = await paginateTable(args, ctx.db, contractCareOrder, {
-    what: 'orders',
+    what: t`orders`,
     maxSize: 100,
     direction: 'desc',
     keys: thenById(contractCareOrder, 'courtDecisionOn', 'date'),
@@ -179,7 +180,7 @@ export function recordBreach(ctx: ProbationContext, orderId: string, reason: str
     ctx,
     orderId,
     'recordBreach',
-    () => rules.requiredText(reason, 'reason', 'The reason for the breach'),
+    () => rules.requiredText(reason, 'reason', t`The reason for the breach`),
     async (tx, order) => {
       const breach = rules.newBreach(order, reason, ctx.caller, ctx.now);
       const [updated] = await tx.update(contractCareOrder).set(breach).where(eq(contractCareOrder.id, orderId)).returning();

@@ -14,6 +14,7 @@ import type { Caller } from '../../../shared/src/caller.ts';
 import { forbidden, notFound } from '../../../shared/src/errors.ts';
 import { recordAccess } from '../../../shared/src/record-access.ts';
 import { contractCareOrder, type OrderRow } from '../db/schema.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export const BASIS_OWN_OFFICE = 'own probation office';
 export const BASIS_PARTNER = 'contract-care partner';
@@ -45,7 +46,7 @@ export function visibleTo(caller: Caller): SQL | null {
  */
 export function listCondition(caller: Caller): SQL {
   const visible = visibleTo(caller);
-  if (!visible) throw forbidden(`Your role (${caller.roles.join(', ')}) does not allow you to read contract-care orders.`);
+  if (!visible) throw forbidden(t`Your role (${caller.roles.join(', ')}) does not allow you to read contract-care orders.`);
   return visible;
 }
 
@@ -54,7 +55,7 @@ export function identityFor(caller: Caller, o: OrderRow): { name: string; person
   return readBasis(caller, o) === BASIS_OWN_OFFICE ? { name: o.name, personnummer: o.personnummer } : null;
 }
 
-export const notVisible = (id: string) => notFound(`There is no contract-care order ${id} that you can see.`);
+export const notVisible = (id: string) => notFound(t`There is no contract-care order ${id} that you can see.`);
 
 /** Orders seen, audited and refused by the shared outline; the owner of the record is the registering office. */
 export const orderAccess = recordAccess<OrderRow, Basis>({
@@ -67,7 +68,7 @@ export const orderAccess = recordAccess<OrderRow, Basis>({
 /** A probation officer registers orders for their own office, never for another agency's staff. */
 export function requireRegister(caller: Caller): Basis {
   requirePermission(caller, 'contractCare.register');
-  if (caller.organisation.agency !== 'PROBATION') throw forbidden('Only a probation office registers contract-care orders.');
+  if (caller.organisation.agency !== 'PROBATION') throw forbidden(t`Only a probation office registers contract-care orders.`);
   return BASIS_OWN_OFFICE;
 }
 
@@ -98,7 +99,7 @@ export function requireStep(caller: Caller, step: Step, o: OrderRow | null | und
   const basis = orderAccess.change(caller, o, id, STEPS[step].permission);
   if (!o) throw notVisible(id); // orderAccess.change has refused a missing order already; this narrows the type
   if (STEPS[step].officeOnly && caller.organisation.id !== o.probationOfficeId) {
-    throw forbidden('Only the probation office that registered the order can do this; report a deviation instead if something departed from the contract.');
+    throw forbidden(t`Only the probation office that registered the order can do this; report a deviation instead if something departed from the contract.`);
   }
   return { order: o, basis };
 }

@@ -12,6 +12,7 @@ import { organisation, type Organisation } from '../../../shared/src/directory.t
 import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { addDays, daysBetween, stockholmDate } from '../../../shared/src/time.ts';
 import type { DeviationRow, EvaluationRow, OrderRow } from '../db/schema.ts';
+import { t, type Wording } from '../../../shared/src/i18n.ts';
 
 export type ContractCareStatus = 'ACTIVE' | 'COMPLETED' | 'BREACHED';
 
@@ -77,16 +78,16 @@ export function breachOf(o: Pick<OrderRow, 'breachedAt' | 'breachReason' | 'brea
 
 // ------------------------------------------------------------------ validation
 
-export function requiredText(value: string, field: string, what: string, max = MAX_TEXT): string {
+export function requiredText(value: string, field: string, what: Wording, max = MAX_TEXT): string {
   const v = value.trim();
-  if (v.length === 0) throw badInput(field, `${what} must be filled in.`);
-  if (v.length > max) throw badInput(field, `${what} is too long (at most ${max} characters).`);
+  if (v.length === 0) throw badInput(field, t`${what} must be filled in.`);
+  if (v.length > max) throw badInput(field, t`${what} is too long (at most ${max} characters).`);
   return v;
 }
 
-function notInFuture(date: string, field: string, what: string, now: Date) {
+function notInFuture(date: string, field: string, what: Wording, now: Date) {
   const today = stockholmDate(now);
-  if (date > today) throw badInput(field, `${what} (${date}) cannot be in the future; today is ${today}.`);
+  if (date > today) throw badInput(field, t`${what} (${date}) cannot be in the future; today is ${today}.`);
 }
 
 export interface OrderInput {
@@ -107,56 +108,56 @@ export interface ValidOrder {
 
 export function validateOrder(input: OrderInput, now: Date): ValidOrder {
   const parsed = parseIdentityNumber(input.personnummer, now);
-  if (!parsed.ok) throw badInput('input.personnummer', `The personnummer ${parsed.reason}.`);
-  const name = requiredText(input.name, 'input.name', "The client's name", MAX_NAME);
-  notInFuture(input.courtDecisionOn, 'input.courtDecisionOn', "The court's decision date", now);
+  if (!parsed.ok) throw badInput('input.personnummer', t`The personnummer ${parsed.reason}.`);
+  const name = requiredText(input.name, 'input.name', t`The client's name`, MAX_NAME);
+  notInFuture(input.courtDecisionOn, 'input.courtDecisionOn', t`The court's decision date`, now);
   if (input.endsOn <= input.courtDecisionOn) {
-    throw badInput('input.endsOn', `The contract care must end after the court decision (${input.courtDecisionOn}); ${input.endsOn} is not.`);
+    throw badInput('input.endsOn', t`The contract care must end after the court decision (${input.courtDecisionOn}); ${input.endsOn} is not.`);
   }
   const field = 'input.partnerOrganisationIds';
   const seen = new Set<string>();
   const partners: Organisation[] = [];
   for (const id of input.partnerOrganisationIds) {
-    if (seen.has(id)) throw badInput(field, `${id} is named twice; name each partner organisation once.`);
+    if (seen.has(id)) throw badInput(field, t`${id} is named twice; name each partner organisation once.`);
     seen.add(id);
     const org = organisation(id);
-    if (!org) throw badInput(field, `${id} is not an organisation of the hub; see the organisations query for their ids.`);
-    if (org.agency === 'PROBATION') throw badInput(field, `${org.name} is a probation office; the partners are social services and the care provider.`);
+    if (!org) throw badInput(field, t`${id} is not an organisation of the hub; see the organisations query for their ids.`);
+    if (org.agency === 'PROBATION') throw badInput(field, t`${org.name} is a probation office; the partners are social services and the care provider.`);
     partners.push(org);
   }
   if (!partners.some((p) => p.agency === 'MUNICIPALITY')) {
-    throw badInput(field, 'Name the social services (a municipality) that take part in the contract care.');
+    throw badInput(field, t`Name the social services (a municipality) that take part in the contract care.`);
   }
   if (!partners.some((p) => p.agency === 'PSYCHIATRY' || p.agency === 'CLINIC')) {
-    throw badInput(field, 'Name the care provider (psychiatry or a local integrated clinic) that gives the treatment.');
+    throw badInput(field, t`Name the care provider (psychiatry or a local integrated clinic) that gives the treatment.`);
   }
   return { personnummer: parsed.value.normalised, name, courtDecisionOn: input.courtDecisionOn, endsOn: input.endsOn, partners };
 }
 
 /** A deviation's text and date, before the order is known. */
 export function validateDeviationInput(occurredOn: string, description: string, now: Date): string {
-  notInFuture(occurredOn, 'occurredOn', 'The day of the deviation', now);
-  return requiredText(description, 'description', 'The description of what happened');
+  notInFuture(occurredOn, 'occurredOn', t`The day of the deviation`, now);
+  return requiredText(description, 'description', t`The description of what happened`);
 }
 
 /** A deviation belongs to the contract care's period. */
 export function validateDeviationDate(o: Pick<OrderRow, 'courtDecisionOn' | 'endsOn'>, occurredOn: string) {
   if (occurredOn < o.courtDecisionOn) {
-    throw badInput('occurredOn', `The deviation (${occurredOn}) cannot be before the court decision (${o.courtDecisionOn}).`);
+    throw badInput('occurredOn', t`The deviation (${occurredOn}) cannot be before the court decision (${o.courtDecisionOn}).`);
   }
   if (occurredOn > o.endsOn) {
-    throw badInput('occurredOn', `The deviation (${occurredOn}) is after the contract care ended (${o.endsOn}).`);
+    throw badInput('occurredOn', t`The deviation (${occurredOn}) is after the contract care ended (${o.endsOn}).`);
   }
 }
 
 export function validateEvaluationInput(heldOn: string, summary: string, now: Date): string {
-  notInFuture(heldOn, 'heldOn', 'The day of the evaluation', now);
-  return requiredText(summary, 'summary', 'The summary of the evaluation');
+  notInFuture(heldOn, 'heldOn', t`The day of the evaluation`, now);
+  return requiredText(summary, 'summary', t`The summary of the evaluation`);
 }
 
 export function validateEvaluationDate(o: Pick<OrderRow, 'courtDecisionOn'>, heldOn: string) {
   if (heldOn < o.courtDecisionOn) {
-    throw badInput('heldOn', `The evaluation (${heldOn}) cannot be before the court decision (${o.courtDecisionOn}).`);
+    throw badInput('heldOn', t`The evaluation (${heldOn}) cannot be before the court decision (${o.courtDecisionOn}).`);
   }
 }
 
@@ -225,8 +226,9 @@ export function newBreach(
   by: Caller,
   now: Date,
 ): Pick<OrderRow, 'breachedAt' | 'breachReason' | 'breachRecordedByName'> {
-  const why = requiredText(reason, 'reason', 'The reason for the breach');
-  if (order.breachedAt) throw conflict(`A breach of this order was already recorded on ${stockholmDate(order.breachedAt)}.`);
-  if (deriveStatus(order, now) === 'COMPLETED') throw conflict(`The contract care ended on ${order.endsOn}; a breach can only be recorded while it is active.`);
+  const why = requiredText(reason, 'reason', t`The reason for the breach`);
+  if (order.breachedAt) throw conflict(t`A breach of this order was already recorded on ${stockholmDate(order.breachedAt)}.`);
+  if (deriveStatus(order, now) === 'COMPLETED')
+    throw conflict(t`The contract care ended on ${order.endsOn}; a breach can only be recorded while it is active.`);
   return { breachedAt: now, breachReason: why, breachRecordedByName: by.name };
 }

@@ -25,6 +25,7 @@ import type { ProbationContext } from '../context.ts';
 import { contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow } from '../db/schema.ts';
 import { notVisible, orderAccess, readBasis, visibleTo } from './policy.ts';
 import * as rules from './rules.ts';
+import { t } from '../../../shared/src/i18n.ts';
 import { notifyOrderMessage } from './notifications.ts';
 
 export const RECORD_KIND = 'ContractCareOrder';
@@ -96,7 +97,7 @@ export async function orderOfItem(ctx: ProbationContext, item: WorkItemView): Pr
 }
 
 export function markOrderWorkRead(ctx: ProbationContext, ids: readonly string[]): Promise<{ marked: number }> {
-  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, 'the probation service', ids, () => orderWork(ctx, ctx.caller.userId, null));
+  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, t`the probation service`, ids, () => orderWork(ctx, ctx.caller.userId, null));
 }
 
 async function visibleOrder(ctx: ProbationContext, orderId: string): Promise<{ row: OrderRow; basis: string }> {

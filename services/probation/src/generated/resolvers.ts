@@ -533,6 +533,8 @@ export type AuditEvent = {
   basis: Scalars['String']['output'];
   /** the organisation whose record it is */
   ownerOrganisation: Maybe<Organisation>;
+  /** the event as a FHIR R4 AuditEvent, JSON as text (the record and the person by the hub's ids only) */
+  fhirResource: Scalars['String']['output'];
 };
 
 /** A page of audit events, newest first. */
@@ -1055,6 +1057,7 @@ export type AuditEventResolvers<ContextType = ProbationContext, ParentType exten
   fields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerOrganisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  fhirResource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEventConnectionResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {

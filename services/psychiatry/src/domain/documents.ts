@@ -19,6 +19,7 @@ import {
 import { notFound } from '../../../shared/src/errors.ts';
 import type { PsychiatryContext } from '../context.ts';
 import { notVisible, readBasis, referralAccess } from './policy.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 const RECORD = 'WithdrawalReferral';
 /** the audited entity of a referral's document */
@@ -71,7 +72,7 @@ export async function removeReferralDocument(ctx: PsychiatryContext, args: { doc
   const referral = row ? await ctx.loaders.referral.load(row.recordId) : null;
   if (!row || !referral) {
     referralAccess.change(ctx.caller, null, args.documentId, 'withdrawal.amend');
-    throw notFound('There is no document like this one.');
+    throw notFound(t`There is no document like this one.`);
   }
   const basis = referralAccess.change(ctx.caller, referral, referral.id, 'withdrawal.amend');
   return removeDocument(ctx.db, ctx.documentStorage, {
@@ -87,7 +88,7 @@ export async function removeReferralDocument(ctx: PsychiatryContext, args: { doc
 /** The document endpoint's questions: may the caller attach to, or read the documents of, this referral now? */
 export const referralDocuments: DocumentHooks<PsychiatryContext> = {
   access: async (ctx, recordType, recordId, purpose): Promise<DocumentRecordAccess> => {
-    if (recordType !== RECORD) throw notFound('There is no document like this one.');
+    if (recordType !== RECORD) throw notFound(t`There is no document like this one.`);
     const row = await ctx.loaders.referral.load(recordId);
     const basis = purpose === 'attach' ? referralAccess.change(ctx.caller, row, recordId, 'withdrawal.amend') : row ? readBasis(ctx.caller, row) : null;
     if (!row || !basis) throw notVisible(recordId);

@@ -28,6 +28,7 @@ import {
 } from '../../../shared/src/indicators.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { PsychiatryContext } from '../context.ts';
+import { t, type Wording } from '../../../shared/src/i18n.ts';
 
 const list = (values: string[]) =>
   sql`array[${sql.join(
@@ -134,33 +135,33 @@ export async function psychiatrySection(ctx: PsychiatryContext, r: ReportKey, op
   const runs = runsOf(period.n, rows, COUNTS);
   const places = wards[0]?.places ?? 0;
   const occupied = publish(
-    fromRows(inUseRows, 'wards.placesInUse', 'Inpatient places in use', 'COUNT', (x) => ({ numerator: x.in_use, denominator: null })),
+    fromRows(inUseRows, 'wards.placesInUse', t`Inpatient places in use`, 'COUNT', (x) => ({ numerator: x.in_use, denominator: null })),
     options,
   );
   const inUse = occupied.numerator ?? inUseRows.reduce((n, x) => n + x.in_use, 0);
   // Places are not people, but free = places − in use would reveal a hidden count of people in use.
   const free = occupied.suppressed
-    ? { key: 'wards.placesFree', label: 'Inpatient places free', value: null, numerator: null, denominator: null, suppressed: true, byGender: [] }
-    : publishAggregate('wards.placesFree', 'Inpatient places free', places - inUse, null);
+    ? { key: 'wards.placesFree', label: String(t`Inpatient places free`), value: null, numerator: null, denominator: null, suppressed: true, byGender: [] }
+    : publishAggregate('wards.placesFree', t`Inpatient places free`, places - inUse, null);
 
-  const c = (key: string, label: string, kind: 'COUNT' | 'SHARE', num: Count, den?: Count) =>
+  const c = (key: string, label: Wording, kind: 'COUNT' | 'SHARE', num: Count, den?: Count) =>
     publish(den ? runsShare(key, label, runs[num]!, runs[den]!) : runsFigure(key, label, 'COUNT', runs[num]!), options);
-  const m = (what: keyof typeof medians, people: Count, key: string, label: string) =>
+  const m = (what: keyof typeof medians, people: Count, key: string, label: Wording) =>
     publish(runsFigure(key, label, 'MEDIAN', runs[people]!, medians[what]), options);
 
   return [
-    c('withdrawal.requestsReceived', 'Requests for withdrawal treatment received', 'COUNT', 'received'),
-    c('withdrawal.assessmentWithin14Days', 'Share of requests whose assessment meeting was offered within 14 days', 'SHARE', 'assess_in_time', 'assess_due'),
-    m('meeting', 'meeting_n', 'withdrawal.daysToAssessment', 'Days from request to assessment meeting (median)'),
-    c('withdrawal.placeWithin14Days', 'Share of treatment decisions followed by a place within 14 days', 'SHARE', 'placed_in_time', 'decisions'),
-    m('place', 'place_n', 'withdrawal.daysDecisionToPlace', 'Days from decision to place (median)'),
-    c('withdrawal.placesLapsed', 'Share of offered places that lapsed (not used within 4 weeks)', 'SHARE', 'lapsed', 'offers_settled'),
-    c('withdrawal.newAssessmentsAfterLapse', 'New assessments booked after a lapse', 'COUNT', 'new_after_lapse'),
-    c('withdrawal.screenedAuditOrDudit', 'Share of new requests screened with AUDIT or DUDIT', 'SHARE', 'screened', 'received'),
-    c('withdrawal.assessedWithAsi', 'Share of new requests assessed with ASI', 'SHARE', 'asi', 'received'),
-    publishAggregate('wards.places', 'Inpatient places for withdrawal treatment', places, null),
+    c('withdrawal.requestsReceived', t`Requests for withdrawal treatment received`, 'COUNT', 'received'),
+    c('withdrawal.assessmentWithin14Days', t`Share of requests whose assessment meeting was offered within 14 days`, 'SHARE', 'assess_in_time', 'assess_due'),
+    m('meeting', 'meeting_n', 'withdrawal.daysToAssessment', t`Days from request to assessment meeting (median)`),
+    c('withdrawal.placeWithin14Days', t`Share of treatment decisions followed by a place within 14 days`, 'SHARE', 'placed_in_time', 'decisions'),
+    m('place', 'place_n', 'withdrawal.daysDecisionToPlace', t`Days from decision to place (median)`),
+    c('withdrawal.placesLapsed', t`Share of offered places that lapsed (not used within 4 weeks)`, 'SHARE', 'lapsed', 'offers_settled'),
+    c('withdrawal.newAssessmentsAfterLapse', t`New assessments booked after a lapse`, 'COUNT', 'new_after_lapse'),
+    c('withdrawal.screenedAuditOrDudit', t`Share of new requests screened with AUDIT or DUDIT`, 'SHARE', 'screened', 'received'),
+    c('withdrawal.assessedWithAsi', t`Share of new requests assessed with ASI`, 'SHARE', 'asi', 'received'),
+    publishAggregate('wards.places', t`Inpatient places for withdrawal treatment`, places, null),
     occupied,
     free,
-    m('waiting', 'waiting_n', 'wards.daysWaitingForAdmission', 'Days from place offer to admission (median)'),
+    m('waiting', 'waiting_n', 'wards.daysWaitingForAdmission', t`Days from place offer to admission (median)`),
   ];
 }

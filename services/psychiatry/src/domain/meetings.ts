@@ -39,6 +39,7 @@ import { BASIS_INVITED, BASIS_RECEIVER, mayTake, readBasis, requireStep, type Ba
 
 type AnswerBasis = Basis | typeof BASIS_INVITED;
 import { localTime, OPEN_STATUSES } from './transitions.ts';
+import { storedNote, t, type Msg, type Wording } from '../../../shared/src/i18n.ts';
 
 const ENTITY = 'WithdrawalMeeting';
 
@@ -52,13 +53,12 @@ type Parties = Pick<ReferralRow, 'receivingOrganisationId' | 'referringOrganisat
 
 // ------------------------------------------------------------------ opening hours
 
-const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const WEEKDAY_NAMES = [t``, t`Monday`, t`Tuesday`, t`Wednesday`, t`Thursday`, t`Friday`, t`Saturday`, t`Sunday`];
 
 /** The hours in words: "weekdays 08:00–17:00 (Europe/Stockholm)". */
-export function hoursInWords(h: OpeningHours): string {
-  const days =
-    h.days.length === 5 && [1, 2, 3, 4, 5].every((d) => h.days.includes(d)) ? 'weekdays' : h.days.map((d) => WEEKDAY_NAMES[d] ?? String(d)).join(', ');
-  return `${days} ${h.opens}–${h.closes} (Europe/Stockholm)`;
+export function hoursInWords(h: OpeningHours): Msg {
+  const days = h.days.length === 5 && [1, 2, 3, 4, 5].every((d) => h.days.includes(d)) ? t`weekdays` : h.days.map((d) => WEEKDAY_NAMES[d] ?? String(d));
+  return t`${days} ${h.opens}–${h.closes} (Europe/Stockholm)`;
 }
 
 /** The Swedish public holiday (or eve treated as one) a meeting at `at` falls on, by its Stockholm date; null on an ordinary day. */
@@ -118,40 +118,40 @@ const MAX_INVITED = 10;
 
 /** The organisations a booking invites: of the directory, neither the host nor the referring one (always invited), each once. */
 function invitedOrganisations(p: FieldProblems, list: string[], r: Parties, field = 'inviteOrganisations'): string[] {
-  if (list.length > MAX_INVITED) p.add(field, `At most ${MAX_INVITED} organisations can be invited.`);
+  if (list.length > MAX_INVITED) p.add(field, t`At most ${MAX_INVITED} organisations can be invited.`);
   const seen = new Set<string>();
   list.forEach((id, i) => {
     const f = `${field}[${i}]`;
-    if (!organisation(id)) p.add(f, `${id} is not an organisation of the directory.`);
-    else if (id === r.receivingOrganisationId) p.add(f, 'The receiving organisation hosts the meeting; it is not invited to it.');
-    else if (id === r.referringOrganisationId) p.add(f, 'The organisation that sent the request is always invited; leave it out.');
-    else if (seen.has(id)) p.add(f, `${id} is named twice.`);
+    if (!organisation(id)) p.add(f, t`${id} is not an organisation of the directory.`);
+    else if (id === r.receivingOrganisationId) p.add(f, t`The receiving organisation hosts the meeting; it is not invited to it.`);
+    else if (id === r.referringOrganisationId) p.add(f, t`The organisation that sent the request is always invited; leave it out.`);
+    else if (seen.has(id)) p.add(f, t`${id} is named twice.`);
     seen.add(id);
   });
   return [...seen];
 }
 
-function optionalText(p: FieldProblems, value: string | null | undefined, field: string, what: string, max: number): string | null {
+function optionalText(p: FieldProblems, value: string | null | undefined, field: string, what: Wording, max: number): string | null {
   if (value === null || value === undefined) return null;
   const v = value.trim();
-  if (v.length > max) p.add(field, `${what} is too long (at most ${max} characters).`);
+  if (v.length > max) p.add(field, t`${what} is too long (at most ${max} characters).`);
   return v.length === 0 ? null : v;
 }
 
 /** A meeting's time: not in the past, and wholly within the receiving unit's opening hours. */
 export function checkTime(p: FieldProblems, field: string, at: Date, minutes: number, r: Parties, now: Date, what = 'The meeting'): void {
   if (at.getTime() < now.getTime()) {
-    p.add(field, `${what} cannot be booked for a time that has passed.`);
+    p.add(field, t`${what} cannot be booked for a time that has passed.`);
     return;
   }
   const hours = openingHoursOf(r.receivingOrganisationId);
   if (!withinOpeningHours(at, minutes, hours)) {
-    p.add(field, `${what} on ${localTime(at)} for ${minutes} minutes is outside the unit's opening hours: ${hoursInWords(hours)}.`);
+    p.add(field, t`${what} on ${localTime(at)} for ${minutes} minutes is outside the unit's opening hours: ${hoursInWords(hours)}.`);
     return;
   }
   const holiday = holidayAt(at);
   if (holiday) {
-    p.add(field, `${what} on ${localTime(at)} falls on a public holiday (${holiday.name}); the unit holds no meetings on public holidays.`);
+    p.add(field, t`${what} on ${localTime(at)} falls on a public holiday (${holiday.name}); the unit holds no meetings on public holidays.`);
   }
 }
 
@@ -170,27 +170,27 @@ function defaultParticipants(kind: MeetingRow['kind']): ParticipantInput[] {
 }
 
 function participantsOf(p: FieldProblems, list: ParticipantInput[], r: Parties): StoredParticipant[] {
-  if (list.length === 0) p.add('participants', 'Name at least one participant, or leave participants out for the default ones.');
-  if (list.length > MAX_PARTICIPANTS) p.add('participants', `At most ${MAX_PARTICIPANTS} participants.`);
-  if (list.filter((x) => x.role === 'INDIVIDUAL').length > 1) p.add('participants', 'The individual is named once.');
+  if (list.length === 0) p.add('participants', t`Name at least one participant, or leave participants out for the default ones.`);
+  if (list.length > MAX_PARTICIPANTS) p.add('participants', t`At most ${MAX_PARTICIPANTS} participants.`);
+  if (list.filter((x) => x.role === 'INDIVIDUAL').length > 1) p.add('participants', t`The individual is named once.`);
   return list.map((x, i) => {
-    const relation = optionalText(p, x.relation, `participants[${i}].relation`, 'The relation', 100);
-    if (x.role === 'RELATIVE' && !relation) p.add(`participants[${i}].relation`, "Give a relative's relation to the individual (e.g. mother, partner).");
-    if (x.role !== 'RELATIVE' && relation) p.add(`participants[${i}].relation`, 'A relation is given only for a relative.');
-    const name = optionalText(p, x.name, `participants[${i}].name`, 'The name', 200);
-    const userId = optionalText(p, x.userId, `participants[${i}].userId`, 'The user id', 200);
+    const relation = optionalText(p, x.relation, `participants[${i}].relation`, t`The relation`, 100);
+    if (x.role === 'RELATIVE' && !relation) p.add(`participants[${i}].relation`, t`Give a relative's relation to the individual (e.g. mother, partner).`);
+    if (x.role !== 'RELATIVE' && relation) p.add(`participants[${i}].relation`, t`A relation is given only for a relative.`);
+    const name = optionalText(p, x.name, `participants[${i}].name`, t`The name`, 200);
+    const userId = optionalText(p, x.userId, `participants[${i}].userId`, t`The user id`, 200);
     if (userId && x.role !== 'PHYSICIAN' && x.role !== 'COORDINATOR') {
-      p.add(`participants[${i}].userId`, 'A user id is given only for a physician or coordinator of the unit.');
+      p.add(`participants[${i}].userId`, t`A user id is given only for a physician or coordinator of the unit.`);
     }
     let given: string | null = null;
     if (x.role === 'PARTNER_STAFF') {
       const f = `participants[${i}].organisationId`;
-      if (!x.organisationId) p.add(f, 'Name the organisation a partner acts for.');
-      else if (!organisation(x.organisationId)) p.add(f, `${x.organisationId} is not an organisation of the directory.`);
+      if (!x.organisationId) p.add(f, t`Name the organisation a partner acts for.`);
+      else if (!organisation(x.organisationId)) p.add(f, t`${x.organisationId} is not an organisation of the directory.`);
       else if (x.organisationId === r.receivingOrganisationId || x.organisationId === r.referringOrganisationId) {
-        p.add(f, 'A partner acts for an organisation other than the two of the request (use COORDINATOR, PHYSICIAN or CASEWORKER).');
+        p.add(f, t`A partner acts for an organisation other than the two of the request (use COORDINATOR, PHYSICIAN or CASEWORKER).`);
       } else given = x.organisationId;
-    } else if (x.organisationId) p.add(`participants[${i}].organisationId`, 'An organisation is given only for a partner (PARTNER_STAFF).');
+    } else if (x.organisationId) p.add(`participants[${i}].organisationId`, t`An organisation is given only for a partner (PARTNER_STAFF).`);
     const stored: StoredParticipant = {
       role: x.role,
       relation: x.role === 'RELATIVE' ? relation : null,
@@ -216,18 +216,18 @@ export function validateMeeting(
 ): ValidMeeting {
   let durationMinutes = input.durationMinutes ?? before?.durationMinutes ?? DEFAULT_DURATION_MINUTES;
   if (!Number.isInteger(durationMinutes) || durationMinutes < MIN_DURATION || durationMinutes > MAX_DURATION) {
-    p.add('durationMinutes', `The duration must be ${MIN_DURATION}–${MAX_DURATION} minutes.`);
+    p.add('durationMinutes', t`The duration must be ${MIN_DURATION}–${MAX_DURATION} minutes.`);
     durationMinutes = DEFAULT_DURATION_MINUTES;
   }
   checkTime(p, 'at', input.at, durationMinutes, r, now, kind === 'ASSESSMENT' ? 'The assessment meeting' : 'The care-planning meeting');
-  const place = input.place === undefined ? (before?.place ?? null) : optionalText(p, input.place, 'place', 'The place', 200);
-  let videoLink = input.videoLink === undefined ? (before?.videoLink ?? null) : optionalText(p, input.videoLink, 'videoLink', 'The video link', 500);
+  const place = input.place === undefined ? (before?.place ?? null) : optionalText(p, input.place, 'place', t`The place`, 200);
+  let videoLink = input.videoLink === undefined ? (before?.videoLink ?? null) : optionalText(p, input.videoLink, 'videoLink', t`The video link`, 500);
   if (videoLink !== null && input.videoLink !== undefined && !isHttpsUrl(videoLink)) {
-    p.add('videoLink', 'The video link must be an https:// address.');
+    p.add('videoLink', t`The video link must be an https:// address.`);
     videoLink = null;
   }
   if (needsPlace && place === null && videoLink === null && !p.list.some((x) => x.field === 'videoLink')) {
-    p.add('place', 'Give the place of the meeting, or a video link.');
+    p.add('place', t`Give the place of the meeting, or a video link.`);
   }
   const participants =
     input.participants === undefined || input.participants === null
@@ -315,9 +315,10 @@ export async function requireNoClash(
   const clash = rows.find((m) => m.startAt.getTime() + m.durationMinutes * 60_000 > v.at.getTime());
   if (!clash) return;
   const sameRoom = room !== null && clash.place !== null && roomKey(clash.place) === room;
-  const what = sameRoom ? 'in the same room' : 'with the same physician or coordinator';
   throw conflict(
-    `The meeting overlaps the booked meeting ${clash.id} ${what} (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time${sameRoom ? ' or place' : ''}.`,
+    sameRoom
+      ? t`The meeting overlaps the booked meeting ${clash.id} in the same room (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time or place.`
+      : t`The meeting overlaps the booked meeting ${clash.id} with the same physician or coordinator (${localTime(clash.startAt)}, ${clash.durationMinutes} minutes); choose another time.`,
     { clashingMeetingId: clash.id, clashOn: sameRoom ? 'PLACE' : 'PARTICIPANT' },
   );
 }
@@ -367,7 +368,7 @@ export async function meetingsOf(ctx: PsychiatryContext, r: ReferralRow): Promis
   return seen;
 }
 
-export const meetingNotVisible = (id: string) => notFound(`There is no meeting ${id} that you can see.`);
+export const meetingNotVisible = (id: string) => notFound(t`There is no meeting ${id} that you can see.`);
 
 // ------------------------------------------------------------------ shared step outline
 
@@ -387,12 +388,12 @@ async function lockMeeting(tx: Tx, ctx: PsychiatryContext, meetingId: string): P
   return { referral, meeting, basis };
 }
 
-function requireOpen(status: ReferralStatus, what: string): void {
-  if (!OPEN_STATUSES.includes(status)) throw conflict(`${what} only while the request is open; this referral is ${status}.`, { status });
+function requireOpen(status: ReferralStatus, what: Wording): void {
+  if (!OPEN_STATUSES.includes(status)) throw conflict(t`${what} only while the request is open; this referral is ${status}.`, { status });
 }
 
-function requireBooked(m: MeetingRow, what: string): void {
-  if (m.status !== 'BOOKED') throw conflict(`${what} only while it is booked; this meeting is ${m.status}.`, { meetingStatus: m.status });
+function requireBooked(m: MeetingRow, what: Wording): void {
+  if (m.status !== 'BOOKED') throw conflict(t`${what} only while it is booked; this meeting is ${m.status}.`, { meetingStatus: m.status });
 }
 
 const orgName = (id: string) => organisation(id)?.name ?? id;
@@ -402,7 +403,7 @@ async function record(
   ctx: PsychiatryContext,
   r: ReferralRow,
   basis: AnswerBasis,
-  e: { kind: string; note: string; meetingId: string; action: 'CREATE' | 'UPDATE'; fields: string[]; internalNote?: string | null },
+  e: { kind: string; note: Wording; meetingId: string; action: 'CREATE' | 'UPDATE'; fields: string[]; internalNote?: string | null },
 ) {
   const { caller, now } = ctx;
   await tx.insert(withdrawalReferralEvent).values({
@@ -412,7 +413,7 @@ async function record(
     kind: e.kind,
     byName: caller.name,
     byOrganisationId: caller.organisation.id,
-    note: e.note,
+    note: storedNote(e.note),
   });
   if (e.internalNote) {
     await tx.insert(withdrawalInternalNote).values({ id: randomUUID(), referralId: r.id, at: now, kind: e.kind, byName: caller.name, text: e.internalNote });
@@ -423,10 +424,12 @@ async function record(
   ]);
 }
 
-function described(v: Pick<ValidMeeting, 'at' | 'durationMinutes' | 'place' | 'videoLink'>): string {
-  const where = v.place ? ` at ${v.place}` : '';
-  const video = v.videoLink ? (v.place ? ', or by video' : ' by video') : '';
-  return `${localTime(v.at)}, ${v.durationMinutes} minutes${where}${video}`;
+function described(v: Pick<ValidMeeting, 'at' | 'durationMinutes' | 'place' | 'videoLink'>): Msg {
+  const at = localTime(v.at);
+  if (v.place && v.videoLink) return t`${at}, ${v.durationMinutes} minutes at ${v.place}, or by video`;
+  if (v.place) return t`${at}, ${v.durationMinutes} minutes at ${v.place}`;
+  if (v.videoLink) return t`${at}, ${v.durationMinutes} minutes by video`;
+  return t`${at}, ${v.durationMinutes} minutes`;
 }
 
 // ------------------------------------------------------------------ the assessment meeting (inside bookAssessmentMeeting's step)
@@ -515,17 +518,17 @@ export interface CarePlanningInput extends MeetingInput {
 export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId: string, input: CarePlanningInput): Promise<MeetingView> {
   const { caller, now } = ctx;
   mayTake(caller, 'bookMeeting');
-  if (!isUuid(referralId)) throw notFound(`There is no withdrawal referral ${referralId} that you can see.`);
+  if (!isUuid(referralId)) throw notFound(t`There is no withdrawal referral ${referralId} that you can see.`);
   return ctx.db.transaction(async (tx) => {
     const [r] = await tx.select().from(withdrawalReferral).where(eq(withdrawalReferral.id, referralId)).for('update');
     const basis = requireStep(caller, r, referralId, 'bookMeeting');
-    if (!r) throw notFound(`There is no withdrawal referral ${referralId} that you can see.`);
+    if (!r) throw notFound(t`There is no withdrawal referral ${referralId} that you can see.`);
     const status = deadlines.deriveStatus(r, now);
     if (!CARE_PLANNING_FROM.includes(status)) {
-      throw conflict(`A care-planning meeting can be booked only after a decision that treatment is needed; this referral is ${status}.`, { status });
+      throw conflict(t`A care-planning meeting can be booked only after a decision that treatment is needed; this referral is ${status}.`, { status });
     }
     const p = new FieldProblems();
-    const internalNote = optionalText(p, input.internalNote, 'internalNote', 'The note', 10_000);
+    const internalNote = optionalText(p, input.internalNote, 'internalNote', t`The note`, 10_000);
     const v = validateMeeting(p, input, r, 'CARE_PLANNING', now, null, true);
     p.throwIfAny();
     await requireNoClash(tx, r, null, v);
@@ -555,7 +558,7 @@ export async function bookCarePlanningMeeting(ctx: PsychiatryContext, referralId
       .returning();
     await record(tx, ctx, r, basis, {
       kind: 'CARE_PLANNING_MEETING_BOOKED',
-      note: `Joint care-planning meeting on ${described(v)}.`,
+      note: t`Joint care-planning meeting on ${described(v)}.`,
       meetingId: id,
       action: 'CREATE',
       fields: ['meetings'],
@@ -583,10 +586,10 @@ export async function rescheduleMeeting(
   return ctx.db.transaction(async (tx) => {
     const { referral: r, meeting: m } = await lockMeeting(tx, ctx, meetingId);
     const basis = requireStep(caller, r, r.id, 'bookMeeting');
-    requireOpen(deadlines.deriveStatus(r, now), 'A meeting can be moved');
-    requireBooked(m, 'A meeting can be moved');
+    requireOpen(deadlines.deriveStatus(r, now), t`A meeting can be moved`);
+    requireBooked(m, t`A meeting can be moved`);
     const p = new FieldProblems();
-    const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
+    const reason = optionalText(p, args.reason, 'reason', t`The reason`, 2_000);
     checkTime(p, 'at', args.at, m.durationMinutes, r, now);
     p.throwIfAny();
     await requireNoClash(tx, r, m.id, { at: args.at, durationMinutes: m.durationMinutes, place: m.place, participants: m.participants });
@@ -609,7 +612,9 @@ export async function rescheduleMeeting(
     } else {
       await record(tx, ctx, r, basis, {
         kind: 'MEETING_MOVED',
-        note: `Joint care-planning meeting moved to ${localTime(args.at)}.${reason ? ` ${reason}` : ''}`,
+        note: reason
+          ? t`Joint care-planning meeting moved to ${localTime(args.at)}. ${reason}`
+          : t`Joint care-planning meeting moved to ${localTime(args.at)}.`,
         meetingId: m.id,
         action: 'UPDATE',
         fields: ['startAt'],
@@ -646,28 +651,28 @@ export async function answerMeetingInvitation(
     const mine = m.invitations.find((i) => i.organisationId === caller.organisation.id);
     if (!mine) {
       if (caller.organisation.id === r.receivingOrganisationId) {
-        throw forbidden('Your organisation hosts this meeting; only the organisations invited to it answer (move the meeting instead).');
+        throw forbidden(t`Your organisation hosts this meeting; only the organisations invited to it answer (move the meeting instead).`);
       }
       // a meeting one's organisation is not invited to is absent, as any record one may not see
       throw meetingNotVisible(meetingId);
     }
     const basis: AnswerBasis = readBasis(caller, r) ?? BASIS_INVITED;
-    requireOpen(deadlines.deriveStatus(r, now), 'An invitation can be answered');
-    requireBooked(m, 'An invitation can be answered');
+    requireOpen(deadlines.deriveStatus(r, now), t`An invitation can be answered`);
+    requireBooked(m, t`An invitation can be answered`);
     if (m.startAt.getTime() <= now.getTime())
-      throw conflict('The meeting time has passed; the invitation can no longer be answered.', { meetingStatus: m.status });
+      throw conflict(t`The meeting time has passed; the invitation can no longer be answered.`, { meetingStatus: m.status });
     const p = new FieldProblems();
-    const comment = optionalText(p, args.comment, 'comment', 'The comment', 2_000);
-    const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
+    const comment = optionalText(p, args.comment, 'comment', t`The comment`, 2_000);
+    const reason = optionalText(p, args.reason, 'reason', t`The reason`, 2_000);
     const proposedAt = args.proposedAt ?? null;
     if (args.answer === 'PROPOSE_TIME') {
-      if (!proposedAt) p.add('proposedAt', 'Give the time you propose.');
+      if (!proposedAt) p.add('proposedAt', t`Give the time you propose.`);
       else checkTime(p, 'proposedAt', proposedAt, m.durationMinutes, r, now, 'The proposed time');
     } else if (proposedAt) {
-      p.add('proposedAt', 'A proposed time is given only with PROPOSE_TIME.');
+      p.add('proposedAt', t`A proposed time is given only with PROPOSE_TIME.`);
     }
-    if (args.answer === 'DECLINE' && !reason) p.add('reason', 'Give the reason your organisation declines.');
-    if (args.answer !== 'DECLINE' && reason) p.add('reason', 'A reason is given only with DECLINE (use comment otherwise).');
+    if (args.answer === 'DECLINE' && !reason) p.add('reason', t`Give the reason your organisation declines.`);
+    if (args.answer !== 'DECLINE' && reason) p.add('reason', t`A reason is given only with DECLINE (use comment otherwise).`);
     p.throwIfAny();
     const answered: StoredInvitation = {
       ...mine,
@@ -680,12 +685,12 @@ export async function answerMeetingInvitation(
     };
     const invitations = m.invitations.map((i) => (i.organisationId === mine.organisationId ? answered : i));
     const [row] = await tx.update(withdrawalMeeting).set({ invitations, updatedAt: now }).where(eq(withdrawalMeeting.id, m.id)).returning();
-    const what = m.kind === 'ASSESSMENT' ? 'assessment meeting' : 'care-planning meeting';
+    const what = m.kind === 'ASSESSMENT' ? t`assessment meeting` : t`care-planning meeting`;
     const who = orgName(mine.organisationId);
     const note = {
-      ACCEPT: () => `${who} accepted the ${what} on ${localTime(m.startAt)}.`,
-      PROPOSE_TIME: () => `${who} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
-      DECLINE: () => `${who} declined the ${what} on ${localTime(m.startAt)}: ${reason}`,
+      ACCEPT: () => t`${who} accepted the ${what} on ${localTime(m.startAt)}.`,
+      PROPOSE_TIME: () => t`${who} proposed ${localTime(proposedAt!)} instead of ${localTime(m.startAt)} for the ${what}.`,
+      DECLINE: () => t`${who} declined the ${what} on ${localTime(m.startAt)}: ${reason}`,
     }[args.answer]();
     await record(tx, ctx, r, basis, { kind: ANSWER_KIND[args.answer], note, meetingId: m.id, action: 'UPDATE', fields: ['invitations'] });
     return meetingFor(caller, basis, row!)!;
@@ -751,26 +756,26 @@ export async function recordMeetingOutcome(
   return ctx.db.transaction(async (tx) => {
     const { referral: r, meeting: m } = await lockMeeting(tx, ctx, meetingId);
     const basis = requireStep(caller, r, r.id, 'bookMeeting');
-    requireBooked(m, 'An outcome can be recorded');
+    requireBooked(m, t`An outcome can be recorded`);
     if (args.outcome !== 'CANCELLED' && m.startAt.getTime() > now.getTime()) {
-      throw conflict(`The meeting is on ${localTime(m.startAt)}; record HELD or NO_SHOW once its time has come, or CANCELLED with a reason.`, {
+      throw conflict(t`The meeting is on ${localTime(m.startAt)}; record HELD or NO_SHOW once its time has come, or CANCELLED with a reason.`, {
         meetingStatus: m.status,
       });
     }
     const p = new FieldProblems();
-    const reason = optionalText(p, args.reason, 'reason', 'The reason', 2_000);
-    if (args.outcome === 'CANCELLED' && !reason) p.add('reason', 'Give the reason the meeting is cancelled.');
+    const reason = optionalText(p, args.reason, 'reason', t`The reason`, 2_000);
+    if (args.outcome === 'CANCELLED' && !reason) p.add('reason', t`Give the reason the meeting is cancelled.`);
     p.throwIfAny();
     const [row] = await tx
       .update(withdrawalMeeting)
       .set({ status: args.outcome, outcomeReason: reason, outcomeAt: now, outcomeByName: caller.name, updatedAt: now })
       .where(eq(withdrawalMeeting.id, m.id))
       .returning();
-    const what = m.kind === 'ASSESSMENT' ? 'Assessment and planning meeting' : 'Joint care-planning meeting';
-    const words = { HELD: 'held', NO_SHOW: 'not attended: the individual did not come', CANCELLED: 'cancelled' }[args.outcome];
+    const what = m.kind === 'ASSESSMENT' ? t`Assessment and planning meeting` : t`Joint care-planning meeting`;
+    const words = { HELD: t`held`, NO_SHOW: t`not attended: the individual did not come`, CANCELLED: t`cancelled` }[args.outcome];
     await record(tx, ctx, r, basis, {
       kind: OUTCOME_KIND[args.outcome],
-      note: `${what} on ${localTime(m.startAt)} ${words}.${reason ? ` ${reason}` : ''}`,
+      note: reason ? t`${what} on ${localTime(m.startAt)} ${words}. ${reason}` : t`${what} on ${localTime(m.startAt)} ${words}.`,
       meetingId: m.id,
       action: 'UPDATE',
       fields: ['status', 'outcomeReason'],

@@ -11,6 +11,7 @@ import { announce, announcedOf, notify, refKey, type Executor, type NewNotificat
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ReferralRow } from '../db/schema.ts';
 import { readBasis } from './policy.ts';
+import { STORED_NOTE_MARK, t } from '../../../shared/src/i18n.ts';
 
 export const RECORD_KIND = 'WithdrawalReferral';
 
@@ -37,6 +38,9 @@ export async function notifyStep(tx: Executor, r: Parties, eventKind: string, no
 }
 
 const DEADLINE_BY = 'the hub';
+// the timeline notes of the sweep, stored as messages (services/shared/src/i18n.ts) by the statement itself
+const LAPSED_NOTE = t`The offered place was not used by ${''} and has lapsed; social services may ask for a new assessment.`.key;
+const OVERDUE_NOTE = t`No assessment meeting was booked by ${''}.`.key;
 
 interface SweptRow {
   seq: string;
@@ -77,13 +81,13 @@ export const psychiatryNotifications: NotificationHooks = {
           select r.id, r.receiving_organisation_id as receiving, r.referring_organisation_id as org, 'CASEWORKER' as role, 'PLACE_LAPSED' as kind,
                  'PLACE_LAPSED:' || r.id || ':' || r.cycle as key,
                  ((r.place_lapses_on + 1)::timestamp at time zone 'Europe/Stockholm') as deadline_at,
-                 'The offered place was not used by ' || to_char(r.place_lapses_on, 'YYYY-MM-DD') || ' and has lapsed; social services may ask for a new assessment.' as note
+                 ${STORED_NOTE_MARK} || json_build_object('key', ${LAPSED_NOTE}::text, 'params', json_build_array(to_char(r.place_lapses_on, 'YYYY-MM-DD')))::text as note
             from withdrawal_referral r where r.stage = 'PLACE_OFFERED' and r.place_lapses_on < ${today}::date${person}
           union all
           select r.id, r.receiving_organisation_id, r.receiving_organisation_id, 'COORDINATOR', 'ASSESSMENT_OVERDUE',
                  'ASSESSMENT_OVERDUE:' || r.id || ':' || r.cycle,
                  ((r.assessment_due_by + 1)::timestamp at time zone 'Europe/Stockholm'),
-                 'No assessment meeting was booked by ' || to_char(r.assessment_due_by, 'YYYY-MM-DD') || '.'
+                 ${STORED_NOTE_MARK} || json_build_object('key', ${OVERDUE_NOTE}::text, 'params', json_build_array(to_char(r.assessment_due_by, 'YYYY-MM-DD')))::text
             from withdrawal_referral r where r.stage = 'RECEIVED' and r.assessment_due_by < ${today}::date${person}
         ),
         ins as (

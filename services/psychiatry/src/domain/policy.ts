@@ -15,6 +15,7 @@ import { badInput, conflict, forbidden, notFound } from '../../../shared/src/err
 import { recordAccess } from '../../../shared/src/record-access.ts';
 import { withdrawalReferral, type ReferralRow, type WardRow } from '../db/schema.ts';
 import type { Step } from './transitions.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export const BASIS_RECEIVER = 'receiving psychiatry organisation';
 export const BASIS_SENDER = 'referring organisation';
@@ -45,12 +46,12 @@ export function listScope(caller: Caller): SQL {
   const visible = visibleTo(caller);
   if (!visible) {
     requirePermission(caller, 'withdrawal.readReceived');
-    throw forbidden('You may not read withdrawal referrals.');
+    throw forbidden(t`You may not read withdrawal referrals.`);
   }
   return visible;
 }
 
-export const notVisible = (id: string) => notFound(`There is no withdrawal referral ${id} that you can see.`);
+export const notVisible = (id: string) => notFound(t`There is no withdrawal referral ${id} that you can see.`);
 
 /**
  * Referrals seen, audited and refused by the shared outline
@@ -72,7 +73,7 @@ export function mayReadInternalNotes(caller: Caller, r: Parties): boolean {
 /** Internal notes: FORBIDDEN for anyone but the receiving psychiatry organisation's staff. Returns the basis to audit. */
 export function requireInternalNotes(caller: Caller, r: Parties): typeof BASIS_RECEIVER {
   if (!mayReadInternalNotes(caller, r))
-    throw forbidden("Psychiatry's internal notes are for the staff of the psychiatry organisation that received the request.");
+    throw forbidden(t`Psychiatry's internal notes are for the staff of the psychiatry organisation that received the request.`);
   return BASIS_RECEIVER;
 }
 
@@ -89,7 +90,7 @@ export function requireSubmit(caller: Caller): void {
 /** The receiver of the caller's requests: CONFLICT when their region has none in the hub. */
 export function requireReceiver(caller: Caller): Organisation {
   const receiver = receiverFor(caller.organisation);
-  if (!receiver) throw conflict('No psychiatry organisation of your region takes requests for withdrawal treatment through the hub.');
+  if (!receiver) throw conflict(t`No psychiatry organisation of your region takes requests for withdrawal treatment through the hub.`);
   return receiver;
 }
 
@@ -127,7 +128,7 @@ export function requireStep(caller: Caller, r: ReferralRow | null | undefined, i
   const { permission, side } = STEP_ACTION[step];
   const basis = referralAccess.change(caller, r, id, permission);
   const own = side === 'receiver' ? r?.receivingOrganisationId : r?.referringOrganisationId;
-  if (caller.organisation.id !== own) throw forbidden(`Only ${SIDE_WORDS[side]} can do this.`);
+  if (caller.organisation.id !== own) throw forbidden(t`Only ${SIDE_WORDS[side]} can do this.`);
   return basis;
 }
 
@@ -145,17 +146,17 @@ export function requireWards(caller: Caller): void {
 export function requireOfferableWard(w: WardRow | undefined, wardId: string, receivingOrganisationId: string, fromOtherProvider: boolean): WardRow {
   if (!fromOtherProvider) return requireOwnWard(w, wardId, receivingOrganisationId);
   if (w?.organisationId === receivingOrganisationId) {
-    throw badInput('fromOtherProvider', `Ward ${wardId} is your own organisation's ward; leave fromOtherProvider out to offer a place on it.`);
+    throw badInput('fromOtherProvider', t`Ward ${wardId} is your own organisation's ward; leave fromOtherProvider out to offer a place on it.`);
   }
   if (!w || !organisationsOf('PSYCHIATRY').some((o) => o.id === w.organisationId)) {
-    throw badInput('wardId', `Ward ${wardId} is not a ward of another care provider in the directory.`);
+    throw badInput('wardId', t`Ward ${wardId} is not a ward of another care provider in the directory.`);
   }
   return w;
 }
 
 /** A place is offered only on a ward of the receiving psychiatry organisation (unless ordered from another provider, above). */
 export function requireOwnWard(w: WardRow | undefined, wardId: string, receivingOrganisationId: string): WardRow {
-  if (!w || w.organisationId !== receivingOrganisationId) throw badInput('wardId', `Ward ${wardId} is not a ward of your organisation.`);
+  if (!w || w.organisationId !== receivingOrganisationId) throw badInput('wardId', t`Ward ${wardId} is not a ward of your organisation.`);
   return w;
 }
 

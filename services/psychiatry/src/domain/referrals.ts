@@ -13,7 +13,7 @@ import { can } from '../../../shared/src/access.ts';
 import { appendAudit } from '../../../shared/src/audit.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { organisation } from '../../../shared/src/directory.ts';
-import { badInput, conflict, FieldProblems, forbidden } from '../../../shared/src/errors.ts';
+import { badInput, conflict, FieldProblems, forbidden, type Wording } from '../../../shared/src/errors.ts';
 import { paginateTable, personListFilters, thenById, type PersonListArgs } from '../../../shared/src/pagination.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
 import { addDays, stockholmDate } from '../../../shared/src/time.ts';
@@ -78,6 +78,7 @@ import {
 } from './validation.ts';
 import type { JointCarePlanReference } from './views.ts';
 import { holdsOnWard } from './wards.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 const ENTITY = 'WithdrawalReferral';
 
@@ -98,11 +99,11 @@ export const referralsOfPerson = readers.ofPerson;
 
 /** The status as stored and derived from the clock, as SQL, for filtering in the database. */
 function statusSql(now: Date): SQL<string> {
-  const t = withdrawalReferral;
+  const wr = withdrawalReferral;
   return sql<string>`case
-    when ${t.stage} = 'ASSESSMENT_BOOKED' and ${t.assessmentMeetingAt} <= ${now.toISOString()}::timestamptz then 'AWAITING_DECISION'
-    when ${t.stage} = 'PLACE_OFFERED' and ${t.placeLapsesOn} < ${stockholmDate(now)}::date then 'LAPSED'
-    else ${t.stage} end`;
+    when ${wr.stage} = 'ASSESSMENT_BOOKED' and ${wr.assessmentMeetingAt} <= ${now.toISOString()}::timestamptz then 'AWAITING_DECISION'
+    when ${wr.stage} = 'PLACE_OFFERED' and ${wr.placeLapsesOn} < ${stockholmDate(now)}::date then 'LAPSED'
+    else ${wr.stage} end`;
 }
 
 /**
@@ -111,19 +112,19 @@ function statusSql(now: Date): SQL<string> {
  * offered by the place due date (the decision's Stockholm date + 14 days).
  */
 function overdueSql(now: Date): SQL {
-  const t = withdrawalReferral;
+  const wr = withdrawalReferral;
   const today = stockholmDate(now);
-  return sql`((${t.stage} = 'RECEIVED' and ${t.assessmentDueBy} < ${today}::date)
-    or (${t.stage} = 'ASSESSMENT_BOOKED' and ${t.assessmentDeadlineMissed})
-    or (${t.stage} = 'CARE_PLANNING' and (${t.decidedAt} at time zone 'Europe/Stockholm')::date + ${deadlines.PLACE_OFFER_DAYS}::int < ${today}::date))`;
+  return sql`((${wr.stage} = 'RECEIVED' and ${wr.assessmentDueBy} < ${today}::date)
+    or (${wr.stage} = 'ASSESSMENT_BOOKED' and ${wr.assessmentDeadlineMissed})
+    or (${wr.stage} = 'CARE_PLANNING' and (${wr.decidedAt} at time zone 'Europe/Stockholm')::date + ${deadlines.PLACE_OFFER_DAYS}::int < ${today}::date))`;
 }
 
 /** The caller's own: requests they sent, or requests assigned to them. */
 function mineSql(caller: Caller): SQL {
-  const t = withdrawalReferral;
+  const wr = withdrawalReferral;
   return or(
-    and(eq(t.referringOrganisationId, caller.organisation.id), eq(t.submittedBy, caller.userId)),
-    and(eq(t.receivingOrganisationId, caller.organisation.id), eq(t.assignedToUserId, caller.userId)),
+    and(eq(wr.referringOrganisationId, caller.organisation.id), eq(wr.submittedBy, caller.userId)),
+    and(eq(wr.receivingOrganisationId, caller.organisation.id), eq(wr.assignedToUserId, caller.userId)),
   )!;
 }
 
@@ -151,7 +152,7 @@ export async function listReferrals(ctx: PsychiatryContext, args: ListArgs, fiel
   if (args.overdueOnly) filters.push(overdueSql(ctx.now));
   if (args.mine) filters.push(mineSql(ctx.caller));
   const page = await paginateTable(args, ctx.db, withdrawalReferral, {
-    what: 'referrals',
+    what: t`referrals`,
     direction: 'asc',
     keys: args.orderBy === 'RECEIVED' ? thenById(withdrawalReferral, 'receivedAt', 'instant') : BY_DUE_DATE,
     where: filters,
@@ -172,7 +173,7 @@ export async function amendmentsOf(ctx: PsychiatryContext, r: ReferralRow) {
 export function preparedDecisionOf(ctx: PsychiatryContext, r: ReferralRow) {
   if (!mayReadInternalNotes(ctx.caller, r)) {
     throw forbidden(
-      'A prepared decision is for the staff of the psychiatry organisation that received the request; the decision shows once the chief physician records it.',
+      t`A prepared decision is for the staff of the psychiatry organisation that received the request; the decision shows once the chief physician records it.`,
     );
   }
   const basis = BASIS_RECEIVER;
@@ -217,22 +218,22 @@ export async function referralOfPlan(ctx: PsychiatryContext, plan: JointCarePlan
  * looked at: it could not see them, and a refusal would tell it they exist.
  */
 async function refuseDuplicate(tx: Tx, ctx: PsychiatryContext, row: ReferralRow, newCycleOf: string | null): Promise<void> {
-  const t = withdrawalReferral;
+  const wr = withdrawalReferral;
   const open = await tx
     .select()
-    .from(t)
+    .from(wr)
     .where(
       and(
-        eq(t.referringOrganisationId, row.referringOrganisationId),
-        eq(t.receivingOrganisationId, row.receivingOrganisationId),
-        eq(t.personId, row.personId),
-        inArray(t.stage, [...OPEN_STAGES]),
+        eq(wr.referringOrganisationId, row.referringOrganisationId),
+        eq(wr.receivingOrganisationId, row.receivingOrganisationId),
+        eq(wr.personId, row.personId),
+        inArray(wr.stage, [...OPEN_STAGES]),
       ),
     )
-    .orderBy(asc(t.receivedAt), asc(t.id));
+    .orderBy(asc(wr.receivedAt), asc(wr.id));
   if (newCycleOf !== null) {
     if (!open.some((o) => o.id === newCycleOf)) {
-      throw badInput('newCycleOf', `newCycleOf names no open request for this person that your organisation sent (${newCycleOf}).`);
+      throw badInput('newCycleOf', t`newCycleOf names no open request for this person that your organisation sent (${newCycleOf}).`);
     }
     return;
   }
@@ -240,8 +241,7 @@ async function refuseDuplicate(tx: Tx, ctx: PsychiatryContext, row: ReferralRow,
   if (!existing) return;
   const status = deadlines.deriveStatus(existing, ctx.now);
   throw conflict(
-    `Your organisation already has an open request for this person (${existing.id}, ${status}, received ${stockholmDate(existing.receivedAt)}). ` +
-      'Correct it with amendWithdrawalReferral, or send this one as a new cycle with newCycleOf set to that id.',
+    t`Your organisation already has an open request for this person (${existing.id}, ${status}, received ${stockholmDate(existing.receivedAt)}). Correct it with amendWithdrawalReferral, or send this one as a new cycle with newCycleOf set to that id.`,
     { existingId: existing.id, existingStatus: status },
   );
 }
@@ -250,7 +250,7 @@ export async function submitReferral(ctx: PsychiatryContext, input: ReferralInpu
   const { caller, now } = ctx;
   requireSubmit(caller);
   const valid = validateReferral(input, now);
-  if (newCycleOf !== null && !isReferralId(newCycleOf)) throw badInput('newCycleOf', `newCycleOf is not a referral id (${newCycleOf}).`);
+  if (newCycleOf !== null && !isReferralId(newCycleOf)) throw badInput('newCycleOf', t`newCycleOf is not a referral id (${newCycleOf}).`);
   const receiver = requireReceiver(caller);
   const { row, event } = submittedReferral(
     valid,
@@ -296,15 +296,15 @@ export async function submitReferral(ctx: PsychiatryContext, input: ReferralInpu
   });
   if (created) return created;
   // nothing inserted: the conflict was on the idempotency key (keys left out never conflict)
-  if (valid.idempotencyKey === null) throw conflict('The request could not be stored; please try again.');
+  if (valid.idempotencyKey === null) throw conflict(t`The request could not be stored; please try again.`);
 
   const [first] = await ctx.db
     .select()
     .from(withdrawalReferral)
     .where(and(eq(withdrawalReferral.referringOrganisationId, caller.organisation.id), eq(withdrawalReferral.idempotencyKey, valid.idempotencyKey)));
-  if (!first) throw conflict('The request could not be stored; please try again.');
+  if (!first) throw conflict(t`The request could not be stored; please try again.`);
   if (first.personnummer !== valid.personnummer) {
-    throw badInput('input.idempotencyKey', 'This idempotency key was already used for a request about another person; use a new key for a new request.');
+    throw badInput('input.idempotencyKey', t`This idempotency key was already used for a request about another person; use a new key for a new request.`);
   }
   ctx.audit.read({
     entity: ENTITY,
@@ -474,13 +474,14 @@ async function lockWard(tx: Tx, wardId: string): Promise<WardRow | undefined> {
  * hold, if any, left out), under the ward's lock: CONFLICT naming the first
  * full day and the next date from which a bed is free for as long otherwise.
  */
-async function requireBeds(tx: Tx, ctx: PsychiatryContext, w: WardRow, referralId: string, from: string, until: string, what: string): Promise<void> {
+async function requireBeds(tx: Tx, ctx: PsychiatryContext, w: WardRow, referralId: string, from: string, until: string, what: Wording): Promise<void> {
   const holds = await holdsOnWard(tx, w.id, stockholmDate(ctx.now), referralId);
   const short = capacity.shortage(w.places, holds, from, until);
   if (!short) return;
   throw conflict(
-    `${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); ` +
-      (short.nextFreeDate ? `the first date from which a place is free for the whole ${what} is ${short.nextFreeDate}.` : 'the ward has no places.'),
+    short.nextFreeDate
+      ? t`${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); the first date from which a place is free for the whole ${what} is ${short.nextFreeDate}.`
+      : t`${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); the ward has no places.`,
     { wardId: w.id, firstFullDay: short.firstFullDay, nextFreeDate: short.nextFreeDate },
   );
 }
@@ -509,13 +510,13 @@ export function offerPlace(ctx: PsychiatryContext, referralId: string, args: Off
     async (r, tx) => {
       const { reason } = validatePlaceOffer(args, placeDueOf(r), ctx.now);
       if (r.decisionSetting === 'OUTPATIENT') {
-        if (args.wardId) throw badInput('wardId', 'The decision is outpatient treatment, which takes no ward place; leave wardId out.');
-        if (args.fromOtherProvider) throw badInput('fromOtherProvider', 'Outpatient treatment is not ordered from another care provider through the hub.');
+        if (args.wardId) throw badInput('wardId', t`The decision is outpatient treatment, which takes no ward place; leave wardId out.`);
+        if (args.fromOtherProvider) throw badInput('fromOtherProvider', t`Outpatient treatment is not ordered from another care provider through the hub.`);
         return { step: 'offerPlace', ward: null, startDate: args.startDate, reason };
       }
-      if (!args.wardId) throw badInput('wardId', 'The decision is inpatient treatment: name the ward of the place.');
+      if (!args.wardId) throw badInput('wardId', t`The decision is inpatient treatment: name the ward of the place.`);
       const w = requireOfferableWard(await lockWard(tx, args.wardId), args.wardId, r.receivingOrganisationId, args.fromOtherProvider === true);
-      await requireBeds(tx, ctx, w, r.id, args.startDate, deadlines.lapsesOn(args.startDate), 'offer (start date to lapse date)');
+      await requireBeds(tx, ctx, w, r.id, args.startDate, deadlines.lapsesOn(args.startDate), t`offer (start date to lapse date)`);
       return { step: 'offerPlace', ward: w, startDate: args.startDate, reason };
     },
     note,
@@ -533,11 +534,11 @@ export function moveOfferedPlace(ctx: PsychiatryContext, referralId: string, arg
     async (r, tx) => {
       const { reason } = validatePlaceMove(args, placeDueOf(r), ctx.now);
       if (r.stage === 'PLACE_OFFERED' && args.startDate === r.placeStartDate) {
-        throw badInput('startDate', `The place already starts on ${args.startDate}; give a new start date.`);
+        throw badInput('startDate', t`The place already starts on ${args.startDate}; give a new start date.`);
       }
       if (!r.placeWardId) return { step: 'movePlace', ward: null, startDate: args.startDate, reason };
       const w = requireStoredWard(await lockWard(tx, r.placeWardId), r.placeWardId);
-      await requireBeds(tx, ctx, w, r.id, args.startDate, deadlines.lapsesOn(args.startDate), 'offer (start date to lapse date)');
+      await requireBeds(tx, ctx, w, r.id, args.startDate, deadlines.lapsesOn(args.startDate), t`offer (start date to lapse date)`);
       return { step: 'movePlace', ward: w, startDate: args.startDate, reason };
     },
     note,
@@ -557,7 +558,7 @@ export function recordAdmission(ctx: PsychiatryContext, referralId: string, args
     async (r, tx) => {
       if (!r.placeWardId) return { step: 'admit', ward: null, expectedDischargeOn: expected };
       const w = requireStoredWard(await lockWard(tx, r.placeWardId), r.placeWardId);
-      await requireBeds(tx, ctx, w, r.id, today, addDays(expected, -1), 'stay (admission to expected discharge)');
+      await requireBeds(tx, ctx, w, r.id, today, addDays(expected, -1), t`stay (admission to expected discharge)`);
       return { step: 'admit', ward: w, expectedDischargeOn: expected };
     },
     note,
@@ -599,23 +600,22 @@ export function changeExpectedDischarge(ctx: PsychiatryContext, referralId: stri
   const today = stockholmDate(ctx.now);
   const p = new FieldProblems();
   const reason = args.reason.trim();
-  if (reason === '') p.add('reason', 'Give the reason the expected discharge changes.');
-  else if (reason.length > 2_000) p.add('reason', 'The reason is too long (at most 2000 characters).');
-  if (args.expectedDischargeOn <= today) p.add('expectedDischargeOn', `The expected discharge must be after today (${today}).`);
+  if (reason === '') p.add('reason', t`Give the reason the expected discharge changes.`);
+  else if (reason.length > 2_000) p.add('reason', t`The reason is too long (at most 2000 characters).`);
+  if (args.expectedDischargeOn <= today) p.add('expectedDischargeOn', t`The expected discharge must be after today (${today}).`);
   p.throwIfAny();
   return takeStep(ctx, referralId, 'changeDischarge', async (r, tx) => {
     const admittedOn = stockholmDate(r.admittedAt ?? ctx.now);
     validateExpectedDischarge(args.expectedDischargeOn, admittedOn, capacity.MAX_STAY_DAYS);
     const current = r.expectedDischargeOn ?? capacity.defaultExpectedDischarge(admittedOn);
-    if (args.expectedDischargeOn === current) throw badInput('expectedDischargeOn', `The expected discharge is already ${current}; give a new day.`);
+    if (args.expectedDischargeOn === current) throw badInput('expectedDischargeOn', t`The expected discharge is already ${current}; give a new day.`);
     if (r.placeWardId && args.expectedDischargeOn > current) {
       const w = requireStoredWard(await lockWard(tx, r.placeWardId), r.placeWardId);
       const holds = await holdsOnWard(tx, w.id, today, r.id);
       const short = capacity.shortage(w.places, holds, today, addDays(args.expectedDischargeOn, -1));
       if (short) {
         throw conflict(
-          `${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); ` +
-            `the latest expected discharge the ward can take is ${short.firstFullDay}.`,
+          t`${w.name} has no free place on ${short.firstFullDay} (${short.taken} of ${w.places} places taken or offered); the latest expected discharge the ward can take is ${short.firstFullDay}.`,
           { wardId: w.id, firstFullDay: short.firstFullDay },
         );
       }
@@ -685,7 +685,7 @@ export function amendReferral(ctx: PsychiatryContext, referralId: string, input:
       change('caseworker.phone', 'caseworkerPhone', a.caseworkerPhone);
       change('caseworker.email', 'caseworkerEmail', a.caseworkerEmail);
       if (a.addAssessments.length > 0) change('assessments', 'assessments', [...r.assessments, ...a.addAssessments]);
-      if (changes.length === 0) throw badInput('input', 'The amendment changes nothing: every field given already has that value.');
+      if (changes.length === 0) throw badInput('input', t`The amendment changes nothing: every field given already has that value.`);
       return { step: 'amend', set, fields: changes.map((c) => c.field), reason: a.reason };
     },
     null,
@@ -725,13 +725,13 @@ export function assignReferral(ctx: PsychiatryContext, referralId: string, args:
   const userId = args.coordinatorUserId?.trim() ?? '';
   const name = args.coordinatorName?.trim() ?? '';
   if (args.coordinatorUserId === null || args.coordinatorUserId === undefined) {
-    if (name !== '') throw badInput('coordinatorName', 'Give coordinatorName only together with coordinatorUserId.');
+    if (name !== '') throw badInput('coordinatorName', t`Give coordinatorName only together with coordinatorUserId.`);
     return takeStep(ctx, referralId, 'assign', () => ({ step: 'assign', to: { userId: ctx.caller.userId, name: ctx.caller.name } }));
   }
   const p = new FieldProblems();
-  if (userId === '') p.add('coordinatorUserId', "The coordinator's user id must be filled in.");
-  if (name === '') p.add('coordinatorName', "Give the coordinator's name with their user id.");
-  else if (name.length > 200) p.add('coordinatorName', "The coordinator's name is too long (at most 200 characters).");
+  if (userId === '') p.add('coordinatorUserId', t`The coordinator's user id must be filled in.`);
+  if (name === '') p.add('coordinatorName', t`Give the coordinator's name with their user id.`);
+  else if (name.length > 200) p.add('coordinatorName', t`The coordinator's name is too long (at most 200 characters).`);
   p.throwIfAny();
   return takeStep(ctx, referralId, 'assign', () => ({ step: 'assign', to: { userId, name } }));
 }

@@ -16,6 +16,7 @@ import { DEFAULT_STAY_DAYS } from './capacity.ts';
 import * as deadlines from './deadlines.ts';
 import type { ReferralStatus } from './deadlines.ts';
 import type { ValidReferral } from './validation.ts';
+import { storedNote, t, type Msg, type Wording } from '../../../shared/src/i18n.ts';
 
 export type Step =
   | 'bookMeeting'
@@ -89,35 +90,35 @@ export const ALLOWED_FROM: Record<Step, readonly ReferralStatus[]> = {
   assign: OPEN_STATUSES,
 };
 
-const STATUS_WORDS: Record<ReferralStatus, string> = {
-  RECEIVED: 'received, with no assessment meeting booked yet',
-  ASSESSMENT_BOOKED: 'assessment booked, and the meeting has not taken place yet',
-  AWAITING_DECISION: 'awaiting the decision of the referral group',
-  NOT_NEEDED: 'closed: treatment was found not needed',
-  CARE_PLANNING: 'care planning, with no place offered yet',
-  PLACE_OFFERED: 'place offered, not yet admitted',
-  ADMISSION_REFUSED: 'the ward refused the admission; the place can be moved to a new start date',
-  ADMITTED: 'admitted',
-  COMPLETED: 'completed',
-  LAPSED: 'lapsed: the offered place was not used in time',
-  WITHDRAWN: 'withdrawn by social services',
+const STATUS_WORDS: Record<ReferralStatus, Msg> = {
+  RECEIVED: t`received, with no assessment meeting booked yet`,
+  ASSESSMENT_BOOKED: t`assessment booked, and the meeting has not taken place yet`,
+  AWAITING_DECISION: t`awaiting the decision of the referral group`,
+  NOT_NEEDED: t`closed: treatment was found not needed`,
+  CARE_PLANNING: t`care planning, with no place offered yet`,
+  PLACE_OFFERED: t`place offered, not yet admitted`,
+  ADMISSION_REFUSED: t`the ward refused the admission; the place can be moved to a new start date`,
+  ADMITTED: t`admitted`,
+  COMPLETED: t`completed`,
+  LAPSED: t`lapsed: the offered place was not used in time`,
+  WITHDRAWN: t`withdrawn by social services`,
 };
 
-const STEP_WORDS: Record<Step, string> = {
-  bookMeeting: 'An assessment meeting can be booked only before the decision',
-  prepareDecision: 'A treatment decision can be prepared only after the assessment meeting has taken place, before the decision',
-  decide: 'A treatment decision can be recorded only after the assessment meeting has taken place',
-  offerPlace: 'A place can be offered only after a decision that treatment is needed',
-  movePlace: 'An offered place can be moved only while it is still valid, or after the ward refused the admission',
-  refuseAdmission: 'A refused admission can be recorded only while an offered place is still valid',
-  admit: 'An admission can be recorded only while an offered place is still valid',
-  discharge: 'A discharge can be recorded only for an admitted individual',
-  requestNewAssessment: 'A new assessment can be requested only after an offered place has lapsed or the ward refused the admission',
-  reassessAfterRefusal: 'Psychiatry can ask for a new assessment only after the ward refused the admission',
-  changeDischarge: 'An expected discharge can be changed only while the individual is admitted',
-  withdraw: 'A request can be withdrawn only while it is still open',
-  amend: 'A request can be corrected only while it is still open',
-  assign: 'A request can be assigned only while it is still open',
+const STEP_WORDS: Record<Step, Msg> = {
+  bookMeeting: t`An assessment meeting can be booked only before the decision`,
+  prepareDecision: t`A treatment decision can be prepared only after the assessment meeting has taken place, before the decision`,
+  decide: t`A treatment decision can be recorded only after the assessment meeting has taken place`,
+  offerPlace: t`A place can be offered only after a decision that treatment is needed`,
+  movePlace: t`An offered place can be moved only while it is still valid, or after the ward refused the admission`,
+  refuseAdmission: t`A refused admission can be recorded only while an offered place is still valid`,
+  admit: t`An admission can be recorded only while an offered place is still valid`,
+  discharge: t`A discharge can be recorded only for an admitted individual`,
+  requestNewAssessment: t`A new assessment can be requested only after an offered place has lapsed or the ward refused the admission`,
+  reassessAfterRefusal: t`Psychiatry can ask for a new assessment only after the ward refused the admission`,
+  changeDischarge: t`An expected discharge can be changed only while the individual is admitted`,
+  withdraw: t`A request can be withdrawn only while it is still open`,
+  amend: t`A request can be corrected only while it is still open`,
+  assign: t`A request can be assigned only while it is still open`,
 };
 
 export function canTake(step: Step, status: ReferralStatus): boolean {
@@ -125,16 +126,16 @@ export function canTake(step: Step, status: ReferralStatus): boolean {
 }
 
 /** Where a refused step has a step that does what the caller most likely meant, the message names it. */
-const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, string>>>> = {
+const INSTEAD: Partial<Record<Step, Partial<Record<ReferralStatus, Msg>>>> = {
   offerPlace: {
-    PLACE_OFFERED: 'A place is already offered; to change its start date, move it (moveOfferedPlace)',
-    ADMISSION_REFUSED: 'A place was offered and the ward refused the admission; to offer it again from a new start date, move it (moveOfferedPlace)',
+    PLACE_OFFERED: t`A place is already offered; to change its start date, move it (moveOfferedPlace)`,
+    ADMISSION_REFUSED: t`A place was offered and the ward refused the admission; to offer it again from a new start date, move it (moveOfferedPlace)`,
   },
 };
 
 export function assertTransition(step: Step, status: ReferralStatus): void {
   if (!canTake(step, status)) {
-    throw conflict(`${INSTEAD[step]?.[status] ?? STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
+    throw conflict(t`${INSTEAD[step]?.[status] ?? STEP_WORDS[step]}; this referral is ${status} (${STATUS_WORDS[status]}).`, { status });
   }
 }
 
@@ -256,17 +257,18 @@ export function submittedReferral(
     expectedDischargeChanges: [],
     updatedAt: now,
   };
-  const note = newCycleOf ? `Sent as a new cycle beside the open request ${newCycleOf}.` : null;
+  const note = newCycleOf ? t`Sent as a new cycle beside the open request ${newCycleOf}.` : null;
   return { row, event: eventOf(row.id, sender, now, 'SUBMITTED', note) };
 }
 
-const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: string | null): EventDraft => ({
+const eventOf = (referralId: string, by: Actor, at: Date, kind: string, note: Wording | null): EventDraft => ({
   referralId,
   at,
   kind,
   byName: by.name,
   byOrganisationId: by.organisationId,
-  note,
+  // kept as its message (key and params), written in the reader's language when read
+  note: storedNote(note),
 });
 
 export const localTime = (at: Date) => formatStockholm(at).slice(0, 16).replace('T', ' ');
@@ -313,7 +315,7 @@ export function closedCycle(r: ReferralRow, now: Date): StoredCycle {
   };
 }
 
-function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: Partial<ReferralRow>; kind: string; note: string | null } {
+function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: Partial<ReferralRow>; kind: string; note: Wording | null } {
   switch (input.step) {
     case 'bookMeeting': {
       // the mark is decided by the time first offered in the cycle: a meeting offered in time and moved later stays in time
@@ -325,13 +327,17 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         return {
           set,
           kind: 'MEETING_MOVED',
-          note: `Assessment and planning meeting moved to ${localTime(input.at)}.${input.reason ? ` ${input.reason}` : ''}`,
+          note: input.reason
+            ? t`Assessment and planning meeting moved to ${localTime(input.at)}. ${input.reason}`
+            : t`Assessment and planning meeting moved to ${localTime(input.at)}.`,
         };
       }
       return {
         set,
         kind: 'MEETING_BOOKED',
-        note: `Assessment and planning meeting on ${localTime(input.at)}${late ? ` (after the due date ${r.assessmentDueBy})` : ''}.`,
+        note: late
+          ? t`Assessment and planning meeting on ${localTime(input.at)} (after the due date ${r.assessmentDueBy}).`
+          : t`Assessment and planning meeting on ${localTime(input.at)}.`,
       };
     }
     case 'prepareDecision':
@@ -342,12 +348,16 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         note: null,
       };
     case 'amend':
-      return { set: input.set, kind: 'AMENDED', note: `Corrected or added: ${input.fields.join(', ')}.${input.reason ? ` ${input.reason}` : ''}` };
+      return {
+        set: input.set,
+        kind: 'AMENDED',
+        note: input.reason ? t`Corrected or added: ${input.fields.join(', ')}. ${input.reason}` : t`Corrected or added: ${input.fields.join(', ')}.`,
+      };
     case 'assign':
       return {
         set: { assignedToUserId: input.to.userId, assignedToName: input.to.name, assignedAt: now, assignedByName: by.name },
         kind: 'ASSIGNED',
-        note: `Assigned to the coordinator ${input.to.name}.`,
+        note: t`Assigned to the coordinator ${input.to.name}.`,
       };
     case 'decide':
       return {
@@ -362,17 +372,17 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         },
         kind: 'DECISION_RECORDED',
         note: input.needed
-          ? `Withdrawal treatment is needed (${input.setting === 'INPATIENT' ? 'inpatient' : 'outpatient'}); a place is to be offered by ${deadlines.placeDueBy(now)}.`
-          : `Withdrawal treatment is not needed: ${input.rationale}`,
+          ? t`Withdrawal treatment is needed (${input.setting === 'INPATIENT' ? t`inpatient` : t`outpatient`}); a place is to be offered by ${deadlines.placeDueBy(now)}.`
+          : t`Withdrawal treatment is not needed: ${input.rationale}`,
       };
     case 'offerPlace': {
       const dueBy = placeDueOf(r);
       const lapses = deadlines.lapsesOn(input.startDate);
       const where = !input.ward
-        ? 'Outpatient withdrawal treatment'
+        ? t`Outpatient withdrawal treatment`
         : input.ward.organisationId && input.ward.organisationId !== r.receivingOrganisationId
-          ? `Place ordered from another care provider, on ${input.ward.name},`
-          : `Place on ${input.ward.name}`;
+          ? t`Place ordered from another care provider, on ${input.ward.name},`
+          : t`Place on ${input.ward.name}`;
       return {
         set: {
           stage: 'PLACE_OFFERED',
@@ -384,14 +394,17 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           placeReason: input.reason,
         },
         kind: 'PLACE_OFFERED',
-        note: `${where} from ${input.startDate}; it lapses if not used by ${lapses}.${input.reason ? ` Start after the due date ${dueBy}: ${input.reason}` : ''}`,
+        note: input.reason
+          ? t`${where} from ${input.startDate}; it lapses if not used by ${lapses}. Start after the due date ${dueBy}: ${input.reason}`
+          : t`${where} from ${input.startDate}; it lapses if not used by ${lapses}.`,
       };
     }
     case 'movePlace': {
       // the 14-day rule again: the due date stays the decision's + 14 days; a later start is a missed deadline
       const dueBy = placeDueOf(r);
       const lapses = deadlines.lapsesOn(input.startDate);
-      const late = deadlines.placeStartMissesDeadline(input.startDate, dueBy) ? ` (after the due date ${dueBy})` : '';
+      const late = deadlines.placeStartMissesDeadline(input.startDate, dueBy);
+      const what = input.ward ? t`Place on ${input.ward.name}` : t`Outpatient withdrawal treatment`;
       return {
         set: {
           stage: 'PLACE_OFFERED',
@@ -402,7 +415,9 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
           admissionRefusalReason: null,
         },
         kind: 'PLACE_MOVED',
-        note: `${input.ward ? `Place on ${input.ward.name}` : 'Outpatient withdrawal treatment'} moved from ${r.placeStartDate} to ${input.startDate}${late}; it lapses if not used by ${lapses}. Reason: ${input.reason}`,
+        note: late
+          ? t`${what} moved from ${r.placeStartDate} to ${input.startDate} (after the due date ${dueBy}); it lapses if not used by ${lapses}. Reason: ${input.reason}`
+          : t`${what} moved from ${r.placeStartDate} to ${input.startDate}; it lapses if not used by ${lapses}. Reason: ${input.reason}`,
       };
     }
     case 'admit': {
@@ -411,17 +426,19 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
       return {
         set: { stage: 'ADMITTED', admittedAt: now, expectedDischargeOn: expected },
         kind: 'ADMITTED',
-        note: `${input.ward ? `Admitted to ${input.ward.name}` : 'Outpatient withdrawal treatment started'}; expected discharge ${expected}.`,
+        note: input.ward
+          ? t`Admitted to ${input.ward.name}; expected discharge ${expected}.`
+          : t`Outpatient withdrawal treatment started; expected discharge ${expected}.`,
       };
     }
     case 'refuseAdmission':
       return {
         set: { stage: 'ADMISSION_REFUSED', admissionRefusedAt: now, admissionRefusalReason: input.reason },
         kind: 'ADMISSION_REFUSED',
-        note: `The ward refused the admission: ${input.reason}`,
+        note: t`The ward refused the admission: ${input.reason}`,
       };
     case 'discharge':
-      return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: 'Withdrawal treatment completed; discharged from the ward.' };
+      return { set: { stage: 'COMPLETED', completedAt: now }, kind: 'DISCHARGED', note: t`Withdrawal treatment completed; discharged from the ward.` };
     case 'changeDischarge': {
       const before = r.expectedDischargeOn ?? addDays(stockholmDate(r.admittedAt ?? now), DEFAULT_STAY_DAYS);
       const change = {
@@ -435,7 +452,7 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
       return {
         set: { expectedDischargeOn: input.expectedDischargeOn, expectedDischargeChanges: [...r.expectedDischargeChanges, change] },
         kind: 'EXPECTED_DISCHARGE_CHANGED',
-        note: `Expected discharge changed from ${before} to ${input.expectedDischargeOn}. Reason: ${input.reason}`,
+        note: t`Expected discharge changed from ${before} to ${input.expectedDischargeOn}. Reason: ${input.reason}`,
       };
     }
     case 'reassessAfterRefusal':
@@ -453,8 +470,8 @@ function change(r: ReferralRow, input: StepInput, now: Date, by: Actor): { set: 
         },
         kind: 'NEW_ASSESSMENT_REQUESTED',
         note: refused
-          ? `The ward refused the admission to the place offered from ${r.placeStartDate}; the need remains. New assessment meeting due by ${dueBy}.`
-          : `The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
+          ? t`The ward refused the admission to the place offered from ${r.placeStartDate}; the need remains. New assessment meeting due by ${dueBy}.`
+          : t`The place offered from ${r.placeStartDate} lapsed after ${r.placeLapsesOn}; the need remains. New assessment meeting due by ${dueBy}.`,
       };
     }
     case 'withdraw':

@@ -8,6 +8,7 @@ import { badInput, FieldProblems } from '../../../shared/src/errors.ts';
 import { parseIdentityNumber } from '../../../shared/src/personnummer.ts';
 import { addDays, isCalendarDate, stockholmDate } from '../../../shared/src/time.ts';
 import type { StoredAssessment } from '../db/schema.ts';
+import { t, type Wording } from '../../../shared/src/i18n.ts';
 
 export const SUBSTANCES = ['ALCOHOL', 'OPIOIDS', 'BENZODIAZEPINES', 'CANNABIS', 'CENTRAL_STIMULANTS', 'GHB', 'OTHER'] as const;
 export type Substance = (typeof SUBSTANCES)[number];
@@ -49,24 +50,24 @@ export interface ValidReferral {
   idempotencyKey: string | null;
 }
 
-function required(value: string, field: string, what: string, max = MAX_TEXT): string {
+function required(value: string, field: string, what: Wording, max = MAX_TEXT): string {
   const v = value.trim();
-  if (v.length === 0) throw badInput(field, `${what} must be filled in.`);
-  if (v.length > max) throw badInput(field, `${what} is too long (at most ${max} characters).`);
+  if (v.length === 0) throw badInput(field, t`${what} must be filled in.`);
+  if (v.length > max) throw badInput(field, t`${what} is too long (at most ${max} characters).`);
   return v;
 }
 
-function optionalText(value: string | null | undefined, field: string, what: string): string | null {
+function optionalText(value: string | null | undefined, field: string, what: Wording): string | null {
   if (value === null || value === undefined) return null;
   const v = value.trim();
-  if (v.length > MAX_TEXT) throw badInput(field, `${what} is too long (at most ${MAX_TEXT} characters).`);
+  if (v.length > MAX_TEXT) throw badInput(field, t`${what} is too long (at most ${MAX_TEXT} characters).`);
   return v.length === 0 ? null : v;
 }
 
 /** null (not known) stays null, [] (known to be none) stays []; each entry must say something. */
-function knownList(list: string[] | null | undefined, field: string, what: string): string[] | null {
+function knownList(list: string[] | null | undefined, field: string, what: Wording): string[] | null {
   if (list === null || list === undefined) return null;
-  return list.map((entry, i) => required(entry, `${field}[${i}]`, `Each entry of ${what}`, MAX_SHORT * 5));
+  return list.map((entry, i) => required(entry, `${field}[${i}]`, t`Each entry of ${what}`, MAX_SHORT * 5));
 }
 
 /** A phone number: digits with optional +, spaces, hyphens and brackets; 7 to 15 digits. */
@@ -89,27 +90,27 @@ function assessmentsOf(list: readonly AssessmentInput[], at: string, now: Date, 
   return list.map((a, i) => {
     const field = `${at}[${i}]`;
     p.take(() => {
-      if (!isCalendarDate(a.performedOn)) throw badInput(`${field}.performedOn`, 'The date the assessment was performed must be written YYYY-MM-DD.');
-      if (a.performedOn > today) throw badInput(`${field}.performedOn`, `The ${a.instrument} assessment cannot be dated in the future (${a.performedOn}).`);
+      if (!isCalendarDate(a.performedOn)) throw badInput(`${field}.performedOn`, t`The date the assessment was performed must be written YYYY-MM-DD.`);
+      if (a.performedOn > today) throw badInput(`${field}.performedOn`, t`The ${a.instrument} assessment cannot be dated in the future (${a.performedOn}).`);
     });
     const score = a.score ?? null;
     if (score !== null) {
       const range = SCORE_RANGE[a.instrument];
       if (range && (score < range.min || score > range.max)) {
-        p.add(`${field}.score`, `An ${a.instrument} score must be between ${range.min} and ${range.max}; ${score} is outside that range.`);
+        p.add(`${field}.score`, t`An ${a.instrument} score must be between ${range.min} and ${range.max}; ${score} is outside that range.`);
       }
-      if (!range && score < 0) p.add(`${field}.score`, `A ${a.instrument} score cannot be negative.`);
+      if (!range && score < 0) p.add(`${field}.score`, t`A ${a.instrument} score cannot be negative.`);
     }
-    const summary = p.take(() => optionalText(a.summary, `${field}.summary`, 'The summary')) ?? null;
+    const summary = p.take(() => optionalText(a.summary, `${field}.summary`, t`The summary`)) ?? null;
     return { instrument: a.instrument, performedOn: a.performedOn, score, summary };
   });
 }
 
-const PHONE_WORDS = "The caseworker's phone number must be 7 to 15 digits, e.g. 021-17 44 13 or +46 21 17 44 13.";
-const EMAIL_WORDS = "The caseworker's e-mail address is not valid, e.g. name@kommun.se.";
+const PHONE_WORDS = t`The caseworker's phone number must be 7 to 15 digits, e.g. 021-17 44 13 or +46 21 17 44 13.`;
+const EMAIL_WORDS = t`The caseworker's e-mail address is not valid, e.g. name@kommun.se.`;
 
 function substancesOf(list: readonly Substance[], field: string): Substance[] {
-  if (list.length === 0) throw badInput(field, 'Name at least one substance the individual uses.');
+  if (list.length === 0) throw badInput(field, t`Name at least one substance the individual uses.`);
   return [...new Set(list)];
 }
 
@@ -117,20 +118,20 @@ function substancesOf(list: readonly Substance[], field: string): Substance[] {
 export function validateReferral(input: ReferralInput, now: Date): ValidReferral {
   const p = new FieldProblems();
   const parsed = parseIdentityNumber(input.personnummer, now);
-  if (!parsed.ok) p.add('input.personnummer', `The personnummer or samordningsnummer ${parsed.reason}.`);
-  const name = p.take(() => required(input.name, 'input.name', "The individual's name", MAX_SHORT));
+  if (!parsed.ok) p.add('input.personnummer', t`The personnummer or samordningsnummer ${parsed.reason}.`);
+  const name = p.take(() => required(input.name, 'input.name', t`The individual's name`, MAX_SHORT));
 
   const substances = p.take(() => substancesOf(input.substances, 'input.substances'));
-  const currentProblems = p.take(() => required(input.currentProblems, 'input.currentProblems', 'The description of the current problems and symptoms'));
+  const currentProblems = p.take(() => required(input.currentProblems, 'input.currentProblems', t`The description of the current problems and symptoms`));
   const postTreatmentPlan = p.take(() =>
-    required(input.postTreatmentPlan, 'input.postTreatmentPlan', 'The plan for after the withdrawal treatment (the routine requires one)'),
+    required(input.postTreatmentPlan, 'input.postTreatmentPlan', t`The plan for after the withdrawal treatment (the routine requires one)`),
   );
-  const otherIllnesses = p.take(() => knownList(input.otherIllnesses, 'input.otherIllnesses', 'other illnesses'));
-  const medications = p.take(() => knownList(input.medications, 'input.medications', 'medications'));
+  const otherIllnesses = p.take(() => knownList(input.otherIllnesses, 'input.otherIllnesses', t`other illnesses`));
+  const medications = p.take(() => knownList(input.medications, 'input.medications', t`medications`));
   const assessments = assessmentsOf(input.assessments ?? [], 'input.assessments', now, p);
 
   const caseworker = {
-    name: p.take(() => required(input.caseworker.name, 'input.caseworker.name', "The caseworker's name", MAX_SHORT)) ?? '',
+    name: p.take(() => required(input.caseworker.name, 'input.caseworker.name', t`The caseworker's name`, MAX_SHORT)) ?? '',
     phone: input.caseworker.phone.trim(),
     email: input.caseworker.email.trim(),
   };
@@ -138,13 +139,13 @@ export function validateReferral(input: ReferralInput, now: Date): ValidReferral
   if (!isEmail(caseworker.email)) p.add('input.caseworker.email', EMAIL_WORDS);
 
   if (input.individualConsents !== true) {
-    p.add('input.individualConsents', 'The individual must be positive to planned withdrawal treatment before a request is sent (the routine requires it).');
+    p.add('input.individualConsents', t`The individual must be positive to planned withdrawal treatment before a request is sent (the routine requires it).`);
   }
   let idempotencyKey: string | null = null;
   if (input.idempotencyKey !== null && input.idempotencyKey !== undefined) {
     idempotencyKey = input.idempotencyKey.trim();
     if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_SHORT) {
-      p.add('input.idempotencyKey', `The idempotency key must be 1 to ${MAX_SHORT} characters.`);
+      p.add('input.idempotencyKey', t`The idempotency key must be 1 to ${MAX_SHORT} characters.`);
     }
   }
   p.throwIfAny();
@@ -196,28 +197,28 @@ const given = <K extends string>(o: Partial<Record<K, unknown>>, k: K): boolean 
 export function validateAmendment(input: AmendmentInput, now: Date): ValidAmendment {
   const p = new FieldProblems();
   const out: ValidAmendment = { addAssessments: [], reason: null };
-  const nonNull = (k: 'name' | 'substances' | 'currentProblems' | 'postTreatmentPlan', what: string) => {
-    if (input[k] === null) p.add(`input.${k}`, `${what} cannot be removed; leave the field out to keep it.`);
+  const nonNull = (k: 'name' | 'substances' | 'currentProblems' | 'postTreatmentPlan', what: Wording) => {
+    if (input[k] === null) p.add(`input.${k}`, t`${what} cannot be removed; leave the field out to keep it.`);
     return given(input, k) && input[k] !== null;
   };
-  if (nonNull('name', "The individual's name")) out.name = p.take(() => required(input.name!, 'input.name', "The individual's name", MAX_SHORT));
-  if (nonNull('substances', 'The substances')) out.substances = p.take(() => substancesOf(input.substances!, 'input.substances'));
-  if (nonNull('currentProblems', 'The description of the current problems')) {
-    out.currentProblems = p.take(() => required(input.currentProblems!, 'input.currentProblems', 'The description of the current problems and symptoms'));
+  if (nonNull('name', t`The individual's name`)) out.name = p.take(() => required(input.name!, 'input.name', t`The individual's name`, MAX_SHORT));
+  if (nonNull('substances', t`The substances`)) out.substances = p.take(() => substancesOf(input.substances!, 'input.substances'));
+  if (nonNull('currentProblems', t`The description of the current problems`)) {
+    out.currentProblems = p.take(() => required(input.currentProblems!, 'input.currentProblems', t`The description of the current problems and symptoms`));
   }
-  if (nonNull('postTreatmentPlan', 'The plan for after the withdrawal treatment')) {
-    out.postTreatmentPlan = p.take(() => required(input.postTreatmentPlan!, 'input.postTreatmentPlan', 'The plan for after the withdrawal treatment'));
+  if (nonNull('postTreatmentPlan', t`The plan for after the withdrawal treatment`)) {
+    out.postTreatmentPlan = p.take(() => required(input.postTreatmentPlan!, 'input.postTreatmentPlan', t`The plan for after the withdrawal treatment`));
   }
   if (given(input, 'otherIllnesses') || input.otherIllnesses === null) {
-    out.otherIllnesses = p.take(() => knownList(input.otherIllnesses, 'input.otherIllnesses', 'other illnesses')) ?? null;
+    out.otherIllnesses = p.take(() => knownList(input.otherIllnesses, 'input.otherIllnesses', t`other illnesses`)) ?? null;
   }
   if (given(input, 'medications') || input.medications === null) {
-    out.medications = p.take(() => knownList(input.medications, 'input.medications', 'medications')) ?? null;
+    out.medications = p.take(() => knownList(input.medications, 'input.medications', t`medications`)) ?? null;
   }
   if (input.addAssessments) out.addAssessments = assessmentsOf(input.addAssessments, 'input.addAssessments', now, p);
   const cw = input.caseworker ?? {};
   if (cw.name !== undefined && cw.name !== null)
-    out.caseworkerName = p.take(() => required(cw.name!, 'input.caseworker.name', "The caseworker's name", MAX_SHORT));
+    out.caseworkerName = p.take(() => required(cw.name!, 'input.caseworker.name', t`The caseworker's name`, MAX_SHORT));
   if (cw.phone !== undefined && cw.phone !== null) {
     out.caseworkerPhone = cw.phone.trim();
     if (!isPhoneNumber(out.caseworkerPhone)) p.add('input.caseworker.phone', PHONE_WORDS);
@@ -226,14 +227,14 @@ export function validateAmendment(input: AmendmentInput, now: Date): ValidAmendm
     out.caseworkerEmail = cw.email.trim();
     if (!isEmail(out.caseworkerEmail)) p.add('input.caseworker.email', EMAIL_WORDS);
   }
-  out.reason = p.take(() => optionalText(input.reason, 'input.reason', 'The reason')) ?? null;
+  out.reason = p.take(() => optionalText(input.reason, 'input.reason', t`The reason`)) ?? null;
   p.throwIfAny();
   return out;
 }
 
 /** A meeting time must not lie in the past. */
 export function validateMeetingTime(at: Date, now: Date): void {
-  if (at.getTime() < now.getTime()) throw badInput('at', 'The assessment meeting cannot be booked for a time that has passed.');
+  if (at.getTime() < now.getTime()) throw badInput('at', t`The assessment meeting cannot be booked for a time that has passed.`);
 }
 
 export interface DecisionInput {
@@ -244,13 +245,13 @@ export interface DecisionInput {
 
 /** Needed: a setting is required. Not needed: a rationale is required (the caseworker sees why) and no setting. */
 export function validateDecision(d: DecisionInput): { needed: boolean; setting: 'INPATIENT' | 'OUTPATIENT' | null; rationale: string | null } {
-  const rationale = optionalText(d.rationale, 'rationale', 'The rationale');
+  const rationale = optionalText(d.rationale, 'rationale', t`The rationale`);
   if (d.needed) {
-    if (!d.setting) throw badInput('setting', 'Say whether the treatment is INPATIENT or OUTPATIENT when it is needed.');
+    if (!d.setting) throw badInput('setting', t`Say whether the treatment is INPATIENT or OUTPATIENT when it is needed.`);
     return { needed: true, setting: d.setting, rationale };
   }
-  if (d.setting) throw badInput('setting', 'A setting is given only when treatment is needed.');
-  if (!rationale) throw badInput('rationale', 'Give the rationale when treatment is not needed, so that social services sees why.');
+  if (d.setting) throw badInput('setting', t`A setting is given only when treatment is needed.`);
+  if (!rationale) throw badInput('rationale', t`Give the rationale when treatment is not needed, so that social services sees why.`);
   return { needed: false, setting: null, rationale };
 }
 
@@ -260,40 +261,40 @@ export function validateDecision(d: DecisionInput): { needed: boolean; setting: 
  */
 export function validatePlaceOffer(o: { startDate: string; reason?: string | null }, dueBy: string, now: Date): { reason: string | null } {
   const today = stockholmDate(now);
-  if (o.startDate < today) throw badInput('startDate', `The start date cannot be in the past (today is ${today}).`);
-  const reason = optionalText(o.reason, 'reason', 'The reason');
+  if (o.startDate < today) throw badInput('startDate', t`The start date cannot be in the past (today is ${today}).`);
+  const reason = optionalText(o.reason, 'reason', t`The reason`);
   if (o.startDate > dueBy && !reason) {
-    throw badInput('reason', `The start date ${o.startDate} is after the due date ${dueBy} (14 days after the decision); give the reason.`);
+    throw badInput('reason', t`The start date ${o.startDate} is after the due date ${dueBy} (14 days after the decision); give the reason.`);
   }
   return { reason };
 }
 
 export function validateNote(note: string | null | undefined, field: string): string | null {
-  return optionalText(note, field, 'The note');
+  return optionalText(note, field, t`The note`);
 }
 
 export function validateWithdrawalReason(reason: string): string {
-  return required(reason, 'reason', 'The reason for withdrawing the request');
+  return required(reason, 'reason', t`The reason for withdrawing the request`);
 }
 
 /** Moving an offered place: a reason always (for both sides), and the offer's own rules for the new start date. */
 export function validatePlaceMove(o: { startDate: string; reason: string }, dueBy: string, now: Date): { reason: string } {
-  const reason = required(o.reason, 'reason', 'The reason for moving the place');
+  const reason = required(o.reason, 'reason', t`The reason for moving the place`);
   validatePlaceOffer({ startDate: o.startDate, reason }, dueBy, now);
   return { reason };
 }
 
 /** The reason the ward refused the admission, for both sides. */
 export function validateRefusalReason(reason: string): string {
-  return required(reason, 'reason', 'The reason the admission was refused');
+  return required(reason, 'reason', t`The reason the admission was refused`);
 }
 
 /** The expected discharge: after the admission date, at most `maxDays` later. */
 export function validateExpectedDischarge(date: string | null | undefined, admittedOn: string, maxDays: number): string | null {
   if (date === null || date === undefined) return null;
-  if (date <= admittedOn) throw badInput('expectedDischargeOn', `The expected discharge must be after the admission date ${admittedOn}.`);
+  if (date <= admittedOn) throw badInput('expectedDischargeOn', t`The expected discharge must be after the admission date ${admittedOn}.`);
   if (date > addDays(admittedOn, maxDays)) {
-    throw badInput('expectedDischargeOn', `The expected discharge can be at most ${maxDays} days after the admission date ${admittedOn}.`);
+    throw badInput('expectedDischargeOn', t`The expected discharge can be at most ${maxDays} days after the admission date ${admittedOn}.`);
   }
   return date;
 }

@@ -6,6 +6,7 @@ import { ward, withdrawalReferral, type Stage, type WardRow } from '../db/schema
 import type { PsychiatryContext } from '../context.ts';
 import { requireWards } from './policy.ts';
 import * as capacity from './capacity.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export async function listWards(ctx: PsychiatryContext, organisationId?: string | null): Promise<WardRow[]> {
   requireWards(ctx.caller);
@@ -74,7 +75,7 @@ export async function holdsOnWard(db: Db, wardId: string, today: string, except?
 }
 
 function validDate(date: string, today: string, field: string): string {
-  if (date < today) throw badInput(field, `The date cannot be in the past (today is ${today}).`);
+  if (date < today) throw badInput(field, t`The date cannot be in the past (today is ${today}).`);
   return date;
 }
 
@@ -93,7 +94,7 @@ export async function calendarOf(ctx: PsychiatryContext, w: WardRow, from?: stri
   const start = from ? validDate(from, today, 'from') : today;
   const n = days ?? capacity.DEFAULT_CALENDAR_DAYS;
   if (!Number.isInteger(n) || n < 1 || n > capacity.MAX_CALENDAR_DAYS) {
-    throw badInput('days', `The number of days must be between 1 and ${capacity.MAX_CALENDAR_DAYS}.`);
+    throw badInput('days', t`The number of days must be between 1 and ${capacity.MAX_CALENDAR_DAYS}.`);
   }
   return capacity.calendar(w.places, holdsOf(await ctx.loaders.holds.load(w.id), today), start, n);
 }

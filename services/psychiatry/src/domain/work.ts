@@ -26,6 +26,7 @@ import type { PsychiatryContext } from '../context.ts';
 import { withdrawalReferral, type ReferralRow } from '../db/schema.ts';
 import { deriveStatus, placeDueBy } from './deadlines.ts';
 import { notVisible, readBasis, referralAccess, visibleTo } from './policy.ts';
+import { t } from '../../../shared/src/i18n.ts';
 
 export const RECORD_KIND = 'WithdrawalReferral';
 const PREFIX = 'psychiatry';
@@ -108,7 +109,7 @@ export async function referralOfItem(ctx: PsychiatryContext, item: WorkItemView)
 
 /** Marks informational items read: only ids of the caller's current informational items count. */
 export function markWithdrawalWorkRead(ctx: PsychiatryContext, ids: readonly string[]): Promise<{ marked: number }> {
-  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, 'adult psychiatry', ids, () => withdrawalWork(ctx, ctx.caller.userId, null));
+  return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, t`adult psychiatry`, ids, () => withdrawalWork(ctx, ctx.caller.userId, null));
 }
 
 /** The other party of a referral, the one a message from the caller's organisation is for. */

@@ -279,6 +279,12 @@ export type WithdrawalReferral = {
   meetings: Array<WithdrawalMeeting>;
   /** messages between the referring and the receiving organisation on this referral, oldest first */
   messages: Array<Message>;
+  /**
+   * The request as a FHIR R4 Bundle (type collection), JSON as text: ServiceRequest, its Task,
+   * the Patient (personnummer or samordningsnummer and name as this record shows them), the
+   * organisations and the staff. Read like the referral itself (the same check, the same audit).
+   */
+  fhirBundle: Scalars['String']['output'];
 };
 
 /** A change of an admitted individual's expected discharge. */
@@ -1440,6 +1446,8 @@ export type AuditEvent = {
   basis: Scalars['String']['output'];
   /** the organisation whose record it is */
   ownerOrganisation: Maybe<Organisation>;
+  /** the event as a FHIR R4 AuditEvent, JSON as text (the record and the person by the hub's ids only) */
+  fhirResource: Scalars['String']['output'];
 };
 
 /** A page of audit events, newest first. */
@@ -1937,6 +1945,7 @@ export type WithdrawalReferralResolvers<ContextType = PsychiatryContext, ParentT
   newCycleOf?: Resolver<Maybe<ResolversTypes['WithdrawalReferral']>, ParentType, ContextType>;
   meetings?: Resolver<Array<ResolversTypes['WithdrawalMeeting']>, ParentType, ContextType>;
   messages?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
+  fhirBundle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ExpectedDischargeChangeResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['ExpectedDischargeChange'] = ResolversParentTypes['ExpectedDischargeChange']> = {
@@ -2272,6 +2281,7 @@ export type AuditEventResolvers<ContextType = PsychiatryContext, ParentType exte
   fields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerOrganisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  fhirResource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEventConnectionResolvers<ContextType = PsychiatryContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {

@@ -33,8 +33,10 @@ import {
 import { admissionRefusalOf, decisionOf, earlierCyclesOf, placeOfferOf, storedOrganisation, treatmentOfferOf } from '../domain/views.ts';
 import { wardById } from '../domain/wards.ts';
 import { messagesOfReferral } from '../domain/work.ts';
+import { referralBundle } from '../domain/fhir.ts';
 import { documentsOfReferral, removedDocumentsOfReferral } from '../domain/documents.ts';
 import { listedDocumentFields, removedDocumentFields } from '../../../shared/src/documents.ts';
+import { noteText } from '../../../shared/src/i18n.ts';
 
 export const WithdrawalReferral: WithdrawalReferralResolvers = {
   __resolveReference: (ref, ctx) => referralByReference(ctx, ref.id),
@@ -71,6 +73,8 @@ export const WithdrawalReferral: WithdrawalReferralResolvers = {
   newCycleOf: (r, _, ctx) => (r.newCycleOf ? referralById(ctx, r.newCycleOf, ['id']) : null),
   meetings: (r, _, ctx) => meetingsOf(ctx, r),
   expectedDischargeChanges: (r) => r.expectedDischargeChanges,
+  // the parent is the referral the caller may read (its check and audit): the bundle shows what it shows
+  fhirBundle: (r, _, ctx) => JSON.stringify(referralBundle(r, ctx.now)),
 };
 
 export const ExpectedDischargeChange: ExpectedDischargeChangeResolvers = {
@@ -131,6 +135,8 @@ export const PlaceOffer: PlaceOfferResolvers = {
 
 export const ReferralEvent: ReferralEventResolvers = {
   by: (e) => `${e.byName} (${organisation(e.byOrganisationId)?.name ?? e.byOrganisationId})`,
+  // stored as its message, written in the reader's language (services/shared/src/i18n.ts)
+  note: (e) => noteText(e.note),
 };
 
 export const InternalNote: InternalNoteResolvers = {
