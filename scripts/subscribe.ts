@@ -1,8 +1,10 @@
 /**
- * An example live client of the gateway: subscribes to the caller's psychiatry notifications and
- * prints each as one JSON line, as a partner's front-end would receive them.
+ * An example live client of the gateway: subscribes to the caller's notifications of one subgraph
+ * (psychiatry by default; municipality or probation) and prints each as one JSON line, as a
+ * partner's front-end would receive them.
  *
- *   npm run --silent subscribe -- --token "$TOKEN" [--after psychiatry:41] [--transport sse|ws]
+ *   npm run --silent subscribe -- --token "$TOKEN" [--subgraph psychiatry|municipality|probation]
+ *                                 [--after psychiatry:41] [--transport sse|ws]
  *                                 [--url http://localhost:4000/graphql] [--count N] [--seconds S]
  *
  * SSE is graphql-sse's "distinct connections" mode (one POST with `Accept: text/event-stream`
@@ -21,19 +23,23 @@ const { values } = parseArgs({
     token: { type: 'string' },
     after: { type: 'string' },
     transport: { type: 'string', default: 'sse' },
+    subgraph: { type: 'string', default: 'psychiatry' },
     url: { type: 'string', default: 'http://localhost:4000/graphql' },
     count: { type: 'string' },
     seconds: { type: 'string' },
   },
 });
 const token = values.token ?? process.env.HUB_TOKEN;
-if (!token || !['sse', 'ws'].includes(values.transport)) {
-  console.error('usage: npm run --silent subscribe -- --token <token> [--after <id>] [--transport sse|ws] [--url <gateway>] [--count N] [--seconds S]');
+if (!token || !['sse', 'ws'].includes(values.transport) || !['psychiatry', 'municipality', 'probation'].includes(values.subgraph)) {
+  console.error(
+    'usage: npm run --silent subscribe -- --token <token> [--subgraph psychiatry|municipality|probation] [--after <id>] [--transport sse|ws] [--url <gateway>] [--count N] [--seconds S]',
+  );
   process.exit(2);
 }
 
+const field = `${values.subgraph}Notifications`;
 const SUBSCRIPTION = `subscription($after: ID) {
-  psychiatryNotifications(after: $after) { id kind recordKind recordId createdAt read }
+  ${field}(after: $after) { id kind recordKind recordId createdAt read }
 }`;
 const request = { query: SUBSCRIPTION, variables: values.after ? { after: values.after } : {} };
 const limit = values.count ? Number(values.count) : Infinity;
@@ -45,7 +51,7 @@ const client =
     : createSseClient({ url: values.url, headers: { authorization: `Bearer ${token}` } });
 
 const finished = new Promise<number>((resolve) => {
-  const stop = client.subscribe<{ psychiatryNotifications: Record<string, unknown> }>(request, {
+  const stop = client.subscribe<Record<string, Record<string, unknown>>>(request, {
     next: (result) => {
       if (result.errors) {
         // the hub's error: its code, the field it names and the rule in words
@@ -53,7 +59,7 @@ const finished = new Promise<number>((resolve) => {
         resolve(1);
         return;
       }
-      console.log(JSON.stringify(result.data!.psychiatryNotifications));
+      console.log(JSON.stringify(result.data![field]));
       if (++received >= limit) {
         stop();
         resolve(0);

@@ -26,6 +26,7 @@ export const mappers: Record<string, string> = {
   Council: '../db/schema.ts#CouncilRow',
   CooperationAgreement: '../db/schema.ts#AgreementRow',
   AuditLog: '../domain/audit-log.ts#AuditLogRef',
+  Notifications: '../../../shared/src/notify.ts#NotificationsKey',
   // Social services owns IndicatorReport: its resolvers receive the whole report, not the reference.
   IndicatorReport: '../../../shared/src/councils.ts#ReportKey',
 };

@@ -19,5 +19,6 @@ export const mappers: Record<string, string> = {
   Message: '../../../shared/src/messages.ts#MessageView',
   MessageReceipt: '../../../shared/src/messages.ts#MessageReceiptView',
   Viewer: '../../../shared/src/messages.ts#ViewerKey',
+  Notifications: '../../../shared/src/notify.ts#NotificationsKey',
 };
 export const contextType = '../context.ts#ProbationContext';

@@ -12,15 +12,25 @@ export interface Delivered {
   read: boolean;
 }
 
-export const SUBSCRIBE = `subscription($after: ID) { psychiatryNotifications(after: $after) { id kind recordKind recordId read } }`;
-export const LIST = `query($unread: Boolean, $first: Int, $after: String) { notifications { psychiatry(unreadOnly: $unread, first: $first, after: $after) { nodes { id kind recordKind recordId read } pageInfo { hasNextPage endCursor } } } }`;
-export const SWEEP = `mutation($p: ID) { runPsychiatryDeadlineSweep(personId: $p) { told } }`;
-export const MARK = `mutation($ids: [ID!]) { markPsychiatryNotificationsRead(ids: $ids) { marked } }`;
+/** The subgraphs with notifications: each has its own section, subscription, sweep and mark. */
+export type LiveSubgraph = 'psychiatry' | 'municipality' | 'probation';
+const cap = (s: LiveSubgraph) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** The caller's newest psychiatry notification id (psychiatry:0 when none): a subscription after it misses nothing. */
-export async function newestId(as: As): Promise<string> {
-  const page = ok(await gql(LIST, { first: 1 }, { as })).notifications.psychiatry as { nodes: Delivered[] };
-  return page.nodes[0]?.id ?? 'psychiatry:0';
+export const subscribeQuery = (s: LiveSubgraph) => `subscription($after: ID) { ${s}Notifications(after: $after) { id kind recordKind recordId read } }`;
+export const listQuery = (s: LiveSubgraph) =>
+  `query($unread: Boolean, $first: Int, $after: String) { notifications { ${s}(unreadOnly: $unread, first: $first, after: $after) { nodes { id kind recordKind recordId read } pageInfo { hasNextPage endCursor } } } }`;
+export const sweepMutation = (s: LiveSubgraph) => `mutation($p: ID) { run${cap(s)}DeadlineSweep(personId: $p) { told } }`;
+export const markMutation = (s: LiveSubgraph) => `mutation($ids: [ID!]) { mark${cap(s)}NotificationsRead(ids: $ids) { marked } }`;
+
+export const SUBSCRIBE = subscribeQuery('psychiatry');
+export const LIST = listQuery('psychiatry');
+export const SWEEP = sweepMutation('psychiatry');
+export const MARK = markMutation('psychiatry');
+
+/** The caller's newest notification id of a subgraph (<subgraph>:0 when none): a subscription after it misses nothing. */
+export async function newestId(as: As, subgraph: LiveSubgraph = 'psychiatry'): Promise<string> {
+  const page = ok(await gql(listQuery(subgraph), { first: 1 }, { as })).notifications[subgraph] as { nodes: Delivered[] };
+  return page.nodes[0]?.id ?? `${subgraph}:0`;
 }
 
 export type Transport = 'SSE' | 'WebSocket';
@@ -29,14 +39,16 @@ export type Transport = 'SSE' | 'WebSocket';
  * A subscription at the gateway: every notification it delivers, kept in order. `until` stops it
  * once it holds what the test waits for (bounded: at most 15 s, then it stops with what it has).
  */
-export function subscribe(transport: Transport, token: string, after: string | null, url = hub().gatewayUrl) {
+export function subscribe(transport: Transport, token: string, after: string | null, url = hub().gatewayUrl, subgraph: LiveSubgraph = 'psychiatry') {
   const values: Delivered[] = [];
-  const query = { query: SUBSCRIBE, variables: after ? { after } : {} };
+  const field = `${subgraph}Notifications`;
+  const query = { query: subscribeQuery(subgraph), variables: after ? { after } : {} };
   let stop: () => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
-    const onNext = (v: { data?: { psychiatryNotifications?: Delivered } | null; errors?: unknown }) => {
+    const onNext = (v: { data?: Record<string, Delivered | undefined> | null; errors?: unknown }) => {
+      const got = v.data?.[field];
       if (v.errors) reject(new Error(JSON.stringify(v.errors)));
-      else if (v.data?.psychiatryNotifications) values.push(v.data.psychiatryNotifications);
+      else if (got) values.push(got);
     };
     if (transport === 'SSE') {
       const client = createSseClient({ url, headers: { authorization: `Bearer ${token}`, ...ENGLISH }, retryAttempts: 0 });

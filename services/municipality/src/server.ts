@@ -5,5 +5,13 @@ import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedReference } from './seed.ts';
 import { planDocuments } from './domain/documents.ts';
+import { municipalityNotifications } from './domain/notifications.ts';
 
-export const municipality = defineSubgraph('municipality', { schema, loaders: createLoaders, resolvers, seedReference, documents: planDocuments });
+export const municipality = defineSubgraph('municipality', {
+  schema,
+  loaders: createLoaders,
+  resolvers,
+  seedReference,
+  documents: planDocuments,
+  notifications: municipalityNotifications,
+});

@@ -4,5 +4,6 @@ import * as schema from './db/schema.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedReference } from './seed.ts';
+import { probationNotifications } from './domain/notifications.ts';
 
-export const probation = defineSubgraph('probation', { schema, loaders: createLoaders, resolvers, seedReference });
+export const probation = defineSubgraph('probation', { schema, loaders: createLoaders, resolvers, seedReference, notifications: probationNotifications });

@@ -178,6 +178,11 @@ export interface NotificationHooks {
   sweep?: (db: Executor & { transaction: <T>(f: (tx: Executor) => Promise<T>) => Promise<T> }, now: Date, personId: string | null) => Promise<number>;
 }
 
+/** What a Notifications reference carries (always the caller's: key "mine"); its sections are resolved by each subgraph. */
+export interface NotificationsKey {
+  key: string;
+}
+
 /** The public id of a notification: its subgraph and its number there, e.g. psychiatry:42. */
 export const publicId = (subgraph: SubgraphName, seq: number) => `${subgraph}:${seq}`;
 

@@ -7,6 +7,8 @@ export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 export { document } from '../../../shared/src/documents.ts';
 export { recordMessage, recordMessageRead, workItemRead } from '../../../shared/src/messages.ts';
+export { notification, notificationRead } from '../../../shared/src/notify.ts';
+export { notificationDigest } from '../../../shared/src/digest.ts';
 
 /**
  * Council indicators kept on write (domain/indicators.ts; README "Indicators: periods and

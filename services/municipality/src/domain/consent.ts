@@ -9,6 +9,7 @@ import { conflict } from '../../../shared/src/errors.ts';
 import { consent, type ConsentRow } from '../db/schema.ts';
 import type { MunicipalityContext } from '../context.ts';
 import { consentAccess } from './policy.ts';
+import { notifySharingStopped } from './notifications.ts';
 import { validateConsent, type ConsentInput } from './validation.ts';
 import { t } from '../../../shared/src/i18n.ts';
 
@@ -76,6 +77,7 @@ export async function revokeConsent(ctx: Ctx, id: string): Promise<ConsentRow> {
       .where(and(eq(consent.id, id), isNull(consent.revokedAt)))
       .returning();
     if (!row) throw conflict(t`The consent was already revoked.`);
+    await notifySharingStopped(tx, row, ctx.now);
     await appendAudit(tx, ctx.caller, [
       { action: 'REVOKE', entity: 'Consent', entityId: id, personId: row.personId, basis, owner: row.recordedByOrganisationId },
     ]);

@@ -29,6 +29,7 @@ import {
 import type { MunicipalityContext } from '../context.ts';
 import { readConsent } from './consent.ts';
 import { requireLinkedRecord } from './linked.ts';
+import { notifyNewVersion, notifyPlanCreated } from './notifications.ts';
 import {
   BASIS_PLAN_OWNER,
   planAccess,
@@ -319,6 +320,7 @@ export async function createPlan(ctx: Ctx, input: CreateInput): Promise<PlanView
     await ctx.db.transaction(async (tx) => {
       await tx.insert(jointCarePlan).values(row);
       await tx.insert(jointCarePlanVersion).values(newPlanVersion(row, 'drawn up', ctx.caller, ctx.now));
+      await notifyPlanCreated(tx, row, ctx.now);
       await appendAudit(tx, ctx.caller, [
         {
           action: 'CREATE',
@@ -348,6 +350,7 @@ export async function updatePlan(ctx: Ctx, id: string, expectedVersion: number, 
   const row = await ctx.db.transaction(async (tx) => {
     const next = await bumpVersion(tx, view, expectedVersion, set);
     await tx.insert(jointCarePlanVersion).values(newPlanVersion(next, change, ctx.caller, ctx.now));
+    await notifyNewVersion(tx, next, ctx.caller.organisation.id, ctx.now);
     await appendAudit(tx, ctx.caller, [changed(view, 'UPDATE', fields)]);
     return next;
   });
@@ -364,6 +367,7 @@ export async function addEffort(ctx: Ctx, planId: string, expectedVersion: numbe
     const effort = { ...draft, addedInVersion: next.version };
     await tx.insert(carePlanEffort).values(effort);
     await tx.insert(jointCarePlanVersion).values(newPlanVersion(next, effortChange(effort), ctx.caller, ctx.now));
+    await notifyNewVersion(tx, next, ctx.caller.organisation.id, ctx.now);
     await appendAudit(tx, ctx.caller, [changed(view, 'UPDATE', ['efforts'])]);
     return next;
   });

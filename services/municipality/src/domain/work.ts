@@ -36,6 +36,7 @@ import { missingSignatures, signaturesOf } from './plan-rules.ts';
 import { planById, type PlanView } from './plans.ts';
 import { consentActive, planBasis, planNotVisible, visiblePlansSql } from './policy.ts';
 import { t } from '../../../shared/src/i18n.ts';
+import { notifyPlanMessage } from './notifications.ts';
 
 export const RECORD_KIND = 'JointCarePlan';
 const PREFIX = 'municipality';
@@ -139,18 +140,23 @@ export function markCarePlanWorkRead(ctx: MunicipalityContext, ids: readonly str
   return markWorkRead(ctx.db, ctx.caller, ctx.now, PREFIX, t`social services`, ids, () => carePlanWork(ctx, ctx.caller.userId, null));
 }
 
-async function visiblePlan(ctx: MunicipalityContext, planId: string): Promise<{ row: PlanRow; basis: string }> {
+async function visiblePlan(ctx: MunicipalityContext, planId: string): Promise<{ row: PlanRow; basis: string; consent: ConsentRow }> {
   const row = isUuid(planId) ? await ctx.loaders.plan.load(planId) : null;
   const c = row ? await ctx.loaders.consent.load(row.consentId) : null;
   const basis = row && c ? planBasis(ctx.caller, row, c, ctx.now) : null;
-  if (!row || !basis) throw planNotVisible(planId);
-  return { row, basis };
+  if (!row || !c || !basis) throw planNotVisible(planId);
+  return { row, basis, consent: c };
 }
 
-/** Sends a message on a plan to the other organisations that see it. */
+/** Sends a message on a plan to the other organisations that see it; they are told (a PLAN_MESSAGE notification). */
 export async function sendPlanMessage(ctx: MunicipalityContext, planId: string, text: string): Promise<MessageView> {
-  const { row, basis } = await visiblePlan(ctx, planId);
-  const message = await storeMessage(ctx.db, RECORD_KIND, row.id, ctx.caller, messageText(text), ctx.now);
+  const { row, basis, consent } = await visiblePlan(ctx, planId);
+  const body = messageText(text);
+  const message = await ctx.db.transaction(async (tx) => {
+    const stored = await storeMessage(tx, RECORD_KIND, row.id, ctx.caller, body, ctx.now);
+    await notifyPlanMessage(tx, row, consent, ctx.caller.organisation.id, ctx.now);
+    return stored;
+  });
   ctx.audit.read({
     action: 'MESSAGE_SENT',
     entity: RECORD_KIND,

@@ -11,6 +11,7 @@ import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRo
 import type { PlanView, LinkedRecord } from '../domain/plans.ts';
 import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
 import type { AuditLogRef } from '../domain/audit-log.ts';
+import type { NotificationsKey } from '../../../shared/src/notify.ts';
 import type { MunicipalityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -532,12 +533,42 @@ export type Notifications = {
   __typename?: 'Notifications';
   /** always mine: each section answers for the caller */
   key: Scalars['ID']['output'];
+  /**
+   * the caller's notifications on joint care plans and consents, newest first: ADDED_TO_PLAN,
+   * SIGN_PLAN, NEW_VERSION_TO_SIGN, PLAN_MESSAGE, FOLLOW_UP_DUE (record JointCarePlan) and
+   * SHARING_STOPPED (record Consent: the revoked consent, which the organisations named in it still see)
+   */
+  municipality: NotificationConnection;
+};
+
+
+/** The caller's notifications, one section per subgraph that holds work (Query.notifications). */
+export type NotificationsMunicipalityArgs = {
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Live updates from the municipality subgraph. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each new notification for the caller on joint care plans and consents, within a second of the
+   * change. With after (the id of the last one received), the missed ones come first, oldest first.
+   */
+  municipalityNotifications: Notification;
+};
+
+
+/** Live updates from the municipality subgraph. */
+export type SubscriptionMunicipalityNotificationsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** What the municipality subgraph answers. */
 export type Query = {
   __typename?: 'Query';
-  /** the caller's notifications: read each subgraph's section (psychiatry, ...) */
+  /** the caller's notifications: read each subgraph's section (psychiatry, municipality, probation) */
   notifications: Notifications;
   /** a log reviewer's review of their own organisation's audit log, by period and optionally person or user */
   auditLog: AuditLog;
@@ -678,6 +709,14 @@ export type CooperationAgreementInput = {
 /** What the municipality subgraph changes. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** marks the caller's municipality notifications read (these ids; without ids: all of them); the number newly marked */
+  markMunicipalityNotificationsRead: NotificationsMarked;
+  /**
+   * Development only (FORBIDDEN in production): runs the deadline sweep as at the request's clock
+   * (x-hub-clock), for one person's plans or all; the number of deadlines told (FOLLOW_UP_DUE). Elsewhere the
+   * sweep runs every HUB_SWEEP_INTERVAL_SECONDS on the real clock.
+   */
+  runMunicipalityDeadlineSweep: DeadlineSweep;
   /** marks informational items of the caller's carePlanWork read (they leave the list); ids that are not the caller's are left alone; at most 500 */
   markCarePlanWorkRead: WorkItemsMarked;
   /** sends a message on a plan to the other organisations that see it (NOT_FOUND for a plan the caller may not see); text of 1 to 2000 characters */
@@ -716,6 +755,18 @@ export type Mutation = {
   endJointCarePlan: JointCarePlan;
   /** records a follow-up of the plan */
   recordCarePlanFollowUp: JointCarePlan;
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationMarkMunicipalityNotificationsReadArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationRunMunicipalityDeadlineSweepArgs = {
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1253,7 +1304,8 @@ export type ResolversTypes = {
   CooperationAgreement: ResolverTypeWrapper<AgreementRow>;
   IndicatorReport: ResolverTypeWrapper<ReportKey>;
   AuditLog: ResolverTypeWrapper<AuditLogRef>;
-  Notifications: ResolverTypeWrapper<Notifications>;
+  Notifications: ResolverTypeWrapper<NotificationsKey>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
@@ -1310,7 +1362,8 @@ export type ResolversParentTypes = {
   CooperationAgreement: AgreementRow;
   IndicatorReport: ReportKey;
   AuditLog: AuditLogRef;
-  Notifications: Notifications | FederationReferenceTypes['Notifications'];
+  Notifications: NotificationsKey;
+  Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
@@ -1554,6 +1607,11 @@ export type AuditLogResolvers<ContextType = MunicipalityContext, ParentType exte
 export type NotificationsResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Notifications'] = ResolversParentTypes['Notifications'], FederationReferenceType extends FederationReferenceTypes['Notifications'] = FederationReferenceTypes['Notifications']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Notifications']> | FederationReferenceType, FederationReferenceType, ContextType>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  municipality?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<NotificationsMunicipalityArgs>>;
+};
+
+export type SubscriptionResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  municipalityNotifications?: SubscriptionResolver<ResolversTypes['Notification'], "municipalityNotifications", ParentType, ContextType, Partial<SubscriptionMunicipalityNotificationsArgs>>;
 };
 
 export type QueryResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1570,6 +1628,8 @@ export type QueryResolvers<ContextType = MunicipalityContext, ParentType extends
 };
 
 export type MutationResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  markMunicipalityNotificationsRead?: Resolver<ResolversTypes['NotificationsMarked'], ParentType, ContextType, Partial<MutationMarkMunicipalityNotificationsReadArgs>>;
+  runMunicipalityDeadlineSweep?: Resolver<ResolversTypes['DeadlineSweep'], ParentType, ContextType, Partial<MutationRunMunicipalityDeadlineSweepArgs>>;
   markCarePlanWorkRead?: Resolver<ResolversTypes['WorkItemsMarked'], ParentType, ContextType, RequireFields<MutationMarkCarePlanWorkReadArgs, 'ids'>>;
   sendPlanMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationSendPlanMessageArgs, 'planId' | 'text'>>;
   markPlanMessagesRead?: Resolver<ResolversTypes['MessagesMarked'], ParentType, ContextType, RequireFields<MutationMarkPlanMessagesReadArgs, 'planId'>>;
@@ -1727,6 +1787,7 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   IndicatorReport?: IndicatorReportResolvers<ContextType>;
   AuditLog?: AuditLogResolvers<ContextType>;
   Notifications?: NotificationsResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Date?: GraphQLScalarType;

@@ -5,6 +5,8 @@ export { auditEvent, auditEventLegacy, auditSeal } from '../../../shared/src/aud
 export { auditWitness } from '../../../shared/src/audit-witness.ts';
 export { seedRun } from '../../../shared/src/seed-run.ts';
 export { recordMessage, recordMessageRead, workItemRead } from '../../../shared/src/messages.ts';
+export { notification, notificationRead } from '../../../shared/src/notify.ts';
+export { notificationDigest } from '../../../shared/src/digest.ts';
 
 /**
  * A contract-care order (kontraktsvård): the probation office's own record.

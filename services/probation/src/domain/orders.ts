@@ -27,6 +27,7 @@ import {
 } from './policy.ts';
 import * as rules from './rules.ts';
 import { t } from '../../../shared/src/i18n.ts';
+import { notifyDeviation } from './notifications.ts';
 
 export const isOrderId = isUuid;
 
@@ -147,6 +148,7 @@ export function reportDeviation(ctx: ProbationContext, orderId: string, occurred
       const deviation = rules.newDeviation(order, occurredOn, description, ctx.caller, ctx.now);
       const [row] = await tx.insert(contractCareDeviation).values(deviation).returning();
       if (!row) throw new Error('the deviation was not stored');
+      await notifyDeviation(tx, order, ctx.caller.organisation.id, ctx.now);
       return {
         value: row,
         audit: { action: 'CREATE', entity: 'ContractCareDeviation', entityId: deviation.id, fields: ['orderId', 'occurredOn', 'description'] },

@@ -26,6 +26,7 @@ import { contractCareOrder, type DeviationRow, type EvaluationRow, type OrderRow
 import { notVisible, orderAccess, readBasis, visibleTo } from './policy.ts';
 import * as rules from './rules.ts';
 import { t } from '../../../shared/src/i18n.ts';
+import { notifyOrderMessage } from './notifications.ts';
 
 export const RECORD_KIND = 'ContractCareOrder';
 const PREFIX = 'probation';
@@ -106,10 +107,15 @@ async function visibleOrder(ctx: ProbationContext, orderId: string): Promise<{ r
   return { row, basis };
 }
 
-/** Sends a message on an order to the other organisations taking part in it. */
+/** Sends a message on an order to the other organisations taking part in it; they are told (an ORDER_MESSAGE notification). */
 export async function sendOrderMessage(ctx: ProbationContext, orderId: string, text: string): Promise<MessageView> {
   const { row, basis } = await visibleOrder(ctx, orderId);
-  const message = await storeMessage(ctx.db, RECORD_KIND, row.id, ctx.caller, messageText(text), ctx.now);
+  const body = messageText(text);
+  const message = await ctx.db.transaction(async (tx) => {
+    const stored = await storeMessage(tx, RECORD_KIND, row.id, ctx.caller, body, ctx.now);
+    await notifyOrderMessage(tx, row, ctx.caller.organisation.id, ctx.now);
+    return stored;
+  });
   ctx.audit.read({
     action: 'MESSAGE_SENT',
     entity: RECORD_KIND,

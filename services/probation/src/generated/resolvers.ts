@@ -9,6 +9,7 @@ import type { HeldEvaluation, Breach } from '../domain/rules.ts';
 import type { PlanReference } from '../domain/policy.ts';
 import type { OrderWorkItemView } from '../domain/work.ts';
 import type { MessageView, MessageReceiptView, ViewerKey } from '../../../shared/src/messages.ts';
+import type { NotificationsKey } from '../../../shared/src/notify.ts';
 import type { ProbationContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -250,6 +251,39 @@ export type AuditLogProbationArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The caller's notifications, one section per subgraph that holds work (Query.notifications). */
+export type Notifications = {
+  __typename?: 'Notifications';
+  /** always mine: each section answers for the caller */
+  key: Scalars['ID']['output'];
+  /** the caller's notifications on contract-care orders, newest first: DEVIATION_REPORTED, ORDER_MESSAGE, EVALUATION_DUE */
+  probation: NotificationConnection;
+};
+
+
+/** The caller's notifications, one section per subgraph that holds work (Query.notifications). */
+export type NotificationsProbationArgs = {
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Live updates from the probation subgraph. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each new notification for the caller on contract-care orders, within a second of the change.
+   * With after (the id of the last one received), the missed ones come first, oldest first.
+   */
+  probationNotifications: Notification;
+};
+
+
+/** Live updates from the probation subgraph. */
+export type SubscriptionProbationNotificationsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** What the probation subgraph answers. */
 export type Query = {
   __typename?: 'Query';
@@ -281,6 +315,14 @@ export type QueryContractCareOrdersArgs = {
 /** What the probation subgraph changes. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** marks the caller's probation notifications read (these ids; without ids: all of them); the number newly marked */
+  markProbationNotificationsRead: NotificationsMarked;
+  /**
+   * Development only (FORBIDDEN in production): runs the deadline sweep as at the request's clock
+   * (x-hub-clock), for one person's orders or all; the number of deadlines told (EVALUATION_DUE). Elsewhere the
+   * sweep runs every HUB_SWEEP_INTERVAL_SECONDS on the real clock.
+   */
+  runProbationDeadlineSweep: DeadlineSweep;
   /** a probation officer registers a contract-care order for their office */
   registerContractCareOrder: ContractCareOrder;
   /** any participating organisation reports a deviation; the probation office sees it on its next request */
@@ -295,6 +337,18 @@ export type Mutation = {
   sendOrderMessage: Message;
   /** marks every message on the order read for the caller's organisation (NOT_FOUND for an order the caller may not see) */
   markOrderMessagesRead: MessagesMarked;
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationMarkProbationNotificationsReadArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** What the probation subgraph changes. */
+export type MutationRunProbationDeadlineSweepArgs = {
+  personId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -693,6 +747,7 @@ export type FederationTypes = {
   JointCarePlan: JointCarePlan;
   IndicatorReport: IndicatorReport;
   AuditLog: AuditLog;
+  Notifications: Notifications;
   Organisation: Organisation;
 };
 
@@ -718,6 +773,9 @@ export type FederationReferenceTypes = {
   AuditLog:
     ( { __typename: 'AuditLog' }
     & GraphQLRecursivePick<FederationTypes['AuditLog'], {"key":true}> );
+  Notifications:
+    ( { __typename: 'Notifications' }
+    & GraphQLRecursivePick<FederationTypes['Notifications'], {"key":true}> );
   Organisation:
     ( { __typename: 'Organisation' }
     & GraphQLRecursivePick<FederationTypes['Organisation'], {"id":true}> );
@@ -748,6 +806,8 @@ export type ResolversTypes = {
   ContractCareOrderInput: ContractCareOrderInput;
   IndicatorReport: ResolverTypeWrapper<ReportReference>;
   AuditLog: ResolverTypeWrapper<Omit<AuditLog, 'probation'> & { probation: ResolversTypes['AuditEventConnection'] }>;
+  Notifications: ResolverTypeWrapper<NotificationsKey>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -791,6 +851,8 @@ export type ResolversParentTypes = {
   ContractCareOrderInput: ContractCareOrderInput;
   IndicatorReport: ReportReference;
   AuditLog: Omit<AuditLog, 'probation'> & { probation: ResolversParentTypes['AuditEventConnection'] } | FederationReferenceTypes['AuditLog'];
+  Notifications: NotificationsKey;
+  Subscription: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   Date: Scalars['Date']['output'];
@@ -908,12 +970,24 @@ export type AuditLogResolvers<ContextType = ProbationContext, ParentType extends
   probation?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<AuditLogProbationArgs>>;
 };
 
+export type NotificationsResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Notifications'] = ResolversParentTypes['Notifications'], FederationReferenceType extends FederationReferenceTypes['Notifications'] = FederationReferenceTypes['Notifications']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Notifications']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  probation?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<NotificationsProbationArgs>>;
+};
+
+export type SubscriptionResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  probationNotifications?: SubscriptionResolver<ResolversTypes['Notification'], "probationNotifications", ParentType, ContextType, Partial<SubscriptionProbationNotificationsArgs>>;
+};
+
 export type QueryResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   contractCareOrder?: Resolver<Maybe<ResolversTypes['ContractCareOrder']>, ParentType, ContextType, RequireFields<QueryContractCareOrderArgs, 'id'>>;
   contractCareOrders?: Resolver<ResolversTypes['ContractCareOrderConnection'], ParentType, ContextType, Partial<QueryContractCareOrdersArgs>>;
 };
 
 export type MutationResolvers<ContextType = ProbationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  markProbationNotificationsRead?: Resolver<ResolversTypes['NotificationsMarked'], ParentType, ContextType, Partial<MutationMarkProbationNotificationsReadArgs>>;
+  runProbationDeadlineSweep?: Resolver<ResolversTypes['DeadlineSweep'], ParentType, ContextType, Partial<MutationRunProbationDeadlineSweepArgs>>;
   registerContractCareOrder?: Resolver<ResolversTypes['ContractCareOrder'], ParentType, ContextType, RequireFields<MutationRegisterContractCareOrderArgs, 'input'>>;
   reportContractCareDeviation?: Resolver<ResolversTypes['ContractCareDeviation'], ParentType, ContextType, RequireFields<MutationReportContractCareDeviationArgs, 'orderId' | 'occurredOn' | 'description'>>;
   recordContractCareEvaluation?: Resolver<ResolversTypes['ContractCareEvaluation'], ParentType, ContextType, RequireFields<MutationRecordContractCareEvaluationArgs, 'orderId' | 'heldOn' | 'summary'>>;
@@ -1054,6 +1128,8 @@ export type Resolvers<ContextType = ProbationContext> = {
   JointCarePlan?: JointCarePlanResolvers<ContextType>;
   IndicatorReport?: IndicatorReportResolvers<ContextType>;
   AuditLog?: AuditLogResolvers<ContextType>;
+  Notifications?: NotificationsResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Date?: GraphQLScalarType;
