@@ -85,7 +85,8 @@ export interface Executor {
   execute: (query: SQL) => PromiseLike<unknown>;
 }
 
-interface StoredRow {
+/** A notification row as SQL gives it (the sweeps' RETURNING, the listing). */
+export interface StoredRow {
   seq: string | number;
   kind: string;
   record_kind: string;

@@ -21,7 +21,16 @@ import { sql } from 'drizzle-orm';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { organisation } from '../../../shared/src/directory.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { announce, announcedOf, notify, refKey, type Executor, type NewNotification, type NotificationHooks } from '../../../shared/src/notify.ts';
+import {
+  announce,
+  announcedOf,
+  notify,
+  refKey,
+  type Executor,
+  type NewNotification,
+  type NotificationHooks,
+  type StoredRow,
+} from '../../../shared/src/notify.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ConsentRow, PlanRow } from '../db/schema.ts';
 import { consentActive, consentBasis, planBasis } from './policy.ts';
@@ -105,16 +114,7 @@ export async function notifySharingStopped(tx: Executor, revoked: ConsentRow, no
   );
 }
 
-interface SweptRow {
-  seq: string;
-  kind: string;
-  record_kind: string;
-  record_id: string;
-  recipient_organisation_id: string;
-  recipient_role: string | null;
-  recipient_user_id: string | null;
-  created_at: Date;
-}
+type SweptRow = StoredRow;
 
 interface PlanFacts {
   id: string;

@@ -12,7 +12,7 @@
 import { sql } from 'drizzle-orm';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { announce, announcedOf, notify, refKey, type Executor, type NotificationHooks } from '../../../shared/src/notify.ts';
+import { announce, announcedOf, notify, refKey, type Executor, type NotificationHooks, type StoredRow } from '../../../shared/src/notify.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { OrderRow } from '../db/schema.ts';
 import { readBasis } from './policy.ts';
@@ -38,16 +38,7 @@ export async function notifyOrderMessage(tx: Executor, order: Parties, byOrg: st
   );
 }
 
-interface SweptRow {
-  seq: string;
-  kind: string;
-  record_kind: string;
-  record_id: string;
-  recipient_organisation_id: string;
-  recipient_role: string | null;
-  recipient_user_id: string | null;
-  created_at: Date;
-}
+type SweptRow = StoredRow;
 
 export const probationNotifications: NotificationHooks = {
   async visible(db: Executor, caller: Caller, _now: Date, refs) {

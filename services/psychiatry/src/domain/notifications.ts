@@ -7,7 +7,16 @@
 import { sql } from 'drizzle-orm';
 import type { Caller } from '../../../shared/src/caller.ts';
 import { isUuid } from '../../../shared/src/ids.ts';
-import { announce, announcedOf, notify, refKey, type Executor, type NewNotification, type NotificationHooks } from '../../../shared/src/notify.ts';
+import {
+  announce,
+  announcedOf,
+  notify,
+  refKey,
+  type Executor,
+  type NewNotification,
+  type NotificationHooks,
+  type StoredRow,
+} from '../../../shared/src/notify.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import type { ReferralRow } from '../db/schema.ts';
 import { readBasis } from './policy.ts';
@@ -42,16 +51,7 @@ const DEADLINE_BY = 'the hub';
 const LAPSED_NOTE = t`The offered place was not used by ${''} and has lapsed; social services may ask for a new assessment.`.key;
 const OVERDUE_NOTE = t`No assessment meeting was booked by ${''}.`.key;
 
-interface SweptRow {
-  seq: string;
-  kind: string;
-  record_kind: string;
-  record_id: string;
-  recipient_organisation_id: string;
-  recipient_role: string | null;
-  recipient_user_id: string | null;
-  created_at: Date;
-}
+type SweptRow = StoredRow;
 
 export const psychiatryNotifications: NotificationHooks = {
   async visible(db: Executor, caller: Caller, _now: Date, refs) {
