@@ -111,7 +111,6 @@ describe('cooperation agreements', () => {
 
 describe('the municipality section of the indicators', () => {
   const cw: As = { org: 'municipality:1981', roles: ['CASEWORKER'], name: 'Sam Sala' };
-  const psy: As = { org: 'psychiatry:19', roles: ['COORDINATOR'], name: 'Sara Samordnare' };
   const INDICATORS = `query($from: Date!, $to: Date!) { council(id: "council:regional-19") { indicators(from: $from, to: $to) { from to municipalityCodes
     municipality { key value numerator denominator suppressed byGender { group value numerator denominator suppressed } } } } }`;
 
@@ -149,7 +148,7 @@ describe('the municipality section of the indicators', () => {
     expect(res.errors).toBeUndefined();
     const id = res.data!.createJointCarePlan.id;
     if (sign)
-      await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: psy, clock });
+      await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: cw, clock });
     if (kind === 'CONTRACT_CARE') {
       const signed = await gql(
         'mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "Petra Frivård", asIndividual: false) { id } }',

@@ -205,7 +205,7 @@ describe('changes: FORBIDDEN for the role, NOT_FOUND for a record one may not se
     expect(consentAccess.change(psychiatry, consentRow(), CONSENT_ID, 'consent.record')).toBe('organisation named in the consent');
   });
 
-  it('only a participating organisation adds efforts and signs for itself; the individual signs through anyone who may change the plan', () => {
+  it('only a participating organisation adds efforts and signs for itself; only the owner records the individual\'s signature', () => {
     const withoutPsychiatry = planRow({ participantOrganisationIds: ['municipality:1980'] });
     expect(refusal(() => requireEffortAuthor(psychiatry, withoutPsychiatry))).toEqual({
       code: 'FORBIDDEN',
@@ -215,7 +215,11 @@ describe('changes: FORBIDDEN for the role, NOT_FOUND for a record one may not se
       code: 'FORBIDDEN',
       message: 'Only an organisation taking part in the plan signs it.',
     });
-    expect(refusal(() => requireSigner(psychiatry, withoutPsychiatry, true))).toBeNull();
+    expect(refusal(() => requireSigner(psychiatry, planRow(), true))).toEqual({
+      code: 'FORBIDDEN',
+      message: "Only the organisation that owns the plan records the individual's signature.",
+    });
+    expect(refusal(() => requireSigner(owner, planRow(), true))).toBeNull();
     expect(refusal(() => requireEffortAuthor(psychiatry, planRow()))).toBeNull();
     expect(refusal(() => requireSigner(psychiatry, planRow(), false))).toBeNull();
   });

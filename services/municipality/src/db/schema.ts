@@ -78,6 +78,8 @@ export interface ParticipantRecord {
   organisationId: string | null;
   role: string;
   name: string;
+  /** for a relative: how they are related to the individual */
+  relation?: string | null;
 }
 
 export const CARE_PLAN_KINDS = ['SIP', 'WITHDRAWAL', 'CONTRACT_CARE'] as const;
@@ -180,6 +182,14 @@ export const carePlanSignature = pgTable(
     signedAt: instant('signed_at').notNull(),
     recordedBy: text('recorded_by').notNull(),
     recordedByOrganisationId: text('recorded_by_organisation_id').notNull(),
+    /** how the individual's signature was given (IN_PERSON_PAPER, ELECTRONIC_ID, LEGAL_REPRESENTATIVE); null for an organisation's */
+    how: text('how'),
+    /** IN_PERSON_PAPER: the plan's document holding the signed paper */
+    documentId: text('document_id'),
+    /** ELECTRONIC_ID: the identity provider's assertion, as received; never shown */
+    assertion: text('assertion'),
+    /** LEGAL_REPRESENTATIVE: who signed for the individual */
+    representativeName: text('representative_name'),
   },
   (t) => [
     index('care_plan_signature_plan_idx').on(t.planId, t.version),

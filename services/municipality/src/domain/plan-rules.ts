@@ -166,10 +166,64 @@ export function newEffort(planId: string, version: number, input: Parameters<typ
 export const effortChange = (effort: Pick<EffortRow, 'organisationId' | 'description'>) =>
   `effort added by ${organisation(effort.organisationId)?.name ?? effort.organisationId}: ${effort.description}`;
 
+export const INDIVIDUAL_SIGNATURE_METHODS = ['IN_PERSON_PAPER', 'ELECTRONIC_ID', 'LEGAL_REPRESENTATIVE'] as const;
+export type IndividualSignatureMethod = (typeof INDIVIDUAL_SIGNATURE_METHODS)[number];
+
+/** How the individual's signature was given, as the owner records it. */
+export interface IndividualSignatureInput {
+  how: IndividualSignatureMethod;
+  documentId?: string | null;
+  assertion?: string | null;
+  representativeName?: string | null;
+}
+
+/** the longest identity-provider assertion kept */
+export const MAX_ASSERTION = 20_000;
+
+export type SignatureHow = Pick<SignatureRow, 'how' | 'documentId' | 'assertion' | 'representativeName'>;
+
+const given = (v: string | null | undefined): v is string => v !== undefined && v !== null;
+
+/**
+ * The fields of how the individual signed, checked: each method needs its own field and takes no
+ * other (the paper's document, the assertion, the representative); the first problem, by field.
+ */
+export function signatureHow(input: IndividualSignatureInput | null | undefined, asIndividual: boolean): SignatureHow {
+  const none: SignatureHow = { how: null, documentId: null, assertion: null, representativeName: null };
+  if (!input) return none;
+  if (!asIndividual) throw badInput('individualSignature', t`How the individual signed is given only with asIndividual true.`);
+  const f = 'individualSignature';
+  const only = { documentId: 'IN_PERSON_PAPER', assertion: 'ELECTRONIC_ID', representativeName: 'LEGAL_REPRESENTATIVE' } as const;
+  for (const [key, method] of Object.entries(only) as Array<[keyof typeof only, IndividualSignatureMethod]>) {
+    if (given(input[key]) && input.how !== method) throw badInput(`${f}.${key}`, t`${key} is given only when how is ${method}.`);
+  }
+  switch (input.how) {
+    case 'IN_PERSON_PAPER':
+      if (!given(input.documentId) || !input.documentId.trim())
+        throw badInput(`${f}.documentId`, t`A signature on paper needs the signed paper: upload it to the plan and give its documentId.`);
+      return { ...none, how: input.how, documentId: input.documentId.trim() };
+    case 'ELECTRONIC_ID':
+      if (!given(input.assertion)) throw badInput(`${f}.assertion`, t`An electronic signature needs the identity provider's assertion.`);
+      return { ...none, how: input.how, assertion: valid.text(`${f}.assertion`, input.assertion, t`The assertion`, MAX_ASSERTION) };
+    case 'LEGAL_REPRESENTATIVE':
+      if (!given(input.representativeName)) throw badInput(`${f}.representativeName`, t`A signature by a legal representative needs the representative's name.`);
+      return { ...none, how: input.how, representativeName: valid.text(`${f}.representativeName`, input.representativeName, t`The representative's name`, 200) };
+  }
+}
+
 /** A signature on `version`: the individual's own, or on behalf of the caller's organisation. */
-export function newSignature(planId: string, version: number, signedBy: string, asIndividual: boolean, caller: Caller, now: Date): SignatureRow {
+export function newSignature(
+  planId: string,
+  version: number,
+  signedBy: string,
+  asIndividual: boolean,
+  caller: Caller,
+  now: Date,
+  how?: IndividualSignatureInput | null,
+): SignatureRow {
   const org = caller.organisation;
   return {
+    ...signatureHow(how, asIndividual),
     id: randomUUID(),
     planId,
     version,

@@ -55,6 +55,7 @@ import {
   effortChange,
   type CarePlanStatus,
   type CreateInput,
+  type IndividualSignatureInput,
   type PlanChange,
 } from './plan-rules.ts';
 import { t } from '../../../shared/src/i18n.ts';
@@ -374,18 +375,29 @@ export async function addEffort(ctx: Ctx, planId: string, expectedVersion: numbe
   return fresh(ctx, row, view);
 }
 
-export async function signPlan(ctx: Ctx, id: string, version: number, signedBy: string, asIndividual: boolean): Promise<PlanView> {
+export async function signPlan(
+  ctx: Ctx,
+  id: string,
+  version: number,
+  signedBy: string,
+  asIndividual: boolean,
+  individualSignature?: IndividualSignatureInput | null,
+): Promise<PlanView> {
   const view = await writable(ctx, id);
-  const signature = newSignature(id, version, signedBy, asIndividual, ctx.caller, ctx.now);
-  if (version !== view.row.version) throw versionConflict(version, view.row.version);
   requireSigner(ctx.caller, view.row, asIndividual);
+  const signature = newSignature(id, version, signedBy, asIndividual, ctx.caller, ctx.now, individualSignature);
+  if (signature.documentId && !(await ctx.loaders.documents.load(id)).some((d) => d.id === signature.documentId)) {
+    throw badInput('individualSignature.documentId', t`${signature.documentId} is not a document of this plan; upload the signed paper to the plan first.`);
+  }
+  if (version !== view.row.version) throw versionConflict(version, view.row.version);
   try {
     await ctx.db.transaction(async (tx) => {
       // Lock the plan row so a change and a signature cannot cross.
       const [locked] = await tx.select({ version: jointCarePlan.version }).from(jointCarePlan).where(eq(jointCarePlan.id, id)).for('update');
       if (locked?.version !== version) throw versionConflict(version, locked?.version ?? view.row.version);
       await tx.insert(carePlanSignature).values(signature);
-      await appendAudit(tx, ctx.caller, [changed(view, 'SIGN', [asIndividual ? 'individual' : ctx.caller.organisation.id])]);
+      const fields = asIndividual ? ['individual', ...(signature.how ? [`how:${signature.how}`] : [])] : [ctx.caller.organisation.id];
+      await appendAudit(tx, ctx.caller, [changed(view, 'SIGN', fields)]);
     });
   } catch (err) {
     if (isUniqueViolation(err))

@@ -162,8 +162,16 @@ export function requireEffortAuthor(caller: Caller, plan: Pick<PlanRow, 'partici
 }
 
 /** An organisation signs only a plan it takes part in; the individual's own signature is recorded by whoever may change the plan. */
-export function requireSigner(caller: Caller, plan: Pick<PlanRow, 'participantOrganisationIds'>, asIndividual: boolean): void {
-  if (!asIndividual && !takesPart(caller, plan)) throw forbidden(t`Only an organisation taking part in the plan signs it.`);
+/**
+ * An organisation signs for itself when it takes part; the individual's own signature is recorded
+ * only by the organisation that owns the plan (it met the individual and keeps the record: the
+ * signed paper, the identity provider's assertion, the representative's name).
+ */
+export function requireSigner(caller: Caller, plan: Pick<PlanRow, 'participantOrganisationIds' | 'ownerOrganisationId'>, asIndividual: boolean): void {
+  if (asIndividual) {
+    if (caller.organisation.id !== plan.ownerOrganisationId)
+      throw forbidden(t`Only the organisation that owns the plan records the individual's signature.`);
+  } else if (!takesPart(caller, plan)) throw forbidden(t`Only an organisation taking part in the plan signs it.`);
 }
 
 // ---------------------------------------------------------------- councils

@@ -82,6 +82,7 @@ export interface ParticipantInput {
   organisationId?: string | null;
   role: string;
   name: string;
+  relation?: string | null;
 }
 
 /** The individual the plan is about, as a participant: the role "individual", no organisation. */
@@ -92,11 +93,13 @@ export function participants(field: string, list: ParticipantInput[], callerOrg:
   const records = list.map((p, i) => {
     const org = p.organisationId ?? null;
     if (org !== null && !organisation(org)) throw badInput(`${field}[${i}].organisationId`, t`${org} is not an organisation of the hub.`);
-    return {
-      organisationId: org,
-      role: text(`${field}[${i}].role`, p.role, t`A participant's role`, 200),
-      name: text(`${field}[${i}].name`, p.name, t`A participant's name`, 200),
-    };
+    const role = text(`${field}[${i}].role`, p.role, t`A participant's role`, 200);
+    const name = text(`${field}[${i}].name`, p.name, t`A participant's name`, 200);
+    if (p.relation === undefined || p.relation === null) return { organisationId: org, role, name };
+    if (org !== null || role.toLowerCase() !== 'relative') {
+      throw badInput(`${field}[${i}].relation`, t`Only a participant with the role "relative" and no organisation has a relation to the individual.`);
+    }
+    return { organisationId: org, role, name, relation: text(`${field}[${i}].relation`, p.relation, t`The relation`, 100) };
   });
   if (!records.some((r) => r.organisationId === callerOrg)) {
     throw badInput(field, t`Your own organisation must take part in the plan it draws up.`);

@@ -152,7 +152,18 @@ export type Participant = {
   role: Scalars['String']['output'];
   /** their name */
   name: Scalars['String']['output'];
+  /** for a relative, how they are related to the individual (e.g. mother); null otherwise */
+  relation: Maybe<Scalars['String']['output']>;
 };
+
+/** How the individual's signature was given. */
+export type IndividualSignatureMethod =
+  /** in person, on paper; the signed paper is a document attached to the plan */
+  | 'IN_PERSON_PAPER'
+  /** electronically, through an identity provider; its assertion is kept on file */
+  | 'ELECTRONIC_ID'
+  /** by the individual's legal representative, named */
+  | 'LEGAL_REPRESENTATIVE';
 
 /** A signature on one version of a plan. */
 export type Signature = {
@@ -167,6 +178,14 @@ export type Signature = {
   version: Scalars['Int']['output'];
   /** true when this is the individual's own signature */
   asIndividual: Scalars['Boolean']['output'];
+  /** how the individual's signature was given; null for an organisation's signature and for one recorded without it */
+  how: Maybe<IndividualSignatureMethod>;
+  /** the legal representative who signed for the individual (LEGAL_REPRESENTATIVE) */
+  representativeName: Maybe<Scalars['String']['output']>;
+  /** whether the signed paper is on file as a document of the plan (IN_PERSON_PAPER) */
+  documentOnFile: Scalars['Boolean']['output'];
+  /** whether the identity provider's assertion is on file (ELECTRONIC_ID); the assertion itself is not shown */
+  assertionOnFile: Scalars['Boolean']['output'];
 };
 
 /** An effort (insats) one organisation contributes to a plan; only that organisation writes it. */
@@ -660,6 +679,20 @@ export type ParticipantInput = {
   role: Scalars['String']['input'];
   /** their name */
   name: Scalars['String']['input'];
+  /** for the role relative only: how they are related to the individual, e.g. mother (at most 100 characters) */
+  relation?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How the individual's signature was given, recorded by the organisation that owns the plan. */
+export type IndividualSignatureInput = {
+  /** in person on paper, electronically, or by a legal representative */
+  how: IndividualSignatureMethod;
+  /** IN_PERSON_PAPER: the signed paper, a document already uploaded to the plan */
+  documentId?: InputMaybe<Scalars['ID']['input']>;
+  /** ELECTRONIC_ID: the identity provider's assertion as received (at most 20000 characters); stored, never shown */
+  assertion?: InputMaybe<Scalars['String']['input']>;
+  /** LEGAL_REPRESENTATIVE: the representative's name (at most 200 characters) */
+  representativeName?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A new joint care plan. */
@@ -749,7 +782,12 @@ export type Mutation = {
   updateJointCarePlan: JointCarePlan;
   /** the caller's organisation adds its own effort to the plan */
   addCarePlanEffort: JointCarePlan;
-  /** signs the given version: for the caller's organisation, or records the individual's own signature */
+  /**
+   * Signs the given version: for the caller's organisation, or records the individual's own
+   * signature. Only the organisation that owns the plan records the individual's signature
+   * (FORBIDDEN for a participant), with how it was given (individualSignature, only with
+   * asIndividual true).
+   */
   signJointCarePlan: JointCarePlan;
   /** ends the plan (the individual may end it at any time); who and why are recorded */
   endJointCarePlan: JointCarePlan;
@@ -854,6 +892,7 @@ export type MutationSignJointCarePlanArgs = {
   version: Scalars['Int']['input'];
   signedBy: Scalars['String']['input'];
   asIndividual: Scalars['Boolean']['input'];
+  individualSignature?: InputMaybe<IndividualSignatureInput>;
 };
 
 
@@ -1286,6 +1325,7 @@ export type ResolversTypes = {
   CarePlanKind: CarePlanKind;
   CarePlanStatus: CarePlanStatus;
   Participant: ResolverTypeWrapper<ParticipantRecord>;
+  IndividualSignatureMethod: IndividualSignatureMethod;
   Signature: ResolverTypeWrapper<SignatureRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CarePlanEffort: ResolverTypeWrapper<EffortRow>;
@@ -1309,6 +1349,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
+  IndividualSignatureInput: IndividualSignatureInput;
   JointCarePlanInput: JointCarePlanInput;
   CarePlanEffortInput: CarePlanEffortInput;
   CooperationAgreementInput: CooperationAgreementInput;
@@ -1367,6 +1408,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ConsentInput: ConsentInput;
   ParticipantInput: ParticipantInput;
+  IndividualSignatureInput: IndividualSignatureInput;
   JointCarePlanInput: JointCarePlanInput;
   CarePlanEffortInput: CarePlanEffortInput;
   CooperationAgreementInput: CooperationAgreementInput;
@@ -1440,6 +1482,7 @@ export type ParticipantResolvers<ContextType = MunicipalityContext, ParentType e
   organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  relation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SignatureResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['Signature'] = ResolversParentTypes['Signature']> = {
@@ -1448,6 +1491,10 @@ export type SignatureResolvers<ContextType = MunicipalityContext, ParentType ext
   signedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   asIndividual?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  how?: Resolver<Maybe<ResolversTypes['IndividualSignatureMethod']>, ParentType, ContextType>;
+  representativeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  documentOnFile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  assertionOnFile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CarePlanEffortResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['CarePlanEffort'] = ResolversParentTypes['CarePlanEffort']> = {

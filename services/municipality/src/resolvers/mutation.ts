@@ -18,7 +18,7 @@ export const Mutation: MutationResolvers = {
   createJointCarePlan: (_, a, ctx) => createPlan(ctx, a.input),
   updateJointCarePlan: (_, a, ctx) => updatePlan(ctx, a.id, a.expectedVersion, a.goals, a.followUpOn),
   addCarePlanEffort: (_, a, ctx) => addEffort(ctx, a.planId, a.expectedVersion, a.input),
-  signJointCarePlan: (_, a, ctx) => signPlan(ctx, a.id, a.version, a.signedBy, a.asIndividual),
+  signJointCarePlan: (_, a, ctx) => signPlan(ctx, a.id, a.version, a.signedBy, a.asIndividual, a.individualSignature),
   endJointCarePlan: (_, a, ctx) => endPlan(ctx, a.id, a.reason, a.completed ?? false),
   recordCarePlanFollowUp: (_, a, ctx) => recordFollowUp(ctx, a.planId, a.heldOn, a.summary),
 };

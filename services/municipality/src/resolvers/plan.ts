@@ -5,6 +5,7 @@ import type {
   CarePlanEffortResolvers,
   CarePlanFollowUpResolvers,
   ContractCareOrderResolvers,
+  IndividualSignatureMethod,
   JointCarePlanResolvers,
   JointCarePlanVersionResolvers,
   ParticipantResolvers,
@@ -62,10 +63,15 @@ export const JointCarePlanVersion: JointCarePlanVersionResolvers = {
 
 export const Participant: ParticipantResolvers = {
   organisation: (p) => organisationOrNull(p.organisationId),
+  relation: (p) => p.relation ?? null,
 };
 
 export const Signature: SignatureResolvers = {
   organisation: (s) => organisationOrNull(s.organisationId),
+  how: (s) => (s.how as IndividualSignatureMethod | null) ?? null,
+  representativeName: (s) => s.representativeName ?? null,
+  documentOnFile: (s) => s.documentId !== null,
+  assertionOnFile: (s) => s.assertion !== null,
 };
 
 export const CarePlanEffort: CarePlanEffortResolvers = {

@@ -53,6 +53,20 @@ export const municipality: Record<string, string> = {
     'Samtycket omfattar inte {0}. Varje deltagande organisation måste anges i den enskildes samtycke.',
   'Only an organisation taking part in the plan adds efforts to it.': 'Bara en organisation som deltar i planen lägger till insatser i den.',
   'Only an organisation taking part in the plan signs it.': 'Bara en organisation som deltar i planen undertecknar den.',
+  "Only the organisation that owns the plan records the individual's signature.":
+    'Bara den organisation som äger planen registrerar den enskildes underskrift.',
+  'Only a participant with the role "relative" and no organisation has a relation to the individual.':
+    'Bara en deltagare med rollen "relative" och utan organisation har en relation till den enskilde.',
+  'How the individual signed is given only with asIndividual true.': 'Hur den enskilde undertecknade anges bara med asIndividual true.',
+  '{0} is given only when how is {1}.': '{0} anges bara när how är {1}.',
+  'A signature on paper needs the signed paper: upload it to the plan and give its documentId.':
+    'En underskrift på papper kräver det undertecknade papperet: ladda upp det till planen och ange dess documentId.',
+  "An electronic signature needs the identity provider's assertion.": 'En elektronisk underskrift kräver identitetsleverantörens intyg.',
+  'The assertion': 'Intyget',
+  "A signature by a legal representative needs the representative's name.": 'En underskrift av en legal företrädare kräver företrädarens namn.',
+  "The representative's name": 'Företrädarens namn',
+  '{0} is not a document of this plan; upload the signed paper to the plan first.':
+    '{0} är inte ett dokument i den här planen; ladda först upp det undertecknade papperet till planen.',
   'The personnummer {0}.': 'Personnumret {0}.',
   '{0} must not be empty.': '{0} måste fyllas i.',
   '{0} must be at most {1} characters.': '{0} får vara högst {1} tecken.',
