@@ -147,8 +147,7 @@ describe('the municipality section of the indicators', () => {
     );
     expect(res.errors).toBeUndefined();
     const id = res.data!.createJointCarePlan.id;
-    if (sign)
-      await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: cw, clock });
+    if (sign) await gql('mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "N N", asIndividual: true) { id } }', { id }, { as: cw, clock });
     if (kind === 'CONTRACT_CARE') {
       const signed = await gql(
         'mutation($id: ID!) { signJointCarePlan(id: $id, version: 1, signedBy: "Petra Frivård", asIndividual: false) { id } }',

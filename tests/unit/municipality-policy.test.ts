@@ -205,7 +205,7 @@ describe('changes: FORBIDDEN for the role, NOT_FOUND for a record one may not se
     expect(consentAccess.change(psychiatry, consentRow(), CONSENT_ID, 'consent.record')).toBe('organisation named in the consent');
   });
 
-  it('only a participating organisation adds efforts and signs for itself; only the owner records the individual\'s signature', () => {
+  it("only a participating organisation adds efforts and signs for itself; only the owner records the individual's signature", () => {
     const withoutPsychiatry = planRow({ participantOrganisationIds: ['municipality:1980'] });
     expect(refusal(() => requireEffortAuthor(psychiatry, withoutPsychiatry))).toEqual({
       code: 'FORBIDDEN',

@@ -178,7 +178,7 @@ export interface IndividualSignatureInput {
 }
 
 /** the longest identity-provider assertion kept */
-export const MAX_ASSERTION = 20_000;
+export const MAX_ASSERTION = 8_000;
 
 export type SignatureHow = Pick<SignatureRow, 'how' | 'documentId' | 'assertion' | 'representativeName'>;
 
@@ -206,8 +206,13 @@ export function signatureHow(input: IndividualSignatureInput | null | undefined,
       if (!given(input.assertion)) throw badInput(`${f}.assertion`, t`An electronic signature needs the identity provider's assertion.`);
       return { ...none, how: input.how, assertion: valid.text(`${f}.assertion`, input.assertion, t`The assertion`, MAX_ASSERTION) };
     case 'LEGAL_REPRESENTATIVE':
-      if (!given(input.representativeName)) throw badInput(`${f}.representativeName`, t`A signature by a legal representative needs the representative's name.`);
-      return { ...none, how: input.how, representativeName: valid.text(`${f}.representativeName`, input.representativeName, t`The representative's name`, 200) };
+      if (!given(input.representativeName))
+        throw badInput(`${f}.representativeName`, t`A signature by a legal representative needs the representative's name.`);
+      return {
+        ...none,
+        how: input.how,
+        representativeName: valid.text(`${f}.representativeName`, input.representativeName, t`The representative's name`, 200),
+      };
   }
 }
 

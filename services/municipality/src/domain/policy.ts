@@ -169,8 +169,7 @@ export function requireEffortAuthor(caller: Caller, plan: Pick<PlanRow, 'partici
  */
 export function requireSigner(caller: Caller, plan: Pick<PlanRow, 'participantOrganisationIds' | 'ownerOrganisationId'>, asIndividual: boolean): void {
   if (asIndividual) {
-    if (caller.organisation.id !== plan.ownerOrganisationId)
-      throw forbidden(t`Only the organisation that owns the plan records the individual's signature.`);
+    if (caller.organisation.id !== plan.ownerOrganisationId) throw forbidden(t`Only the organisation that owns the plan records the individual's signature.`);
   } else if (!takesPart(caller, plan)) throw forbidden(t`Only an organisation taking part in the plan signs it.`);
 }
 

@@ -689,7 +689,7 @@ export type IndividualSignatureInput = {
   how: IndividualSignatureMethod;
   /** IN_PERSON_PAPER: the signed paper, a document already uploaded to the plan */
   documentId?: InputMaybe<Scalars['ID']['input']>;
-  /** ELECTRONIC_ID: the identity provider's assertion as received (at most 20000 characters); stored, never shown */
+  /** ELECTRONIC_ID: the identity provider's assertion as received (at most 8000 characters); stored, never shown */
   assertion?: InputMaybe<Scalars['String']['input']>;
   /** LEGAL_REPRESENTATIVE: the representative's name (at most 200 characters) */
   representativeName?: InputMaybe<Scalars['String']['input']>;
