@@ -17,6 +17,7 @@ export const mappers: Record<string, string> = {
   Signature: '../db/schema.ts#SignatureRow',
   CarePlanEffort: '../db/schema.ts#EffortRow',
   CarePlanFollowUp: '../db/schema.ts#FollowUpRow',
+  IndividualStatement: '../db/schema.ts#VoiceRow',
   JointCarePlanVersion: '../db/schema.ts#VersionRow',
   JointCarePlan: '../domain/plans.ts#PlanView',
   CarePlanDocument: '../../../shared/src/documents.ts#ListedDocument',

@@ -242,3 +242,48 @@ describe('relatives', () => {
     expect(e.message).toBe(message);
   });
 });
+
+describe("the individual's view and request to end the plan", () => {
+  const VIEW = `mutation($id: ID!, $text: String!) { recordIndividualView(planId: $id, text: $text) { id version individualViews { text recordedBy organisation { id } } } }`;
+  const END = `mutation($id: ID!, $reason: String!) { requestPlanEnd(planId: $id, reason: $reason) { id status endRequests { text recordedBy organisation { id } } } }`;
+  const VOICES = `query($id: ID!) { jointCarePlan(id: $id) { status individualViews { text recordedBy recordedAt organisation { id } } endRequests { text recordedBy organisation { id } } } }`;
+  const audit = (planId: string) =>
+    withSql(
+      'municipality',
+      (sql) =>
+        sql`select action, user_id from audit_event where entity_ids @> array[${planId}]::text[] and action in ('INDIVIDUAL_VIEW', 'END_REQUEST') order by seq`,
+    ) as Promise<Array<Record<string, unknown>>>;
+
+  it('views are recorded by whoever may change the plan and the end request by the owner; both listed on the plan and audited', async () => {
+    const id = await plan();
+    const clock = '2026-06-01T12:00:00+02:00';
+    ok(await gql(VIEW, { id, text: ' Jag vill bo kvar hemma. ' }, { as: caseworkerSthlm, clock }));
+    const second = ok(
+      await gql(VIEW, { id, text: 'Behandlingen känns för tät.' }, { as: clinicStaff, clock: '2026-06-02T12:00:00+02:00' }),
+    ).recordIndividualView;
+    expect(second.version).toBe(1);
+    expect(second.individualViews).toEqual([
+      { text: 'Jag vill bo kvar hemma.', recordedBy: 'Cecilia Handläggare', organisation: { id: 'municipality:0180' } },
+      { text: 'Behandlingen känns för tät.', recordedBy: 'Lina Mottagning', organisation: { id: 'clinic:0180-sodermalm' } },
+    ]);
+    refused(await gql(END, { id, reason: 'Vill avsluta' }, { as: clinicStaff }), 'FORBIDDEN');
+    refused(await gql(END, { id, reason: 'Vill avsluta' }, { as: caseworker1980 }), 'NOT_FOUND');
+    refused(await gql(VIEW, { id, text: 'x' }, { as: caseworker1980 }), 'NOT_FOUND');
+    refused(await gql(VIEW, { id, text: 'x' }, { as: logReviewer }), 'FORBIDDEN');
+    refused(await gql(VIEW, { id, text: '  ' }, { as: caseworkerSthlm }), 'BAD_USER_INPUT', 'text');
+    refused(await gql(END, { id, reason: '' }, { as: caseworkerSthlm }), 'BAD_USER_INPUT', 'reason');
+    const ended = ok(await gql(END, { id, reason: 'Klarar mig själv nu' }, { as: caseworkerSthlm })).requestPlanEnd;
+    expect(ended).toMatchObject({
+      status: 'DRAFT',
+      endRequests: [{ text: 'Klarar mig själv nu', recordedBy: 'Cecilia Handläggare', organisation: { id: 'municipality:0180' } }],
+    });
+    const seen = ok(await gql(VOICES, { id }, { as: clinicStaff })).jointCarePlan;
+    expect(seen.individualViews.map((v: { recordedAt: string }) => v.recordedAt)).toEqual(['2026-06-01T12:00:00.000+02:00', '2026-06-02T12:00:00.000+02:00']);
+    expect(seen.endRequests).toEqual([{ text: 'Klarar mig själv nu', recordedBy: 'Cecilia Handläggare', organisation: { id: 'municipality:0180' } }]);
+    expect(await audit(id)).toEqual([
+      { action: 'INDIVIDUAL_VIEW', user_id: 'cw-sthlm' },
+      { action: 'INDIVIDUAL_VIEW', user_id: 'lim-sod' },
+      { action: 'END_REQUEST', user_id: 'cw-sthlm' },
+    ]);
+  });
+});

@@ -7,7 +7,8 @@ import { documentsLoader } from '../../shared/src/documents.ts';
 import { messagesOf, type MessageView } from '../../shared/src/messages.ts';
 import DataLoader from 'dataloader';
 
-const { consent, jointCarePlan, jointCarePlanVersion, carePlanEffort, carePlanSignature, carePlanFollowUp, cooperationAgreement } = schema;
+const { consent, jointCarePlan, jointCarePlanVersion, carePlanEffort, carePlanSignature, carePlanFollowUp, carePlanIndividualVoice, cooperationAgreement } =
+  schema;
 
 export function createLoaders(db: Db<typeof schema>) {
   /** The plans whose `key` column is one of the keys, newest first. */
@@ -19,6 +20,8 @@ export function createLoaders(db: Db<typeof schema>) {
     efforts: tableGroupLoader(db, carePlanEffort, 'planId', [asc(carePlanEffort.addedInVersion), asc(carePlanEffort.id)]),
     signatures: tableGroupLoader(db, carePlanSignature, 'planId', [asc(carePlanSignature.signedAt)]),
     followUps: tableGroupLoader(db, carePlanFollowUp, 'planId', [asc(carePlanFollowUp.heldOn)]),
+    /** the individual's views and end requests on plans, oldest first */
+    voices: tableGroupLoader(db, carePlanIndividualVoice, 'planId', [asc(carePlanIndividualVoice.recordedAt), asc(carePlanIndividualVoice.id)]),
     versions: tableGroupLoader(db, jointCarePlanVersion, 'planId', [asc(jointCarePlanVersion.version)]),
     plansByPerson: plansBy('personId'),
     plansByReferral: plansBy('withdrawalReferralId'),

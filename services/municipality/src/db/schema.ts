@@ -216,6 +216,23 @@ export const carePlanFollowUp = pgTable(
   (t) => [index('care_plan_follow_up_plan_idx').on(t.planId)],
 );
 
+/**
+ * The individual's own voice on a plan, recorded by staff on their behalf: their view on a
+ * decision (VIEW) or their request that the plan end (END_REQUEST).
+ */
+export const carePlanIndividualVoice = pgTable(
+  'care_plan_individual_voice',
+  {
+    ...planRowColumns(),
+    kind: text('kind').$type<'VIEW' | 'END_REQUEST'>().notNull(),
+    text: text('text').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    organisationId: text('organisation_id').notNull(),
+    recordedAt: instant('recorded_at').notNull(),
+  },
+  (t) => [index('care_plan_individual_voice_plan_idx').on(t.planId)],
+);
+
 /** A cooperation agreement (samverkansöverenskommelse) of a council. */
 export const cooperationAgreement = pgTable(
   'cooperation_agreement',
@@ -242,4 +259,5 @@ export type VersionRow = typeof jointCarePlanVersion.$inferSelect;
 export type EffortRow = typeof carePlanEffort.$inferSelect;
 export type SignatureRow = typeof carePlanSignature.$inferSelect;
 export type FollowUpRow = typeof carePlanFollowUp.$inferSelect;
+export type VoiceRow = typeof carePlanIndividualVoice.$inferSelect;
 export type AgreementRow = typeof cooperationAgreement.$inferSelect;

@@ -11,7 +11,7 @@ import type { Caller } from '../../../shared/src/caller.ts';
 import { organisation } from '../../../shared/src/directory.ts';
 import { badInput } from '../../../shared/src/errors.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
-import type { ConsentRow, EffortRow, FollowUpRow, PlanRow, SignatureRow, VersionRow } from '../db/schema.ts';
+import type { ConsentRow, EffortRow, FollowUpRow, PlanRow, SignatureRow, VersionRow, VoiceRow } from '../db/schema.ts';
 import { consentInactiveReason } from './policy.ts';
 import * as valid from './validation.ts';
 import { t } from '../../../shared/src/i18n.ts';
@@ -251,6 +251,19 @@ export function newFollowUp(plan: Pick<PlanRow, 'id' | 'createdAt'>, heldOn: str
     planId: plan.id,
     heldOn: held,
     summary: valid.text('summary', summary, t`The summary`),
+    recordedBy: caller.name,
+    organisationId: caller.organisation.id,
+    recordedAt: now,
+  };
+}
+
+/** The individual's view on a decision, or their request that the plan end, as the caller records it. */
+export function newVoice(planId: string, kind: VoiceRow['kind'], text: string, caller: Caller, now: Date): VoiceRow {
+  return {
+    id: randomUUID(),
+    planId,
+    kind,
+    text: kind === 'VIEW' ? valid.text('text', text, t`The individual's view`) : valid.text('reason', text, t`The reason`),
     recordedBy: caller.name,
     organisationId: caller.organisation.id,
     recordedAt: now,

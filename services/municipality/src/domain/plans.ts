@@ -16,6 +16,7 @@ import { stockholmDate } from '../../../shared/src/time.ts';
 import {
   carePlanEffort,
   carePlanFollowUp,
+  carePlanIndividualVoice,
   carePlanSignature,
   jointCarePlan,
   jointCarePlanVersion,
@@ -25,6 +26,7 @@ import {
   type PlanRow,
   type SignatureRow,
   type VersionRow,
+  type VoiceRow,
 } from '../db/schema.ts';
 import type { MunicipalityContext } from '../context.ts';
 import { readConsent } from './consent.ts';
@@ -36,6 +38,7 @@ import {
   planNotVisible,
   requireEffortAuthor,
   requirePlanConsent,
+  requireOwner,
   requireSigner,
   visiblePlansSql,
   type PlanRecord,
@@ -49,6 +52,7 @@ import {
   newPlan,
   newPlanVersion,
   newSignature,
+  newVoice,
   planChange,
   signaturesOf,
   statusOf,
@@ -183,6 +187,11 @@ export function planFollowUps(ctx: Ctx, v: PlanView): Promise<FollowUpRow[]> {
   return ctx.loaders.followUps.load(v.row.id);
 }
 
+/** The individual's views (VIEW) or end requests (END_REQUEST) on the plan, oldest first. */
+export async function planVoices(ctx: Ctx, v: PlanView, kind: VoiceRow['kind']): Promise<VoiceRow[]> {
+  return (await ctx.loaders.voices.load(v.row.id)).filter((r) => r.kind === kind);
+}
+
 export async function planFollowUpOverdue(ctx: Ctx, v: PlanView): Promise<boolean> {
   return followUpOverdue(v.row, await ctx.loaders.followUps.load(v.row.id), ctx.now);
 }
@@ -305,7 +314,7 @@ function changed(view: PlanView, action: string, fields?: string[]): AuditEntry 
 
 function fresh(ctx: Ctx, row: PlanRow, view: Pick<PlanView, 'basis' | 'consent'>): PlanView {
   ctx.loaders.plan.clear(row.id).prime(row.id, row);
-  for (const l of [ctx.loaders.efforts, ctx.loaders.signatures, ctx.loaders.versions, ctx.loaders.followUps]) l.clear(row.id);
+  for (const l of [ctx.loaders.efforts, ctx.loaders.signatures, ctx.loaders.versions, ctx.loaders.followUps, ctx.loaders.voices]) l.clear(row.id);
   return viewOf({ plan: row, consent: view.consent }, view.basis);
 }
 
@@ -431,6 +440,22 @@ export async function recordFollowUp(ctx: Ctx, planId: string, heldOn: string, s
   await ctx.db.transaction(async (tx) => {
     await tx.insert(carePlanFollowUp).values(followUp);
     await appendAudit(tx, ctx.caller, [changed(view, 'FOLLOW_UP')]);
+  });
+  return fresh(ctx, view.row, view);
+}
+
+/**
+ * The individual's own voice on an open plan, recorded on their behalf: their view on a decision,
+ * by an organisation that may change the plan; their request that it end, by the owner only (who
+ * then decides and ends it with endJointCarePlan). Audited; the plan's version is unchanged.
+ */
+export async function recordVoice(ctx: Ctx, planId: string, kind: VoiceRow['kind'], text: string): Promise<PlanView> {
+  const view = await writable(ctx, planId);
+  if (kind === 'END_REQUEST') requireOwner(ctx.caller, view.row, t`Only the organisation that owns the plan records the individual's request to end it.`);
+  const voice = newVoice(planId, kind, text, ctx.caller, ctx.now);
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(carePlanIndividualVoice).values(voice);
+    await appendAudit(tx, ctx.caller, [changed(view, kind === 'VIEW' ? 'INDIVIDUAL_VIEW' : 'END_REQUEST')]);
   });
   return fresh(ctx, view.row, view);
 }

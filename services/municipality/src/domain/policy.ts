@@ -27,7 +27,7 @@ import { badInput, forbidden, notFound } from '../../../shared/src/errors.ts';
 import { recordAccess } from '../../../shared/src/record-access.ts';
 import { stockholmDate } from '../../../shared/src/time.ts';
 import { consent, jointCarePlan, type ConsentRow, type CouncilRow, type PlanRow } from '../db/schema.ts';
-import { t } from '../../../shared/src/i18n.ts';
+import { t, type Wording } from '../../../shared/src/i18n.ts';
 
 // ---------------------------------------------------------------- consent state
 
@@ -162,6 +162,11 @@ export function requireEffortAuthor(caller: Caller, plan: Pick<PlanRow, 'partici
 }
 
 /** An organisation signs only a plan it takes part in; the individual's own signature is recorded by whoever may change the plan. */
+/** Only the organisation that owns the plan takes this step (FORBIDDEN otherwise). */
+export function requireOwner(caller: Caller, plan: Pick<PlanRow, 'ownerOrganisationId'>, message: Wording): void {
+  if (caller.organisation.id !== plan.ownerOrganisationId) throw forbidden(message);
+}
+
 /**
  * An organisation signs for itself when it takes part; the individual's own signature is recorded
  * only by the organisation that owns the plan (it met the individual and keeps the record: the

@@ -7,7 +7,7 @@ import type { ReportKey } from '../../../shared/src/councils.ts';
 import type { Caller } from '../../../shared/src/caller.ts';
 import type { CarePlanWorkItemView } from '../domain/work.ts';
 import type { MessageView, MessageReceiptView } from '../../../shared/src/messages.ts';
-import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRow, VersionRow, CouncilRow, AgreementRow } from '../db/schema.ts';
+import type { ConsentRow, ParticipantRecord, SignatureRow, EffortRow, FollowUpRow, VoiceRow, VersionRow, CouncilRow, AgreementRow } from '../db/schema.ts';
 import type { PlanView, LinkedRecord } from '../domain/plans.ts';
 import type { ListedDocument, DocumentMeta } from '../../../shared/src/documents.ts';
 import type { AuditLogRef } from '../domain/audit-log.ts';
@@ -222,6 +222,21 @@ export type CarePlanFollowUp = {
   organisation: Organisation;
 };
 
+/** Something the individual said, recorded on their behalf by staff: their view on a decision, or their request that the plan end. */
+export type IndividualStatement = {
+  __typename?: 'IndividualStatement';
+  /** its id */
+  id: Scalars['ID']['output'];
+  /** what the individual said, in their words where possible */
+  text: Scalars['String']['output'];
+  /** who recorded it */
+  recordedBy: Scalars['String']['output'];
+  /** their organisation */
+  organisation: Organisation;
+  /** when */
+  recordedAt: Scalars['DateTime']['output'];
+};
+
 /** One version of a plan as it was: every change makes a new version. */
 export type JointCarePlanVersion = {
   __typename?: 'JointCarePlanVersion';
@@ -369,6 +384,10 @@ export type JointCarePlan = {
   versions: Array<JointCarePlanVersion>;
   /** follow-ups recorded */
   followUps: Array<CarePlanFollowUp>;
+  /** the individual's views on decisions about the plan, oldest first */
+  individualViews: Array<IndividualStatement>;
+  /** the individual's requests that the plan end, oldest first (the owner decides and ends it with endJointCarePlan) */
+  endRequests: Array<IndividualStatement>;
   /** past followUpOn with no follow-up recorded since that date was set */
   followUpOverdue: Scalars['Boolean']['output'];
   /** the signatures the current version still needs before the plan is active, in words */
@@ -791,6 +810,10 @@ export type Mutation = {
   signJointCarePlan: JointCarePlan;
   /** ends the plan (the individual may end it at any time); who and why are recorded */
   endJointCarePlan: JointCarePlan;
+  /** an organisation that may change the plan records the individual's view on a decision about it (1 to 4000 characters); audited */
+  recordIndividualView: JointCarePlan;
+  /** the organisation that owns the plan records, on the individual's behalf, that they ask for the plan to end (reason 1 to 4000 characters); audited */
+  requestPlanEnd: JointCarePlan;
   /** records a follow-up of the plan */
   recordCarePlanFollowUp: JointCarePlan;
 };
@@ -901,6 +924,20 @@ export type MutationEndJointCarePlanArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
   completed?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationRecordIndividualViewArgs = {
+  planId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+/** What the municipality subgraph changes. */
+export type MutationRequestPlanEndArgs = {
+  planId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1330,6 +1367,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CarePlanEffort: ResolverTypeWrapper<EffortRow>;
   CarePlanFollowUp: ResolverTypeWrapper<FollowUpRow>;
+  IndividualStatement: ResolverTypeWrapper<VoiceRow>;
   JointCarePlanVersion: ResolverTypeWrapper<VersionRow>;
   CarePlanDocumentKind: CarePlanDocumentKind;
   CarePlanDocument: ResolverTypeWrapper<ListedDocument>;
@@ -1391,6 +1429,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   CarePlanEffort: EffortRow;
   CarePlanFollowUp: FollowUpRow;
+  IndividualStatement: VoiceRow;
   JointCarePlanVersion: VersionRow;
   CarePlanDocument: ListedDocument;
   RemovedCarePlanDocument: DocumentMeta;
@@ -1515,6 +1554,14 @@ export type CarePlanFollowUpResolvers<ContextType = MunicipalityContext, ParentT
   organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
 };
 
+export type IndividualStatementResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['IndividualStatement'] = ResolversParentTypes['IndividualStatement']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type JointCarePlanVersionResolvers<ContextType = MunicipalityContext, ParentType extends ResolversParentTypes['JointCarePlanVersion'] = ResolversParentTypes['JointCarePlanVersion']> = {
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   goals?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1581,6 +1628,8 @@ export type JointCarePlanResolvers<ContextType = MunicipalityContext, ParentType
   contractCareOrderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['JointCarePlanVersion']>, ParentType, ContextType>;
   followUps?: Resolver<Array<ResolversTypes['CarePlanFollowUp']>, ParentType, ContextType>;
+  individualViews?: Resolver<Array<ResolversTypes['IndividualStatement']>, ParentType, ContextType>;
+  endRequests?: Resolver<Array<ResolversTypes['IndividualStatement']>, ParentType, ContextType>;
   followUpOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   missingSignatures?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1690,6 +1739,8 @@ export type MutationResolvers<ContextType = MunicipalityContext, ParentType exte
   addCarePlanEffort?: Resolver<ResolversTypes['JointCarePlan'], ParentType, ContextType, RequireFields<MutationAddCarePlanEffortArgs, 'planId' | 'expectedVersion' | 'input'>>;
   signJointCarePlan?: Resolver<ResolversTypes['JointCarePlan'], ParentType, ContextType, RequireFields<MutationSignJointCarePlanArgs, 'id' | 'version' | 'signedBy' | 'asIndividual'>>;
   endJointCarePlan?: Resolver<ResolversTypes['JointCarePlan'], ParentType, ContextType, RequireFields<MutationEndJointCarePlanArgs, 'id' | 'reason'>>;
+  recordIndividualView?: Resolver<ResolversTypes['JointCarePlan'], ParentType, ContextType, RequireFields<MutationRecordIndividualViewArgs, 'planId' | 'text'>>;
+  requestPlanEnd?: Resolver<ResolversTypes['JointCarePlan'], ParentType, ContextType, RequireFields<MutationRequestPlanEndArgs, 'planId' | 'reason'>>;
   recordCarePlanFollowUp?: Resolver<ResolversTypes['JointCarePlan'], ParentType, ContextType, RequireFields<MutationRecordCarePlanFollowUpArgs, 'planId' | 'heldOn' | 'summary'>>;
 };
 
@@ -1821,6 +1872,7 @@ export type Resolvers<ContextType = MunicipalityContext> = {
   Signature?: SignatureResolvers<ContextType>;
   CarePlanEffort?: CarePlanEffortResolvers<ContextType>;
   CarePlanFollowUp?: CarePlanFollowUpResolvers<ContextType>;
+  IndividualStatement?: IndividualStatementResolvers<ContextType>;
   JointCarePlanVersion?: JointCarePlanVersionResolvers<ContextType>;
   CarePlanDocument?: CarePlanDocumentResolvers<ContextType>;
   RemovedCarePlanDocument?: RemovedCarePlanDocumentResolvers<ContextType>;

@@ -1,7 +1,7 @@
 /** Mutations of the municipality subgraph: thin calls into the domain layer. */
 import type { MutationResolvers } from '../generated/resolvers.ts';
 import { recordConsent, revokeConsent } from '../domain/consent.ts';
-import { addEffort, createPlan, endPlan, recordFollowUp, signPlan, updatePlan } from '../domain/plans.ts';
+import { addEffort, createPlan, endPlan, recordFollowUp, recordVoice, signPlan, updatePlan } from '../domain/plans.ts';
 import { addAgreement } from '../domain/councils.ts';
 import * as work from '../domain/work.ts';
 import { createPlanDocumentUpload, removePlanDocument } from '../domain/documents.ts';
@@ -20,5 +20,7 @@ export const Mutation: MutationResolvers = {
   addCarePlanEffort: (_, a, ctx) => addEffort(ctx, a.planId, a.expectedVersion, a.input),
   signJointCarePlan: (_, a, ctx) => signPlan(ctx, a.id, a.version, a.signedBy, a.asIndividual, a.individualSignature),
   endJointCarePlan: (_, a, ctx) => endPlan(ctx, a.id, a.reason, a.completed ?? false),
+  recordIndividualView: (_, a, ctx) => recordVoice(ctx, a.planId, 'VIEW', a.text),
+  requestPlanEnd: (_, a, ctx) => recordVoice(ctx, a.planId, 'END_REQUEST', a.reason),
   recordCarePlanFollowUp: (_, a, ctx) => recordFollowUp(ctx, a.planId, a.heldOn, a.summary),
 };

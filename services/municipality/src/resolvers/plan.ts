@@ -6,6 +6,7 @@ import type {
   CarePlanFollowUpResolvers,
   ContractCareOrderResolvers,
   IndividualSignatureMethod,
+  IndividualStatementResolvers,
   JointCarePlanResolvers,
   JointCarePlanVersionResolvers,
   ParticipantResolvers,
@@ -46,6 +47,8 @@ export const JointCarePlan: JointCarePlanResolvers = {
   contractCareOrderId: (v) => v.row.contractCareOrderId,
   versions: (v, _, ctx) => plans.planVersions(ctx, v),
   followUps: (v, _, ctx) => plans.planFollowUps(ctx, v),
+  individualViews: (v, _, ctx) => plans.planVoices(ctx, v, 'VIEW'),
+  endRequests: (v, _, ctx) => plans.planVoices(ctx, v, 'END_REQUEST'),
   followUpOverdue: (v, _, ctx) => plans.planFollowUpOverdue(ctx, v),
   endedAt: (v) => v.row.endedAt,
   endedBy: (v) => endedByText(v.row),
@@ -76,6 +79,10 @@ export const Signature: SignatureResolvers = {
 
 export const CarePlanEffort: CarePlanEffortResolvers = {
   organisation: (e) => organisationOf(e.organisationId),
+};
+
+export const IndividualStatement: IndividualStatementResolvers = {
+  organisation: (s) => organisationOf(s.organisationId),
 };
 
 export const CarePlanFollowUp: CarePlanFollowUpResolvers = {

@@ -63,6 +63,9 @@ export const municipality: Record<string, string> = {
     'En underskrift på papper kräver det undertecknade papperet: ladda upp det till planen och ange dess documentId.',
   "An electronic signature needs the identity provider's assertion.": 'En elektronisk underskrift kräver identitetsleverantörens intyg.',
   'The assertion': 'Intyget',
+  "Only the organisation that owns the plan records the individual's request to end it.":
+    'Bara den organisation som äger planen registrerar den enskildes begäran om att avsluta den.',
+  "The individual's view": 'Den enskildes synpunkt',
   "A signature by a legal representative needs the representative's name.": 'En underskrift av en legal företrädare kräver företrädarens namn.',
   "The representative's name": 'Företrädarens namn',
   '{0} is not a document of this plan; upload the signed paper to the plan first.':
