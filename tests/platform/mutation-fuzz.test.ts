@@ -56,6 +56,8 @@ const CALLERS: Record<string, As> = {
   signJointCarePlan: caseworkerSthlm,
   endJointCarePlan: caseworkerSthlm,
   recordCarePlanFollowUp: caseworkerSthlm,
+  recordIndividualView: caseworkerSthlm,
+  requestPlanEnd: caseworkerSthlm,
   registerContractCareOrder: officer,
   reportContractCareDeviation: officer,
   recordContractCareEvaluation: officer,
