@@ -7,7 +7,8 @@
  * to the notification's arrival (the notification is written in the mutation's transaction, so
  * this is the LISTEN/NOTIFY fan-out, the subgraph's read of it, the SSE hops through the
  * gateway). Prints p50, p95 and the largest, and how many deliveries were missing after 5 s.
- * The issue's goal: within a second.
+ * Then a burst of BENCH_BURST (default 50) requests, five at a time: changes per second and
+ * deliveries per second through the live path. The issue's goal: within a second.
  */
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'graphql-sse';
@@ -16,6 +17,7 @@ import { loadAverage } from './closed-loop.ts';
 
 const LEVELS = (process.env.BENCH_SUBSCRIBERS ?? '1,20,100').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
+const BURST = Number(process.env.BENCH_BURST ?? 50);
 
 const stack = await startStandaloneHub(process.env.BENCH_POSTGRES_URL, 'benchlive');
 const caseworker = await stack.token({ org: 'municipality:1980', roles: ['CASEWORKER'], name: 'Bench Caseworker' });
@@ -103,8 +105,22 @@ try {
       missing += subscribers - got.length;
       for (const t of got) latencies.push(Math.max(0, t - answeredAt));
     }
+    // then a burst: BENCH_BURST requests at 5 at a time, and the rate at which every subscriber got them all
+    const burstIds: string[] = [];
+    const burstStart = performance.now();
+    for (let i = 0; i < BURST; i += 5)
+      burstIds.push(...(await Promise.all(Array.from({ length: Math.min(5, BURST - i) }, () => submit(n++)))).map((b) => b.id));
+    const burstDeadline = performance.now() + 20_000;
+    while (burstIds.some((id) => (arrivals.get(id)?.length ?? 0) < subscribers) && performance.now() < burstDeadline)
+      await new Promise((r) => setTimeout(r, 5));
+    const burstSeconds = (performance.now() - burstStart) / 1000;
+    const burstDelivered = burstIds.reduce((sum, id) => sum + (arrivals.get(id)?.length ?? 0), 0);
     for (const c of clients) c.dispose();
     latencies.sort((a, b) => a - b);
+    console.log(
+      `${String(subscribers).padStart(4)} subscribers, burst of ${BURST} requests: ${(BURST / burstSeconds).toFixed(1)} changes/s, ` +
+        `${(burstDelivered / burstSeconds).toFixed(0)} deliveries/s, ${BURST * subscribers - burstDelivered} missing`,
+    );
     console.log(
       `${String(subscribers).padStart(4)} subscribers: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; ` +
         `${latencies.length} deliveries, ${missing} missing (load ${loadAverage()})`,
