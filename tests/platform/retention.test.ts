@@ -102,6 +102,18 @@ describe('npm run purge (psychiatry)', () => {
     expect(purge([]).stdout).toContain('psychiatry: would purge 0 WithdrawalReferral record(s)\n');
   });
 
+  it.each([
+    ['clinics', 'ClinicEnrolment'],
+    ['probation', 'ContractCareOrder'],
+  ])('%s: the dry run reads its files and lists none as old enough on 1900-01-01', (subgraph, entity) => {
+    const r = runScript('scripts/purge.ts', ['--subgraph', subgraph, '--as-of', '1900-01-01', '--dry-run'], {
+      [`${subgraph.toUpperCase()}_DATABASE_URL`]: hub().databaseUrls[subgraph as 'clinics' | 'probation'],
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${subgraph}: would purge 0 ${entity} record(s)\n`);
+  });
+
   it('refuses a subgraph without a rule, and bad arguments, changing nothing', () => {
     const env = { MUNICIPALITY_DATABASE_URL: hub().databaseUrls.municipality };
     const r = runScript('scripts/purge.ts', ['--subgraph', 'municipality'], env);
