@@ -219,7 +219,6 @@ const STORIES: Story[] = [
   }),
 ];
 
-const DAY = 86_400_000;
 
 function personnummerOf(s: Story): string {
   const nine = `${s.born}${s.serial}`;
@@ -236,12 +235,14 @@ function buildStory(
   now: Date,
   personIdSecret: string,
 ): { row: ReferralRow; events: EventInsert[]; amendments: AmendmentInsert[]; meetings: MeetingInsert[] } {
+  const dayOf = (daysAgo: number) => addDays(stockholmDate(now), -daysAgo);
+  // `hour` o'clock (CET) on the Stockholm day `daysAgo` before today's: the same day as dayOf gives,
+  // whatever the hour of `now` (between 23:00 and 24:00 UTC, Stockholm's day is already the next)
   const at = (daysAgo: number, hour = 10) => {
-    const d = new Date(now.getTime() - daysAgo * DAY);
+    const d = new Date(`${dayOf(daysAgo)}T00:00:00Z`);
     d.setUTCHours(hour - 1, 0, 0, 0);
     return d;
   };
-  const dayOf = (daysAgo: number) => addDays(stockholmDate(now), -daysAgo);
   const sender = SENDERS[s.from];
   const staff = STAFF[sender.receiver]!;
   const demoUser = (name: string, organisationId: string): Actor => ({ userId: `demo:${name.toLowerCase().replace(/\s/g, '.')}`, name, organisationId });
