@@ -219,7 +219,6 @@ const STORIES: Story[] = [
   }),
 ];
 
-
 function personnummerOf(s: Story): string {
   const nine = `${s.born}${s.serial}`;
   return `19${nine}${checkDigit(nine)}`;
